@@ -1,0 +1,2 @@
+export * from './audit.migration';
+export * from './audit-log';

@@ -1,0 +1,6 @@
+export * from './roles';
+export * from './decorators';
+export * from './auth-keys';
+export * from './token-issuer';
+export * from './auth.guard';
+export * from './http-edge';

@@ -1,0 +1,118 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMinSize, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Min, ValidateNested,
+} from 'class-validator';
+import { EventBase } from './event';
+import { CHANNELS, CONSENT_DOORS, PURPOSES, WITHDRAWAL_SOURCES } from './purposes';
+import type { Channel, ConsentDoor, Purpose, WithdrawalSource } from './purposes';
+
+/** What the consent was reached through: an order ref or a buyer pseudonym, never a platform id. */
+export class ConsentLink {
+  @IsOptional()
+  @IsUUID()
+  orderRef?: string;
+
+  @IsOptional()
+  @Matches(/^[0-9a-f]{64}$/)
+  buyerPseudonym?: string;
+}
+
+/**
+ * The verified contact point the customer gave the brand, sealed (AES-256-GCM) under the marketing
+ * contact key that only consent and outreach hold. It never travels in clear (ADR 0003).
+ */
+export class SealedContactPoint {
+  @IsIn(CHANNELS)
+  channel: Channel;
+
+  @IsString()
+  @Matches(/^s1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/)
+  sealed: string;
+}
+
+export class ConsentGrantedV1 extends EventBase {
+  override type = 'consent.granted.v1';
+
+  @IsUUID()
+  subjectRef: string;
+
+  @IsString()
+  @Matches(/^[a-z0-9-]{1,40}$/)
+  brandId: string;
+
+  @IsIn(PURPOSES, { each: true })
+  @ArrayMinSize(1)
+  purposes: Purpose[];
+
+  @IsIn(CHANNELS, { each: true })
+  channels: Channel[];
+
+  @ValidateNested({ each: true })
+  @Type(() => SealedContactPoint)
+  contactPoints: SealedContactPoint[];
+
+  @Matches(/^[0-9a-f]{64}$/)
+  noticeVersionHash: string;
+
+  @IsIn(CONSENT_DOORS)
+  door: ConsentDoor;
+
+  @IsUUID()
+  evidenceRef: string;
+
+  @ValidateNested()
+  @Type(() => ConsentLink)
+  link: ConsentLink;
+
+  /** Ledger sequence: consumers apply an older entry never over a newer one. */
+  @IsInt()
+  @Min(1)
+  ledgerSeq: number;
+
+  @IsISO8601({ strict: true })
+  effectiveAt: string;
+}
+
+export class ConsentWithdrawnV1 extends EventBase {
+  override type = 'consent.withdrawn.v1';
+
+  @IsUUID()
+  subjectRef: string;
+
+  @IsString()
+  @Matches(/^[a-z0-9-]{1,40}$/)
+  brandId: string;
+
+  @IsIn(PURPOSES, { each: true })
+  @ArrayMinSize(1)
+  purposes: Purpose[];
+
+  @IsIn(CHANNELS, { each: true })
+  @ArrayMinSize(1)
+  channels: Channel[];
+
+  @IsIn(WITHDRAWAL_SOURCES)
+  source: WithdrawalSource;
+
+  @IsInt()
+  @Min(1)
+  ledgerSeq: number;
+
+  @IsISO8601({ strict: true })
+  effectiveAt: string;
+}
+
+/**
+ * Heartbeat published on every partition of `consent.withdrawn.v1` (invariant 4): a consumer that
+ * has read the watermark `at` on a partition has seen every withdrawal committed before `at` there.
+ */
+export class ConsentWatermarkV1 extends EventBase {
+  override type = 'consent.watermark.v1';
+
+  @IsISO8601({ strict: true })
+  at: string;
+
+  @IsInt()
+  @Min(0)
+  partition: number;
+}

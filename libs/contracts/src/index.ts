@@ -1,0 +1,7 @@
+import 'reflect-metadata';
+export * from './topics';
+export * from './event';
+export * from './purposes';
+export * from './orders.events';
+export * from './consent.events';
+export * from './validate';

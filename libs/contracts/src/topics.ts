@@ -1,0 +1,13 @@
+/** Topic names: `<service>.<event>.v<N>` (ARCHITECTURE §4). The key is always the subject/order ref. */
+export const TOPICS = {
+  ordersIngested: 'orders.ingested.v1',
+  consentGranted: 'consent.granted.v1',
+  consentWithdrawn: 'consent.withdrawn.v1',
+} as const;
+
+export type Topic = (typeof TOPICS)[keyof typeof TOPICS];
+
+/** Dead-letter topic of one consumer group. */
+export function deadLetterTopic(group: string): string {
+  return `dlq.${group}`;
+}

@@ -1,0 +1,41 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync, ValidationError } from 'class-validator';
+import type { EventBase } from './event';
+import { ConsentGrantedV1, ConsentWatermarkV1, ConsentWithdrawnV1 } from './consent.events';
+import { OrdersIngestedV1 } from './orders.events';
+
+type EventClass = new () => EventBase;
+
+/** Every event type, by its `type` field. */
+export const EVENT_CLASSES: Record<string, EventClass> = {
+  'orders.ingested.v1': OrdersIngestedV1,
+  'consent.granted.v1': ConsentGrantedV1,
+  'consent.withdrawn.v1': ConsentWithdrawnV1,
+  'consent.watermark.v1': ConsentWatermarkV1,
+};
+
+export class EventValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid event: ${problems.join('; ')}`);
+  }
+}
+
+/** Parses and validates a raw event; throws EventValidationError naming each bad field. */
+export function parseEvent(raw: unknown): EventBase {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new EventValidationError(['payload is not a JSON object']);
+  const type = (raw as { type?: unknown }).type;
+  const cls = typeof type === 'string' ? EVENT_CLASSES[type] : undefined;
+  if (!cls) throw new EventValidationError([`type: unknown event type ${JSON.stringify(type)}`]);
+  const instance = plainToInstance(cls, raw);
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length > 0) throw new EventValidationError(flatten(errors));
+  return instance;
+}
+
+export function flatten(errors: ValidationError[], prefix = ''): string[] {
+  return errors.flatMap((e) => {
+    const path = prefix ? `${prefix}.${e.property}` : e.property;
+    const own = Object.values(e.constraints ?? {}).map((m) => `${path}: ${m}`);
+    return [...own, ...flatten(e.children ?? [], path)];
+  });
+}

@@ -1,0 +1,24 @@
+export { CryptoError, CryptoErrorCode } from './errors';
+export {
+  asSealed,
+  generateDataKey,
+  isSealed,
+  KeyEncryptionKey,
+  KeyRing,
+  open,
+  seal,
+  type Sealed,
+  type WrappedKey,
+} from './envelope';
+export { BlindIndex } from './blind-index';
+export { type SignOptions, type TokenPayload, TokenSigner, TokenSigningKey } from './signed-token';
+export {
+  canonicalJson,
+  CHAIN_GENESIS,
+  chainHash,
+  type ChainLink,
+  type ChainVerdict,
+  verifyChain,
+} from './hash-chain';
+export { generateKeyMaterial, loadBlindIndex, loadCryptoKeys, loadTokenSigner } from './keys-from-env';
+export { generateSecretsEnv, requireSecret, SECRET_NAMES, type SecretsEnv } from './secrets';

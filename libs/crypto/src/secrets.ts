@@ -1,0 +1,43 @@
+import { generateKeyMaterial } from './keys-from-env';
+
+/**
+ * Every secret the system reads from its environment, by variable name. Each service reads only
+ * the ones it owns (R16: keys only the owning service holds):
+ * - orders: FULFILMENT_KEK, FULFILMENT_BLIND_INDEX_KEY, INVITE_TOKEN_KEYS
+ * - consent: INVITE_TOKEN_KEYS, UNSUBSCRIBE_TOKEN_KEYS, CONTACT_KEY, CONSENT_BLIND_INDEX_KEY, SMS_WEBHOOK_SECRET
+ * - outreach: UNSUBSCRIBE_TOKEN_KEYS, CONTACT_KEY
+ */
+export const SECRET_NAMES = [
+  'FULFILMENT_KEK',
+  'FULFILMENT_BLIND_INDEX_KEY',
+  'INVITE_TOKEN_KEYS',
+  'UNSUBSCRIBE_TOKEN_KEYS',
+  'CONTACT_KEY',
+  'CONSENT_BLIND_INDEX_KEY',
+  'SMS_WEBHOOK_SECRET',
+] as const;
+
+export type SecretsEnv = Record<(typeof SECRET_NAMES)[number], string>;
+
+/** Fresh key material for a first start or a test; `npm start` stores it in its data directory. */
+export function generateSecretsEnv(): SecretsEnv {
+  const kid = `k${new Date().toISOString().slice(0, 10).replace(/-/g, '')}`;
+  return {
+    FULFILMENT_KEK: `${kid}:${generateKeyMaterial()}`,
+    FULFILMENT_BLIND_INDEX_KEY: generateKeyMaterial(),
+    INVITE_TOKEN_KEYS: `${kid}:${generateKeyMaterial()}`,
+    UNSUBSCRIBE_TOKEN_KEYS: `${kid}:${generateKeyMaterial()}`,
+    CONTACT_KEY: generateKeyMaterial(),
+    CONSENT_BLIND_INDEX_KEY: generateKeyMaterial(),
+    SMS_WEBHOOK_SECRET: generateKeyMaterial(),
+  };
+}
+
+export function requireSecret(
+  env: Record<string, string | undefined>,
+  name: (typeof SECRET_NAMES)[number],
+): string {
+  const value = env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}

@@ -1,0 +1,31 @@
+/** The seam between our messaging semantics and a broker (STYLE rule 5: a real seam, two implementations). */
+export interface OutgoingMessage {
+  topic: string;
+  key: string;
+  value: string;
+  /** Explicit partition (watermark heartbeats); otherwise chosen from the key. */
+  partition?: number;
+}
+
+export interface DeliveredMessage {
+  topic: string;
+  key: string;
+  value: string;
+  partition: number;
+  offset: string;
+}
+
+/** Resolves once the message's effect is committed (or dead-lettered); rejecting means "deliver again". */
+export type MessageHandler = (message: DeliveredMessage) => Promise<void>;
+
+export interface MessageTransport {
+  readonly name: 'kafka' | 'in-process';
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  /** Creates missing topics with the configured partition count. */
+  ensureTopics(topics: string[]): Promise<void>;
+  partitionCount(topic: string): Promise<number>;
+  /** Publishes in order; resolves when the broker acknowledged every message (acks=all). */
+  publish(messages: OutgoingMessage[]): Promise<void>;
+  subscribe(group: string, topics: string[], handler: MessageHandler): Promise<void>;
+}

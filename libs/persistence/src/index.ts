@@ -1,0 +1,3 @@
+export * from './embedded-postgres';
+export * from './provision';
+export * from './data-source';

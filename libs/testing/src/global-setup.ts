@@ -1,0 +1,19 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmbeddedPostgres } from '../../persistence/src/embedded-postgres';
+
+/**
+ * One real PostgreSQL per test run (DATABASE_URL wins when set); each test file then makes its own
+ * database (see createTestDatabase), so files run in parallel without sharing rows.
+ */
+export default async function globalSetup(): Promise<void> {
+  if (process.env.DATABASE_URL) {
+    process.env.SIYU_TEST_ADMIN_URL = process.env.DATABASE_URL;
+    return;
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'siyu-test-pg-'));
+  const pg = await startEmbeddedPostgres({ dataDir, persistent: false });
+  process.env.SIYU_TEST_ADMIN_URL = pg.adminUrl;
+  (globalThis as { __SIYU_PG__?: { stop(): Promise<void> } }).__SIYU_PG__ = pg;
+}
