@@ -4,3 +4,4 @@ export * from './auth-keys';
 export * from './token-issuer';
 export * from './auth.guard';
 export * from './http-edge';
+export * from './auth-keys-from-env';

@@ -59,8 +59,8 @@ export class TokenSigner {
     }
     for (const [name, value] of Object.entries(payload)) {
       if ((RESERVED as readonly string[]).includes(name)) throw invalid(`payload key "${name}" is reserved`);
-      if (typeof value !== 'string' && !Number.isFinite(value))
-        throw invalid(`payload "${name}" is not finite`);
+      if (typeof value === 'number' && !Number.isFinite(value))
+        throw invalid(`payload "${name}" is NaN/Infinity`);
     }
     const body = { ...payload, p: purpose, e: unixSeconds(now) + expiresInSeconds, k: this.current.kid };
     const encoded = Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
@@ -71,19 +71,17 @@ export class TokenSigner {
   verify(token: string, purpose: string, now: Date = new Date()): TokenPayload {
     const [encoded, signature, ...rest] = token.split('.');
     const bodyBytes = decodeBase64Url(encoded);
-    const mac = signature === undefined ? null : decodeBase64Url(signature);
-    if (rest.length > 0 || !bodyBytes || !mac)
-      throw new CryptoError(CryptoErrorCode.TOKEN_MALFORMED, 'token is malformed');
+    const mac = rest.length === 0 && signature !== undefined ? decodeBase64Url(signature) : null;
+    if (!bodyBytes || !mac) throw new CryptoError(CryptoErrorCode.TOKEN_MALFORMED, 'token is malformed');
     const { p, e, k, ...payload } = parseBody(bodyBytes);
 
     const key = this.#byKid.get(k);
-    if (!key)
-      throw new CryptoError(
-        CryptoErrorCode.TOKEN_UNKNOWN_KEY,
-        `token signed with unknown key ${JSON.stringify(k.slice(0, 32))}`,
-      );
+    if (!key) {
+      const kid = JSON.stringify(k.slice(0, 32));
+      throw new CryptoError(CryptoErrorCode.TOKEN_UNKNOWN_KEY, `token signed with unknown key ${kid}`);
+    }
     const expected = key.mac(encoded);
-    if (false) {
+    if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) {
       throw new CryptoError(CryptoErrorCode.TOKEN_BAD_SIGNATURE, 'token signature does not match');
     }
     if (p !== purpose) {
@@ -94,23 +92,25 @@ export class TokenSigner {
   }
 }
 
-function parseBody(bytes: Buffer): TokenPayload & { p: string; e: number; k: string } {
-  let body: unknown;
+type SignedBody = TokenPayload & { p: string; e: number; k: string };
+
+function parseBody(bytes: Buffer): SignedBody {
+  let body: Record<string, unknown>;
   try {
-    body = JSON.parse(bytes.toString('utf8'));
+    body = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
   } catch {
     throw new CryptoError(CryptoErrorCode.TOKEN_MALFORMED, 'token payload is not JSON');
   }
-  const ok =
+  const wellFormed =
     typeof body === 'object' &&
     body !== null &&
     !Array.isArray(body) &&
     Object.values(body).every((v) => typeof v === 'string' || typeof v === 'number') &&
-    typeof (body as Record<string, unknown>).p === 'string' &&
-    Number.isInteger((body as Record<string, unknown>).e) &&
-    typeof (body as Record<string, unknown>).k === 'string';
-  if (!ok) throw new CryptoError(CryptoErrorCode.TOKEN_MALFORMED, 'token payload lacks p, e or k');
-  return body as TokenPayload & { p: string; e: number; k: string };
+    typeof body.p === 'string' &&
+    Number.isInteger(body.e) &&
+    typeof body.k === 'string';
+  if (!wellFormed) throw new CryptoError(CryptoErrorCode.TOKEN_MALFORMED, 'token payload lacks p, e or k');
+  return body as SignedBody;
 }
 
 function unixSeconds(date: Date): number {

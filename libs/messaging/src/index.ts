@@ -7,3 +7,4 @@ export * from './inbox-consumer';
 export * from './messaging.migration';
 export * from './partitioner';
 export * from './service-messaging';
+export * from './transport-from-env';

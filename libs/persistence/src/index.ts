@@ -1,3 +1,4 @@
 export * from './embedded-postgres';
 export * from './provision';
 export * from './data-source';
+export * from './database-from-env';

@@ -1,3 +1,4 @@
 export * from './postgres';
 export * from './kafka';
 export * from './wait-for';
+export * from './auth';
