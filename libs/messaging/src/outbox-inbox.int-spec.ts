@@ -161,7 +161,7 @@ describe('outbox and inbox (real PostgreSQL, in-process transport)', () => {
   it('a producer cannot write an event that breaks its contract', async () => {
     const subject = randomUUID();
     await expect(
-      producer.transaction((tx) => addToOutbox(tx, TOPICS.consentWithdrawn, subject, { ...withdrawal(subject, 1), purposes: [] })),
+      producer.transaction((tx) => addToOutbox<ConsentWithdrawnV1>(tx, TOPICS.consentWithdrawn, subject, { ...withdrawal(subject, 1), purposes: [] })),
     ).rejects.toThrow(/purposes/);
   });
 });
