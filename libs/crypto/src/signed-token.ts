@@ -59,7 +59,9 @@ export class TokenSigner {
     }
     for (const [name, value] of Object.entries(payload)) {
       if ((RESERVED as readonly string[]).includes(name)) throw invalid(`payload key "${name}" is reserved`);
-      if (typeof value === 'number' && !Number.isFinite(value)) throw invalid(`payload "${name}" is not finite`);
+      if (typeof value === 'number' && !Number.isFinite(value)) {
+        throw invalid(`payload "${name}" is not finite`);
+      }
     }
     const body = { ...payload, p: purpose, e: unixSeconds(now) + expiresInSeconds, k: this.current.kid };
     const encoded = Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
