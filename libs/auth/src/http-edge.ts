@@ -66,5 +66,4 @@ export function installHttpEdge(app: INestApplication, keys: AuthKeys): void {
   app.useGlobalGuards(new AuthGuard(app.get(Reflector), keys));
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new DomainErrorFilter());
-  app.enableShutdownHooks();
 }

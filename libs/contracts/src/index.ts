@@ -5,3 +5,4 @@ export * from './purposes';
 export * from './orders.events';
 export * from './consent.events';
 export * from './validate';
+export * from './audience.events';

@@ -3,6 +3,7 @@ export const TOPICS = {
   ordersIngested: 'orders.ingested.v1',
   consentGranted: 'consent.granted.v1',
   consentWithdrawn: 'consent.withdrawn.v1',
+  segmentMaterialized: 'audience.segment-materialized.v1',
 } as const;
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];

@@ -3,6 +3,7 @@ import { validateSync, ValidationError } from 'class-validator';
 import type { EventBase } from './event';
 import { ConsentGrantedV1, ConsentWatermarkV1, ConsentWithdrawnV1 } from './consent.events';
 import { OrdersIngestedV1 } from './orders.events';
+import { SegmentMaterializedV1 } from './audience.events';
 
 type EventClass = new () => EventBase;
 
@@ -12,6 +13,7 @@ export const EVENT_CLASSES: Record<string, EventClass> = {
   'consent.granted.v1': ConsentGrantedV1,
   'consent.withdrawn.v1': ConsentWithdrawnV1,
   'consent.watermark.v1': ConsentWatermarkV1,
+  'audience.segment-materialized.v1': SegmentMaterializedV1,
 };
 
 export class EventValidationError extends Error {

@@ -10,6 +10,8 @@ export interface InboxConsumerOptions {
   topics: string[];
   /** Handlers by event type; an event type with no handler is recorded and skipped. */
   handlers: Record<string, EventEffect>;
+  /** Types whose effect is naturally idempotent (heartbeats): applied without an inbox row. */
+  idempotentTypes?: string[];
   maxAttempts?: number;
   retryDelayMs?: number;
   onDeadLetter?: (reason: string, message: DeliveredMessage) => void;
@@ -46,12 +48,14 @@ export class InboxConsumer {
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       try {
         await this.ds.transaction(async (tx) => {
-          const inserted: unknown[] = await tx.query(
-            `INSERT INTO inbox (consumer, event_id, topic) VALUES ($1, $2, $3)
-             ON CONFLICT DO NOTHING RETURNING event_id`,
-            [this.options.group, event.eventId, message.topic],
-          );
-          if (inserted.length === 0) return; // already applied: a redelivery
+          if (!this.options.idempotentTypes?.includes(event.type)) {
+            const inserted: unknown[] = await tx.query(
+              `INSERT INTO inbox (consumer, event_id, topic) VALUES ($1, $2, $3)
+               ON CONFLICT DO NOTHING RETURNING event_id`,
+              [this.options.group, event.eventId, message.topic],
+            );
+            if (inserted.length === 0) return; // already applied: a redelivery
+          }
           const effect = this.options.handlers[event.type];
           if (effect) await effect(tx, event, message);
         });

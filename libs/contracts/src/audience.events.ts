@@ -1,0 +1,48 @@
+import { ArrayMaxSize, IsIn, IsInt, IsString, IsUUID, Matches, Min } from 'class-validator';
+import { EventBase } from './event';
+import { CHANNELS, PURPOSES } from './purposes';
+import type { Channel, Purpose } from './purposes';
+
+/** Max subject refs per event; a larger segment is published as several parts of one version. */
+export const SEGMENT_PART_SIZE = 5000;
+
+/**
+ * `audience.segment-materialized.v1`: who is in a segment version, as opaque subject refs only.
+ * Outreach still re-checks consent for each of them right before dispatch (invariant 1).
+ */
+export class SegmentMaterializedV1 extends EventBase {
+  override type = 'audience.segment-materialized.v1';
+
+  @IsUUID()
+  segmentId: string;
+
+  @IsString()
+  @Matches(/^[a-z0-9-]{1,40}$/)
+  brandId: string;
+
+  @IsInt()
+  @Min(1)
+  version: number;
+
+  @IsIn(PURPOSES)
+  purpose: Purpose;
+
+  @IsIn(CHANNELS)
+  channel: Channel;
+
+  @IsInt()
+  @Min(0)
+  part: number;
+
+  @IsInt()
+  @Min(1)
+  parts: number;
+
+  @IsInt()
+  @Min(0)
+  size: number;
+
+  @IsUUID('4', { each: true })
+  @ArrayMaxSize(SEGMENT_PART_SIZE)
+  subjectRefs: string[];
+}

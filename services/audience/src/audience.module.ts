@@ -1,0 +1,64 @@
+import { DynamicModule, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { TOPICS } from '@siyu/contracts';
+import { MessagingTables1763900000000, ServiceMessaging } from '@siyu/messaging';
+import { openServiceDataSource, provisionServiceDatabase } from '@siyu/persistence';
+import { AUDIENCE_DB, AUDIENCE_OPTIONS, type AudienceModuleOptions } from './audience.options';
+import { ConsentEventsConsumer } from './members/consent-events.consumer';
+import { MemberRepository } from './members/member.repository';
+import { AudienceInitial1763900000200 } from './migrations/1763900000200-audience-initial';
+import { CreateSegment } from './segments/create-segment.use-case';
+import { MaterializeSegment } from './segments/materialize-segment.use-case';
+import { SegmentRepository } from './segments/segment.repository';
+import { SegmentsController } from './segments/segments.controller';
+
+@Module({})
+export class AudienceModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  static register(options: AudienceModuleOptions): DynamicModule {
+    return {
+      module: AudienceModule,
+      controllers: [SegmentsController],
+      providers: [
+        { provide: AUDIENCE_OPTIONS, useValue: options },
+        {
+          provide: AUDIENCE_DB,
+          useFactory: async () =>
+            openServiceDataSource({
+              database: await provisionServiceDatabase(options.adminDatabaseUrl, 'audience'),
+              entities: [],
+              migrations: [MessagingTables1763900000000, AudienceInitial1763900000200],
+            }),
+        },
+        MemberRepository,
+        SegmentRepository,
+        ConsentEventsConsumer,
+        {
+          provide: ServiceMessaging,
+          inject: [AUDIENCE_DB, ConsentEventsConsumer],
+          useFactory: (ds: DataSource, consent: ConsentEventsConsumer) =>
+            new ServiceMessaging(ds, options.transport, {
+              schema: 'audience',
+              produces: [TOPICS.segmentMaterialized],
+              consumers: [{ topics: [TOPICS.consentGranted, TOPICS.consentWithdrawn], handlers: consent.handlers }],
+            }),
+        },
+        CreateSegment,
+        MaterializeSegment,
+      ],
+    };
+  }
+
+  constructor(
+    @Inject(AUDIENCE_DB) private readonly ds: DataSource,
+    private readonly messaging: ServiceMessaging,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.messaging.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.messaging.stop();
+    await this.ds.destroy();
+  }
+}

@@ -1,0 +1,14 @@
+import { DomainError } from '@siyu/auth';
+
+export enum SegmentErrorCode {
+  NOT_FOUND = 'SEGMENT_NOT_FOUND',
+}
+
+export class SegmentError extends DomainError<SegmentErrorCode> {
+  get httpStatus(): number {
+    switch (this.code) {
+      case SegmentErrorCode.NOT_FOUND:
+        return 404;
+    }
+  }
+}

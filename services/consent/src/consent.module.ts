@@ -1,0 +1,85 @@
+import { DynamicModule, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { TOPICS } from '@siyu/contracts';
+import { MessagingTables1763900000000, ServiceMessaging } from '@siyu/messaging';
+import { openServiceDataSource, provisionServiceDatabase } from '@siyu/persistence';
+import { ConsentKeys } from './consent.keys';
+import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from './consent.options';
+import { LedgerRepository } from './ledger/ledger.repository';
+import { ConsentInitial1763900000100 } from './migrations/1763900000100-consent-initial';
+import { defaultNotice } from './notices/notice';
+import { NoticeRepository } from './notices/notice.repository';
+import { NoticesController } from './notices/notices.controller';
+import { PublishNotice } from './notices/publish-notice.use-case';
+import { GrantConsentByQr } from './qr-consent/grant-consent.use-case';
+import { OtpRepository } from './qr-consent/otp.repository';
+import { QrConsentController } from './qr-consent/qr-consent.controller';
+import { RequestCode } from './qr-consent/request-code.use-case';
+import { SandboxSmsSender } from './sandbox-sms/sandbox-sms.sender';
+import { SubjectRepository } from './subjects/subject.repository';
+import { WatermarkPublisher } from './watermark/watermark.publisher';
+import { SmsReplyController } from './withdrawal/sms-reply.controller';
+import { UnsubscribeController } from './withdrawal/unsubscribe.controller';
+import { WithdrawConsent } from './withdrawal/withdraw-consent.use-case';
+
+@Module({})
+export class ConsentModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  static register(options: ConsentModuleOptions): DynamicModule {
+    return {
+      module: ConsentModule,
+      controllers: [NoticesController, QrConsentController, UnsubscribeController, SmsReplyController],
+      providers: [
+        { provide: CONSENT_OPTIONS, useValue: options },
+        { provide: ConsentKeys, useValue: new ConsentKeys(options.env) },
+        {
+          provide: CONSENT_DB,
+          useFactory: async () =>
+            openServiceDataSource({
+              database: await provisionServiceDatabase(options.adminDatabaseUrl, 'consent'),
+              entities: [],
+              migrations: [MessagingTables1763900000000, ConsentInitial1763900000100],
+            }),
+        },
+        {
+          provide: ServiceMessaging,
+          inject: [CONSENT_DB],
+          useFactory: (ds: DataSource) =>
+            new ServiceMessaging(ds, options.transport, { schema: 'consent', produces: [TOPICS.consentGranted, TOPICS.consentWithdrawn], consumers: [] }),
+        },
+        NoticeRepository,
+        LedgerRepository,
+        SubjectRepository,
+        OtpRepository,
+        SandboxSmsSender,
+        PublishNotice,
+        RequestCode,
+        GrantConsentByQr,
+        WithdrawConsent,
+        WatermarkPublisher,
+      ],
+    };
+  }
+
+  constructor(
+    @Inject(CONSENT_DB) private readonly ds: DataSource,
+    @Inject(CONSENT_OPTIONS) private readonly options: ConsentModuleOptions,
+    private readonly messaging: ServiceMessaging,
+    private readonly watermark: WatermarkPublisher,
+    private readonly notices: NoticeRepository,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const { brand } = this.options;
+    if (!(await this.notices.findCurrent(this.ds.manager, brand.id))) {
+      await this.ds.transaction((tx) => this.notices.insertNextVersion(tx, brand.id, 'zh-CN', defaultNotice(brand.name, brand.contact)));
+    }
+    await this.messaging.start();
+    this.watermark.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.watermark.stop();
+    await this.messaging.stop();
+    await this.ds.destroy();
+  }
+}

@@ -1,0 +1,30 @@
+import { Body, Controller, Get, Inject, Post } from '@nestjs/common';
+import { Roles } from '@siyu/auth';
+import type { DataSource } from 'typeorm';
+import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
+import { NoticeRepository } from './notice.repository';
+import { PublishNoticeRequest } from './publish-notice.request';
+import { PublishNotice } from './publish-notice.use-case';
+
+@Controller('api/v1/consent/notices')
+export class NoticesController {
+  constructor(
+    private readonly publishNotice: PublishNotice,
+    private readonly notices: NoticeRepository,
+    @Inject(CONSENT_DB) private readonly ds: DataSource,
+    @Inject(CONSENT_OPTIONS) private readonly options: ConsentModuleOptions,
+  ) {}
+
+  @Post()
+  @Roles('privacy_officer', 'admin')
+  publish(@Body() body: PublishNoticeRequest) {
+    const { locale, ...content } = body;
+    return this.publishNotice.execute(this.options.brand.id, locale ?? 'zh-CN', content);
+  }
+
+  @Get('current')
+  @Roles('privacy_officer', 'admin', 'marketer', 'ops')
+  current() {
+    return this.notices.findCurrent(this.ds.manager, this.options.brand.id);
+  }
+}

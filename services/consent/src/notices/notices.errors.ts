@@ -1,0 +1,17 @@
+import { DomainError } from '@siyu/auth';
+
+export enum NoticeErrorCode {
+  INCOMPLETE = 'NOTICE_INCOMPLETE',
+  DUPLICATE = 'NOTICE_DUPLICATE',
+}
+
+export class NoticeError extends DomainError<NoticeErrorCode> {
+  get httpStatus(): number {
+    switch (this.code) {
+      case NoticeErrorCode.INCOMPLETE:
+        return 422;
+      case NoticeErrorCode.DUPLICATE:
+        return 409;
+    }
+  }
+}

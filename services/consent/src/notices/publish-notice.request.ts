@@ -1,0 +1,36 @@
+import { Type } from 'class-transformer';
+import { ArrayMinSize, IsArray, IsIn, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { CHANNELS, PURPOSES, type Channel, type Purpose } from '@siyu/contracts';
+
+export class NoticePurposeRequest {
+  @IsIn(PURPOSES)
+  id: Purpose;
+
+  @IsString()
+  @MaxLength(500)
+  description: string;
+}
+
+export class PublishNoticeRequest {
+  @IsOptional()
+  @IsIn(['zh-CN', 'en'])
+  locale?: string;
+
+  @IsString() @MaxLength(100) brandName: string;
+  @IsString() @MaxLength(200) brandContact: string;
+
+  @IsArray()
+  @ArrayMinSize(1)
+  @ValidateNested({ each: true })
+  @Type(() => NoticePurposeRequest)
+  purposes: NoticePurposeRequest[];
+
+  @IsIn(CHANNELS, { each: true })
+  channels: Channel[];
+
+  @IsString() @MaxLength(2000) processingMethods: string;
+  @IsString({ each: true }) dataCategories: string[];
+  @IsString() @MaxLength(2000) retention: string;
+  @IsString() @MaxLength(2000) rights: string;
+  @IsOptional() @IsString() @MaxLength(2000) profiling?: string;
+}

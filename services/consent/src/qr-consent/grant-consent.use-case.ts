@@ -1,0 +1,115 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { TOPICS, type Channel, type ConsentGrantedV1, type Purpose } from '@siyu/contracts';
+import { seal } from '@siyu/crypto';
+import { addToOutbox, ServiceMessaging } from '@siyu/messaging';
+import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
+import { ConsentKeys } from '../consent.keys';
+import { LedgerRepository } from '../ledger/ledger.repository';
+import { NoticeRepository } from '../notices/notice.repository';
+import { SubjectRepository } from '../subjects/subject.repository';
+import { readInvitation } from './invitation';
+import { OtpRepository } from './otp.repository';
+import { normaliseMobile } from './phone';
+import { QrConsentError, QrConsentErrorCode } from './qr-consent.errors';
+import { RequestCode } from './request-code.use-case';
+
+export interface AgreeForm {
+  token: string;
+  phone: unknown;
+  code: unknown;
+  agree: boolean;
+  purposes: string[];
+  channels: string[];
+  ip: string;
+  userAgent: string;
+}
+
+const MAX_ATTEMPTS = 5;
+
+/** Door 2 (R7): the parcel-card QR consent. Only an explicit act with a verified phone counts (R6). */
+@Injectable()
+export class GrantConsentByQr {
+  constructor(
+    @Inject(CONSENT_DB) private readonly ds: DataSource,
+    @Inject(CONSENT_OPTIONS) private readonly options: ConsentModuleOptions,
+    private readonly keys: ConsentKeys,
+    private readonly otps: OtpRepository,
+    private readonly requestCode: RequestCode,
+    private readonly notices: NoticeRepository,
+    private readonly subjects: SubjectRepository,
+    private readonly ledger: LedgerRepository,
+    private readonly messaging: ServiceMessaging,
+  ) {}
+
+  async execute(form: AgreeForm): Promise<{ subjectRef: string; purposes: Purpose[]; channels: Channel[] }> {
+    const invitation = readInvitation(this.keys.invitations, form.token, this.options.brand.id);
+    if (!form.agree) throw new QrConsentError(QrConsentErrorCode.NO_AGREEMENT, 'the agree box was not ticked');
+    const phone = normaliseMobile(form.phone);
+    const phoneIndex = this.keys.phoneIndex(invitation.brandId, phone);
+    const outcome = await this.ds.transaction(async (tx) => {
+      const notice = await this.notices.findCurrent(tx, invitation.brandId);
+      if (!notice) throw new QrConsentError(QrConsentErrorCode.NO_NOTICE, 'brand has no published notice');
+      // A consent covers only what its notice listed (R5, R7): anything else in the form is ignored.
+      const purposes = notice.content.purposes.map((p) => p.id).filter((p) => form.purposes.includes(p));
+      const channels = notice.content.channels.filter((c) => form.channels.includes(c));
+      if (purposes.length === 0 || channels.length === 0) throw new QrConsentError(QrConsentErrorCode.NOTHING_CHOSEN, 'no purpose or channel chosen');
+      const challenge = await this.otps.findOpen(tx, invitation.tokenId, phoneIndex);
+      if (!challenge || challenge.attempts >= MAX_ATTEMPTS) return 'bad-code' as const;
+      if (!this.codeMatches(challenge.id, challenge.codeHash, form.code)) {
+        await this.otps.recordAttempt(tx, challenge.id);
+        return 'bad-code' as const;
+      }
+      await this.otps.markUsed(tx, challenge.id);
+      const contactKey = this.keys.contactKey;
+      const subjectRef = await this.subjects.findOrCreate(tx, invitation.brandId, phoneIndex, (ref) => seal(contactKey, phone, ref));
+      const entry = await this.ledger.append(tx, {
+        brandId: invitation.brandId,
+        subjectRef,
+        action: 'granted',
+        purposes,
+        channels,
+        noticeHash: notice.contentHash,
+        door: 'parcel_qr',
+        evidence: {
+          tokenId: invitation.tokenId,
+          contactVerifiedBy: 'sms_otp',
+          challengeId: challenge.id,
+          ipHash: sha256(form.ip).slice(0, 16),
+          userAgentHash: sha256(form.userAgent).slice(0, 16),
+        },
+      });
+      await addToOutbox<ConsentGrantedV1>(tx, TOPICS.consentGranted, subjectRef, {
+        type: 'consent.granted.v1',
+        subjectRef,
+        brandId: invitation.brandId,
+        purposes,
+        channels,
+        // The verified phone travels sealed for outreach only (ADR 0003); never in clear.
+        contactPoints: channels.includes('sms') ? [{ channel: 'sms', sealed: seal(contactKey, phone, subjectRef) }] : [],
+        noticeVersionHash: notice.contentHash,
+        door: 'parcel_qr',
+        evidenceRef: challenge.id,
+        link: { orderRef: invitation.orderRef },
+        ledgerSeq: entry.seq,
+        effectiveAt: entry.at,
+      });
+      return { subjectRef, purposes, channels };
+    });
+    if (outcome === 'bad-code') throw new QrConsentError(QrConsentErrorCode.CODE_INVALID, 'code wrong, used or expired');
+    this.messaging.relay.kick();
+    return outcome;
+  }
+
+  private codeMatches(challengeId: string, storedHash: string, code: unknown): boolean {
+    if (typeof code !== 'string' || !/^\d{6}$/.test(code.trim())) return false;
+    const given = Buffer.from(this.requestCode.codeHash(challengeId, code.trim()));
+    const stored = Buffer.from(storedHash);
+    return given.length === stored.length && timingSafeEqual(given, stored);
+  }
+}
+
+function sha256(s: string): string {
+  return createHash('sha256').update(s).digest('hex');
+}

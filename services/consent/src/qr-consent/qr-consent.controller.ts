@@ -1,0 +1,83 @@
+import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { Public } from '@siyu/auth';
+import type { DataSource } from 'typeorm';
+import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
+import { ConsentKeys } from '../consent.keys';
+import { NoticeRepository } from '../notices/notice.repository';
+import { agreeStep, donePage, errorPage, phoneStep } from './consent-pages';
+import { GrantConsentByQr } from './grant-consent.use-case';
+import { readInvitation } from './invitation';
+import { QrConsentError, QrConsentErrorCode } from './qr-consent.errors';
+import { RequestCode } from './request-code.use-case';
+
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
+
+/** Door 2: the public page behind the parcel-card QR code. Customer pages answer in HTML. */
+@Controller('q')
+export class QrConsentController {
+  constructor(
+    @Inject(CONSENT_DB) private readonly ds: DataSource,
+    @Inject(CONSENT_OPTIONS) private readonly options: ConsentModuleOptions,
+    private readonly keys: ConsentKeys,
+    private readonly notices: NoticeRepository,
+    private readonly requestCode: RequestCode,
+    private readonly grant: GrantConsentByQr,
+  ) {}
+
+  @Get(':token')
+  @Public('customer-page')
+  async show(@Param('token') token: string, @Res() res: Response) {
+    await this.render(res, async () => {
+      readInvitation(this.keys.invitations, token, this.options.brand.id);
+      return phoneStep(token, await this.notice());
+    });
+  }
+
+  @Post(':token/code')
+  @Public('customer-page')
+  async code(@Param('token') token: string, @Body() body: Record<string, unknown>, @Res() res: Response) {
+    await this.render(res, async () => {
+      const { phone } = await this.requestCode.execute(token, body?.phone);
+      return agreeStep(token, await this.notice(), phone);
+    }, async (err) => (err.code === QrConsentErrorCode.PHONE_INVALID ? phoneStep(token, await this.notice(), err.customerMessage) : null));
+  }
+
+  @Post(':token/agree')
+  @Public('customer-page')
+  async agree(@Param('token') token: string, @Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
+    await this.render(res, async () => {
+      const result = await this.grant.execute({
+        token,
+        phone: body?.phone,
+        code: body?.code,
+        agree: body?.agree === 'yes',
+        purposes: list(body?.purposes),
+        channels: list(body?.channels),
+        ip: req.ip ?? '',
+        userAgent: String(req.headers['user-agent'] ?? ''),
+      });
+      return donePage(this.options.brand.name, result.purposes, result.channels);
+    }, async (err) =>
+      err.code === QrConsentErrorCode.CODE_INVALID || err.code === QrConsentErrorCode.NOTHING_CHOSEN || err.code === QrConsentErrorCode.NO_AGREEMENT
+        ? agreeStep(token, await this.notice(), String(body?.phone ?? ''), err.customerMessage)
+        : null,
+    );
+  }
+
+  private async notice() {
+    const notice = await this.notices.findCurrent(this.ds.manager, this.options.brand.id);
+    if (!notice) throw new QrConsentError(QrConsentErrorCode.NO_NOTICE, 'brand has no published notice');
+    return notice;
+  }
+
+  private async render(res: Response, ok: () => Promise<string>, retry?: (err: QrConsentError) => Promise<string | null>) {
+    try {
+      res.status(200).type('html').send(await ok());
+    } catch (err) {
+      if (!(err instanceof QrConsentError)) throw err;
+      const again = retry ? await retry(err).catch(() => null) : null;
+      res.status(err.httpStatus).type('html').send(again ?? errorPage(err.customerMessage));
+    }
+  }
+}

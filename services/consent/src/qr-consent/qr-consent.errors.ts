@@ -1,0 +1,54 @@
+import { DomainError } from '@siyu/auth';
+
+export enum QrConsentErrorCode {
+  LINK_INVALID = 'LINK_INVALID',
+  LINK_EXPIRED = 'LINK_EXPIRED',
+  PHONE_INVALID = 'PHONE_INVALID',
+  TOO_MANY_CODES = 'TOO_MANY_CODES',
+  CODE_INVALID = 'CODE_INVALID',
+  NO_AGREEMENT = 'NO_AGREEMENT',
+  NOTHING_CHOSEN = 'NOTHING_CHOSEN',
+  NO_NOTICE = 'NO_NOTICE',
+}
+
+export class QrConsentError extends DomainError<QrConsentErrorCode> {
+  get httpStatus(): number {
+    switch (this.code) {
+      case QrConsentErrorCode.LINK_INVALID:
+        return 404;
+      case QrConsentErrorCode.LINK_EXPIRED:
+        return 410;
+      case QrConsentErrorCode.TOO_MANY_CODES:
+        return 429;
+      case QrConsentErrorCode.NO_NOTICE:
+        return 503;
+      case QrConsentErrorCode.PHONE_INVALID:
+      case QrConsentErrorCode.CODE_INVALID:
+      case QrConsentErrorCode.NO_AGREEMENT:
+      case QrConsentErrorCode.NOTHING_CHOSEN:
+        return 400;
+    }
+  }
+
+  /** What the customer reads (zh-CN first). */
+  get customerMessage(): string {
+    switch (this.code) {
+      case QrConsentErrorCode.LINK_INVALID:
+        return '此二维码无效。请使用包裹卡上的二维码。';
+      case QrConsentErrorCode.LINK_EXPIRED:
+        return '此二维码已过期。';
+      case QrConsentErrorCode.PHONE_INVALID:
+        return '请输入有效的中国大陆手机号码。';
+      case QrConsentErrorCode.TOO_MANY_CODES:
+        return '验证码请求过于频繁，请稍后再试。';
+      case QrConsentErrorCode.CODE_INVALID:
+        return '验证码错误或已过期，请重新获取。';
+      case QrConsentErrorCode.NO_AGREEMENT:
+        return '您未勾选同意，我们没有记录任何同意。';
+      case QrConsentErrorCode.NOTHING_CHOSEN:
+        return '请至少勾选一项用途和一个渠道；否则我们不会记录任何同意。';
+      case QrConsentErrorCode.NO_NOTICE:
+        return '品牌尚未发布个人信息处理告知，暂不能加入。';
+    }
+  }
+}

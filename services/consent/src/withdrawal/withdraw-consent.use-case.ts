@@ -1,0 +1,67 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { DataSource, EntityManager } from 'typeorm';
+import { PURPOSES, TOPICS, type Channel, type ConsentWithdrawnV1, type Purpose, type WithdrawalSource } from '@siyu/contracts';
+import { addToOutbox, ServiceMessaging } from '@siyu/messaging';
+import { CONSENT_DB } from '../consent.options';
+import { LedgerRepository } from '../ledger/ledger.repository';
+import { holdWatermarkShared } from '../watermark/watermark.lock';
+
+export interface Withdrawal {
+  brandId: string;
+  subjectRef: string;
+  purposes: Purpose[] | 'all';
+  channels: Channel[];
+  source: WithdrawalSource;
+  evidence: Record<string, string>;
+}
+
+export type WithdrawalOutcome = { withdrawn: true; effectiveAt: string; purposes: Purpose[]; channels: Channel[] } | { withdrawn: false };
+
+/**
+ * R9: "no" takes effect at once. The ledger entry and its event commit together; the caller answers
+ * the customer only after this resolves, i.e. once the withdrawal is durable.
+ */
+@Injectable()
+export class WithdrawConsent {
+  constructor(
+    @Inject(CONSENT_DB) private readonly ds: DataSource,
+    private readonly ledger: LedgerRepository,
+    private readonly messaging: ServiceMessaging,
+  ) {}
+
+  async execute(w: Withdrawal): Promise<WithdrawalOutcome> {
+    const outcome = await this.ds.transaction((tx) => this.withdrawIn(tx, w));
+    this.messaging.relay.kick();
+    return outcome;
+  }
+
+  async withdrawIn(tx: EntityManager, w: Withdrawal): Promise<WithdrawalOutcome> {
+    await holdWatermarkShared(tx);
+    const state = await this.ledger.stateOf(tx, w.subjectRef);
+    const wanted = w.purposes === 'all' ? [...PURPOSES] : w.purposes;
+    const active = state.filter((s) => s.granted && wanted.includes(s.purpose) && w.channels.includes(s.channel));
+    if (active.length === 0) return { withdrawn: false };
+    const purposes = [...new Set(active.map((s) => s.purpose))];
+    const channels = [...new Set(active.map((s) => s.channel))];
+    const entry = await this.ledger.append(tx, {
+      brandId: w.brandId,
+      subjectRef: w.subjectRef,
+      action: 'withdrawn',
+      purposes,
+      channels,
+      source: w.source,
+      evidence: w.evidence,
+    });
+    await addToOutbox<ConsentWithdrawnV1>(tx, TOPICS.consentWithdrawn, w.subjectRef, {
+      type: 'consent.withdrawn.v1',
+      subjectRef: w.subjectRef,
+      brandId: w.brandId,
+      purposes,
+      channels,
+      source: w.source,
+      ledgerSeq: entry.seq,
+      effectiveAt: entry.at,
+    });
+    return { withdrawn: true, effectiveAt: entry.at, purposes, channels };
+  }
+}

@@ -1,0 +1,24 @@
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { generateAuthKeyPem } from '@siyu/auth';
+import { generateSecretsEnv } from '@siyu/crypto';
+
+/**
+ * `npm start` keeps its keys beside its database in the data directory, generated on first start
+ * and reused after (never a fixed default). Values from the environment win.
+ */
+export function loadOrCreateLocalSecrets(dataDir: string): Record<string, string> {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, 'secrets.json');
+  if (!existsSync(file)) {
+    const { publicKeyPem, privateKeyPem } = generateAuthKeyPem();
+    writeFileSync(file, JSON.stringify({ ...generateSecretsEnv(), AUTH_PUBLIC_KEY: publicKeyPem, AUTH_PRIVATE_KEY: privateKeyPem }, null, 2), { mode: 0o600 });
+  }
+  chmodSync(file, 0o600);
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+/** Lets the orders CLI reach the embedded database of a running `npm start`. */
+export function recordDatabaseUrl(dataDir: string, adminUrl: string): void {
+  writeFileSync(join(dataDir, 'postgres-url'), adminUrl, { mode: 0o600 });
+}

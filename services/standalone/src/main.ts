@@ -1,0 +1,51 @@
+import 'reflect-metadata';
+import { join } from 'node:path';
+import { NestFactory } from '@nestjs/core';
+import { authKeysFromEnv, installHttpEdge } from '@siyu/auth';
+import { transportFromEnv } from '@siyu/messaging';
+import { databaseFromEnv } from '@siyu/persistence';
+import { brandFromEnv } from '../../consent/src/brand-from-env';
+import { loadOrCreateLocalSecrets, recordDatabaseUrl } from './local-state';
+import { StandaloneModule } from './standalone.module';
+
+/** `npm start`: the whole system in one process, embedded PostgreSQL and in-process transport by default. */
+async function main(): Promise<void> {
+  const dataDir = process.env.SIYU_DATA_DIR ?? join(process.cwd(), '.data');
+  const env: Record<string, string | undefined> = { ...loadOrCreateLocalSecrets(dataDir), ...process.env, SIYU_DATA_DIR: dataDir };
+  const port = Number(env.PORT ?? 3000);
+  const publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`;
+  console.log(`Siyu: data directory ${dataDir}`);
+  const db = await databaseFromEnv(env);
+  recordDatabaseUrl(dataDir, db.adminUrl);
+  const transport = transportFromEnv(env, 'siyu-standalone');
+  await transport.connect();
+  const authKeys = authKeysFromEnv(env);
+  const app = await NestFactory.create(
+    StandaloneModule.register({
+      adminDatabaseUrl: db.adminUrl,
+      transport,
+      env,
+      authKeys,
+      brand: brandFromEnv(env),
+      publicBaseUrl,
+      announce: (line) => console.log(line),
+    }),
+    { rawBody: true, logger: ['error', 'warn', 'log'] },
+  );
+  installHttpEdge(app, authKeys);
+  await app.listen(port, '127.0.0.1');
+  console.log(`Siyu is running at ${publicBaseUrl} (transport: ${transport.name}); health: ${publicBaseUrl}/health`);
+  const stop = async () => {
+    await app.close();
+    await transport.disconnect();
+    await db.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  console.error(`Siyu failed to start: ${(err as Error).message}`);
+  process.exit(1);
+});

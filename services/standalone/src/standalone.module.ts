@@ -1,0 +1,57 @@
+import { Controller, DynamicModule, Get, Module } from '@nestjs/common';
+import { Public, type AuthKeys } from '@siyu/auth';
+import type { MessageTransport } from '@siyu/messaging';
+import { AudienceModule } from '../../audience/src/audience.module';
+import { ConsentModule } from '../../consent/src/consent.module';
+import type { BrandProfile } from '../../consent/src/consent.options';
+import { IdentityModule } from '../../identity/src/identity.module';
+import { OrdersModule } from '../../orders/src/orders.module';
+import { OutreachModule } from '../../outreach/src/outreach.module';
+
+export interface StandaloneOptions {
+  adminDatabaseUrl: string;
+  transport: MessageTransport;
+  env: Record<string, string | undefined>;
+  authKeys: AuthKeys;
+  brand: BrandProfile;
+  publicBaseUrl: string;
+  announce: (line: string) => void;
+  freshnessBoundMs?: number;
+}
+
+@Controller()
+class HealthController {
+  @Get('health')
+  @Public('health')
+  health() {
+    return { status: 'ok' };
+  }
+}
+
+/**
+ * The composition root: every service in one process on one HTTP port (`npm start`). Each service
+ * keeps its own schema, role, keys and consumer group; only the transport is shared.
+ */
+@Module({})
+export class StandaloneModule {
+  static register(o: StandaloneOptions): DynamicModule {
+    const common = { adminDatabaseUrl: o.adminDatabaseUrl, transport: o.transport, env: o.env };
+    return {
+      module: StandaloneModule,
+      controllers: [HealthController],
+      imports: [
+        IdentityModule.register({ adminDatabaseUrl: o.adminDatabaseUrl, authKeys: o.authKeys, announce: o.announce }),
+        OrdersModule.register({ ...common, publicBaseUrl: o.publicBaseUrl, brandId: o.brand.id }),
+        ConsentModule.register({ ...common, brand: o.brand, publicBaseUrl: o.publicBaseUrl, announce: o.announce }),
+        AudienceModule.register({ adminDatabaseUrl: o.adminDatabaseUrl, transport: o.transport, brandId: o.brand.id }),
+        OutreachModule.register({
+          ...common,
+          brand: { id: o.brand.id, signature: o.brand.signature },
+          publicBaseUrl: o.publicBaseUrl,
+          announce: o.announce,
+          freshnessBoundMs: o.freshnessBoundMs,
+        }),
+      ],
+    };
+  }
+}
