@@ -58,6 +58,12 @@ export class InProcessTransport implements MessageTransport {
     await Promise.all(deliveries);
   }
 
+  async unsubscribe(group: string): Promise<void> {
+    const g = this.groups.get(group);
+    this.groups.delete(group);
+    if (g) await Promise.all(g.chains.values());
+  }
+
   async subscribe(group: string, topics: string[], handler: MessageHandler): Promise<void> {
     await this.ensureTopics(topics);
     const existing = this.groups.get(group);

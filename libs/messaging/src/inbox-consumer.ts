@@ -35,6 +35,10 @@ export class InboxConsumer {
     await this.transport.subscribe(this.options.group, this.options.topics, (m) => this.handle(m));
   }
 
+  async stop(): Promise<void> {
+    await this.transport.unsubscribe(this.options.group);
+  }
+
   async handle(message: DeliveredMessage): Promise<void> {
     let event: EventBase;
     try {

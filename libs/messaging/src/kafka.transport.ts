@@ -16,7 +16,7 @@ export class KafkaTransport implements MessageTransport {
   private readonly kafka: Kafka;
   private admin?: Admin;
   private producer?: Producer;
-  private readonly consumers: Consumer[] = [];
+  private readonly consumers = new Map<string, Consumer>();
   private readonly partitionCache = new Map<string, number>();
 
   constructor(private readonly options: KafkaTransportOptions) {
@@ -40,8 +40,8 @@ export class KafkaTransport implements MessageTransport {
   }
 
   async disconnect(): Promise<void> {
-    await Promise.allSettled(this.consumers.map((c) => c.disconnect()));
-    this.consumers.length = 0;
+    await Promise.allSettled([...this.consumers.values()].map((c) => c.disconnect()));
+    this.consumers.clear();
     await this.producer?.disconnect();
     await this.admin?.disconnect();
   }
@@ -84,7 +84,8 @@ export class KafkaTransport implements MessageTransport {
   async subscribe(group: string, topics: string[], handler: MessageHandler): Promise<void> {
     const consumer = this.kafka.consumer({
       groupId: (this.options.topicPrefix ?? '') + group,
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 100, maxRetryTime: 5000 },
+      // After the retries the consumer restarts (kafkajs restartOnFailure) and the message is redelivered.
+      retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 5000 },
     });
     await consumer.connect();
     for (const topic of topics) await consumer.subscribe({ topic: this.t(topic), fromBeginning: true });
@@ -101,6 +102,12 @@ export class KafkaTransport implements MessageTransport {
         });
       },
     });
-    this.consumers.push(consumer);
+    this.consumers.set(group, consumer);
+  }
+
+  async unsubscribe(group: string): Promise<void> {
+    const consumer = this.consumers.get(group);
+    this.consumers.delete(group);
+    await consumer?.disconnect();
   }
 }

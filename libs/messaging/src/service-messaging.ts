@@ -7,7 +7,8 @@ export interface ServiceMessagingOptions {
   schema: string;
   /** Topics this service produces; created at start-up. */
   produces: string[];
-  consumers: Omit<InboxConsumerOptions, 'group'>[];
+  /** Each consumer is its own group (`<schema>.<name>`): Kafka wants one subscription per group. */
+  consumers: (Omit<InboxConsumerOptions, 'group'> & { name: string })[];
   relay?: OutboxRelayOptions;
 }
 
@@ -22,8 +23,8 @@ export class ServiceMessaging {
     private readonly options: ServiceMessagingOptions,
   ) {
     this.relay = new OutboxRelay(ds, transport, options.schema, options.relay);
-    // Consumer group = service name: each service sees every event once.
-    this.consumers = options.consumers.map((c) => new InboxConsumer(ds, transport, { ...c, group: options.schema }));
+    // One group per consumer of this service: each service sees every event once.
+    this.consumers = options.consumers.map(({ name, ...c }) => new InboxConsumer(ds, transport, { ...c, group: `${options.schema}.${name}` }));
   }
 
   async start(): Promise<void> {
@@ -33,6 +34,7 @@ export class ServiceMessaging {
   }
 
   async stop(): Promise<void> {
+    for (const c of this.consumers) await c.stop();
     await this.relay.stop();
   }
 }

@@ -28,4 +28,6 @@ export interface MessageTransport {
   /** Publishes in order; resolves when the broker acknowledged every message (acks=all). */
   publish(messages: OutgoingMessage[]): Promise<void>;
   subscribe(group: string, topics: string[], handler: MessageHandler): Promise<void>;
+  /** Stops a group's consumer after its in-flight message; its offsets stay committed. */
+  unsubscribe(group: string): Promise<void>;
 }

@@ -20,9 +20,13 @@ export function roleFor(service: string): string {
   return `siyu_${service}`;
 }
 
-/** Role passwords are derived from the admin credentials, never a fixed default. */
+/**
+ * Role passwords are derived from the admin credentials (never a fixed default), not from the
+ * database name: roles are cluster-wide, and every database of a cluster must agree on them.
+ */
 function rolePassword(adminUrl: string, service: string): string {
-  return createHmac('sha256', adminUrl).update(`siyu-role:${service}`).digest('base64url');
+  const u = new URL(adminUrl);
+  return createHmac('sha256', `${u.username}:${u.password}@${u.host}`).update(`siyu-role:${service}`).digest('base64url');
 }
 
 export async function createDatabaseIfMissing(adminUrl: string, database: string): Promise<string> {
@@ -42,6 +46,20 @@ export async function createDatabaseIfMissing(adminUrl: string, database: string
 
 export async function provisionServiceDatabase(adminUrl: string, service: string): Promise<ServiceDatabase> {
   if (!IDENT.test(service)) throw new Error(`invalid service name "${service}"`);
+  // Roles and grants are catalogue rows shared by the cluster: concurrent provisioning (services
+  // starting together, parallel test files) can collide, so retry the idempotent steps.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await provisionOnce(adminUrl, service);
+    } catch (err) {
+      const concurrent = /tuple concurrently (updated|deleted)/.test((err as Error).message);
+      if (!concurrent || attempt >= 8) throw err;
+      await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 50));
+    }
+  }
+}
+
+async function provisionOnce(adminUrl: string, service: string): Promise<ServiceDatabase> {
   const role = roleFor(service);
   const password = rolePassword(adminUrl, service);
   const admin = new URL(adminUrl);
@@ -49,6 +67,7 @@ export async function provisionServiceDatabase(adminUrl: string, service: string
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
   try {
+    await client.query("SELECT pg_advisory_lock(hashtext('siyu-provision'))");
     const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
     if (exists.rowCount === 0) {
       await ignoreDuplicate(() =>

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { authKeysFromEnv, installHttpEdge } from '@siyu/auth';
+import { authKeysFromEnv, installHttpEdge, withHealth } from '@siyu/auth';
 import { transportFromEnv } from '@siyu/messaging';
 import { databaseFromEnv } from '@siyu/persistence';
 import { AudienceModule } from './audience.module';
@@ -11,7 +11,11 @@ async function main(): Promise<void> {
   const db = await databaseFromEnv(env);
   const transport = transportFromEnv(env, 'audience');
   await transport.connect();
-  const app = await NestFactory.create(AudienceModule.register({ adminDatabaseUrl: db.adminUrl, transport, brandId: env.BRAND_ID ?? 'demo' }));
+  const app = await NestFactory.create(
+    withHealth(
+      AudienceModule.register({ adminDatabaseUrl: db.adminUrl, transport, brandId: env.BRAND_ID ?? 'demo' }),
+    ),
+  );
   installHttpEdge(app, authKeysFromEnv(env));
   app.enableShutdownHooks();
   const port = Number(env.PORT ?? 3003);

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { authKeysFromEnv, installHttpEdge } from '@siyu/auth';
+import { authKeysFromEnv, installHttpEdge, withHealth } from '@siyu/auth';
 import { transportFromEnv } from '@siyu/messaging';
 import { databaseFromEnv } from '@siyu/persistence';
 import { ConsentModule } from './consent.module';
@@ -14,14 +14,16 @@ async function main(): Promise<void> {
   await transport.connect();
   const port = Number(env.PORT ?? 3002);
   const app = await NestFactory.create(
-    ConsentModule.register({
-      adminDatabaseUrl: db.adminUrl,
-      transport,
-      env,
-      brand: brandFromEnv(env),
-      publicBaseUrl: env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`,
-      announce: (line) => console.log(line),
-    }),
+    withHealth(
+      ConsentModule.register({
+        adminDatabaseUrl: db.adminUrl,
+        transport,
+        env,
+        brand: brandFromEnv(env),
+        publicBaseUrl: env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`,
+        announce: (line) => console.log(line),
+      }),
+    ),
     { rawBody: true },
   );
   installHttpEdge(app, authKeysFromEnv(env));

@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { authKeysFromEnv, installHttpEdge } from '@siyu/auth';
+import { authKeysFromEnv, installHttpEdge, withHealth } from '@siyu/auth';
 import { transportFromEnv } from '@siyu/messaging';
 import { databaseFromEnv } from '@siyu/persistence';
 import { OutreachModule } from './outreach.module';
@@ -12,14 +12,16 @@ async function main(): Promise<void> {
   const transport = transportFromEnv(env, 'outreach');
   await transport.connect();
   const app = await NestFactory.create(
-    OutreachModule.register({
-      adminDatabaseUrl: db.adminUrl,
-      transport,
-      env,
-      brand: { id: env.BRAND_ID ?? 'demo', signature: env.BRAND_SIGNATURE ?? '示例品牌' },
-      publicBaseUrl: env.PUBLIC_BASE_URL ?? 'http://127.0.0.1:3002',
-      announce: (line) => console.log(line),
-    }),
+    withHealth(
+      OutreachModule.register({
+        adminDatabaseUrl: db.adminUrl,
+        transport,
+        env,
+        brand: { id: env.BRAND_ID ?? 'demo', signature: env.BRAND_SIGNATURE ?? '示例品牌' },
+        publicBaseUrl: env.PUBLIC_BASE_URL ?? 'http://127.0.0.1:3002',
+        announce: (line) => console.log(line),
+      }),
+    ),
   );
   installHttpEdge(app, authKeysFromEnv(env));
   app.enableShutdownHooks();

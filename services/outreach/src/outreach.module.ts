@@ -47,11 +47,12 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
               produces: [],
               consumers: [
                 {
+                  name: 'consent',
                   topics: [TOPICS.consentGranted, TOPICS.consentWithdrawn],
                   handlers: consent.handlers,
                   idempotentTypes: ['consent.watermark.v1'],
                 },
-                { topics: [TOPICS.segmentMaterialized], handlers: segments.handlers },
+                { name: 'segments', topics: [TOPICS.segmentMaterialized], handlers: segments.handlers },
               ],
             }),
         },

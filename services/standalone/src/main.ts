@@ -11,7 +11,11 @@ import { StandaloneModule } from './standalone.module';
 /** `npm start`: the whole system in one process, embedded PostgreSQL and in-process transport by default. */
 async function main(): Promise<void> {
   const dataDir = process.env.SIYU_DATA_DIR ?? join(process.cwd(), '.data');
-  const env: Record<string, string | undefined> = { ...loadOrCreateLocalSecrets(dataDir), ...process.env, SIYU_DATA_DIR: dataDir };
+  const env: Record<string, string | undefined> = {
+    ...loadOrCreateLocalSecrets(dataDir),
+    ...process.env,
+    SIYU_DATA_DIR: dataDir,
+  };
   const port = Number(env.PORT ?? 3000);
   const publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`;
   console.log(`Siyu: data directory ${dataDir}`);
@@ -34,7 +38,9 @@ async function main(): Promise<void> {
   );
   installHttpEdge(app, authKeys);
   await app.listen(port, '127.0.0.1');
-  console.log(`Siyu is running at ${publicBaseUrl} (transport: ${transport.name}); health: ${publicBaseUrl}/health`);
+  console.log(
+    `Siyu is running at ${publicBaseUrl} (transport: ${transport.name}); health: ${publicBaseUrl}/api/v1/health`,
+  );
   const stop = async () => {
     await app.close();
     await transport.disconnect();

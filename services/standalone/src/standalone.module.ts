@@ -1,5 +1,5 @@
-import { Controller, DynamicModule, Get, Module } from '@nestjs/common';
-import { Public, type AuthKeys } from '@siyu/auth';
+import { DynamicModule, Module } from '@nestjs/common';
+import { HealthController, type AuthKeys } from '@siyu/auth';
 import type { MessageTransport } from '@siyu/messaging';
 import { AudienceModule } from '../../audience/src/audience.module';
 import { ConsentModule } from '../../consent/src/consent.module';
@@ -17,15 +17,6 @@ export interface StandaloneOptions {
   publicBaseUrl: string;
   announce: (line: string) => void;
   freshnessBoundMs?: number;
-}
-
-@Controller()
-class HealthController {
-  @Get('health')
-  @Public('health')
-  health() {
-    return { status: 'ok' };
-  }
 }
 
 /**

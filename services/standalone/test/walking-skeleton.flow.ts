@@ -150,26 +150,35 @@ export async function walkingSkeleton(h: SkeletonHarness, events: string[]): Pro
   expect(run2.body).toMatchObject({ status: 'completed', sent: 0, suppressed: 1, reasons: { consent_withdrawn: 1 } });
   expect(await adminQuery(h.adminUrl, "SELECT 1 FROM outreach.suppressions WHERE source = 'unsubscribe_link'")).toHaveLength(1);
   expect(await adminQuery(h.adminUrl, 'SELECT 1 FROM outreach.sandbox_sms')).toHaveLength(1);
-  // R10: the member and the SMS contact point are gone.
-  await waitFor(async () => (await adminQuery(h.adminUrl, 'SELECT 1 FROM audience.members')).length === 0, 'member removed');
-  expect(await adminQuery(h.adminUrl, 'SELECT 1 FROM outreach.contact_points')).toHaveLength(0);
+  // The segment no longer counts A (A still holds purchase_history, so stays a member).
+  await waitFor(
+    async () => (await request(h.http.audience).get(`/api/v1/audience/segments/${segment.body.id}`).set('Authorization', marketer)).body.count === 0,
+    'segment count 0 after withdrawal',
+  );
 
   // 6. Buyer B, imported without consent, exists nowhere in marketing.
-  expect(await adminQuery(h.adminUrl, 'SELECT 1 FROM audience.member_consents')).toHaveLength(2);
+  expect(await adminQuery(h.adminUrl, 'SELECT 1 FROM audience.member_consents')).toHaveLength(2); // A: 2 purposes × sms
   const subjects = await adminQuery<{ subject_ref: string }>(h.adminUrl, 'SELECT DISTINCT subject_ref FROM audience.member_consents UNION SELECT DISTINCT subject_ref FROM outreach.consent_projection');
   expect(subjects).toHaveLength(1);
 
   // Buyer C withdraws by replying "ＴＤ" to an SMS: the next run suppresses them too.
   await consentThroughQr(h, refs.get(4200)!, FIXTURE.buyerC.phone);
+  await waitFor(
+    async () => (await request(h.http.audience).get(`/api/v1/audience/segments/${segment.body.id}`).set('Authorization', marketer)).body.count === 1,
+    'C counted',
+  );
   await request(h.http.audience).post(`/api/v1/audience/segments/${segment.body.id}/materialize`).set('Authorization', marketer).expect(201);
   await waitFor(async () => (await adminQuery(h.adminUrl, 'SELECT 1 FROM outreach.segment_versions WHERE version = 2 AND parts_received >= parts')).length === 1, 'segment v2');
   const run3 = await request(h.http.outreach).post(`/api/v1/outreach/campaigns/${campaign.body.id}/runs`).set('Authorization', marketer).expect(201);
-  expect(run3.body).toMatchObject({ sent: 1, suppressed: 0 });
+  expect(run3.body).toMatchObject({ status: 'completed', sent: 1, suppressed: 0 });
   const reply = JSON.stringify({ from: FIXTURE.buyerC.phone, text: ' ＴＤ。' });
   await request(h.http.consent).post('/webhooks/sms/sandbox').set('Content-Type', 'application/json').set('X-Siyu-Signature', signSmsWebhook(h.secrets.SMS_WEBHOOK_SECRET, reply)).send(reply).expect(200);
   await waitFor(async () => (await adminQuery(h.adminUrl, "SELECT 1 FROM outreach.suppressions WHERE source = 'sms_reply'")).length === 1, 'sms reply applied');
   const run4 = await request(h.http.outreach).post(`/api/v1/outreach/campaigns/${campaign.body.id}/runs`).set('Authorization', marketer).expect(201);
-  expect(run4.body).toMatchObject({ sent: 0, suppressed: 1 });
+  expect(run4.body).toMatchObject({ status: 'completed', sent: 0, suppressed: 1, reasons: { consent_withdrawn: 1 } });
+  // R10: "TD" withdrew every purpose on SMS, so C's member row and SMS contact point are gone.
+  await waitFor(async () => (await adminQuery(h.adminUrl, 'SELECT 1 FROM audience.members')).length === 1, 'C removed, A kept');
+  expect(await adminQuery(h.adminUrl, 'SELECT 1 FROM outreach.contact_points')).toHaveLength(1);
 
   // Every event produced in the flow is free of the fixture's PII.
   await waitFor(async () => events.length >= 8, 'events captured');

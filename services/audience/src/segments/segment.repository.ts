@@ -41,7 +41,8 @@ export class SegmentRepository {
   }
 
   async nextVersion(tx: EntityManager, id: string): Promise<number> {
-    const [{ version }] = await tx.query('UPDATE segments SET version = version + 1 WHERE id = $1 RETURNING version', [id]);
-    return version;
+    // TypeORM answers an UPDATE with [rows, rowCount].
+    const [rows] = await tx.query('UPDATE segments SET version = version + 1 WHERE id = $1 RETURNING version', [id]);
+    return rows[0].version;
   }
 }

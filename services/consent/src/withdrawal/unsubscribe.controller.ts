@@ -42,7 +42,7 @@ export class UnsubscribeController {
         source: 'unsubscribe_link',
         evidence: { via: 'unsubscribe_link' },
       });
-      res.type('html').send(unsubscribeDonePage(this.options.brand.name, scope.channel, outcome.withdrawn));
+      res.status(200).type('html').send(unsubscribeDonePage(this.options.brand.name, scope.channel, outcome.withdrawn));
     } catch (err) {
       this.fail(res, err);
     }

@@ -57,13 +57,11 @@ export class RunCampaign {
     for (;;) {
       const batch = await this.campaigns.pendingRecipients(this.ds.manager, runId, campaign.segmentId, version, BATCH);
       if (batch.length === 0) return 'completed';
-      for (const subjectRef of batch) {
-        if (!(await this.waitUntilFresh())) {
-          this.logger.warn(`run ${runId} paused: consent projection not current`);
-          return 'paused_stale_consent';
-        }
-        await this.dispatchOne(campaign, runId, subjectRef, actor);
+      if (!(await this.waitUntilCaughtUp())) {
+        this.logger.warn(`run ${runId} paused: consent projection not current`);
+        return 'paused_stale_consent';
       }
+      for (const subjectRef of batch) await this.dispatchOne(campaign, runId, subjectRef, actor);
     }
   }
 
@@ -93,12 +91,14 @@ export class RunCampaign {
     });
   }
 
-  private async waitUntilFresh(): Promise<boolean> {
+  /** Waits until the projection holds every withdrawal committed before this moment. */
+  private async waitUntilCaughtUp(): Promise<boolean> {
+    const since = await this.gate.databaseNow(this.ds.manager);
     const deadline = Date.now() + (this.options.freshnessWaitMs ?? 10_000);
     for (;;) {
-      if (await this.gate.projectionIsFresh(this.ds.manager, this.messaging.transport)) return true;
+      if (await this.gate.projectionHasPassed(this.ds.manager, this.messaging.transport, since)) return true;
       if (Date.now() > deadline) return false;
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 25));
     }
   }
 }

@@ -31,12 +31,33 @@ export class SendGate {
   }
 
   async projectionIsFresh(tx: EntityManager, transport: MessageTransport): Promise<boolean> {
+    const { seenAll, lagMs } = await this.watermark(tx, transport, null);
+    return seenAll && lagMs <= (this.options.freshnessBoundMs ?? 1000);
+  }
+
+  /**
+   * True once every partition's watermark has passed `since` (a database time): every withdrawal
+   * committed before `since` is then in the projection. Runs wait for this at the start of each
+   * batch, so a "no" given before a run starts is always honoured, not merely within the bound.
+   */
+  async projectionHasPassed(tx: EntityManager, transport: MessageTransport, since: string): Promise<boolean> {
+    const { seenAll, lagMs } = await this.watermark(tx, transport, since);
+    return seenAll && lagMs <= 0;
+  }
+
+  async databaseNow(tx: EntityManager): Promise<string> {
+    const [{ now }] = await tx.query('SELECT clock_timestamp() AS now');
+    return new Date(now).toISOString();
+  }
+
+  private async watermark(tx: EntityManager, transport: MessageTransport, since: string | null): Promise<{ seenAll: boolean; lagMs: number }> {
     const partitions = await transport.partitionCount(TOPICS.consentWithdrawn);
     const [row] = await tx.query(
-      `SELECT count(*)::int AS seen, coalesce(extract(epoch FROM clock_timestamp() - min(at)) * 1000, 1e12) AS lag_ms
+      `SELECT count(*)::int AS seen,
+              coalesce(extract(epoch FROM coalesce($2::timestamptz, clock_timestamp()) - min(at)) * 1000, 1e12) AS lag_ms
          FROM consent_watermarks WHERE partition < $1`,
-      [partitions],
+      [partitions, since],
     );
-    return row.seen === partitions && Number(row.lag_ms) <= (this.options.freshnessBoundMs ?? 1000);
+    return { seenAll: row.seen === partitions, lagMs: Number(row.lag_ms) };
   }
 }
