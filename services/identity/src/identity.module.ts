@@ -1,0 +1,81 @@
+import {
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { MessagingTables1763900000000 } from '@siyu/messaging';
+import { openServiceDataSource, provisionServiceDatabase } from '@siyu/persistence';
+import type { DataSource } from 'typeorm';
+import { ApiKeyRepository } from './api-keys/api-key.repository';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { CreateApiKey } from './api-keys/create-api-key.use-case';
+import { IssueMachineToken } from './api-keys/issue-machine-token.use-case';
+import { RevokeApiKey } from './api-keys/revoke-api-key.use-case';
+import { IDENTITY_DB, IDENTITY_OPTIONS, type IdentityModuleOptions } from './identity.options';
+import { IdentityInitial1763900000500 } from './migrations/1763900000500-identity-initial';
+import { ChangeOwnPassword } from './staff-accounts/change-own-password.use-case';
+import { CreateFirstAdmin } from './staff-accounts/create-first-admin.use-case';
+import { CreateStaffAccount } from './staff-accounts/create-staff-account.use-case';
+import { LogIn } from './staff-accounts/log-in.use-case';
+import { LoginThrottle } from './staff-accounts/login-throttle';
+import { StaffAccountRepository } from './staff-accounts/staff-account.repository';
+import { StaffAccountsController } from './staff-accounts/staff-accounts.controller';
+
+export { IDENTITY_DB, IDENTITY_OPTIONS, type IdentityModuleOptions } from './identity.options';
+
+/** Staff accounts, API keys for machine callers, and the only place that signs access tokens. */
+@Module({})
+export class IdentityModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  static register(options: IdentityModuleOptions): DynamicModule {
+    if (!options.authKeys.privateKey)
+      throw new Error('identity needs AUTH_PRIVATE_KEY: it signs every access token');
+    return {
+      module: IdentityModule,
+      controllers: [StaffAccountsController, ApiKeysController],
+      providers: [
+        { provide: IDENTITY_OPTIONS, useValue: options },
+        {
+          provide: IDENTITY_DB,
+          useFactory: async () =>
+            openServiceDataSource({
+              database: await provisionServiceDatabase(options.adminDatabaseUrl, 'identity'),
+              entities: [],
+              migrations: [MessagingTables1763900000000, IdentityInitial1763900000500],
+            }),
+        },
+        // One counter per app instance, so two apps in one test run do not share lockouts.
+        { provide: LoginThrottle, useValue: new LoginThrottle() },
+        StaffAccountRepository,
+        ApiKeyRepository,
+        LogIn,
+        CreateStaffAccount,
+        ChangeOwnPassword,
+        CreateFirstAdmin,
+        CreateApiKey,
+        RevokeApiKey,
+        IssueMachineToken,
+      ],
+    };
+  }
+
+  constructor(
+    @Inject(IDENTITY_DB) private readonly ds: DataSource,
+    @Inject(IDENTITY_OPTIONS) private readonly options: IdentityModuleOptions,
+    private readonly createFirstAdmin: CreateFirstAdmin,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const created = await this.createFirstAdmin.execute();
+    if (!created) return;
+    this.options.announce?.(
+      `identity: first start, created admin account "${created.username}" with one-time password ${created.password}` +
+        ' - change it with POST /api/v1/identity/accounts/me/password',
+    );
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.ds.destroy();
+  }
+}

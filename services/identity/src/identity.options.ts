@@ -1,0 +1,14 @@
+import type { AuthKeys } from '@siyu/auth';
+
+export interface IdentityModuleOptions {
+  /** A role that may create roles and schemas; used only to provision identity's own role. */
+  adminDatabaseUrl: string;
+  /** Identity is the only service that holds `privateKey`: it signs every access token. */
+  authKeys: AuthKeys;
+  /** Prints the first-run admin password (the console in main.ts and standalone). */
+  announce?: (line: string) => void;
+}
+
+// Kept apart from identity.module.ts so use cases can inject them without an import cycle.
+export const IDENTITY_OPTIONS = 'IDENTITY_OPTIONS';
+export const IDENTITY_DB = 'IDENTITY_DB';

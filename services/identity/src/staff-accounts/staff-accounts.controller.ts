@@ -1,0 +1,49 @@
+import { Body, Controller, Get, HttpCode, Inject, Ip, Post } from '@nestjs/common';
+import { CurrentActor, Public, Roles, STAFF_ROLES, type Actor } from '@siyu/auth';
+import type { DataSource } from 'typeorm';
+import { IDENTITY_DB } from '../identity.options';
+import { ChangeOwnPasswordRequest } from './change-own-password.request';
+import { ChangeOwnPassword } from './change-own-password.use-case';
+import { CreateStaffAccountRequest } from './create-staff-account.request';
+import { CreateStaffAccount } from './create-staff-account.use-case';
+import { LogInRequest } from './log-in.request';
+import { LogIn } from './log-in.use-case';
+import { StaffAccountRepository } from './staff-account.repository';
+import { toStaffAccountResponse } from './staff-account.response';
+
+@Controller('api/v1/identity')
+export class StaffAccountsController {
+  constructor(
+    @Inject(IDENTITY_DB) private readonly ds: DataSource,
+    private readonly accounts: StaffAccountRepository,
+    private readonly logIn: LogIn,
+    private readonly createStaffAccount: CreateStaffAccount,
+    private readonly changeOwnPassword: ChangeOwnPassword,
+  ) {}
+
+  @Post('login')
+  @Public('login')
+  @HttpCode(200)
+  login(@Body() body: LogInRequest, @Ip() clientAddress: string) {
+    return this.logIn.execute(body.username, body.password, clientAddress);
+  }
+
+  @Post('accounts')
+  @Roles('admin')
+  create(@Body() body: CreateStaffAccountRequest, @CurrentActor() admin: Actor) {
+    return this.createStaffAccount.execute(admin, body);
+  }
+
+  @Get('accounts')
+  @Roles('admin')
+  async list() {
+    return (await this.accounts.listAll(this.ds.manager)).map(toStaffAccountResponse);
+  }
+
+  @Post('accounts/me/password')
+  @Roles(...STAFF_ROLES)
+  @HttpCode(204)
+  changePassword(@Body() body: ChangeOwnPasswordRequest, @CurrentActor() actor: Actor) {
+    return this.changeOwnPassword.execute(actor, body.currentPassword, body.newPassword);
+  }
+}
