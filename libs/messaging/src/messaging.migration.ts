@@ -13,10 +13,18 @@ export class MessagingTables1763900000000 implements MigrationInterface {
         key text NOT NULL,
         partition int,
         payload text NOT NULL,
-        created_at timestamptz NOT NULL DEFAULT clock_timestamp(),
-        sent_at timestamptz
+        created_at timestamptz NOT NULL DEFAULT clock_timestamp()
       )`);
-    await q.query('CREATE INDEX outbox_unsent ON outbox (id) WHERE sent_at IS NULL');
+    // The relay moves a row here when the broker has acknowledged it: a compact record of what was
+    // sent and when. Deleting from the outbox is ~3x cheaper than rewriting each row with sent_at
+    // (bench/outbox-relay.bench.ts), and keeps the unsent scan free of dead index entries.
+    await q.query(`
+      CREATE TABLE outbox_sent (
+        id bigint PRIMARY KEY,
+        event_id uuid NOT NULL,
+        topic text NOT NULL,
+        sent_at timestamptz NOT NULL
+      )`);
     await q.query(`
       CREATE TABLE inbox (
         consumer text NOT NULL,
@@ -41,6 +49,6 @@ export class MessagingTables1763900000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query('DROP TABLE dead_letters; DROP TABLE inbox; DROP TABLE outbox');
+    await q.query('DROP TABLE dead_letters, inbox, outbox_sent, outbox');
   }
 }

@@ -64,7 +64,7 @@ describe('outbox and inbox (real PostgreSQL, in-process transport)', () => {
     const inbox = new InboxConsumer(consumer, transport, { group: 'consumer', topics: [TOPICS.consentWithdrawn], handlers: { 'consent.withdrawn.v1': effect } });
     await inbox.start();
     const subject = randomUUID();
-    await producer.transaction((tx) => addToOutbox(tx, TOPICS.consentWithdrawn, subject, withdrawal(subject, 1)));
+    const written = await producer.transaction((tx) => addToOutbox(tx, TOPICS.consentWithdrawn, subject, withdrawal(subject, 1)));
 
     const dying = new OutboxRelay(producer, transport, 'producer', {
       afterPublish: () => {
@@ -73,13 +73,14 @@ describe('outbox and inbox (real PostgreSQL, in-process transport)', () => {
     });
     await expect(dying.relayOnce()).rejects.toThrow('relay process killed');
     expect(await effectsOf(subject)).toEqual([1]);
-    const [{ unsent }] = await producer.query('SELECT count(*)::int AS unsent FROM outbox WHERE key = $1 AND sent_at IS NULL', [subject]);
+    const [{ unsent }] = await producer.query('SELECT count(*)::int AS unsent FROM outbox WHERE key = $1', [subject]);
     expect(unsent).toBe(1);
 
     const restarted = new OutboxRelay(producer, transport, 'producer');
     await restarted.drain();
-    const [{ sent }] = await producer.query('SELECT count(*)::int AS sent FROM outbox WHERE key = $1 AND sent_at IS NOT NULL', [subject]);
+    const [{ sent }] = await producer.query('SELECT count(*)::int AS sent FROM outbox_sent WHERE event_id = $1', [written.eventId]);
     expect(sent).toBe(1);
+    expect((await producer.query('SELECT 1 FROM outbox WHERE key = $1', [subject])).length).toBe(0);
     expect(await effectsOf(subject)).toEqual([1]);
     await transport.disconnect();
   });

@@ -3,6 +3,8 @@ import type { MessageTransport } from './transport';
 
 export interface OutboxRelayOptions {
   batchSize?: number;
+  /** Batches claimed per transaction; the next is claimed while the previous is being published. */
+  batchesPerRound?: number;
   idleDelayMs?: number;
   maxBackoffMs?: number;
   /** Test hook: runs after a batch was published and before it is marked sent. */
@@ -60,21 +62,36 @@ export class OutboxRelay {
   /** Publishes one batch; returns how many rows were published. */
   async relayOnce(): Promise<number> {
     const batchSize = this.options.batchSize ?? 500;
+    const batchesPerRound = this.options.batchesPerRound ?? 4;
     return this.ds.transaction(async (tx) => {
-      const [{ locked }] = await tx.query('SELECT pg_try_advisory_xact_lock($1) AS locked', [this.lockKey]);
-      if (!locked) return 0;
-      const rows: OutboxRow[] = await tx.query(
-        `SELECT id, topic, key, partition, payload FROM outbox
-          WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [batchSize],
-      );
-      if (rows.length === 0) return 0;
-      await this.transport.publish(
-        rows.map((r) => ({ topic: r.topic, key: r.key, value: r.payload, partition: r.partition ?? undefined })),
-      );
-      await this.options.afterPublish?.(rows.length);
-      await tx.query('UPDATE outbox SET sent_at = clock_timestamp() WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
-      return rows.length;
+      // Claiming moves rows from outbox to outbox_sent, but that commits only after the broker acknowledged every
+      // batch of the round: a failed or interrupted publish leaves all of them unsent. While one
+      // batch is on its way to the broker the next is claimed (publishes stay strictly in order).
+      let published = 0;
+      let inFlight: Promise<void> = Promise.resolve();
+      for (let i = 0; i < batchesPerRound; i++) {
+        const claimed: OutboxRow[] = await tx.query(
+          `WITH relay AS (SELECT pg_try_advisory_xact_lock($2) AS active),
+           claimed AS (
+             DELETE FROM outbox
+              WHERE (SELECT active FROM relay)
+                AND id IN (SELECT id FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
+             RETURNING id, event_id, topic, key, partition, payload),
+           sent AS (INSERT INTO outbox_sent (id, event_id, topic, sent_at) SELECT id, event_id, topic, clock_timestamp() FROM claimed)
+           SELECT id, topic, key, partition, payload FROM claimed`,
+          [batchSize, this.lockKey],
+        );
+        if (claimed.length === 0) break;
+        const messages = claimed
+          .sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)))
+          .map((r) => ({ topic: r.topic, key: r.key, value: r.payload, partition: r.partition ?? undefined }));
+        inFlight = inFlight.then(() => this.transport.publish(messages));
+        published += claimed.length;
+        if (claimed.length < batchSize) break;
+      }
+      await inFlight;
+      if (published > 0) await this.options.afterPublish?.(published);
+      return published;
     });
   }
 

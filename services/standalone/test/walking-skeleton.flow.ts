@@ -47,9 +47,11 @@ const sandboxCode = async (adminUrl: string) => {
   return /验证码(\d{6})/.exec(row.body)![1];
 };
 
-export async function amountToOrderRef(adminUrl: string): Promise<Map<number, string>> {
-  const events = await adminQuery<{ payload: string }>(adminUrl, "SELECT payload FROM orders.outbox WHERE topic = 'orders.ingested.v1'");
-  return new Map(events.map((e) => JSON.parse(e.payload)).map((e) => [e.amountCents, e.orderRef]));
+/** Order refs by amount, read from the `orders.ingested.v1` events (they carry no platform ids). */
+export async function amountToOrderRef(events: string[], count: number): Promise<Map<number, string>> {
+  const ingested = () => events.map((e) => JSON.parse(e)).filter((e) => e.type === 'orders.ingested.v1');
+  await waitFor(async () => ingested().length >= count, 'orders.ingested.v1 events');
+  return new Map(ingested().map((e) => [e.amountCents, e.orderRef]));
 }
 
 /** Door 2 end to end for one buyer; returns nothing, asserts as it goes. */
@@ -92,7 +94,7 @@ export async function walkingSkeleton(h: SkeletonHarness, events: string[]): Pro
     .send(tmallCsv())
     .expect(201);
   expect(imported.body.accepted).toBe(3);
-  const refs = await amountToOrderRef(h.adminUrl);
+  const refs = await amountToOrderRef(events, 3);
   const orderA = refs.get(19900)!;
   expect(orderA).toBeDefined();
 
