@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { DataSource, EntityManager } from 'typeorm';
+import { ConsentWithdrawnV1, deadLetterTopic, TOPICS, type EventBase } from '@siyu/contracts';
+import { openServiceDataSource, provisionServiceDatabase } from '@siyu/persistence';
+import { createTestDatabase, describeWithKafka, uniqueTopicPrefix, waitFor } from '@siyu/testing';
+import { addToOutbox, InboxConsumer, KafkaTransport, MessagingTables1763900000000, OutboxRelay } from './index';
+
+const withdrawal = (subjectRef: string, ledgerSeq: number) => ({
+  type: 'consent.withdrawn.v1',
+  subjectRef,
+  brandId: 'acme',
+  purposes: ['marketing_messages' as const],
+  channels: ['sms' as const],
+  source: 'unsubscribe_link' as const,
+  ledgerSeq,
+  effectiveAt: new Date().toISOString(),
+});
+
+describeWithKafka('outbox → real Kafka → inbox', (brokers) => {
+  let producer: DataSource;
+  let consumer: DataSource;
+  const transports: KafkaTransport[] = [];
+  const prefix = uniqueTopicPrefix('msg');
+
+  const kafka = async (clientId: string) => {
+    const t = new KafkaTransport({ brokers, clientId, partitions: 3, topicPrefix: prefix });
+    await t.connect();
+    transports.push(t);
+    return t;
+  };
+
+  beforeAll(async () => {
+    const adminUrl = await createTestDatabase('kmsg');
+    producer = await openServiceDataSource({ database: await provisionServiceDatabase(adminUrl, 'producer'), entities: [], migrations: [MessagingTables1763900000000] });
+    consumer = await openServiceDataSource({ database: await provisionServiceDatabase(adminUrl, 'consumer'), entities: [], migrations: [MessagingTables1763900000000] });
+    await consumer.query('CREATE TABLE effects (id serial PRIMARY KEY, subject text NOT NULL, seq int NOT NULL)');
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const t of transports) await t.disconnect();
+    await producer?.destroy();
+    await consumer?.destroy();
+  });
+
+  const effect = async (tx: EntityManager, event: EventBase) => {
+    const e = event as ConsentWithdrawnV1;
+    if (e.ledgerSeq === 666) throw new Error('poison effect');
+    await tx.query('INSERT INTO effects (subject, seq) VALUES ($1, $2)', [e.subjectRef, e.ledgerSeq]);
+  };
+  const effectsOf = async (subject: string) =>
+    (await consumer.query('SELECT seq FROM effects WHERE subject = $1 ORDER BY id', [subject])).map((r: { seq: number }) => r.seq);
+
+  it('a relay killed between publish and commit republishes after restart; the effect happens once, in order', async () => {
+    const consumerTransport = await kafka('consumer');
+    const inbox = new InboxConsumer(consumer, consumerTransport, {
+      group: 'consumer',
+      topics: [TOPICS.consentWithdrawn],
+      maxAttempts: 2,
+      retryDelayMs: 1,
+      handlers: { 'consent.withdrawn.v1': effect },
+    });
+    await inbox.start();
+    const producerTransport = await kafka('producer');
+    await producerTransport.ensureTopics([TOPICS.consentWithdrawn]);
+
+    const subject = randomUUID();
+    for (let seq = 1; seq <= 5; seq++) await producer.transaction((tx) => addToOutbox(tx, TOPICS.consentWithdrawn, subject, withdrawal(subject, seq)));
+    const dying = new OutboxRelay(producer, producerTransport, 'producer', {
+      afterPublish: () => {
+        throw new Error('relay process killed after the broker acknowledged');
+      },
+    });
+    await expect(dying.relayOnce()).rejects.toThrow('relay process killed');
+    expect((await producer.query('SELECT 1 FROM outbox WHERE key = $1', [subject])).length).toBe(5);
+
+    await new OutboxRelay(producer, producerTransport, 'producer').drain();
+    await waitFor(async () => (await effectsOf(subject)).length === 5, 'five effects', 30_000);
+    // Give redeliveries time to arrive: they must not add effects.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await effectsOf(subject)).toEqual([1, 2, 3, 4, 5]);
+    const [{ n }] = await consumer.query('SELECT count(*)::int AS n FROM inbox WHERE consumer = $1', ['consumer']);
+    expect(n).toBe(5);
+
+    // A poison message is dead-lettered with its reason and the partition moves on.
+    await producer.transaction((tx) => addToOutbox(tx, TOPICS.consentWithdrawn, subject, withdrawal(subject, 666)));
+    await producer.transaction((tx) => addToOutbox(tx, TOPICS.consentWithdrawn, subject, withdrawal(subject, 7)));
+    await new OutboxRelay(producer, producerTransport, 'producer').drain();
+    await waitFor(async () => (await effectsOf(subject)).includes(7), 'event after the poison one', 30_000);
+    const [dead] = await consumer.query('SELECT reason, attempts, topic FROM dead_letters WHERE key = $1', [subject]);
+    expect(dead).toMatchObject({ attempts: 2, topic: TOPICS.consentWithdrawn });
+    expect(dead.reason).toMatch(/poison effect/);
+
+    // ... and is on the dead-letter topic for whoever repairs it.
+    const dlq: string[] = [];
+    const reader = await kafka('dlq-reader');
+    await reader.subscribe('dlq-reader', [deadLetterTopic('consumer')], async (m) => {
+      dlq.push(m.value);
+    });
+    await waitFor(async () => dlq.length === 1, 'dead-letter topic message', 30_000);
+    expect(JSON.parse(dlq[0]).reason).toMatch(/poison effect/);
+  }, 90_000);
+});
