@@ -1,0 +1,159 @@
+import 'reflect-metadata';
+import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PLATFORMS, type Platform } from '@siyu/contracts';
+import { loadBlindIndex, loadCryptoKeys, type BlindIndex, type KeyRing } from '@siyu/crypto';
+import { ImportJobRepository } from './imports/import-job.repository';
+import { ImportOrders } from './imports/import-orders.use-case';
+import type { ImportSummary } from './imports/import-summary';
+import { ImportsError } from './imports/imports.errors';
+import { IngestOrderChunk } from './imports/ingest-order-chunk';
+import { OrderRepository } from './imports/order.repository';
+import { RejectsCsv } from './imports/rejects-csv';
+import { openOrdersDataSource } from './orders.database';
+import { BuyerDataKeys } from './vault/buyer-data-keys';
+import { DataKeyRepository } from './vault/data-key.repository';
+
+const USAGE = `usage: orders import <file.csv> --platform tmall --shop <shopId> [--rejects <rejects.csv>]
+
+Streams a platform order export into the orders schema and prints the import summary (JSON).
+Database: DATABASE_URL, else the postgres-url file that \`npm start\` keeps in SIYU_DATA_DIR (default ./.data).
+Secrets: FULFILMENT_KEK and FULFILMENT_BLIND_INDEX_KEY from the environment; with the npm start
+database, missing ones come from its secrets.json (they must be the keys the service uses).
+Events stay in the orders outbox; the running orders service publishes them.
+--rejects writes rejected rows with their original cells: that file holds personal data.`;
+
+export interface CliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+/** Exit codes: 0 imported (possibly with rejected rows), 1 refused or failed, 2 usage error. */
+export async function runCli(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  io: CliIo,
+): Promise<number> {
+  let args: ReturnType<typeof parseCommand>;
+  try {
+    args = parseCommand(argv);
+  } catch (err) {
+    io.err(`${(err as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const target = databaseFrom(env);
+  if (!target) {
+    io.err(
+      `no database: set DATABASE_URL, or start Siyu (npm start) so that ${join(dataDir(env), 'postgres-url')} exists\n`,
+    );
+    return 1;
+  }
+  const adminUrl = target.adminUrl;
+  let keyRing: KeyRing;
+  let blindIndex: BlindIndex;
+  try {
+    const secrets = target.local ? { ...localSecrets(env), ...definedOnly(env) } : env;
+    keyRing = loadCryptoKeys(secrets, 'FULFILMENT');
+    blindIndex = loadBlindIndex(secrets, 'FULFILMENT');
+  } catch (err) {
+    io.err(`${(err as Error).message}\n`);
+    return 1;
+  }
+
+  const ds = await openOrdersDataSource(adminUrl);
+  const rejectsFile = args.rejects ? createWriteStream(args.rejects, { mode: 0o600 }) : null;
+  const rejects = rejectsFile ? new RejectsCsv((text) => rejectsFile.write(text)) : null;
+  try {
+    const orders = new OrderRepository(ds);
+    const importOrders = new ImportOrders(
+      ds,
+      new ImportJobRepository(ds),
+      new IngestOrderChunk(orders, new BuyerDataKeys(keyRing, new DataKeyRepository()), blindIndex),
+    );
+    const started = Date.now();
+    const progress = (s: ImportSummary) => {
+      const seconds = Math.max((Date.now() - started) / 1000, 0.001);
+      io.err(
+        `${s.rows.toLocaleString('en')} rows · ${Math.round(s.rows / seconds).toLocaleString('en')} rows/s\n`,
+      );
+    };
+    const summary = await importOrders.execute({
+      platform: args.platform,
+      shopId: args.shop,
+      requestedBy: `cli:${userInfo().username}`,
+      source: createReadStream(args.file),
+      onProgress: progress,
+      onRejectedRow: (r) => rejects?.add(r),
+    });
+    progress(summary);
+    io.out(`${JSON.stringify(summary, null, 2)}\n`);
+    if (args.rejects && summary.rejectedRows > 0)
+      io.err(`${summary.rejectedRows} rejected row(s) written to ${args.rejects}\n`);
+    return 0;
+  } catch (err) {
+    if (err instanceof ImportsError) {
+      io.err(`import refused (${err.code}): ${err.message}\n`);
+    } else {
+      io.err(`import failed: ${(err as Error)?.message ?? String(err)}\n`);
+    }
+    return 1;
+  } finally {
+    if (rejectsFile) await new Promise((resolve) => rejectsFile.end(resolve));
+    await ds.destroy();
+  }
+}
+
+function parseCommand(argv: string[]): { file: string; platform: Platform; shop: string; rejects?: string } {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { platform: { type: 'string' }, shop: { type: 'string' }, rejects: { type: 'string' } },
+  });
+  const [command, file, ...extra] = positionals;
+  if (command !== 'import' || !file || extra.length > 0) throw new Error('expected: import <file.csv>');
+  if (!values.platform || !(PLATFORMS as readonly string[]).includes(values.platform)) {
+    throw new Error(`--platform must be one of ${PLATFORMS.join(', ')}`);
+  }
+  if (!values.shop || !/^[A-Za-z0-9_-]{1,64}$/.test(values.shop))
+    throw new Error('--shop must be 1-64 letters, digits, _ or -');
+  if (!existsSync(file)) throw new Error(`no such file: ${file}`);
+  return { file, platform: values.platform as Platform, shop: values.shop, rejects: values.rejects };
+}
+
+function dataDir(env: Record<string, string | undefined>): string {
+  return env.SIYU_DATA_DIR ?? join(process.cwd(), '.data');
+}
+
+function databaseFrom(env: Record<string, string | undefined>): { adminUrl: string; local: boolean } | null {
+  if (env.DATABASE_URL) return { adminUrl: env.DATABASE_URL, local: false };
+  const file = join(dataDir(env), 'postgres-url');
+  const url = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  return url ? { adminUrl: url, local: true } : null;
+}
+
+/** The FULFILMENT keys `npm start` generated beside its database; nothing else is read. */
+function localSecrets(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const file = join(dataDir(env), 'secrets.json');
+  if (!existsSync(file)) return {};
+  const stored = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const pick = (name: string) => (typeof stored[name] === 'string' ? stored[name] : undefined);
+  return {
+    FULFILMENT_KEK: pick('FULFILMENT_KEK'),
+    FULFILMENT_BLIND_INDEX_KEY: pick('FULFILMENT_BLIND_INDEX_KEY'),
+  };
+}
+
+function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''),
+  );
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2), process.env, {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+  }).then((code) => process.exit(code));
+}

@@ -1,0 +1,42 @@
+import { Controller, Get, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import { CurrentActor, Roles, type Actor } from '@siyu/auth';
+import { csvUploadOf, discardRest } from './csv-upload';
+import { GetImportSummary } from './get-import-summary.query';
+import { ImportOrders } from './import-orders.use-case';
+import { ImportOrdersQuery } from './import-orders.request';
+import type { ImportSummary } from './import-summary';
+
+@Controller('api/v1/orders/imports')
+export class ImportsController {
+  constructor(
+    private readonly importOrders: ImportOrders,
+    private readonly getImportSummary: GetImportSummary,
+  ) {}
+
+  /** The CSV is the raw body (Content-Type: text/csv), streamed; 201 with the summary. */
+  @Post()
+  @Roles('ops', 'admin')
+  async importExport(
+    @Query() query: ImportOrdersQuery,
+    @Req() req: IncomingMessage,
+    @CurrentActor() actor: Actor,
+  ): Promise<ImportSummary> {
+    try {
+      return await this.importOrders.execute({
+        platform: query.platform,
+        shopId: query.shop,
+        requestedBy: actor.id,
+        source: csvUploadOf(req),
+      });
+    } finally {
+      discardRest(req);
+    }
+  }
+
+  @Get(':id')
+  @Roles('ops', 'admin')
+  summary(@Param('id', new ParseUUIDPipe()) id: string): Promise<ImportSummary> {
+    return this.getImportSummary.execute(id);
+  }
+}

@@ -1,0 +1,88 @@
+import {
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { TOPICS } from '@siyu/contracts';
+import {
+  BlindIndex,
+  KeyRing,
+  loadBlindIndex,
+  loadCryptoKeys,
+  loadTokenSigner,
+  TokenSigner,
+} from '@siyu/crypto';
+import { ServiceMessaging } from '@siyu/messaging';
+import { GetImportSummary } from './imports/get-import-summary.query';
+import { ImportJobRepository } from './imports/import-job.repository';
+import { ImportOrders } from './imports/import-orders.use-case';
+import { ImportsController } from './imports/imports.controller';
+import { IngestOrderChunk } from './imports/ingest-order-chunk';
+import { OrderRepository } from './imports/order.repository';
+import { InvitationsController } from './invitations/invitations.controller';
+import { IssueInvitation } from './invitations/issue-invitation.use-case';
+import { openOrdersDataSource } from './orders.database';
+import { ORDERS_DB, ORDERS_OPTIONS, type OrdersModuleOptions } from './orders.options';
+import { BuyerDataKeys } from './vault/buyer-data-keys';
+import { DataKeyRepository } from './vault/data-key.repository';
+import { RevealReceiver } from './vault/reveal-receiver.use-case';
+import { VaultController } from './vault/vault.controller';
+
+export { ORDERS_DB, ORDERS_OPTIONS, type OrdersModuleOptions } from './orders.options';
+
+/**
+ * The orders service: platform order imports into the fulfilment vault, purpose-bound reveal,
+ * parcel-card QR invitations. The only holder of the FULFILMENT keys (R16).
+ */
+@Module({})
+export class OrdersModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(
+    private readonly messaging: ServiceMessaging,
+    @Inject(ORDERS_DB) private readonly ds: DataSource,
+  ) {}
+
+  static register(options: OrdersModuleOptions): DynamicModule {
+    return {
+      module: OrdersModule,
+      controllers: [ImportsController, VaultController, InvitationsController],
+      providers: [
+        { provide: ORDERS_OPTIONS, useValue: options },
+        { provide: ORDERS_DB, useFactory: () => openOrdersDataSource(options.adminDatabaseUrl) },
+        {
+          provide: ServiceMessaging,
+          inject: [ORDERS_DB],
+          useFactory: (ds: DataSource) =>
+            new ServiceMessaging(ds, options.transport, {
+              schema: 'orders',
+              produces: [TOPICS.ordersIngested],
+              consumers: [],
+            }),
+        },
+        { provide: KeyRing, useFactory: () => loadCryptoKeys(options.env, 'FULFILMENT') },
+        { provide: BlindIndex, useFactory: () => loadBlindIndex(options.env, 'FULFILMENT') },
+        { provide: TokenSigner, useFactory: () => loadTokenSigner(options.env, 'INVITE') },
+        OrderRepository,
+        ImportJobRepository,
+        DataKeyRepository,
+        BuyerDataKeys,
+        IngestOrderChunk,
+        ImportOrders,
+        GetImportSummary,
+        RevealReceiver,
+        IssueInvitation,
+      ],
+    };
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.messaging.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.messaging.stop();
+    if (this.ds.isInitialized) await this.ds.destroy();
+  }
+}

@@ -1,0 +1,47 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+
+export interface StoredDataKey {
+  buyerPseudonym: string;
+  /** null once crypto-shredded (R17). */
+  wrappedKey: string | null;
+}
+
+/** Per-buyer data keys, wrapped under the FULFILMENT KEK (R16). Every method runs in the caller's transaction. */
+@Injectable()
+export class DataKeyRepository {
+  async findByPseudonyms(tx: EntityManager, pseudonyms: string[]): Promise<StoredDataKey[]> {
+    if (pseudonyms.length === 0) return [];
+    const rows: { buyer_pseudonym: string; wrapped_key: string | null }[] = await tx.query(
+      'SELECT buyer_pseudonym, wrapped_key FROM data_keys WHERE buyer_pseudonym = ANY($1::text[])',
+      [pseudonyms],
+    );
+    return rows.map((r) => ({ buyerPseudonym: r.buyer_pseudonym, wrappedKey: r.wrapped_key }));
+  }
+
+  /**
+   * Stores new keys; a shredded key is replaced (data sealed under the old one stays unreadable).
+   * Returns the pseudonyms whose key was written; others already had a live key.
+   */
+  async storeNewKeys(
+    tx: EntityManager,
+    keys: { buyerPseudonym: string; wrappedKey: string }[],
+  ): Promise<Set<string>> {
+    const written = new Set<string>();
+    // Two parameters a row: 500 rows stay far below PostgreSQL's 65,535 bind parameters.
+    for (let i = 0; i < keys.length; i += 500) {
+      const chunk = keys.slice(i, i + 500);
+      const values = chunk.map((_, j) => `($${2 * j + 1}, $${2 * j + 2})`).join(', ');
+      const rows: { buyer_pseudonym: string }[] = await tx.query(
+        `INSERT INTO data_keys (buyer_pseudonym, wrapped_key) VALUES ${values}
+         ON CONFLICT (buyer_pseudonym) DO UPDATE
+           SET wrapped_key = EXCLUDED.wrapped_key, shredded_at = NULL, created_at = now()
+           WHERE data_keys.shredded_at IS NOT NULL
+         RETURNING buyer_pseudonym`,
+        chunk.flatMap((k) => [k.buyerPseudonym, k.wrappedKey]),
+      );
+      rows.forEach((r) => written.add(r.buyer_pseudonym));
+    }
+    return written;
+  }
+}

@@ -1,0 +1,22 @@
+import { DomainError } from '@siyu/auth';
+
+export enum VaultErrorCode {
+  ORDER_NOT_FOUND = 'ORDER_NOT_FOUND',
+  PURPOSE_NOT_ALLOWED = 'PURPOSE_NOT_ALLOWED',
+  RECEIVER_SHREDDED = 'RECEIVER_SHREDDED',
+}
+
+export class VaultError extends DomainError<VaultErrorCode> {
+  override readonly name = 'VaultError';
+
+  get httpStatus(): number {
+    switch (this.code) {
+      case VaultErrorCode.ORDER_NOT_FOUND:
+        return 404;
+      case VaultErrorCode.PURPOSE_NOT_ALLOWED:
+        return 403;
+      case VaultErrorCode.RECEIVER_SHREDDED:
+        return 410;
+    }
+  }
+}
