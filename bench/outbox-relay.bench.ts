@@ -13,7 +13,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KafkaTransport, MessagingTables1763900000000, OutboxRelay } from '../libs/messaging/src';
-import { createDatabaseIfMissing, openServiceDataSource, provisionServiceDatabase, startEmbeddedPostgres } from '../libs/persistence/src';
+import {
+  createDatabaseIfMissing,
+  openServiceDataSource,
+  provisionServiceDatabase,
+  startEmbeddedPostgres,
+} from '../libs/persistence/src';
 
 const N = Number(process.argv[2] ?? 50_000);
 const BATCH = 500;
@@ -43,9 +48,16 @@ async function main(): Promise<void> {
   if (!brokers) throw new Error('KAFKA_BROKERS is not set: run `npm run kafka:start` first');
   const pg = process.env.DATABASE_URL
     ? { adminUrl: process.env.DATABASE_URL, stop: async () => {} }
-    : await startEmbeddedPostgres({ dataDir: mkdtempSync(join(tmpdir(), 'siyu-bench-pg-')), persistent: false });
+    : await startEmbeddedPostgres({
+        dataDir: mkdtempSync(join(tmpdir(), 'siyu-bench-pg-')),
+        persistent: false,
+      });
   const adminUrl = await createDatabaseIfMissing(pg.adminUrl, `bench_${Date.now()}`);
-  const ds = await openServiceDataSource({ database: await provisionServiceDatabase(adminUrl, 'bench'), entities: [], migrations: [MessagingTables1763900000000] });
+  const ds = await openServiceDataSource({
+    database: await provisionServiceDatabase(adminUrl, 'bench'),
+    entities: [],
+    migrations: [MessagingTables1763900000000],
+  });
   const prefix = `bench-${Date.now()}.`;
   const transport = new KafkaTransport({ brokers, clientId: 'bench', partitions: 3, topicPrefix: prefix });
   await transport.connect();
@@ -56,11 +68,15 @@ async function main(): Promise<void> {
     for (let i = 0; i < N; i += BATCH) {
       const chunk = events.slice(i, i + BATCH);
       const params = chunk.flatMap((e) => [randomUUID(), 'relay.v1', e.subjectRef, e.payload]);
-      const values = chunk.map((_, j) => `($${j * 4 + 1}, $${j * 4 + 2}, $${j * 4 + 3}, $${j * 4 + 4})`).join(',');
+      const values = chunk
+        .map((_, j) => `($${j * 4 + 1}, $${j * 4 + 2}, $${j * 4 + 3}, $${j * 4 + 4})`)
+        .join(',');
       await ds.query(`INSERT INTO outbox (event_id, topic, key, payload) VALUES ${values}`, params);
     }
   };
-  const relay = new OutboxRelay(ds, transport, 'bench', { batchSize: Number(process.env.RELAY_BATCH ?? BATCH) });
+  const relay = new OutboxRelay(ds, transport, 'bench', {
+    batchSize: Number(process.env.RELAY_BATCH ?? BATCH),
+  });
   const timeRelay = async () => {
     await fillOutbox(); // not timed
     const t0 = process.hrtime.bigint();
@@ -70,7 +86,9 @@ async function main(): Promise<void> {
   const timeRaw = async () => {
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < N; i += BATCH) {
-      await transport.publish(events.slice(i, i + BATCH).map((e) => ({ topic: 'raw.v1', key: e.subjectRef, value: e.payload })));
+      await transport.publish(
+        events.slice(i, i + BATCH).map((e) => ({ topic: 'raw.v1', key: e.subjectRef, value: e.payload })),
+      );
     }
     return Number(process.hrtime.bigint() - t0) / 1e6;
   };
@@ -87,10 +105,18 @@ async function main(): Promise<void> {
   const [{ unsent }] = await ds.query('SELECT count(*)::int AS unsent FROM outbox');
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const rate = (ms: number) => N / (ms / 1000);
-  console.log(`events per round: ${N}, rounds: ${rounds}, producer batch: ${BATCH}, partitions: 3, acks: all`);
-  console.log(`outbox relay (PostgreSQL → Kafka), events/s per round: ${relayMs.map((ms) => rate(ms).toFixed(0)).join(', ')}; unsent after drain: ${unsent}`);
-  console.log(`raw batched producer (memory → Kafka), events/s per round: ${rawMs.map((ms) => rate(ms).toFixed(0)).join(', ')}`);
-  console.log(`median: relay ${rate(median(relayMs)).toFixed(0)} events/s, raw ${rate(median(rawMs)).toFixed(0)} events/s, ratio ${(median(rawMs) / median(relayMs)).toFixed(2)} (target ≥ 0.5)`);
+  console.log(
+    `events per round: ${N}, rounds: ${rounds}, producer batch: ${BATCH}, partitions: 3, acks: all`,
+  );
+  console.log(
+    `outbox relay (PostgreSQL → Kafka), events/s per round: ${relayMs.map((ms) => rate(ms).toFixed(0)).join(', ')}; unsent after drain: ${unsent}`,
+  );
+  console.log(
+    `raw batched producer (memory → Kafka), events/s per round: ${rawMs.map((ms) => rate(ms).toFixed(0)).join(', ')}`,
+  );
+  console.log(
+    `median: relay ${rate(median(relayMs)).toFixed(0)} events/s, raw ${rate(median(rawMs)).toFixed(0)} events/s, ratio ${(median(rawMs) / median(relayMs)).toFixed(2)} (target ≥ 0.5)`,
+  );
 
   await transport.disconnect();
   await ds.destroy();

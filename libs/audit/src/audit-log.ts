@@ -25,7 +25,17 @@ export async function appendAudit(tx: EntityManager, entry: AuditEntry): Promise
   await tx.query(
     `INSERT INTO audit_log (at, actor, action, purpose, subject, fields, outcome, prev_hash, hash)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [at, entry.actor, entry.action, entry.purpose, entry.subject, entry.fields, entry.outcome, prev, chainHash(prev, body)],
+    [
+      at,
+      entry.actor,
+      entry.action,
+      entry.purpose,
+      entry.subject,
+      entry.fields,
+      entry.outcome,
+      prev,
+      chainHash(prev, body),
+    ],
   );
 }
 
@@ -44,7 +54,9 @@ export async function readAudit(tx: EntityManager, subject?: string): Promise<Au
 }
 
 /** Walks the chain; reports the first entry whose hash does not follow from its body and predecessor. */
-export async function verifyAuditTrail(tx: EntityManager): Promise<ChainVerdict & { entries: number; brokenSeq?: string }> {
+export async function verifyAuditTrail(
+  tx: EntityManager,
+): Promise<ChainVerdict & { entries: number; brokenSeq?: string }> {
   const rows: (AuditRow & { at: Date; hash: string })[] = await tx.query(
     'SELECT seq, at, actor, action, purpose, subject, fields, outcome, hash FROM audit_log ORDER BY seq',
   );
@@ -61,5 +73,7 @@ export async function verifyAuditTrail(tx: EntityManager): Promise<ChainVerdict 
     hash: r.hash,
   }));
   const verdict = verifyChain(links);
-  return verdict.intact ? { ...verdict, entries: rows.length } : { ...verdict, entries: rows.length, brokenSeq: rows[verdict.brokenAt].seq };
+  return verdict.intact
+    ? { ...verdict, entries: rows.length }
+    : { ...verdict, entries: rows.length, brokenSeq: rows[verdict.brokenAt].seq };
 }

@@ -1,4 +1,10 @@
-import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import {
+  CanActivate,
+  ExecutionContext,
+  ForbiddenException,
+  Injectable,
+  UnauthorizedException,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { AuthKeys } from './auth-keys';
 import { PUBLIC_KEY, ROLES_KEY } from './decorators';
@@ -20,15 +26,24 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<string>(PUBLIC_KEY, targets)) return true;
     const roles = this.reflector.getAllAndOverride<Role[]>(ROLES_KEY, targets);
-    if (!roles || roles.length === 0) throw new ForbiddenException({ code: 'ROUTE_DECLARES_NO_ROLES', message: 'route declares no roles' });
+    if (!roles || roles.length === 0)
+      throw new ForbiddenException({ code: 'ROUTE_DECLARES_NO_ROLES', message: 'route declares no roles' });
     const request = context.switchToHttp().getRequest();
     const header: unknown = request.headers?.authorization;
     const token = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : null;
-    if (!token) throw new UnauthorizedException({ code: 'TOKEN_MISSING', message: 'Authorization: Bearer <token> required' });
+    if (!token)
+      throw new UnauthorizedException({
+        code: 'TOKEN_MISSING',
+        message: 'Authorization: Bearer <token> required',
+      });
     const actor = await verifyAccessToken(this.keys, token);
-    if (!actor) throw new UnauthorizedException({ code: 'TOKEN_INVALID', message: 'token invalid or expired' });
+    if (!actor)
+      throw new UnauthorizedException({ code: 'TOKEN_INVALID', message: 'token invalid or expired' });
     if (!roles.includes(actor.role)) {
-      throw new ForbiddenException({ code: 'ROLE_NOT_ALLOWED', message: `role ${actor.role} may not call this route; allowed: ${roles.join(', ')}` });
+      throw new ForbiddenException({
+        code: 'ROLE_NOT_ALLOWED',
+        message: `role ${actor.role} may not call this route; allowed: ${roles.join(', ')}`,
+      });
     }
     request.actor = actor;
     return true;

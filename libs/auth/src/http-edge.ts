@@ -1,5 +1,12 @@
 import {
-  ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, INestApplication, Logger, ValidationPipe,
+  ArgumentsHost,
+  BadRequestException,
+  Catch,
+  ExceptionFilter,
+  HttpException,
+  INestApplication,
+  Logger,
+  ValidationPipe,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { ValidationError } from 'class-validator';
@@ -28,12 +35,16 @@ export class DomainErrorFilter implements ExceptionFilter {
   catch(err: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse();
     if (err instanceof DomainError) {
-      res.status(err.httpStatus).json({ code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) });
+      res
+        .status(err.httpStatus)
+        .json({ code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) });
       return;
     }
     if (err instanceof HttpException) {
       const body = err.getResponse();
-      res.status(err.getStatus()).json(typeof body === 'string' ? { code: 'HTTP_ERROR', message: body } : body);
+      res
+        .status(err.getStatus())
+        .json(typeof body === 'string' ? { code: 'HTTP_ERROR', message: body } : body);
       return;
     }
     // Unknown errors: log the class and message only (messages never carry PII by construction).
@@ -49,7 +60,11 @@ export function validationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     exceptionFactory: (errors: ValidationError[]) =>
-      new BadRequestException({ code: 'VALIDATION_FAILED', message: 'request body is invalid', errors: describe(errors) }),
+      new BadRequestException({
+        code: 'VALIDATION_FAILED',
+        message: 'request body is invalid',
+        errors: describe(errors),
+      }),
   });
 }
 

@@ -1,6 +1,15 @@
 import { Type } from 'class-transformer';
 import {
-  ArrayMinSize, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Min, ValidateNested,
+  ArrayMinSize,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Min,
+  ValidateNested,
 } from 'class-validator';
 import { EventBase } from './event';
 import { CHANNELS, CONSENT_DOORS, PURPOSES, WITHDRAWAL_SOURCES } from './purposes';

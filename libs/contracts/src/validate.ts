@@ -24,7 +24,8 @@ export class EventValidationError extends Error {
 
 /** Parses and validates a raw event; throws EventValidationError naming each bad field. */
 export function parseEvent(raw: unknown): EventBase {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new EventValidationError(['payload is not a JSON object']);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new EventValidationError(['payload is not a JSON object']);
   const type = (raw as { type?: unknown }).type;
   const cls = typeof type === 'string' ? EVENT_CLASSES[type] : undefined;
   if (!cls) throw new EventValidationError([`type: unknown event type ${JSON.stringify(type)}`]);

@@ -30,7 +30,11 @@ export class InProcessTransport implements MessageTransport {
 
   async ensureTopics(topics: string[]): Promise<void> {
     for (const t of topics) {
-      if (!this.topics.has(t)) this.topics.set(t, { partitions: this.defaultPartitions, offsets: new Array(this.defaultPartitions).fill(0) });
+      if (!this.topics.has(t))
+        this.topics.set(t, {
+          partitions: this.defaultPartitions,
+          offsets: new Array(this.defaultPartitions).fill(0),
+        });
     }
   }
 
@@ -45,12 +49,21 @@ export class InProcessTransport implements MessageTransport {
       await this.ensureTopics([m.topic]);
       const topic = this.topics.get(m.topic)!;
       const partition = m.partition ?? partitionForKey(m.key, topic.partitions);
-      if (partition < 0 || partition >= topic.partitions) throw new Error(`topic ${m.topic} has no partition ${partition}`);
-      const delivered: DeliveredMessage = { topic: m.topic, key: m.key, value: m.value, partition, offset: String(topic.offsets[partition]++) };
+      if (partition < 0 || partition >= topic.partitions)
+        throw new Error(`topic ${m.topic} has no partition ${partition}`);
+      const delivered: DeliveredMessage = {
+        topic: m.topic,
+        key: m.key,
+        value: m.value,
+        partition,
+        offset: String(topic.offsets[partition]++),
+      };
       for (const group of this.groups.values()) {
         if (!group.topics.has(m.topic)) continue;
         const chainKey = `${m.topic}:${partition}`;
-        const next = (group.chains.get(chainKey) ?? Promise.resolve()).then(() => deliverUntilHandled(group.handler, delivered));
+        const next = (group.chains.get(chainKey) ?? Promise.resolve()).then(() =>
+          deliverUntilHandled(group.handler, delivered),
+        );
         group.chains.set(chainKey, next);
         deliveries.push(next);
       }

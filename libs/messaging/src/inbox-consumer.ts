@@ -44,7 +44,8 @@ export class InboxConsumer {
     try {
       event = parseEvent(JSON.parse(message.value));
     } catch (err) {
-      const reason = err instanceof EventValidationError ? err.message : `unparseable payload: ${(err as Error).message}`;
+      const reason =
+        err instanceof EventValidationError ? err.message : `unparseable payload: ${(err as Error).message}`;
       return this.deadLetter(message, reason, 1);
     }
     const maxAttempts = this.options.maxAttempts ?? 5;
@@ -66,7 +67,8 @@ export class InboxConsumer {
         return;
       } catch (err) {
         lastError = (err as Error).message;
-        if (attempt < maxAttempts) await new Promise((r) => setTimeout(r, (this.options.retryDelayMs ?? 50) * 2 ** (attempt - 1)));
+        if (attempt < maxAttempts)
+          await new Promise((r) => setTimeout(r, (this.options.retryDelayMs ?? 50) * 2 ** (attempt - 1)));
       }
     }
     return this.deadLetter(message, `effect failed ${maxAttempts} times: ${lastError}`, maxAttempts);
@@ -76,13 +78,28 @@ export class InboxConsumer {
     await this.ds.query(
       `INSERT INTO dead_letters (consumer, topic, partition, "offset", key, payload, reason, attempts)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [this.options.group, message.topic, message.partition, message.offset, message.key, message.value, reason.slice(0, 2000), attempts],
+      [
+        this.options.group,
+        message.topic,
+        message.partition,
+        message.offset,
+        message.key,
+        message.value,
+        reason.slice(0, 2000),
+        attempts,
+      ],
     );
     await this.transport.publish([
       {
         topic: deadLetterTopic(this.options.group),
         key: message.key,
-        value: JSON.stringify({ reason, topic: message.topic, partition: message.partition, offset: message.offset, payload: message.value }),
+        value: JSON.stringify({
+          reason,
+          topic: message.topic,
+          partition: message.partition,
+          offset: message.offset,
+          payload: message.value,
+        }),
       },
     ]);
     this.options.onDeadLetter?.(reason, message);

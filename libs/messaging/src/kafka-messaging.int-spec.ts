@@ -3,7 +3,13 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { ConsentWithdrawnV1, deadLetterTopic, TOPICS, type EventBase } from '@siyu/contracts';
 import { openServiceDataSource, provisionServiceDatabase } from '@siyu/persistence';
 import { createTestDatabase, describeWithKafka, uniqueTopicPrefix, waitFor } from '@siyu/testing';
-import { addToOutbox, InboxConsumer, KafkaTransport, MessagingTables1763900000000, OutboxRelay } from './index';
+import {
+  addToOutbox,
+  InboxConsumer,
+  KafkaTransport,
+  MessagingTables1763900000000,
+  OutboxRelay,
+} from './index';
 
 const withdrawal = (subjectRef: string, ledgerSeq: number) => ({
   type: 'consent.withdrawn.v1',
@@ -31,9 +37,19 @@ describeWithKafka('outbox → real Kafka → inbox', (brokers) => {
 
   beforeAll(async () => {
     const adminUrl = await createTestDatabase('kmsg');
-    producer = await openServiceDataSource({ database: await provisionServiceDatabase(adminUrl, 'producer'), entities: [], migrations: [MessagingTables1763900000000] });
-    consumer = await openServiceDataSource({ database: await provisionServiceDatabase(adminUrl, 'consumer'), entities: [], migrations: [MessagingTables1763900000000] });
-    await consumer.query('CREATE TABLE effects (id serial PRIMARY KEY, subject text NOT NULL, seq int NOT NULL)');
+    producer = await openServiceDataSource({
+      database: await provisionServiceDatabase(adminUrl, 'producer'),
+      entities: [],
+      migrations: [MessagingTables1763900000000],
+    });
+    consumer = await openServiceDataSource({
+      database: await provisionServiceDatabase(adminUrl, 'consumer'),
+      entities: [],
+      migrations: [MessagingTables1763900000000],
+    });
+    await consumer.query(
+      'CREATE TABLE effects (id serial PRIMARY KEY, subject text NOT NULL, seq int NOT NULL)',
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -48,7 +64,9 @@ describeWithKafka('outbox → real Kafka → inbox', (brokers) => {
     await tx.query('INSERT INTO effects (subject, seq) VALUES ($1, $2)', [e.subjectRef, e.ledgerSeq]);
   };
   const effectsOf = async (subject: string) =>
-    (await consumer.query('SELECT seq FROM effects WHERE subject = $1 ORDER BY id', [subject])).map((r: { seq: number }) => r.seq);
+    (await consumer.query('SELECT seq FROM effects WHERE subject = $1 ORDER BY id', [subject])).map(
+      (r: { seq: number }) => r.seq,
+    );
 
   it('a relay killed between publish and commit republishes after restart; the effect happens once, in order', async () => {
     const consumerTransport = await kafka('consumer');
@@ -64,7 +82,10 @@ describeWithKafka('outbox → real Kafka → inbox', (brokers) => {
     await producerTransport.ensureTopics([TOPICS.consentWithdrawn]);
 
     const subject = randomUUID();
-    for (let seq = 1; seq <= 5; seq++) await producer.transaction((tx) => addToOutbox(tx, TOPICS.consentWithdrawn, subject, withdrawal(subject, seq)));
+    for (let seq = 1; seq <= 5; seq++)
+      await producer.transaction((tx) =>
+        addToOutbox(tx, TOPICS.consentWithdrawn, subject, withdrawal(subject, seq)),
+      );
     const dying = new OutboxRelay(producer, producerTransport, 'producer', {
       afterPublish: () => {
         throw new Error('relay process killed after the broker acknowledged');
@@ -78,15 +99,23 @@ describeWithKafka('outbox → real Kafka → inbox', (brokers) => {
     // Give redeliveries time to arrive: they must not add effects.
     await new Promise((r) => setTimeout(r, 1000));
     expect(await effectsOf(subject)).toEqual([1, 2, 3, 4, 5]);
-    const [{ n }] = await consumer.query('SELECT count(*)::int AS n FROM inbox WHERE consumer = $1', ['consumer']);
+    const [{ n }] = await consumer.query('SELECT count(*)::int AS n FROM inbox WHERE consumer = $1', [
+      'consumer',
+    ]);
     expect(n).toBe(5);
 
     // A poison message is dead-lettered with its reason and the partition moves on.
-    await producer.transaction((tx) => addToOutbox(tx, TOPICS.consentWithdrawn, subject, withdrawal(subject, 666)));
-    await producer.transaction((tx) => addToOutbox(tx, TOPICS.consentWithdrawn, subject, withdrawal(subject, 7)));
+    await producer.transaction((tx) =>
+      addToOutbox(tx, TOPICS.consentWithdrawn, subject, withdrawal(subject, 666)),
+    );
+    await producer.transaction((tx) =>
+      addToOutbox(tx, TOPICS.consentWithdrawn, subject, withdrawal(subject, 7)),
+    );
     await new OutboxRelay(producer, producerTransport, 'producer').drain();
     await waitFor(async () => (await effectsOf(subject)).includes(7), 'event after the poison one', 30_000);
-    const [dead] = await consumer.query('SELECT reason, attempts, topic FROM dead_letters WHERE key = $1', [subject]);
+    const [dead] = await consumer.query('SELECT reason, attempts, topic FROM dead_letters WHERE key = $1', [
+      subject,
+    ]);
     expect(dead).toMatchObject({ attempts: 2, topic: TOPICS.consentWithdrawn });
     expect(dead.reason).toMatch(/poison effect/);
 

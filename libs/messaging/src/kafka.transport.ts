@@ -52,7 +52,11 @@ export class KafkaTransport implements MessageTransport {
     if (missing.length > 0) {
       await this.admin!.createTopics({
         waitForLeaders: true,
-        topics: missing.map((topic) => ({ topic, numPartitions: this.options.partitions, replicationFactor: 1 })),
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: this.options.partitions,
+          replicationFactor: 1,
+        })),
       });
     }
   }

@@ -3,7 +3,13 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { ConsentWithdrawnV1, TOPICS, type EventBase } from '@siyu/contracts';
 import { openServiceDataSource, provisionServiceDatabase } from '@siyu/persistence';
 import { createTestDatabase, waitFor } from '@siyu/testing';
-import { addToOutbox, InboxConsumer, InProcessTransport, MessagingTables1763900000000, OutboxRelay } from './index';
+import {
+  addToOutbox,
+  InboxConsumer,
+  InProcessTransport,
+  MessagingTables1763900000000,
+  OutboxRelay,
+} from './index';
 
 const withdrawal = (subjectRef: string, ledgerSeq: number) => ({
   type: 'consent.withdrawn.v1',
@@ -32,7 +38,9 @@ describe('outbox and inbox (real PostgreSQL, in-process transport)', () => {
       entities: [],
       migrations: [MessagingTables1763900000000],
     });
-    await consumer.query('CREATE TABLE effects (id serial PRIMARY KEY, subject text NOT NULL, seq int NOT NULL)');
+    await consumer.query(
+      'CREATE TABLE effects (id serial PRIMARY KEY, subject text NOT NULL, seq int NOT NULL)',
+    );
   });
 
   afterAll(async () => {
@@ -45,7 +53,9 @@ describe('outbox and inbox (real PostgreSQL, in-process transport)', () => {
     await tx.query('INSERT INTO effects (subject, seq) VALUES ($1, $2)', [e.subjectRef, e.ledgerSeq]);
   };
   const effectsOf = async (subject: string) =>
-    (await consumer.query('SELECT seq FROM effects WHERE subject = $1 ORDER BY id', [subject])).map((r: { seq: number }) => r.seq);
+    (await consumer.query('SELECT seq FROM effects WHERE subject = $1 ORDER BY id', [subject])).map(
+      (r: { seq: number }) => r.seq,
+    );
 
   it('an event written in a rolled-back transaction is never published', async () => {
     const subject = randomUUID();
@@ -61,10 +71,16 @@ describe('outbox and inbox (real PostgreSQL, in-process transport)', () => {
 
   it('a relay that dies after publishing but before marking sent redelivers, and the effect happens once', async () => {
     const transport = new InProcessTransport();
-    const inbox = new InboxConsumer(consumer, transport, { group: 'consumer', topics: [TOPICS.consentWithdrawn], handlers: { 'consent.withdrawn.v1': effect } });
+    const inbox = new InboxConsumer(consumer, transport, {
+      group: 'consumer',
+      topics: [TOPICS.consentWithdrawn],
+      handlers: { 'consent.withdrawn.v1': effect },
+    });
     await inbox.start();
     const subject = randomUUID();
-    const written = await producer.transaction((tx) => addToOutbox(tx, TOPICS.consentWithdrawn, subject, withdrawal(subject, 1)));
+    const written = await producer.transaction((tx) =>
+      addToOutbox(tx, TOPICS.consentWithdrawn, subject, withdrawal(subject, 1)),
+    );
 
     const dying = new OutboxRelay(producer, transport, 'producer', {
       afterPublish: () => {
@@ -73,12 +89,17 @@ describe('outbox and inbox (real PostgreSQL, in-process transport)', () => {
     });
     await expect(dying.relayOnce()).rejects.toThrow('relay process killed');
     expect(await effectsOf(subject)).toEqual([1]);
-    const [{ unsent }] = await producer.query('SELECT count(*)::int AS unsent FROM outbox WHERE key = $1', [subject]);
+    const [{ unsent }] = await producer.query('SELECT count(*)::int AS unsent FROM outbox WHERE key = $1', [
+      subject,
+    ]);
     expect(unsent).toBe(1);
 
     const restarted = new OutboxRelay(producer, transport, 'producer');
     await restarted.drain();
-    const [{ sent }] = await producer.query('SELECT count(*)::int AS sent FROM outbox_sent WHERE event_id = $1', [written.eventId]);
+    const [{ sent }] = await producer.query(
+      'SELECT count(*)::int AS sent FROM outbox_sent WHERE event_id = $1',
+      [written.eventId],
+    );
     expect(sent).toBe(1);
     expect((await producer.query('SELECT 1 FROM outbox WHERE key = $1', [subject])).length).toBe(0);
     expect(await effectsOf(subject)).toEqual([1]);
@@ -87,10 +108,25 @@ describe('outbox and inbox (real PostgreSQL, in-process transport)', () => {
 
   it('the same event delivered twice has one effect', async () => {
     const transport = new InProcessTransport();
-    const inbox = new InboxConsumer(consumer, transport, { group: 'consumer', topics: [TOPICS.consentWithdrawn], handlers: { 'consent.withdrawn.v1': effect } });
+    const inbox = new InboxConsumer(consumer, transport, {
+      group: 'consumer',
+      topics: [TOPICS.consentWithdrawn],
+      handlers: { 'consent.withdrawn.v1': effect },
+    });
     const subject = randomUUID();
-    const event = { eventId: randomUUID(), schemaVersion: 1, occurredAt: new Date().toISOString(), ...withdrawal(subject, 7) };
-    const message = { topic: TOPICS.consentWithdrawn, key: subject, value: JSON.stringify(event), partition: 0, offset: '0' };
+    const event = {
+      eventId: randomUUID(),
+      schemaVersion: 1,
+      occurredAt: new Date().toISOString(),
+      ...withdrawal(subject, 7),
+    };
+    const message = {
+      topic: TOPICS.consentWithdrawn,
+      key: subject,
+      value: JSON.stringify(event),
+      partition: 0,
+      offset: '0',
+    };
     await inbox.handle(message);
     await inbox.handle({ ...message, offset: '1' });
     expect(await effectsOf(subject)).toEqual([7]);
@@ -99,11 +135,17 @@ describe('outbox and inbox (real PostgreSQL, in-process transport)', () => {
 
   it('events of one key arrive in commit order', async () => {
     const transport = new InProcessTransport(4);
-    const inbox = new InboxConsumer(consumer, transport, { group: 'consumer', topics: [TOPICS.consentWithdrawn], handlers: { 'consent.withdrawn.v1': effect } });
+    const inbox = new InboxConsumer(consumer, transport, {
+      group: 'consumer',
+      topics: [TOPICS.consentWithdrawn],
+      handlers: { 'consent.withdrawn.v1': effect },
+    });
     await inbox.start();
     const subject = randomUUID();
     for (let seq = 1; seq <= 20; seq++) {
-      await producer.transaction((tx) => addToOutbox(tx, TOPICS.consentWithdrawn, subject, withdrawal(subject, seq)));
+      await producer.transaction((tx) =>
+        addToOutbox(tx, TOPICS.consentWithdrawn, subject, withdrawal(subject, seq)),
+      );
     }
     await new OutboxRelay(producer, transport, 'producer', { batchSize: 3 }).drain();
     expect(await effectsOf(subject)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
@@ -112,14 +154,28 @@ describe('outbox and inbox (real PostgreSQL, in-process transport)', () => {
 
   it('a payload that does not validate is dead-lettered with the field that failed, and later events still flow', async () => {
     const transport = new InProcessTransport();
-    const inbox = new InboxConsumer(consumer, transport, { group: 'consumer', topics: [TOPICS.consentWithdrawn], handlers: { 'consent.withdrawn.v1': effect } });
+    const inbox = new InboxConsumer(consumer, transport, {
+      group: 'consumer',
+      topics: [TOPICS.consentWithdrawn],
+      handlers: { 'consent.withdrawn.v1': effect },
+    });
     await inbox.start();
     const subject = randomUUID();
-    const bad = { eventId: randomUUID(), schemaVersion: 1, occurredAt: new Date().toISOString(), ...withdrawal(subject, 1), channels: ['fax'] };
+    const bad = {
+      eventId: randomUUID(),
+      schemaVersion: 1,
+      occurredAt: new Date().toISOString(),
+      ...withdrawal(subject, 1),
+      channels: ['fax'],
+    };
     await transport.publish([{ topic: TOPICS.consentWithdrawn, key: subject, value: JSON.stringify(bad) }]);
-    await producer.transaction((tx) => addToOutbox(tx, TOPICS.consentWithdrawn, subject, withdrawal(subject, 2)));
+    await producer.transaction((tx) =>
+      addToOutbox(tx, TOPICS.consentWithdrawn, subject, withdrawal(subject, 2)),
+    );
     await new OutboxRelay(producer, transport, 'producer').drain();
-    const [dead] = await consumer.query('SELECT reason, attempts FROM dead_letters WHERE key = $1', [subject]);
+    const [dead] = await consumer.query('SELECT reason, attempts FROM dead_letters WHERE key = $1', [
+      subject,
+    ]);
     expect(dead.reason).toMatch(/channels/);
     expect(await effectsOf(subject)).toEqual([2]);
     await transport.disconnect();
@@ -145,16 +201,24 @@ describe('outbox and inbox (real PostgreSQL, in-process transport)', () => {
     });
     await inbox.start();
     const subject = randomUUID();
-    await producer.transaction((tx) => addToOutbox(tx, TOPICS.consentWithdrawn, subject, withdrawal(subject, 1)));
-    await producer.transaction((tx) => addToOutbox(tx, TOPICS.consentWithdrawn, subject, withdrawal(subject, 2)));
+    await producer.transaction((tx) =>
+      addToOutbox(tx, TOPICS.consentWithdrawn, subject, withdrawal(subject, 1)),
+    );
+    await producer.transaction((tx) =>
+      addToOutbox(tx, TOPICS.consentWithdrawn, subject, withdrawal(subject, 2)),
+    );
     await new OutboxRelay(producer, transport, 'producer').drain();
     await waitFor(async () => (await effectsOf(subject)).length === 1, 'second event applied');
     expect(calls).toBe(3);
-    const [dead] = await consumer.query('SELECT reason, attempts FROM dead_letters WHERE key = $1', [subject]);
+    const [dead] = await consumer.query('SELECT reason, attempts FROM dead_letters WHERE key = $1', [
+      subject,
+    ]);
     expect(dead).toMatchObject({ attempts: 3 });
     expect(dead.reason).toMatch(/poison/);
     // The failed effect left no partial state behind: its inbox row rolled back with it.
-    const inboxRows = await consumer.query('SELECT count(*)::int AS n FROM inbox WHERE consumer = $1', ['consumer']);
+    const inboxRows = await consumer.query('SELECT count(*)::int AS n FROM inbox WHERE consumer = $1', [
+      'consumer',
+    ]);
     expect(inboxRows[0].n).toBeGreaterThan(0);
     await transport.disconnect();
   });
@@ -162,7 +226,12 @@ describe('outbox and inbox (real PostgreSQL, in-process transport)', () => {
   it('a producer cannot write an event that breaks its contract', async () => {
     const subject = randomUUID();
     await expect(
-      producer.transaction((tx) => addToOutbox<ConsentWithdrawnV1>(tx, TOPICS.consentWithdrawn, subject, { ...withdrawal(subject, 1), purposes: [] })),
+      producer.transaction((tx) =>
+        addToOutbox<ConsentWithdrawnV1>(tx, TOPICS.consentWithdrawn, subject, {
+          ...withdrawal(subject, 1),
+          purposes: [],
+        }),
+      ),
     ).rejects.toThrow(/purposes/);
   });
 });

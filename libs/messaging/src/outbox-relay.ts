@@ -84,7 +84,12 @@ export class OutboxRelay {
         if (claimed.length === 0) break;
         const messages = claimed
           .sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)))
-          .map((r) => ({ topic: r.topic, key: r.key, value: r.payload, partition: r.partition ?? undefined }));
+          .map((r) => ({
+            topic: r.topic,
+            key: r.key,
+            value: r.payload,
+            partition: r.partition ?? undefined,
+          }));
         inFlight = inFlight.then(() => this.transport.publish(messages));
         published += claimed.length;
         if (claimed.length < batchSize) break;

@@ -24,12 +24,9 @@ export async function addToOutbox<E extends EventBase>(
   } as unknown as E;
   // Validate on the way in too: a producer bug fails its own transaction, not a consumer far away.
   parseEvent(JSON.parse(JSON.stringify(full)));
-  await tx.query('INSERT INTO outbox (event_id, topic, key, partition, payload) VALUES ($1, $2, $3, $4, $5)', [
-    full.eventId,
-    topic,
-    key,
-    partition ?? null,
-    JSON.stringify(full),
-  ]);
+  await tx.query(
+    'INSERT INTO outbox (event_id, topic, key, partition, payload) VALUES ($1, $2, $3, $4, $5)',
+    [full.eventId, topic, key, partition ?? null, JSON.stringify(full)],
+  );
   return full;
 }

@@ -24,7 +24,9 @@ export class ServiceMessaging {
   ) {
     this.relay = new OutboxRelay(ds, transport, options.schema, options.relay);
     // One group per consumer of this service: each service sees every event once.
-    this.consumers = options.consumers.map(({ name, ...c }) => new InboxConsumer(ds, transport, { ...c, group: `${options.schema}.${name}` }));
+    this.consumers = options.consumers.map(
+      ({ name, ...c }) => new InboxConsumer(ds, transport, { ...c, group: `${options.schema}.${name}` }),
+    );
   }
 
   async start(): Promise<void> {

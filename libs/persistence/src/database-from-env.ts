@@ -5,9 +5,15 @@ import { startEmbeddedPostgres } from './embedded-postgres';
  * DATABASE_URL when set (a role that may create roles and schemas, used only to provision each
  * service's own role); otherwise the project starts embedded PostgreSQL in SIYU_DATA_DIR.
  */
-export async function databaseFromEnv(env: Record<string, string | undefined>): Promise<{ adminUrl: string; stop(): Promise<void> }> {
+export async function databaseFromEnv(
+  env: Record<string, string | undefined>,
+): Promise<{ adminUrl: string; stop(): Promise<void> }> {
   if (env.DATABASE_URL) return { adminUrl: env.DATABASE_URL, stop: async () => {} };
   const dataDir = join(env.SIYU_DATA_DIR ?? join(process.cwd(), '.data'), 'postgres');
-  const pg = await startEmbeddedPostgres({ dataDir, persistent: true, port: Number(env.SIYU_PG_PORT ?? 0) || undefined });
+  const pg = await startEmbeddedPostgres({
+    dataDir,
+    persistent: true,
+    port: Number(env.SIYU_PG_PORT ?? 0) || undefined,
+  });
   return pg;
 }

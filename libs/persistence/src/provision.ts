@@ -26,7 +26,9 @@ export function roleFor(service: string): string {
  */
 function rolePassword(adminUrl: string, service: string): string {
   const u = new URL(adminUrl);
-  return createHmac('sha256', `${u.username}:${u.password}@${u.host}`).update(`siyu-role:${service}`).digest('base64url');
+  return createHmac('sha256', `${u.username}:${u.password}@${u.host}`)
+    .update(`siyu-role:${service}`)
+    .digest('base64url');
 }
 
 export async function createDatabaseIfMissing(adminUrl: string, database: string): Promise<string> {
@@ -71,7 +73,9 @@ async function provisionOnce(adminUrl: string, service: string): Promise<Service
     const exists = await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
     if (exists.rowCount === 0) {
       await ignoreDuplicate(() =>
-        client.query(`CREATE ROLE ${role} LOGIN PASSWORD ${literal(password)} NOSUPERUSER NOCREATEDB NOCREATEROLE`),
+        client.query(
+          `CREATE ROLE ${role} LOGIN PASSWORD ${literal(password)} NOSUPERUSER NOCREATEDB NOCREATEROLE`,
+        ),
       );
     } else {
       await client.query(`ALTER ROLE ${role} PASSWORD ${literal(password)}`);

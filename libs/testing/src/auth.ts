@@ -7,7 +7,15 @@ export function testAuthKeys(): AuthKeys {
 }
 
 /** A bearer header for a staff member (or machine) with the given role. */
-export async function bearer(keys: AuthKeys, role: Role, id = `test-${role}-${randomUUID().slice(0, 8)}`): Promise<string> {
-  const { token } = await issueAccessToken(keys, { id, role, kind: role === 'platform' ? 'machine' : 'staff' }, 600);
+export async function bearer(
+  keys: AuthKeys,
+  role: Role,
+  id = `test-${role}-${randomUUID().slice(0, 8)}`,
+): Promise<string> {
+  const { token } = await issueAccessToken(
+    keys,
+    { id, role, kind: role === 'platform' ? 'machine' : 'staff' },
+    600,
+  );
   return `Bearer ${token}`;
 }

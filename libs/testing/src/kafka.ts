@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto';
 export function kafkaBrokers(): string[] | null {
   const raw = process.env.KAFKA_BROKERS;
   if (raw && raw.trim()) return raw.split(',').map((b) => b.trim());
-  if (process.env.CI === 'true') throw new Error('CI=true but KAFKA_BROKERS is not set: the Kafka suites must run in CI');
+  if (process.env.CI === 'true')
+    throw new Error('CI=true but KAFKA_BROKERS is not set: the Kafka suites must run in CI');
   return null;
 }
 

@@ -5,7 +5,8 @@ import { createDatabaseIfMissing } from '../../persistence/src/provision';
 /** The admin URL of the run's PostgreSQL (started by global-setup). */
 export function testAdminUrl(): string {
   const url = process.env.SIYU_TEST_ADMIN_URL;
-  if (!url) throw new Error('SIYU_TEST_ADMIN_URL missing: run tests through jest (global-setup starts PostgreSQL)');
+  if (!url)
+    throw new Error('SIYU_TEST_ADMIN_URL missing: run tests through jest (global-setup starts PostgreSQL)');
   return url;
 }
 
@@ -16,7 +17,11 @@ export async function createTestDatabase(label = 't'): Promise<string> {
 }
 
 /** Runs SQL as the admin (superuser) of a test database: for assertions across schemas. */
-export async function adminQuery<T = Record<string, unknown>>(adminUrl: string, sql: string, params: unknown[] = []): Promise<T[]> {
+export async function adminQuery<T = Record<string, unknown>>(
+  adminUrl: string,
+  sql: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
   try {

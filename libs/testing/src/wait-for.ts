@@ -1,5 +1,10 @@
 /** Polls until `probe` returns a truthy value; fails with the last value after `timeoutMs`. */
-export async function waitFor<T>(probe: () => Promise<T>, what: string, timeoutMs = 15000, everyMs = 50): Promise<T> {
+export async function waitFor<T>(
+  probe: () => Promise<T>,
+  what: string,
+  timeoutMs = 15000,
+  everyMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: T | undefined;
   while (Date.now() < deadline) {

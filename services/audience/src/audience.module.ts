@@ -39,7 +39,13 @@ export class AudienceModule implements OnApplicationBootstrap, OnApplicationShut
             new ServiceMessaging(ds, options.transport, {
               schema: 'audience',
               produces: [TOPICS.segmentMaterialized],
-              consumers: [{ name: 'consent', topics: [TOPICS.consentGranted, TOPICS.consentWithdrawn], handlers: consent.handlers }],
+              consumers: [
+                {
+                  name: 'consent',
+                  topics: [TOPICS.consentGranted, TOPICS.consentWithdrawn],
+                  handlers: consent.handlers,
+                },
+              ],
             }),
         },
         CreateSegment,

@@ -44,7 +44,11 @@ export class ConsentModule implements OnApplicationBootstrap, OnApplicationShutd
           provide: ServiceMessaging,
           inject: [CONSENT_DB],
           useFactory: (ds: DataSource) =>
-            new ServiceMessaging(ds, options.transport, { schema: 'consent', produces: [TOPICS.consentGranted, TOPICS.consentWithdrawn], consumers: [] }),
+            new ServiceMessaging(ds, options.transport, {
+              schema: 'consent',
+              produces: [TOPICS.consentGranted, TOPICS.consentWithdrawn],
+              consumers: [],
+            }),
         },
         NoticeRepository,
         LedgerRepository,
@@ -71,7 +75,9 @@ export class ConsentModule implements OnApplicationBootstrap, OnApplicationShutd
   async onApplicationBootstrap(): Promise<void> {
     const { brand } = this.options;
     if (!(await this.notices.findCurrent(this.ds.manager, brand.id))) {
-      await this.ds.transaction((tx) => this.notices.insertNextVersion(tx, brand.id, 'zh-CN', defaultNotice(brand.name, brand.contact)));
+      await this.ds.transaction((tx) =>
+        this.notices.insertNextVersion(tx, brand.id, 'zh-CN', defaultNotice(brand.name, brand.contact)),
+      );
     }
     await this.messaging.start();
     this.watermark.start();

@@ -31,10 +31,18 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
             openServiceDataSource({
               database: await provisionServiceDatabase(options.adminDatabaseUrl, 'outreach'),
               entities: [],
-              migrations: [MessagingTables1763900000000, AuditTrail1763900000001, OutreachInitial1763900000300],
+              migrations: [
+                MessagingTables1763900000000,
+                AuditTrail1763900000001,
+                OutreachInitial1763900000300,
+              ],
             }),
         },
-        { provide: SMS_CHANNEL, inject: [OUTREACH_DB], useFactory: (ds: DataSource) => new SandboxSmsChannel(ds, options.announce) },
+        {
+          provide: SMS_CHANNEL,
+          inject: [OUTREACH_DB],
+          useFactory: (ds: DataSource) => new SandboxSmsChannel(ds, options.announce),
+        },
         ConsentProjectionRepository,
         ConsentEventsConsumer,
         SegmentEventsConsumer,

@@ -12,7 +12,15 @@ export function loadOrCreateLocalSecrets(dataDir: string): Record<string, string
   const file = join(dataDir, 'secrets.json');
   if (!existsSync(file)) {
     const { publicKeyPem, privateKeyPem } = generateAuthKeyPem();
-    writeFileSync(file, JSON.stringify({ ...generateSecretsEnv(), AUTH_PUBLIC_KEY: publicKeyPem, AUTH_PRIVATE_KEY: privateKeyPem }, null, 2), { mode: 0o600 });
+    writeFileSync(
+      file,
+      JSON.stringify(
+        { ...generateSecretsEnv(), AUTH_PUBLIC_KEY: publicKeyPem, AUTH_PRIVATE_KEY: privateKeyPem },
+        null,
+        2,
+      ),
+      { mode: 0o600 },
+    );
   }
   chmodSync(file, 0o600);
   return JSON.parse(readFileSync(file, 'utf8'));

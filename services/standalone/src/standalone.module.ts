@@ -31,10 +31,23 @@ export class StandaloneModule {
       module: StandaloneModule,
       controllers: [HealthController],
       imports: [
-        IdentityModule.register({ adminDatabaseUrl: o.adminDatabaseUrl, authKeys: o.authKeys, announce: o.announce }),
+        IdentityModule.register({
+          adminDatabaseUrl: o.adminDatabaseUrl,
+          authKeys: o.authKeys,
+          announce: o.announce,
+        }),
         OrdersModule.register({ ...common, publicBaseUrl: o.publicBaseUrl, brandId: o.brand.id }),
-        ConsentModule.register({ ...common, brand: o.brand, publicBaseUrl: o.publicBaseUrl, announce: o.announce }),
-        AudienceModule.register({ adminDatabaseUrl: o.adminDatabaseUrl, transport: o.transport, brandId: o.brand.id }),
+        ConsentModule.register({
+          ...common,
+          brand: o.brand,
+          publicBaseUrl: o.publicBaseUrl,
+          announce: o.announce,
+        }),
+        AudienceModule.register({
+          adminDatabaseUrl: o.adminDatabaseUrl,
+          transport: o.transport,
+          brandId: o.brand.id,
+        }),
         OutreachModule.register({
           ...common,
           brand: { id: o.brand.id, signature: o.brand.signature },

@@ -20,7 +20,9 @@ function routesOf(app: INestApplication): Route[] {
   const stack: any[] = (express.router ?? express._router).stack;
   return stack
     .filter((layer) => layer.route)
-    .flatMap((layer) => Object.keys(layer.route.methods).map((method) => ({ method, path: String(layer.route.path) })));
+    .flatMap((layer) =>
+      Object.keys(layer.route.methods).map((method) => ({ method, path: String(layer.route.path) })),
+    );
 }
 
 const concrete = (path: string) => path.replace(/:[A-Za-z]+/g, '00000000-0000-4000-8000-000000000000');
@@ -53,7 +55,13 @@ describe('access: roles, public routes and schema walls', () => {
   afterAll(() => app?.close());
 
   // Public on purpose: customer pages (/q, /u), signed webhooks, login, health.
-  const PUBLIC = [/^\/q\//, /^\/u\//, /^\/webhooks\//, /^\/api\/v1\/identity\/(login|tokens)$/, /^\/api\/v1\/health$/];
+  const PUBLIC = [
+    /^\/q\//,
+    /^\/u\//,
+    /^\/webhooks\//,
+    /^\/api\/v1\/identity\/(login|tokens)$/,
+    /^\/api\/v1\/health$/,
+  ];
 
   it('no /api/v1 route answers without a token, except login, machine-token exchange and health', async () => {
     const routes = routesOf(app).filter((r) => r.path.startsWith('/api/v1'));
@@ -83,7 +91,10 @@ describe('access: roles, public routes and schema walls', () => {
     ['marketer', 'post', '/api/v1/identity/accounts'],
     ['platform', 'post', '/api/v1/outreach/campaigns'],
   ] as const)('%s may not %s %s', async (role, method, path) => {
-    const res = await (request(app.getHttpServer()) as any)[method](path).set('Authorization', await bearer(authKeys, role)).send({});
+    const res = await (request(app.getHttpServer()) as any)
+      [method](path)
+      .set('Authorization', await bearer(authKeys, role))
+      .send({});
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('ROLE_NOT_ALLOWED');
   });
@@ -91,10 +102,14 @@ describe('access: roles, public routes and schema walls', () => {
   it('a forged or expired token is refused with 401', async () => {
     const other = testAuthKeys();
     const forged = await bearer(other, 'admin');
-    const res = await request(app.getHttpServer()).get('/api/v1/identity/accounts').set('Authorization', forged);
+    const res = await request(app.getHttpServer())
+      .get('/api/v1/identity/accounts')
+      .set('Authorization', forged);
     expect(res.status).toBe(401);
     const expired = await issueAccessToken(authKeys, { id: 'old-admin', role: 'admin', kind: 'staff' }, -60);
-    const late = await request(app.getHttpServer()).get('/api/v1/identity/accounts').set('Authorization', `Bearer ${expired.token}`);
+    const late = await request(app.getHttpServer())
+      .get('/api/v1/identity/accounts')
+      .set('Authorization', `Bearer ${expired.token}`);
     expect(late.status).toBe(401);
     expect(late.body.code).toBe('TOKEN_INVALID');
   });
@@ -113,7 +128,13 @@ describe('access: roles, public routes and schema walls', () => {
     const campaign = await request(app.getHttpServer())
       .post('/api/v1/outreach/campaigns')
       .set('Authorization', marketer)
-      .send({ name: 'x', segmentId: 'not-a-uuid', purpose: 'marketing_messages', channel: 'sms', body: 'a'.repeat(301) });
+      .send({
+        name: 'x',
+        segmentId: 'not-a-uuid',
+        purpose: 'marketing_messages',
+        channel: 'sms',
+        body: 'a'.repeat(301),
+      });
     expect(campaign.status).toBe(400);
     expect(campaign.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['body', 'segmentId']);
   });

@@ -43,11 +43,31 @@ describeWithKafka('walking skeleton as separate services over real Kafka', (brok
       return app.getHttpServer();
     };
     const common = { adminDatabaseUrl: adminUrl, env: secrets };
-    const orders = await start(OrdersModule.register({ ...common, transport: await transport('orders'), publicBaseUrl, brandId: brand.id }));
-    const consent = await start(ConsentModule.register({ ...common, transport: await transport('consent'), brand, publicBaseUrl }));
-    const audience = await start(AudienceModule.register({ adminDatabaseUrl: adminUrl, transport: await transport('audience'), brandId: brand.id }));
+    const orders = await start(
+      OrdersModule.register({
+        ...common,
+        transport: await transport('orders'),
+        publicBaseUrl,
+        brandId: brand.id,
+      }),
+    );
+    const consent = await start(
+      ConsentModule.register({ ...common, transport: await transport('consent'), brand, publicBaseUrl }),
+    );
+    const audience = await start(
+      AudienceModule.register({
+        adminDatabaseUrl: adminUrl,
+        transport: await transport('audience'),
+        brandId: brand.id,
+      }),
+    );
     const outreach = await start(
-      OutreachModule.register({ ...common, transport: await transport('outreach'), brand: { id: brand.id, signature: brand.signature }, publicBaseUrl }),
+      OutreachModule.register({
+        ...common,
+        transport: await transport('outreach'),
+        brand: { id: brand.id, signature: brand.signature },
+        publicBaseUrl,
+      }),
     );
     harness = { adminUrl, authKeys, secrets, http: { orders, consent, audience, outreach } };
   }, 120_000);

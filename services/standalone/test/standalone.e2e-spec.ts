@@ -38,7 +38,12 @@ describe('walking skeleton in standalone (one process, in-process transport)', (
     installHttpEdge(app, authKeys);
     await app.init();
     const server = app.getHttpServer();
-    harness = { adminUrl, authKeys, secrets, http: { orders: server, consent: server, audience: server, outreach: server } };
+    harness = {
+      adminUrl,
+      authKeys,
+      secrets,
+      http: { orders: server, consent: server, audience: server, outreach: server },
+    };
   });
 
   afterAll(async () => {
@@ -54,6 +59,9 @@ describe('walking skeleton in standalone (one process, in-process transport)', (
     expect(line).toBeDefined();
     const password = /one-time password (\S+)/.exec(line!)?.[1];
     expect(password).toBeDefined();
-    await request(app.getHttpServer()).post('/api/v1/identity/login').send({ username: 'admin', password }).expect(200);
+    await request(app.getHttpServer())
+      .post('/api/v1/identity/login')
+      .send({ username: 'admin', password })
+      .expect(200);
   });
 });

@@ -15,22 +15,74 @@ export interface SkeletonHarness {
 
 /** A Tmall-style export: buyer A will consent, buyer B never does. Masked and unmasked receivers. */
 export const FIXTURE = {
-  buyerA: { id: 'tb_alice_2024', name: '王小明', phone: '13912345678', address: '浙江省杭州市西湖区文三路100号', order: '3012345678901234567', amount: '199.00' },
-  buyerB: { id: 'tb_bob_1999', name: '李*', phone: '138****1111', address: '上海市浦东新区**路**号', order: '3012345678901234999', amount: '88.50' },
-  buyerC: { id: 'tb_carol_77', name: '陈*红', phone: '13700007777', address: '广东省深圳市南山区科技园1栋', order: '3012345678901235000', amount: '42.00' },
+  buyerA: {
+    id: 'tb_alice_2024',
+    name: '王小明',
+    phone: '13912345678',
+    address: '浙江省杭州市西湖区文三路100号',
+    order: '3012345678901234567',
+    amount: '199.00',
+  },
+  buyerB: {
+    id: 'tb_bob_1999',
+    name: '李*',
+    phone: '138****1111',
+    address: '上海市浦东新区**路**号',
+    order: '3012345678901234999',
+    amount: '88.50',
+  },
+  buyerC: {
+    id: 'tb_carol_77',
+    name: '陈*红',
+    phone: '13700007777',
+    address: '广东省深圳市南山区科技园1栋',
+    order: '3012345678901235000',
+    amount: '42.00',
+  },
 };
 
 export function tmallCsv(): string {
-  const header = '订单编号,买家会员名,买家支付宝账号,买家应付货款,买家应付邮费,总金额,买家实际支付金额,订单状态,买家留言,收货人姓名,收货地址,运送方式,联系电话,联系手机,订单创建时间,订单付款时间,宝贝标题,宝贝种类,物流单号,物流公司,订单备注,宝贝总数量,商家编码';
+  const header =
+    '订单编号,买家会员名,买家支付宝账号,买家应付货款,买家应付邮费,总金额,买家实际支付金额,订单状态,买家留言,收货人姓名,收货地址,运送方式,联系电话,联系手机,订单创建时间,订单付款时间,宝贝标题,宝贝种类,物流单号,物流公司,订单备注,宝贝总数量,商家编码';
   const row = (b: (typeof FIXTURE)['buyerA']) =>
-    [b.order, b.id, 'alipay@example.com', b.amount, '0.00', b.amount, b.amount, '卖家已发货，等待买家确认', '', b.name, b.address, '快递', '', b.phone,
-      '2026-11-01 10:00:00', '2026-11-01 10:01:00', '保湿面霜50ml', '1', 'SF1234567890', '顺丰速运', '', '1', 'SKU-CREAM-50'].join(',');
+    [
+      b.order,
+      b.id,
+      'alipay@example.com',
+      b.amount,
+      '0.00',
+      b.amount,
+      b.amount,
+      '卖家已发货，等待买家确认',
+      '',
+      b.name,
+      b.address,
+      '快递',
+      '',
+      b.phone,
+      '2026-11-01 10:00:00',
+      '2026-11-01 10:01:00',
+      '保湿面霜50ml',
+      '1',
+      'SF1234567890',
+      '顺丰速运',
+      '',
+      '1',
+      'SKU-CREAM-50',
+    ].join(',');
   return [header, row(FIXTURE.buyerA), row(FIXTURE.buyerB), row(FIXTURE.buyerC)].join('\n') + '\n';
 }
 
 /** Every string in the fixture that must never leave the orders vault (R1, R16). */
 export function forbiddenInEvents(): string[] {
-  return Object.values(FIXTURE).flatMap((b) => [b.id, b.name, b.phone, b.address, b.order, b.phone.slice(-4) === '1111' ? b.phone : b.phone.slice(0, 3) + '****' + b.phone.slice(-4)]);
+  return Object.values(FIXTURE).flatMap((b) => [
+    b.id,
+    b.name,
+    b.phone,
+    b.address,
+    b.order,
+    b.phone.slice(-4) === '1111' ? b.phone : b.phone.slice(0, 3) + '****' + b.phone.slice(-4),
+  ]);
 }
 
 /** Records every message on every topic the system uses, for the PII scan. */
@@ -43,7 +95,10 @@ export async function spyOnEvents(transport: MessageTransport, topics: string[])
 }
 
 const sandboxCode = async (adminUrl: string) => {
-  const [row] = await adminQuery<{ body: string }>(adminUrl, 'SELECT body FROM consent.sandbox_sms ORDER BY id DESC LIMIT 1');
+  const [row] = await adminQuery<{ body: string }>(
+    adminUrl,
+    'SELECT body FROM consent.sandbox_sms ORDER BY id DESC LIMIT 1',
+  );
   return /验证码(\d{6})/.exec(row.body)![1];
 };
 
@@ -57,13 +112,20 @@ export async function amountToOrderRef(events: string[], count: number): Promise
 /** Door 2 end to end for one buyer; returns nothing, asserts as it goes. */
 export async function consentThroughQr(h: SkeletonHarness, orderRef: string, phone: string): Promise<void> {
   const ops = await bearer(h.authKeys, 'ops');
-  const invitation = await request(h.http.orders).post(`/api/v1/orders/${orderRef}/invitations`).set('Authorization', ops).expect(201);
+  const invitation = await request(h.http.orders)
+    .post(`/api/v1/orders/${orderRef}/invitations`)
+    .set('Authorization', ops)
+    .expect(201);
   const token: string = invitation.body.token;
   expect(invitation.body.url).toContain(`/q/${token}`);
 
   const landing = await request(h.http.consent).get(`/q/${token}`).expect(200);
   expect(landing.text).toContain('个人信息处理告知');
-  const agreePage = await request(h.http.consent).post(`/q/${token}/code`).type('form').send({ phone }).expect(200);
+  const agreePage = await request(h.http.consent)
+    .post(`/q/${token}/code`)
+    .type('form')
+    .send({ phone })
+    .expect(200);
   // R6: nothing is pre-ticked.
   expect(agreePage.text).toContain('type="checkbox"');
   expect(agreePage.text).not.toMatch(/checked/i);
@@ -72,7 +134,9 @@ export async function consentThroughQr(h: SkeletonHarness, orderRef: string, pho
   const done = await request(h.http.consent)
     .post(`/q/${token}/agree`)
     .type('form')
-    .send(`phone=${phone}&code=${freshCode}&purposes=marketing_messages&purposes=purchase_history&channels=sms&agree=yes`)
+    .send(
+      `phone=${phone}&code=${freshCode}&purposes=marketing_messages&purposes=purchase_history&channels=sms&agree=yes`,
+    )
     .expect(200);
   expect(done.text).toContain('已加入');
 }
@@ -99,18 +163,32 @@ export async function walkingSkeleton(h: SkeletonHarness, events: string[]): Pro
   expect(orderA).toBeDefined();
 
   // 2. Buyer A scans the parcel card and agrees; a refusal without the agree box changes nothing.
-  const refusalToken = (await request(h.http.orders).post(`/api/v1/orders/${orderA}/invitations`).set('Authorization', ops).expect(201)).body.token;
-  await request(h.http.consent).post(`/q/${refusalToken}/code`).type('form').send({ phone: FIXTURE.buyerA.phone }).expect(200);
+  const refusalToken = (
+    await request(h.http.orders)
+      .post(`/api/v1/orders/${orderA}/invitations`)
+      .set('Authorization', ops)
+      .expect(201)
+  ).body.token;
+  await request(h.http.consent)
+    .post(`/q/${refusalToken}/code`)
+    .type('form')
+    .send({ phone: FIXTURE.buyerA.phone })
+    .expect(200);
   const refused = await request(h.http.consent)
     .post(`/q/${refusalToken}/agree`)
     .type('form')
-    .send(`phone=${FIXTURE.buyerA.phone}&code=${await sandboxCode(h.adminUrl)}&purposes=marketing_messages&channels=sms`)
+    .send(
+      `phone=${FIXTURE.buyerA.phone}&code=${await sandboxCode(h.adminUrl)}&purposes=marketing_messages&channels=sms`,
+    )
     .expect(400);
   expect(refused.text).toContain('未勾选同意');
   expect(await adminQuery(h.adminUrl, 'SELECT 1 FROM consent.ledger')).toHaveLength(0);
 
   await consentThroughQr(h, orderA, FIXTURE.buyerA.phone);
-  const ledger = await adminQuery<{ action: string; door: string }>(h.adminUrl, 'SELECT action, door FROM consent.ledger');
+  const ledger = await adminQuery<{ action: string; door: string }>(
+    h.adminUrl,
+    'SELECT action, door FROM consent.ledger',
+  );
   expect(ledger).toEqual([{ action: 'granted', door: 'parcel_qr' }]);
 
   // 3. Audience creates the member; the SMS segment counts 1.
@@ -120,21 +198,46 @@ export async function walkingSkeleton(h: SkeletonHarness, events: string[]): Pro
     .send({ name: 'members with SMS consent', purpose: 'marketing_messages', channel: 'sms' })
     .expect(201);
   await waitFor(
-    async () => (await request(h.http.audience).get(`/api/v1/audience/segments/${segment.body.id}`).set('Authorization', marketer)).body.count === 1,
+    async () =>
+      (
+        await request(h.http.audience)
+          .get(`/api/v1/audience/segments/${segment.body.id}`)
+          .set('Authorization', marketer)
+      ).body.count === 1,
     'segment count 1',
   );
-  await request(h.http.audience).post(`/api/v1/audience/segments/${segment.body.id}/materialize`).set('Authorization', marketer).expect(201);
-  await waitFor(async () => (await adminQuery(h.adminUrl, 'SELECT 1 FROM outreach.segment_versions WHERE parts_received >= parts')).length === 1, 'segment in outreach');
+  await request(h.http.audience)
+    .post(`/api/v1/audience/segments/${segment.body.id}/materialize`)
+    .set('Authorization', marketer)
+    .expect(201);
+  await waitFor(
+    async () =>
+      (await adminQuery(h.adminUrl, 'SELECT 1 FROM outreach.segment_versions WHERE parts_received >= parts'))
+        .length === 1,
+    'segment in outreach',
+  );
 
   // 4. Outreach sends a campaign: signature, 回T退订 and a signed unsubscribe link.
   const campaign = await request(h.http.outreach)
     .post('/api/v1/outreach/campaigns')
     .set('Authorization', marketer)
-    .send({ name: 'Winter cream', segmentId: segment.body.id, purpose: 'marketing_messages', channel: 'sms', body: '冬季保湿面霜会员价8折' })
+    .send({
+      name: 'Winter cream',
+      segmentId: segment.body.id,
+      purpose: 'marketing_messages',
+      channel: 'sms',
+      body: '冬季保湿面霜会员价8折',
+    })
     .expect(201);
-  const run1 = await request(h.http.outreach).post(`/api/v1/outreach/campaigns/${campaign.body.id}/runs`).set('Authorization', marketer).expect(201);
+  const run1 = await request(h.http.outreach)
+    .post(`/api/v1/outreach/campaigns/${campaign.body.id}/runs`)
+    .set('Authorization', marketer)
+    .expect(201);
   expect(run1.body).toMatchObject({ status: 'completed', sent: 1, suppressed: 0 });
-  const [sms] = await adminQuery<{ to_masked: string; body: string }>(h.adminUrl, 'SELECT to_masked, body FROM outreach.sandbox_sms');
+  const [sms] = await adminQuery<{ to_masked: string; body: string }>(
+    h.adminUrl,
+    'SELECT to_masked, body FROM outreach.sandbox_sms',
+  );
   expect(sms.to_masked).toBe('139****5678');
   expect(sms.body).toMatch(/^【示例品牌】冬季保湿面霜会员价8折 /);
   expect(sms.body).toContain('回T退订');
@@ -143,43 +246,106 @@ export async function walkingSkeleton(h: SkeletonHarness, events: string[]): Pro
   // 5. The customer opens the link: GET only confirms, POST withdraws; the next run sends 0.
   const confirm = await request(h.http.consent).get(unsubscribePath).expect(200);
   expect(confirm.text).toContain('确认退订');
-  expect(await adminQuery(h.adminUrl, "SELECT 1 FROM consent.ledger WHERE action = 'withdrawn'")).toHaveLength(0);
+  expect(
+    await adminQuery(h.adminUrl, "SELECT 1 FROM consent.ledger WHERE action = 'withdrawn'"),
+  ).toHaveLength(0);
   const unsubscribed = await request(h.http.consent).post(unsubscribePath).expect(200);
   expect(unsubscribed.text).toContain('已退订');
-  expect(await adminQuery(h.adminUrl, "SELECT 1 FROM consent.ledger WHERE action = 'withdrawn'")).toHaveLength(1);
+  expect(
+    await adminQuery(h.adminUrl, "SELECT 1 FROM consent.ledger WHERE action = 'withdrawn'"),
+  ).toHaveLength(1);
 
-  const run2 = await request(h.http.outreach).post(`/api/v1/outreach/campaigns/${campaign.body.id}/runs`).set('Authorization', marketer).expect(201);
-  expect(run2.body).toMatchObject({ status: 'completed', sent: 0, suppressed: 1, reasons: { consent_withdrawn: 1 } });
-  expect(await adminQuery(h.adminUrl, "SELECT 1 FROM outreach.suppressions WHERE source = 'unsubscribe_link'")).toHaveLength(1);
+  const run2 = await request(h.http.outreach)
+    .post(`/api/v1/outreach/campaigns/${campaign.body.id}/runs`)
+    .set('Authorization', marketer)
+    .expect(201);
+  expect(run2.body).toMatchObject({
+    status: 'completed',
+    sent: 0,
+    suppressed: 1,
+    reasons: { consent_withdrawn: 1 },
+  });
+  expect(
+    await adminQuery(h.adminUrl, "SELECT 1 FROM outreach.suppressions WHERE source = 'unsubscribe_link'"),
+  ).toHaveLength(1);
   expect(await adminQuery(h.adminUrl, 'SELECT 1 FROM outreach.sandbox_sms')).toHaveLength(1);
   // The segment no longer counts A (A still holds purchase_history, so stays a member).
   await waitFor(
-    async () => (await request(h.http.audience).get(`/api/v1/audience/segments/${segment.body.id}`).set('Authorization', marketer)).body.count === 0,
+    async () =>
+      (
+        await request(h.http.audience)
+          .get(`/api/v1/audience/segments/${segment.body.id}`)
+          .set('Authorization', marketer)
+      ).body.count === 0,
     'segment count 0 after withdrawal',
   );
 
   // 6. Buyer B, imported without consent, exists nowhere in marketing.
   expect(await adminQuery(h.adminUrl, 'SELECT 1 FROM audience.member_consents')).toHaveLength(2); // A: 2 purposes × sms
-  const subjects = await adminQuery<{ subject_ref: string }>(h.adminUrl, 'SELECT DISTINCT subject_ref FROM audience.member_consents UNION SELECT DISTINCT subject_ref FROM outreach.consent_projection');
+  const subjects = await adminQuery<{ subject_ref: string }>(
+    h.adminUrl,
+    'SELECT DISTINCT subject_ref FROM audience.member_consents UNION SELECT DISTINCT subject_ref FROM outreach.consent_projection',
+  );
   expect(subjects).toHaveLength(1);
 
   // Buyer C withdraws by replying "ＴＤ" to an SMS: the next run suppresses them too.
   await consentThroughQr(h, refs.get(4200)!, FIXTURE.buyerC.phone);
   await waitFor(
-    async () => (await request(h.http.audience).get(`/api/v1/audience/segments/${segment.body.id}`).set('Authorization', marketer)).body.count === 1,
+    async () =>
+      (
+        await request(h.http.audience)
+          .get(`/api/v1/audience/segments/${segment.body.id}`)
+          .set('Authorization', marketer)
+      ).body.count === 1,
     'C counted',
   );
-  await request(h.http.audience).post(`/api/v1/audience/segments/${segment.body.id}/materialize`).set('Authorization', marketer).expect(201);
-  await waitFor(async () => (await adminQuery(h.adminUrl, 'SELECT 1 FROM outreach.segment_versions WHERE version = 2 AND parts_received >= parts')).length === 1, 'segment v2');
-  const run3 = await request(h.http.outreach).post(`/api/v1/outreach/campaigns/${campaign.body.id}/runs`).set('Authorization', marketer).expect(201);
+  await request(h.http.audience)
+    .post(`/api/v1/audience/segments/${segment.body.id}/materialize`)
+    .set('Authorization', marketer)
+    .expect(201);
+  await waitFor(
+    async () =>
+      (
+        await adminQuery(
+          h.adminUrl,
+          'SELECT 1 FROM outreach.segment_versions WHERE version = 2 AND parts_received >= parts',
+        )
+      ).length === 1,
+    'segment v2',
+  );
+  const run3 = await request(h.http.outreach)
+    .post(`/api/v1/outreach/campaigns/${campaign.body.id}/runs`)
+    .set('Authorization', marketer)
+    .expect(201);
   expect(run3.body).toMatchObject({ status: 'completed', sent: 1, suppressed: 0 });
   const reply = JSON.stringify({ from: FIXTURE.buyerC.phone, text: ' ＴＤ。' });
-  await request(h.http.consent).post('/webhooks/sms/sandbox').set('Content-Type', 'application/json').set('X-Siyu-Signature', signSmsWebhook(h.secrets.SMS_WEBHOOK_SECRET, reply)).send(reply).expect(200);
-  await waitFor(async () => (await adminQuery(h.adminUrl, "SELECT 1 FROM outreach.suppressions WHERE source = 'sms_reply'")).length === 1, 'sms reply applied');
-  const run4 = await request(h.http.outreach).post(`/api/v1/outreach/campaigns/${campaign.body.id}/runs`).set('Authorization', marketer).expect(201);
-  expect(run4.body).toMatchObject({ status: 'completed', sent: 0, suppressed: 1, reasons: { consent_withdrawn: 1 } });
+  await request(h.http.consent)
+    .post('/webhooks/sms/sandbox')
+    .set('Content-Type', 'application/json')
+    .set('X-Siyu-Signature', signSmsWebhook(h.secrets.SMS_WEBHOOK_SECRET, reply))
+    .send(reply)
+    .expect(200);
+  await waitFor(
+    async () =>
+      (await adminQuery(h.adminUrl, "SELECT 1 FROM outreach.suppressions WHERE source = 'sms_reply'"))
+        .length === 1,
+    'sms reply applied',
+  );
+  const run4 = await request(h.http.outreach)
+    .post(`/api/v1/outreach/campaigns/${campaign.body.id}/runs`)
+    .set('Authorization', marketer)
+    .expect(201);
+  expect(run4.body).toMatchObject({
+    status: 'completed',
+    sent: 0,
+    suppressed: 1,
+    reasons: { consent_withdrawn: 1 },
+  });
   // R10: "TD" withdrew every purpose on SMS, so C's member row and SMS contact point are gone.
-  await waitFor(async () => (await adminQuery(h.adminUrl, 'SELECT 1 FROM audience.members')).length === 1, 'C removed, A kept');
+  await waitFor(
+    async () => (await adminQuery(h.adminUrl, 'SELECT 1 FROM audience.members')).length === 1,
+    'C removed, A kept',
+  );
   expect(await adminQuery(h.adminUrl, 'SELECT 1 FROM outreach.contact_points')).toHaveLength(1);
 
   // Every event produced in the flow is free of the fixture's PII.

@@ -24,4 +24,3 @@ export class ConsentEventsConsumer {
     await this.members.removeIfNoConsentLeft(tx, e.subjectRef);
   }
 }
-

@@ -55,10 +55,21 @@ describe('audience applies grant and withdrawal in ledger order', () => {
   afterAll(() => ds?.destroy());
 
   const consumer = () =>
-    new InboxConsumer(ds, transport, { group: 'audience', topics: [TOPICS.consentGranted, TOPICS.consentWithdrawn], handlers: new ConsentEventsConsumer(new MemberRepository()).handlers });
+    new InboxConsumer(ds, transport, {
+      group: 'audience',
+      topics: [TOPICS.consentGranted, TOPICS.consentWithdrawn],
+      handlers: new ConsentEventsConsumer(new MemberRepository()).handlers,
+    });
   const deliver = (c: InboxConsumer, topic: string, e: object, offset = 0) =>
-    c.handle({ topic, key: (e as { subjectRef: string }).subjectRef, value: JSON.stringify(e), partition: 0, offset: String(offset) });
-  const isMember = async (s: string) => (await ds.query('SELECT 1 FROM members WHERE subject_ref = $1', [s])).length === 1;
+    c.handle({
+      topic,
+      key: (e as { subjectRef: string }).subjectRef,
+      value: JSON.stringify(e),
+      partition: 0,
+      offset: String(offset),
+    });
+  const isMember = async (s: string) =>
+    (await ds.query('SELECT 1 FROM members WHERE subject_ref = $1', [s])).length === 1;
 
   it('grant then withdrawal: the member exists, then is removed', async () => {
     const s = randomUUID();

@@ -3,7 +3,15 @@ import type { Channel, Purpose } from '@siyu/contracts';
 
 export class MemberRepository {
   /** Moves each purpose × channel to `granted` unless a newer ledger entry already applied. */
-  async applyConsent(tx: EntityManager, brandId: string, subjectRef: string, purposes: Purpose[], channels: Channel[], granted: boolean, seq: number): Promise<void> {
+  async applyConsent(
+    tx: EntityManager,
+    brandId: string,
+    subjectRef: string,
+    purposes: Purpose[],
+    channels: Channel[],
+    granted: boolean,
+    seq: number,
+  ): Promise<void> {
     await tx.query(
       `INSERT INTO member_consents (subject_ref, brand_id, purpose, channel, granted, ledger_seq)
        SELECT $1, $2, p, c, $5, $6 FROM unnest($3::text[]) p, unnest($4::text[]) c

@@ -31,7 +31,13 @@ export interface ConsentState {
 }
 
 function body(e: NewLedgerEntry, at: string): string {
-  return canonicalJson({ ...e, at, noticeHash: e.noticeHash ?? null, door: e.door ?? null, source: e.source ?? null });
+  return canonicalJson({
+    ...e,
+    at,
+    noticeHash: e.noticeHash ?? null,
+    door: e.door ?? null,
+    source: e.source ?? null,
+  });
 }
 
 /** The consent ledger: append-only (trigger-enforced), hash-chained per brand (R20). */
@@ -39,15 +45,29 @@ export class LedgerRepository {
   async append(tx: EntityManager, entry: NewLedgerEntry): Promise<LedgerEntry> {
     // One writer per brand chain at a time, so each entry links to its predecessor.
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`ledger:${entry.brandId}`]);
-    const [last] = await tx.query('SELECT hash FROM ledger WHERE brand_id = $1 ORDER BY seq DESC LIMIT 1', [entry.brandId]);
+    const [last] = await tx.query('SELECT hash FROM ledger WHERE brand_id = $1 ORDER BY seq DESC LIMIT 1', [
+      entry.brandId,
+    ]);
     const [{ now }] = await tx.query('SELECT clock_timestamp() AS now');
     const at = new Date(now).toISOString();
     const hash = chainHash(last?.hash ?? null, body(entry, at));
     const [{ seq }] = await tx.query(
       `INSERT INTO ledger (brand_id, subject_ref, action, purposes, channels, notice_hash, door, source, evidence, at, prev_hash, hash)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING seq`,
-      [entry.brandId, entry.subjectRef, entry.action, entry.purposes, entry.channels, entry.noticeHash ?? null, entry.door ?? null,
-        entry.source ?? null, JSON.stringify(entry.evidence), at, last?.hash ?? null, hash],
+      [
+        entry.brandId,
+        entry.subjectRef,
+        entry.action,
+        entry.purposes,
+        entry.channels,
+        entry.noticeHash ?? null,
+        entry.door ?? null,
+        entry.source ?? null,
+        JSON.stringify(entry.evidence),
+        at,
+        last?.hash ?? null,
+        hash,
+      ],
     );
     return { ...entry, seq: Number(seq), at, hash };
   }
@@ -75,11 +95,18 @@ export class LedgerRepository {
   }
 
   /** Walks a brand's chain and names the first entry that does not follow from its predecessor. */
-  async verify(tx: EntityManager, brandId: string): Promise<{ intact: boolean; entries: number; brokenSeq?: number }> {
+  async verify(
+    tx: EntityManager,
+    brandId: string,
+  ): Promise<{ intact: boolean; entries: number; brokenSeq?: number }> {
     const rows = await tx.query('SELECT * FROM ledger WHERE brand_id = $1 ORDER BY seq', [brandId]);
     const entries = rows.map(toEntry);
-    const verdict = verifyChain(entries.map((e: LedgerEntry) => ({ body: body(stripStored(e), e.at), hash: e.hash })));
-    return verdict.intact ? { intact: true, entries: entries.length } : { intact: false, entries: entries.length, brokenSeq: entries[verdict.brokenAt].seq };
+    const verdict = verifyChain(
+      entries.map((e: LedgerEntry) => ({ body: body(stripStored(e), e.at), hash: e.hash })),
+    );
+    return verdict.intact
+      ? { intact: true, entries: entries.length }
+      : { intact: false, entries: entries.length, brokenSeq: entries[verdict.brokenAt].seq };
   }
 }
 

@@ -31,13 +31,15 @@ export function missingNoticeElements(c: Partial<NoticeContent>): string[] {
   const text = (v: unknown) => typeof v === 'string' && v.trim().length > 0;
   if (!text(c.brandName)) missing.push('brandName');
   if (!text(c.brandContact)) missing.push('brandContact');
-  if (!Array.isArray(c.purposes) || c.purposes.length === 0 || !c.purposes.every((p) => text(p?.description))) missing.push('purposes');
+  if (!Array.isArray(c.purposes) || c.purposes.length === 0 || !c.purposes.every((p) => text(p?.description)))
+    missing.push('purposes');
   if (!Array.isArray(c.channels) || c.channels.length === 0) missing.push('channels');
   if (!text(c.processingMethods)) missing.push('processingMethods');
   if (!Array.isArray(c.dataCategories) || c.dataCategories.length === 0) missing.push('dataCategories');
   if (!text(c.retention)) missing.push('retention');
   if (!text(c.rights)) missing.push('rights');
-  if (c.purposes?.some((p) => PROFILING_PURPOSES.includes(p.id)) && !text(c.profiling)) missing.push('profiling');
+  if (c.purposes?.some((p) => PROFILING_PURPOSES.includes(p.id)) && !text(c.profiling))
+    missing.push('profiling');
   return missing;
 }
 
@@ -54,6 +56,7 @@ export function defaultNotice(brandName: string, contact: string): NoticeContent
     processingMethods: '收集、存储、使用；不向第三方提供；加密保存',
     dataCategories: ['手机号码（经验证码验证）', '在本店的购买记录（不含收货人姓名与地址）'],
     retention: '在您的同意有效期间保存；撤回后删除营销数据，同意记录作为证明保存至少5个月',
-    rights: '您可随时通过短信回复T退订、点击退订链接或在偏好中心撤回同意、查阅或删除您的信息；联系 ' + contact,
+    rights:
+      '您可随时通过短信回复T退订、点击退订链接或在偏好中心撤回同意、查阅或删除您的信息；联系 ' + contact,
   };
 }

@@ -9,7 +9,10 @@ const PURPOSE_LABELS: Record<string, string> = {
 const CHANNEL_LABELS: Record<string, string> = { sms: '短信', wechat: '微信', wecom: '企业微信' };
 
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 /** Mobile-first, no JavaScript needed (WeChat's in-app browser is the main client). */
@@ -55,10 +58,16 @@ ${noticeBlock(n)}
 /** R6: every purpose and channel is an unticked box; nothing is pre-selected. */
 export function agreeStep(token: string, n: PublishedNotice, phone: string, error?: string): string {
   const purposes = n.content.purposes
-    .map((p) => `<label><input type="checkbox" name="purposes" value="${p.id}"> ${escapeHtml(PURPOSE_LABELS[p.id] ?? p.id)}</label>`)
+    .map(
+      (p) =>
+        `<label><input type="checkbox" name="purposes" value="${p.id}"> ${escapeHtml(PURPOSE_LABELS[p.id] ?? p.id)}</label>`,
+    )
     .join('');
   const channels = n.content.channels
-    .map((c) => `<label><input type="checkbox" name="channels" value="${c}"> ${escapeHtml(CHANNEL_LABELS[c] ?? c)}</label>`)
+    .map(
+      (c) =>
+        `<label><input type="checkbox" name="channels" value="${c}"> ${escapeHtml(CHANNEL_LABELS[c] ?? c)}</label>`,
+    )
     .join('');
   return page(
     '确认同意',
@@ -101,5 +110,8 @@ export function unsubscribeConfirmPage(token: string, brandName: string, channel
 
 export function unsubscribeDonePage(brandName: string, channel: string, changed: boolean): string {
   const what = `${escapeHtml(brandName)} 的${escapeHtml(CHANNEL_LABELS[channel] ?? channel)}营销信息`;
-  return page('已退订', `<h1>已退订</h1><p>${changed ? `您已退订${what}，立即生效。` : `您此前已退订${what}，不会再收到。`}</p>`);
+  return page(
+    '已退订',
+    `<h1>已退订</h1><p>${changed ? `您已退订${what}，立即生效。` : `您此前已退订${what}，不会再收到。`}</p>`,
+  );
 }

@@ -45,7 +45,8 @@ export class GrantConsentByQr {
 
   async execute(form: AgreeForm): Promise<{ subjectRef: string; purposes: Purpose[]; channels: Channel[] }> {
     const invitation = readInvitation(this.keys.invitations, form.token, this.options.brand.id);
-    if (!form.agree) throw new QrConsentError(QrConsentErrorCode.NO_AGREEMENT, 'the agree box was not ticked');
+    if (!form.agree)
+      throw new QrConsentError(QrConsentErrorCode.NO_AGREEMENT, 'the agree box was not ticked');
     const phone = normaliseMobile(form.phone);
     const phoneIndex = this.keys.phoneIndex(invitation.brandId, phone);
     const outcome = await this.ds.transaction(async (tx) => {
@@ -54,7 +55,8 @@ export class GrantConsentByQr {
       // A consent covers only what its notice listed (R5, R7): anything else in the form is ignored.
       const purposes = notice.content.purposes.map((p) => p.id).filter((p) => form.purposes.includes(p));
       const channels = notice.content.channels.filter((c) => form.channels.includes(c));
-      if (purposes.length === 0 || channels.length === 0) throw new QrConsentError(QrConsentErrorCode.NOTHING_CHOSEN, 'no purpose or channel chosen');
+      if (purposes.length === 0 || channels.length === 0)
+        throw new QrConsentError(QrConsentErrorCode.NOTHING_CHOSEN, 'no purpose or channel chosen');
       const challenge = await this.otps.findOpen(tx, invitation.tokenId, phoneIndex);
       if (!challenge || challenge.attempts >= MAX_ATTEMPTS) return 'bad-code' as const;
       if (!this.codeMatches(challenge.id, challenge.codeHash, form.code)) {
@@ -63,7 +65,9 @@ export class GrantConsentByQr {
       }
       await this.otps.markUsed(tx, challenge.id);
       const contactKey = this.keys.contactKey;
-      const subjectRef = await this.subjects.findOrCreate(tx, invitation.brandId, phoneIndex, (ref) => seal(contactKey, phone, ref));
+      const subjectRef = await this.subjects.findOrCreate(tx, invitation.brandId, phoneIndex, (ref) =>
+        seal(contactKey, phone, ref),
+      );
       const entry = await this.ledger.append(tx, {
         brandId: invitation.brandId,
         subjectRef,
@@ -87,7 +91,9 @@ export class GrantConsentByQr {
         purposes,
         channels,
         // The verified phone travels sealed for outreach only (ADR 0003); never in clear.
-        contactPoints: channels.includes('sms') ? [{ channel: 'sms', sealed: seal(contactKey, phone, subjectRef) }] : [],
+        contactPoints: channels.includes('sms')
+          ? [{ channel: 'sms', sealed: seal(contactKey, phone, subjectRef) }]
+          : [],
         noticeVersionHash: notice.contentHash,
         door: 'parcel_qr',
         evidenceRef: challenge.id,
@@ -97,7 +103,8 @@ export class GrantConsentByQr {
       });
       return { subjectRef, purposes, channels };
     });
-    if (outcome === 'bad-code') throw new QrConsentError(QrConsentErrorCode.CODE_INVALID, 'code wrong, used or expired');
+    if (outcome === 'bad-code')
+      throw new QrConsentError(QrConsentErrorCode.CODE_INVALID, 'code wrong, used or expired');
     this.messaging.relay.kick();
     return outcome;
   }

@@ -13,10 +13,16 @@ export interface Invitation {
 export function readInvitation(signer: TokenSigner, token: string, brandId: string): Invitation {
   try {
     const payload = signer.verify(token, 'qr-invite');
-    if (typeof payload.o !== 'string' || payload.b !== brandId) throw new QrConsentError(QrConsentErrorCode.LINK_INVALID, 'token for another brand');
-    return { orderRef: payload.o, brandId, tokenId: createHash('sha256').update(token).digest('hex').slice(0, 32) };
+    if (typeof payload.o !== 'string' || payload.b !== brandId)
+      throw new QrConsentError(QrConsentErrorCode.LINK_INVALID, 'token for another brand');
+    return {
+      orderRef: payload.o,
+      brandId,
+      tokenId: createHash('sha256').update(token).digest('hex').slice(0, 32),
+    };
   } catch (err) {
-    if (err instanceof CryptoError && err.code === CryptoErrorCode.TOKEN_EXPIRED) throw new QrConsentError(QrConsentErrorCode.LINK_EXPIRED, 'invitation expired');
+    if (err instanceof CryptoError && err.code === CryptoErrorCode.TOKEN_EXPIRED)
+      throw new QrConsentError(QrConsentErrorCode.LINK_EXPIRED, 'invitation expired');
     if (err instanceof QrConsentError) throw err;
     throw new QrConsentError(QrConsentErrorCode.LINK_INVALID, 'invitation token invalid');
   }

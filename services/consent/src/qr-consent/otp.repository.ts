@@ -8,12 +8,26 @@ export interface OpenChallenge {
 }
 
 export class OtpRepository {
-  async countSince(tx: EntityManager, column: 'phone_index' | 'token_id', value: string, since: Date): Promise<number> {
-    const [{ n }] = await tx.query(`SELECT count(*)::int AS n FROM otp_challenges WHERE ${column} = $1 AND created_at > $2`, [value, since]);
+  async countSince(
+    tx: EntityManager,
+    column: 'phone_index' | 'token_id',
+    value: string,
+    since: Date,
+  ): Promise<number> {
+    const [{ n }] = await tx.query(
+      `SELECT count(*)::int AS n FROM otp_challenges WHERE ${column} = $1 AND created_at > $2`,
+      [value, since],
+    );
     return n;
   }
 
-  async create(tx: EntityManager, tokenId: string, phoneIndex: string, codeHash: (id: string) => string, ttlSeconds: number): Promise<string> {
+  async create(
+    tx: EntityManager,
+    tokenId: string,
+    phoneIndex: string,
+    codeHash: (id: string) => string,
+    ttlSeconds: number,
+  ): Promise<string> {
     const id = randomUUID();
     await tx.query(
       `INSERT INTO otp_challenges (id, token_id, phone_index, code_hash, expires_at)

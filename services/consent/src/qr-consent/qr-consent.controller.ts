@@ -37,31 +37,48 @@ export class QrConsentController {
   @Post(':token/code')
   @Public('customer-page')
   async code(@Param('token') token: string, @Body() body: Record<string, unknown>, @Res() res: Response) {
-    await this.render(res, async () => {
-      const { phone } = await this.requestCode.execute(token, body?.phone);
-      return agreeStep(token, await this.notice(), phone);
-    }, async (err) => (err.code === QrConsentErrorCode.PHONE_INVALID ? phoneStep(token, await this.notice(), err.customerMessage) : null));
+    await this.render(
+      res,
+      async () => {
+        const { phone } = await this.requestCode.execute(token, body?.phone);
+        return agreeStep(token, await this.notice(), phone);
+      },
+      async (err) =>
+        err.code === QrConsentErrorCode.PHONE_INVALID
+          ? phoneStep(token, await this.notice(), err.customerMessage)
+          : null,
+    );
   }
 
   @Post(':token/agree')
   @Public('customer-page')
-  async agree(@Param('token') token: string, @Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
-    await this.render(res, async () => {
-      const result = await this.grant.execute({
-        token,
-        phone: body?.phone,
-        code: body?.code,
-        agree: body?.agree === 'yes',
-        purposes: list(body?.purposes),
-        channels: list(body?.channels),
-        ip: req.ip ?? '',
-        userAgent: String(req.headers['user-agent'] ?? ''),
-      });
-      return donePage(this.options.brand.name, result.purposes, result.channels);
-    }, async (err) =>
-      err.code === QrConsentErrorCode.CODE_INVALID || err.code === QrConsentErrorCode.NOTHING_CHOSEN || err.code === QrConsentErrorCode.NO_AGREEMENT
-        ? agreeStep(token, await this.notice(), String(body?.phone ?? ''), err.customerMessage)
-        : null,
+  async agree(
+    @Param('token') token: string,
+    @Body() body: Record<string, unknown>,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    await this.render(
+      res,
+      async () => {
+        const result = await this.grant.execute({
+          token,
+          phone: body?.phone,
+          code: body?.code,
+          agree: body?.agree === 'yes',
+          purposes: list(body?.purposes),
+          channels: list(body?.channels),
+          ip: req.ip ?? '',
+          userAgent: String(req.headers['user-agent'] ?? ''),
+        });
+        return donePage(this.options.brand.name, result.purposes, result.channels);
+      },
+      async (err) =>
+        err.code === QrConsentErrorCode.CODE_INVALID ||
+        err.code === QrConsentErrorCode.NOTHING_CHOSEN ||
+        err.code === QrConsentErrorCode.NO_AGREEMENT
+          ? agreeStep(token, await this.notice(), String(body?.phone ?? ''), err.customerMessage)
+          : null,
     );
   }
 
@@ -71,13 +88,23 @@ export class QrConsentController {
     return notice;
   }
 
-  private async render(res: Response, ok: () => Promise<string>, retry?: (err: QrConsentError) => Promise<string | null>) {
+  private async render(
+    res: Response,
+    ok: () => Promise<string>,
+    retry?: (err: QrConsentError) => Promise<string | null>,
+  ) {
     try {
-      res.status(200).type('html').send(await ok());
+      res
+        .status(200)
+        .type('html')
+        .send(await ok());
     } catch (err) {
       if (!(err instanceof QrConsentError)) throw err;
       const again = retry ? await retry(err).catch(() => null) : null;
-      res.status(err.httpStatus).type('html').send(again ?? errorPage(err.customerMessage));
+      res
+        .status(err.httpStatus)
+        .type('html')
+        .send(again ?? errorPage(err.customerMessage));
     }
   }
 }

@@ -38,8 +38,18 @@ export class RequestCode {
       ) {
         throw new QrConsentError(QrConsentErrorCode.TOO_MANY_CODES, 'too many codes requested');
       }
-      await this.otps.create(tx, invitation.tokenId, phoneIndex, (id) => this.codeHash(id, code), CODE_TTL_SECONDS);
-      await this.sms.send(tx, phone, `【${this.options.brand.signature}】验证码${code}，10分钟内有效，用于确认加入${this.options.brand.name}会员。如非本人操作请忽略。`);
+      await this.otps.create(
+        tx,
+        invitation.tokenId,
+        phoneIndex,
+        (id) => this.codeHash(id, code),
+        CODE_TTL_SECONDS,
+      );
+      await this.sms.send(
+        tx,
+        phone,
+        `【${this.options.brand.signature}】验证码${code}，10分钟内有效，用于确认加入${this.options.brand.name}会员。如非本人操作请忽略。`,
+      );
     });
     return { phone };
   }

@@ -4,8 +4,16 @@ import type { Sealed } from '@siyu/crypto';
 
 /** Subjects are found by a blind index of their phone, never by the phone itself. */
 export class SubjectRepository {
-  async findOrCreate(tx: EntityManager, brandId: string, phoneIndex: string, sealPhone: (subjectRef: string) => Sealed): Promise<string> {
-    const [found] = await tx.query('SELECT subject_ref FROM subjects WHERE brand_id = $1 AND phone_index = $2', [brandId, phoneIndex]);
+  async findOrCreate(
+    tx: EntityManager,
+    brandId: string,
+    phoneIndex: string,
+    sealPhone: (subjectRef: string) => Sealed,
+  ): Promise<string> {
+    const [found] = await tx.query(
+      'SELECT subject_ref FROM subjects WHERE brand_id = $1 AND phone_index = $2',
+      [brandId, phoneIndex],
+    );
     if (found) return found.subject_ref;
     const subjectRef = randomUUID();
     const [row] = await tx.query(
@@ -17,7 +25,10 @@ export class SubjectRepository {
   }
 
   async findByPhoneIndex(tx: EntityManager, brandId: string, phoneIndex: string): Promise<string | null> {
-    const [found] = await tx.query('SELECT subject_ref FROM subjects WHERE brand_id = $1 AND phone_index = $2', [brandId, phoneIndex]);
+    const [found] = await tx.query(
+      'SELECT subject_ref FROM subjects WHERE brand_id = $1 AND phone_index = $2',
+      [brandId, phoneIndex],
+    );
     return found?.subject_ref ?? null;
   }
 }

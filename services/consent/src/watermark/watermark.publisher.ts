@@ -40,7 +40,13 @@ export class WatermarkPublisher {
       const [{ now }] = await tx.query('SELECT clock_timestamp() AS now');
       const at = new Date(now).toISOString();
       for (let partition = 0; partition < partitions; partition++) {
-        await addToOutbox<ConsentWatermarkV1>(tx, TOPICS.consentWithdrawn, `watermark-${partition}`, { type: 'consent.watermark.v1', at, partition }, partition);
+        await addToOutbox<ConsentWatermarkV1>(
+          tx,
+          TOPICS.consentWithdrawn,
+          `watermark-${partition}`,
+          { type: 'consent.watermark.v1', at, partition },
+          partition,
+        );
       }
     });
     this.messaging.relay.kick();

@@ -29,10 +29,17 @@ export class SmsReplyController {
   @Post('sandbox')
   @HttpCode(200)
   @Public('signed-webhook')
-  async receive(@Req() req: Request & { rawBody?: Buffer }, @Headers('x-siyu-signature') signature: string, @Body() body: Record<string, unknown>) {
+  async receive(
+    @Req() req: Request & { rawBody?: Buffer },
+    @Headers('x-siyu-signature') signature: string,
+    @Body() body: Record<string, unknown>,
+  ) {
     this.verifySignature(req.rawBody, signature);
     if (typeof body?.from !== 'string' || typeof body?.text !== 'string' || body.text.length > 500) {
-      throw new WithdrawalError(WithdrawalErrorCode.BODY_INVALID, 'expected {"from": "<mobile>", "text": "<reply, ≤500 chars>"}');
+      throw new WithdrawalError(
+        WithdrawalErrorCode.BODY_INVALID,
+        'expected {"from": "<mobile>", "text": "<reply, ≤500 chars>"}',
+      );
     }
     const brandId = this.options.brand.id;
     const phoneIndex = this.keys.phoneIndex(brandId, normaliseMobileOrRaw(body.from));
@@ -40,18 +47,35 @@ export class SmsReplyController {
     await this.ds.transaction(async (tx) => {
       const subjectRef = keyword ? await this.subjects.findByPhoneIndex(tx, brandId, phoneIndex) : null;
       const outcome = subjectRef
-        ? await this.withdraw.withdrawIn(tx, { brandId, subjectRef, purposes: 'all', channels: ['sms'], source: 'sms_reply', evidence: { keyword: keyword! } })
+        ? await this.withdraw.withdrawIn(tx, {
+            brandId,
+            subjectRef,
+            purposes: 'all',
+            channels: ['sms'],
+            source: 'sms_reply',
+            evidence: { keyword: keyword! },
+          })
         : { withdrawn: false };
-      await tx.query('INSERT INTO sms_inbound (phone_index, keyword, text, acted) VALUES ($1, $2, $3, $4)', [phoneIndex, keyword, body.text, outcome.withdrawn]);
+      await tx.query('INSERT INTO sms_inbound (phone_index, keyword, text, acted) VALUES ($1, $2, $3, $4)', [
+        phoneIndex,
+        keyword,
+        body.text,
+        outcome.withdrawn,
+      ]);
     });
     return { ok: true };
   }
 
   private verifySignature(raw: Buffer | undefined, signature: string | undefined) {
-    const expected = createHmac('sha256', this.keys.smsWebhookSecret).update(raw ?? Buffer.alloc(0)).digest('hex');
+    const expected = createHmac('sha256', this.keys.smsWebhookSecret)
+      .update(raw ?? Buffer.alloc(0))
+      .digest('hex');
     const given = Buffer.from(String(signature ?? ''));
     if (!raw || given.length !== expected.length || !timingSafeEqual(given, Buffer.from(expected))) {
-      throw new WithdrawalError(WithdrawalErrorCode.SIGNATURE_INVALID, 'X-Siyu-Signature does not match the body');
+      throw new WithdrawalError(
+        WithdrawalErrorCode.SIGNATURE_INVALID,
+        'X-Siyu-Signature does not match the body',
+      );
     }
   }
 }

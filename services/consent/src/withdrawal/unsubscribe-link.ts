@@ -15,7 +15,12 @@ export function readUnsubscribeLink(signer: TokenSigner, token: string): Unsubsc
     const p = signer.verify(token, 'unsubscribe');
     const channel = p.c as Channel;
     const purpose = p.u as Purpose;
-    if (typeof p.s !== 'string' || typeof p.b !== 'string' || !CHANNELS.includes(channel) || !PURPOSES.includes(purpose)) {
+    if (
+      typeof p.s !== 'string' ||
+      typeof p.b !== 'string' ||
+      !CHANNELS.includes(channel) ||
+      !PURPOSES.includes(purpose)
+    ) {
       throw new Error('scope incomplete');
     }
     return { subjectRef: p.s, brandId: p.b, channel, purpose };

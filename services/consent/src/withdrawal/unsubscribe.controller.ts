@@ -42,7 +42,10 @@ export class UnsubscribeController {
         source: 'unsubscribe_link',
         evidence: { via: 'unsubscribe_link' },
       });
-      res.status(200).type('html').send(unsubscribeDonePage(this.options.brand.name, scope.channel, outcome.withdrawn));
+      res
+        .status(200)
+        .type('html')
+        .send(unsubscribeDonePage(this.options.brand.name, scope.channel, outcome.withdrawn));
     } catch (err) {
       this.fail(res, err);
     }
@@ -50,6 +53,9 @@ export class UnsubscribeController {
 
   private fail(res: Response, err: unknown) {
     if (!(err instanceof WithdrawalError)) throw err;
-    res.status(err.httpStatus).type('html').send(errorPage('此退订链接无效或已过期。您也可以直接回复短信“T”退订。'));
+    res
+      .status(err.httpStatus)
+      .type('html')
+      .send(errorPage('此退订链接无效或已过期。您也可以直接回复短信“T”退订。'));
   }
 }

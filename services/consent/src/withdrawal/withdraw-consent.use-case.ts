@@ -1,6 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
-import { PURPOSES, TOPICS, type Channel, type ConsentWithdrawnV1, type Purpose, type WithdrawalSource } from '@siyu/contracts';
+import {
+  PURPOSES,
+  TOPICS,
+  type Channel,
+  type ConsentWithdrawnV1,
+  type Purpose,
+  type WithdrawalSource,
+} from '@siyu/contracts';
 import { addToOutbox, ServiceMessaging } from '@siyu/messaging';
 import { CONSENT_DB } from '../consent.options';
 import { LedgerRepository } from '../ledger/ledger.repository';
@@ -15,7 +22,8 @@ export interface Withdrawal {
   evidence: Record<string, string>;
 }
 
-export type WithdrawalOutcome = { withdrawn: true; effectiveAt: string; purposes: Purpose[]; channels: Channel[] } | { withdrawn: false };
+export type WithdrawalOutcome =
+  { withdrawn: true; effectiveAt: string; purposes: Purpose[]; channels: Channel[] } | { withdrawn: false };
 
 /**
  * R9: "no" takes effect at once. The ledger entry and its event commit together; the caller answers
@@ -39,7 +47,9 @@ export class WithdrawConsent {
     await holdWatermarkShared(tx);
     const state = await this.ledger.stateOf(tx, w.subjectRef);
     const wanted = w.purposes === 'all' ? [...PURPOSES] : w.purposes;
-    const active = state.filter((s) => s.granted && wanted.includes(s.purpose) && w.channels.includes(s.channel));
+    const active = state.filter(
+      (s) => s.granted && wanted.includes(s.purpose) && w.channels.includes(s.channel),
+    );
     if (active.length === 0) return { withdrawn: false };
     const purposes = [...new Set(active.map((s) => s.purpose))];
     const channels = [...new Set(active.map((s) => s.channel))];

@@ -30,7 +30,17 @@ export class CampaignRepository {
 
   async find(tx: EntityManager, brandId: string, id: string): Promise<Campaign | null> {
     const [r] = await tx.query('SELECT * FROM campaigns WHERE id = $1 AND brand_id = $2', [id, brandId]);
-    return r ? { id: r.id, brandId: r.brand_id, name: r.name, segmentId: r.segment_id, purpose: r.purpose, channel: r.channel, body: r.body } : null;
+    return r
+      ? {
+          id: r.id,
+          brandId: r.brand_id,
+          name: r.name,
+          segmentId: r.segment_id,
+          purpose: r.purpose,
+          channel: r.channel,
+          body: r.body,
+        }
+      : null;
   }
 
   /** The newest segment version whose every part has arrived. */
@@ -42,15 +52,27 @@ export class CampaignRepository {
     return r?.version ?? null;
   }
 
-  async startRun(tx: EntityManager, campaignId: string, segmentVersion: number, actorId: string): Promise<string> {
+  async startRun(
+    tx: EntityManager,
+    campaignId: string,
+    segmentVersion: number,
+    actorId: string,
+  ): Promise<string> {
     const id = randomUUID();
-    await tx.query('INSERT INTO campaign_runs (id, campaign_id, segment_version, status, started_by) VALUES ($1, $2, $3, $4, $5)', [
-      id, campaignId, segmentVersion, 'running', actorId,
-    ]);
+    await tx.query(
+      'INSERT INTO campaign_runs (id, campaign_id, segment_version, status, started_by) VALUES ($1, $2, $3, $4, $5)',
+      [id, campaignId, segmentVersion, 'running', actorId],
+    );
     return id;
   }
 
-  async pendingRecipients(tx: EntityManager, runId: string, segmentId: string, version: number, limit: number): Promise<string[]> {
+  async pendingRecipients(
+    tx: EntityManager,
+    runId: string,
+    segmentId: string,
+    version: number,
+    limit: number,
+  ): Promise<string[]> {
     const rows = await tx.query(
       `SELECT m.subject_ref FROM segment_members m
         WHERE m.segment_id = $1 AND m.version = $2
@@ -62,7 +84,13 @@ export class CampaignRepository {
   }
 
   /** Idempotent per (run, subject): a retried run never dispatches twice to one person. */
-  async recordSend(tx: EntityManager, runId: string, subjectRef: string, status: 'sent' | 'suppressed', reason: string | null): Promise<boolean> {
+  async recordSend(
+    tx: EntityManager,
+    runId: string,
+    subjectRef: string,
+    status: 'sent' | 'suppressed',
+    reason: string | null,
+  ): Promise<boolean> {
     const rows = await tx.query(
       'INSERT INTO sends (run_id, subject_ref, status, reason) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING run_id',
       [runId, subjectRef, status, reason],
@@ -70,12 +98,22 @@ export class CampaignRepository {
     return rows.length === 1;
   }
 
-  async finishRun(tx: EntityManager, runId: string, status: 'completed' | 'paused_stale_consent'): Promise<void> {
-    await tx.query('UPDATE campaign_runs SET status = $2, finished_at = now() WHERE id = $1', [runId, status]);
+  async finishRun(
+    tx: EntityManager,
+    runId: string,
+    status: 'completed' | 'paused_stale_consent',
+  ): Promise<void> {
+    await tx.query('UPDATE campaign_runs SET status = $2, finished_at = now() WHERE id = $1', [
+      runId,
+      status,
+    ]);
   }
 
   async runCounts(tx: EntityManager, runId: string): Promise<RunCounts> {
-    const rows = await tx.query('SELECT status, reason, count(*)::int AS n FROM sends WHERE run_id = $1 GROUP BY status, reason', [runId]);
+    const rows = await tx.query(
+      'SELECT status, reason, count(*)::int AS n FROM sends WHERE run_id = $1 GROUP BY status, reason',
+      [runId],
+    );
     const counts: RunCounts = { sent: 0, suppressed: 0, reasons: {} };
     for (const r of rows as { status: 'sent' | 'suppressed'; reason: string | null; n: number }[]) {
       counts[r.status] += r.n;

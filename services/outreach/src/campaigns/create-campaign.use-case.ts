@@ -16,8 +16,13 @@ export class CreateCampaign {
   async execute(request: CreateCampaignRequest, actorId: string): Promise<Campaign> {
     // The signature and the opt-out are added by us on every message; a body faking them is refused.
     if (/[【】]/.test(request.body)) {
-      throw new CampaignError(CampaignErrorCode.BODY_NOT_ALLOWED, 'body must not contain 【】: the brand signature is added automatically');
+      throw new CampaignError(
+        CampaignErrorCode.BODY_NOT_ALLOWED,
+        'body must not contain 【】: the brand signature is added automatically',
+      );
     }
-    return this.ds.transaction((tx) => this.campaigns.create(tx, { ...request, brandId: this.options.brand.id }, actorId));
+    return this.ds.transaction((tx) =>
+      this.campaigns.create(tx, { ...request, brandId: this.options.brand.id }, actorId),
+    );
   }
 }

@@ -46,16 +46,31 @@ export class RunCampaign {
     const campaign = await this.campaigns.find(this.ds.manager, this.options.brand.id, campaignId);
     if (!campaign) throw new CampaignError(CampaignErrorCode.NOT_FOUND, `campaign ${campaignId} not found`);
     const version = await this.campaigns.latestCompleteSegmentVersion(this.ds.manager, campaign.segmentId);
-    if (version === null) throw new CampaignError(CampaignErrorCode.SEGMENT_NOT_READY, 'segment has not been materialised yet (POST /api/v1/audience/segments/:id/materialize)');
+    if (version === null)
+      throw new CampaignError(
+        CampaignErrorCode.SEGMENT_NOT_READY,
+        'segment has not been materialised yet (POST /api/v1/audience/segments/:id/materialize)',
+      );
     const runId = await this.campaigns.startRun(this.ds.manager, campaign.id, version, actor.id);
     const status = await this.dispatchAll(campaign, runId, version, actor);
     await this.campaigns.finishRun(this.ds.manager, runId, status);
     return { runId, status, ...(await this.campaigns.runCounts(this.ds.manager, runId)) };
   }
 
-  private async dispatchAll(campaign: Campaign, runId: string, version: number, actor: Actor): Promise<'completed' | 'paused_stale_consent'> {
+  private async dispatchAll(
+    campaign: Campaign,
+    runId: string,
+    version: number,
+    actor: Actor,
+  ): Promise<'completed' | 'paused_stale_consent'> {
     for (;;) {
-      const batch = await this.campaigns.pendingRecipients(this.ds.manager, runId, campaign.segmentId, version, BATCH);
+      const batch = await this.campaigns.pendingRecipients(
+        this.ds.manager,
+        runId,
+        campaign.segmentId,
+        version,
+        BATCH,
+      );
       if (batch.length === 0) return 'completed';
       if (!(await this.waitUntilCaughtUp())) {
         this.logger.warn(`run ${runId} paused: consent projection not current`);
@@ -65,12 +80,24 @@ export class RunCampaign {
     }
   }
 
-  private async dispatchOne(campaign: Campaign, runId: string, subjectRef: string, actor: Actor): Promise<void> {
+  private async dispatchOne(
+    campaign: Campaign,
+    runId: string,
+    subjectRef: string,
+    actor: Actor,
+  ): Promise<void> {
     await this.ds.transaction(async (tx) => {
-      const verdict = await this.gate.check(tx, this.messaging.transport, subjectRef, campaign.purpose, campaign.channel);
+      const verdict = await this.gate.check(
+        tx,
+        this.messaging.transport,
+        subjectRef,
+        campaign.purpose,
+        campaign.channel,
+      );
       if (!verdict.allowed) {
         // A projection that went stale between the wait and here: leave the recipient pending.
-        if (verdict.reason !== 'projection_stale') await this.campaigns.recordSend(tx, runId, subjectRef, 'suppressed', verdict.reason);
+        if (verdict.reason !== 'projection_stale')
+          await this.campaigns.recordSend(tx, runId, subjectRef, 'suppressed', verdict.reason);
         return;
       }
       if (!(await this.campaigns.recordSend(tx, runId, subjectRef, 'sent', null))) return;
@@ -87,7 +114,14 @@ export class RunCampaign {
         { s: subjectRef, b: campaign.brandId, c: campaign.channel, u: campaign.purpose },
         { purpose: 'unsubscribe', expiresInSeconds: UNSUBSCRIBE_LINK_TTL },
       );
-      await this.sms.send(phone, composeMarketingSms(this.options.brand.signature, campaign.body, `${this.options.publicBaseUrl}/u/${token}`));
+      await this.sms.send(
+        phone,
+        composeMarketingSms(
+          this.options.brand.signature,
+          campaign.body,
+          `${this.options.publicBaseUrl}/u/${token}`,
+        ),
+      );
     });
   }
 

@@ -13,7 +13,10 @@ export class SandboxSmsChannel implements SmsChannel {
 
   async send(to: string, text: string): Promise<{ vendorMessageId: string }> {
     const masked = maskPhone(to);
-    const [{ id }] = await this.ds.query('INSERT INTO sandbox_sms (to_masked, body) VALUES ($1, $2) RETURNING id', [masked, text]);
+    const [{ id }] = await this.ds.query(
+      'INSERT INTO sandbox_sms (to_masked, body) VALUES ($1, $2) RETURNING id',
+      [masked, text],
+    );
     this.announce?.(`[sandbox sms] to ${masked}: ${text}`);
     return { vendorMessageId: `sandbox-${id}` };
   }

@@ -16,12 +16,20 @@ export class ConsentEventsConsumer {
 
   private async granted(tx: EntityManager, e: ConsentGrantedV1): Promise<void> {
     await this.projection.apply(tx, e.brandId, e.subjectRef, e.purposes, e.channels, true, e.ledgerSeq);
-    for (const cp of e.contactPoints) await this.projection.saveContactPoint(tx, e.subjectRef, cp.channel, cp.sealed, e.ledgerSeq);
+    for (const cp of e.contactPoints)
+      await this.projection.saveContactPoint(tx, e.subjectRef, cp.channel, cp.sealed, e.ledgerSeq);
   }
 
   private async withdrawn(tx: EntityManager, e: ConsentWithdrawnV1): Promise<void> {
     await this.projection.apply(tx, e.brandId, e.subjectRef, e.purposes, e.channels, false, e.ledgerSeq);
-    await this.projection.recordSuppression(tx, e.subjectRef, e.purposes, e.channels, e.source, e.effectiveAt);
+    await this.projection.recordSuppression(
+      tx,
+      e.subjectRef,
+      e.purposes,
+      e.channels,
+      e.source,
+      e.effectiveAt,
+    );
     await this.projection.dropUnusedContactPoints(tx, e.subjectRef);
   }
 

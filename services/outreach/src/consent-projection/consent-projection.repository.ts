@@ -3,7 +3,15 @@ import type { Channel, Purpose } from '@siyu/contracts';
 
 export class ConsentProjectionRepository {
   /** Applies a ledger entry unless a newer one for the same purpose × channel already did. */
-  async apply(tx: EntityManager, brandId: string, subjectRef: string, purposes: Purpose[], channels: Channel[], granted: boolean, seq: number): Promise<void> {
+  async apply(
+    tx: EntityManager,
+    brandId: string,
+    subjectRef: string,
+    purposes: Purpose[],
+    channels: Channel[],
+    granted: boolean,
+    seq: number,
+  ): Promise<void> {
     await tx.query(
       `INSERT INTO consent_projection (subject_ref, brand_id, purpose, channel, granted, ledger_seq)
        SELECT $1, $2, p, c, $5, $6 FROM unnest($3::text[]) p, unnest($4::text[]) c
@@ -14,7 +22,13 @@ export class ConsentProjectionRepository {
     );
   }
 
-  async saveContactPoint(tx: EntityManager, subjectRef: string, channel: Channel, sealed: string, seq: number): Promise<void> {
+  async saveContactPoint(
+    tx: EntityManager,
+    subjectRef: string,
+    channel: Channel,
+    sealed: string,
+    seq: number,
+  ): Promise<void> {
     await tx.query(
       `INSERT INTO contact_points (subject_ref, channel, sealed, ledger_seq) VALUES ($1, $2, $3, $4)
        ON CONFLICT (subject_ref, channel) DO UPDATE SET sealed = EXCLUDED.sealed, ledger_seq = EXCLUDED.ledger_seq
@@ -32,10 +46,18 @@ export class ConsentProjectionRepository {
     );
   }
 
-  async recordSuppression(tx: EntityManager, subjectRef: string, purposes: Purpose[], channels: Channel[], source: string, effectiveAt: string): Promise<void> {
-    await tx.query('INSERT INTO suppressions (subject_ref, purposes, channels, source, effective_at) VALUES ($1, $2, $3, $4, $5)', [
-      subjectRef, purposes, channels, source, effectiveAt,
-    ]);
+  async recordSuppression(
+    tx: EntityManager,
+    subjectRef: string,
+    purposes: Purpose[],
+    channels: Channel[],
+    source: string,
+    effectiveAt: string,
+  ): Promise<void> {
+    await tx.query(
+      'INSERT INTO suppressions (subject_ref, purposes, channels, source, effective_at) VALUES ($1, $2, $3, $4, $5)',
+      [subjectRef, purposes, channels, source, effectiveAt],
+    );
   }
 
   async advanceWatermark(tx: EntityManager, partition: number, at: string): Promise<void> {

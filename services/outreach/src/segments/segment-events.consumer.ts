@@ -20,6 +20,9 @@ export class SegmentEventsConsumer {
       `INSERT INTO segment_members (segment_id, version, subject_ref) SELECT $1, $2, unnest($3::uuid[]) ON CONFLICT DO NOTHING`,
       [e.segmentId, e.version, e.subjectRefs],
     );
-    await tx.query('UPDATE segment_versions SET parts_received = parts_received + 1 WHERE segment_id = $1 AND version = $2', [e.segmentId, e.version]);
+    await tx.query(
+      'UPDATE segment_versions SET parts_received = parts_received + 1 WHERE segment_id = $1 AND version = $2',
+      [e.segmentId, e.version],
+    );
   }
 }

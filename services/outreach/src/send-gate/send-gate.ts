@@ -16,7 +16,13 @@ export type GateVerdict = { allowed: true; sealedContact: string } | { allowed: 
 export class SendGate {
   constructor(@Inject(OUTREACH_OPTIONS) private readonly options: OutreachModuleOptions) {}
 
-  async check(tx: EntityManager, transport: MessageTransport, subjectRef: string, purpose: Purpose, channel: Channel): Promise<GateVerdict> {
+  async check(
+    tx: EntityManager,
+    transport: MessageTransport,
+    subjectRef: string,
+    purpose: Purpose,
+    channel: Channel,
+  ): Promise<GateVerdict> {
     if (!(await this.projectionIsFresh(tx, transport))) return { allowed: false, reason: 'projection_stale' };
     // FOR SHARE: a withdrawal being applied right now waits for this dispatch or blocks it.
     const [consent] = await tx.query(
@@ -25,7 +31,10 @@ export class SendGate {
     );
     if (!consent) return { allowed: false, reason: 'no_consent' };
     if (!consent.granted) return { allowed: false, reason: 'consent_withdrawn' };
-    const [contact] = await tx.query('SELECT sealed FROM contact_points WHERE subject_ref = $1 AND channel = $2', [subjectRef, channel]);
+    const [contact] = await tx.query(
+      'SELECT sealed FROM contact_points WHERE subject_ref = $1 AND channel = $2',
+      [subjectRef, channel],
+    );
     if (!contact) return { allowed: false, reason: 'no_contact_point' };
     return { allowed: true, sealedContact: contact.sealed };
   }
@@ -50,7 +59,11 @@ export class SendGate {
     return new Date(now).toISOString();
   }
 
-  private async watermark(tx: EntityManager, transport: MessageTransport, since: string | null): Promise<{ seenAll: boolean; lagMs: number }> {
+  private async watermark(
+    tx: EntityManager,
+    transport: MessageTransport,
+    since: string | null,
+  ): Promise<{ seenAll: boolean; lagMs: number }> {
     const partitions = await transport.partitionCount(TOPICS.consentWithdrawn);
     const [row] = await tx.query(
       `SELECT count(*)::int AS seen,
