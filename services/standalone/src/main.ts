@@ -34,7 +34,7 @@ async function main(): Promise<void> {
       publicBaseUrl,
       announce: (line) => console.log(line),
     }),
-    { rawBody: true, logger: ['error', 'warn', 'log'] },
+    { rawBody: true, logger: ['error', 'warn'] },
   );
   installHttpEdge(app, authKeys);
   await app.listen(port, '127.0.0.1');
