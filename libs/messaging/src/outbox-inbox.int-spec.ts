@@ -4,6 +4,7 @@ import { ConsentWithdrawnV1, TOPICS, type EventBase } from '@siyu/contracts';
 import { openServiceDataSource, provisionServiceDatabase } from '@siyu/persistence';
 import { createTestDatabase, waitFor } from '@siyu/testing';
 import {
+  addManyToOutbox,
   addToOutbox,
   InboxConsumer,
   InProcessTransport,
@@ -233,5 +234,36 @@ describe('outbox and inbox (real PostgreSQL, in-process transport)', () => {
         }),
       ),
     ).rejects.toThrow(/purposes/);
+  });
+
+  it('bulk outbox writes keep per-key order and validate every event', async () => {
+    const transport = new InProcessTransport(3);
+    const inbox = new InboxConsumer(consumer, transport, {
+      group: 'consumer',
+      topics: [TOPICS.consentWithdrawn],
+      handlers: { 'consent.withdrawn.v1': effect },
+    });
+    await inbox.start();
+    const subject = randomUUID();
+    const entries = Array.from({ length: 1500 }, (_, i) => ({
+      topic: TOPICS.consentWithdrawn,
+      key: subject,
+      event: withdrawal(subject, i + 1),
+    }));
+    await producer.transaction((tx) => addManyToOutbox<ConsentWithdrawnV1>(tx, entries));
+    await new OutboxRelay(producer, transport, 'producer').drain();
+    expect(await effectsOf(subject)).toEqual(Array.from({ length: 1500 }, (_, i) => i + 1));
+    await expect(
+      producer.transaction((tx) =>
+        addManyToOutbox<ConsentWithdrawnV1>(tx, [
+          {
+            topic: TOPICS.consentWithdrawn,
+            key: subject,
+            event: { ...withdrawal(subject, 1), channels: [] },
+          },
+        ]),
+      ),
+    ).rejects.toThrow(/channels/);
+    await transport.disconnect();
   });
 });

@@ -30,3 +30,40 @@ export async function addToOutbox<E extends EventBase>(
   );
   return full;
 }
+
+export interface OutboxEntry<E extends EventBase> {
+  topic: string;
+  key: string;
+  event: NewEvent<E>;
+}
+
+/**
+ * Bulk form of `addToOutbox` for imports and fan-outs (STYLE rule 11): one multi-row INSERT per
+ * 1,000 events (4 parameters each, well under PostgreSQL's 65,535), same validation, same transaction.
+ */
+export async function addManyToOutbox<E extends EventBase>(
+  tx: EntityManager,
+  entries: OutboxEntry<E>[],
+): Promise<E[]> {
+  const full = entries.map(({ event }) => {
+    const e = {
+      eventId: randomUUID(),
+      occurredAt: new Date().toISOString(),
+      schemaVersion: 1,
+      ...event,
+    } as unknown as E;
+    parseEvent(JSON.parse(JSON.stringify(e)));
+    return e;
+  });
+  for (let start = 0; start < entries.length; start += 1000) {
+    const chunk = entries.slice(start, start + 1000);
+    const params: unknown[] = [];
+    const rows = chunk.map((entry, i) => {
+      params.push(full[start + i].eventId, entry.topic, entry.key, JSON.stringify(full[start + i]));
+      const p = i * 4;
+      return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4})`;
+    });
+    await tx.query(`INSERT INTO outbox (event_id, topic, key, payload) VALUES ${rows.join(', ')}`, params);
+  }
+  return full;
+}
