@@ -1,6 +1,8 @@
 /** Topic names: `<service>.<event>.v<N>` (ARCHITECTURE §4). The key is always the subject/order ref. */
 export const TOPICS = {
   ordersIngested: 'orders.ingested.v1',
+  ordersFactsReleased: 'orders.facts-released.v1',
+  ordersFactsRevoked: 'orders.facts-revoked.v1',
   consentGranted: 'consent.granted.v1',
   consentWithdrawn: 'consent.withdrawn.v1',
   segmentMaterialized: 'audience.segment-materialized.v1',

@@ -2,7 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync, ValidationError } from 'class-validator';
 import type { EventBase } from './event';
 import { ConsentGrantedV1, ConsentWatermarkV1, ConsentWithdrawnV1 } from './consent.events';
-import { OrdersIngestedV1 } from './orders.events';
+import { OrdersFactsReleasedV1, OrdersFactsRevokedV1, OrdersIngestedV1 } from './orders.events';
 import { SegmentMaterializedV1 } from './audience.events';
 
 type EventClass = new () => EventBase;
@@ -10,6 +10,8 @@ type EventClass = new () => EventBase;
 /** Every event type, by its `type` field. */
 export const EVENT_CLASSES: Record<string, EventClass> = {
   'orders.ingested.v1': OrdersIngestedV1,
+  'orders.facts-released.v1': OrdersFactsReleasedV1,
+  'orders.facts-revoked.v1': OrdersFactsRevokedV1,
   'consent.granted.v1': ConsentGrantedV1,
   'consent.withdrawn.v1': ConsentWithdrawnV1,
   'consent.watermark.v1': ConsentWatermarkV1,

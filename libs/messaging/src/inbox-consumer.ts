@@ -8,7 +8,7 @@ export interface InboxConsumerOptions {
   /** Consumer group = the inbox's consumer name. */
   group: string;
   topics: string[];
-  /** Handlers by event type; an event type with no handler is recorded and skipped. */
+  /** Handlers by event type; an event type with no handler is skipped. */
   handlers: Record<string, EventEffect>;
   /** Types whose effect is naturally idempotent (heartbeats): applied without an inbox row. */
   idempotentTypes?: string[];
@@ -48,6 +48,9 @@ export class InboxConsumer {
         err instanceof EventValidationError ? err.message : `unparseable payload: ${(err as Error).message}`;
       return this.deadLetter(message, reason, 1);
     }
+    const effect = this.options.handlers[event.type];
+    // Events this consumer does not act on (e.g. heartbeats meant for outreach) leave no trace.
+    if (!effect) return;
     const maxAttempts = this.options.maxAttempts ?? 5;
     let lastError = '';
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
@@ -61,8 +64,7 @@ export class InboxConsumer {
             );
             if (inserted.length === 0) return; // already applied: a redelivery
           }
-          const effect = this.options.handlers[event.type];
-          if (effect) await effect(tx, event, message);
+          await effect(tx, event, message);
         });
         return;
       } catch (err) {

@@ -7,6 +7,9 @@ import { AUDIENCE_DB, AUDIENCE_OPTIONS, type AudienceModuleOptions } from './aud
 import { ConsentEventsConsumer } from './members/consent-events.consumer';
 import { MemberRepository } from './members/member.repository';
 import { AudienceInitial1763900000200 } from './migrations/1763900000200-audience-initial';
+import { ReleasedFacts1763900000201 } from './migrations/1763900000201-released-facts';
+import { ReleasedFactsConsumer } from './facts/released-facts.consumer';
+import { ReleasedFactsRepository } from './facts/released-facts.repository';
 import { CreateSegment } from './segments/create-segment.use-case';
 import { MaterializeSegment } from './segments/materialize-segment.use-case';
 import { SegmentRepository } from './segments/segment.repository';
@@ -26,16 +29,22 @@ export class AudienceModule implements OnApplicationBootstrap, OnApplicationShut
             openServiceDataSource({
               database: await provisionServiceDatabase(options.adminDatabaseUrl, 'audience'),
               entities: [],
-              migrations: [MessagingTables1763900000000, AudienceInitial1763900000200],
+              migrations: [
+                MessagingTables1763900000000,
+                AudienceInitial1763900000200,
+                ReleasedFacts1763900000201,
+              ],
             }),
         },
         MemberRepository,
         SegmentRepository,
         ConsentEventsConsumer,
+        ReleasedFactsRepository,
+        ReleasedFactsConsumer,
         {
           provide: ServiceMessaging,
-          inject: [AUDIENCE_DB, ConsentEventsConsumer],
-          useFactory: (ds: DataSource, consent: ConsentEventsConsumer) =>
+          inject: [AUDIENCE_DB, ConsentEventsConsumer, ReleasedFactsConsumer],
+          useFactory: (ds: DataSource, consent: ConsentEventsConsumer, facts: ReleasedFactsConsumer) =>
             new ServiceMessaging(ds, options.transport, {
               schema: 'audience',
               produces: [TOPICS.segmentMaterialized],
@@ -44,6 +53,11 @@ export class AudienceModule implements OnApplicationBootstrap, OnApplicationShut
                   name: 'consent',
                   topics: [TOPICS.consentGranted, TOPICS.consentWithdrawn],
                   handlers: consent.handlers,
+                },
+                {
+                  name: 'facts',
+                  topics: [TOPICS.ordersFactsReleased, TOPICS.ordersFactsRevoked],
+                  handlers: facts.handlers,
                 },
               ],
             }),

@@ -26,6 +26,8 @@ import { InvitationsController } from './invitations/invitations.controller';
 import { IssueInvitation } from './invitations/issue-invitation.use-case';
 import { openOrdersDataSource } from './orders.database';
 import { ORDERS_DB, ORDERS_OPTIONS, type OrdersModuleOptions } from './orders.options';
+import { ReleaseFactsConsumer } from './release/release-facts.consumer';
+import { ReleaseRepository } from './release/release.repository';
 import { BuyerDataKeys } from './vault/buyer-data-keys';
 import { DataKeyRepository } from './vault/data-key.repository';
 import { RevealReceiver } from './vault/reveal-receiver.use-case';
@@ -51,14 +53,22 @@ export class OrdersModule implements OnApplicationBootstrap, OnApplicationShutdo
       providers: [
         { provide: ORDERS_OPTIONS, useValue: options },
         { provide: ORDERS_DB, useFactory: () => openOrdersDataSource(options.adminDatabaseUrl) },
+        ReleaseRepository,
+        ReleaseFactsConsumer,
         {
           provide: ServiceMessaging,
-          inject: [ORDERS_DB],
-          useFactory: (ds: DataSource) =>
+          inject: [ORDERS_DB, ReleaseFactsConsumer],
+          useFactory: (ds: DataSource, release: ReleaseFactsConsumer) =>
             new ServiceMessaging(ds, options.transport, {
               schema: 'orders',
-              produces: [TOPICS.ordersIngested],
-              consumers: [],
+              produces: [TOPICS.ordersIngested, TOPICS.ordersFactsReleased, TOPICS.ordersFactsRevoked],
+              consumers: [
+                {
+                  name: 'release',
+                  topics: [TOPICS.consentGranted, TOPICS.consentWithdrawn, TOPICS.ordersIngested],
+                  handlers: release.handlers,
+                },
+              ],
             }),
         },
         { provide: KeyRing, useFactory: () => loadCryptoKeys(options.env, 'FULFILMENT') },

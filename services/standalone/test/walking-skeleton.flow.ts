@@ -191,6 +191,17 @@ export async function walkingSkeleton(h: SkeletonHarness, events: string[]): Pro
   );
   expect(ledger).toEqual([{ action: 'granted', door: 'parcel_qr' }]);
 
+  // Invariant 2: A's consent covers purchase history, so A's order facts (only A's) are released.
+  const factAmounts = async () =>
+    (
+      await adminQuery<{ amount_cents: string }>(
+        h.adminUrl,
+        'SELECT amount_cents FROM audience.released_facts ORDER BY amount_cents',
+      )
+    ).map((r) => Number(r.amount_cents));
+  await waitFor(async () => (await factAmounts()).length === 1, 'A facts released');
+  expect(await factAmounts()).toEqual([19900]);
+
   // 3. Audience creates the member; the SMS segment counts 1.
   const segment = await request(h.http.audience)
     .post('/api/v1/audience/segments')
@@ -290,6 +301,7 @@ export async function walkingSkeleton(h: SkeletonHarness, events: string[]): Pro
 
   // Buyer C withdraws by replying "ＴＤ" to an SMS: the next run suppresses them too.
   await consentThroughQr(h, refs.get(4200)!, FIXTURE.buyerC.phone);
+  await waitFor(async () => (await factAmounts()).length === 2, 'C facts released');
   await waitFor(
     async () =>
       (
@@ -341,7 +353,11 @@ export async function walkingSkeleton(h: SkeletonHarness, events: string[]): Pro
     suppressed: 1,
     reasons: { consent_withdrawn: 1 },
   });
-  // R10: "TD" withdrew every purpose on SMS, so C's member row and SMS contact point are gone.
+  // R10: "TD" withdrew every purpose on SMS: C's released facts, member row and contact point go.
+  await waitFor(
+    async () => JSON.stringify(await factAmounts()) === JSON.stringify([19900]),
+    'C facts revoked, A facts kept',
+  );
   await waitFor(
     async () => (await adminQuery(h.adminUrl, 'SELECT 1 FROM audience.members')).length === 1,
     'C removed, A kept',
