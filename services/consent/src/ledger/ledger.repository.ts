@@ -73,13 +73,13 @@ export class LedgerRepository {
   }
 
   /** Current state per purpose × channel; `asOf` gives the state at a past moment. */
-  async stateOf(tx: EntityManager, subjectRef: string, asOf?: Date): Promise<ConsentState[]> {
+  async stateOf(tx: EntityManager, subjectRef: string, asOf?: Date, brandId?: string): Promise<ConsentState[]> {
     const rows = await tx.query(
       `SELECT DISTINCT ON (p, c) p AS purpose, c AS channel, action, seq
          FROM ledger, unnest(purposes) p, unnest(channels) c
-        WHERE subject_ref = $1 AND ($2::timestamptz IS NULL OR at <= $2)
+        WHERE subject_ref = $1 AND ($2::timestamptz IS NULL OR at <= $2) AND ($3::text IS NULL OR brand_id = $3)
         ORDER BY p, c, seq DESC`,
-      [subjectRef, asOf ?? null],
+      [subjectRef, asOf ?? null, brandId ?? null],
     );
     return rows.map((r: { purpose: Purpose; channel: Channel; action: LedgerAction; seq: string }) => ({
       purpose: r.purpose,
@@ -89,9 +89,21 @@ export class LedgerRepository {
     }));
   }
 
-  async historyOf(tx: EntityManager, subjectRef: string): Promise<LedgerEntry[]> {
-    const rows = await tx.query('SELECT * FROM ledger WHERE subject_ref = $1 ORDER BY seq', [subjectRef]);
+  async historyOf(tx: EntityManager, subjectRef: string, brandId?: string): Promise<LedgerEntry[]> {
+    const rows = await tx.query(
+      'SELECT * FROM ledger WHERE subject_ref = $1 AND ($2::text IS NULL OR brand_id = $2) ORDER BY seq',
+      [subjectRef, brandId ?? null],
+    );
     return rows.map(toEntry);
+  }
+
+  /** Has this subject already joined through this order's parcel card (door 2)? */
+  async hasGrantForOrder(tx: EntityManager, subjectRef: string, orderRef: string): Promise<boolean> {
+    const rows = await tx.query(
+      `SELECT 1 FROM ledger WHERE action = 'granted' AND evidence->>'orderRef' = $1 AND subject_ref = $2 LIMIT 1`,
+      [orderRef, subjectRef],
+    );
+    return rows.length > 0;
   }
 
   /** Walks a brand's chain and names the first entry that does not follow from its predecessor. */

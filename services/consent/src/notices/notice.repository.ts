@@ -1,56 +1,78 @@
-import { randomUUID } from 'node:crypto';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { canonicalJson } from '@siyu/crypto';
-import type { NoticeContent, PublishedNotice } from './notice';
+import type { NoticeContent, NoticeLocale, PublishedNotice } from './notice';
 
+/** The content hash a consent records (R5): what the customer was shown, byte for byte. */
 export function noticeHash(content: NoticeContent): string {
   return createHash('sha256')
     .update(canonicalJson(content as unknown as Record<string, unknown>))
     .digest('hex');
 }
 
+const COLUMNS = 'id, brand_id, version, locale, content, content_hash, published_at';
+
+/** Notices are insert-only (a trigger refuses UPDATE and DELETE); versions count per brand and locale. */
 export class NoticeRepository {
   async insertNextVersion(
     tx: EntityManager,
     brandId: string,
-    locale: string,
+    locale: NoticeLocale,
     content: NoticeContent,
   ): Promise<PublishedNotice> {
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`notice:${brandId}`]);
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`notice:${brandId}:${locale}`]);
     const [{ next }] = await tx.query(
-      'SELECT coalesce(max(version), 0) + 1 AS next FROM notices WHERE brand_id = $1',
-      [brandId],
+      'SELECT coalesce(max(version), 0) + 1 AS next FROM notices WHERE brand_id = $1 AND locale = $2',
+      [brandId, locale],
     );
-    const notice: PublishedNotice = {
-      id: randomUUID(),
-      brandId,
-      version: next,
-      locale,
-      content,
-      contentHash: noticeHash(content),
-    };
-    await tx.query(
-      'INSERT INTO notices (id, brand_id, version, locale, content, content_hash) VALUES ($1, $2, $3, $4, $5, $6)',
-      [notice.id, brandId, notice.version, locale, JSON.stringify(content), notice.contentHash],
+    const id = randomUUID();
+    const [row] = await tx.query(
+      `INSERT INTO notices (id, brand_id, version, locale, content, content_hash) VALUES ($1, $2, $3, $4, $5, $6)
+       RETURNING ${COLUMNS}`,
+      [id, brandId, next, locale, JSON.stringify(content), noticeHash(content)],
     );
-    return notice;
+    return toNotice(row);
   }
 
-  async findCurrent(tx: EntityManager, brandId: string): Promise<PublishedNotice | null> {
+  async findCurrent(
+    tx: EntityManager,
+    brandId: string,
+    locale: NoticeLocale = 'zh-CN',
+  ): Promise<PublishedNotice | null> {
     const [row] = await tx.query(
-      'SELECT id, brand_id, version, locale, content, content_hash FROM notices WHERE brand_id = $1 ORDER BY version DESC LIMIT 1',
+      `SELECT ${COLUMNS} FROM notices WHERE brand_id = $1 AND locale = $2 ORDER BY version DESC LIMIT 1`,
+      [brandId, locale],
+    );
+    return row ? toNotice(row) : null;
+  }
+
+  async findByHash(tx: EntityManager, brandId: string, contentHash: string): Promise<PublishedNotice | null> {
+    const [row] = await tx.query(`SELECT ${COLUMNS} FROM notices WHERE brand_id = $1 AND content_hash = $2`, [
+      brandId,
+      contentHash,
+    ]);
+    return row ? toNotice(row) : null;
+  }
+
+  /** Every version of every locale, zh-CN first, newest first within a locale. */
+  async listVersions(tx: EntityManager, brandId: string): Promise<PublishedNotice[]> {
+    const rows = await tx.query(
+      `SELECT ${COLUMNS} FROM notices WHERE brand_id = $1
+        ORDER BY CASE locale WHEN 'zh-CN' THEN 0 WHEN 'en' THEN 1 ELSE 2 END, version DESC`,
       [brandId],
     );
-    return row
-      ? {
-          id: row.id,
-          brandId: row.brand_id,
-          version: row.version,
-          locale: row.locale,
-          content: row.content,
-          contentHash: row.content_hash,
-        }
-      : null;
+    return rows.map(toNotice);
   }
+}
+
+function toNotice(row: Record<string, any>): PublishedNotice {
+  return {
+    id: row.id,
+    brandId: row.brand_id,
+    version: row.version,
+    locale: row.locale,
+    content: row.content,
+    contentHash: row.content_hash,
+    publishedAt: new Date(row.published_at).toISOString(),
+  };
 }

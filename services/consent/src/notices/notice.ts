@@ -14,16 +14,36 @@ export interface NoticeContent {
   profiling?: string;
 }
 
+/** zh-CN first (the customer's language), en second. */
+export const NOTICE_LOCALES = ['zh-CN', 'en'] as const;
+export type NoticeLocale = (typeof NOTICE_LOCALES)[number];
+
 export interface PublishedNotice {
   id: string;
   brandId: string;
+  /** Counts per brand and locale. */
   version: number;
-  locale: string;
+  locale: NoticeLocale;
   content: NoticeContent;
+  /** sha256 of the canonical content; a grant records it, and the row can never change (trigger). */
   contentHash: string;
+  publishedAt: string;
 }
 
 const PROFILING_PURPOSES: Purpose[] = ['personalisation', 'sensitive_profiling'];
+
+/** The R5 elements by field name, in the order a notice states them. */
+export const NOTICE_ELEMENTS = [
+  'brandName',
+  'brandContact',
+  'purposes',
+  'channels',
+  'processingMethods',
+  'dataCategories',
+  'retention',
+  'rights',
+  'profiling',
+] as const;
 
 /** Lists what is missing, by field name; empty means publishable. */
 export function missingNoticeElements(c: Partial<NoticeContent>): string[] {
@@ -35,7 +55,8 @@ export function missingNoticeElements(c: Partial<NoticeContent>): string[] {
     missing.push('purposes');
   if (!Array.isArray(c.channels) || c.channels.length === 0) missing.push('channels');
   if (!text(c.processingMethods)) missing.push('processingMethods');
-  if (!Array.isArray(c.dataCategories) || c.dataCategories.length === 0) missing.push('dataCategories');
+  if (!Array.isArray(c.dataCategories) || c.dataCategories.length === 0 || !c.dataCategories.every(text))
+    missing.push('dataCategories');
   if (!text(c.retention)) missing.push('retention');
   if (!text(c.rights)) missing.push('rights');
   if (c.purposes?.some((p) => PROFILING_PURPOSES.includes(p.id)) && !text(c.profiling))

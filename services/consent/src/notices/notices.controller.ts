@@ -1,9 +1,9 @@
-import { Body, Controller, Get, Inject, Post } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Post, Query } from '@nestjs/common';
 import { Roles } from '@siyu/auth';
 import type { DataSource } from 'typeorm';
 import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { NoticeRepository } from './notice.repository';
-import { PublishNoticeRequest } from './publish-notice.request';
+import { NoticeLocaleQuery, PublishNoticeRequest } from './publish-notice.request';
 import { PublishNotice } from './publish-notice.use-case';
 
 @Controller('api/v1/consent/notices')
@@ -24,7 +24,13 @@ export class NoticesController {
 
   @Get('current')
   @Roles('privacy_officer', 'admin', 'marketer', 'ops')
-  current() {
-    return this.notices.findCurrent(this.ds.manager, this.options.brand.id);
+  current(@Query() query: NoticeLocaleQuery) {
+    return this.notices.findCurrent(this.ds.manager, this.options.brand.id, query.locale ?? 'zh-CN');
+  }
+
+  @Get()
+  @Roles('privacy_officer', 'admin')
+  versions() {
+    return this.notices.listVersions(this.ds.manager, this.options.brand.id);
   }
 }

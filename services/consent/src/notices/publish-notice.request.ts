@@ -9,6 +9,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { CHANNELS, PURPOSES, type Channel, type Purpose } from '@siyu/contracts';
+import { NOTICE_LOCALES, type NoticeLocale } from './notice';
 
 export class NoticePurposeRequest {
   @IsIn(PURPOSES)
@@ -21,8 +22,8 @@ export class NoticePurposeRequest {
 
 export class PublishNoticeRequest {
   @IsOptional()
-  @IsIn(['zh-CN', 'en'])
-  locale?: string;
+  @IsIn(NOTICE_LOCALES)
+  locale?: NoticeLocale;
 
   @IsString() @MaxLength(100) brandName: string;
   @IsString() @MaxLength(200) brandContact: string;
@@ -37,8 +38,14 @@ export class PublishNoticeRequest {
   channels: Channel[];
 
   @IsString() @MaxLength(2000) processingMethods: string;
-  @IsString({ each: true }) dataCategories: string[];
+  @IsArray() @IsString({ each: true }) @MaxLength(200, { each: true }) dataCategories: string[];
   @IsString() @MaxLength(2000) retention: string;
   @IsString() @MaxLength(2000) rights: string;
   @IsOptional() @IsString() @MaxLength(2000) profiling?: string;
+}
+
+export class NoticeLocaleQuery {
+  @IsOptional()
+  @IsIn(NOTICE_LOCALES)
+  locale?: NoticeLocale;
 }
