@@ -1,4 +1,12 @@
-import { DynamicModule, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  DynamicModule,
+  Inject,
+  MiddlewareConsumer,
+  Module,
+  NestModule,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { TOPICS } from '@siyu/contracts';
 import { MessagingTables1763900000000, ServiceMessaging } from '@siyu/messaging';
@@ -11,6 +19,12 @@ import { defaultNotice } from './notices/notice';
 import { NoticeRepository } from './notices/notice.repository';
 import { NoticesController } from './notices/notices.controller';
 import { PublishNotice } from './notices/publish-notice.use-case';
+import { LedgerApiController } from './ledger-api/ledger-api.controller';
+import { ConsentNoticesImmutable1763900000900 } from './migrations/1763900000900-consent-notices-immutable';
+import { ChangePreferences } from './preferences/change-preferences.use-case';
+import { PreferenceLinkController } from './preferences/preference-link.controller';
+import { PreferencesController } from './preferences/preferences.controller';
+import { PublicPageRateLimit } from './qr-consent/public-page-rate-limit';
 import { GrantConsentByQr } from './qr-consent/grant-consent.use-case';
 import { OtpRepository } from './qr-consent/otp.repository';
 import { QrConsentController } from './qr-consent/qr-consent.controller';
@@ -21,13 +35,40 @@ import { WatermarkPublisher } from './watermark/watermark.publisher';
 import { SmsReplyController } from './withdrawal/sms-reply.controller';
 import { UnsubscribeController } from './withdrawal/unsubscribe.controller';
 import { WithdrawConsent } from './withdrawal/withdraw-consent.use-case';
+import { RecordSmsReply } from './withdrawal/record-sms-reply.use-case';
+import { AnswerMembershipCall } from './membership/answer-membership-call.use-case';
+import { JoinMembership } from './membership/join-membership.use-case';
+import { LeaveMembership } from './membership/leave-membership.use-case';
+import { MembershipRepository } from './membership/membership.repository';
+import { MembershipShops } from './membership/membership-shops';
+import { MembershipWebhookController } from './membership/membership-webhook.controller';
+import { MembershipWebhooks1763900000800 } from './migrations/1763900000800-membership-webhooks';
+import { SmsVendorReplies1763900000810 } from './migrations/1763900000810-sms-vendor-replies';
+import { WechatEvents1763900000820 } from './migrations/1763900000820-wechat-events';
+import { SmsVendorRepliesController } from './sms-vendors/sms-vendor-replies.controller';
+import { SmsVendorTokens } from './sms-vendors/sms-vendor-tokens';
+import { RecordWechatEvent } from './wechat/record-wechat-event.use-case';
+import { WechatBindingRepository } from './wechat/wechat-binding.repository';
+import { WechatCallbackController } from './wechat/wechat-callback.controller';
+import { WechatSignature } from './wechat/wechat-signature';
 
 @Module({})
-export class ConsentModule implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ConsentModule implements NestModule, OnApplicationBootstrap, OnApplicationShutdown {
   static register(options: ConsentModuleOptions): DynamicModule {
     return {
       module: ConsentModule,
-      controllers: [NoticesController, QrConsentController, UnsubscribeController, SmsReplyController],
+      controllers: [
+        NoticesController,
+        QrConsentController,
+        UnsubscribeController,
+        SmsReplyController,
+        SmsVendorRepliesController,
+        MembershipWebhookController,
+        WechatCallbackController,
+        LedgerApiController,
+        PreferencesController,
+        PreferenceLinkController,
+      ],
       providers: [
         { provide: CONSENT_OPTIONS, useValue: options },
         { provide: ConsentKeys, useValue: new ConsentKeys(options.env) },
@@ -37,7 +78,14 @@ export class ConsentModule implements OnApplicationBootstrap, OnApplicationShutd
             openServiceDataSource({
               database: await provisionServiceDatabase(options.adminDatabaseUrl, 'consent'),
               entities: [],
-              migrations: [MessagingTables1763900000000, ConsentInitial1763900000100],
+              migrations: [
+                MessagingTables1763900000000,
+                ConsentInitial1763900000100,
+                MembershipWebhooks1763900000800,
+                SmsVendorReplies1763900000810,
+                WechatEvents1763900000820,
+                ConsentNoticesImmutable1763900000900,
+              ],
             }),
         },
         {
@@ -59,7 +107,19 @@ export class ConsentModule implements OnApplicationBootstrap, OnApplicationShutd
         RequestCode,
         GrantConsentByQr,
         WithdrawConsent,
+        RecordSmsReply,
+        SmsVendorTokens,
+        MembershipShops,
+        MembershipRepository,
+        JoinMembership,
+        LeaveMembership,
+        AnswerMembershipCall,
+        WechatSignature,
+        WechatBindingRepository,
+        RecordWechatEvent,
         WatermarkPublisher,
+        ChangePreferences,
+        PublicPageRateLimit,
       ],
     };
   }
@@ -71,6 +131,13 @@ export class ConsentModule implements OnApplicationBootstrap, OnApplicationShutd
     private readonly watermark: WatermarkPublisher,
     private readonly notices: NoticeRepository,
   ) {}
+
+  /** Per-IP limit on every public customer page (/q, /u, /p). */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(PublicPageRateLimit)
+      .forRoutes(QrConsentController, UnsubscribeController, PreferencesController);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const { brand } = this.options;

@@ -58,6 +58,7 @@ describe('access: roles, public routes and schema walls', () => {
   const PUBLIC = [
     /^\/q\//,
     /^\/u\//,
+    /^\/p\//,
     /^\/webhooks\//,
     /^\/api\/v1\/identity\/(login|tokens)$/,
     /^\/api\/v1\/health$/,

@@ -109,6 +109,11 @@ export async function amountToOrderRef(events: string[], count: number): Promise
   return new Map(ingested().map((e) => [e.amountCents, e.orderRef]));
 }
 
+/** Every customer form carries a CSRF nonce issued with the page; a POST must send it back. */
+export function formNonce(html: string): string {
+  return /name="nonce" value="([^"]+)"/.exec(html)![1];
+}
+
 /** Door 2 end to end for one buyer; returns nothing, asserts as it goes. */
 export async function consentThroughQr(h: SkeletonHarness, orderRef: string, phone: string): Promise<void> {
   const ops = await bearer(h.authKeys, 'ops');
@@ -124,7 +129,7 @@ export async function consentThroughQr(h: SkeletonHarness, orderRef: string, pho
   const agreePage = await request(h.http.consent)
     .post(`/q/${token}/code`)
     .type('form')
-    .send({ phone })
+    .send({ phone, nonce: formNonce(landing.text) })
     .expect(200);
   // R6: nothing is pre-ticked.
   expect(agreePage.text).toContain('type="checkbox"');
@@ -135,7 +140,7 @@ export async function consentThroughQr(h: SkeletonHarness, orderRef: string, pho
     .post(`/q/${token}/agree`)
     .type('form')
     .send(
-      `phone=${phone}&code=${freshCode}&purposes=marketing_messages&purposes=purchase_history&channels=sms&agree=yes`,
+      `phone=${phone}&code=${freshCode}&purposes=marketing_messages&purposes=purchase_history&channels=sms&agree=yes&nonce=${encodeURIComponent(formNonce(agreePage.text))}`,
     )
     .expect(200);
   expect(done.text).toContain('已加入');
@@ -169,16 +174,17 @@ export async function walkingSkeleton(h: SkeletonHarness, events: string[]): Pro
       .set('Authorization', ops)
       .expect(201)
   ).body.token;
-  await request(h.http.consent)
+  const refusalLanding = await request(h.http.consent).get(`/q/${refusalToken}`).expect(200);
+  const refusalAgreePage = await request(h.http.consent)
     .post(`/q/${refusalToken}/code`)
     .type('form')
-    .send({ phone: FIXTURE.buyerA.phone })
+    .send({ phone: FIXTURE.buyerA.phone, nonce: formNonce(refusalLanding.text) })
     .expect(200);
   const refused = await request(h.http.consent)
     .post(`/q/${refusalToken}/agree`)
     .type('form')
     .send(
-      `phone=${FIXTURE.buyerA.phone}&code=${await sandboxCode(h.adminUrl)}&purposes=marketing_messages&channels=sms`,
+      `phone=${FIXTURE.buyerA.phone}&code=${await sandboxCode(h.adminUrl)}&purposes=marketing_messages&channels=sms&nonce=${encodeURIComponent(formNonce(refusalAgreePage.text))}`,
     )
     .expect(400);
   expect(refused.text).toContain('未勾选同意');
@@ -260,7 +266,11 @@ export async function walkingSkeleton(h: SkeletonHarness, events: string[]): Pro
   expect(
     await adminQuery(h.adminUrl, "SELECT 1 FROM consent.ledger WHERE action = 'withdrawn'"),
   ).toHaveLength(0);
-  const unsubscribed = await request(h.http.consent).post(unsubscribePath).expect(200);
+  const unsubscribed = await request(h.http.consent)
+    .post(unsubscribePath)
+    .type('form')
+    .send({ nonce: formNonce(confirm.text) })
+    .expect(200);
   expect(unsubscribed.text).toContain('已退订');
   expect(
     await adminQuery(h.adminUrl, "SELECT 1 FROM consent.ledger WHERE action = 'withdrawn'"),

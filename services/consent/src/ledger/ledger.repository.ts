@@ -73,7 +73,12 @@ export class LedgerRepository {
   }
 
   /** Current state per purpose × channel; `asOf` gives the state at a past moment. */
-  async stateOf(tx: EntityManager, subjectRef: string, asOf?: Date, brandId?: string): Promise<ConsentState[]> {
+  async stateOf(
+    tx: EntityManager,
+    subjectRef: string,
+    asOf?: Date,
+    brandId?: string,
+  ): Promise<ConsentState[]> {
     const rows = await tx.query(
       `SELECT DISTINCT ON (p, c) p AS purpose, c AS channel, action, seq
          FROM ledger, unnest(purposes) p, unnest(channels) c

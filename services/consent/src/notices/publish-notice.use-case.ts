@@ -16,7 +16,9 @@ export class PublishNotice {
    * R5: a notice that misses an element is refused, naming each missing element. A published
    * version is never edited (trigger); a change is a new version, and old grants keep their hash.
    */
-  async execute(brandId: string, locale: NoticeLocale, content: NoticeContent): Promise<PublishedNotice> {
+  async execute(brandId: string, locale: NoticeLocale, given: NoticeContent): Promise<PublishedNotice> {
+    // Plain data only (DTO instances would not hash canonically), and exactly what is stored.
+    const content = JSON.parse(JSON.stringify(given)) as NoticeContent;
     const missing = missingNoticeElements(content);
     if (missing.length > 0) {
       throw new NoticeError(NoticeErrorCode.INCOMPLETE, `notice lacks: ${missing.join(', ')}`, { missing });

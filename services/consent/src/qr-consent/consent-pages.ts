@@ -1,12 +1,12 @@
 import type { PublishedNotice } from '../notices/notice';
 
-const PURPOSE_LABELS: Record<string, string> = {
+export const PURPOSE_LABELS: Record<string, string> = {
   marketing_messages: '接收营销信息（活动、新品、优惠）',
   purchase_history: '使用我在本店的购买记录为我推荐',
   personalisation: '个性化推荐（画像）',
   sensitive_profiling: '使用敏感类商品的购买记录（单独同意）',
 };
-const CHANNEL_LABELS: Record<string, string> = { sms: '短信', wechat: '微信', wecom: '企业微信' };
+export const CHANNEL_LABELS: Record<string, string> = { sms: '短信', wechat: '微信', wecom: '企业微信' };
 
 export function escapeHtml(s: string): string {
   return s.replace(
@@ -21,11 +21,14 @@ export function page(title: string, body: string): string {
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(title)}</title>
 <style>
-body{font-family:-apple-system,"PingFang SC","Noto Sans CJK SC",sans-serif;margin:0;padding:16px;max-width:560px;margin:auto;line-height:1.6;color:#222}
+body{font-family:-apple-system,"PingFang SC","Noto Sans CJK SC",sans-serif;padding:16px;max-width:560px;margin:auto;line-height:1.6;color:#222;overflow-wrap:anywhere}
 h1{font-size:1.3em}fieldset{border:1px solid #ddd;border-radius:8px;margin:12px 0;padding:8px 12px}
 label{display:block;padding:6px 0}input[type=tel],input[type=text]{width:100%;box-sizing:border-box;font-size:1.1em;padding:10px;border:1px solid #bbb;border-radius:6px}
 button{width:100%;font-size:1.1em;padding:12px;margin-top:12px;border:0;border-radius:6px;background:#07c160;color:#fff}
 .notice{font-size:.9em;background:#f7f7f7;border-radius:8px;padding:8px 12px}.error{color:#b00020;font-weight:bold}
+.ok{color:#067d3f;font-weight:bold}.muted{color:#666;font-size:.9em}a.button{display:block;text-align:center;padding:12px;border:1px solid #07c160;border-radius:6px;color:#067d3f;text-decoration:none;margin-top:12px}
+.pair{display:flex;gap:8px;align-items:flex-start}.pair input{margin-top:.35em}input[type=checkbox]{width:1.2em;height:1.2em;flex:none}
+.placeholder{border:1px dashed #bbb;border-radius:8px;padding:8px 12px;color:#666}
 </style></head><body>${body}</body></html>`;
 }
 
@@ -42,13 +45,19 @@ ${c.profiling ? `<p>画像说明：${escapeHtml(c.profiling)}</p>` : ''}
 <p>联系我们：${escapeHtml(c.brandContact)}</p></section>`;
 }
 
-export function phoneStep(token: string, n: PublishedNotice, error?: string): string {
+/** CSRF (see form-nonce.ts): every form carries the nonce issued for it and this token. */
+function nonceField(nonce: string): string {
+  return `<input type="hidden" name="nonce" value="${escapeHtml(nonce)}">`;
+}
+
+export function phoneStep(token: string, n: PublishedNotice, nonce: string, error?: string): string {
   return page(
     `加入${n.content.brandName}会员`,
     `<h1>加入 ${escapeHtml(n.content.brandName)} 会员</h1>
 ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 ${noticeBlock(n)}
 <form method="post" action="/q/${encodeURIComponent(token)}/code">
+${nonceField(nonce)}
 <label for="phone">手机号码</label>
 <input id="phone" name="phone" type="tel" inputmode="numeric" autocomplete="tel" maxlength="20" required>
 <button type="submit">获取验证码</button></form>`,
@@ -56,7 +65,13 @@ ${noticeBlock(n)}
 }
 
 /** R6: every purpose and channel is an unticked box; nothing is pre-selected. */
-export function agreeStep(token: string, n: PublishedNotice, phone: string, error?: string): string {
+export function agreeStep(
+  token: string,
+  n: PublishedNotice,
+  phone: string,
+  nonce: string,
+  error?: string,
+): string {
   const purposes = n.content.purposes
     .map(
       (p) =>
@@ -75,6 +90,7 @@ export function agreeStep(token: string, n: PublishedNotice, phone: string, erro
 ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 <p>验证码已发送至您的手机。</p>
 <form method="post" action="/q/${encodeURIComponent(token)}/agree">
+${nonceField(nonce)}
 <input type="hidden" name="phone" value="${escapeHtml(phone)}">
 <label for="code">验证码</label>
 <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required>
@@ -96,15 +112,43 @@ export function donePage(brandName: string, purposes: string[], channels: string
   );
 }
 
-export function errorPage(message: string): string {
-  return page('无法完成', `<h1>无法完成</h1><p class="error" role="alert">${escapeHtml(message)}</p>`);
+export function errorPage(message: string, title = '无法完成', retryHref?: string): string {
+  return page(
+    title,
+    `<h1>${escapeHtml(title)}</h1><p class="error" role="alert">${escapeHtml(message)}</p>${
+      retryHref ? `<a class="button" href="${escapeHtml(retryHref)}">重新打开页面</a>` : ''
+    }`,
+  );
 }
 
-export function unsubscribeConfirmPage(token: string, brandName: string, channel: string): string {
+/** A token whose order already joined with this (verified) phone: nothing new is recorded. */
+export function alreadyJoinedPage(brandName: string, preferencesHref: string): string {
+  return page(
+    '您已加入',
+    `<h1>您已加入 ${escapeHtml(brandName)} 会员</h1>
+<p class="ok">此包裹卡已用于加入会员，我们没有重复记录。</p>
+<p>您可以在偏好中心查看或减少您的授权，或随时回复短信“T”退订。</p>
+<a class="button" href="${escapeHtml(preferencesHref)}">打开偏好中心</a>`,
+  );
+}
+
+export function tooManyRequestsPage(): string {
+  return page(
+    '请稍后再试',
+    `<h1>请稍后再试</h1><p class="error" role="alert">请求过于频繁，请稍等一分钟后再试。我们没有做任何更改。</p>`,
+  );
+}
+
+export function unsubscribeConfirmPage(
+  token: string,
+  brandName: string,
+  channel: string,
+  nonce: string,
+): string {
   return page(
     '退订确认',
     `<h1>退订 ${escapeHtml(brandName)} 的${escapeHtml(CHANNEL_LABELS[channel] ?? channel)}营销信息</h1>
-<form method="post" action="/u/${encodeURIComponent(token)}"><button type="submit">确认退订</button></form>`,
+<form method="post" action="/u/${encodeURIComponent(token)}">${nonceField(nonce)}<button type="submit">确认退订</button></form>`,
   );
 }
 

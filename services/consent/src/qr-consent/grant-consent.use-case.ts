@@ -26,6 +26,10 @@ export interface AgreeForm {
   userAgent: string;
 }
 
+export type GrantOutcome =
+  | { alreadyJoined: false; subjectRef: string; purposes: Purpose[]; channels: Channel[] }
+  | { alreadyJoined: true; subjectRef: string };
+
 const MAX_ATTEMPTS = 5;
 
 /** Door 2 (R7): the parcel-card QR consent. Only an explicit act with a verified phone counts (R6). */
@@ -43,7 +47,7 @@ export class GrantConsentByQr {
     private readonly messaging: ServiceMessaging,
   ) {}
 
-  async execute(form: AgreeForm): Promise<{ subjectRef: string; purposes: Purpose[]; channels: Channel[] }> {
+  async execute(form: AgreeForm): Promise<GrantOutcome> {
     const invitation = readInvitation(this.keys.invitations, form.token, this.options.brand.id);
     if (!form.agree)
       throw new QrConsentError(QrConsentErrorCode.NO_AGREEMENT, 'the agree box was not ticked');
@@ -64,6 +68,11 @@ export class GrantConsentByQr {
         return 'bad-code' as const;
       }
       await this.otps.markUsed(tx, challenge.id);
+      // A used card: this order already joined with this phone (now proven by the code) — record nothing.
+      // Only the phone's owner reaches this answer, so it reveals membership to no one else.
+      const known = await this.subjects.findByPhoneIndex(tx, invitation.brandId, phoneIndex);
+      if (known && (await this.ledger.hasGrantForOrder(tx, known, invitation.orderRef)))
+        return { alreadyJoined: true as const, subjectRef: known };
       const contactKey = this.keys.contactKey;
       const subjectRef = await this.subjects.findOrCreate(tx, invitation.brandId, phoneIndex, (ref) =>
         seal(contactKey, phone, ref),
@@ -78,6 +87,7 @@ export class GrantConsentByQr {
         door: 'parcel_qr',
         evidence: {
           tokenId: invitation.tokenId,
+          orderRef: invitation.orderRef,
           contactVerifiedBy: 'sms_otp',
           challengeId: challenge.id,
           ipHash: sha256(form.ip).slice(0, 16),
@@ -101,7 +111,7 @@ export class GrantConsentByQr {
         ledgerSeq: entry.seq,
         effectiveAt: entry.at,
       });
-      return { subjectRef, purposes, channels };
+      return { alreadyJoined: false as const, subjectRef, purposes, channels };
     });
     if (outcome === 'bad-code')
       throw new QrConsentError(QrConsentErrorCode.CODE_INVALID, 'code wrong, used or expired');

@@ -5,7 +5,9 @@ import type { DataSource } from 'typeorm';
 import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { ConsentKeys } from '../consent.keys';
 import { NoticeRepository } from '../notices/notice.repository';
-import { agreeStep, donePage, errorPage, phoneStep } from './consent-pages';
+import { signPreferenceLink } from '../preferences/preference-link';
+import { agreeStep, alreadyJoinedPage, donePage, errorPage, phoneStep } from './consent-pages';
+import { formNonceIsValid, issueFormNonce, type PublicForm } from './form-nonce';
 import { GrantConsentByQr } from './grant-consent.use-case';
 import { readInvitation } from './invitation';
 import { QrConsentError, QrConsentErrorCode } from './qr-consent.errors';
@@ -28,9 +30,9 @@ export class QrConsentController {
   @Get(':token')
   @Public('customer-page')
   async show(@Param('token') token: string, @Res() res: Response) {
-    await this.render(res, async () => {
+    await this.render(token, res, async () => {
       readInvitation(this.keys.invitations, token, this.options.brand.id);
-      return phoneStep(token, await this.notice());
+      return phoneStep(token, await this.notice(), this.nonce('qr-code', token));
     });
   }
 
@@ -38,14 +40,16 @@ export class QrConsentController {
   @Public('customer-page')
   async code(@Param('token') token: string, @Body() body: Record<string, unknown>, @Res() res: Response) {
     await this.render(
+      token,
       res,
       async () => {
+        this.checkNonce('qr-code', token, body?.nonce);
         const { phone } = await this.requestCode.execute(token, body?.phone);
-        return agreeStep(token, await this.notice(), phone);
+        return agreeStep(token, await this.notice(), phone, this.nonce('qr-agree', token));
       },
       async (err) =>
         err.code === QrConsentErrorCode.PHONE_INVALID
-          ? phoneStep(token, await this.notice(), err.customerMessage)
+          ? phoneStep(token, await this.notice(), this.nonce('qr-code', token), err.customerMessage)
           : null,
     );
   }
@@ -59,8 +63,10 @@ export class QrConsentController {
     @Res() res: Response,
   ) {
     await this.render(
+      token,
       res,
       async () => {
+        this.checkNonce('qr-agree', token, body?.nonce);
         const result = await this.grant.execute({
           token,
           phone: body?.phone,
@@ -71,15 +77,39 @@ export class QrConsentController {
           ip: req.ip ?? '',
           userAgent: String(req.headers['user-agent'] ?? ''),
         });
+        if (result.alreadyJoined) {
+          const link = signPreferenceLink(this.keys.unsubscribe, {
+            subjectRef: result.subjectRef,
+            brandId: this.options.brand.id,
+          });
+          return alreadyJoinedPage(this.options.brand.name, `/p/${link}`);
+        }
         return donePage(this.options.brand.name, result.purposes, result.channels);
       },
       async (err) =>
         err.code === QrConsentErrorCode.CODE_INVALID ||
         err.code === QrConsentErrorCode.NOTHING_CHOSEN ||
         err.code === QrConsentErrorCode.NO_AGREEMENT
-          ? agreeStep(token, await this.notice(), String(body?.phone ?? ''), err.customerMessage)
+          ? agreeStep(
+              token,
+              await this.notice(),
+              String(body?.phone ?? ''),
+              this.nonce('qr-agree', token),
+              err.customerMessage,
+            )
           : null,
     );
+  }
+
+  private nonce(form: PublicForm, token: string): string {
+    return issueFormNonce(this.keys.invitations, form, token);
+  }
+
+  private checkNonce(form: PublicForm, token: string, nonce: unknown): void {
+    // The token is checked first, so a forged or expired link reads as such, not as a stale form.
+    readInvitation(this.keys.invitations, token, this.options.brand.id);
+    if (!formNonceIsValid(this.keys.invitations, form, token, nonce))
+      throw new QrConsentError(QrConsentErrorCode.FORM_EXPIRED, 'form nonce missing or invalid');
   }
 
   private async notice() {
@@ -89,6 +119,7 @@ export class QrConsentController {
   }
 
   private async render(
+    token: string,
     res: Response,
     ok: () => Promise<string>,
     retry?: (err: QrConsentError) => Promise<string | null>,
@@ -101,10 +132,12 @@ export class QrConsentController {
     } catch (err) {
       if (!(err instanceof QrConsentError)) throw err;
       const again = retry ? await retry(err).catch(() => null) : null;
+      const retryHref =
+        err.code === QrConsentErrorCode.FORM_EXPIRED ? `/q/${encodeURIComponent(token)}` : undefined;
       res
         .status(err.httpStatus)
         .type('html')
-        .send(again ?? errorPage(err.customerMessage));
+        .send(again ?? errorPage(err.customerMessage, err.customerTitle, retryHref));
     }
   }
 }

@@ -9,6 +9,7 @@ export enum QrConsentErrorCode {
   NO_AGREEMENT = 'NO_AGREEMENT',
   NOTHING_CHOSEN = 'NOTHING_CHOSEN',
   NO_NOTICE = 'NO_NOTICE',
+  FORM_EXPIRED = 'FORM_EXPIRED',
 }
 
 export class QrConsentError extends DomainError<QrConsentErrorCode> {
@@ -22,6 +23,8 @@ export class QrConsentError extends DomainError<QrConsentErrorCode> {
         return 429;
       case QrConsentErrorCode.NO_NOTICE:
         return 503;
+      case QrConsentErrorCode.FORM_EXPIRED:
+        return 403;
       case QrConsentErrorCode.PHONE_INVALID:
       case QrConsentErrorCode.CODE_INVALID:
       case QrConsentErrorCode.NO_AGREEMENT:
@@ -34,9 +37,9 @@ export class QrConsentError extends DomainError<QrConsentErrorCode> {
   get customerMessage(): string {
     switch (this.code) {
       case QrConsentErrorCode.LINK_INVALID:
-        return '此二维码无效。请使用包裹卡上的二维码。';
+        return '此二维码无效，可能不完整或被改动过。请直接扫描包裹卡上的二维码。';
       case QrConsentErrorCode.LINK_EXPIRED:
-        return '此二维码已过期。';
+        return '此二维码已过期，无法再用于加入会员。我们没有记录任何信息。';
       case QrConsentErrorCode.PHONE_INVALID:
         return '请输入有效的中国大陆手机号码。';
       case QrConsentErrorCode.TOO_MANY_CODES:
@@ -49,6 +52,24 @@ export class QrConsentError extends DomainError<QrConsentErrorCode> {
         return '请至少勾选一项用途和一个渠道；否则我们不会记录任何同意。';
       case QrConsentErrorCode.NO_NOTICE:
         return '品牌尚未发布个人信息处理告知，暂不能加入。';
+      case QrConsentErrorCode.FORM_EXPIRED:
+        return '页面已过期或不是从本页面提交的，请重新打开后再试。我们没有记录任何信息。';
+    }
+  }
+
+  /** The page heading, so expired, forged and other failures read as different pages. */
+  get customerTitle(): string {
+    switch (this.code) {
+      case QrConsentErrorCode.LINK_INVALID:
+        return '二维码无效';
+      case QrConsentErrorCode.LINK_EXPIRED:
+        return '二维码已过期';
+      case QrConsentErrorCode.TOO_MANY_CODES:
+        return '请稍后再试';
+      case QrConsentErrorCode.FORM_EXPIRED:
+        return '页面已过期';
+      default:
+        return '无法完成';
     }
   }
 }

@@ -31,4 +31,14 @@ export class SubjectRepository {
     );
     return found?.subject_ref ?? null;
   }
+
+  /** Known to this brand: a verified contact (door 2) or any ledger entry (either door). */
+  async exists(tx: EntityManager, brandId: string, subjectRef: string): Promise<boolean> {
+    const rows = await tx.query(
+      `SELECT 1 FROM subjects WHERE brand_id = $1 AND subject_ref = $2
+       UNION ALL SELECT 1 FROM ledger WHERE brand_id = $1 AND subject_ref = $2 LIMIT 1`,
+      [brandId, subjectRef],
+    );
+    return rows.length > 0;
+  }
 }

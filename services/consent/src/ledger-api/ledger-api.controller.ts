@@ -1,0 +1,37 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Roles } from '@siyu/auth';
+import type { DataSource } from 'typeorm';
+import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
+import { LedgerRepository } from '../ledger/ledger.repository';
+import { StateAsOfQuery, SubjectParams } from './ledger-query.request';
+
+/** R20: what privacy officers ask the ledger. Entries carry refs and hashes only, never PII. */
+@Controller('api/v1/consent')
+@Roles('privacy_officer', 'admin')
+export class LedgerApiController {
+  constructor(
+    @Inject(CONSENT_DB) private readonly ds: DataSource,
+    @Inject(CONSENT_OPTIONS) private readonly options: ConsentModuleOptions,
+    private readonly ledger: LedgerRepository,
+  ) {}
+
+  @Get('subjects/:subjectRef/state')
+  async state(@Param() { subjectRef }: SubjectParams, @Query() { asOf }: StateAsOfQuery) {
+    const at = asOf ? new Date(asOf) : undefined;
+    const state = await this.ledger.stateOf(this.ds.manager, subjectRef, at, this.options.brand.id);
+    return { subjectRef, asOf: (at ?? new Date()).toISOString(), state };
+  }
+
+  @Get('subjects/:subjectRef/history')
+  async history(@Param() { subjectRef }: SubjectParams) {
+    return {
+      subjectRef,
+      entries: await this.ledger.historyOf(this.ds.manager, subjectRef, this.options.brand.id),
+    };
+  }
+
+  @Get('ledger/verify')
+  verify() {
+    return this.ledger.verify(this.ds.manager, this.options.brand.id);
+  }
+}

@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { TOPICS, type ConsentGrantedV1 } from '@siyu/contracts';
+import { seal } from '@siyu/crypto';
+import { addToOutbox } from '@siyu/messaging';
+import { CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
+import { ConsentKeys } from '../consent.keys';
+import { LedgerRepository } from '../ledger/ledger.repository';
+import { NoticeRepository } from '../notices/notice.repository';
+import { normaliseMobile } from '../qr-consent/phone';
+import { SubjectRepository } from '../subjects/subject.repository';
+import type { MembershipCall } from './membership-call';
+import { MembershipShops } from './membership-shops';
+import { MembershipRepository, type MemberKey } from './membership.repository';
+import { MembershipError, MembershipErrorCode } from './membership.errors';
+
+/**
+ * Door 1 (R7): joining the brand's membership on a platform is the affirmative act (R6). The
+ * consent covers what the shop's agreement version lists, within what the brand's notice lists (R5).
+ */
+@Injectable()
+export class JoinMembership {
+  constructor(
+    @Inject(CONSENT_OPTIONS) private readonly options: ConsentModuleOptions,
+    private readonly keys: ConsentKeys,
+    private readonly shops: MembershipShops,
+    private readonly members: MembershipRepository,
+    private readonly subjects: SubjectRepository,
+    private readonly notices: NoticeRepository,
+    private readonly ledger: LedgerRepository,
+  ) {}
+
+  /** Runs inside the webhook's transaction; returns whether a new ledger entry was written. */
+  async joinIn(tx: EntityManager, call: MembershipCall, key: MemberKey): Promise<boolean> {
+    const brandId = this.options.brand.id;
+    const agreement = this.shops.agreement(call.shopId, call.agreementVersion!);
+    if (!agreement)
+      throw new MembershipError(
+        MembershipErrorCode.AGREEMENT_UNKNOWN,
+        `shop ${call.shopId} has no agreement version ${call.agreementVersion} configured`,
+      );
+    const notice = await this.notices.findCurrent(tx, brandId);
+    if (!notice) throw new MembershipError(MembershipErrorCode.NO_NOTICE, 'brand has no published notice');
+    const purposes = agreement.purposes.filter((p) => notice.content.purposes.some((n) => n.id === p));
+    const channels = agreement.channels.filter((c) => notice.content.channels.includes(c));
+    if (purposes.length === 0 || channels.length === 0)
+      throw new MembershipError(
+        MembershipErrorCode.AGREEMENT_UNKNOWN,
+        `agreement version ${agreement.version} covers nothing the brand's notice lists`,
+      );
+
+    await this.members.lockMember(tx, key);
+    const phone = verifiedMobile(call.mobile);
+    const link = await this.members.findLink(tx, key);
+    const contactKey = this.keys.contactKey;
+    const subjectRef =
+      link?.subjectRef ??
+      (phone
+        ? await this.subjects.findOrCreate(tx, brandId, this.keys.phoneIndex(brandId, phone), (ref) =>
+            seal(contactKey, phone, ref),
+          )
+        : randomUUID());
+    await this.members.markBound(tx, key, subjectRef, agreement.version);
+
+    // Retries and backfills of a join already in the ledger add nothing; nor does a backfill of a
+    // join that happened before the member's latest withdrawal (that join is no longer their word).
+    const history = await this.ledger.historyOf(tx, subjectRef);
+    const covered = await this.ledger.stateOf(tx, subjectRef);
+    const alreadyGranted = purposes.every((p) =>
+      channels.every((c) => covered.some((s) => s.purpose === p && s.channel === c && s.granted)),
+    );
+    const withdrawnSince = call.joinedAt
+      ? history.some((e) => e.action !== 'granted' && new Date(e.at) > call.joinedAt!)
+      : false;
+    if (alreadyGranted || withdrawnSince) return false;
+
+    const evidenceRef = randomUUID();
+    const entry = await this.ledger.append(tx, {
+      brandId,
+      subjectRef,
+      action: 'granted',
+      purposes,
+      channels,
+      noticeHash: notice.contentHash,
+      door: 'membership_join',
+      evidence: {
+        evidenceRef,
+        platform: call.platform,
+        shopId: call.shopId,
+        call: call.action,
+        requestId: call.requestId,
+        agreementVersion: agreement.version,
+        contactVerifiedBy: phone ? 'platform_membership' : 'none',
+      },
+    });
+    await addToOutbox<ConsentGrantedV1>(tx, TOPICS.consentGranted, subjectRef, {
+      type: 'consent.granted.v1',
+      subjectRef,
+      brandId,
+      purposes,
+      channels,
+      // Sealed only when the platform handed over a full, verified mobile (ADR 0003); never in clear.
+      contactPoints:
+        phone && channels.includes('sms')
+          ? [{ channel: 'sms', sealed: seal(contactKey, phone, subjectRef) }]
+          : [],
+      noticeVersionHash: notice.contentHash,
+      door: 'membership_join',
+      evidenceRef,
+      link: {},
+      ledgerSeq: entry.seq,
+      effectiveAt: entry.at,
+    });
+    return true;
+  }
+}
+
+/** Platforms send a full mobile only after their own SMS check; masked ones (138****5678) are no key. */
+function verifiedMobile(mobile: string | undefined): string | null {
+  if (!mobile || mobile.includes('*')) return null;
+  try {
+    return normaliseMobile(mobile);
+  } catch {
+    return null;
+  }
+}

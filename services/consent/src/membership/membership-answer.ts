@@ -1,0 +1,17 @@
+/**
+ * What the platform gets back (HTTP 200), modelled on Tmall 会员通 SPI answers: `code` SUC on
+ * success; for a query, SUC when bound and E02 (会员未绑定) when not.
+ */
+export interface MembershipAnswer {
+  success: true;
+  code: 'SUC' | 'E02';
+  msg: string;
+  request_id: string;
+  bound: boolean;
+}
+
+export function answer(requestId: string, bound: boolean): MembershipAnswer {
+  return bound
+    ? { success: true, code: 'SUC', msg: '成功', request_id: requestId, bound }
+    : { success: true, code: 'E02', msg: '会员未绑定', request_id: requestId, bound };
+}

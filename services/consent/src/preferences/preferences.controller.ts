@@ -1,0 +1,98 @@
+import { Body, Controller, Get, Inject, Param, Post, Res } from '@nestjs/common';
+import type { Response } from 'express';
+import { Public } from '@siyu/auth';
+import type { DataSource } from 'typeorm';
+import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
+import { ConsentKeys } from '../consent.keys';
+import { LedgerRepository } from '../ledger/ledger.repository';
+import { NoticeRepository } from '../notices/notice.repository';
+import { errorPage } from '../qr-consent/consent-pages';
+import { formNonceIsValid, issueFormNonce } from '../qr-consent/form-nonce';
+import { ChangePreferences } from './change-preferences.use-case';
+import { readPreferenceLink, type PreferenceScope } from './preference-link';
+import { preferencesPage, type PreferencesView } from './preference-pages';
+import { PreferencesError, PreferencesErrorCode } from './preferences.errors';
+
+const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
+
+/** The preference centre behind `/p/<token>` (R11, R12). */
+@Controller('p')
+export class PreferencesController {
+  constructor(
+    @Inject(CONSENT_DB) private readonly ds: DataSource,
+    @Inject(CONSENT_OPTIONS) private readonly options: ConsentModuleOptions,
+    private readonly keys: ConsentKeys,
+    private readonly ledger: LedgerRepository,
+    private readonly notices: NoticeRepository,
+    private readonly change: ChangePreferences,
+  ) {}
+
+  @Get(':token')
+  @Public('customer-page')
+  async show(@Param('token') token: string, @Res() res: Response) {
+    await this.render(res, token, async () => this.view(token, this.scope(token)));
+  }
+
+  @Post(':token')
+  @Public('customer-page')
+  async save(@Param('token') token: string, @Body() body: Record<string, unknown>, @Res() res: Response) {
+    await this.render(res, token, async () => {
+      const scope = this.scope(token);
+      if (!formNonceIsValid(this.keys.unsubscribe, 'preferences', token, body?.nonce))
+        throw new PreferencesError(PreferencesErrorCode.FORM_EXPIRED, 'form nonce missing or invalid');
+      const result = await this.change.execute({
+        ...scope,
+        keep: list(body?.keep).slice(0, 64),
+        personalisation: body?.personalisation === 'on',
+      });
+      return this.view(token, scope, {
+        kind: 'ok',
+        text:
+          result.withdrawn.length > 0
+            ? `已保存，立即生效：撤回了 ${result.withdrawn.length} 项授权。`
+            : '已保存，没有需要更改的内容。',
+      });
+    });
+  }
+
+  private scope(token: string): PreferenceScope {
+    return readPreferenceLink(this.keys.unsubscribe, token, this.options.brand.id);
+  }
+
+  private async view(token: string, scope: PreferenceScope, message?: PreferencesView['message']) {
+    const state = await this.ledger.stateOf(this.ds.manager, scope.subjectRef, undefined, scope.brandId);
+    const notice = await this.notices.findCurrent(this.ds.manager, scope.brandId);
+    return preferencesPage({
+      token,
+      brandName: this.options.brand.name,
+      state,
+      offered: {
+        purposes: notice?.content.purposes.map((p) => p.id) ?? [],
+        channels: notice?.content.channels ?? [],
+      },
+      nonce: issueFormNonce(this.keys.unsubscribe, 'preferences', token),
+      message,
+    });
+  }
+
+  private async render(res: Response, token: string, ok: () => Promise<string>) {
+    try {
+      res
+        .status(200)
+        .type('html')
+        .send(await ok());
+    } catch (err) {
+      if (!(err instanceof PreferencesError)) throw err;
+      // A refused widening re-shows the page unchanged, with the explanation on top.
+      const again =
+        err.code === PreferencesErrorCode.WIDENING_REFUSED
+          ? await this.view(token, this.scope(token), { kind: 'error', text: err.customerMessage })
+          : errorPage(
+              err.customerMessage,
+              err.code === PreferencesErrorCode.FORM_EXPIRED ? '页面已过期' : '链接无效',
+              err.code === PreferencesErrorCode.FORM_EXPIRED ? `/p/${encodeURIComponent(token)}` : undefined,
+            );
+      res.status(err.httpStatus).type('html').send(again);
+    }
+  }
+}

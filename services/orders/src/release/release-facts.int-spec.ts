@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import request from 'supertest';
+import { installHttpEdge } from '@siyu/auth';
+import { TOPICS } from '@siyu/contracts';
+import { generateSecretsEnv } from '@siyu/crypto';
+import { InProcessTransport } from '@siyu/messaging';
+import { adminQuery, bearer, createTestDatabase, testAuthKeys, waitFor } from '@siyu/testing';
+import { OrdersModule } from '../orders.module';
+
+const HEADER =
+  '订单编号,买家会员名,买家实际支付金额,订单状态,收货人姓名,收货地址,联系手机,订单创建时间,宝贝标题,商家编码,宝贝总数量';
+const row = (order: string, buyer: string, amount: string) =>
+  `${order},${buyer},${amount},卖家已发货，等待买家确认,张*,浙江省**,138****5678,2026-11-0${order.slice(-1)} 10:00:00,面霜,SKU-${order.slice(-1)},1`;
+
+describe('release on consent (invariant 2)', () => {
+  let app: INestApplication;
+  let adminUrl: string;
+  const transport = new InProcessTransport(3);
+  const released: {
+    subjectRef: string;
+    releaseId: string;
+    facts: { orderRef: string; amountCents: number }[];
+  }[] = [];
+  const revoked: string[] = [];
+  const keys = testAuthKeys();
+
+  beforeAll(async () => {
+    adminUrl = await createTestDatabase('release');
+    await transport.subscribe(
+      'marketing-spy',
+      [TOPICS.ordersFactsReleased, TOPICS.ordersFactsRevoked],
+      async (m) => {
+        const e = JSON.parse(m.value);
+        if (e.type === 'orders.facts-released.v1') released.push(e);
+        else revoked.push(e.releaseId);
+      },
+    );
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        OrdersModule.register({
+          adminDatabaseUrl: adminUrl,
+          transport,
+          env: generateSecretsEnv(),
+          publicBaseUrl: 'http://x',
+          brandId: 'demo',
+        }),
+      ],
+    }).compile();
+    app = moduleRef.createNestApplication({ rawBody: true, logger: ['error'] });
+    installHttpEdge(app, keys);
+    await app.init();
+  });
+  afterAll(() => app?.close());
+
+  const importRows = async (...rows: string[]) =>
+    request(app.getHttpServer())
+      .post('/api/v1/orders/imports?platform=tmall&shop=s1')
+      .set('Authorization', await bearer(keys, 'ops'))
+      .set('Content-Type', 'text/csv')
+      .send([HEADER, ...rows].join('\n') + '\n')
+      .expect(201);
+  const orderRef = async (platformOrderId: string) =>
+    (
+      await adminQuery<{ order_ref: string }>(
+        adminUrl,
+        'SELECT order_ref FROM orders.orders WHERE platform_order_id = $1',
+        [platformOrderId],
+      )
+    )[0].order_ref;
+  const consentEvent = (
+    type: 'granted' | 'withdrawn',
+    subjectRef: string,
+    seq: number,
+    purposes: string[],
+    orderRefValue?: string,
+  ) => ({
+    eventId: randomUUID(),
+    schemaVersion: 1,
+    occurredAt: new Date().toISOString(),
+    subjectRef,
+    brandId: 'demo',
+    purposes,
+    channels: ['sms'],
+    ledgerSeq: seq,
+    effectiveAt: new Date().toISOString(),
+    ...(type === 'granted'
+      ? {
+          type: 'consent.granted.v1',
+          contactPoints: [],
+          noticeVersionHash: 'a'.repeat(64),
+          door: 'parcel_qr',
+          evidenceRef: randomUUID(),
+          link: { orderRef: orderRefValue },
+        }
+      : { type: 'consent.withdrawn.v1', source: 'unsubscribe_link' }),
+  });
+  const publish = (topic: string, e: { subjectRef: string }) =>
+    transport.publish([{ topic, key: e.subjectRef, value: JSON.stringify(e) }]);
+
+  it("releases the buyer's facts only, keeps releasing later orders, and stops after withdrawal", async () => {
+    await importRows(
+      row('9000000000000000001', 'buyer_x', '10.00'),
+      row('9000000000000000002', 'buyer_x', '20.00'),
+      row('9000000000000000003', 'buyer_y', '30.00'),
+    );
+    const subjectRef = randomUUID();
+    await publish(
+      TOPICS.consentGranted,
+      consentEvent(
+        'granted',
+        subjectRef,
+        1,
+        ['marketing_messages', 'purchase_history'],
+        await orderRef('9000000000000000001'),
+      ),
+    );
+    await waitFor(async () => released.length === 1, 'first release');
+    expect(released[0].facts.map((f) => f.amountCents).sort()).toEqual([1000, 2000]);
+    const factJson = JSON.stringify(released[0]);
+    for (const secret of ['buyer_x', '9000000000000000001', '张*', '138****5678', '浙江省'])
+      expect(factJson).not.toContain(secret);
+
+    await importRows(row('9000000000000000004', 'buyer_x', '40.00'));
+    await waitFor(async () => released.length === 2, 'later order released');
+    expect(released[1].facts.map((f) => f.amountCents)).toEqual([4000]);
+
+    await publish(TOPICS.consentWithdrawn, consentEvent('withdrawn', subjectRef, 2, ['purchase_history']));
+    await waitFor(async () => revoked.length === 1, 'revocation');
+    expect(revoked[0]).toBe(released[0].releaseId);
+
+    await importRows(row('9000000000000000005', 'buyer_x', '50.00'));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(released).toHaveLength(2);
+  });
+
+  it('a consent without purchase history releases nothing', async () => {
+    await importRows(row('9100000000000000001', 'buyer_z', '11.00'));
+    const before = released.length;
+    await publish(
+      TOPICS.consentGranted,
+      consentEvent('granted', randomUUID(), 5, ['marketing_messages'], await orderRef('9100000000000000001')),
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    expect(released).toHaveLength(before);
+  });
+});
