@@ -22,6 +22,7 @@ import { generateSecretsEnv, loadTokenSigner, seal } from '../libs/crypto/src';
 import { addManyToOutbox, KafkaTransport } from '../libs/messaging/src';
 import { createDatabaseIfMissing, startEmbeddedPostgres } from '../libs/persistence/src';
 import { ConsentModule } from '../services/consent/src/consent.module';
+import { issueFormNonce } from '../services/consent/src/qr-consent/form-nonce';
 import { CONSENT_DB } from '../services/consent/src/consent.options';
 import { LedgerRepository } from '../services/consent/src/ledger/ledger.repository';
 import { OutreachModule } from '../services/outreach/src/outreach.module';
@@ -42,7 +43,7 @@ async function main(): Promise<void> {
   const adminUrl = await createDatabaseIfMissing(pg.adminUrl, `wbench_${Date.now()}`);
   const secrets: Record<string, string> = {
     ...generateSecretsEnv(),
-    PUBLIC_RATE_LIMIT_PER_MINUTE: '1000000',
+    PUBLIC_PAGE_RATE_LIMIT_PER_MINUTE: '1000000',
   };
   const { publicKeyPem } = generateAuthKeyPem();
   const authKeys = authKeysFromPem(publicKeyPem);
@@ -173,7 +174,17 @@ async function main(): Promise<void> {
     requests: [
       {
         method: 'POST',
-        setupRequest: (req: any) => ({ ...req, path: `/u/${tokens[next++ % tokens.length]}` }),
+        setupRequest: (req: any) => {
+          // The confirm page's form carries a signed nonce (CSRF); the benchmark makes the same one.
+          const token = tokens[next++ % tokens.length];
+          const nonce = issueFormNonce(signer, 'unsubscribe', token);
+          return {
+            ...req,
+            path: `/u/${token}`,
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: `nonce=${encodeURIComponent(nonce)}`,
+          };
+        },
       },
     ],
   });

@@ -95,6 +95,8 @@ export class KafkaTransport implements MessageTransport {
     for (const topic of topics) await consumer.subscribe({ topic: this.t(topic), fromBeginning: true });
     const prefix = this.options.topicPrefix ?? '';
     await consumer.run({
+      // Partitions are handled concurrently (order holds within each, which is all Kafka promises).
+      partitionsConsumedConcurrently: this.options.partitions,
       // The offset is committed only after the handler resolved, i.e. after the effect committed.
       eachMessage: async ({ topic, partition, message }) => {
         await handler({
