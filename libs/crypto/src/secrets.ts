@@ -4,7 +4,9 @@ import { generateKeyMaterial } from './keys-from-env';
  * Every secret the system reads from its environment, by variable name. Each service reads only
  * the ones it owns (R16: keys only the owning service holds):
  * - orders: FULFILMENT_KEK, FULFILMENT_BLIND_INDEX_KEY, INVITE_TOKEN_KEYS
- * - consent: INVITE_TOKEN_KEYS, UNSUBSCRIBE_TOKEN_KEYS, CONTACT_KEY, CONSENT_BLIND_INDEX_KEY, SMS_WEBHOOK_SECRET
+ * - consent: INVITE_TOKEN_KEYS, UNSUBSCRIBE_TOKEN_KEYS, CONTACT_KEY, CONSENT_BLIND_INDEX_KEY, SMS_WEBHOOK_SECRET,
+ *   ALIYUN_SMS_REPLY_TOKEN, TENCENT_SMS_REPLY_TOKEN, WECHAT_TOKEN (and MEMBERSHIP_WEBHOOK_SECRETS, per
+ *   shop, set by whoever connects a shop: there is no default)
  * - outreach: UNSUBSCRIBE_TOKEN_KEYS, CONTACT_KEY
  */
 export const SECRET_NAMES = [
@@ -15,6 +17,9 @@ export const SECRET_NAMES = [
   'CONTACT_KEY',
   'CONSENT_BLIND_INDEX_KEY',
   'SMS_WEBHOOK_SECRET',
+  'ALIYUN_SMS_REPLY_TOKEN',
+  'TENCENT_SMS_REPLY_TOKEN',
+  'WECHAT_TOKEN',
 ] as const;
 
 export type SecretsEnv = Record<(typeof SECRET_NAMES)[number], string>;
@@ -30,7 +35,15 @@ export function generateSecretsEnv(): SecretsEnv {
     CONTACT_KEY: generateKeyMaterial(),
     CONSENT_BLIND_INDEX_KEY: generateKeyMaterial(),
     SMS_WEBHOOK_SECRET: generateKeyMaterial(),
+    // Vendor callback tokens travel in URLs (ALIYUN/TENCENT) or are typed into a console (WECHAT): URL-safe.
+    ALIYUN_SMS_REPLY_TOKEN: urlSafe(),
+    TENCENT_SMS_REPLY_TOKEN: urlSafe(),
+    WECHAT_TOKEN: urlSafe(),
   };
+}
+
+function urlSafe(): string {
+  return Buffer.from(generateKeyMaterial(), 'base64').toString('base64url');
 }
 
 export function requireSecret(

@@ -2,3 +2,4 @@ export * from './postgres';
 export * from './kafka';
 export * from './wait-for';
 export * from './auth';
+export * from './fake-vendors';
