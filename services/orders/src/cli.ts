@@ -1,24 +1,29 @@
 import 'reflect-metadata';
-import { createReadStream, createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PLATFORMS, type Platform } from '@siyu/contracts';
+import { SingleBar } from 'cli-progress';
 import { loadBlindIndex, loadCryptoKeys, type BlindIndex, type KeyRing } from '@siyu/crypto';
 import { ImportJobRepository } from './imports/import-job.repository';
 import { ImportOrders } from './imports/import-orders.use-case';
 import type { ImportSummary } from './imports/import-summary';
 import { ImportsError } from './imports/imports.errors';
 import { IngestOrderChunk } from './imports/ingest-order-chunk';
+import { parseMappingFile, type ExportMappingFile } from './imports/mapping-file';
 import { OrderRepository } from './imports/order.repository';
 import { RejectsCsv } from './imports/rejects-csv';
 import { openOrdersDataSource } from './orders.database';
 import { BuyerDataKeys } from './vault/buyer-data-keys';
 import { DataKeyRepository } from './vault/data-key.repository';
 
-const USAGE = `usage: orders import <file.csv> --platform tmall --shop <shopId> [--rejects <rejects.csv>]
+const USAGE = `usage: orders import <export.csv|.xlsx> --platform <${PLATFORMS.join('|')}> --shop <shopId>
+                     [--rejects <rejects.csv>] [--mapping <mapping.json>]
 
-Streams a platform order export into the orders schema and prints the import summary (JSON).
+Streams a platform order export (CSV in UTF-8, UTF-8 with BOM or GBK/GB18030, or XLSX: detected from
+the bytes) into the orders schema, shows progress on stderr and prints the import summary (JSON).
+--mapping maps the headers of an export variant the platform layout does not know (docs/ops/importing.md).
 Database: DATABASE_URL, else the postgres-url file that \`npm start\` keeps in SIYU_DATA_DIR (default ./.data).
 Secrets: FULFILMENT_KEK and FULFILMENT_BLIND_INDEX_KEY from the environment; with the npm start
 database, missing ones come from its secrets.json (they must be the keys the service uses).
@@ -28,6 +33,8 @@ Events stay in the orders outbox; the running orders service publishes them.
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
+  /** A terminal for the progress bar (process.stderr); without one, progress is plain lines. */
+  progressStream?: NodeJS.WritableStream;
 }
 
 /** Exit codes: 0 imported (possibly with rejected rows), 1 refused or failed, 2 usage error. */
@@ -41,6 +48,14 @@ export async function runCli(
     args = parseCommand(argv);
   } catch (err) {
     io.err(`${(err as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  let mappingFile: ExportMappingFile | undefined;
+  try {
+    mappingFile = args.mapping ? parseMappingFile(JSON.parse(readFileSync(args.mapping, 'utf8'))) : undefined;
+  } catch (err) {
+    const reason = err instanceof SyntaxError ? `not valid JSON (${err.message})` : (err as Error).message;
+    io.err(`--mapping ${args.mapping}: ${reason}\n`);
     return 2;
   }
   const target = databaseFrom(env);
@@ -73,21 +88,34 @@ export async function runCli(
       new IngestOrderChunk(orders, new BuyerDataKeys(keyRing, new DataKeyRepository()), blindIndex),
     );
     const started = Date.now();
-    const progress = (s: ImportSummary) => {
-      const seconds = Math.max((Date.now() - started) / 1000, 0.001);
-      io.err(
-        `${s.rows.toLocaleString('en')} rows · ${Math.round(s.rows / seconds).toLocaleString('en')} rows/s\n`,
-      );
-    };
-    const summary = await importOrders.execute({
-      platform: args.platform,
-      shopId: args.shop,
-      requestedBy: `cli:${userInfo().username}`,
-      source: createReadStream(args.file),
-      onProgress: progress,
-      onRejectedRow: (r) => rejects?.add(r),
-    });
-    progress(summary);
+    const progress = new ImportProgress(statSync(args.file).size, io);
+    let bytesRead = 0;
+    async function* counted(): AsyncGenerator<Buffer> {
+      for await (const chunk of createReadStream(args.file, { highWaterMark: 256 * 1024 })) {
+        bytesRead += (chunk as Buffer).length;
+        yield chunk as Buffer;
+      }
+    }
+    const ticker = setInterval(() => progress.update(bytesRead), 250);
+    let summary: ImportSummary;
+    try {
+      summary = await importOrders.execute({
+        platform: args.platform,
+        shopId: args.shop,
+        requestedBy: `cli:${userInfo().username}`,
+        source: counted(),
+        mappingFile,
+        onProgress: (s) => progress.update(bytesRead, s.rows),
+        onRejectedRow: (r) => rejects?.add(r),
+      });
+    } finally {
+      clearInterval(ticker);
+      progress.stop();
+    }
+    const seconds = Math.max((Date.now() - started) / 1000, 0.001);
+    io.err(
+      `${summary.rows.toLocaleString('en')} rows · ${Math.round(summary.rows / seconds).toLocaleString('en')} rows/s · ${seconds.toFixed(1)} s\n`,
+    );
     io.out(`${JSON.stringify(summary, null, 2)}\n`);
     if (args.rejects && summary.rejectedRows > 0)
       io.err(`${summary.rejectedRows} rejected row(s) written to ${args.rejects}\n`);
@@ -105,21 +133,87 @@ export async function runCli(
   }
 }
 
-function parseCommand(argv: string[]): { file: string; platform: Platform; shop: string; rejects?: string } {
+interface ImportArgs {
+  file: string;
+  platform: Platform;
+  shop: string;
+  rejects?: string;
+  mapping?: string;
+}
+
+function parseCommand(argv: string[]): ImportArgs {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { platform: { type: 'string' }, shop: { type: 'string' }, rejects: { type: 'string' } },
+    options: {
+      platform: { type: 'string' },
+      shop: { type: 'string' },
+      rejects: { type: 'string' },
+      mapping: { type: 'string' },
+    },
   });
   const [command, file, ...extra] = positionals;
-  if (command !== 'import' || !file || extra.length > 0) throw new Error('expected: import <file.csv>');
+  if (command !== 'import' || !file || extra.length > 0) throw new Error('expected: import <export file>');
   if (!values.platform || !(PLATFORMS as readonly string[]).includes(values.platform)) {
     throw new Error(`--platform must be one of ${PLATFORMS.join(', ')}`);
   }
   if (!values.shop || !/^[A-Za-z0-9_-]{1,64}$/.test(values.shop))
     throw new Error('--shop must be 1-64 letters, digits, _ or -');
   if (!existsSync(file)) throw new Error(`no such file: ${file}`);
-  return { file, platform: values.platform as Platform, shop: values.shop, rejects: values.rejects };
+  if (values.mapping && !existsSync(values.mapping))
+    throw new Error(`no such mapping file: ${values.mapping}`);
+  return {
+    file,
+    platform: values.platform as Platform,
+    shop: values.shop,
+    rejects: values.rejects,
+    mapping: values.mapping,
+  };
+}
+
+/**
+ * Progress on stderr (issue §8): a bar over the file's bytes (so the ETA holds for any row size)
+ * with rows and rows/s; plain lines when stderr is not a terminal (the summary stays on stdout).
+ */
+class ImportProgress {
+  private readonly bar: SingleBar | null;
+  private readonly started = Date.now();
+  private rows = 0;
+  private lastLine = 0;
+
+  constructor(
+    private readonly fileBytes: number,
+    private readonly io: CliIo,
+  ) {
+    this.bar = io.progressStream
+      ? new SingleBar({
+          stream: io.progressStream,
+          format: '{bar} {percentage}% | {rows} rows | {rate} rows/s | ETA {eta_formatted}',
+          etaBuffer: 40,
+          hideCursor: true,
+          clearOnComplete: false,
+          noTTYOutput: true,
+        })
+      : null;
+    this.bar?.start(Math.max(fileBytes, 1), 0, { rows: '0', rate: '0' });
+  }
+
+  update(bytesRead: number, rows?: number): void {
+    if (rows !== undefined) this.rows = rows;
+    const seconds = Math.max((Date.now() - this.started) / 1000, 0.001);
+    const rate = Math.round(this.rows / seconds).toLocaleString('en');
+    if (this.bar) {
+      this.bar.update(Math.min(bytesRead, this.fileBytes), { rows: this.rows.toLocaleString('en'), rate });
+    } else if (rows !== undefined && Date.now() - this.lastLine >= 1000) {
+      this.lastLine = Date.now();
+      const percent = this.fileBytes > 0 ? Math.floor((100 * bytesRead) / this.fileBytes) : 100;
+      this.io.err(`${this.rows.toLocaleString('en')} rows · ${rate} rows/s · ${percent}% of the file\n`);
+    }
+  }
+
+  stop(): void {
+    this.bar?.stop();
+  }
 }
 
 function dataDir(env: Record<string, string | undefined>): string {
@@ -155,5 +249,6 @@ if (require.main === module) {
   runCli(process.argv.slice(2), process.env, {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
+    progressStream: process.stderr.isTTY ? process.stderr : undefined,
   }).then((code) => process.exit(code));
 }

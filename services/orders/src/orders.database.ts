@@ -3,12 +3,20 @@ import { AuditTrail1763900000001 } from '@siyu/audit';
 import { MessagingTables1763900000000 } from '@siyu/messaging';
 import { openServiceDataSource, provisionServiceDatabase } from '@siyu/persistence';
 import { OrdersInitial1763900000100 } from './migrations/1763900000100-orders-initial';
+import { OrdersSourceModifiedAt1763900000600 } from './migrations/1763900000600-orders-source-modified-at';
+import { VaultLookupAndBudget1763900000700 } from './migrations/1763900000700-vault-lookup-and-budget';
+import { InvitationWecomStates1763900000710 } from './migrations/1763900000710-invitation-wecom-states';
+import { ShopRetentionSettings1763900000720 } from './migrations/1763900000720-shop-retention-settings';
 import { FactReleases1763900001000 } from './migrations/1763900001000-fact-releases';
 
 export const ORDERS_MIGRATIONS = [
   MessagingTables1763900000000,
   AuditTrail1763900000001,
   OrdersInitial1763900000100,
+  OrdersSourceModifiedAt1763900000600,
+  VaultLookupAndBudget1763900000700,
+  InvitationWecomStates1763900000710,
+  ShopRetentionSettings1763900000720,
   FactReleases1763900001000,
 ];
 

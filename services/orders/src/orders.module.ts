@@ -22,16 +22,33 @@ import { ImportOrders } from './imports/import-orders.use-case';
 import { ImportsController } from './imports/imports.controller';
 import { IngestOrderChunk } from './imports/ingest-order-chunk';
 import { OrderRepository } from './imports/order.repository';
+import { CardSheetController } from './invitations/card-sheet.controller';
+import { InvitationRepository } from './invitations/invitation.repository';
 import { InvitationsController } from './invitations/invitations.controller';
 import { IssueInvitation } from './invitations/issue-invitation.use-case';
+import { PrintCardSheet } from './invitations/print-card-sheet.query';
 import { openOrdersDataSource } from './orders.database';
 import { ORDERS_DB, ORDERS_OPTIONS, type OrdersModuleOptions } from './orders.options';
 import { ReleaseFactsConsumer } from './release/release-facts.consumer';
 import { ReleaseRepository } from './release/release.repository';
+import { ApplyRetention } from './retention/apply-retention.use-case';
+import { RetentionController } from './retention/retention.controller';
+import { RetentionRepository } from './retention/retention.repository';
+import { RetentionSchedule } from './retention/retention-schedule';
+import { SetShopRetention } from './retention/set-shop-retention.use-case';
+import { AuditTrailController } from './vault/audit-trail.controller';
+import { BackfillLookupIndex } from './vault/backfill-lookup-index.use-case';
 import { BuyerDataKeys } from './vault/buyer-data-keys';
 import { DataKeyRepository } from './vault/data-key.repository';
+import { IndexReceivers } from './vault/index-receivers';
+import { LookupController } from './vault/lookup.controller';
+import { LookupOrders } from './vault/lookup-orders.query';
+import { ReceiverLookupRepository } from './vault/receiver-lookup.repository';
+import { RevealBudget } from './vault/reveal-budget';
 import { RevealReceiver } from './vault/reveal-receiver.use-case';
+import { RotateDataKeys } from './vault/rotate-data-keys.use-case';
 import { VaultController } from './vault/vault.controller';
+import { VaultedReceiverRepository } from './vault/vaulted-receiver.repository';
 
 export { ORDERS_DB, ORDERS_OPTIONS, type OrdersModuleOptions } from './orders.options';
 
@@ -49,7 +66,15 @@ export class OrdersModule implements OnApplicationBootstrap, OnApplicationShutdo
   static register(options: OrdersModuleOptions): DynamicModule {
     return {
       module: OrdersModule,
-      controllers: [ImportsController, VaultController, InvitationsController],
+      controllers: [
+        ImportsController,
+        VaultController,
+        InvitationsController,
+        LookupController,
+        AuditTrailController,
+        CardSheetController,
+        RetentionController,
+      ],
       providers: [
         { provide: ORDERS_OPTIONS, useValue: options },
         { provide: ORDERS_DB, useFactory: () => openOrdersDataSource(options.adminDatabaseUrl) },
@@ -83,6 +108,19 @@ export class OrdersModule implements OnApplicationBootstrap, OnApplicationShutdo
         GetImportSummary,
         RevealReceiver,
         IssueInvitation,
+        VaultedReceiverRepository,
+        ReceiverLookupRepository,
+        RevealBudget,
+        IndexReceivers,
+        BackfillLookupIndex,
+        LookupOrders,
+        RotateDataKeys,
+        InvitationRepository,
+        PrintCardSheet,
+        RetentionRepository,
+        ApplyRetention,
+        SetShopRetention,
+        RetentionSchedule,
       ],
     };
   }

@@ -61,7 +61,9 @@ describe('orders CLI: import <file>', () => {
       ...secrets,
     });
     expect(code).toBe(1);
-    expect(err).toMatch(/import refused \(NOT_CSV\): .*ZIP/);
+    expect(err).toMatch(
+      /import refused \(NOT_AN_ORDER_EXPORT\): .*ZIP archive that is not an Excel workbook/,
+    );
   });
 
   it('uses the database and keys of a running npm start from SIYU_DATA_DIR, and says what to do without one', async () => {

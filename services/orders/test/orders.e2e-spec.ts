@@ -349,14 +349,14 @@ describe('Tmall order export import (real PostgreSQL)', () => {
     [
       'a ZIP archive (an .xlsx saved as .csv)',
       Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]), Buffer.alloc(200, 7)]),
-      'NOT_CSV',
+      'NOT_AN_ORDER_EXPORT',
     ],
-    ['binary data', Buffer.from([0x00, 0x01, 0x02, 0xff, 0x00, 0x10]), 'NOT_CSV'],
+    ['binary data', Buffer.from([0x00, 0x01, 0x02, 0xff, 0x00, 0x10]), 'NOT_AN_ORDER_EXPORT'],
     ['an empty file', Buffer.alloc(0), 'EMPTY_FILE'],
     [
-      'GBK-encoded text',
+      'a GBK header without the required columns',
       Buffer.from([0xb6, 0xa9, 0xb5, 0xa5, 0xb1, 0xe0, 0xba, 0xc5, 0x0d, 0x0a]),
-      'NOT_UTF8',
+      'MISSING_COLUMNS',
     ],
     ['a JSON document', Buffer.from('{"orders": []}'), 'MISSING_COLUMNS'],
   ])('refuses %s and writes nothing', async (_, body, code) => {
@@ -409,7 +409,7 @@ describe('Tmall order export import (real PostgreSQL)', () => {
     expect(anonymous.status).toBe(401);
   });
 
-  it('refuses a platform without a mapping, a bad shop id and a non-CSV content type', async () => {
+  it('refuses a Tmall file sent as JD (naming Tmall), a bad shop id and a non-export content type', async () => {
     const auth = await t.as('ops');
     const post = (query: string, type = 'text/csv') =>
       request(t.app.getHttpServer())
@@ -418,8 +418,8 @@ describe('Tmall order export import (real PostgreSQL)', () => {
         .set('Content-Type', type)
         .send(FIXTURE);
     const jd = await post('platform=jd&shop=s1');
-    expect(jd.status).toBe(400);
-    expect(jd.body.code).toBe('PLATFORM_NOT_SUPPORTED');
+    expect(jd.status).toBe(422);
+    expect(jd.body).toMatchObject({ code: 'WRONG_PLATFORM', details: { likelyPlatform: 'tmall' } });
     expect((await post('platform=tmall&shop=bad%20shop')).body.code).toBe('VALIDATION_FAILED');
     const json = await request(t.app.getHttpServer())
       .post('/api/v1/orders/imports?platform=tmall&shop=s1')

@@ -134,13 +134,14 @@ describe('staff accounts', () => {
     const wrongPassword: number[] = [];
     const unknownUser: number[] = [];
     // Interleaved, so load from other test workers slows both kinds alike.
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < 9; i++) {
       wrongPassword.push(await timed(() => logIn(username, 'not the right password')));
       unknownUser.push(await timed(() => logIn(uniqueName('ghost'), 'not the right password')));
     }
-    const median = (times: number[]) => times.sort((a, b) => a - b)[2];
-    // Without the dummy argon2 check an unknown user is answered about five times faster (ratio ~0.2).
-    expect(median(unknownUser) / median(wrongPassword)).toBeGreaterThan(0.6);
+    const median = (times: number[]) => times.sort((a, b) => a - b)[4];
+    // Without the dummy argon2 check an unknown user is answered about five times faster (ratio ~0.2);
+    // with it the ratio is ~1, and ~0.55 under a fully loaded parallel run: 0.4 separates the two.
+    expect(median(unknownUser) / median(wrongPassword)).toBeGreaterThan(0.4);
   });
 
   it('ten failed logins lock the username out from that address with 429, even for the right password', async () => {

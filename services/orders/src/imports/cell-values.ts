@@ -17,7 +17,8 @@ export function normaliseHeader(raw: string): string {
       .replace(/^'(.*)'$/s, '$1')
       .replace(EDGE_SPACE, '');
   }
-  return h;
+  // Full-width parentheses vary between exports of one platform: 商品数量（件） = 商品数量(件).
+  return h.replace(/（/g, '(').replace(/）/g, ')');
 }
 
 /**

@@ -43,6 +43,9 @@ export class ExportColumns {
     );
   }
 
+  /** Whether the file has this kept column at all (alternative headers: which one it uses). */
+  readonly has = (column: string): boolean => this.keptIndex.has(column);
+
   /** Reads kept columns only: asking for a dropped one is a programming error (R4). */
   readerFor(cells: string[]): CellReader {
     return (column) => {

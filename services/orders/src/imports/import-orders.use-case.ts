@@ -4,15 +4,16 @@ import type { DataSource } from 'typeorm';
 import type { Platform } from '@siyu/contracts';
 import { detectUnmaskedPii } from '@siyu/privacy';
 import { ORDERS_DB } from '../orders.options';
-import { readCsvRecords, type CsvRecord } from './csv-records';
-import { ExportColumns } from './export-columns';
+import type { ExportRecord } from './csv-records';
+import type { ExportColumns } from './export-columns';
+import { readExportRecords } from './export-records';
 import { ImportJobRepository } from './import-job.repository';
 import { ImportTally, type ImportSummary } from './import-summary';
-import { IngestOrderChunk } from './ingest-order-chunk';
+import { IngestOrderChunk, type PreparedOrder } from './ingest-order-chunk';
 import { ImportsError, ImportsErrorCode } from './imports.errors';
-import { OrderRepository } from './order.repository';
+import type { ExportMappingFile } from './mapping-file';
 import type { CellProblem, MappedOrder, PlatformExport } from './platform-export';
-import { platformExportFor } from './platform-exports';
+import { planExportColumns } from './platform-exports';
 
 export interface RejectedRow {
   row: number;
@@ -27,16 +28,30 @@ export interface ImportOrdersCommand {
   shopId: string;
   /** Actor id, recorded on the job. */
   requestedBy: string;
-  /** The export's raw bytes, streamed (an HTTP request, a file stream). */
+  /** The export's raw bytes, streamed (an HTTP request, a file stream): CSV or XLSX, any supported encoding. */
   source: AsyncIterable<Buffer | string>;
+  /** An ops mapping file for a variant of the platform's export that the layout does not know. */
+  mappingFile?: ExportMappingFile;
   onProgress?: (summary: ImportSummary) => void;
   onRejectedRow?: (rejected: RejectedRow) => void;
+}
+
+/** Orders per transaction: few round trips, and a failure loses at most this many rows' work. */
+export const ORDERS_PER_CHUNK = 2000;
+// Real order rows are far below this; a larger one is a broken line (issue §9, a 1 MB single line).
+const MAX_ROW_CHARS = 64 * 1024;
+
+interface OpenOrder {
+  order: MappedOrder;
+  row: number;
+  lineKeys: Set<string>;
 }
 
 /**
  * Imports a platform order export: streams it, keeps only what the fulfilment purpose declares
  * (R4), reports unmasked PII by column and row (R1), seals receivers and buyer ids (R16), and
- * upserts in chunks, each chunk one transaction with its events. A refused file writes nothing.
+ * upserts in chunks, each chunk one transaction with its events. A refused file writes nothing;
+ * a file that breaks off half-way keeps every chunk stored before the break.
  */
 @Injectable()
 export class ImportOrders {
@@ -48,26 +63,25 @@ export class ImportOrders {
 
   async execute(command: ImportOrdersCommand): Promise<ImportSummary> {
     const { platform, shopId } = command;
-    const mapping = platformExportFor(platform);
     const tally = new ImportTally(randomUUID(), platform, shopId);
     let header: string[] = [];
     const reject = (row: number, problems: CellProblem[], cells: string[]) => {
       tally.reject(row, problems);
       command.onRejectedRow?.({ row, problems, cells, header });
     };
-    const records = readCsvRecords(command.source, (row, reason) => {
+    const { format, records } = await readExportRecords(command.source, (row, reason) => {
       tally.countRow();
       reject(row, [{ field: '(record)', reason }], []);
     });
+    tally.file = { format: format.kind, encoding: format.kind === 'csv' ? format.encoding : null };
     try {
       const first = await records.next();
-      if (first.done) throw new ImportsError(ImportsErrorCode.EMPTY_FILE, 'the file holds no CSV header');
+      if (first.done) throw new ImportsError(ImportsErrorCode.EMPTY_FILE, 'the file holds no header row');
       header = first.value.cells;
-      // Refusals (format, encoding, missing columns) happen above this line: nothing is written.
-      const columns = ExportColumns.plan(header, mapping);
+      // Refusals (format, encoding, platform, missing columns) happen above here: nothing is written.
+      const { mapping, columns } = planExportColumns(header, platform, command.mappingFile);
       tally.droppedColumns = columns.droppedColumns;
-      await this.jobs.start(tally.summary('running'), command.requestedBy);
-      return await this.importRows(records, columns, mapping, tally, reject, command);
+      return await this.importRows(records, columns, mapping, tally, reject, command, format.kind === 'csv');
     } finally {
       // Stops reading on every exit; the caller drains or closes the source.
       await records.return(undefined);
@@ -75,23 +89,28 @@ export class ImportOrders {
   }
 
   private async importRows(
-    records: AsyncGenerator<CsvRecord>,
+    records: AsyncGenerator<ExportRecord>,
     columns: ExportColumns,
     mapping: PlatformExport,
     tally: ImportTally,
     reject: (row: number, problems: CellProblem[], cells: string[]) => void,
     command: ImportOrdersCommand,
+    delimitedText: boolean,
   ): Promise<ImportSummary> {
     const context = { importId: tally.importId, platform: command.platform, shopId: command.shopId };
     const orderIdColumn =
-      Object.keys(mapping.keptColumns).find((c) => mapping.keptColumns[c] === 'order_id') ?? 'order_id';
+      Object.keys(mapping.keptColumns).find((c) => mapping.keptColumns[c] === 'order_id' && columns.has(c)) ??
+      'order_id';
+    const width = columns.labels.length;
     // Bounded by the file's order count; a repeated order number is a broken export, not an update.
     const firstRowOf = new Map<string, number>();
-    let chunk: MappedOrder[] = [];
-    const flush = async () => {
-      if (chunk.length === 0) return;
-      const orders = chunk;
-      chunk = [];
+    let open: OpenOrder | null = null;
+    let chunk: PreparedOrder[] = [];
+    let jobStarted = false;
+    // One chunk is written while the next is read and mapped: PostgreSQL and Node work in parallel.
+    let inFlight: Promise<void> = Promise.resolve();
+
+    const store = async (orders: PreparedOrder[]) => {
       const outcome = await this.ds.transaction(async (tx) => {
         const stored = await this.ingestChunk.execute(tx, context, orders);
         await this.jobs.saveProgress(tx, tally.summary('running', stored));
@@ -100,41 +119,153 @@ export class ImportOrders {
       tally.addStored(outcome);
       command.onProgress?.(tally.summary('running'));
     };
+    const flush = async () => {
+      await inFlight;
+      if (chunk.length === 0) return;
+      if (!jobStarted) {
+        await this.jobs.start(tally.summary('running'), command.requestedBy);
+        jobStarted = true;
+      }
+      const orders = chunk;
+      chunk = [];
+      inFlight = store(orders);
+      // Surfaced by the next `await inFlight`; this only keeps it from counting as unhandled.
+      inFlight.catch(() => undefined);
+    };
+    const close = () => {
+      if (open) chunk.push(this.ingestChunk.prepare(context, open.order));
+      open = null;
+    };
 
     try {
-      for await (const { row, cells } of records) {
+      for await (const { row, cells, inexactNumbers } of records) {
         tally.countRow();
+        const problems = inexactNumbers
+          ? inexactNumbers.map((i) => ({
+              field: columns.labels[i] ?? `(column ${i + 1})`,
+              reason:
+                'the workbook stores this as a number too long to be exact (digits were lost); export the column as text or as CSV',
+            }))
+          : rowProblems(cells, columns, width, delimitedText);
         // Every column, kept or dropped, is scanned; only kinds and row numbers are kept (R1).
-        cells.forEach((cell, i) => {
-          const kinds = cell ? detectUnmaskedPii(cell) : [];
+        for (let i = 0; i < cells.length; i++) {
+          const cell = cells[i];
+          if (!cell) continue;
+          const kinds = detectUnmaskedPii(cell);
           if (kinds.length > 0) tally.notePii(columns.labels[i] ?? `(column ${i + 1})`, row, kinds);
-        });
-        const mapped = mapping.mapRow(columns.readerFor(cells));
+        }
+        if (problems.length > 0) {
+          reject(row, problems, cells);
+          continue;
+        }
+        const mapped = mapping.mapRow(columns.readerFor(cells), columns.has);
         if ('problems' in mapped) {
           reject(row, mapped.problems, cells);
           continue;
         }
-        const earlier = firstRowOf.get(mapped.order.platformOrderId);
-        if (earlier !== undefined) {
-          reject(
-            row,
-            [{ field: orderIdColumn, reason: `order number already appears in row ${earlier} of this file` }],
-            cells,
-          );
+        const { order, lineKey } = mapped;
+        const current = open as OpenOrder | null;
+        if (current && current.order.platformOrderId === order.platformOrderId && mapping.rowPerLine) {
+          if (current.lineKeys.has(lineKey)) {
+            reject(
+              row,
+              [{ field: orderIdColumn, reason: `duplicate of row ${current.row}: same order and line` }],
+              cells,
+            );
+          } else {
+            current.lineKeys.add(lineKey);
+            current.order.lines.push(...order.lines);
+            tally.countMergedLine();
+          }
           continue;
         }
-        firstRowOf.set(mapped.order.platformOrderId, row);
-        chunk.push(mapped.order);
-        if (chunk.length >= OrderRepository.MAX_ROWS_PER_WRITE) await flush();
+        const earlier = firstRowOf.get(order.platformOrderId);
+        if (earlier !== undefined) {
+          const reason = mapping.rowPerLine
+            ? `order number already appears in row ${earlier}; rows of one order must follow each other`
+            : `order number already appears in row ${earlier} of this file`;
+          reject(row, [{ field: orderIdColumn, reason }], cells);
+          continue;
+        }
+        firstRowOf.set(order.platformOrderId, row);
+        close();
+        open = { order, row, lineKeys: new Set([lineKey]) };
+        // The open order may still gain lines: it goes into the next chunk.
+        if (chunk.length >= ORDERS_PER_CHUNK) await flush();
       }
+      close();
       await flush();
+      await inFlight;
     } catch (err) {
-      // Chunks already committed stay (each is whole); the job says how far it got.
-      await this.jobs.finish({ ...tally.summary('failed'), status: 'failed' }).catch(() => undefined);
+      // Chunks already committed stay (each is whole); complete orders read before a break in the
+      // file are stored too, then the job says how far it got.
+      let stored = jobStarted;
+      if (err instanceof ImportsError) {
+        try {
+          close();
+          await flush();
+          await inFlight;
+          stored = jobStarted;
+        } catch {
+          // The original error is the one to report.
+        }
+      }
+      if (stored)
+        await this.jobs.finish({ ...tally.summary('failed'), status: 'failed' }).catch(() => undefined);
+      if (err instanceof ImportsError && stored) {
+        const s = tally.summary('failed');
+        throw new ImportsError(err.code, err.message, {
+          ...err.details,
+          importId: s.importId,
+          rows: s.rows,
+          accepted: s.accepted,
+          updated: s.updated,
+        });
+      }
       throw err;
     }
+    if (tally.summary('running').rows === 0)
+      throw new ImportsError(ImportsErrorCode.EMPTY_FILE, 'the file holds a header but no order rows');
     const summary = { ...tally.summary('completed'), status: 'completed' as const };
+    if (!jobStarted) await this.jobs.start(summary, command.requestedBy);
     await this.jobs.finish(summary);
     return summary;
   }
+}
+
+/** Row-level problems that come before the platform mapping: size, encoding, a short row. */
+function rowProblems(
+  cells: string[],
+  columns: ExportColumns,
+  width: number,
+  delimitedText: boolean,
+): CellProblem[] {
+  let chars = 0;
+  for (const c of cells) chars += c.length;
+  if (chars > MAX_ROW_CHARS)
+    return [
+      {
+        field: '(row)',
+        reason: `row is larger than ${MAX_ROW_CHARS / 1024} KiB: a broken line or a quote never closed`,
+      },
+    ];
+  for (let i = 0; i < cells.length; i++) {
+    if (cells[i].includes('\uFFFD'))
+      return [
+        {
+          field: columns.labels[i] ?? `(column ${i + 1})`,
+          reason:
+            'holds bytes that are not text in the file’s encoding (the file mixes encodings); save the export in one encoding and import it again',
+        },
+      ];
+  }
+  // A text export's rows are as wide as its header; a shorter one was cut (truncated download).
+  if (delimitedText && cells.length < width)
+    return [
+      {
+        field: '(row)',
+        reason: `row has ${cells.length} of ${width} columns: the file is truncated or the line is broken`,
+      },
+    ];
+  return [];
 }

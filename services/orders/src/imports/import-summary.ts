@@ -24,7 +24,10 @@ export interface ImportSummary {
   platform: Platform;
   shopId: string;
   status: ImportStatus;
-  /** Data rows read (the header not counted). rows = accepted + updated + unchanged + rejectedRows. */
+  /**
+   * Data rows read (the header not counted). Each is one of accepted, updated, unchanged, stale,
+   * merged (a further line of an order whose rows are one per line) or rejected.
+   */
   rows: number;
   /** New orders. */
   accepted: number;
@@ -32,9 +35,15 @@ export interface ImportSummary {
   updated: number;
   /** Known orders identical to what is stored. */
   unchanged: number;
+  /** Known orders whose stored state is newer than the file's: not applied (issue §1). */
+  stale: number;
+  /** Rows that were a further line of the order in the row before (exports with a row per 子订单). */
+  mergedLines: number;
   rejectedRows: number;
   /** One entry per problem of a rejected row; the first MAX_LISTED of them. */
   rejected: RowRejection[];
+  /** What the bytes said the file is: csv with its detected encoding, or xlsx (encoding null). */
+  file: { format: 'csv' | 'xlsx'; encoding: string | null };
   /** Columns of the export that the fulfilment purpose does not need and that were not stored (R4). */
   droppedColumns: string[];
   unmaskedPii: Record<string, UnmaskedPiiFinding>;
@@ -44,6 +53,7 @@ export interface ChunkOutcome {
   accepted: number;
   updated: number;
   unchanged: number;
+  stale: number;
 }
 
 /** Bounds the summary (it is stored as jsonb) however large the file is. */
@@ -52,11 +62,13 @@ export const MAX_LISTED = 1000;
 /** Running counts of one import. */
 export class ImportTally {
   private rows = 0;
-  private readonly stored: ChunkOutcome = { accepted: 0, updated: 0, unchanged: 0 };
+  private readonly stored: ChunkOutcome = { accepted: 0, updated: 0, unchanged: 0, stale: 0 };
+  private mergedLines = 0;
   private rejectedRows = 0;
   private readonly rejected: RowRejection[] = [];
   private readonly pii = new Map<string, { kinds: Set<PiiKind>; rows: number[]; rowCount: number }>();
   droppedColumns: string[] = [];
+  file: ImportSummary['file'] = { format: 'csv', encoding: null };
 
   constructor(
     readonly importId: string,
@@ -66,6 +78,10 @@ export class ImportTally {
 
   countRow(): void {
     this.rows++;
+  }
+
+  countMergedLine(): void {
+    this.mergedLines++;
   }
 
   reject(row: number, problems: CellProblem[]): void {
@@ -88,6 +104,7 @@ export class ImportTally {
     this.stored.accepted += outcome.accepted;
     this.stored.updated += outcome.updated;
     this.stored.unchanged += outcome.unchanged;
+    this.stored.stale += outcome.stale;
   }
 
   /** `pending`: a chunk about to commit, so progress written in its transaction includes it. */
@@ -109,8 +126,11 @@ export class ImportTally {
       accepted: this.stored.accepted + (pending?.accepted ?? 0),
       updated: this.stored.updated + (pending?.updated ?? 0),
       unchanged: this.stored.unchanged + (pending?.unchanged ?? 0),
+      stale: this.stored.stale + (pending?.stale ?? 0),
+      mergedLines: this.mergedLines,
       rejectedRows: this.rejectedRows,
       rejected: [...this.rejected],
+      file: { ...this.file },
       droppedColumns: [...this.droppedColumns],
       unmaskedPii,
     };

@@ -1,7 +1,7 @@
 import { Controller, Get, Param, ParseUUIDPipe, Post, Query, Req } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { CurrentActor, Roles, type Actor } from '@siyu/auth';
-import { csvUploadOf, discardRest } from './csv-upload';
+import { exportUploadOf, discardRest } from './csv-upload';
 import { GetImportSummary } from './get-import-summary.query';
 import { ImportOrders } from './import-orders.use-case';
 import { ImportOrdersQuery } from './import-orders.request';
@@ -14,7 +14,7 @@ export class ImportsController {
     private readonly getImportSummary: GetImportSummary,
   ) {}
 
-  /** The CSV is the raw body (Content-Type: text/csv), streamed; 201 with the summary. */
+  /** The export (CSV or XLSX) is the raw body, streamed; 201 with the summary. */
   @Post()
   @Roles('ops', 'admin')
   async importExport(
@@ -27,7 +27,7 @@ export class ImportsController {
         platform: query.platform,
         shopId: query.shop,
         requestedBy: actor.id,
-        source: csvUploadOf(req),
+        source: exportUploadOf(req),
       });
     } finally {
       discardRest(req);

@@ -4,9 +4,17 @@ export enum ImportsErrorCode {
   PLATFORM_NOT_SUPPORTED = 'PLATFORM_NOT_SUPPORTED',
   UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
   EMPTY_FILE = 'EMPTY_FILE',
-  NOT_CSV = 'NOT_CSV',
-  NOT_UTF8 = 'NOT_UTF8',
+  /** A ZIP that is not a workbook, an image, a PDF, binary data renamed `.csv`. */
+  NOT_AN_ORDER_EXPORT = 'NOT_AN_ORDER_EXPORT',
+  UNSUPPORTED_ENCODING = 'UNSUPPORTED_ENCODING',
   MISSING_COLUMNS = 'MISSING_COLUMNS',
+  /** The header matches another platform's export better than the one named. */
+  WRONG_PLATFORM = 'WRONG_PLATFORM',
+  /** The file ends inside a record or a workbook part (an interrupted download). */
+  TRUNCATED_FILE = 'TRUNCATED_FILE',
+  /** A record so large that reading on is unsafe (no line breaks for megabytes). */
+  RECORD_TOO_LARGE = 'RECORD_TOO_LARGE',
+  BAD_MAPPING_FILE = 'BAD_MAPPING_FILE',
   IMPORT_NOT_FOUND = 'IMPORT_NOT_FOUND',
 }
 
@@ -17,13 +25,17 @@ export class ImportsError extends DomainError<ImportsErrorCode> {
   get httpStatus(): number {
     switch (this.code) {
       case ImportsErrorCode.PLATFORM_NOT_SUPPORTED:
+      case ImportsErrorCode.BAD_MAPPING_FILE:
         return 400;
       case ImportsErrorCode.UNSUPPORTED_MEDIA_TYPE:
         return 415;
       case ImportsErrorCode.EMPTY_FILE:
-      case ImportsErrorCode.NOT_CSV:
-      case ImportsErrorCode.NOT_UTF8:
+      case ImportsErrorCode.NOT_AN_ORDER_EXPORT:
+      case ImportsErrorCode.UNSUPPORTED_ENCODING:
       case ImportsErrorCode.MISSING_COLUMNS:
+      case ImportsErrorCode.WRONG_PLATFORM:
+      case ImportsErrorCode.TRUNCATED_FILE:
+      case ImportsErrorCode.RECORD_TOO_LARGE:
         return 422;
       case ImportsErrorCode.IMPORT_NOT_FOUND:
         return 404;

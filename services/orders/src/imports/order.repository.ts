@@ -23,11 +23,14 @@ export interface OrderRecord {
   receiverSealed: Sealed<'receiver'>;
   contentFingerprint: string;
   lastImportId: string | null;
+  sourceModifiedAt: Date | null;
 }
 
 export interface KnownOrder {
   orderRef: string;
   contentFingerprint: string;
+  status: OrderStatus;
+  sourceModifiedAt: Date | null;
 }
 
 export interface VaultedReceiver {
@@ -36,32 +39,33 @@ export interface VaultedReceiver {
   wrappedKey: string | null;
 }
 
-const COLUMNS = [
-  'order_ref',
-  'platform',
-  'shop_id',
-  'platform_order_id',
-  'status',
-  'amount_cents',
-  'ordered_at',
-  'paid_at',
-  'logistics_company',
-  'tracking_number',
-  'lines',
-  'buyer_pseudonym',
-  'buyer_id_sealed',
-  'receiver_sealed',
-  'content_fingerprint',
-  'last_import_id',
-] as const;
-const UPDATED_ON_CHANGE = COLUMNS.filter(
-  (c) => !['order_ref', 'platform', 'shop_id', 'platform_order_id'].includes(c),
-);
+// Column, array type for unnest(), and how to read it from a record.
+const COLUMNS: [column: string, type: string, value: (o: OrderRecord) => unknown][] = [
+  ['order_ref', 'uuid', (o) => o.orderRef],
+  ['platform', 'text', (o) => o.platform],
+  ['shop_id', 'text', (o) => o.shopId],
+  ['platform_order_id', 'text', (o) => o.platformOrderId],
+  ['status', 'text', (o) => o.status],
+  ['amount_cents', 'bigint', (o) => o.amountCents],
+  ['ordered_at', 'timestamptz', (o) => o.orderedAt.toISOString()],
+  ['paid_at', 'timestamptz', (o) => o.paidAt?.toISOString() ?? null],
+  ['logistics_company', 'text', (o) => o.logisticsCompany],
+  ['tracking_number', 'text', (o) => o.trackingNumber],
+  ['lines', 'jsonb', (o) => JSON.stringify(o.lines)],
+  ['buyer_pseudonym', 'text', (o) => o.buyerPseudonym],
+  ['buyer_id_sealed', 'text', (o) => o.buyerIdSealed],
+  ['receiver_sealed', 'text', (o) => o.receiverSealed],
+  ['content_fingerprint', 'text', (o) => o.contentFingerprint],
+  ['last_import_id', 'uuid', (o) => o.lastImportId],
+  ['source_modified_at', 'timestamptz', (o) => o.sourceModifiedAt?.toISOString() ?? null],
+];
+const IDENTITY = ['order_ref', 'platform', 'shop_id', 'platform_order_id'];
+const UPDATED_ON_CHANGE = COLUMNS.map(([c]) => c).filter((c) => !IDENTITY.includes(c));
 
 @Injectable()
 export class OrderRepository {
-  /** Rows per INSERT: at most 500, and within PostgreSQL's 65,535 bind parameters. */
-  static readonly MAX_ROWS_PER_WRITE = Math.min(500, Math.floor(65535 / COLUMNS.length));
+  /** Rows per statement: unnest() takes one array parameter per column, so only size bounds it. */
+  static readonly MAX_ROWS_PER_WRITE = 5000;
 
   constructor(@Inject(ORDERS_DB) private readonly ds: DataSource) {}
 
@@ -76,66 +80,80 @@ export class OrderRepository {
     shopId: string,
     platformOrderIds: string[],
   ): Promise<Map<string, KnownOrder>> {
-    const rows: { platform_order_id: string; order_ref: string; content_fingerprint: string }[] =
-      await tx.query(
-        `SELECT platform_order_id, order_ref, content_fingerprint FROM orders
+    const rows: {
+      platform_order_id: string;
+      order_ref: string;
+      content_fingerprint: string;
+      status: OrderStatus;
+      source_modified_at: Date | null;
+    }[] = await tx.query(
+      `SELECT platform_order_id, order_ref, content_fingerprint, status, source_modified_at FROM orders
         WHERE platform = $1 AND shop_id = $2 AND platform_order_id = ANY($3::text[])`,
-        [platform, shopId, platformOrderIds],
-      );
+      [platform, shopId, platformOrderIds],
+    );
     return new Map(
       rows.map((r) => [
         r.platform_order_id,
-        { orderRef: r.order_ref, contentFingerprint: r.content_fingerprint },
+        {
+          orderRef: r.order_ref,
+          contentFingerprint: r.content_fingerprint,
+          status: r.status,
+          sourceModifiedAt: r.source_modified_at,
+        },
       ]),
     );
   }
 
   /**
-   * Inserts new orders and rewrites changed ones in one multi-row statement. A known order keeps
-   * its order ref: its sealed values were sealed with that ref as AAD.
+   * Inserts orders that the caller, under `lockShop`, found absent: one statement per 5,000
+   * (STYLE rule 11: arrays through unnest(), 17 parameters whatever the row count).
    */
-  async upsertOrders(tx: EntityManager, orders: OrderRecord[]): Promise<void> {
+  async insertNewOrders(tx: EntityManager, orders: OrderRecord[]): Promise<void> {
     for (let i = 0; i < orders.length; i += OrderRepository.MAX_ROWS_PER_WRITE) {
       const chunk = orders.slice(i, i + OrderRepository.MAX_ROWS_PER_WRITE);
-      const params: unknown[] = [];
-      const tuples = chunk.map((o) => {
-        const values = [
-          o.orderRef,
-          o.platform,
-          o.shopId,
-          o.platformOrderId,
-          o.status,
-          o.amountCents,
-          o.orderedAt,
-          o.paidAt,
-          o.logisticsCompany,
-          o.trackingNumber,
-          JSON.stringify(o.lines),
-          o.buyerPseudonym,
-          o.buyerIdSealed,
-          o.receiverSealed,
-          o.contentFingerprint,
-          o.lastImportId,
-        ];
-        const placeholders = values.map((v) => {
-          params.push(v);
-          return `$${params.length}`;
-        });
-        placeholders[10] += '::jsonb';
-        return `(${placeholders.join(', ')})`;
-      });
-      const rows: unknown[] = await tx.query(
-        `INSERT INTO orders (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}
-         ON CONFLICT (platform, shop_id, platform_order_id) DO UPDATE
-           SET ${UPDATED_ON_CHANGE.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, updated_at = now()
-           WHERE orders.order_ref = EXCLUDED.order_ref
-         RETURNING order_ref`,
-        params,
+      await tx.query(
+        `INSERT INTO orders (${COLUMNS.map(([c]) => c).join(', ')})
+         SELECT * FROM unnest(${COLUMNS.map(([, type], k) => `$${k + 1}::${type}[]`).join(', ')})`,
+        COLUMNS.map(([, , value]) => chunk.map(value)),
       );
-      // Under lockShop every row lands; anything else would leave a ciphertext under a wrong AAD.
-      if (rows.length !== chunk.length)
-        throw new Error(`order upsert wrote ${rows.length} of ${chunk.length} rows`);
     }
+  }
+
+  /**
+   * Rewrites known orders whose content changed. Each keeps its order ref: its sealed values were
+   * sealed with that ref as AAD.
+   */
+  async rewriteChangedOrders(tx: EntityManager, orders: OrderRecord[]): Promise<void> {
+    for (let i = 0; i < orders.length; i += OrderRepository.MAX_ROWS_PER_WRITE) {
+      const chunk = orders.slice(i, i + OrderRepository.MAX_ROWS_PER_WRITE);
+      const rows: unknown[] = await tx.query(
+        `UPDATE orders o SET ${UPDATED_ON_CHANGE.map((c) => `${c} = v.${c}`).join(', ')}, updated_at = now()
+           FROM unnest(${COLUMNS.map(([, type], k) => `$${k + 1}::${type}[]`).join(', ')})
+             AS v (${COLUMNS.map(([c]) => c).join(', ')})
+          WHERE o.order_ref = v.order_ref AND o.platform = v.platform AND o.shop_id = v.shop_id
+            AND o.platform_order_id = v.platform_order_id
+         RETURNING 1`,
+        COLUMNS.map(([, , value]) => chunk.map(value)),
+      );
+      // Under lockShop every row is there; anything else would leave a ciphertext under a wrong AAD.
+      const written = Array.isArray(rows[0]) ? (rows[0] as unknown[]).length : rows.length;
+      if (written !== chunk.length) throw new Error(`order rewrite wrote ${written} of ${chunk.length} rows`);
+    }
+  }
+
+  /** Records a newer platform modification time of orders whose content did not change. */
+  async advanceSourceModifiedAt(
+    tx: EntityManager,
+    changes: { orderRef: string; sourceModifiedAt: Date }[],
+  ): Promise<void> {
+    if (changes.length === 0) return;
+    await tx.query(
+      `UPDATE orders o SET source_modified_at = v.modified_at
+         FROM unnest($1::uuid[], $2::timestamptz[]) AS v (order_ref, modified_at)
+        WHERE o.order_ref = v.order_ref
+          AND (o.source_modified_at IS NULL OR o.source_modified_at < v.modified_at)`,
+      [changes.map((c) => c.orderRef), changes.map((c) => c.sourceModifiedAt.toISOString())],
+    );
   }
 
   async existsByRef(orderRef: string): Promise<boolean> {

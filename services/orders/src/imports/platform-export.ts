@@ -6,6 +6,26 @@ import type { Receiver } from '../vault/seal-receiver';
 export const ORDER_STATUSES = ['awaiting_payment', 'paid', 'shipped', 'completed', 'closed'] as const;
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
+/**
+ * Where a status sits in an order's life. Without a modification time, an update that would move
+ * an order back (shipped → paid) comes from an older export and is not applied (issue §1).
+ */
+export const STATUS_RANK: Record<OrderStatus, number> = {
+  awaiting_payment: 0,
+  paid: 1,
+  shipped: 2,
+  completed: 3,
+  // A completed order can still be refunded and closed; a closed one never reopens.
+  closed: 4,
+};
+
+/**
+ * Columns kept for ingest control rather than for the purpose: the platform's last-modified time
+ * orders updates (issue §1). Not personal data; it is stored as `source_modified_at`.
+ */
+export type IngestControlField = 'source_modified_at';
+export type KeptField = FulfilmentField | IngestControlField;
+
 export interface OrderLine {
   sku: string;
   quantity: number;
@@ -24,6 +44,8 @@ export interface MappedOrder {
   receiver: Receiver;
   /** The platform's buyer account id (masked or not: R1 personal either way). */
   buyerId: string | null;
+  /** The platform's last-modified time of the order, when the export has one. */
+  sourceModifiedAt?: Date | null;
 }
 
 /** Why a row was rejected; `field` is the export's column name. Never carries the cell's value. */
@@ -32,13 +54,14 @@ export interface CellProblem {
   reason: string;
 }
 
-export type MappedRow = { order: MappedOrder } | { problems: CellProblem[] };
+/** `lineKey`: which line of its order the row is (sub-order id or SKU) when an export has a row per line. */
+export type MappedRow = { order: MappedOrder; lineKey: string } | { problems: CellProblem[] };
 
 /** Reads a kept column's normalised value ('' when absent or empty). */
 export type CellReader = (column: string) => string;
 
 /**
- * Everything platform-specific about one order export. Adding a platform = one such mapping file
+ * Everything platform-specific about one order export. Adding a platform = one layout file
  * registered in `platform-exports.ts`; reading, minimising, sealing and storing are shared.
  */
 export interface PlatformExport {
@@ -46,8 +69,13 @@ export interface PlatformExport {
   /** Human name, for error messages. */
   label: string;
   /** Kept columns, each for a field the fulfilment purpose declares (R4); all others are dropped. */
-  keptColumns: Readonly<Record<string, FulfilmentField>>;
+  keptColumns: Readonly<Record<string, KeptField>>;
   /** The import is refused unless the header has at least one column of each group. */
   requiredColumns: readonly (readonly string[])[];
-  mapRow(cell: CellReader): MappedRow;
+  /** Headers only this platform's export has: they name the likely platform of a file sent as another. */
+  signatureColumns: readonly string[];
+  /** One row per order line (子订单): consecutive rows of one order are merged into one order. */
+  rowPerLine: boolean;
+  /** `present` tells which of a field's alternative headers the file has (for precise problem reports). */
+  mapRow(cell: CellReader, present?: (column: string) => boolean): MappedRow;
 }

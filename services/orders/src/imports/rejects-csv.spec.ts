@@ -1,7 +1,7 @@
 import { csvLine, neutraliseFormula, RejectsCsv } from './rejects-csv';
 
 describe('rejects CSV', () => {
-  it.each(['=HYPERLINK("x")', '+1', '-2+3', '@SUM(A1)', '\tcmd', '\rcmd'])(
+  it.each(['=HYPERLINK("x")', '+1', '-2+3', '@SUM(A1)', '\tcmd', '\rcmd', '  =HYPERLINK("x")'])(
     'neutralises a cell starting a formula: %p',
     (cell) => {
       expect(neutraliseFormula(cell)).toBe(`'${cell}`);

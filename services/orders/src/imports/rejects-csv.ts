@@ -1,7 +1,8 @@
 import type { RejectedRow } from './import-orders.use-case';
 
-// A spreadsheet runs a cell starting with one of these as a formula (CSV injection).
-const FORMULA_START = /^[=+\-@\t\r]/;
+// A spreadsheet runs a cell starting with one of these as a formula (CSV injection); leading
+// spaces are neutralised too, since some spreadsheet programs trim them before evaluating.
+const FORMULA_START = /^(?:[=+\-@\t\r]| +[=+\-@])/;
 
 export function neutraliseFormula(cell: string): string {
   return FORMULA_START.test(cell) ? `'${cell}` : cell;

@@ -2,6 +2,7 @@ import { DomainError } from '@siyu/auth';
 
 export enum InvitationsErrorCode {
   ORDER_NOT_FOUND = 'ORDER_NOT_FOUND',
+  NO_ORDERS_SHIPPED = 'NO_ORDERS_SHIPPED',
 }
 
 export class InvitationsError extends DomainError<InvitationsErrorCode> {
@@ -10,6 +11,8 @@ export class InvitationsError extends DomainError<InvitationsErrorCode> {
   get httpStatus(): number {
     switch (this.code) {
       case InvitationsErrorCode.ORDER_NOT_FOUND:
+        return 404;
+      case InvitationsErrorCode.NO_ORDERS_SHIPPED:
         return 404;
     }
   }

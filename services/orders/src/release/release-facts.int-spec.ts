@@ -54,13 +54,28 @@ describe('release on consent (invariant 2)', () => {
   });
   afterAll(() => app?.close());
 
-  const importRows = async (...rows: string[]) =>
-    request(app.getHttpServer())
+  let imported = 0;
+  /** Imports, then waits until the release consumer has seen every resulting orders.ingested.v1. */
+  const importRows = async (...rows: string[]) => {
+    await request(app.getHttpServer())
       .post('/api/v1/orders/imports?platform=tmall&shop=s1')
       .set('Authorization', await bearer(keys, 'ops'))
       .set('Content-Type', 'text/csv')
       .send([HEADER, ...rows].join('\n') + '\n')
       .expect(201);
+    imported += rows.length;
+    await waitFor(
+      async () =>
+        (
+          await adminQuery<{ n: number }>(
+            adminUrl,
+            "SELECT count(*)::int AS n FROM orders.inbox WHERE consumer = 'orders.release' AND topic = 'orders.ingested.v1'",
+          )
+        )[0].n === imported,
+      'ingested events consumed',
+      30_000,
+    );
+  };
   const orderRef = async (platformOrderId: string) =>
     (
       await adminQuery<{ order_ref: string }>(
@@ -116,18 +131,18 @@ describe('release on consent (invariant 2)', () => {
         await orderRef('9000000000000000001'),
       ),
     );
-    await waitFor(async () => released.length === 1, 'first release');
+    await waitFor(async () => released.length === 1, 'first release', 30_000);
     expect(released[0].facts.map((f) => f.amountCents).sort()).toEqual([1000, 2000]);
     const factJson = JSON.stringify(released[0]);
     for (const secret of ['buyer_x', '9000000000000000001', '张*', '138****5678', '浙江省'])
       expect(factJson).not.toContain(secret);
 
     await importRows(row('9000000000000000004', 'buyer_x', '40.00'));
-    await waitFor(async () => released.length === 2, 'later order released');
+    await waitFor(async () => released.length === 2, 'later order released', 30_000);
     expect(released[1].facts.map((f) => f.amountCents)).toEqual([4000]);
 
     await publish(TOPICS.consentWithdrawn, consentEvent('withdrawn', subjectRef, 2, ['purchase_history']));
-    await waitFor(async () => revoked.length === 1, 'revocation');
+    await waitFor(async () => revoked.length === 1, 'revocation', 30_000);
     expect(revoked[0]).toBe(released[0].releaseId);
 
     await importRows(row('9000000000000000005', 'buyer_x', '50.00'));

@@ -44,4 +44,42 @@ export class DataKeyRepository {
     }
     return written;
   }
+
+  /** Live keys not wrapped under `kid`, locked for re-wrapping; rows another rotation holds are skipped. */
+  async lockKeysNotWrappedUnder(
+    tx: EntityManager,
+    kid: string,
+    afterPseudonym: string | null,
+    limit: number,
+  ): Promise<{ buyerPseudonym: string; wrappedKey: string }[]> {
+    const rows: { buyer_pseudonym: string; wrapped_key: string }[] = await tx.query(
+      `SELECT buyer_pseudonym, wrapped_key FROM data_keys
+        WHERE wrapped_key IS NOT NULL AND split_part(wrapped_key, '.', 2) <> $1
+          AND ($2::text IS NULL OR buyer_pseudonym > $2)
+        ORDER BY buyer_pseudonym
+        LIMIT $3
+        FOR UPDATE SKIP LOCKED`,
+      [kid, afterPseudonym, limit],
+    );
+    return rows.map((r) => ({ buyerPseudonym: r.buyer_pseudonym, wrappedKey: r.wrapped_key }));
+  }
+
+  /** Swaps wrappings of the same data keys; a key shredded meanwhile stays shredded. */
+  async replaceWrappings(
+    tx: EntityManager,
+    keys: { buyerPseudonym: string; wrappedKey: string }[],
+  ): Promise<number> {
+    if (keys.length === 0) return 0;
+    // A CTE, so the driver answers rows (a bare UPDATE answers [rows, count]).
+    const [{ n }]: { n: number }[] = await tx.query(
+      `WITH updated AS (
+         UPDATE data_keys k SET wrapped_key = v.wrapped_key
+           FROM unnest($1::text[], $2::text[]) AS v (buyer_pseudonym, wrapped_key)
+          WHERE k.buyer_pseudonym = v.buyer_pseudonym AND k.wrapped_key IS NOT NULL
+          RETURNING 1)
+       SELECT count(*)::int AS n FROM updated`,
+      [keys.map((k) => k.buyerPseudonym), keys.map((k) => k.wrappedKey)],
+    );
+    return n;
+  }
 }

@@ -3,25 +3,31 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { appendAudit } from '@siyu/audit';
 import type { Actor } from '@siyu/auth';
 import { FULFILMENT_PURPOSES, isFulfilmentPurpose, RECEIVER_FIELDS } from '@siyu/privacy';
-import { OrderRepository } from '../imports/order.repository';
 import { ORDERS_DB } from '../orders.options';
 import { BuyerDataKeys } from './buyer-data-keys';
+import { RevealBudget } from './reveal-budget';
 import { openReceiver, type Receiver } from './seal-receiver';
+import { VaultedReceiverRepository } from './vaulted-receiver.repository';
 import { VaultError, VaultErrorCode } from './vault.errors';
 
-type Outcome = { kind: 'revealed'; receiver: Receiver } | { kind: 'not_found' } | { kind: 'shredded' };
+type Outcome =
+  | { kind: 'revealed'; receiver: Receiver }
+  | { kind: 'not_found' }
+  | { kind: 'shredded' }
+  | { kind: 'over_budget' };
 
 /**
- * Shows a receiver in clear for a declared fulfilment purpose only (R3), and records every
- * attempt — allowed or refused — with actor, purpose and fields in the audit trail, in the same
- * transaction as the read (R16, R20).
+ * Shows a receiver in clear for a declared fulfilment purpose only (R3), within the purpose's daily
+ * budget, and records every attempt — allowed or refused — with actor, purpose and fields in the
+ * audit trail, in the same transaction as the read (R16, R20).
  */
 @Injectable()
 export class RevealReceiver {
   constructor(
     @Inject(ORDERS_DB) private readonly ds: DataSource,
-    private readonly orders: OrderRepository,
+    private readonly vault: VaultedReceiverRepository,
     private readonly dataKeys: BuyerDataKeys,
+    private readonly budget: RevealBudget,
   ) {}
 
   async execute(actor: Actor, orderRef: string, purpose: string): Promise<Receiver> {
@@ -36,11 +42,15 @@ export class RevealReceiver {
       );
     }
     const outcome = await this.ds.transaction(async (tx): Promise<Outcome> => {
-      const vaulted = await this.orders.findVaultedReceiver(tx, orderRef);
+      const vaulted = await this.vault.findVaultedReceiver(tx, orderRef);
       if (!vaulted) return { kind: 'not_found' };
       if (!vaulted.wrappedKey) {
         await this.audit(tx, actor, orderRef, purpose, 'refused');
         return { kind: 'shredded' };
+      }
+      if (!(await this.budget.consume(tx, purpose))) {
+        await this.audit(tx, actor, orderRef, purpose, 'refused');
+        return { kind: 'over_budget' };
       }
       const receiver = openReceiver(
         this.dataKeys.unwrap(vaulted.wrappedKey),
@@ -59,6 +69,14 @@ export class RevealReceiver {
         throw new VaultError(
           VaultErrorCode.RECEIVER_SHREDDED,
           'the receiver of this order was deleted when its after-sales window closed (R17)',
+        );
+      case 'over_budget':
+        throw new VaultError(
+          VaultErrorCode.REVEAL_BUDGET_EXCEEDED,
+          `today's budget of ${this.budget.limits[purpose]} reveals for ${purpose} is spent; it resets at midnight ` +
+            'China time (R16). Ask an admin to raise REVEAL_DAILY_BUDGET_' +
+            `${purpose.toUpperCase()} if this volume is expected.`,
+          { purpose, dailyBudget: this.budget.limits[purpose] },
         );
     }
   }

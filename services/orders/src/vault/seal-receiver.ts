@@ -24,3 +24,7 @@ export function openReceiver(dataKey: Buffer, orderRef: string, sealed: string):
 export function sealBuyerId(dataKey: Buffer, orderRef: string, buyerId: string): Sealed<'buyer-id'> {
   return seal<'buyer-id'>(dataKey, buyerId, `${orderRef}:buyer_id`);
 }
+
+export function openBuyerId(dataKey: Buffer, orderRef: string, sealed: string): string {
+  return open(dataKey, asSealed(sealed), `${orderRef}:buyer_id`);
+}

@@ -1,0 +1,167 @@
+/**
+ * Import throughput (issue §10): a generated Tmall export through the real import use case —
+ * format and encoding detection, CSV parsing, unmasked-PII scan, mapping, data keys, AES-256-GCM
+ * sealing, upserts and outbox events — against embedded PostgreSQL; then the same file loaded
+ * with a raw `COPY … FROM STDIN` into a plain table, in the same run. Not a test: it prints figures.
+ *
+ *   npm run build && node dist/bench/import/import.bench.js [rows=1000000] [existing.csv]
+ *
+ * pg-copy-streams is not installed: the COPY baseline drives pg's own copy-in protocol messages
+ * (copyData/copyDone) through a small submittable, the way pg-copy-streams does.
+ */
+import 'reflect-metadata';
+import { once } from 'node:events';
+import { createReadStream, existsSync, mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { generateSecretsEnv, loadBlindIndex, loadCryptoKeys } from '../../libs/crypto/src';
+import { createDatabaseIfMissing, startEmbeddedPostgres } from '../../libs/persistence/src';
+import { ImportJobRepository } from '../../services/orders/src/imports/import-job.repository';
+import { ImportOrders } from '../../services/orders/src/imports/import-orders.use-case';
+import { IngestOrderChunk } from '../../services/orders/src/imports/ingest-order-chunk';
+import { OrderRepository } from '../../services/orders/src/imports/order.repository';
+import { openOrdersDataSource } from '../../services/orders/src/orders.database';
+import { BuyerDataKeys } from '../../services/orders/src/vault/buyer-data-keys';
+import { DataKeyRepository } from '../../services/orders/src/vault/data-key.repository';
+import { generateTmallExport, TMALL_HEADER } from './generate-tmall';
+
+const ROWS = Number(process.argv[2] ?? 1_000_000);
+const FILE = process.argv[3];
+const MiB = 1024 * 1024;
+
+/** `COPY … FROM STDIN` over pg's protocol messages, with back-pressure on the socket. */
+class CopyFromStdin {
+  rowCount = 0;
+  private error: Error | null = null;
+  private settle!: { resolve: () => void; reject: (e: Error) => void };
+  readonly done = new Promise<void>((resolve, reject) => (this.settle = { resolve, reject }));
+
+  constructor(
+    readonly text: string,
+    private readonly source: AsyncIterable<Buffer>,
+  ) {}
+
+  submit(connection: any): void {
+    connection.query(this.text);
+  }
+
+  handleCopyInResponse(connection: any): void {
+    void (async () => {
+      try {
+        for await (const chunk of this.source) {
+          connection.sendCopyFromChunk(chunk);
+          if (connection.stream.writableNeedDrain) await once(connection.stream, 'drain');
+        }
+        connection.endCopyFrom();
+      } catch (err) {
+        connection.sendCopyFail(String(err));
+      }
+    })();
+  }
+
+  handleCommandComplete(msg: { text: string }): void {
+    this.rowCount = Number(/COPY (\d+)/.exec(msg.text)?.[1] ?? 0);
+  }
+
+  handleError(err: Error): void {
+    this.error = err;
+  }
+
+  handleReadyForQuery(): void {
+    if (this.error) this.settle.reject(this.error);
+    else this.settle.resolve();
+  }
+}
+
+async function main(): Promise<void> {
+  const file = FILE ?? join(mkdtempSync(join(tmpdir(), 'siyu-bench-import-')), `tmall-${ROWS}.csv`);
+  if (!existsSync(file)) {
+    const t = Date.now();
+    await generateTmallExport(ROWS, file);
+    console.log(
+      `generated ${ROWS.toLocaleString('en')} rows (${(statSync(file).size / MiB).toFixed(0)} MiB) in ${((Date.now() - t) / 1000).toFixed(1)} s`,
+    );
+  }
+  const pg = process.env.DATABASE_URL
+    ? { adminUrl: process.env.DATABASE_URL, stop: async () => {} }
+    : await startEmbeddedPostgres({
+        dataDir: mkdtempSync(join(tmpdir(), 'siyu-bench-pg-')),
+        persistent: false,
+      });
+  try {
+    const adminUrl = await createDatabaseIfMissing(pg.adminUrl, `bench_import_${Date.now()}`);
+    const env = generateSecretsEnv();
+    const ds = await openOrdersDataSource(adminUrl);
+    const orders = new OrderRepository(ds);
+    const importOrders = new ImportOrders(
+      ds,
+      new ImportJobRepository(ds),
+      new IngestOrderChunk(
+        orders,
+        new BuyerDataKeys(loadCryptoKeys(env, 'FULFILMENT'), new DataKeyRepository()),
+        loadBlindIndex(env, 'FULFILMENT'),
+      ),
+    );
+
+    const t0 = process.hrtime.bigint();
+    const summary = await importOrders.execute({
+      platform: 'tmall',
+      shopId: 'bench-shop',
+      requestedBy: 'bench',
+      source: createReadStream(file, { highWaterMark: 256 * 1024 }),
+      onProgress: (s) => {
+        if (s.rows % 100_000 < 2500) console.error(`  ${s.rows.toLocaleString('en')} rows`);
+      },
+    });
+    console.error('import done; COPY baseline…');
+    const importSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const importRss = process.resourceUsage().maxRSS / 1024;
+    await ds.destroy();
+
+    // Baseline: the same bytes, no parsing in Node, straight into a table of text columns.
+    const client = new Client({ connectionString: adminUrl });
+    await client.connect();
+    const columns = TMALL_HEADER.split(',').map((_, i) => `c${i} text`);
+    await client.query(`CREATE TABLE plain_tmall (${columns.join(', ')})`);
+    const t1 = process.hrtime.bigint();
+    const copy = new CopyFromStdin(
+      `COPY plain_tmall FROM STDIN WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')`,
+      createReadStream(file, { highWaterMark: 256 * 1024 }),
+    );
+    await client.query(copy as any);
+    await copy.done;
+    const copySeconds = Number(process.hrtime.bigint() - t1) / 1e9;
+    await client.end();
+
+    const importRate = summary.rows / importSeconds;
+    const copyRate = copy.rowCount / copySeconds;
+    console.log(
+      JSON.stringify(
+        {
+          rows: summary.rows,
+          accepted: summary.accepted,
+          rejectedRows: summary.rejectedRows,
+          import: { seconds: +importSeconds.toFixed(1), rowsPerSecond: Math.round(importRate) },
+          copy: {
+            rows: copy.rowCount,
+            seconds: +copySeconds.toFixed(1),
+            rowsPerSecond: Math.round(copyRate),
+          },
+          importToCopyRatio: +(importRate / copyRate).toFixed(3),
+          peakRssMiB: Math.round(importRss),
+          peakRssMiBWholeRun: Math.round(process.resourceUsage().maxRSS / 1024),
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    await pg.stop();
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,237 @@
+import 'reflect-metadata';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { DataSource } from 'typeorm';
+import { loadBlindIndex, loadCryptoKeys, loadTokenSigner } from '@siyu/crypto';
+import { OrderRepository } from './imports/order.repository';
+import { InvitationRepository } from './invitations/invitation.repository';
+import { InvitationsError } from './invitations/invitations.errors';
+import { IssueInvitation } from './invitations/issue-invitation.use-case';
+import { CARDS_PER_PAGE, type CardsPerPage } from './invitations/parcel-card-sheet';
+import { PrintCardSheet } from './invitations/print-card-sheet.query';
+import { openOrdersDataSource } from './orders.database';
+import { ApplyRetention } from './retention/apply-retention.use-case';
+import { RetentionRepository } from './retention/retention.repository';
+import { BackfillLookupIndex } from './vault/backfill-lookup-index.use-case';
+import { BuyerDataKeys } from './vault/buyer-data-keys';
+import { DataKeyRepository } from './vault/data-key.repository';
+import { IndexReceivers } from './vault/index-receivers';
+import { ReceiverLookupRepository } from './vault/receiver-lookup.repository';
+import { RotateDataKeys } from './vault/rotate-data-keys.use-case';
+
+const USAGE = `usage: orders-ops <command>
+
+  rotate-keys [--batch 1000]     re-wrap every data key under the current FULFILMENT_KEK (the first
+                                 entry); data is not re-encrypted. Then drop the old KEK.
+  backfill-lookup                compute missing after-sales lookup digests (phone, buyer id)
+  retention [--dry-run] [--shop <shopId>]
+                                 shred receivers past each shop's after-sales window and delete
+                                 records past retention (R17); --dry-run changes nothing
+  print-cards --date YYYY-MM-DD --shop <shopId> --out cards.html [--per-page 8]
+                                 one A4 HTML sheet of parcel-card QR invitations for the orders the
+                                 shop shipped that day; open it in a browser and print
+
+Database: DATABASE_URL, else the postgres-url file that \`npm start\` keeps in SIYU_DATA_DIR (default ./.data).
+Secrets: FULFILMENT_KEK, FULFILMENT_BLIND_INDEX_KEY, INVITE_TOKEN_KEYS from the environment, else the
+npm start secrets.json. Cards: BRAND_ID, PUBLIC_BASE_URL, PARCEL_CARD_HEADLINE, PARCEL_CARD_TEXT.
+Reports are counts only: never a receiver, buyer or order number.`;
+
+type Env = Record<string, string | undefined>;
+
+export interface OpsCliIo {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+type Command =
+  | { name: 'rotate-keys'; batch: number }
+  | { name: 'backfill-lookup' }
+  | { name: 'retention'; dryRun: boolean; shop?: string }
+  | { name: 'print-cards'; date: string; shop: string; out: string; perPage: CardsPerPage };
+
+/** Exit codes: 0 done, 1 failed, 2 usage error. */
+export async function runOpsCli(argv: string[], env: Env, io: OpsCliIo): Promise<number> {
+  let command: Command;
+  try {
+    command = parseCommand(argv);
+  } catch (err) {
+    io.err(`${(err as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const target = databaseFrom(env);
+  if (!target) {
+    io.err(
+      `no database: set DATABASE_URL, or start Siyu (npm start) so that ${join(dataDir(env), 'postgres-url')} exists\n`,
+    );
+    return 1;
+  }
+  const secrets = target.local ? { ...localSecrets(env), ...definedOnly(env) } : env;
+  let ds: DataSource | undefined;
+  try {
+    const keyRing = loadCryptoKeys(secrets, 'FULFILMENT');
+    ds = await openOrdersDataSource(target.adminUrl);
+    const actor = `cli:${userInfo().username}`;
+    const dataKeys = new DataKeyRepository();
+    switch (command.name) {
+      case 'rotate-keys': {
+        const report = await new RotateDataKeys(ds, keyRing, dataKeys).execute(actor, {
+          batchSize: command.batch,
+        });
+        io.out(`${JSON.stringify(report, null, 2)}\n`);
+        io.err(
+          `every live data key is wrapped under "${report.currentKid}"; older KEKs can leave FULFILMENT_KEK\n`,
+        );
+        return 0;
+      }
+      case 'backfill-lookup': {
+        const lookup = new ReceiverLookupRepository();
+        const indexer = new IndexReceivers(loadBlindIndex(secrets, 'FULFILMENT'), lookup);
+        const report = await new BackfillLookupIndex(
+          ds,
+          lookup,
+          new BuyerDataKeys(keyRing, dataKeys),
+          indexer,
+        ).execute();
+        io.out(`${JSON.stringify(report, null, 2)}\n`);
+        return 0;
+      }
+      case 'retention': {
+        const report = await new ApplyRetention(
+          ds,
+          new RetentionRepository(),
+          new OrderRepository(ds),
+        ).execute(actor, {
+          dryRun: command.dryRun,
+          shopId: command.shop,
+        });
+        io.out(`${JSON.stringify(report, null, 2)}\n`);
+        io.err(
+          `${command.dryRun ? 'dry run, nothing changed: would shred' : 'shredded'} ` +
+            `${report.shops.reduce((n, s) => n + s.ordersShredded, 0)} receiver(s) and ` +
+            `${report.shops.reduce((n, s) => n + s.buyerKeysShredded, 0)} buyer key(s), ` +
+            `${command.dryRun ? 'would delete' : 'deleted'} ${report.shops.reduce((n, s) => n + s.recordsDeleted, 0)} record(s)\n`,
+        );
+        return 0;
+      }
+      case 'print-cards': {
+        const options = {
+          env: secrets,
+          brandId: secrets.BRAND_ID ?? 'demo',
+          publicBaseUrl: secrets.PUBLIC_BASE_URL ?? 'http://127.0.0.1:3000',
+        };
+        const invitations = new InvitationRepository(ds);
+        const issue = new IssueInvitation(
+          new OrderRepository(ds),
+          invitations,
+          loadTokenSigner(secrets, 'INVITE'),
+          options,
+        );
+        const printed = await new PrintCardSheet(invitations, issue, options).execute({
+          shopId: command.shop,
+          shippedOn: command.date,
+          perPage: command.perPage,
+        });
+        writeFileSync(command.out, printed.html);
+        io.err(`${printed.cards} card(s) written to ${command.out}\n`);
+        return 0;
+      }
+    }
+    return command satisfies never;
+  } catch (err) {
+    if (err instanceof InvitationsError) io.err(`${err.code}: ${err.message}\n`);
+    else io.err(`${command.name} failed: ${(err as Error)?.message ?? String(err)}\n`);
+    return 1;
+  } finally {
+    if (ds?.isInitialized) await ds.destroy();
+  }
+}
+
+function parseCommand(argv: string[]): Command {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      batch: { type: 'string' },
+      'dry-run': { type: 'boolean' },
+      shop: { type: 'string' },
+      date: { type: 'string' },
+      out: { type: 'string' },
+      'per-page': { type: 'string' },
+    },
+  });
+  const [name, ...extra] = positionals;
+  if (extra.length > 0) throw new Error(`unexpected argument: ${extra[0]}`);
+  const shop = (required: boolean) => {
+    if (values.shop === undefined && !required) return undefined;
+    if (!values.shop || !/^[A-Za-z0-9_-]{1,64}$/.test(values.shop))
+      throw new Error('--shop must be 1-64 letters, digits, _ or -');
+    return values.shop;
+  };
+  switch (name) {
+    case 'rotate-keys': {
+      const batch = Number(values.batch ?? 1000);
+      if (!Number.isInteger(batch) || batch < 1 || batch > 10000) throw new Error('--batch must be 1-10000');
+      return { name, batch };
+    }
+    case 'backfill-lookup':
+      return { name };
+    case 'retention':
+      return { name, dryRun: values['dry-run'] === true, shop: shop(false) };
+    case 'print-cards': {
+      if (!values.date || !/^\d{4}-\d{2}-\d{2}$/.test(values.date) || Number.isNaN(Date.parse(values.date)))
+        throw new Error('--date must be YYYY-MM-DD');
+      if (!values.out) throw new Error('--out <file.html> is required');
+      const perPage = Number(values['per-page'] ?? 8);
+      if (!(CARDS_PER_PAGE as readonly number[]).includes(perPage))
+        throw new Error(`--per-page must be one of ${CARDS_PER_PAGE.join(', ')}`);
+      return {
+        name,
+        date: values.date,
+        shop: shop(true)!,
+        out: values.out,
+        perPage: perPage as CardsPerPage,
+      };
+    }
+    default:
+      throw new Error(name ? `unknown command: ${name}` : 'no command');
+  }
+}
+
+function dataDir(env: Env): string {
+  return env.SIYU_DATA_DIR ?? join(process.cwd(), '.data');
+}
+
+function databaseFrom(env: Env): { adminUrl: string; local: boolean } | null {
+  if (env.DATABASE_URL) return { adminUrl: env.DATABASE_URL, local: false };
+  const file = join(dataDir(env), 'postgres-url');
+  const url = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
+  return url ? { adminUrl: url, local: true } : null;
+}
+
+/** The orders service's own keys that `npm start` generated beside its database; nothing else. */
+function localSecrets(env: Env): Env {
+  const file = join(dataDir(env), 'secrets.json');
+  if (!existsSync(file)) return {};
+  const stored = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const pick = (name: string) => (typeof stored[name] === 'string' ? stored[name] : undefined);
+  return {
+    FULFILMENT_KEK: pick('FULFILMENT_KEK'),
+    FULFILMENT_BLIND_INDEX_KEY: pick('FULFILMENT_BLIND_INDEX_KEY'),
+    INVITE_TOKEN_KEYS: pick('INVITE_TOKEN_KEYS'),
+  };
+}
+
+function definedOnly(env: Env): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''),
+  );
+}
+
+if (require.main === module) {
+  runOpsCli(process.argv.slice(2), process.env, {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+  }).then((code) => process.exit(code));
+}

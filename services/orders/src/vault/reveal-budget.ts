@@ -1,0 +1,44 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { FULFILMENT_PURPOSES, type FulfilmentPurpose } from '@siyu/privacy';
+import { ORDERS_OPTIONS, type OrdersModuleOptions } from '../orders.options';
+
+export const DEFAULT_REVEAL_DAILY_BUDGET = 500;
+
+/**
+ * Reveals per purpose per day, capped like the platforms' decrypt quotas (R16: a reveal is an
+ * exception, not a way to export the vault). `REVEAL_DAILY_BUDGET_<PURPOSE>` (e.g.
+ * `REVEAL_DAILY_BUDGET_AFTER_SALES=200`), else `REVEAL_DAILY_BUDGET`, else 500. Days are China days.
+ */
+@Injectable()
+export class RevealBudget {
+  readonly limits: Readonly<Record<FulfilmentPurpose, number>>;
+
+  constructor(@Inject(ORDERS_OPTIONS) options: Pick<OrdersModuleOptions, 'env'>) {
+    const read = (name: string): number | undefined => {
+      const raw = options.env[name]?.trim();
+      if (raw === undefined || raw === '') return undefined;
+      if (!/^\d{1,9}$/.test(raw)) throw new Error(`${name} must be a whole number of reveals per day`);
+      return Number(raw);
+    };
+    const fallback = read('REVEAL_DAILY_BUDGET') ?? DEFAULT_REVEAL_DAILY_BUDGET;
+    this.limits = Object.fromEntries(
+      FULFILMENT_PURPOSES.map((p) => [p, read(`REVEAL_DAILY_BUDGET_${p.toUpperCase()}`) ?? fallback]),
+    ) as Record<FulfilmentPurpose, number>;
+  }
+
+  /** Counts one reveal in the caller's transaction; false (and nothing counted) when the day's budget is spent. */
+  async consume(tx: EntityManager, purpose: FulfilmentPurpose): Promise<boolean> {
+    const limit = this.limits[purpose];
+    if (limit <= 0) return false;
+    const rows: unknown[] = await tx.query(
+      `INSERT INTO reveal_budget_usage (day, purpose, used)
+       VALUES ((now() AT TIME ZONE 'Asia/Shanghai')::date, $1, 1)
+       ON CONFLICT (day, purpose) DO UPDATE SET used = reveal_budget_usage.used + 1
+         WHERE reveal_budget_usage.used < $2
+       RETURNING used`,
+      [purpose, limit],
+    );
+    return rows.length > 0;
+  }
+}
