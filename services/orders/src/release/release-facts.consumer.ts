@@ -12,19 +12,24 @@ import {
 import { addManyToOutbox, addToOutbox, type EventEffect } from '@siyu/messaging';
 import { ORDERS_OPTIONS, type OrdersModuleOptions } from '../orders.options';
 import { ReleaseRepository, type Release } from './release.repository';
+import { SensitiveCategoryMap } from './sensitive-categories';
 
 /**
  * Invariant 2: platform data crosses into marketing only as a release, and only while a consent
  * covering purchase history links the subject to one of our buyers. A withdrawal revokes it.
- * Sensitive-category orders (R2) are not yet flagged at ingest; when they are, they will be
- * released only under `sensitive_profiling` (issue 4 §3).
+ * Orders whose SKUs fall in a sensitive category (R2, SENSITIVE_CATEGORY_MAP) are released only
+ * when the consent also covers `sensitive_profiling`.
  */
 @Injectable()
 export class ReleaseFactsConsumer {
+  private readonly sensitive: SensitiveCategoryMap;
+
   constructor(
     private readonly releases: ReleaseRepository,
     @Inject(ORDERS_OPTIONS) private readonly options: OrdersModuleOptions,
-  ) {}
+  ) {
+    this.sensitive = new SensitiveCategoryMap(options.env.SENSITIVE_CATEGORY_MAP);
+  }
 
   readonly handlers: Record<string, EventEffect> = {
     'consent.granted.v1': (tx, e) => this.granted(tx, e as ConsentGrantedV1),
@@ -38,7 +43,14 @@ export class ReleaseFactsConsumer {
       e.link.buyerPseudonym ??
       (e.link.orderRef ? await this.releases.buyerOfOrder(tx, e.link.orderRef) : null);
     if (!buyer) return;
-    const release = await this.releases.activate(tx, e.subjectRef, e.brandId, buyer, e.ledgerSeq);
+    const release = await this.releases.activate(
+      tx,
+      e.subjectRef,
+      e.brandId,
+      buyer,
+      e.ledgerSeq,
+      e.purposes.includes('sensitive_profiling'),
+    );
     if (release) await this.publishFacts(tx, release);
   }
 
@@ -63,7 +75,10 @@ export class ReleaseFactsConsumer {
   }
 
   private async publishFacts(tx: EntityManager, release: Release, orderRef?: string): Promise<void> {
-    const facts = await this.releases.factsOf(tx, release.buyerPseudonym, orderRef);
+    const facts = (await this.releases.factsOf(tx, release.buyerPseudonym, orderRef)).filter(
+      (f) => release.sensitiveAllowed || this.sensitive.categoriesOf(f.lines.map((l) => l.sku)).length === 0,
+    );
+    if (facts.length === 0) return;
     const events = [];
     for (let i = 0; i < facts.length; i += FACTS_PER_EVENT) {
       events.push({

@@ -11,8 +11,8 @@ import { OrdersModule } from '../orders.module';
 
 const HEADER =
   '订单编号,买家会员名,买家实际支付金额,订单状态,收货人姓名,收货地址,联系手机,订单创建时间,宝贝标题,商家编码,宝贝总数量';
-const row = (order: string, buyer: string, amount: string) =>
-  `${order},${buyer},${amount},卖家已发货，等待买家确认,张*,浙江省**,138****5678,2026-11-0${order.slice(-1)} 10:00:00,面霜,SKU-${order.slice(-1)},1`;
+const row = (order: string, buyer: string, amount: string, sku = `SKU-${order.slice(-1)}`) =>
+  `${order},${buyer},${amount},卖家已发货，等待买家确认,张*,浙江省**,138****5678,2026-11-0${order.slice(-1)} 10:00:00,面霜,${sku},1`;
 
 describe('release on consent (invariant 2)', () => {
   let app: INestApplication;
@@ -42,7 +42,7 @@ describe('release on consent (invariant 2)', () => {
         OrdersModule.register({
           adminDatabaseUrl: adminUrl,
           transport,
-          env: generateSecretsEnv(),
+          env: { ...generateSecretsEnv(), SENSITIVE_CATEGORY_MAP: JSON.stringify({ 'MED-': 'health' }) },
           publicBaseUrl: 'http://x',
           brandId: 'demo',
         }),
@@ -159,5 +159,26 @@ describe('release on consent (invariant 2)', () => {
     );
     await new Promise((r) => setTimeout(r, 300));
     expect(released).toHaveLength(before);
+  });
+
+  it('R2: orders in a sensitive category are released only under sensitive_profiling', async () => {
+    await importRows(
+      row('9200000000000000001', 'buyer_med', '12.00', 'MED-VITAMIN'),
+      row('9200000000000000002', 'buyer_med', '13.00', 'CREAM-1'),
+    );
+    const ref = await orderRef('9200000000000000001');
+    const plain = randomUUID();
+    const before = released.length;
+    await publish(TOPICS.consentGranted, consentEvent('granted', plain, 10, ['purchase_history'], ref));
+    await waitFor(async () => released.length === before + 1, 'plain release', 30_000);
+    expect(released[before].facts.map((f) => f.amountCents)).toEqual([1300]);
+
+    const withSensitive = randomUUID();
+    await publish(
+      TOPICS.consentGranted,
+      consentEvent('granted', withSensitive, 11, ['purchase_history', 'sensitive_profiling'], ref),
+    );
+    await waitFor(async () => released.length === before + 2, 'sensitive release', 30_000);
+    expect(released[before + 1].facts.map((f) => f.amountCents).sort()).toEqual([1200, 1300]);
   });
 });

@@ -7,6 +7,7 @@ export interface Release {
   subjectRef: string;
   brandId: string;
   buyerPseudonym: string;
+  sensitiveAllowed: boolean;
 }
 
 export class ReleaseRepository {
@@ -22,16 +23,20 @@ export class ReleaseRepository {
     brandId: string,
     buyerPseudonym: string,
     seq: number,
+    sensitiveAllowed: boolean,
   ): Promise<Release | null> {
     const rows = await tx.query(
-      `INSERT INTO fact_releases (release_id, subject_ref, brand_id, buyer_pseudonym, active, ledger_seq)
-       VALUES ($1, $2, $3, $4, true, $5)
-       ON CONFLICT (subject_ref, buyer_pseudonym) DO UPDATE SET active = true, ledger_seq = EXCLUDED.ledger_seq, revoked_at = NULL
+      `INSERT INTO fact_releases (release_id, subject_ref, brand_id, buyer_pseudonym, active, ledger_seq, sensitive_allowed)
+       VALUES ($1, $2, $3, $4, true, $5, $6)
+       ON CONFLICT (subject_ref, buyer_pseudonym) DO UPDATE
+         SET active = true, ledger_seq = EXCLUDED.ledger_seq, revoked_at = NULL, sensitive_allowed = EXCLUDED.sensitive_allowed
        WHERE fact_releases.ledger_seq < EXCLUDED.ledger_seq
        RETURNING release_id`,
-      [randomUUID(), subjectRef, brandId, buyerPseudonym, seq],
+      [randomUUID(), subjectRef, brandId, buyerPseudonym, seq, sensitiveAllowed],
     );
-    return rows.length ? { releaseId: rows[0].release_id, subjectRef, brandId, buyerPseudonym } : null;
+    return rows.length
+      ? { releaseId: rows[0].release_id, subjectRef, brandId, buyerPseudonym, sensitiveAllowed }
+      : null;
   }
 
   /** Closes every open release of the subject that an older ledger entry opened. */
@@ -39,7 +44,7 @@ export class ReleaseRepository {
     const [rows] = await tx.query(
       `UPDATE fact_releases SET active = false, ledger_seq = $2, revoked_at = now()
         WHERE subject_ref = $1 AND active AND ledger_seq < $2
-        RETURNING release_id, subject_ref, brand_id, buyer_pseudonym`,
+        RETURNING release_id, subject_ref, brand_id, buyer_pseudonym, sensitive_allowed`,
       [subjectRef, seq],
     );
     return rows.map(toRelease);
@@ -47,7 +52,7 @@ export class ReleaseRepository {
 
   async activeForBuyer(tx: EntityManager, buyerPseudonym: string): Promise<Release[]> {
     const rows = await tx.query(
-      'SELECT release_id, subject_ref, brand_id, buyer_pseudonym FROM fact_releases WHERE buyer_pseudonym = $1 AND active',
+      'SELECT release_id, subject_ref, brand_id, buyer_pseudonym, sensitive_allowed FROM fact_releases WHERE buyer_pseudonym = $1 AND active',
       [buyerPseudonym],
     );
     return rows.map(toRelease);
@@ -83,11 +88,13 @@ function toRelease(r: {
   subject_ref: string;
   brand_id: string;
   buyer_pseudonym: string;
+  sensitive_allowed: boolean;
 }): Release {
   return {
     releaseId: r.release_id,
     subjectRef: r.subject_ref,
     brandId: r.brand_id,
     buyerPseudonym: r.buyer_pseudonym,
+    sensitiveAllowed: r.sensitive_allowed,
   };
 }
