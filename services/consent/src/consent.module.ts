@@ -51,6 +51,13 @@ import { RecordWechatEvent } from './wechat/record-wechat-event.use-case';
 import { WechatBindingRepository } from './wechat/wechat-binding.repository';
 import { WechatCallbackController } from './wechat/wechat-callback.controller';
 import { WechatSignature } from './wechat/wechat-signature';
+import { ConsentExpiries1763900001200 } from './migrations/1763900001200-consent-expiries';
+import { ConsentExpiryJob } from './expiry/consent-expiry.job';
+import { ConsentExpiryRepository } from './expiry/consent-expiry.repository';
+import { ExpireConsents } from './expiry/expire-consents.use-case';
+import { GrantConsentByWechat } from './qr-consent/grant-consent-by-wechat.use-case';
+import { WechatOAuthClient } from './qr-consent/wechat-oauth.client';
+import { WechatOAuthController } from './qr-consent/wechat-oauth.controller';
 
 @Module({})
 export class ConsentModule implements NestModule, OnApplicationBootstrap, OnApplicationShutdown {
@@ -60,6 +67,7 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
       controllers: [
         NoticesController,
         QrConsentController,
+        WechatOAuthController,
         UnsubscribeController,
         SmsReplyController,
         SmsVendorRepliesController,
@@ -85,6 +93,7 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
                 SmsVendorReplies1763900000810,
                 WechatEvents1763900000820,
                 ConsentNoticesImmutable1763900000900,
+                ConsentExpiries1763900001200,
               ],
             }),
         },
@@ -120,6 +129,11 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
         WatermarkPublisher,
         ChangePreferences,
         PublicPageRateLimit,
+        WechatOAuthClient,
+        GrantConsentByWechat,
+        ConsentExpiryRepository,
+        ExpireConsents,
+        ConsentExpiryJob,
       ],
     };
   }
@@ -136,7 +150,7 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
   configure(consumer: MiddlewareConsumer): void {
     consumer
       .apply(PublicPageRateLimit)
-      .forRoutes(QrConsentController, UnsubscribeController, PreferencesController);
+      .forRoutes(QrConsentController, WechatOAuthController, UnsubscribeController, PreferencesController);
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -50,7 +50,13 @@ function nonceField(nonce: string): string {
   return `<input type="hidden" name="nonce" value="${escapeHtml(nonce)}">`;
 }
 
-export function phoneStep(token: string, n: PublishedNotice, nonce: string, error?: string): string {
+export function phoneStep(
+  token: string,
+  n: PublishedNotice,
+  nonce: string,
+  error?: string,
+  wechatHref?: string,
+): string {
   return page(
     `加入${n.content.brandName}会员`,
     `<h1>加入 ${escapeHtml(n.content.brandName)} 会员</h1>
@@ -60,7 +66,38 @@ ${noticeBlock(n)}
 ${nonceField(nonce)}
 <label for="phone">手机号码</label>
 <input id="phone" name="phone" type="tel" inputmode="numeric" autocomplete="tel" maxlength="20" required>
-<button type="submit">获取验证码</button></form>`,
+<button type="submit">获取验证码</button></form>
+${wechatHref ? `<a class="button" href="${escapeHtml(wechatHref)}">用微信授权</a>` : ''}`,
+  );
+}
+
+/** Door 2 by WeChat OAuth: the openid stands in for the phone, so the only channel offered is WeChat. */
+export function wechatAgreeStep(
+  token: string,
+  n: PublishedNotice,
+  ticket: string,
+  nonce: string,
+  error?: string,
+): string {
+  const purposes = n.content.purposes
+    .map(
+      (p) =>
+        `<label><input type="checkbox" name="purposes" value="${p.id}"> ${escapeHtml(PURPOSE_LABELS[p.id] ?? p.id)}</label>`,
+    )
+    .join('');
+  return page(
+    '确认同意',
+    `<h1>确认加入 ${escapeHtml(n.content.brandName)} 会员</h1>
+${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
+<p>已通过微信确认您的身份。</p>
+<form method="post" action="/q/${encodeURIComponent(token)}/wechat/agree">
+${nonceField(nonce)}
+<input type="hidden" name="ticket" value="${escapeHtml(ticket)}">
+<fieldset><legend>我同意品牌将我的信息用于（可多选）</legend>${purposes}</fieldset>
+<fieldset><legend>通过以下渠道联系我</legend><label><input type="checkbox" name="channels" value="wechat"> ${CHANNEL_LABELS.wechat}</label></fieldset>
+<label><input type="checkbox" name="agree" value="yes"> 我已阅读并同意上述个人信息处理告知</label>
+<button type="submit">同意并加入</button></form>
+${noticeBlock(n)}`,
   );
 }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { TokenSigner } from '@siyu/crypto';
 
 /** The public forms; a nonce issued for one never passes for another. */
-export type PublicForm = 'qr-code' | 'qr-agree' | 'unsubscribe' | 'preferences';
+export type PublicForm = 'qr-code' | 'qr-agree' | 'qr-wechat-agree' | 'unsubscribe' | 'preferences';
 
 const NONCE_TTL_SECONDS = 3600;
 

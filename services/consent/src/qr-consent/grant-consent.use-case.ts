@@ -6,6 +6,7 @@ import { seal } from '@siyu/crypto';
 import { addToOutbox, ServiceMessaging } from '@siyu/messaging';
 import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { ConsentKeys } from '../consent.keys';
+import { ConsentExpiryRepository } from '../expiry/consent-expiry.repository';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { NoticeRepository } from '../notices/notice.repository';
 import { SubjectRepository } from '../subjects/subject.repository';
@@ -24,6 +25,8 @@ export interface AgreeForm {
   channels: string[];
   ip: string;
   userAgent: string;
+  /** Optional lapse of this grant (R20 §2), e.g. the end of a membership. */
+  expiresAt?: Date;
 }
 
 export type GrantOutcome =
@@ -45,6 +48,7 @@ export class GrantConsentByQr {
     private readonly subjects: SubjectRepository,
     private readonly ledger: LedgerRepository,
     private readonly messaging: ServiceMessaging,
+    private readonly expiries: ConsentExpiryRepository,
   ) {}
 
   async execute(form: AgreeForm): Promise<GrantOutcome> {
@@ -94,6 +98,15 @@ export class GrantConsentByQr {
           userAgentHash: sha256(form.userAgent).slice(0, 16),
         },
       });
+      if (form.expiresAt)
+        await this.expiries.schedule(tx, {
+          brandId: invitation.brandId,
+          subjectRef,
+          purposes,
+          channels,
+          expiresAt: form.expiresAt,
+          ledgerSeq: entry.seq,
+        });
       await addToOutbox<ConsentGrantedV1>(tx, TOPICS.consentGranted, subjectRef, {
         type: 'consent.granted.v1',
         subjectRef,

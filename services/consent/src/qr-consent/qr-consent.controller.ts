@@ -12,6 +12,7 @@ import { GrantConsentByQr } from './grant-consent.use-case';
 import { readInvitation } from './invitation';
 import { QrConsentError, QrConsentErrorCode } from './qr-consent.errors';
 import { RequestCode } from './request-code.use-case';
+import { WechatOAuthClient } from './wechat-oauth.client';
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
 
@@ -25,6 +26,7 @@ export class QrConsentController {
     private readonly notices: NoticeRepository,
     private readonly requestCode: RequestCode,
     private readonly grant: GrantConsentByQr,
+    private readonly wechatOAuth: WechatOAuthClient,
   ) {}
 
   @Get(':token')
@@ -32,7 +34,11 @@ export class QrConsentController {
   async show(@Param('token') token: string, @Res() res: Response) {
     await this.render(token, res, async () => {
       readInvitation(this.keys.invitations, token, this.options.brand.id);
-      return phoneStep(token, await this.notice(), this.nonce('qr-code', token));
+      // "用微信授权" only where WeChat OAuth is configured.
+      const wechatHref = this.wechatOAuth.configured
+        ? `/q/${encodeURIComponent(token)}/wechat/start`
+        : undefined;
+      return phoneStep(token, await this.notice(), this.nonce('qr-code', token), undefined, wechatHref);
     });
   }
 

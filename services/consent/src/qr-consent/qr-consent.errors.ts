@@ -10,6 +10,8 @@ export enum QrConsentErrorCode {
   NOTHING_CHOSEN = 'NOTHING_CHOSEN',
   NO_NOTICE = 'NO_NOTICE',
   FORM_EXPIRED = 'FORM_EXPIRED',
+  WECHAT_AUTH_FAILED = 'WECHAT_AUTH_FAILED',
+  WECHAT_UNAVAILABLE = 'WECHAT_UNAVAILABLE',
 }
 
 export class QrConsentError extends DomainError<QrConsentErrorCode> {
@@ -24,7 +26,10 @@ export class QrConsentError extends DomainError<QrConsentErrorCode> {
       case QrConsentErrorCode.NO_NOTICE:
         return 503;
       case QrConsentErrorCode.FORM_EXPIRED:
+      case QrConsentErrorCode.WECHAT_AUTH_FAILED:
         return 403;
+      case QrConsentErrorCode.WECHAT_UNAVAILABLE:
+        return 503;
       case QrConsentErrorCode.PHONE_INVALID:
       case QrConsentErrorCode.CODE_INVALID:
       case QrConsentErrorCode.NO_AGREEMENT:
@@ -54,6 +59,10 @@ export class QrConsentError extends DomainError<QrConsentErrorCode> {
         return '品牌尚未发布个人信息处理告知，暂不能加入。';
       case QrConsentErrorCode.FORM_EXPIRED:
         return '页面已过期或不是从本页面提交的，请重新打开后再试。我们没有记录任何信息。';
+      case QrConsentErrorCode.WECHAT_AUTH_FAILED:
+        return '微信授权未完成、已过期或无效，请重新打开页面再试，或改用手机验证码。我们没有记录任何信息。';
+      case QrConsentErrorCode.WECHAT_UNAVAILABLE:
+        return '微信授权暂不可用，请改用手机验证码加入。我们没有记录任何信息。';
     }
   }
 
@@ -68,6 +77,9 @@ export class QrConsentError extends DomainError<QrConsentErrorCode> {
         return '请稍后再试';
       case QrConsentErrorCode.FORM_EXPIRED:
         return '页面已过期';
+      case QrConsentErrorCode.WECHAT_AUTH_FAILED:
+      case QrConsentErrorCode.WECHAT_UNAVAILABLE:
+        return '微信授权未完成';
       default:
         return '无法完成';
     }

@@ -20,6 +20,11 @@ export interface Withdrawal {
   channels: Channel[];
   source: WithdrawalSource;
   evidence: Record<string, string>;
+  /**
+   * Set by expiry (R20 §2): writes `expired` instead of `withdrawn`, and only for the pairs whose
+   * latest ledger entry is still this grant (a later grant of the same pair is left alone).
+   */
+  expiresGrant?: number;
 }
 
 export type WithdrawalOutcome =
@@ -48,7 +53,11 @@ export class WithdrawConsent {
     const state = await this.ledger.stateOf(tx, w.subjectRef);
     const wanted = w.purposes === 'all' ? [...PURPOSES] : w.purposes;
     const active = state.filter(
-      (s) => s.granted && wanted.includes(s.purpose) && w.channels.includes(s.channel),
+      (s) =>
+        s.granted &&
+        wanted.includes(s.purpose) &&
+        w.channels.includes(s.channel) &&
+        (w.expiresGrant === undefined || s.seq === w.expiresGrant),
     );
     if (active.length === 0) return { withdrawn: false };
     const purposes = [...new Set(active.map((s) => s.purpose))];
@@ -56,7 +65,7 @@ export class WithdrawConsent {
     const entry = await this.ledger.append(tx, {
       brandId: w.brandId,
       subjectRef: w.subjectRef,
-      action: 'withdrawn',
+      action: w.expiresGrant === undefined ? 'withdrawn' : 'expired',
       purposes,
       channels,
       source: w.source,
