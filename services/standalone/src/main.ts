@@ -12,6 +12,8 @@ import { StandaloneModule } from './standalone.module';
 async function main(): Promise<void> {
   const dataDir = process.env.SIYU_DATA_DIR ?? join(process.cwd(), '.data');
   const env: Record<string, string | undefined> = {
+    // Jobs that tests keep off run in `npm start`: consents with an expiry lapse within a minute.
+    CONSENT_EXPIRY_INTERVAL_MS: '60000',
     ...loadOrCreateLocalSecrets(dataDir),
     ...process.env,
     SIYU_DATA_DIR: dataDir,
