@@ -31,6 +31,8 @@ async function main(): Promise<void> {
         brandId,
       }),
     ),
+    // Push webhooks verify their signature over the raw body.
+    { rawBody: true },
   );
   installHttpEdge(app, authKeys);
   await app.listen(port, '127.0.0.1');

@@ -8,6 +8,7 @@ import { VaultLookupAndBudget1763900000700 } from './migrations/1763900000700-va
 import { InvitationWecomStates1763900000710 } from './migrations/1763900000710-invitation-wecom-states';
 import { ShopRetentionSettings1763900000720 } from './migrations/1763900000720-shop-retention-settings';
 import { FactReleases1763900001000 } from './migrations/1763900001000-fact-releases';
+import { OrderPushes1763900001100 } from './migrations/1763900001100-order-pushes';
 import { ReleaseSensitive1763900001001 } from './migrations/1763900001001-release-sensitive';
 
 export const ORDERS_MIGRATIONS = [
@@ -20,6 +21,7 @@ export const ORDERS_MIGRATIONS = [
   ShopRetentionSettings1763900000720,
   FactReleases1763900001000,
   ReleaseSensitive1763900001001,
+  OrderPushes1763900001100,
 ];
 
 /** The orders schema under its own role (ARCHITECTURE invariant 3); shared by the app and the CLI. */

@@ -49,6 +49,12 @@ import { RevealReceiver } from './vault/reveal-receiver.use-case';
 import { RotateDataKeys } from './vault/rotate-data-keys.use-case';
 import { VaultController } from './vault/vault.controller';
 import { VaultedReceiverRepository } from './vault/vaulted-receiver.repository';
+import { OrderPushPoller } from './webhooks/order-push-poller';
+import { OrderPushRepository } from './webhooks/order-push.repository';
+import { OrderPushesController } from './webhooks/order-pushes.controller';
+import { ProcessOrderPushes } from './webhooks/process-order-pushes.use-case';
+import { PushSettings } from './webhooks/push-settings';
+import { ReceiveOrderPush } from './webhooks/receive-order-push.use-case';
 
 export { ORDERS_DB, ORDERS_OPTIONS, type OrdersModuleOptions } from './orders.options';
 
@@ -74,6 +80,7 @@ export class OrdersModule implements OnApplicationBootstrap, OnApplicationShutdo
         AuditTrailController,
         CardSheetController,
         RetentionController,
+        OrderPushesController,
       ],
       providers: [
         { provide: ORDERS_OPTIONS, useValue: options },
@@ -121,6 +128,11 @@ export class OrdersModule implements OnApplicationBootstrap, OnApplicationShutdo
         ApplyRetention,
         SetShopRetention,
         RetentionSchedule,
+        PushSettings,
+        OrderPushRepository,
+        ReceiveOrderPush,
+        ProcessOrderPushes,
+        OrderPushPoller,
       ],
     };
   }

@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { Platform } from '@siyu/contracts';
+
+export interface NewOrderPush {
+  id: string;
+  platform: Platform;
+  shopId: string;
+  pushId: string;
+  bodySealed: string;
+  bodyKey: string;
+}
+
+export interface PendingOrderPush {
+  id: string;
+  platform: Platform;
+  shopId: string;
+  bodySealed: string;
+  bodyKey: string;
+  attempts: number;
+}
+
+/** The push queue and its replay guard: the only SQL of the webhooks feature. */
+@Injectable()
+export class OrderPushRepository {
+  /** False when the nonce was seen inside its lifetime (a replay). Sweeps a few expired ones. */
+  async rememberNonce(
+    tx: EntityManager,
+    scope: string,
+    nonce: string,
+    lifetimeSeconds: number,
+  ): Promise<boolean> {
+    await tx.query(
+      `DELETE FROM order_push_nonces WHERE ctid IN (
+         SELECT ctid FROM order_push_nonces WHERE expires_at < now() LIMIT 20 FOR UPDATE SKIP LOCKED)`,
+    );
+    const rows = await tx.query(
+      `INSERT INTO order_push_nonces (scope, nonce, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))
+       ON CONFLICT (scope, nonce) DO UPDATE SET expires_at = EXCLUDED.expires_at
+         WHERE order_push_nonces.expires_at < now()
+       RETURNING nonce`,
+      [scope, nonce, lifetimeSeconds],
+    );
+    return rows.length === 1;
+  }
+
+  /** Queues the pushes not seen before; a message id already queued is a platform retry. */
+  async queueNewPushes(tx: EntityManager, pushes: NewOrderPush[]): Promise<number> {
+    if (pushes.length === 0) return 0;
+    const rows: unknown[] = await tx.query(
+      `INSERT INTO order_pushes (id, platform, shop_id, push_id, body_sealed, body_key)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+       ON CONFLICT (platform, shop_id, push_id) DO NOTHING
+       RETURNING id`,
+      [
+        pushes.map((p) => p.id),
+        pushes.map((p) => p.platform),
+        pushes.map((p) => p.shopId),
+        pushes.map((p) => p.pushId),
+        pushes.map((p) => p.bodySealed),
+        pushes.map((p) => p.bodyKey),
+      ],
+    );
+    return rows.length;
+  }
+
+  /** The oldest unprocessed push no other processor holds, locked for the caller's transaction. */
+  async claimNextPending(tx: EntityManager): Promise<PendingOrderPush | null> {
+    const [row] = (await tx.query(
+      `SELECT id, platform, shop_id, body_sealed, body_key, attempts FROM order_pushes
+       WHERE processed_at IS NULL ORDER BY received_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+    )) as {
+      id: string;
+      platform: Platform;
+      shop_id: string;
+      body_sealed: string;
+      body_key: string;
+      attempts: number;
+    }[];
+    return row
+      ? {
+          id: row.id,
+          platform: row.platform,
+          shopId: row.shop_id,
+          bodySealed: row.body_sealed,
+          bodyKey: row.body_key,
+          attempts: row.attempts,
+        }
+      : null;
+  }
+
+  /** Done (or given up): the sealed body and its key go, so nothing personal stays in the queue. */
+  async markProcessed(tx: EntityManager, id: string, error: string | null): Promise<void> {
+    await tx.query(
+      `UPDATE order_pushes SET processed_at = now(), body_sealed = NULL, body_key = NULL, error = $2,
+         attempts = attempts + 1 WHERE id = $1`,
+      [id, error],
+    );
+  }
+
+  /** A failed attempt that will be retried; the body stays sealed until it succeeds or is given up. */
+  async recordFailedAttempt(tx: EntityManager, id: string, error: string): Promise<void> {
+    await tx.query('UPDATE order_pushes SET attempts = attempts + 1, error = $2 WHERE id = $1', [id, error]);
+  }
+}

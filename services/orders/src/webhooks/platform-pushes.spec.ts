@@ -1,0 +1,45 @@
+import { OrderPushError } from './order-pushes.errors';
+import { mapPushMessage, splitPush } from './platform-pushes';
+
+const trade = {
+  tid: '4001',
+  status: 'WAIT_SELLER_SEND_GOODS',
+  payment: '12.30',
+  created: '2026-11-20 10:00:00',
+  receiver_name: '张三',
+  receiver_mobile: '13912345678',
+  receiver_address: '文三路100号',
+  orders: [{ outer_sku_id: 'SKU-1', num: 1 }],
+};
+
+describe('platform push shapes', () => {
+  it('maps a Tmall TMC message to the canonical order, receiver as sent', () => {
+    const [message] = splitPush('tmall', { id: 77, topic: 't', content: JSON.stringify(trade) });
+    expect(message.pushId).toBe('77');
+    expect(mapPushMessage('tmall', message.body)).toMatchObject({
+      platformOrderId: '4001',
+      status: 'paid',
+      amountCents: 1230,
+      orderedAt: new Date('2026-11-20T02:00:00Z'),
+      receiver: { name: '张三', phone: '13912345678', address: '文三路100号' },
+      lines: [{ sku: 'SKU-1', quantity: 1 }],
+    });
+  });
+
+  it('names the bad field without quoting its value', () => {
+    const bad = { ...trade, payment: '13912345678元元', status: '未知状态' };
+    const refuse = () => splitPush('tmall', { id: 78, content: JSON.stringify(bad) });
+    expect(refuse).toThrow(OrderPushError);
+    expect(refuse).toThrow(/push\.content\.(status|payment)/);
+    try {
+      refuse();
+    } catch (err) {
+      expect((err as Error).message).not.toMatch(/13912345678|未知状态/);
+    }
+  });
+
+  it('refuses a Douyin batch that repeats a message id', () => {
+    const m = { tag: '101', msg_id: 'a', data: '{}' };
+    expect(() => splitPush('douyin', [m, m])).toThrow(/message id|p_id/);
+  });
+});
