@@ -16,6 +16,8 @@ import { OrderRepository } from './imports/order.repository';
 import { RejectsCsv } from './imports/rejects-csv';
 import { openOrdersDataSource } from './orders.database';
 import { BuyerDataKeys } from './vault/buyer-data-keys';
+import { IndexReceivers } from './vault/index-receivers';
+import { ReceiverLookupRepository } from './vault/receiver-lookup.repository';
 import { DataKeyRepository } from './vault/data-key.repository';
 
 const USAGE = `usage: orders import <export.csv|.xlsx> --platform <${PLATFORMS.join('|')}> --shop <shopId>
@@ -85,7 +87,12 @@ export async function runCli(
     const importOrders = new ImportOrders(
       ds,
       new ImportJobRepository(ds),
-      new IngestOrderChunk(orders, new BuyerDataKeys(keyRing, new DataKeyRepository()), blindIndex),
+      new IngestOrderChunk(
+        orders,
+        new BuyerDataKeys(keyRing, new DataKeyRepository()),
+        blindIndex,
+        new IndexReceivers(blindIndex, new ReceiverLookupRepository()),
+      ),
     );
     const started = Date.now();
     const progress = new ImportProgress(statSync(args.file).size, io);

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { IndexReceivers } from '../src/vault/index-receivers';
+import { ReceiverLookupRepository } from '../src/vault/receiver-lookup.repository';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
@@ -47,6 +49,7 @@ describe('platform order exports (real PostgreSQL)', () => {
         new OrderRepository(ds),
         new BuyerDataKeys(loadCryptoKeys(env, 'FULFILMENT'), new DataKeyRepository()),
         loadBlindIndex(env, 'FULFILMENT'),
+        new IndexReceivers(loadBlindIndex(env, 'FULFILMENT'), new ReceiverLookupRepository()),
       ),
     );
   });

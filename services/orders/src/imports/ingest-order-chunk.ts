@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { OrdersIngestedV1, TOPICS, type Platform } from '@siyu/contracts';
 import { BlindIndex } from '@siyu/crypto';
+import { IndexReceivers } from '../vault/index-receivers';
 import { addManyToOutbox, type OutboxEntry } from '@siyu/messaging';
 import { BuyerDataKeys } from '../vault/buyer-data-keys';
 import { sealBuyerId, sealReceiver } from '../vault/seal-receiver';
@@ -34,6 +35,7 @@ export class IngestOrderChunk {
     private readonly orders: OrderRepository,
     private readonly dataKeys: BuyerDataKeys,
     private readonly blindIndex: BlindIndex,
+    private readonly indexReceivers: IndexReceivers,
   ) {}
 
   /** The keyed fingerprint and buyer pseudonym of an order: CPU only, no database. */
@@ -118,6 +120,15 @@ export class IngestOrderChunk {
     await this.orders.rewriteChangedOrders(
       tx,
       records.filter((_, i) => writes[i].known),
+    );
+    // After-sales lookup rows (blind indexes, R16) in the same transaction as the sealed receiver.
+    await this.indexReceivers.execute(
+      tx,
+      writes.map((w) => ({
+        orderRef: w.orderRef,
+        receiver: w.order.receiver,
+        buyerId: w.order.buyerId ?? null,
+      })),
     );
     // Non-identifying facts only: no receiver, no buyer id or pseudonym, no platform order id (R16).
     await addManyToOutbox<OrdersIngestedV1>(
