@@ -22,3 +22,9 @@ export {
 } from './hash-chain';
 export { generateKeyMaterial, loadBlindIndex, loadCryptoKeys, loadTokenSigner } from './keys-from-env';
 export { generateSecretsEnv, requireSecret, SECRET_NAMES, type SecretsEnv } from './secrets';
+export {
+  signTopRequest,
+  TIMESTAMP_WINDOW_SECONDS,
+  type TopSignatureCheck,
+  verifyTopSignature,
+} from './top-signature';

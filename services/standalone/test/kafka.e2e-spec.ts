@@ -79,5 +79,15 @@ describeWithKafka('walking skeleton as separate services over real Kafka', (brok
 
   it('imports, invites, consents, segments, sends, and after "no" sends nothing more', async () => {
     await walkingSkeleton(harness, events);
+    // Every service's events crossed the real broker (the flow itself asserts each step).
+    const types = new Set(events.map((e) => JSON.parse(e).type));
+    expect([...types].sort()).toEqual(
+      expect.arrayContaining([
+        'audience.segment-materialized.v1',
+        'consent.granted.v1',
+        'consent.withdrawn.v1',
+        'orders.ingested.v1',
+      ]),
+    );
   }, 120_000);
 });

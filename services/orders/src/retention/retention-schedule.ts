@@ -34,7 +34,7 @@ export class RetentionSchedule implements OnApplicationBootstrap, OnApplicationS
       const shredded = report.shops.reduce((n, s) => n + s.ordersShredded, 0);
       const deleted = report.shops.reduce((n, s) => n + s.recordsDeleted, 0);
       if (shredded + deleted > 0)
-        this.logger.log(`retention: ${shredded} receivers shredded, ${deleted} records deleted`);
+        this.logger.log(`retention: ${shredded} orders shredded, ${deleted} records deleted`);
     });
     this.every('LOOKUP_BACKFILL_INTERVAL_SECONDS', 300, 'lookup backfill', () => this.backfill.execute());
   }
