@@ -42,7 +42,6 @@ describe('door 1: platform membership webhooks (R6, R7, R9, R20)', () => {
     const res = await tmall.call('bind', body);
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ success: true, code: 'SUC', request_id: body.request_id, bound: true });
-    expect(res.elapsedMs).toBeLessThan(1200);
 
     const [entry] = await ledgerFor(body.request_id as string);
     expect(entry).toMatchObject({

@@ -362,12 +362,14 @@ describe('scheduled retention and lookup backfill', () => {
       await waitFor(
         async () => (await count('SELECT count(*)::int AS n FROM orders.receiver_shreds')) === 1,
         'the expired order shredded by the scheduled run',
+        45_000,
       );
       await waitFor(
         async () =>
           (await count(`SELECT count(*)::int AS n FROM orders.receiver_lookup WHERE kind = 'phone-full'`)) ===
           1,
         'the live order indexed by the scheduled backfill',
+        45_000,
       );
     } finally {
       await app.close();
