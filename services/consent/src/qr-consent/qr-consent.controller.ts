@@ -6,10 +6,11 @@ import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../conse
 import { ConsentKeys } from '../consent.keys';
 import { NoticeRepository } from '../notices/notice.repository';
 import { signPreferenceLink } from '../preferences/preference-link';
-import { agreeStep, alreadyJoinedPage, donePage, errorPage, phoneStep } from './consent-pages';
+import { agreeStep, alreadyJoinedPage, donePage, phoneStep } from './consent-pages';
 import { formNonceIsValid, issueFormNonce, type PublicForm } from './form-nonce';
 import { GrantConsentByQr } from './grant-consent.use-case';
 import { readInvitation } from './invitation';
+import { currentNotice, renderCustomerPage } from './customer-page';
 import { QrConsentError, QrConsentErrorCode } from './qr-consent.errors';
 import { RequestCode } from './request-code.use-case';
 import { WechatOAuthClient } from './wechat-oauth.client';
@@ -118,32 +119,16 @@ export class QrConsentController {
       throw new QrConsentError(QrConsentErrorCode.FORM_EXPIRED, 'form nonce missing or invalid');
   }
 
-  private async notice() {
-    const notice = await this.notices.findCurrent(this.ds.manager, this.options.brand.id);
-    if (!notice) throw new QrConsentError(QrConsentErrorCode.NO_NOTICE, 'brand has no published notice');
-    return notice;
+  private notice() {
+    return currentNotice(this.notices, this.ds.manager, this.options.brand.id);
   }
 
-  private async render(
+  private render(
     token: string,
     res: Response,
     ok: () => Promise<string>,
     retry?: (err: QrConsentError) => Promise<string | null>,
   ) {
-    try {
-      res
-        .status(200)
-        .type('html')
-        .send(await ok());
-    } catch (err) {
-      if (!(err instanceof QrConsentError)) throw err;
-      const again = retry ? await retry(err).catch(() => null) : null;
-      const retryHref =
-        err.code === QrConsentErrorCode.FORM_EXPIRED ? `/q/${encodeURIComponent(token)}` : undefined;
-      res
-        .status(err.httpStatus)
-        .type('html')
-        .send(again ?? errorPage(err.customerMessage, err.customerTitle, retryHref));
-    }
+    return renderCustomerPage(res, token, ok, retry);
   }
 }

@@ -6,12 +6,13 @@ import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../conse
 import { ConsentKeys } from '../consent.keys';
 import { NoticeRepository } from '../notices/notice.repository';
 import { signPreferenceLink } from '../preferences/preference-link';
-import { alreadyJoinedPage, donePage, errorPage, wechatAgreeStep } from './consent-pages';
+import { alreadyJoinedPage, donePage, wechatAgreeStep } from './consent-pages';
 import { formNonceIsValid, issueFormNonce } from './form-nonce';
 import { GrantConsentByWechat } from './grant-consent-by-wechat.use-case';
 import { readInvitation } from './invitation';
 import { QrConsentError, QrConsentErrorCode } from './qr-consent.errors';
 import { WechatOAuthClient } from './wechat-oauth.client';
+import { currentNotice, renderCustomerPage } from './customer-page';
 import { checkOAuthState, issueOAuthState, issueOpenidTicket } from './wechat-oauth-tokens';
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
@@ -110,33 +111,20 @@ export class WechatOAuthController {
     return issueFormNonce(this.keys.invitations, 'qr-wechat-agree', token);
   }
 
-  private async notice() {
-    const notice = await this.notices.findCurrent(this.ds.manager, this.options.brand.id);
-    if (!notice) throw new QrConsentError(QrConsentErrorCode.NO_NOTICE, 'brand has no published notice');
-    return notice;
+  private notice() {
+    return currentNotice(this.notices, this.ds.manager, this.options.brand.id);
   }
 
-  /** Answers in HTML; `ok` returning null means it already answered (a redirect). */
-  private async render(
+  /** `ok` returning null means it already answered (a redirect). */
+  private render(
     token: string,
     res: Response,
     ok: () => Promise<string | null>,
     retry?: (err: QrConsentError) => Promise<string | null>,
   ) {
-    try {
-      const html = await ok();
-      if (html !== null) res.status(200).type('html').send(html);
-    } catch (err) {
-      if (!(err instanceof QrConsentError)) throw err;
-      const again = retry ? await retry(err).catch(() => null) : null;
-      const retryHref =
-        err.code === QrConsentErrorCode.FORM_EXPIRED || err.code === QrConsentErrorCode.WECHAT_AUTH_FAILED
-          ? `/q/${encodeURIComponent(token)}`
-          : undefined;
-      res
-        .status(err.httpStatus)
-        .type('html')
-        .send(again ?? errorPage(err.customerMessage, err.customerTitle, retryHref));
-    }
+    return renderCustomerPage(res, token, ok, retry, [
+      QrConsentErrorCode.FORM_EXPIRED,
+      QrConsentErrorCode.WECHAT_AUTH_FAILED,
+    ]);
   }
 }
