@@ -2,3 +2,4 @@ export * from './embedded-postgres';
 export * from './provision';
 export * from './data-source';
 export * from './database-from-env';
+export * from './replay-guard';

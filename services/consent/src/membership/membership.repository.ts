@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { rememberNonce } from '@siyu/persistence';
 import type { MembershipAction, MembershipPlatform } from './membership-call';
 
 export interface MemberLink {
@@ -17,24 +18,8 @@ export interface MemberKey {
 /** Replay guard, remembered answers and member links of the membership door. */
 export class MembershipRepository {
   /** False when the nonce was seen inside its lifetime (a replay). Sweeps a few expired ones. */
-  async rememberNonce(
-    tx: EntityManager,
-    scope: string,
-    nonce: string,
-    lifetimeSeconds: number,
-  ): Promise<boolean> {
-    await tx.query(
-      `DELETE FROM webhook_nonces WHERE ctid IN (
-         SELECT ctid FROM webhook_nonces WHERE expires_at < now() LIMIT 20 FOR UPDATE SKIP LOCKED)`,
-    );
-    const rows = await tx.query(
-      `INSERT INTO webhook_nonces (scope, nonce, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))
-       ON CONFLICT (scope, nonce) DO UPDATE SET expires_at = EXCLUDED.expires_at
-         WHERE webhook_nonces.expires_at < now()
-       RETURNING nonce`,
-      [scope, nonce, lifetimeSeconds],
-    );
-    return rows.length === 1;
+  rememberNonce(tx: EntityManager, scope: string, nonce: string, lifetimeSeconds: number): Promise<boolean> {
+    return rememberNonce(tx, 'webhook_nonces', scope, nonce, lifetimeSeconds);
   }
 
   /**

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { rememberNonce } from '@siyu/persistence';
 import type { EntityManager } from 'typeorm';
 import type { Platform } from '@siyu/contracts';
 
@@ -24,24 +25,8 @@ export interface PendingOrderPush {
 @Injectable()
 export class OrderPushRepository {
   /** False when the nonce was seen inside its lifetime (a replay). Sweeps a few expired ones. */
-  async rememberNonce(
-    tx: EntityManager,
-    scope: string,
-    nonce: string,
-    lifetimeSeconds: number,
-  ): Promise<boolean> {
-    await tx.query(
-      `DELETE FROM order_push_nonces WHERE ctid IN (
-         SELECT ctid FROM order_push_nonces WHERE expires_at < now() LIMIT 20 FOR UPDATE SKIP LOCKED)`,
-    );
-    const rows = await tx.query(
-      `INSERT INTO order_push_nonces (scope, nonce, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))
-       ON CONFLICT (scope, nonce) DO UPDATE SET expires_at = EXCLUDED.expires_at
-         WHERE order_push_nonces.expires_at < now()
-       RETURNING nonce`,
-      [scope, nonce, lifetimeSeconds],
-    );
-    return rows.length === 1;
+  rememberNonce(tx: EntityManager, scope: string, nonce: string, lifetimeSeconds: number): Promise<boolean> {
+    return rememberNonce(tx, 'order_push_nonces', scope, nonce, lifetimeSeconds);
   }
 
   /** Queues the pushes not seen before; a message id already queued is a platform retry. */
