@@ -214,19 +214,19 @@ export async function walkingSkeleton(h: SkeletonHarness, events: string[]): Pro
     .set('Authorization', marketer)
     .send({ name: 'members with SMS consent', purpose: 'marketing_messages', channel: 'sms' })
     .expect(201);
-  await waitFor(
-    async () =>
-      (
-        await request(h.http.audience)
-          .get(`/api/v1/audience/segments/${segment.body.id}`)
-          .set('Authorization', marketer)
-      ).body.count === 1,
-    'segment count 1',
-  );
-  await request(h.http.audience)
-    .post(`/api/v1/audience/segments/${segment.body.id}/materialize`)
-    .set('Authorization', marketer)
-    .expect(201);
+  const segmentCount = async (): Promise<number> =>
+    (
+      await request(h.http.audience)
+        .get(`/api/v1/audience/segments/${segment.body.id}`)
+        .set('Authorization', marketer)
+    ).body.count;
+  const materialize = () =>
+    request(h.http.audience)
+      .post(`/api/v1/audience/segments/${segment.body.id}/materialize`)
+      .set('Authorization', marketer)
+      .expect(201);
+  await waitFor(async () => (await segmentCount()) === 1, 'segment count 1');
+  await materialize();
   await waitFor(
     async () =>
       (await adminQuery(h.adminUrl, 'SELECT 1 FROM outreach.segment_versions WHERE parts_received >= parts'))
@@ -291,15 +291,7 @@ export async function walkingSkeleton(h: SkeletonHarness, events: string[]): Pro
   ).toHaveLength(1);
   expect(await adminQuery(h.adminUrl, 'SELECT 1 FROM outreach.sandbox_sms')).toHaveLength(1);
   // The segment no longer counts A (A still holds purchase_history, so stays a member).
-  await waitFor(
-    async () =>
-      (
-        await request(h.http.audience)
-          .get(`/api/v1/audience/segments/${segment.body.id}`)
-          .set('Authorization', marketer)
-      ).body.count === 0,
-    'segment count 0 after withdrawal',
-  );
+  await waitFor(async () => (await segmentCount()) === 0, 'segment count 0 after withdrawal');
 
   // 6. Buyer B, imported without consent, exists nowhere in marketing.
   expect(await adminQuery(h.adminUrl, 'SELECT 1 FROM audience.member_consents')).toHaveLength(2); // A: 2 purposes × sms
@@ -312,19 +304,8 @@ export async function walkingSkeleton(h: SkeletonHarness, events: string[]): Pro
   // Buyer C withdraws by replying "ＴＤ" to an SMS: the next run suppresses them too.
   await consentThroughQr(h, refs.get(4200)!, FIXTURE.buyerC.phone);
   await waitFor(async () => (await factAmounts()).length === 2, 'C facts released');
-  await waitFor(
-    async () =>
-      (
-        await request(h.http.audience)
-          .get(`/api/v1/audience/segments/${segment.body.id}`)
-          .set('Authorization', marketer)
-      ).body.count === 1,
-    'C counted',
-  );
-  await request(h.http.audience)
-    .post(`/api/v1/audience/segments/${segment.body.id}/materialize`)
-    .set('Authorization', marketer)
-    .expect(201);
+  await waitFor(async () => (await segmentCount()) === 1, 'C counted');
+  await materialize();
   await waitFor(
     async () =>
       (
