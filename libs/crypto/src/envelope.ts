@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createSecretKey, KeyObject, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, KeyObject } from 'node:crypto';
 import { CryptoError, CryptoErrorCode } from './errors';
 import {
   assertKeyLength,
@@ -8,6 +8,7 @@ import {
   indexByKid,
   KEY_BYTES,
 } from './key-material';
+import { pooledRandomBytes } from './random-pool';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -35,7 +36,7 @@ export function asSealed<T extends string = string>(value: string): Sealed<T> {
 }
 
 export function generateDataKey(): Buffer {
-  return randomBytes(KEY_BYTES);
+  return pooledRandomBytes(KEY_BYTES);
 }
 
 /**
@@ -157,7 +158,7 @@ function parseWrapped(wrapped: string): { kid: string; parts: string[] } {
 }
 
 function encrypt(key: KeyObject | Buffer, plaintext: Buffer, aad: string | undefined): string {
-  const iv = randomBytes(IV_BYTES);
+  const iv = pooledRandomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
   if (aad !== undefined) cipher.setAAD(Buffer.from(aad, 'utf8'));
   const ct = Buffer.concat([cipher.update(plaintext), cipher.final()]);

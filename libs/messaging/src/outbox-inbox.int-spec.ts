@@ -266,4 +266,42 @@ describe('outbox and inbox (real PostgreSQL, in-process transport)', () => {
     ).rejects.toThrow(/channels/);
     await transport.disconnect();
   });
+
+  it('a bulk batch checked first-of-each-type refuses a bad first event or a later event of another shape, and writes nothing', async () => {
+    const subject = randomUUID();
+    const entry = (event: object) => ({
+      topic: TOPICS.consentWithdrawn,
+      key: subject,
+      event: event as never,
+    });
+    const outboxRows = async () =>
+      (await producer.query('SELECT count(*)::int AS n FROM outbox WHERE key = $1', [subject]))[0].n;
+    await expect(
+      producer.transaction((tx) =>
+        addManyToOutbox<ConsentWithdrawnV1>(tx, [entry({ ...withdrawal(subject, 1), channels: [] })], {
+          validate: 'first-of-each-type',
+        }),
+      ),
+    ).rejects.toThrow(/channels/);
+    await expect(
+      producer.transaction((tx) =>
+        addManyToOutbox<ConsentWithdrawnV1>(
+          tx,
+          [entry(withdrawal(subject, 1)), entry({ ...withdrawal(subject, 2), receiverPhone: 'x' })],
+          { validate: 'first-of-each-type' },
+        ),
+      ),
+    ).rejects.toThrow(/receiverPhone/);
+    expect(await outboxRows()).toBe(0);
+    await producer.transaction((tx) =>
+      addManyToOutbox<ConsentWithdrawnV1>(
+        tx,
+        [entry(withdrawal(subject, 1)), entry(withdrawal(subject, 2))],
+        {
+          validate: 'first-of-each-type',
+        },
+      ),
+    );
+    expect(await outboxRows()).toBe(2);
+  });
 });

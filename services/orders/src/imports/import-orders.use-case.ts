@@ -140,6 +140,9 @@ export class ImportOrders {
     try {
       for await (const { row, cells, inexactNumbers } of records) {
         tally.countRow();
+        // Buffered records resolve as microtasks: without a turn of the event loop now and then, the
+        // chunk being written waits for its database replies until the parser runs dry.
+        if (row % 64 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
         const problems = inexactNumbers
           ? inexactNumbers.map((i) => ({
               field: columns.labels[i] ?? `(column ${i + 1})`,
