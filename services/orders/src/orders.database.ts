@@ -10,6 +10,7 @@ import { ShopRetentionSettings1763900000720 } from './migrations/1763900000720-s
 import { FactReleases1763900001000 } from './migrations/1763900001000-fact-releases';
 import { OrderPushes1763900001100 } from './migrations/1763900001100-order-pushes';
 import { ReleaseSensitive1763900001001 } from './migrations/1763900001001-release-sensitive';
+import { OrderLookupOneRow1763900001300 } from './migrations/1763900001300-order-lookup-one-row';
 
 export const ORDERS_MIGRATIONS = [
   MessagingTables1763900000000,
@@ -22,6 +23,7 @@ export const ORDERS_MIGRATIONS = [
   FactReleases1763900001000,
   ReleaseSensitive1763900001001,
   OrderPushes1763900001100,
+  OrderLookupOneRow1763900001300,
 ];
 
 /** The orders schema under its own role (ARCHITECTURE invariant 3); shared by the app and the CLI. */

@@ -366,7 +366,7 @@ describe('scheduled retention and lookup backfill', () => {
       );
       await waitFor(
         async () =>
-          (await count(`SELECT count(*)::int AS n FROM orders.receiver_lookup WHERE kind = 'phone-full'`)) ===
+          (await count(`SELECT count(*)::int AS n FROM orders.order_lookup WHERE phone_full IS NOT NULL`)) ===
           1,
         'the live order indexed by the scheduled backfill',
         45_000,

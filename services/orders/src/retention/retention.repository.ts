@@ -87,7 +87,7 @@ export class RetentionRepository {
         WHERE o.order_ref = v.order_ref`,
       [refs, orders.map((o) => o.tombstone)],
     );
-    await tx.query('DELETE FROM receiver_lookup WHERE order_ref = ANY($1::uuid[])', [refs]);
+    await tx.query('DELETE FROM order_lookup WHERE order_ref = ANY($1::uuid[])', [refs]);
     await tx.query(
       `INSERT INTO receiver_shreds (order_ref, shredded_at) SELECT unnest($1::uuid[]), now()
        ON CONFLICT (order_ref) DO UPDATE SET shredded_at = EXCLUDED.shredded_at`,

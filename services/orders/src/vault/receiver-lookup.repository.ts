@@ -24,6 +24,13 @@ export interface UnindexedOrder {
 // The sealed values an order's index rows follow from (ciphertext digest, not personal data).
 const SOURCE_DIGEST_SQL = `md5(o.receiver_sealed || coalesce(o.buyer_id_sealed, ''))`;
 
+// A fixed map, never the caller's string, names the column.
+const LOOKUP_COLUMN: Record<LookupKind, string> = {
+  'phone-full': 'phone_full',
+  'phone-last4': 'phone_last4',
+  'buyer-id': 'buyer_id',
+};
+
 const FACTS_SQL = `SELECT o.order_ref, o.platform, o.shop_id, o.status, o.amount_cents::bigint AS amount_cents,
        o.ordered_at, ${RECEIVER_SHREDDED_SQL} AS receiver_shredded
   FROM orders o
@@ -43,28 +50,33 @@ interface FactsRow {
 @Injectable()
 export class ReceiverLookupRepository {
   /**
-   * Replaces the index rows of these orders. Call after the orders rows are written, in the same
-   * transaction: it also records which sealed values the rows were computed from.
+   * Replaces the index row of these orders (one row each: a digest per kind, or null). Call after
+   * the orders rows are written, in the same transaction: the row also records which sealed values
+   * its digests were computed from.
    */
   async replaceIndexes(
     tx: EntityManager,
     entries: { orderRef: string; digests: LookupDigest[] }[],
   ): Promise<void> {
     if (entries.length === 0) return;
-    const refs = entries.map((e) => e.orderRef);
-    const rows = entries.flatMap((e) => e.digests.map((d) => ({ orderRef: e.orderRef, ...d })));
-    await tx.query('DELETE FROM receiver_lookup WHERE order_ref = ANY($1::uuid[])', [refs]);
-    // Three arrays, not one parameter per value: any batch size stays within 65,535 parameters.
+    const digestOf = (e: { digests: LookupDigest[] }, kind: LookupKind) =>
+      e.digests.find((d) => d.kind === kind)?.digest ?? null;
+    // Arrays through unnest(), not one parameter per value: any batch stays within 65,535 parameters.
     await tx.query(
-      `INSERT INTO receiver_lookup (order_ref, kind, digest)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[])`,
-      [rows.map((r) => r.orderRef), rows.map((r) => r.kind), rows.map((r) => r.digest)],
-    );
-    await tx.query(
-      `INSERT INTO receiver_lookup_sources (order_ref, source_digest)
-       SELECT o.order_ref, ${SOURCE_DIGEST_SQL} FROM orders o WHERE o.order_ref = ANY($1::uuid[])
-       ON CONFLICT (order_ref) DO UPDATE SET source_digest = EXCLUDED.source_digest, indexed_at = now()`,
-      [refs],
+      `INSERT INTO order_lookup (order_ref, phone_full, phone_last4, buyer_id, source_digest)
+       SELECT v.order_ref, decode(v.phone_full, 'hex'), decode(v.phone_last4, 'hex'), decode(v.buyer_id, 'hex'),
+              ${SOURCE_DIGEST_SQL}
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS v (order_ref, phone_full, phone_last4, buyer_id)
+         JOIN orders o ON o.order_ref = v.order_ref
+       ON CONFLICT (order_ref) DO UPDATE
+          SET phone_full = EXCLUDED.phone_full, phone_last4 = EXCLUDED.phone_last4, buyer_id = EXCLUDED.buyer_id,
+              source_digest = EXCLUDED.source_digest, indexed_at = now()`,
+      [
+        entries.map((e) => e.orderRef),
+        entries.map((e) => digestOf(e, 'phone-full')),
+        entries.map((e) => digestOf(e, 'phone-last4')),
+        entries.map((e) => digestOf(e, 'buyer-id')),
+      ],
     );
   }
 
@@ -84,7 +96,7 @@ export class ReceiverLookupRepository {
            FROM orders o
            JOIN data_keys k ON k.buyer_pseudonym = o.buyer_pseudonym
            LEFT JOIN receiver_shreds r ON r.order_ref = o.order_ref
-           LEFT JOIN receiver_lookup_sources s ON s.order_ref = o.order_ref
+           LEFT JOIN order_lookup s ON s.order_ref = o.order_ref
           WHERE NOT ${RECEIVER_SHREDDED_SQL}
             AND (s.order_ref IS NULL OR s.source_digest <> ${SOURCE_DIGEST_SQL})
             AND ($1::uuid IS NULL OR o.order_ref > $1::uuid)
@@ -110,11 +122,11 @@ export class ReceiverLookupRepository {
   ): Promise<OrderFacts[]> {
     const rows: FactsRow[] = await tx.query(
       `${FACTS_SQL}
-        JOIN receiver_lookup l ON l.order_ref = o.order_ref
-       WHERE l.kind = $1 AND l.digest = $2 AND ($3::text IS NULL OR o.shop_id = $3)
+        JOIN order_lookup l ON l.order_ref = o.order_ref
+       WHERE l.${LOOKUP_COLUMN[kind]} = decode($1, 'hex') AND ($2::text IS NULL OR o.shop_id = $2)
        ORDER BY o.ordered_at DESC, o.order_ref
-       LIMIT $4`,
-      [kind, digest, shopId, limit],
+       LIMIT $3`,
+      [digest, shopId, limit],
     );
     return rows.map(toFacts);
   }
