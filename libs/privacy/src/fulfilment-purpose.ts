@@ -8,6 +8,8 @@ export const FULFILMENT_FIELDS = [
   'amount',
   'ordered_at',
   'paid_at',
+  // When the parcel left: which day's parcel cards an order belongs on.
+  'shipped_at',
   'logistics_company',
   'tracking_number',
   'line_sku',

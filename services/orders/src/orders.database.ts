@@ -11,6 +11,7 @@ import { FactReleases1763900001000 } from './migrations/1763900001000-fact-relea
 import { OrderPushes1763900001100 } from './migrations/1763900001100-order-pushes';
 import { ReleaseSensitive1763900001001 } from './migrations/1763900001001-release-sensitive';
 import { OrderLookupOneRow1763900001300 } from './migrations/1763900001300-order-lookup-one-row';
+import { OrdersShippedAt1763900001310 } from './migrations/1763900001310-orders-shipped-at';
 
 export const ORDERS_MIGRATIONS = [
   MessagingTables1763900000000,
@@ -24,6 +25,7 @@ export const ORDERS_MIGRATIONS = [
   ReleaseSensitive1763900001001,
   OrderPushes1763900001100,
   OrderLookupOneRow1763900001300,
+  OrdersShippedAt1763900001310,
 ];
 
 /** The orders schema under its own role (ARCHITECTURE invariant 3); shared by the app and the CLI. */

@@ -184,6 +184,31 @@ describe('parcel-card QR invitations: images, WeCom state and print sheets', () 
     );
   });
 
+  it('puts an order on the sheet of its 发货时间 (China day), and a later update does not move it', async () => {
+    const header = `${HEADER},发货时间`;
+    const row = (status: string, tracking: string) =>
+      `="7400000000000000001",tb_late,58.00,${status},赵六,上海市 黄浦区 南京路1号,13966660001,2026-11-17 09:00:00,${tracking},顺丰速运,SKU-CARD,1,2026-11-18 23:30:00`;
+    const send = async (status: string, tracking: string) => {
+      const res = await request(app.getHttpServer())
+        .post('/api/v1/orders/imports?platform=tmall&shop=shop-late')
+        .set('Authorization', await as('ops'))
+        .set('Content-Type', 'text/csv')
+        .send([header, row(status, tracking)].join('\r\n'));
+      expect({ status: res.status, rejected: res.body.rejectedRows }).toEqual({ status: 201, rejected: 0 });
+    };
+    const sheet = (day: string) => get(`/api/v1/orders/invitations/sheet?shippedOn=${day}&shop=shop-late`);
+    await send(SHIPPED, 'SF7401');
+    const ref = await refOf('shop-late', '7400000000000000001');
+    // 23:30 in Shanghai is 15:30 UTC the same day: the 18th's sheet, not the 19th's, not today's.
+    expect((await sheet('2026-11-18')).body.toString()).toContain(shortCodeOf(ref));
+    expect((await sheet('2026-11-19')).status).toBe(404);
+    expect((await sheet(chinaToday())).status).toBe(404);
+    // Delivered and re-exported with another tracking number: the order was written again today.
+    await send('交易成功', 'SF7402');
+    expect((await sheet('2026-11-18')).body.toString()).toContain(shortCodeOf(ref));
+    expect((await sheet(chinaToday())).status).toBe(404);
+  });
+
   it('answers 400 for a malformed day, shop or page size, and 403 to a marketer', async () => {
     expect((await get('/api/v1/orders/invitations/sheet?shippedOn=20261120&shop=shop-cards')).status).toBe(
       400,

@@ -13,6 +13,7 @@ export const DOUYIN_LAYOUT: ExportLayout = {
     amount: ['订单应付金额', '应付金额', '实付金额'],
     ordered_at: ['订单提交时间', '下单时间', '订单创建时间'],
     paid_at: ['支付完成时间', '支付时间'],
+    shipped_at: ['发货时间'],
     modified_at: ['订单更新时间', '更新时间'],
     logistics_company: ['快递公司', '物流公司'],
     tracking_number: ['快递单号', '物流单号', '运单号'],

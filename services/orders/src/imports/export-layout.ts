@@ -29,6 +29,7 @@ export const EXPORT_FIELDS = [
   'amount',
   'ordered_at',
   'paid_at',
+  'shipped_at',
   'modified_at',
   'logistics_company',
   'tracking_number',
@@ -54,6 +55,7 @@ const KEPT_AS: Record<ExportField, KeptField> = {
   amount: 'amount',
   ordered_at: 'ordered_at',
   paid_at: 'paid_at',
+  shipped_at: 'shipped_at',
   modified_at: 'source_modified_at',
   logistics_company: 'logistics_company',
   tracking_number: 'tracking_number',
@@ -147,6 +149,7 @@ export function exportFromLayout(layout: ExportLayout): PlatformExport {
       const amountCents = take('amount', parseAmountCents);
       const orderedAt = take('ordered_at', parseChinaTime);
       const paidAt = take('paid_at', parseOptionalChinaTime);
+      const shippedAt = take('shipped_at', parseOptionalChinaTime);
       const sourceModifiedAt = take('modified_at', parseOptionalChinaTime);
       const quantityCell = read('line_quantity').value;
       const quantity = quantityCell === '' ? 1 : take('line_quantity', parsePositiveInteger);
@@ -174,6 +177,7 @@ export function exportFromLayout(layout: ExportLayout): PlatformExport {
             address: withRegion(read('receiver_address').value, read),
           },
           buyerId: read('buyer_id').value || null,
+          ...(shippedAt ? { shippedAt } : {}),
           ...(sourceModifiedAt ? { sourceModifiedAt } : {}),
         },
       };

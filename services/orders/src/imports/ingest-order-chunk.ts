@@ -101,6 +101,7 @@ export class IngestOrderChunk {
         amountCents: order.amountCents,
         orderedAt: order.orderedAt,
         paidAt: order.paidAt,
+        shippedAt: order.shippedAt ?? null,
         logisticsCompany: order.logisticsCompany,
         trackingNumber: order.trackingNumber,
         lines: order.lines,
@@ -190,6 +191,8 @@ export function contentJson(order: MappedOrder): string {
     paidAt: order.paidAt,
     platformOrderId: order.platformOrderId,
     receiver: { address: order.receiver.address, name: order.receiver.name, phone: order.receiver.phone },
+    // Absent (not null) without a 发货时间 column: fingerprints of such exports stay as they were.
+    shippedAt: order.shippedAt ?? undefined,
     status: order.status,
     trackingNumber: order.trackingNumber,
   });

@@ -11,6 +11,7 @@ export const JD_LAYOUT: ExportLayout = {
     amount: ['应付金额', '订单金额', '实付金额'],
     ordered_at: ['下单时间'],
     paid_at: ['付款确认时间', '付款时间', '支付时间'],
+    shipped_at: ['出库时间', '发货时间'],
     modified_at: ['订单修改时间', '修改时间', '更新时间'],
     logistics_company: ['承运商', '物流公司', '快递公司'],
     tracking_number: ['运单号', '物流单号', '快递单号'],

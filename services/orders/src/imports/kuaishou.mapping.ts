@@ -12,6 +12,7 @@ export const KUAISHOU_LAYOUT: ExportLayout = {
     amount: ['实付款', '实付金额', '订单实付金额'],
     ordered_at: ['订单创建时间', '下单时间'],
     paid_at: ['订单支付时间', '支付时间', '付款时间'],
+    shipped_at: ['发货时间'],
     modified_at: ['订单更新时间', '更新时间'],
     logistics_company: ['快递公司', '物流公司'],
     tracking_number: ['快递单号', '物流单号', '运单号'],

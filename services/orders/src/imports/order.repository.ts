@@ -15,6 +15,8 @@ export interface OrderRecord {
   amountCents: number;
   orderedAt: Date;
   paidAt: Date | null;
+  /** The export's 发货时间; without one, the first time Siyu sees the order shipped is recorded. */
+  shippedAt: Date | null;
   logisticsCompany: string | null;
   trackingNumber: string | null;
   lines: OrderLine[];
@@ -49,6 +51,7 @@ const COLUMNS: [column: string, type: string, value: (o: OrderRecord) => unknown
   ['amount_cents', 'bigint', (o) => o.amountCents],
   ['ordered_at', 'timestamptz', (o) => o.orderedAt.toISOString()],
   ['paid_at', 'timestamptz', (o) => o.paidAt?.toISOString() ?? null],
+  ['shipped_at', 'timestamptz', (o) => o.shippedAt?.toISOString() ?? null],
   ['logistics_company', 'text', (o) => o.logisticsCompany],
   ['tracking_number', 'text', (o) => o.trackingNumber],
   ['lines', 'jsonb', (o) => JSON.stringify(o.lines)],
@@ -60,7 +63,11 @@ const COLUMNS: [column: string, type: string, value: (o: OrderRecord) => unknown
   ['source_modified_at', 'timestamptz', (o) => o.sourceModifiedAt?.toISOString() ?? null],
 ];
 const IDENTITY = ['order_ref', 'platform', 'shop_id', 'platform_order_id'];
-const UPDATED_ON_CHANGE = COLUMNS.map(([c]) => c).filter((c) => !IDENTITY.includes(c));
+// An export without 发货时间 dates the shipment by the first import that shows it shipped; a
+// later value from the platform wins over that estimate, a later estimate never moves it.
+const SHIPPED_AT_ON_INSERT = `coalesce(shipped_at, CASE WHEN status = 'shipped' THEN now() END)`;
+const SHIPPED_AT_ON_UPDATE = `coalesce(v.shipped_at, o.shipped_at, CASE WHEN v.status = 'shipped' THEN now() END)`;
+const UPDATED_ON_CHANGE = COLUMNS.map(([c]) => c).filter((c) => !IDENTITY.includes(c) && c !== 'shipped_at');
 
 @Injectable()
 export class OrderRepository {
@@ -113,7 +120,9 @@ export class OrderRepository {
       const chunk = orders.slice(i, i + OrderRepository.MAX_ROWS_PER_WRITE);
       await tx.query(
         `INSERT INTO orders (${COLUMNS.map(([c]) => c).join(', ')})
-         SELECT * FROM unnest(${COLUMNS.map(([, type], k) => `$${k + 1}::${type}[]`).join(', ')})`,
+         SELECT ${COLUMNS.map(([c]) => (c === 'shipped_at' ? SHIPPED_AT_ON_INSERT : c)).join(', ')}
+           FROM unnest(${COLUMNS.map(([, type], k) => `$${k + 1}::${type}[]`).join(', ')})
+             AS v (${COLUMNS.map(([c]) => c).join(', ')})`,
         COLUMNS.map(([, , value]) => chunk.map(value)),
       );
     }
@@ -127,7 +136,8 @@ export class OrderRepository {
     for (let i = 0; i < orders.length; i += OrderRepository.MAX_ROWS_PER_WRITE) {
       const chunk = orders.slice(i, i + OrderRepository.MAX_ROWS_PER_WRITE);
       const rows: unknown[] = await tx.query(
-        `UPDATE orders o SET ${UPDATED_ON_CHANGE.map((c) => `${c} = v.${c}`).join(', ')}, updated_at = now()
+        `UPDATE orders o SET ${UPDATED_ON_CHANGE.map((c) => `${c} = v.${c}`).join(', ')},
+                shipped_at = ${SHIPPED_AT_ON_UPDATE}, updated_at = now()
            FROM unnest(${COLUMNS.map(([, type], k) => `$${k + 1}::${type}[]`).join(', ')})
              AS v (${COLUMNS.map(([c]) => c).join(', ')})
           WHERE o.order_ref = v.order_ref AND o.platform = v.platform AND o.shop_id = v.shop_id

@@ -13,6 +13,7 @@ export const PINDUODUO_LAYOUT: ExportLayout = {
     amount: ['用户实付金额(元)', '商家实收金额(元)', '订单金额(元)', '订单金额'],
     ordered_at: ['订单成交时间', '拼单成功时间', '订单创建时间', '下单时间'],
     paid_at: ['支付时间', '付款时间'],
+    shipped_at: ['发货时间'],
     modified_at: ['订单更新时间', '更新时间'],
     logistics_company: ['快递公司', '物流公司'],
     tracking_number: ['快递单号', '运单号', '物流单号'],

@@ -44,6 +44,8 @@ export interface MappedOrder {
   receiver: Receiver;
   /** The platform's buyer account id (masked or not: R1 personal either way). */
   buyerId: string | null;
+  /** When the platform says the parcel left (发货时间), when the export has it. */
+  shippedAt?: Date | null;
   /** The platform's last-modified time of the order, when the export has one. */
   sourceModifiedAt?: Date | null;
 }

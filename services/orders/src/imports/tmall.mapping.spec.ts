@@ -100,6 +100,7 @@ describe('Tmall 订单报表 mapping', () => {
         'amount',
         'ordered_at',
         'paid_at',
+        'shipped_at',
         'logistics_company',
         'tracking_number',
         'line_sku',

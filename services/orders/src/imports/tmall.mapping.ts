@@ -11,6 +11,7 @@ export const TMALL_LAYOUT: ExportLayout = {
     amount: ['买家实际支付金额'],
     ordered_at: ['订单创建时间'],
     paid_at: ['订单付款时间'],
+    shipped_at: ['发货时间'],
     logistics_company: ['物流公司'],
     tracking_number: ['物流单号'],
     line_sku: ['商家编码'],

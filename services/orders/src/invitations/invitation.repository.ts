@@ -31,14 +31,15 @@ export class InvitationRepository {
   }
 
   /**
-   * Orders of a shop that went out on a China calendar day: status `shipped`, last written that
-   * day (the import that brought the shipment). Orders carry no shipping date of their own.
+   * Orders of a shop whose parcel left on a China calendar day (`shipped_at`: the export's
+   * 发货时间, else the first import that showed it shipped), unless closed since.
    */
   async findShippedOn(shopId: string, day: string): Promise<string[]> {
     const rows: { order_ref: string }[] = await this.ds.query(
       `SELECT order_ref FROM orders
-        WHERE shop_id = $1 AND status = 'shipped'
-          AND (updated_at AT TIME ZONE 'Asia/Shanghai')::date = $2::date
+        WHERE shop_id = $1 AND status <> 'closed'
+          AND shipped_at >= ($2::date::timestamp AT TIME ZONE 'Asia/Shanghai')
+          AND shipped_at < (($2::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
         ORDER BY ordered_at, order_ref`,
       [shopId, day],
     );

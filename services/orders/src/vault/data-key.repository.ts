@@ -28,20 +28,18 @@ export class DataKeyRepository {
     keys: { buyerPseudonym: string; wrappedKey: string }[],
   ): Promise<Set<string>> {
     const written = new Set<string>();
-    // Two parameters a row: 500 rows stay far below PostgreSQL's 65,535 bind parameters.
-    for (let i = 0; i < keys.length; i += 500) {
-      const chunk = keys.slice(i, i + 500);
-      const values = chunk.map((_, j) => `($${2 * j + 1}, $${2 * j + 2})`).join(', ');
-      const rows: { buyer_pseudonym: string }[] = await tx.query(
-        `INSERT INTO data_keys (buyer_pseudonym, wrapped_key) VALUES ${values}
-         ON CONFLICT (buyer_pseudonym) DO UPDATE
-           SET wrapped_key = EXCLUDED.wrapped_key, shredded_at = NULL, created_at = now()
-           WHERE data_keys.shredded_at IS NOT NULL
-         RETURNING buyer_pseudonym`,
-        chunk.flatMap((k) => [k.buyerPseudonym, k.wrappedKey]),
-      );
-      rows.forEach((r) => written.add(r.buyer_pseudonym));
-    }
+    if (keys.length === 0) return written;
+    // Two arrays through unnest(): one statement whatever the count, nothing for the server to parse per row.
+    const rows: { buyer_pseudonym: string }[] = await tx.query(
+      `INSERT INTO data_keys (buyer_pseudonym, wrapped_key)
+       SELECT * FROM unnest($1::text[], $2::text[])
+       ON CONFLICT (buyer_pseudonym) DO UPDATE
+         SET wrapped_key = EXCLUDED.wrapped_key, shredded_at = NULL, created_at = now()
+         WHERE data_keys.shredded_at IS NOT NULL
+       RETURNING buyer_pseudonym`,
+      [keys.map((k) => k.buyerPseudonym), keys.map((k) => k.wrappedKey)],
+    );
+    rows.forEach((r) => written.add(r.buyer_pseudonym));
     return written;
   }
 
