@@ -49,8 +49,8 @@ export interface AddManyOptions {
 }
 
 /**
- * Bulk form of `addToOutbox` for imports and fan-outs (STYLE rule 11): one multi-row INSERT per
- * 1,000 events (4 parameters each, well under PostgreSQL's 65,535), same transaction.
+ * Bulk form of `addToOutbox` for imports and fan-outs (STYLE rule 11): one INSERT of four arrays
+ * (four parameters whatever the count), same transaction.
  */
 export async function addManyToOutbox<E extends EventBase>(
   tx: EntityManager,
@@ -75,15 +75,20 @@ export async function addManyToOutbox<E extends EventBase>(
     }
     return e;
   });
-  for (let start = 0; start < entries.length; start += 1000) {
-    const chunk = entries.slice(start, start + 1000);
-    const params: unknown[] = [];
-    const rows = chunk.map((entry, i) => {
-      params.push(full[start + i].eventId, entry.topic, entry.key, JSON.stringify(full[start + i]));
-      const p = i * 4;
-      return `($${p + 1}, $${p + 2}, $${p + 3}, $${p + 4})`;
-    });
-    await tx.query(`INSERT INTO outbox (event_id, topic, key, payload) VALUES ${rows.join(', ')}`, params);
-  }
+  if (entries.length === 0) return full;
+  // Four arrays through unnest(), in array order (ids, hence per-key publish order, follow it).
+  await tx.query(
+    `INSERT INTO outbox (event_id, topic, key, payload)
+     SELECT event_id, topic, key, payload
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) WITH ORDINALITY
+            AS v (event_id, topic, key, payload, n)
+      ORDER BY n`,
+    [
+      full.map((e) => e.eventId),
+      entries.map((e) => e.topic),
+      entries.map((e) => e.key),
+      full.map((e) => JSON.stringify(e)),
+    ],
+  );
   return full;
 }
