@@ -58,6 +58,7 @@ import { ExpireConsents } from './expiry/expire-consents.use-case';
 import { GrantConsentByWechat } from './qr-consent/grant-consent-by-wechat.use-case';
 import { WechatOAuthClient } from './qr-consent/wechat-oauth.client';
 import { WechatOAuthController } from './qr-consent/wechat-oauth.controller';
+import { LedgerEvidenceDigest1763900002200 } from './migrations/1763900002200-ledger-evidence-digest';
 
 @Module({})
 export class ConsentModule implements NestModule, OnApplicationBootstrap, OnApplicationShutdown {
@@ -94,6 +95,7 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
                 WechatEvents1763900000820,
                 ConsentNoticesImmutable1763900000900,
                 ConsentExpiries1763900001200,
+                LedgerEvidenceDigest1763900002200,
               ],
             }),
         },

@@ -3,6 +3,7 @@ import { Roles } from '@siyu/auth';
 import type { DataSource } from 'typeorm';
 import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { LedgerRepository } from '../ledger/ledger.repository';
+import { walkChain } from '../ledger/walk-chain';
 import { StateAsOfQuery, SubjectParams } from './ledger-query.request';
 
 /** R20: what privacy officers ask the ledger. Entries carry refs and hashes only, never PII. */
@@ -31,7 +32,10 @@ export class LedgerApiController {
   }
 
   @Get('ledger/verify')
-  verify() {
-    return this.ledger.verify(this.ds.manager, this.options.brand.id);
+  async verify() {
+    const { problem, ...report } = walkChain(
+      await this.ledger.chainOf(this.ds.manager, this.options.brand.id),
+    );
+    return { ...report, problems: problem ? [problem] : [] };
   }
 }
