@@ -59,6 +59,12 @@ import { GrantConsentByWechat } from './qr-consent/grant-consent-by-wechat.use-c
 import { WechatOAuthClient } from './qr-consent/wechat-oauth.client';
 import { WechatOAuthController } from './qr-consent/wechat-oauth.controller';
 import { LedgerEvidenceDigest1763900002200 } from './migrations/1763900002200-ledger-evidence-digest';
+import { LedgerAnchors1763900002210 } from './migrations/1763900002210-ledger-anchors';
+import { AnchorLedgerHead } from './ledger-anchors/anchor-ledger-head.use-case';
+import { LedgerAnchorJob } from './ledger-anchors/ledger-anchor.job';
+import { LedgerAnchorRepository } from './ledger-anchors/ledger-anchor.repository';
+import { LedgerAnchorsController } from './ledger-anchors/ledger-anchors.controller';
+import { LedgerVerifier } from './ledger-anchors/ledger-verifier';
 
 @Module({})
 export class ConsentModule implements NestModule, OnApplicationBootstrap, OnApplicationShutdown {
@@ -77,6 +83,7 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
         LedgerApiController,
         PreferencesController,
         PreferenceLinkController,
+        LedgerAnchorsController,
       ],
       providers: [
         { provide: CONSENT_OPTIONS, useValue: options },
@@ -96,6 +103,7 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
                 ConsentNoticesImmutable1763900000900,
                 ConsentExpiries1763900001200,
                 LedgerEvidenceDigest1763900002200,
+                LedgerAnchors1763900002210,
               ],
             }),
         },
@@ -136,6 +144,10 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
         ConsentExpiryRepository,
         ExpireConsents,
         ConsentExpiryJob,
+        LedgerAnchorRepository,
+        AnchorLedgerHead,
+        LedgerAnchorJob,
+        LedgerVerifier,
       ],
     };
   }
