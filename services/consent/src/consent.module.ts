@@ -65,6 +65,10 @@ import { LedgerAnchorJob } from './ledger-anchors/ledger-anchor.job';
 import { LedgerAnchorRepository } from './ledger-anchors/ledger-anchor.repository';
 import { LedgerAnchorsController } from './ledger-anchors/ledger-anchors.controller';
 import { LedgerVerifier } from './ledger-anchors/ledger-verifier';
+import { ProofRetentionController } from './proof-retention/proof-retention.controller';
+import { ProofRetentionJob } from './proof-retention/proof-retention.job';
+import { PurgeExpiredProof } from './proof-retention/purge-expired-proof.use-case';
+import { SubjectDataRepository } from './proof-retention/subject-data.repository';
 
 @Module({})
 export class ConsentModule implements NestModule, OnApplicationBootstrap, OnApplicationShutdown {
@@ -84,6 +88,7 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
         PreferencesController,
         PreferenceLinkController,
         LedgerAnchorsController,
+        ProofRetentionController,
       ],
       providers: [
         { provide: CONSENT_OPTIONS, useValue: options },
@@ -148,6 +153,9 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
         AnchorLedgerHead,
         LedgerAnchorJob,
         LedgerVerifier,
+        SubjectDataRepository,
+        PurgeExpiredProof,
+        ProofRetentionJob,
       ],
     };
   }

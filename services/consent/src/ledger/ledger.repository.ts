@@ -62,9 +62,13 @@ export function bodyOf(e: Omit<LedgerEntry, 'seq' | 'hash' | 'evidence'>): strin
 
 /** The consent ledger: append-only (trigger-enforced), hash-chained per brand (R20). */
 export class LedgerRepository {
+  /** One writer per brand chain at a time, so each entry links to its predecessor. */
+  async lockChain(tx: EntityManager, brandId: string): Promise<void> {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`ledger:${brandId}`]);
+  }
+
   async append(tx: EntityManager, entry: NewLedgerEntry): Promise<LedgerEntry> {
-    // One writer per brand chain at a time, so each entry links to its predecessor.
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`ledger:${entry.brandId}`]);
+    await this.lockChain(tx, entry.brandId);
     const [last] = await tx.query('SELECT hash FROM ledger WHERE brand_id = $1 ORDER BY seq DESC LIMIT 1', [
       entry.brandId,
     ]);
@@ -158,11 +162,13 @@ export class LedgerRepository {
     tx: EntityManager,
     brandId: string,
     endedBefore: Date,
+    after: string | null,
     limit: number,
   ): Promise<string[]> {
     const rows = await tx.query(
-      `${PURGEABLE} SELECT subject_ref FROM purgeable ORDER BY subject_ref LIMIT $3`,
-      [brandId, endedBefore, limit],
+      `${PURGEABLE} SELECT subject_ref FROM purgeable WHERE ($3::uuid IS NULL OR subject_ref > $3)
+        ORDER BY subject_ref LIMIT $4`,
+      [brandId, endedBefore, after, limit],
     );
     return rows.map((r: { subject_ref: string }) => r.subject_ref);
   }
