@@ -63,7 +63,7 @@ export class LedgerEvidenceDigest1763900002200 implements MigrationInterface {
       FOR EACH ROW EXECUTE FUNCTION ledger_rehashes_append_only()`);
   }
 
-  async down(q: QueryRunner): Promise<void> {
+  async down(_q: QueryRunner): Promise<void> {
     // The old scheme cannot be restored once evidence was minimised; going down is not supported.
     throw new Error('LedgerEvidenceDigest1763900002200 cannot be reverted (ADR 0005)');
   }
