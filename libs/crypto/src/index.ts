@@ -20,7 +20,14 @@ export {
   type ChainVerdict,
   verifyChain,
 } from './hash-chain';
-export { generateKeyMaterial, loadBlindIndex, loadCryptoKeys, loadTokenSigner } from './keys-from-env';
+export {
+  generateKeyMaterial,
+  loadBlindIndex,
+  loadCryptoKeys,
+  loadSigningKeys,
+  loadTokenSigner,
+} from './keys-from-env';
+export { type Signature, SigningKey, SigningKeyRing } from './signing-keys';
 export { generateSecretsEnv, requireSecret, SECRET_NAMES, type SecretsEnv } from './secrets';
 export {
   signTopRequest,

@@ -3,6 +3,7 @@ import { BlindIndex } from './blind-index';
 import { KeyEncryptionKey, KeyRing } from './envelope';
 import { CryptoError, CryptoErrorCode } from './errors';
 import { KEY_BYTES } from './key-material';
+import { SigningKey, SigningKeyRing } from './signing-keys';
 import { TokenSigner, TokenSigningKey } from './signed-token';
 
 type Env = Record<string, string | undefined>;
@@ -19,6 +20,14 @@ export function loadTokenSigner(env: Env, prefix: string): TokenSigner {
     TokenSigningKey.fromBase64(kid, b64),
   );
   return new TokenSigner(keys[0], keys.slice(1));
+}
+
+/** `${prefix}_SIGNING_KEYS` = `kid:base64 seed,…` (Ed25519); the first entry signs, all verify. */
+export function loadSigningKeys(env: Env, prefix: string): SigningKeyRing {
+  const keys = readKeyList(env, `${prefix}_SIGNING_KEYS`).map(([kid, b64]) =>
+    SigningKey.fromBase64(kid, b64),
+  );
+  return new SigningKeyRing(keys[0], keys.slice(1));
 }
 
 /** `${prefix}_BLIND_INDEX_KEY` = base64 (no kid: see BlindIndex). */

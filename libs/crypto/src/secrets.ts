@@ -5,7 +5,7 @@ import { generateKeyMaterial } from './keys-from-env';
  * the ones it owns (R16: keys only the owning service holds):
  * - orders: FULFILMENT_KEK, FULFILMENT_BLIND_INDEX_KEY, INVITE_TOKEN_KEYS
  * - consent: INVITE_TOKEN_KEYS, UNSUBSCRIBE_TOKEN_KEYS, CONTACT_KEY, CONSENT_BLIND_INDEX_KEY, SMS_WEBHOOK_SECRET,
- *   ALIYUN_SMS_REPLY_TOKEN, TENCENT_SMS_REPLY_TOKEN, WECHAT_TOKEN (and MEMBERSHIP_WEBHOOK_SECRETS, per
+ *   ALIYUN_SMS_REPLY_TOKEN, TENCENT_SMS_REPLY_TOKEN, WECHAT_TOKEN, LEDGER_ANCHOR_SIGNING_KEYS (and MEMBERSHIP_WEBHOOK_SECRETS, per
  *   shop, set by whoever connects a shop: there is no default)
  * - outreach: UNSUBSCRIBE_TOKEN_KEYS, CONTACT_KEY
  */
@@ -20,6 +20,7 @@ export const SECRET_NAMES = [
   'ALIYUN_SMS_REPLY_TOKEN',
   'TENCENT_SMS_REPLY_TOKEN',
   'WECHAT_TOKEN',
+  'LEDGER_ANCHOR_SIGNING_KEYS',
 ] as const;
 
 export type SecretsEnv = Record<(typeof SECRET_NAMES)[number], string>;
@@ -39,6 +40,8 @@ export function generateSecretsEnv(): SecretsEnv {
     ALIYUN_SMS_REPLY_TOKEN: urlSafe(),
     TENCENT_SMS_REPLY_TOKEN: urlSafe(),
     WECHAT_TOKEN: urlSafe(),
+    // Ed25519 seed (32 random bytes) signing ledger head anchors (R20); receipts name the kid.
+    LEDGER_ANCHOR_SIGNING_KEYS: `${kid}:${generateKeyMaterial()}`,
   };
 }
 

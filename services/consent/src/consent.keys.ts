@@ -1,4 +1,12 @@
-import { BlindIndex, loadBlindIndex, loadTokenSigner, requireSecret, TokenSigner } from '@siyu/crypto';
+import {
+  BlindIndex,
+  loadBlindIndex,
+  loadSigningKeys,
+  loadTokenSigner,
+  requireSecret,
+  SigningKeyRing,
+  TokenSigner,
+} from '@siyu/crypto';
 
 /** The keys consent holds (R16); built once from the environment. */
 export class ConsentKeys {
@@ -7,6 +15,8 @@ export class ConsentKeys {
   readonly index: BlindIndex;
   readonly contactKey: Buffer;
   readonly smsWebhookSecret: string;
+  /** Signs ledger head anchors (R20), LEDGER_ANCHOR_SIGNING_KEYS. */
+  readonly anchors: SigningKeyRing;
 
   constructor(env: Record<string, string | undefined>) {
     this.invitations = loadTokenSigner(env, 'INVITE');
@@ -14,6 +24,7 @@ export class ConsentKeys {
     this.index = loadBlindIndex(env, 'CONSENT');
     this.contactKey = Buffer.from(requireSecret(env, 'CONTACT_KEY'), 'base64');
     this.smsWebhookSecret = requireSecret(env, 'SMS_WEBHOOK_SECRET');
+    this.anchors = loadSigningKeys(env, 'LEDGER_ANCHOR');
   }
 
   phoneIndex(brandId: string, phone: string): string {

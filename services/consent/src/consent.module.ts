@@ -58,6 +58,17 @@ import { ExpireConsents } from './expiry/expire-consents.use-case';
 import { GrantConsentByWechat } from './qr-consent/grant-consent-by-wechat.use-case';
 import { WechatOAuthClient } from './qr-consent/wechat-oauth.client';
 import { WechatOAuthController } from './qr-consent/wechat-oauth.controller';
+import { LedgerEvidenceDigest1763900002200 } from './migrations/1763900002200-ledger-evidence-digest';
+import { LedgerAnchors1763900002210 } from './migrations/1763900002210-ledger-anchors';
+import { AnchorLedgerHead } from './ledger-anchors/anchor-ledger-head.use-case';
+import { LedgerAnchorJob } from './ledger-anchors/ledger-anchor.job';
+import { LedgerAnchorRepository } from './ledger-anchors/ledger-anchor.repository';
+import { LedgerAnchorsController } from './ledger-anchors/ledger-anchors.controller';
+import { LedgerVerifier } from './ledger-anchors/ledger-verifier';
+import { ProofRetentionController } from './proof-retention/proof-retention.controller';
+import { ProofRetentionJob } from './proof-retention/proof-retention.job';
+import { PurgeExpiredProof } from './proof-retention/purge-expired-proof.use-case';
+import { SubjectDataRepository } from './proof-retention/subject-data.repository';
 
 @Module({})
 export class ConsentModule implements NestModule, OnApplicationBootstrap, OnApplicationShutdown {
@@ -76,6 +87,8 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
         LedgerApiController,
         PreferencesController,
         PreferenceLinkController,
+        LedgerAnchorsController,
+        ProofRetentionController,
       ],
       providers: [
         { provide: CONSENT_OPTIONS, useValue: options },
@@ -94,6 +107,8 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
                 WechatEvents1763900000820,
                 ConsentNoticesImmutable1763900000900,
                 ConsentExpiries1763900001200,
+                LedgerEvidenceDigest1763900002200,
+                LedgerAnchors1763900002210,
               ],
             }),
         },
@@ -134,6 +149,13 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
         ConsentExpiryRepository,
         ExpireConsents,
         ConsentExpiryJob,
+        LedgerAnchorRepository,
+        AnchorLedgerHead,
+        LedgerAnchorJob,
+        LedgerVerifier,
+        SubjectDataRepository,
+        PurgeExpiredProof,
+        ProofRetentionJob,
       ],
     };
   }

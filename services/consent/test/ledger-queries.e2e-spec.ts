@@ -131,7 +131,8 @@ describe('consent ledger queries for privacy officers (R20)', () => {
       .get('/api/v1/consent/ledger/verify')
       .set('Authorization', officer)
       .expect(200);
-    expect(intact.body).toEqual({ intact: true, entries: expect.any(Number) });
+    expect(intact.body).toMatchObject({ intact: true, entries: expect.any(Number), problems: [] });
+    expect(intact.body.brokenSeq).toBeUndefined();
 
     const [target] = await adminQuery<{ seq: string; purposes: string[] }>(
       t.adminUrl,
@@ -143,10 +144,11 @@ describe('consent ledger queries for privacy officers (R20)', () => {
       .get('/api/v1/consent/ledger/verify')
       .set('Authorization', officer)
       .expect(200);
-    expect(broken.body).toEqual({
+    expect(broken.body).toMatchObject({
       intact: false,
       entries: intact.body.entries,
       brokenSeq: Number(target.seq),
+      problems: [expect.stringContaining(`entry seq ${target.seq} does not follow from its content`)],
     });
 
     await tamper(`UPDATE consent.ledger SET purposes = '{marketing_messages}' WHERE seq = ${target.seq}`);

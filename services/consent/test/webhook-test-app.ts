@@ -38,6 +38,7 @@ export async function startWebhookApp(): Promise<WebhookTestApp> {
       [SHOP_ID]: {
         '3': { purposes: ['marketing_messages'], channels: ['sms'] },
         '4': { purposes: ['marketing_messages', 'purchase_history'], channels: ['sms', 'wechat'] },
+        '5': { purposes: ['marketing_messages'], channels: ['sms'], expiresAfterDays: 30 },
       },
     }),
     ALIYUN_SMS_REPLY_TOKEN: randomBytes(24).toString('base64url'),

@@ -5,7 +5,8 @@ import { generateSecretsEnv } from '@siyu/crypto';
 
 /**
  * `npm start` keeps its keys beside its database in the data directory, generated on first start
- * and reused after (never a fixed default). Values from the environment win.
+ * and reused after (never a fixed default). Values from the environment win. A key added by a later
+ * version (e.g. LEDGER_ANCHOR_SIGNING_KEYS) is generated into an existing file; present ones are kept.
  */
 export function loadOrCreateLocalSecrets(dataDir: string): Record<string, string> {
   mkdirSync(dataDir, { recursive: true });
@@ -23,7 +24,13 @@ export function loadOrCreateLocalSecrets(dataDir: string): Record<string, string
     );
   }
   chmodSync(file, 0o600);
-  return JSON.parse(readFileSync(file, 'utf8'));
+  const stored: Record<string, string> = JSON.parse(readFileSync(file, 'utf8'));
+  const fresh: Record<string, string> = generateSecretsEnv();
+  const missing = Object.keys(fresh).filter((name) => !stored[name]);
+  if (missing.length === 0) return stored;
+  const completed = { ...stored, ...Object.fromEntries(missing.map((name) => [name, fresh[name]])) };
+  writeFileSync(file, JSON.stringify(completed, null, 2), { mode: 0o600 });
+  return completed;
 }
 
 /** Lets the orders CLI reach the embedded database of a running `npm start`. */

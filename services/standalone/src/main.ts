@@ -14,6 +14,9 @@ async function main(): Promise<void> {
   const env: Record<string, string | undefined> = {
     // Jobs that tests keep off run in `npm start`: consents with an expiry lapse within a minute.
     CONSENT_EXPIRY_INTERVAL_MS: '60000',
+    // The ledger head is signed hourly (R20); proof past its retention is minimised daily.
+    LEDGER_ANCHOR_INTERVAL_MS: '3600000',
+    CONSENT_PROOF_PURGE_INTERVAL_MS: '86400000',
     ...loadOrCreateLocalSecrets(dataDir),
     ...process.env,
     SIYU_DATA_DIR: dataDir,

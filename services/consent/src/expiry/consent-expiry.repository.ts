@@ -25,11 +25,12 @@ export class ConsentExpiryRepository {
     );
   }
 
-  /** Locks one due expiry; a concurrent run skips it rather than waiting. */
-  async claimNextDue(tx: EntityManager): Promise<DueExpiry | null> {
+  /** Locks one expiry due at `now`; a concurrent run skips it rather than waiting. */
+  async claimNextDue(tx: EntityManager, now: Date): Promise<DueExpiry | null> {
     const [row] = await tx.query(
-      `SELECT * FROM consent_expiries WHERE done_at IS NULL AND expires_at <= now()
+      `SELECT * FROM consent_expiries WHERE done_at IS NULL AND expires_at <= $1
         ORDER BY expires_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+      [now],
     );
     return row
       ? {

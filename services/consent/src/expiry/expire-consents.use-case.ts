@@ -18,12 +18,12 @@ export class ExpireConsents {
     private readonly messaging: ServiceMessaging,
   ) {}
 
-  /** Processes every expiry due now; returns how many grants actually lapsed. */
-  async expireDue(): Promise<number> {
+  /** Processes every expiry due at `now`; returns how many grants actually lapsed. */
+  async expireDue(now: Date = new Date()): Promise<number> {
     let expired = 0;
     for (;;) {
       const step = await this.ds.transaction(async (tx) => {
-        const due = await this.expiries.claimNextDue(tx);
+        const due = await this.expiries.claimNextDue(tx, now);
         if (!due) return null;
         const outcome = await this.withdraw.withdrawIn(tx, {
           brandId: due.brandId,

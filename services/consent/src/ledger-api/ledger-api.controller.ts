@@ -1,8 +1,10 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { Roles } from '@siyu/auth';
 import type { DataSource } from 'typeorm';
 import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { LedgerRepository } from '../ledger/ledger.repository';
+import { LedgerVerifier } from '../ledger-anchors/ledger-verifier';
+import { VerifyLedgerRequest } from '../ledger-anchors/verify-ledger.request';
 import { StateAsOfQuery, SubjectParams } from './ledger-query.request';
 
 /** R20: what privacy officers ask the ledger. Entries carry refs and hashes only, never PII. */
@@ -13,6 +15,7 @@ export class LedgerApiController {
     @Inject(CONSENT_DB) private readonly ds: DataSource,
     @Inject(CONSENT_OPTIONS) private readonly options: ConsentModuleOptions,
     private readonly ledger: LedgerRepository,
+    private readonly verifier: LedgerVerifier,
   ) {}
 
   @Get('subjects/:subjectRef/state')
@@ -30,8 +33,16 @@ export class LedgerApiController {
     };
   }
 
+  /** The chain and the stored anchors. */
   @Get('ledger/verify')
   verify() {
-    return this.ledger.verify(this.ds.manager, this.options.brand.id);
+    return this.verifier.verify(this.options.brand.id);
+  }
+
+  /** The same, also against head receipts the officer kept outside Siyu. */
+  @Post('ledger/verify')
+  @HttpCode(200)
+  verifyWithReceipts(@Body() { receipts }: VerifyLedgerRequest) {
+    return this.verifier.verify(this.options.brand.id, receipts ?? []);
   }
 }

@@ -6,6 +6,7 @@ import { seal } from '@siyu/crypto';
 import { addToOutbox } from '@siyu/messaging';
 import { CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { ConsentKeys } from '../consent.keys';
+import { ConsentExpiryRepository } from '../expiry/consent-expiry.repository';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { NoticeRepository } from '../notices/notice.repository';
 import { normaliseMobile } from '../qr-consent/phone';
@@ -29,6 +30,7 @@ export class JoinMembership {
     private readonly subjects: SubjectRepository,
     private readonly notices: NoticeRepository,
     private readonly ledger: LedgerRepository,
+    private readonly expiries: ConsentExpiryRepository,
   ) {}
 
   /** Runs inside the webhook's transaction; returns whether a new ledger entry was written. */
@@ -71,9 +73,18 @@ export class JoinMembership {
       channels.every((c) => covered.some((s) => s.purpose === p && s.channel === c && s.granted)),
     );
     const withdrawnSince = call.joinedAt
-      ? history.some((e) => e.action !== 'granted' && new Date(e.at) > call.joinedAt!)
+      ? history.some(
+          (e) => (e.action === 'withdrawn' || e.action === 'expired') && new Date(e.at) > call.joinedAt!,
+        )
       : false;
-    if (alreadyGranted || withdrawnSince) return false;
+    // The membership's lifetime runs from the join on the platform, so a late backfill neither
+    // extends it nor grants one that has already run out.
+    const expiresAt =
+      agreement.expiresAfterDays === null
+        ? undefined
+        : new Date((call.joinedAt ?? new Date()).getTime() + agreement.expiresAfterDays * DAY_MS);
+    const lapsed = expiresAt !== undefined && expiresAt.getTime() <= Date.now();
+    if (alreadyGranted || withdrawnSince || lapsed) return false;
 
     const evidenceRef = randomUUID();
     const entry = await this.ledger.append(tx, {
@@ -84,6 +95,7 @@ export class JoinMembership {
       channels,
       noticeHash: notice.contentHash,
       door: 'membership_join',
+      expiresAt: expiresAt?.toISOString(),
       evidence: {
         evidenceRef,
         platform: call.platform,
@@ -94,6 +106,15 @@ export class JoinMembership {
         contactVerifiedBy: phone ? 'platform_membership' : 'none',
       },
     });
+    if (expiresAt)
+      await this.expiries.schedule(tx, {
+        brandId,
+        subjectRef,
+        purposes,
+        channels,
+        expiresAt,
+        ledgerSeq: entry.seq,
+      });
     await addToOutbox<ConsentGrantedV1>(tx, TOPICS.consentGranted, subjectRef, {
       type: 'consent.granted.v1',
       subjectRef,
@@ -115,6 +136,8 @@ export class JoinMembership {
     return true;
   }
 }
+
+const DAY_MS = 86_400_000;
 
 /** Platforms send a full mobile only after their own SMS check; masked ones (138****5678) are no key. */
 function verifiedMobile(mobile: string | undefined): string | null {
