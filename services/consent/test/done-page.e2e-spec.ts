@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { FakeWechatOAuth } from '@siyu/testing';
+import { adminQuery, bearer, FakeWechatOAuth } from '@siyu/testing';
 import {
   freshPhone,
   inviteToken,
@@ -58,9 +58,9 @@ describe('the done page names the channels and purposes granted, and each one’
       .text;
   }
 
-  async function joinByWechat(purposes: string[]): Promise<string> {
-    const token = inviteToken(t);
-    const start = await request(t.baseUrl).get(`/q/${token}/wechat/start`).expect(302);
+  async function joinByWechat(purposes: string[], query = '', orderRef = randomUUID()): Promise<string> {
+    const token = inviteToken(t, orderRef);
+    const start = await request(t.baseUrl).get(`/q/${token}/wechat/start${query}`).expect(302);
     oauth.signInAs(`o${randomBytes(14).toString('base64url')}`);
     const back = await fetch(start.headers.location, { redirect: 'manual' });
     const callback = new URL(back.headers.get('location')!);
@@ -99,6 +99,40 @@ describe('the done page names the channels and purposes granted, and each one’
     expect(page).toMatch(preferenceLink);
     expect(page).not.toContain('短信');
     expect(page).not.toMatch(/回复.{0,3}T/);
+  });
+
+  it('after a WeChat-only join on the English page: English ways out for WeChat only, and the en notice recorded', async () => {
+    await request(t.baseUrl)
+      .post('/api/v1/consent/notices')
+      .set('Authorization', await bearer(t.authKeys, 'privacy_officer'))
+      .send({
+        locale: 'en',
+        brandName: 'Demo Brand',
+        brandContact: 'privacy@example.com',
+        purposes: [
+          { id: 'marketing_messages', description: 'Send you member events, new products and offers' },
+        ],
+        channels: ['sms', 'wechat'],
+        processingMethods: 'Collected, stored and used by us only',
+        dataCategories: ['WeChat openid'],
+        retention: 'While your consent lasts',
+        rights: 'Unfollow, the menu, or the preference centre',
+      })
+      .expect(201);
+    const orderRef = randomUUID();
+    const page = await joinByWechat(['marketing_messages'], '?lang=en', orderRef);
+    expect(page).toContain('<html lang="en">');
+    expect(page).toContain('Channels: WeChat</p>');
+    expect(page).toContain('or unfollow the account');
+    expect(page).toMatch(/href="\/p\/[A-Za-z0-9_.-]+\?lang=en">Open the preference centre<\/a>/);
+    expect(page).not.toMatch(/SMS|reply T/);
+    const [entry] = await adminQuery<{ locale: string }>(
+      t.adminUrl,
+      `SELECT n.locale FROM consent.ledger l JOIN consent.notices n ON n.content_hash = l.notice_hash
+        WHERE l.evidence->>'orderRef' = $1`,
+      [orderRef],
+    );
+    expect(entry.locale).toBe('en');
   });
 
   it('after joining on both channels: both ways out', async () => {
