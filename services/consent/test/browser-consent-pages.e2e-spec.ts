@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { adminQuery } from '@siyu/testing';
+import request from 'supertest';
+import { adminQuery, bearer } from '@siyu/testing';
 import {
   freshPhone,
   inviteToken,
@@ -26,6 +27,24 @@ describeWithBrowser('consent pages in a real browser (issue 5 §8)', (executable
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     t = await startConsentApp({ listen: true });
+    // An English notice, so an English browser gets the English page.
+    await request(t.http)
+      .post('/api/v1/consent/notices')
+      .set('Authorization', await bearer(t.authKeys, 'privacy_officer'))
+      .send({
+        locale: 'en',
+        brandName: 'Demo Brand',
+        brandContact: 'privacy@example.com',
+        purposes: [
+          { id: 'marketing_messages', description: 'Send you member events, new products and offers' },
+        ],
+        channels: ['sms', 'wechat'],
+        processingMethods: 'Collected, stored and used by us only; encrypted',
+        dataCategories: ['Mobile number (verified by a one-time code)'],
+        retention: 'While your consent lasts',
+        rights: 'Reply T to any SMS, or use the preference centre',
+      })
+      .expect(201);
     browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   });
   afterAll(async () => {
@@ -34,11 +53,15 @@ describeWithBrowser('consent pages in a real browser (issue 5 §8)', (executable
   });
 
   /** JavaScript off: the pages must work as plain forms (WeChat's in-app browser, old phones). */
-  async function open(viewport: (typeof VIEWPORTS)[number], path: string): Promise<Page> {
+  async function open(
+    viewport: (typeof VIEWPORTS)[number],
+    path: string,
+    locale: 'zh-CN' | 'en-US' = 'zh-CN',
+  ): Promise<Page> {
     const context = await browser.newContext({
       viewport: { width: viewport.width, height: viewport.height },
       javaScriptEnabled: false,
-      locale: 'zh-CN',
+      locale,
       isMobile: true,
     });
     const page = await context.newPage();
@@ -93,6 +116,38 @@ describeWithBrowser('consent pages in a real browser (issue 5 §8)', (executable
         await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toContain('已加入');
         const subjectRef = await joinedSubject(orderRef);
         expect(subjectRef).toBeDefined();
+        await page.context().close();
+      });
+
+      it('joins through the English page an English browser gets, recording the English notice', async () => {
+        const orderRef = crypto.randomUUID();
+        const page = await open(viewport, `/q/${inviteToken(t, orderRef)}`, 'en-US');
+        await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
+        await expect(page.getByRole('link', { name: '中文' }).count()).resolves.toBe(1);
+        await fitsWidth(page, viewport.width);
+        await shot(page, 'qr-consent-en-1-notice', viewport);
+        await page.getByLabel('Mobile number').fill(freshPhone());
+        await page.getByRole('button', { name: 'Send me a code' }).click();
+        await expect(page.getByRole('checkbox', { checked: true }).count()).resolves.toBe(0); // R6
+        await page.getByLabel('Code', { exact: true }).fill(await lastCode(t.adminUrl));
+        await page.getByLabel('Receive marketing messages (events, new products, offers)').check();
+        await page.getByLabel('SMS', { exact: true }).check();
+        await page.getByLabel('I have read and agree to the notice on this page').check();
+        await fitsWidth(page, viewport.width);
+        await shot(page, 'qr-consent-en-2-choices', viewport);
+        await page.getByRole('button', { name: 'Agree and join' }).click();
+        await expect(page.getByRole('heading', { level: 1 }).textContent()).resolves.toBe(
+          'You have joined Demo Brand',
+        );
+        await fitsWidth(page, viewport.width);
+        await shot(page, 'qr-consent-en-3-result', viewport);
+        const [entry] = await adminQuery<{ locale: string }>(
+          t.adminUrl,
+          `SELECT n.locale FROM consent.ledger l JOIN consent.notices n ON n.content_hash = l.notice_hash
+            WHERE l.evidence->>'orderRef' = $1`,
+          [orderRef],
+        );
+        expect(entry?.locale).toBe('en');
         await page.context().close();
       });
 

@@ -9,6 +9,7 @@ import { GrantConsentByWechat } from '../src/qr-consent/grant-consent-by-wechat.
 import { GrantConsentByQr } from '../src/qr-consent/grant-consent.use-case';
 import { issueOpenidTicket } from '../src/qr-consent/wechat-oauth-tokens';
 import {
+  currentShownNotice,
   freshPhone,
   inviteToken,
   lastCode,
@@ -57,6 +58,7 @@ describe('consent expiry (R20 §2): a grant past its expiry lapses like a withdr
       phone,
       code: await lastCode(t.adminUrl),
       agree: true,
+      shownNotice: await currentShownNotice(t),
       purposes: ['marketing_messages'],
       channels: ['sms'],
       ip: '127.0.0.1',
@@ -93,12 +95,13 @@ describe('consent expiry (R20 §2): a grant past its expiry lapses like a withdr
   it('does not expire a pair that was granted again later without expiry', async () => {
     const keys = t.app.get(ConsentKeys);
     const openid = `o${randomBytes(14).toString('base64url')}`;
-    const grantByWechat = (expiresAt?: Date) => {
+    const grantByWechat = async (expiresAt?: Date) => {
       const token = inviteToken(t, randomUUID());
       return t.app.get(GrantConsentByWechat).execute({
         token,
         ticket: issueOpenidTicket(keys.invitations, keys.contactKey, token, openid),
         agree: true,
+        shownNotice: await currentShownNotice(t),
         purposes: ['marketing_messages'],
         channels: ['wechat'],
         ip: '127.0.0.1',

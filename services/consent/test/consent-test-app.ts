@@ -9,6 +9,7 @@ import { generateSecretsEnv, loadTokenSigner, type TokenSigner } from '@siyu/cry
 import { InProcessTransport } from '@siyu/messaging';
 import { adminQuery, createTestDatabase, testAuthKeys } from '@siyu/testing';
 import { ConsentModule } from '../src/consent.module';
+import type { NoticeLocale } from '../src/notices/notice';
 import { signPreferenceLink } from '../src/preferences/preference-link';
 
 export const BRAND = { id: 'demo', name: '示例品牌', signature: '示例品牌', contact: 'privacy@example.com' };
@@ -94,6 +95,27 @@ export function nonceIn(html: string): string {
   return m[1];
 }
 
+/** The hidden fields an agree form sends back: the locale and notice hash the page showed (R5). */
+export function shownNoticeIn(html: string): { lang: string; notice: string } {
+  const lang = /name="lang" value="([^"]+)"/.exec(html)?.[1];
+  const notice = /name="notice" value="([0-9a-f]{64})"/.exec(html)?.[1];
+  if (!lang || !notice) throw new Error('page has no shown-notice fields');
+  return { lang, notice };
+}
+
+/** The current notice of a locale as a page shows it, for callers of the grant use cases. */
+export async function currentShownNotice(
+  t: ConsentTestApp,
+  locale: NoticeLocale = 'zh-CN',
+): Promise<{ locale: NoticeLocale; contentHash: string }> {
+  const [row] = await adminQuery<{ content_hash: string }>(
+    t.adminUrl,
+    'SELECT content_hash FROM consent.notices WHERE locale = $1 ORDER BY version DESC LIMIT 1',
+    [locale],
+  );
+  return { locale, contentHash: row.content_hash };
+}
+
 export async function lastCode(adminUrl: string): Promise<string> {
   const [row] = await adminQuery<{ body: string }>(
     adminUrl,
@@ -123,6 +145,7 @@ export async function consentThroughQr(
     phone,
     code: await lastCode(t.adminUrl),
     nonce: nonceIn(agreePage.text),
+    ...shownNoticeIn(agreePage.text),
   });
   for (const p of choice.purposes) form.append('purposes', p);
   for (const c of choice.channels) form.append('channels', c);

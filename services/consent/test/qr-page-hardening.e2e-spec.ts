@@ -8,6 +8,7 @@ import {
   inviteToken,
   lastCode,
   nonceIn,
+  shownNoticeIn,
   startConsentApp,
   type ConsentTestApp,
 } from './consent-test-app';
@@ -123,7 +124,7 @@ describe('QR consent page hardening (door 2: R6, R7; issue 5 §4, §7)', () => {
       .post(`/q/${token}/agree`)
       .type('form')
       .send(
-        `phone=${phone}&code=${await lastCode(t.adminUrl)}&purposes=marketing_messages&channels=sms&agree=yes&nonce=${encodeURIComponent(nonceIn(agreePage))}`,
+        `phone=${phone}&code=${await lastCode(t.adminUrl)}&purposes=marketing_messages&channels=sms&agree=yes&nonce=${encodeURIComponent(nonceIn(agreePage))}&${new URLSearchParams(shownNoticeIn(agreePage))}`,
       )
       .expect(200);
     expect(again.text).toContain('您已加入');
@@ -156,7 +157,7 @@ describe('QR consent page hardening (door 2: R6, R7; issue 5 §4, §7)', () => {
         .post(`/q/${token}/agree`)
         .type('form')
         .send(
-          `phone=${phone}&code=${c}&purposes=marketing_messages&channels=sms&agree=yes&nonce=${encodeURIComponent(nonceIn(agreePage))}`,
+          `phone=${phone}&code=${c}&purposes=marketing_messages&channels=sms&agree=yes&nonce=${encodeURIComponent(nonceIn(agreePage))}&${new URLSearchParams(shownNoticeIn(agreePage))}`,
         );
     for (let i = 0; i < 5; i++) expect((await post(wrong)).status).toBe(400);
     const right = await post(code);

@@ -4,7 +4,13 @@ import { TOPICS } from '@siyu/contracts';
 import { ServiceMessaging } from '@siyu/messaging';
 import { adminQuery } from '@siyu/testing';
 import { FakeWechat, FakeWechatOAuth } from '../../../libs/testing/src/fake-vendors';
-import { inviteToken, nonceIn, startConsentApp, type ConsentTestApp } from './consent-test-app';
+import {
+  inviteToken,
+  nonceIn,
+  shownNoticeIn,
+  startConsentApp,
+  type ConsentTestApp,
+} from './consent-test-app';
 
 const APP = { appId: 'wx_test_app', appSecret: 'test-app-secret' };
 
@@ -66,6 +72,7 @@ describe('QR page: 用微信授权 (WeChat OAuth) in place of the phone code', (
   function agree(token: string, page: string, fields: Record<string, string | string[]>) {
     const form = new URLSearchParams({
       nonce: nonceIn(page),
+      ...shownNoticeIn(page),
       ticket: /name="ticket" value="([^"]+)"/.exec(page)![1],
     });
     for (const [k, v] of Object.entries(fields)) for (const x of [v].flat()) form.append(k, x);

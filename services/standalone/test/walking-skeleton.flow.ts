@@ -114,6 +114,13 @@ export function formNonce(html: string): string {
   return /name="nonce" value="([^"]+)"/.exec(html)![1];
 }
 
+/** The agree form's hidden fields: the locale and notice hash the page showed (R5), as a browser sends them. */
+export function shownNoticeFields(html: string): string {
+  const lang = /name="lang" value="([^"]+)"/.exec(html)![1];
+  const notice = /name="notice" value="([0-9a-f]{64})"/.exec(html)![1];
+  return `&lang=${encodeURIComponent(lang)}&notice=${notice}`;
+}
+
 /** Door 2 end to end for one buyer; returns nothing, asserts as it goes. */
 export async function consentThroughQr(h: SkeletonHarness, orderRef: string, phone: string): Promise<void> {
   const ops = await bearer(h.authKeys, 'ops');
@@ -140,7 +147,7 @@ export async function consentThroughQr(h: SkeletonHarness, orderRef: string, pho
     .post(`/q/${token}/agree`)
     .type('form')
     .send(
-      `phone=${phone}&code=${freshCode}&purposes=marketing_messages&purposes=purchase_history&channels=sms&agree=yes&nonce=${encodeURIComponent(formNonce(agreePage.text))}`,
+      `phone=${phone}&code=${freshCode}&purposes=marketing_messages&purposes=purchase_history&channels=sms&agree=yes&nonce=${encodeURIComponent(formNonce(agreePage.text))}${shownNoticeFields(agreePage.text)}`,
     )
     .expect(200);
   expect(done.text).toContain('已加入');
@@ -184,7 +191,7 @@ export async function walkingSkeleton(h: SkeletonHarness, events: string[]): Pro
     .post(`/q/${refusalToken}/agree`)
     .type('form')
     .send(
-      `phone=${FIXTURE.buyerA.phone}&code=${await sandboxCode(h.adminUrl)}&purposes=marketing_messages&channels=sms&nonce=${encodeURIComponent(formNonce(refusalAgreePage.text))}`,
+      `phone=${FIXTURE.buyerA.phone}&code=${await sandboxCode(h.adminUrl)}&purposes=marketing_messages&channels=sms&nonce=${encodeURIComponent(formNonce(refusalAgreePage.text))}${shownNoticeFields(refusalAgreePage.text)}`,
     )
     .expect(400);
   expect(refused.text).toContain('未勾选同意');

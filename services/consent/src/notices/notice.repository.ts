@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { canonicalJson } from '@siyu/crypto';
-import type { NoticeContent, NoticeLocale, PublishedNotice } from './notice';
+import { NOTICE_LOCALES, type NoticeContent, type NoticeLocale, type PublishedNotice } from './notice';
 
 /** The content hash a consent records (R5): what the customer was shown, byte for byte. */
 export function noticeHash(content: NoticeContent): string {
@@ -44,6 +44,15 @@ export class NoticeRepository {
       [brandId, locale],
     );
     return row ? toNotice(row) : null;
+  }
+
+  /** The locales this brand has published a notice in, zh-CN first: the only ones its pages offer. */
+  async publishedLocales(tx: EntityManager, brandId: string): Promise<NoticeLocale[]> {
+    const rows: { locale: NoticeLocale }[] = await tx.query(
+      'SELECT DISTINCT locale FROM notices WHERE brand_id = $1',
+      [brandId],
+    );
+    return NOTICE_LOCALES.filter((l) => rows.some((r) => r.locale === l));
   }
 
   async findByHash(tx: EntityManager, brandId: string, contentHash: string): Promise<PublishedNotice | null> {

@@ -1,12 +1,13 @@
-import { Body, Controller, Get, Inject, Param, Post, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { Public } from '@siyu/auth';
 import type { DataSource } from 'typeorm';
 import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { ConsentKeys } from '../consent.keys';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { NoticeRepository } from '../notices/notice.repository';
-import { errorPage } from '../qr-consent/consent-pages';
+import { errorPage, messagesFor, type PageContext } from '../qr-consent/consent-pages';
+import { customerPageContext, langQuery, withoutSwitch } from '../qr-consent/customer-page';
 import { formNonceIsValid, issueFormNonce } from '../qr-consent/form-nonce';
 import { ChangePreferences } from './change-preferences.use-case';
 import { readPreferenceLink, type PreferenceScope } from './preference-link';
@@ -29,14 +30,22 @@ export class PreferencesController {
 
   @Get(':token')
   @Public('customer-page')
-  async show(@Param('token') token: string, @Res() res: Response) {
-    await this.render(res, token, async () => this.view(token, this.scope(token)));
+  async show(@Param('token') token: string, @Req() req: Request, @Res() res: Response) {
+    const ctx = await this.context(req, token);
+    await this.render(res, ctx, token, async () => this.view(ctx, token, this.scope(token)));
   }
 
   @Post(':token')
   @Public('customer-page')
-  async save(@Param('token') token: string, @Body() body: Record<string, unknown>, @Res() res: Response) {
-    await this.render(res, token, async () => {
+  async save(
+    @Param('token') token: string,
+    @Body() body: Record<string, unknown>,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    // The result page offers the language switch too: it links to the GET of the same page.
+    const ctx = await this.context(req, token);
+    await this.render(res, ctx, token, async () => {
       const scope = this.scope(token);
       if (!formNonceIsValid(this.keys.unsubscribe, 'preferences', token, body?.nonce))
         throw new PreferencesError(PreferencesErrorCode.FORM_EXPIRED, 'form nonce missing or invalid');
@@ -45,12 +54,10 @@ export class PreferencesController {
         keep: list(body?.keep).slice(0, 64),
         personalisation: body?.personalisation === 'on',
       });
-      return this.view(token, scope, {
+      const m = messagesFor(ctx).preferences;
+      return this.view(ctx, token, scope, {
         kind: 'ok',
-        text:
-          result.withdrawn.length > 0
-            ? `已保存，立即生效：撤回了 ${result.withdrawn.length} 项授权。`
-            : '已保存，没有需要更改的内容。',
+        text: result.withdrawn.length > 0 ? m.saved(result.withdrawn.length) : m.savedNothing,
       });
     });
   }
@@ -59,12 +66,27 @@ export class PreferencesController {
     return readPreferenceLink(this.keys.unsubscribe, token, this.options.brand.id);
   }
 
-  private async view(token: string, scope: PreferenceScope, message?: PreferencesView['message']) {
+  private context(req: Request, token: string): Promise<PageContext> {
+    return customerPageContext(
+      this.notices,
+      this.ds.manager,
+      this.options.brand.id,
+      req,
+      (l) => `/p/${encodeURIComponent(token)}?lang=${l}`,
+    );
+  }
+
+  private async view(
+    ctx: PageContext,
+    token: string,
+    scope: PreferenceScope,
+    message?: PreferencesView['message'],
+  ) {
     const state = await this.ledger.stateOf(this.ds.manager, scope.subjectRef, undefined, scope.brandId);
-    const notice = await this.notices.findCurrent(this.ds.manager, scope.brandId);
-    return preferencesPage({
+    const notice = await this.notices.findCurrent(this.ds.manager, scope.brandId, ctx.locale);
+    return preferencesPage(ctx, {
       token,
-      brandName: this.options.brand.name,
+      brandName: notice?.content.brandName ?? this.options.brand.name,
       state,
       offered: {
         purposes: notice?.content.purposes.map((p) => p.id) ?? [],
@@ -75,7 +97,7 @@ export class PreferencesController {
     });
   }
 
-  private async render(res: Response, token: string, ok: () => Promise<string>) {
+  private async render(res: Response, ctx: PageContext, token: string, ok: () => Promise<string>) {
     try {
       res
         .status(200)
@@ -83,14 +105,18 @@ export class PreferencesController {
         .send(await ok());
     } catch (err) {
       if (!(err instanceof PreferencesError)) throw err;
+      const shown = messagesFor(ctx).preferences.errors[err.code];
       // A refused widening re-shows the page unchanged, with the explanation on top.
       const again =
         err.code === PreferencesErrorCode.WIDENING_REFUSED
-          ? await this.view(token, this.scope(token), { kind: 'error', text: err.customerMessage })
+          ? await this.view(ctx, token, this.scope(token), { kind: 'error', text: shown.message })
           : errorPage(
-              err.customerMessage,
-              err.code === PreferencesErrorCode.FORM_EXPIRED ? '页面已过期' : '链接无效',
-              err.code === PreferencesErrorCode.FORM_EXPIRED ? `/p/${encodeURIComponent(token)}` : undefined,
+              withoutSwitch(ctx),
+              shown.message,
+              shown.title,
+              err.code === PreferencesErrorCode.FORM_EXPIRED
+                ? `/p/${encodeURIComponent(token)}${langQuery(ctx.locale)}`
+                : undefined,
             );
       res.status(err.httpStatus).type('html').send(again);
     }

@@ -1,12 +1,25 @@
-import type { PublishedNotice } from '../notices/notice';
+import type { Channel, Purpose } from '@siyu/contracts';
+import type { NoticeLocale, PublishedNotice } from '../notices/notice';
+import { PAGE_MESSAGES, type PageMessages } from './page-messages';
 
-export const PURPOSE_LABELS: Record<string, string> = {
-  marketing_messages: '接收营销信息（活动、新品、优惠）',
-  purchase_history: '使用我在本店的购买记录为我推荐',
-  personalisation: '个性化推荐（画像）',
-  sensitive_profiling: '使用敏感类商品的购买记录（单独同意）',
-};
-export const CHANNEL_LABELS: Record<string, string> = { sms: '短信', wechat: '微信', wecom: '企业微信' };
+/** The language a page is rendered in, and where the same page can be read in the others. */
+export interface PageContext {
+  locale: NoticeLocale;
+  /** GET links to this page in the other locales the brand has a notice in (no JavaScript needed). */
+  switchTo?: { locale: NoticeLocale; href: string }[];
+}
+
+export function messagesFor(ctx: PageContext): PageMessages {
+  return PAGE_MESSAGES[ctx.locale];
+}
+
+export function purposeLabel(ctx: PageContext, p: string): string {
+  return messagesFor(ctx).purposes[p as Purpose] ?? p;
+}
+
+export function channelLabel(ctx: PageContext, c: string): string {
+  return messagesFor(ctx).channels[c as Channel] ?? c;
+}
 
 export function escapeHtml(s: string): string {
   return s.replace(
@@ -16,8 +29,14 @@ export function escapeHtml(s: string): string {
 }
 
 /** Mobile-first, no JavaScript needed (WeChat's in-app browser is the main client). */
-export function page(title: string, body: string): string {
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
+export function page(ctx: PageContext, title: string, body: string): string {
+  const switchLinks = (ctx.switchTo ?? [])
+    .map(
+      (s) =>
+        `<a href="${escapeHtml(s.href)}" hreflang="${s.locale}" lang="${s.locale}">${escapeHtml(PAGE_MESSAGES[s.locale].languageName)}</a>`,
+    )
+    .join(' ');
+  return `<!doctype html><html lang="${ctx.locale}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${escapeHtml(title)}</title>
 <style>
@@ -29,20 +48,27 @@ button{width:100%;font-size:1.1em;padding:12px;margin-top:12px;border:0;border-r
 .ok{color:#067d3f;font-weight:bold}.muted{color:#666;font-size:.9em}a.button{display:block;text-align:center;padding:12px;border:1px solid #07c160;border-radius:6px;color:#067d3f;text-decoration:none;margin-top:12px}
 .pair{display:flex;gap:8px;align-items:flex-start}.pair input{margin-top:.35em}input[type=checkbox]{width:1.2em;height:1.2em;flex:none}
 .placeholder{border:1px dashed #bbb;border-radius:8px;padding:8px 12px;color:#666}
-</style></head><body>${body}</body></html>`;
+.lang{text-align:right;font-size:.9em}.lang a{color:#067d3f;padding:4px 0 4px 12px}
+</style></head><body>${switchLinks ? `<nav class="lang">${switchLinks}</nav>` : ''}${body}</body></html>`;
 }
 
-export function noticeBlock(n: PublishedNotice): string {
+export function noticeBlock(ctx: PageContext, n: PublishedNotice): string {
+  const m = messagesFor(ctx).notice;
   const c = n.content;
-  return `<section class="notice" aria-label="个人信息处理告知">
-<p><strong>${escapeHtml(c.brandName)}</strong> 个人信息处理告知（第 ${n.version} 版）</p>
+  return `<section class="notice" aria-label="${escapeHtml(m.label)}" lang="${n.locale}">
+<p><strong>${escapeHtml(m.heading(c.brandName, n.version))}</strong></p>
 <ul>${c.purposes.map((p) => `<li>${escapeHtml(p.description)}</li>`).join('')}</ul>
-<p>处理方式：${escapeHtml(c.processingMethods)}</p>
-<p>个人信息种类：${c.dataCategories.map(escapeHtml).join('、')}</p>
-<p>保存期限：${escapeHtml(c.retention)}</p>
-${c.profiling ? `<p>画像说明：${escapeHtml(c.profiling)}</p>` : ''}
-<p>您的权利：${escapeHtml(c.rights)}</p>
-<p>联系我们：${escapeHtml(c.brandContact)}</p></section>`;
+<p>${escapeHtml(m.processingMethods)}${escapeHtml(c.processingMethods)}</p>
+<p>${escapeHtml(m.dataCategories)}${c.dataCategories.map(escapeHtml).join(escapeHtml(messagesFor(ctx).listSeparator))}</p>
+<p>${escapeHtml(m.retention)}${escapeHtml(c.retention)}</p>
+${c.profiling ? `<p>${escapeHtml(m.profiling)}${escapeHtml(c.profiling)}</p>` : ''}
+<p>${escapeHtml(m.rights)}${escapeHtml(c.rights)}</p>
+<p>${escapeHtml(m.contact)}${escapeHtml(c.brandContact)}</p></section>`;
+}
+
+/** What an agree form's nonce is bound to (R5): a grant records exactly the notice this page showed. */
+export function shownNoticeBinding(n: PublishedNotice): string {
+  return `${n.locale}:${n.contentHash}`;
 }
 
 /** CSRF (see form-nonce.ts): every form carries the nonce issued for it and this token. */
@@ -50,149 +76,202 @@ function nonceField(nonce: string): string {
   return `<input type="hidden" name="nonce" value="${escapeHtml(nonce)}">`;
 }
 
-export function phoneStep(
-  token: string,
-  n: PublishedNotice,
-  nonce: string,
-  error?: string,
-  wechatHref?: string,
-): string {
+function langField(ctx: PageContext): string {
+  return `<input type="hidden" name="lang" value="${ctx.locale}">`;
+}
+
+/** The notice the customer is reading; its nonce binding makes a changed value visible. */
+function shownNoticeFields(ctx: PageContext, n: PublishedNotice): string {
+  return `${langField(ctx)}<input type="hidden" name="notice" value="${escapeHtml(n.contentHash)}">`;
+}
+
+function errorLine(error?: string): string {
+  return error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : '';
+}
+
+function purposeBoxes(ctx: PageContext, n: PublishedNotice): string {
+  return n.content.purposes
+    .map(
+      (p) =>
+        `<label><input type="checkbox" name="purposes" value="${p.id}"> ${escapeHtml(purposeLabel(ctx, p.id))}</label>`,
+    )
+    .join('');
+}
+
+export interface PhoneStep {
+  token: string;
+  notice: PublishedNotice;
+  nonce: string;
+  error?: string;
+  wechatHref?: string;
+}
+
+export function phoneStep(ctx: PageContext, v: PhoneStep): string {
+  const m = messagesFor(ctx).join;
+  const brand = v.notice.content.brandName;
   return page(
-    `加入${n.content.brandName}会员`,
-    `<h1>加入 ${escapeHtml(n.content.brandName)} 会员</h1>
-${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
-${noticeBlock(n)}
-<form method="post" action="/q/${encodeURIComponent(token)}/code">
-${nonceField(nonce)}
-<label for="phone">手机号码</label>
+    ctx,
+    m.title(brand),
+    `<h1>${escapeHtml(m.title(brand))}</h1>
+${errorLine(v.error)}
+${noticeBlock(ctx, v.notice)}
+<form method="post" action="/q/${encodeURIComponent(v.token)}/code">
+${nonceField(v.nonce)}${langField(ctx)}
+<label for="phone">${escapeHtml(m.phoneLabel)}</label>
 <input id="phone" name="phone" type="tel" inputmode="numeric" autocomplete="tel" maxlength="20" required>
-<button type="submit">获取验证码</button></form>
-${wechatHref ? `<a class="button" href="${escapeHtml(wechatHref)}">用微信授权</a>` : ''}`,
+<button type="submit">${escapeHtml(m.getCode)}</button></form>
+${v.wechatHref ? `<a class="button" href="${escapeHtml(v.wechatHref)}">${escapeHtml(m.wechatAuthorise)}</a>` : ''}`,
   );
+}
+
+export interface WechatAgreeStep {
+  token: string;
+  notice: PublishedNotice;
+  ticket: string;
+  nonce: string;
+  error?: string;
 }
 
 /** Door 2 by WeChat OAuth: the openid stands in for the phone, so the only channel offered is WeChat. */
-export function wechatAgreeStep(
-  token: string,
-  n: PublishedNotice,
-  ticket: string,
-  nonce: string,
-  error?: string,
-): string {
-  const purposes = n.content.purposes
-    .map(
-      (p) =>
-        `<label><input type="checkbox" name="purposes" value="${p.id}"> ${escapeHtml(PURPOSE_LABELS[p.id] ?? p.id)}</label>`,
-    )
-    .join('');
+export function wechatAgreeStep(ctx: PageContext, v: WechatAgreeStep): string {
+  const m = messagesFor(ctx).join;
   return page(
-    '确认同意',
-    `<h1>确认加入 ${escapeHtml(n.content.brandName)} 会员</h1>
-${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
-<p>已通过微信确认您的身份。</p>
-<form method="post" action="/q/${encodeURIComponent(token)}/wechat/agree">
-${nonceField(nonce)}
-<input type="hidden" name="ticket" value="${escapeHtml(ticket)}">
-<fieldset><legend>我同意品牌将我的信息用于（可多选）</legend>${purposes}</fieldset>
-<fieldset><legend>通过以下渠道联系我</legend><label><input type="checkbox" name="channels" value="wechat"> ${CHANNEL_LABELS.wechat}</label></fieldset>
-<label><input type="checkbox" name="agree" value="yes"> 我已阅读并同意上述个人信息处理告知</label>
-<button type="submit">同意并加入</button></form>
-${noticeBlock(n)}`,
+    ctx,
+    m.confirmTitle,
+    `<h1>${escapeHtml(m.confirmHeading(v.notice.content.brandName))}</h1>
+${errorLine(v.error)}
+<p>${escapeHtml(m.wechatVerified)}</p>
+<form method="post" action="/q/${encodeURIComponent(v.token)}/wechat/agree">
+${nonceField(v.nonce)}${shownNoticeFields(ctx, v.notice)}
+<input type="hidden" name="ticket" value="${escapeHtml(v.ticket)}">
+<fieldset><legend>${escapeHtml(m.purposesLegend)}</legend>${purposeBoxes(ctx, v.notice)}</fieldset>
+<fieldset><legend>${escapeHtml(m.channelsLegend)}</legend><label><input type="checkbox" name="channels" value="wechat"> ${escapeHtml(channelLabel(ctx, 'wechat'))}</label></fieldset>
+<label><input type="checkbox" name="agree" value="yes"> ${escapeHtml(m.agreeLabel)}</label>
+<button type="submit">${escapeHtml(m.agreeButton)}</button></form>
+${noticeBlock(ctx, v.notice)}`,
   );
+}
+
+export interface AgreeStep {
+  token: string;
+  notice: PublishedNotice;
+  phone: string;
+  nonce: string;
+  error?: string;
 }
 
 /** R6: every purpose and channel is an unticked box; nothing is pre-selected. */
-export function agreeStep(
-  token: string,
-  n: PublishedNotice,
-  phone: string,
-  nonce: string,
-  error?: string,
-): string {
-  const purposes = n.content.purposes
-    .map(
-      (p) =>
-        `<label><input type="checkbox" name="purposes" value="${p.id}"> ${escapeHtml(PURPOSE_LABELS[p.id] ?? p.id)}</label>`,
-    )
-    .join('');
-  const channels = n.content.channels
+export function agreeStep(ctx: PageContext, v: AgreeStep): string {
+  const m = messagesFor(ctx).join;
+  const channels = v.notice.content.channels
     .map(
       (c) =>
-        `<label><input type="checkbox" name="channels" value="${c}"> ${escapeHtml(CHANNEL_LABELS[c] ?? c)}</label>`,
+        `<label><input type="checkbox" name="channels" value="${c}"> ${escapeHtml(channelLabel(ctx, c))}</label>`,
     )
     .join('');
   return page(
-    '确认同意',
-    `<h1>确认加入 ${escapeHtml(n.content.brandName)} 会员</h1>
-${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
-<p>验证码已发送至您的手机。</p>
-<form method="post" action="/q/${encodeURIComponent(token)}/agree">
-${nonceField(nonce)}
-<input type="hidden" name="phone" value="${escapeHtml(phone)}">
-<label for="code">验证码</label>
+    ctx,
+    m.confirmTitle,
+    `<h1>${escapeHtml(m.confirmHeading(v.notice.content.brandName))}</h1>
+${errorLine(v.error)}
+<p>${escapeHtml(m.codeSent)}</p>
+<form method="post" action="/q/${encodeURIComponent(v.token)}/agree">
+${nonceField(v.nonce)}${shownNoticeFields(ctx, v.notice)}
+<input type="hidden" name="phone" value="${escapeHtml(v.phone)}">
+<label for="code">${escapeHtml(m.codeLabel)}</label>
 <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required>
-<fieldset><legend>我同意品牌将我的信息用于（可多选）</legend>${purposes}</fieldset>
-<fieldset><legend>通过以下渠道联系我</legend>${channels}</fieldset>
-<label><input type="checkbox" name="agree" value="yes"> 我已阅读并同意上述个人信息处理告知</label>
-<button type="submit">同意并加入</button></form>
-${noticeBlock(n)}`,
+<fieldset><legend>${escapeHtml(m.purposesLegend)}</legend>${purposeBoxes(ctx, v.notice)}</fieldset>
+<fieldset><legend>${escapeHtml(m.channelsLegend)}</legend>${channels}</fieldset>
+<label><input type="checkbox" name="agree" value="yes"> ${escapeHtml(m.agreeLabel)}</label>
+<button type="submit">${escapeHtml(m.agreeButton)}</button></form>
+${noticeBlock(ctx, v.notice)}`,
   );
 }
 
-export function donePage(brandName: string, purposes: string[], channels: string[]): string {
+export interface DonePage {
+  brandName: string;
+  purposes: Purpose[];
+  channels: Channel[];
+  preferencesHref: string;
+}
+
+/** Says exactly what was granted and, for each granted channel only, its way out (R9). */
+export function donePage(ctx: PageContext, v: DonePage): string {
+  const msg = messagesFor(ctx);
+  const m = msg.done;
   return page(
-    '已加入',
-    `<h1>已加入 ${escapeHtml(brandName)} 会员</h1>
-<p>您同意了：${purposes.map((p) => escapeHtml(PURPOSE_LABELS[p] ?? p)).join('；')}</p>
-<p>渠道：${channels.map((c) => escapeHtml(CHANNEL_LABELS[c] ?? c)).join('、')}</p>
-<p>您可随时回复短信“T”退订，或点击每条信息中的退订链接。</p>`,
+    ctx,
+    m.title,
+    `<h1>${escapeHtml(m.heading(v.brandName))}</h1>
+<p>${escapeHtml(m.purposes)}${v.purposes.map((p) => escapeHtml(purposeLabel(ctx, p))).join(escapeHtml(msg.listSeparator))}</p>
+<p>${escapeHtml(m.channels)}${v.channels.map((c) => escapeHtml(channelLabel(ctx, c))).join(escapeHtml(msg.listSeparator))}</p>
+<ul class="ways-out">${v.channels.map((c) => `<li>${escapeHtml(m.wayOut[c])}</li>`).join('')}</ul>
+<p>${escapeHtml(m.preferences)}</p>
+<a class="button" href="${escapeHtml(v.preferencesHref)}">${escapeHtml(m.openPreferences)}</a>`,
   );
 }
 
-export function errorPage(message: string, title = '无法完成', retryHref?: string): string {
+export function errorPage(ctx: PageContext, message: string, title: string, retryHref?: string): string {
   return page(
+    ctx,
     title,
     `<h1>${escapeHtml(title)}</h1><p class="error" role="alert">${escapeHtml(message)}</p>${
-      retryHref ? `<a class="button" href="${escapeHtml(retryHref)}">重新打开页面</a>` : ''
+      retryHref
+        ? `<a class="button" href="${escapeHtml(retryHref)}">${escapeHtml(messagesFor(ctx).reopen)}</a>`
+        : ''
     }`,
   );
 }
 
 /** A token whose order already joined with this (verified) phone: nothing new is recorded. */
-export function alreadyJoinedPage(brandName: string, preferencesHref: string): string {
+export function alreadyJoinedPage(ctx: PageContext, brandName: string, preferencesHref: string): string {
+  const m = messagesFor(ctx).done;
   return page(
-    '您已加入',
-    `<h1>您已加入 ${escapeHtml(brandName)} 会员</h1>
-<p class="ok">此包裹卡已用于加入会员，我们没有重复记录。</p>
-<p>您可以在偏好中心查看或减少您的授权，或随时回复短信“T”退订。</p>
-<a class="button" href="${escapeHtml(preferencesHref)}">打开偏好中心</a>`,
+    ctx,
+    m.alreadyTitle,
+    `<h1>${escapeHtml(m.alreadyHeading(brandName))}</h1>
+<p class="ok">${escapeHtml(m.alreadyNothingNew)}</p>
+<p>${escapeHtml(m.preferences)}</p>
+<a class="button" href="${escapeHtml(preferencesHref)}">${escapeHtml(m.openPreferences)}</a>`,
   );
 }
 
-export function tooManyRequestsPage(): string {
+export function tooManyRequestsPage(ctx: PageContext): string {
+  const m = messagesFor(ctx);
   return page(
-    '请稍后再试',
-    `<h1>请稍后再试</h1><p class="error" role="alert">请求过于频繁，请稍等一分钟后再试。我们没有做任何更改。</p>`,
+    ctx,
+    m.tooManyTitle,
+    `<h1>${escapeHtml(m.tooManyTitle)}</h1><p class="error" role="alert">${escapeHtml(m.tooManyText)}</p>`,
   );
 }
 
 export function unsubscribeConfirmPage(
+  ctx: PageContext,
   token: string,
   brandName: string,
   channel: string,
   nonce: string,
 ): string {
+  const m = messagesFor(ctx).unsubscribe;
   return page(
-    '退订确认',
-    `<h1>退订 ${escapeHtml(brandName)} 的${escapeHtml(CHANNEL_LABELS[channel] ?? channel)}营销信息</h1>
-<form method="post" action="/u/${encodeURIComponent(token)}">${nonceField(nonce)}<button type="submit">确认退订</button></form>`,
+    ctx,
+    m.title,
+    `<h1>${escapeHtml(m.heading(brandName, channelLabel(ctx, channel)))}</h1>
+<form method="post" action="/u/${encodeURIComponent(token)}">${nonceField(nonce)}${langField(ctx)}<button type="submit">${escapeHtml(m.confirm)}</button></form>`,
   );
 }
 
-export function unsubscribeDonePage(brandName: string, channel: string, changed: boolean): string {
-  const what = `${escapeHtml(brandName)} 的${escapeHtml(CHANNEL_LABELS[channel] ?? channel)}营销信息`;
+export function unsubscribeDonePage(
+  ctx: PageContext,
+  brandName: string,
+  channel: string,
+  changed: boolean,
+): string {
+  const m = messagesFor(ctx).unsubscribe;
+  const label = channelLabel(ctx, channel);
   return page(
-    '已退订',
-    `<h1>已退订</h1><p>${changed ? `您已退订${what}，立即生效。` : `您此前已退订${what}，不会再收到。`}</p>`,
+    ctx,
+    m.doneTitle,
+    `<h1>${escapeHtml(m.doneTitle)}</h1><p>${escapeHtml(changed ? m.done(brandName, label) : m.doneBefore(brandName, label))}</p>`,
   );
 }

@@ -14,12 +14,15 @@ import { openidIndex, WechatBindingRepository } from '../wechat/wechat-binding.r
 import type { GrantOutcome } from './grant-consent.use-case';
 import { readInvitation } from './invitation';
 import { QrConsentError, QrConsentErrorCode } from './qr-consent.errors';
+import { confirmShownNotice, type ShownNotice } from './shown-notice';
 import { readOpenidTicket } from './wechat-oauth-tokens';
 
 export interface WechatAgreeForm {
   token: string;
   ticket: unknown;
   agree: boolean;
+  /** The notice the page showed (R5); the grant records its hash, or is refused. */
+  shownNotice: ShownNotice;
   purposes: string[];
   channels: string[];
   ip: string;
@@ -60,8 +63,7 @@ export class GrantConsentByWechat {
     const brandId = invitation.brandId;
     const subjectIndex = this.keys.index.compute(`openid:${brandId}`, openid);
     const outcome = await this.ds.transaction(async (tx) => {
-      const notice = await this.notices.findCurrent(tx, brandId);
-      if (!notice) throw new QrConsentError(QrConsentErrorCode.NO_NOTICE, 'brand has no published notice');
+      const notice = await confirmShownNotice(this.notices, tx, brandId, form.shownNotice);
       // Only what the notice listed (R5, R7), and only WeChat: an openid proves no other contact.
       const purposes = notice.content.purposes.map((p) => p.id).filter((p) => form.purposes.includes(p));
       const channels = notice.content.channels.filter((c) => c === 'wechat' && form.channels.includes(c));
@@ -69,7 +71,7 @@ export class GrantConsentByWechat {
         throw new QrConsentError(QrConsentErrorCode.NOTHING_CHOSEN, 'no purpose or channel chosen');
       const known = await this.subjects.findByPhoneIndex(tx, brandId, subjectIndex);
       if (known && (await this.ledger.hasGrantForOrder(tx, known, invitation.orderRef)))
-        return { alreadyJoined: true as const, subjectRef: known };
+        return { alreadyJoined: true as const, subjectRef: known, notice };
       const contactKey = this.keys.contactKey;
       // subjects.sealed_phone holds this subject's sealed contact, here the openid (never read in clear).
       const subjectRef = await this.subjects.findOrCreate(tx, brandId, subjectIndex, (ref) =>
@@ -118,7 +120,7 @@ export class GrantConsentByWechat {
         ledgerSeq: entry.seq,
         effectiveAt: entry.at,
       });
-      return { alreadyJoined: false as const, subjectRef, purposes, channels };
+      return { alreadyJoined: false as const, subjectRef, purposes, channels, notice };
     });
     this.messaging.relay.kick();
     return outcome;

@@ -10,17 +10,21 @@ import { ConsentExpiryRepository } from '../expiry/consent-expiry.repository';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { NoticeRepository } from '../notices/notice.repository';
 import { SubjectRepository } from '../subjects/subject.repository';
+import type { PublishedNotice } from '../notices/notice';
 import { readInvitation } from './invitation';
 import { OtpRepository } from './otp.repository';
 import { normaliseMobile } from './phone';
 import { QrConsentError, QrConsentErrorCode } from './qr-consent.errors';
 import { RequestCode } from './request-code.use-case';
+import { confirmShownNotice, type ShownNotice } from './shown-notice';
 
 export interface AgreeForm {
   token: string;
   phone: unknown;
   code: unknown;
   agree: boolean;
+  /** The notice the page showed (R5); the grant records its hash, or is refused. */
+  shownNotice: ShownNotice;
   purposes: string[];
   channels: string[];
   ip: string;
@@ -29,9 +33,10 @@ export interface AgreeForm {
   expiresAt?: Date;
 }
 
-export type GrantOutcome =
+export type GrantOutcome = (
   | { alreadyJoined: false; subjectRef: string; purposes: Purpose[]; channels: Channel[] }
-  | { alreadyJoined: true; subjectRef: string };
+  | { alreadyJoined: true; subjectRef: string }
+) & { notice: PublishedNotice };
 
 const MAX_ATTEMPTS = 5;
 
@@ -58,8 +63,7 @@ export class GrantConsentByQr {
     const phone = normaliseMobile(form.phone);
     const phoneIndex = this.keys.phoneIndex(invitation.brandId, phone);
     const outcome = await this.ds.transaction(async (tx) => {
-      const notice = await this.notices.findCurrent(tx, invitation.brandId);
-      if (!notice) throw new QrConsentError(QrConsentErrorCode.NO_NOTICE, 'brand has no published notice');
+      const notice = await confirmShownNotice(this.notices, tx, invitation.brandId, form.shownNotice);
       // A consent covers only what its notice listed (R5, R7): anything else in the form is ignored.
       const purposes = notice.content.purposes.map((p) => p.id).filter((p) => form.purposes.includes(p));
       const channels = notice.content.channels.filter((c) => form.channels.includes(c));
@@ -76,7 +80,7 @@ export class GrantConsentByQr {
       // Only the phone's owner reaches this answer, so it reveals membership to no one else.
       const known = await this.subjects.findByPhoneIndex(tx, invitation.brandId, phoneIndex);
       if (known && (await this.ledger.hasGrantForOrder(tx, known, invitation.orderRef)))
-        return { alreadyJoined: true as const, subjectRef: known };
+        return { alreadyJoined: true as const, subjectRef: known, notice };
       const contactKey = this.keys.contactKey;
       const subjectRef = await this.subjects.findOrCreate(tx, invitation.brandId, phoneIndex, (ref) =>
         seal(contactKey, phone, ref),
@@ -124,7 +128,7 @@ export class GrantConsentByQr {
         ledgerSeq: entry.seq,
         effectiveAt: entry.at,
       });
-      return { alreadyJoined: false as const, subjectRef, purposes, channels };
+      return { alreadyJoined: false as const, subjectRef, purposes, channels, notice };
     });
     if (outcome === 'bad-code')
       throw new QrConsentError(QrConsentErrorCode.CODE_INVALID, 'code wrong, used or expired');

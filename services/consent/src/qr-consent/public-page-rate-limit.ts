@@ -1,7 +1,9 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
+import { NOTICE_LOCALES } from '../notices/notice';
 import { tooManyRequestsPage } from './consent-pages';
+import { choosePageLocale } from './page-locale';
 
 const DEFAULT_PER_MINUTE = 120;
 const WINDOW_MS = 60_000;
@@ -31,7 +33,12 @@ export class PublicPageRateLimit implements NestMiddleware {
       this.hits.set(ip, recent);
       const retryAfter = Math.max(1, Math.ceil((recent[0] + WINDOW_MS - now) / 1000));
       res.status(429).setHeader('Retry-After', String(retryAfter));
-      res.type('html').send(tooManyRequestsPage());
+      // No database read while refusing: the language comes from the request alone.
+      const locale = choosePageLocale(
+        { lang: req.query.lang, acceptLanguage: req.headers['accept-language'] },
+        NOTICE_LOCALES,
+      );
+      res.type('html').send(tooManyRequestsPage({ locale }));
       return;
     }
     recent.push(now);

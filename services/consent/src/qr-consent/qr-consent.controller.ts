@@ -4,15 +4,30 @@ import { Public } from '@siyu/auth';
 import type { DataSource } from 'typeorm';
 import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { ConsentKeys } from '../consent.keys';
+import type { NoticeLocale, PublishedNotice } from '../notices/notice';
 import { NoticeRepository } from '../notices/notice.repository';
 import { signPreferenceLink } from '../preferences/preference-link';
-import { agreeStep, alreadyJoinedPage, donePage, phoneStep } from './consent-pages';
-import { formNonceIsValid, issueFormNonce, type PublicForm } from './form-nonce';
+import {
+  agreeStep,
+  alreadyJoinedPage,
+  donePage,
+  messagesFor,
+  phoneStep,
+  type PageContext,
+} from './consent-pages';
+import {
+  currentNotice,
+  customerPageContext,
+  langQuery,
+  renderCustomerPage,
+  withoutSwitch,
+} from './customer-page';
+import { formNonceIsValid, issueFormNonce } from './form-nonce';
 import { GrantConsentByQr } from './grant-consent.use-case';
 import { readInvitation } from './invitation';
-import { currentNotice, renderCustomerPage } from './customer-page';
 import { QrConsentError, QrConsentErrorCode } from './qr-consent.errors';
 import { RequestCode } from './request-code.use-case';
+import { issueAgreeNonce, readShownNotice, type ShownNotice } from './shown-notice';
 import { WechatOAuthClient } from './wechat-oauth.client';
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
@@ -32,31 +47,50 @@ export class QrConsentController {
 
   @Get(':token')
   @Public('customer-page')
-  async show(@Param('token') token: string, @Res() res: Response) {
-    await this.render(token, res, async () => {
+  async show(@Param('token') token: string, @Req() req: Request, @Res() res: Response) {
+    const ctx = await this.context(req, (l: NoticeLocale) => `/q/${encodeURIComponent(token)}?lang=${l}`);
+    await renderCustomerPage(res, token, ctx, async () => {
       readInvitation(this.keys.invitations, token, this.options.brand.id);
-      // "用微信授权" only where WeChat OAuth is configured.
+      // "用微信授权" only where WeChat OAuth is configured; the language travels with it.
       const wechatHref = this.wechatOAuth.configured
-        ? `/q/${encodeURIComponent(token)}/wechat/start`
+        ? `/q/${encodeURIComponent(token)}/wechat/start${langQuery(ctx.locale)}`
         : undefined;
-      return phoneStep(token, await this.notice(), this.nonce('qr-code', token), undefined, wechatHref);
+      return phoneStep(ctx, {
+        token,
+        notice: await this.notice(ctx),
+        nonce: issueFormNonce(this.keys.invitations, 'qr-code', token),
+        wechatHref,
+      });
     });
   }
 
   @Post(':token/code')
   @Public('customer-page')
-  async code(@Param('token') token: string, @Body() body: Record<string, unknown>, @Res() res: Response) {
-    await this.render(
-      token,
+  async code(
+    @Param('token') token: string,
+    @Body() body: Record<string, unknown>,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
+    const ctx = withoutSwitch(await this.context(req));
+    await renderCustomerPage(
       res,
+      token,
+      ctx,
       async () => {
-        this.checkNonce('qr-code', token, body?.nonce);
+        this.checkCodeNonce(token, body?.nonce);
         const { phone } = await this.requestCode.execute(token, body?.phone);
-        return agreeStep(token, await this.notice(), phone, this.nonce('qr-agree', token));
+        const notice = await this.notice(ctx);
+        return agreeStep(ctx, { token, notice, phone, nonce: this.agreeNonce(token, notice) });
       },
       async (err) =>
         err.code === QrConsentErrorCode.PHONE_INVALID
-          ? phoneStep(token, await this.notice(), this.nonce('qr-code', token), err.customerMessage)
+          ? phoneStep(ctx, {
+              token,
+              notice: await this.notice(ctx),
+              nonce: issueFormNonce(this.keys.invitations, 'qr-code', token),
+              error: messagesFor(ctx).qrErrors[err.code].message,
+            })
           : null,
     );
   }
@@ -69,66 +103,91 @@ export class QrConsentController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    await this.render(
-      token,
+    const ctx = withoutSwitch(await this.context(req));
+    let shown: ShownNotice | undefined;
+    await renderCustomerPage(
       res,
+      token,
+      ctx,
       async () => {
-        this.checkNonce('qr-agree', token, body?.nonce);
+        // The token is checked first, so a forged or expired link reads as such, not as a stale form.
+        readInvitation(this.keys.invitations, token, this.options.brand.id);
+        shown = readShownNotice(this.keys.invitations, 'qr-agree', token, body);
         const result = await this.grant.execute({
           token,
           phone: body?.phone,
           code: body?.code,
           agree: body?.agree === 'yes',
+          shownNotice: shown,
           purposes: list(body?.purposes),
           channels: list(body?.channels),
           ip: req.ip ?? '',
           userAgent: String(req.headers['user-agent'] ?? ''),
         });
-        if (result.alreadyJoined) {
-          const link = signPreferenceLink(this.keys.unsubscribe, {
-            subjectRef: result.subjectRef,
-            brandId: this.options.brand.id,
-          });
-          return alreadyJoinedPage(this.options.brand.name, `/p/${link}`);
-        }
-        return donePage(this.options.brand.name, result.purposes, result.channels);
+        const preferencesHref = this.preferencesHref(result.subjectRef, ctx);
+        if (result.alreadyJoined)
+          return alreadyJoinedPage(ctx, result.notice.content.brandName, preferencesHref);
+        return donePage(ctx, {
+          brandName: result.notice.content.brandName,
+          purposes: result.purposes,
+          channels: result.channels,
+          preferencesHref,
+        });
       },
+      // A wrong code or a missing tick re-shows the step; a newer notice is shown to be read first.
       async (err) =>
         err.code === QrConsentErrorCode.CODE_INVALID ||
         err.code === QrConsentErrorCode.NOTHING_CHOSEN ||
-        err.code === QrConsentErrorCode.NO_AGREEMENT
-          ? agreeStep(
-              token,
-              await this.notice(),
-              String(body?.phone ?? ''),
-              this.nonce('qr-agree', token),
-              err.customerMessage,
-            )
+        err.code === QrConsentErrorCode.NO_AGREEMENT ||
+        err.code === QrConsentErrorCode.NOTICE_CHANGED
+          ? this.agreeAgain(ctx, token, String(body?.phone ?? ''), err, shown)
           : null,
     );
   }
 
-  private nonce(form: PublicForm, token: string): string {
-    return issueFormNonce(this.keys.invitations, form, token);
+  private async agreeAgain(
+    ctx: PageContext,
+    token: string,
+    phone: string,
+    err: QrConsentError,
+    shown?: ShownNotice,
+  ): Promise<string> {
+    // The notice the customer read, unless a newer one replaced it.
+    const same =
+      shown && err.code !== QrConsentErrorCode.NOTICE_CHANGED
+        ? await this.notices.findByHash(this.ds.manager, this.options.brand.id, shown.contentHash)
+        : null;
+    const notice = same ?? (await this.notice(ctx));
+    return agreeStep(ctx, {
+      token,
+      notice,
+      phone,
+      nonce: this.agreeNonce(token, notice),
+      error: messagesFor(ctx).qrErrors[err.code].message,
+    });
   }
 
-  private checkNonce(form: PublicForm, token: string, nonce: unknown): void {
+  private agreeNonce(token: string, notice: PublishedNotice): string {
+    return issueAgreeNonce(this.keys.invitations, 'qr-agree', token, notice);
+  }
+
+  private checkCodeNonce(token: string, nonce: unknown): void {
     // The token is checked first, so a forged or expired link reads as such, not as a stale form.
     readInvitation(this.keys.invitations, token, this.options.brand.id);
-    if (!formNonceIsValid(this.keys.invitations, form, token, nonce))
+    if (!formNonceIsValid(this.keys.invitations, 'qr-code', token, nonce))
       throw new QrConsentError(QrConsentErrorCode.FORM_EXPIRED, 'form nonce missing or invalid');
   }
 
-  private notice() {
-    return currentNotice(this.notices, this.ds.manager, this.options.brand.id);
+  private preferencesHref(subjectRef: string, ctx: PageContext): string {
+    const link = signPreferenceLink(this.keys.unsubscribe, { subjectRef, brandId: this.options.brand.id });
+    return `/p/${link}${langQuery(ctx.locale)}`;
   }
 
-  private render(
-    token: string,
-    res: Response,
-    ok: () => Promise<string>,
-    retry?: (err: QrConsentError) => Promise<string | null>,
-  ) {
-    return renderCustomerPage(res, token, ok, retry);
+  private context(req: Request, switchHref?: (l: NoticeLocale) => string) {
+    return customerPageContext(this.notices, this.ds.manager, this.options.brand.id, req, switchHref);
+  }
+
+  private notice(ctx: PageContext) {
+    return currentNotice(this.notices, this.ds.manager, this.options.brand.id, ctx.locale);
   }
 }

@@ -4,18 +4,26 @@ import { Public } from '@siyu/auth';
 import type { DataSource } from 'typeorm';
 import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { ConsentKeys } from '../consent.keys';
+import type { PublishedNotice } from '../notices/notice';
 import { NoticeRepository } from '../notices/notice.repository';
 import { signPreferenceLink } from '../preferences/preference-link';
-import { alreadyJoinedPage, donePage, wechatAgreeStep } from './consent-pages';
-import { formNonceIsValid, issueFormNonce } from './form-nonce';
+import { alreadyJoinedPage, donePage, messagesFor, wechatAgreeStep, type PageContext } from './consent-pages';
 import { GrantConsentByWechat } from './grant-consent-by-wechat.use-case';
 import { readInvitation } from './invitation';
 import { QrConsentError, QrConsentErrorCode } from './qr-consent.errors';
 import { WechatOAuthClient } from './wechat-oauth.client';
-import { currentNotice, renderCustomerPage } from './customer-page';
+import { currentNotice, customerPageContext, langQuery, renderCustomerPage } from './customer-page';
+import { issueAgreeNonce, readShownNotice, type ShownNotice } from './shown-notice';
 import { checkOAuthState, issueOAuthState, issueOpenidTicket } from './wechat-oauth-tokens';
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
+
+/** After a failed WeChat step the way back is the card's first page. */
+const RESTART_ON = [
+  QrConsentErrorCode.FORM_EXPIRED,
+  QrConsentErrorCode.NOTICE_MISMATCH,
+  QrConsentErrorCode.WECHAT_AUTH_FAILED,
+];
 
 /** Door 2, "用微信授权": WeChat OAuth (snsapi_base) in place of the phone code. */
 @Controller('q')
@@ -31,13 +39,25 @@ export class WechatOAuthController {
 
   @Get(':token/wechat/start')
   @Public('customer-page')
-  async start(@Param('token') token: string, @Res() res: Response) {
-    await this.render(token, res, async () => {
-      readInvitation(this.keys.invitations, token, this.options.brand.id);
-      const redirectUri = `${this.options.publicBaseUrl.replace(/\/$/, '')}/q/${encodeURIComponent(token)}/wechat`;
-      res.redirect(302, this.oauth.authorizeUrl(redirectUri, issueOAuthState(this.keys.invitations, token)));
-      return null;
-    });
+  async start(@Param('token') token: string, @Req() req: Request, @Res() res: Response) {
+    const ctx = await this.context(req);
+    await renderCustomerPage(
+      res,
+      token,
+      ctx,
+      async () => {
+        readInvitation(this.keys.invitations, token, this.options.brand.id);
+        // The page language rides on the redirect URI (WeChat keeps its query and adds code, state).
+        const redirectUri = `${this.options.publicBaseUrl.replace(/\/$/, '')}/q/${encodeURIComponent(token)}/wechat${langQuery(ctx.locale)}`;
+        res.redirect(
+          302,
+          this.oauth.authorizeUrl(redirectUri, issueOAuthState(this.keys.invitations, token)),
+        );
+        return null;
+      },
+      undefined,
+      RESTART_ON,
+    );
   }
 
   @Get(':token/wechat')
@@ -46,18 +66,29 @@ export class WechatOAuthController {
     @Param('token') token: string,
     @Query('code') code: unknown,
     @Query('state') state: unknown,
+    @Req() req: Request,
     @Res() res: Response,
   ) {
-    await this.render(token, res, async () => {
-      readInvitation(this.keys.invitations, token, this.options.brand.id);
-      checkOAuthState(this.keys.invitations, token, state);
-      // No code: the customer declined in WeChat.
-      if (typeof code !== 'string' || !/^[\w-]{1,128}$/.test(code))
-        throw new QrConsentError(QrConsentErrorCode.WECHAT_AUTH_FAILED, 'no oauth code');
-      const openid = await this.oauth.openidFor(code);
-      const ticket = issueOpenidTicket(this.keys.invitations, this.keys.contactKey, token, openid);
-      return wechatAgreeStep(token, await this.notice(), ticket, this.nonce(token));
-    });
+    // WeChat's code is single-use, so this page cannot be fetched again (no language switch).
+    const ctx = await this.context(req);
+    await renderCustomerPage(
+      res,
+      token,
+      ctx,
+      async () => {
+        readInvitation(this.keys.invitations, token, this.options.brand.id);
+        checkOAuthState(this.keys.invitations, token, state);
+        // No code: the customer declined in WeChat.
+        if (typeof code !== 'string' || !/^[\w-]{1,128}$/.test(code))
+          throw new QrConsentError(QrConsentErrorCode.WECHAT_AUTH_FAILED, 'no oauth code');
+        const openid = await this.oauth.openidFor(code);
+        const ticket = issueOpenidTicket(this.keys.invitations, this.keys.contactKey, token, openid);
+        const notice = await this.notice(ctx);
+        return wechatAgreeStep(ctx, { token, notice, ticket, nonce: this.nonce(token, notice) });
+      },
+      undefined,
+      RESTART_ON,
+    );
   }
 
   @Post(':token/wechat/agree')
@@ -68,63 +99,82 @@ export class WechatOAuthController {
     @Req() req: Request,
     @Res() res: Response,
   ) {
-    await this.render(
-      token,
+    const ctx = await this.context(req);
+    let shown: ShownNotice | undefined;
+    await renderCustomerPage(
       res,
+      token,
+      ctx,
       async () => {
         readInvitation(this.keys.invitations, token, this.options.brand.id);
-        if (!formNonceIsValid(this.keys.invitations, 'qr-wechat-agree', token, body?.nonce))
-          throw new QrConsentError(QrConsentErrorCode.FORM_EXPIRED, 'form nonce missing or invalid');
+        shown = readShownNotice(this.keys.invitations, 'qr-wechat-agree', token, body);
         const result = await this.grant.execute({
           token,
           ticket: body?.ticket,
           agree: body?.agree === 'yes',
+          shownNotice: shown,
           purposes: list(body?.purposes),
           channels: list(body?.channels),
           ip: req.ip ?? '',
           userAgent: String(req.headers['user-agent'] ?? ''),
         });
-        if (result.alreadyJoined) {
-          const link = signPreferenceLink(this.keys.unsubscribe, {
-            subjectRef: result.subjectRef,
-            brandId: this.options.brand.id,
-          });
-          return alreadyJoinedPage(this.options.brand.name, `/p/${link}`);
-        }
-        return donePage(this.options.brand.name, result.purposes, result.channels);
+        const link = signPreferenceLink(this.keys.unsubscribe, {
+          subjectRef: result.subjectRef,
+          brandId: this.options.brand.id,
+        });
+        const preferencesHref = `/p/${link}${langQuery(ctx.locale)}`;
+        if (result.alreadyJoined)
+          return alreadyJoinedPage(ctx, result.notice.content.brandName, preferencesHref);
+        return donePage(ctx, {
+          brandName: result.notice.content.brandName,
+          purposes: result.purposes,
+          channels: result.channels,
+          preferencesHref,
+        });
       },
-      // A missing tick re-shows the same step with the same (still valid) ticket.
+      // A missing tick re-shows the same step with the same (still valid) ticket; a newer notice is
+      // shown to be read first.
       async (err) =>
-        err.code === QrConsentErrorCode.NOTHING_CHOSEN || err.code === QrConsentErrorCode.NO_AGREEMENT
-          ? wechatAgreeStep(
-              token,
-              await this.notice(),
-              String(body?.ticket ?? ''),
-              this.nonce(token),
-              err.customerMessage,
-            )
+        err.code === QrConsentErrorCode.NOTHING_CHOSEN ||
+        err.code === QrConsentErrorCode.NO_AGREEMENT ||
+        err.code === QrConsentErrorCode.NOTICE_CHANGED
+          ? this.agreeAgain(ctx, token, String(body?.ticket ?? ''), err, shown)
           : null,
+      RESTART_ON,
     );
   }
 
-  private nonce(token: string): string {
-    return issueFormNonce(this.keys.invitations, 'qr-wechat-agree', token);
-  }
-
-  private notice() {
-    return currentNotice(this.notices, this.ds.manager, this.options.brand.id);
-  }
-
-  /** `ok` returning null means it already answered (a redirect). */
-  private render(
+  private async agreeAgain(
+    ctx: PageContext,
     token: string,
-    res: Response,
-    ok: () => Promise<string | null>,
-    retry?: (err: QrConsentError) => Promise<string | null>,
-  ) {
-    return renderCustomerPage(res, token, ok, retry, [
-      QrConsentErrorCode.FORM_EXPIRED,
-      QrConsentErrorCode.WECHAT_AUTH_FAILED,
-    ]);
+    ticket: string,
+    err: QrConsentError,
+    shown?: ShownNotice,
+  ): Promise<string> {
+    const same =
+      shown && err.code !== QrConsentErrorCode.NOTICE_CHANGED
+        ? await this.notices.findByHash(this.ds.manager, this.options.brand.id, shown.contentHash)
+        : null;
+    const notice = same ?? (await this.notice(ctx));
+    return wechatAgreeStep(ctx, {
+      token,
+      notice,
+      ticket,
+      nonce: this.nonce(token, notice),
+      error: messagesFor(ctx).qrErrors[err.code].message,
+    });
+  }
+
+  private nonce(token: string, notice: PublishedNotice): string {
+    return issueAgreeNonce(this.keys.invitations, 'qr-wechat-agree', token, notice);
+  }
+
+  /** No language switch on these steps: they are not pages a GET can fetch again. */
+  private context(req: Request): Promise<PageContext> {
+    return customerPageContext(this.notices, this.ds.manager, this.options.brand.id, req);
+  }
+
+  private notice(ctx: PageContext) {
+    return currentNotice(this.notices, this.ds.manager, this.options.brand.id, ctx.locale);
   }
 }

@@ -1,9 +1,18 @@
-import { Body, Controller, Get, Inject, Param, Post, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
 import { Public } from '@siyu/auth';
-import { CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
+import type { DataSource } from 'typeorm';
+import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { ConsentKeys } from '../consent.keys';
-import { errorPage, unsubscribeConfirmPage, unsubscribeDonePage } from '../qr-consent/consent-pages';
+import { NoticeRepository } from '../notices/notice.repository';
+import {
+  errorPage,
+  messagesFor,
+  unsubscribeConfirmPage,
+  unsubscribeDonePage,
+  type PageContext,
+} from '../qr-consent/consent-pages';
+import { customerPageContext, withoutSwitch } from '../qr-consent/customer-page';
 import { formNonceIsValid, issueFormNonce } from '../qr-consent/form-nonce';
 import { readUnsubscribeLink } from './unsubscribe-link';
 import { WithdrawConsent } from './withdraw-consent.use-case';
@@ -13,20 +22,25 @@ import { WithdrawalError } from './withdrawal.errors';
 @Controller('u')
 export class UnsubscribeController {
   constructor(
+    @Inject(CONSENT_DB) private readonly ds: DataSource,
     @Inject(CONSENT_OPTIONS) private readonly options: ConsentModuleOptions,
     private readonly keys: ConsentKeys,
+    private readonly notices: NoticeRepository,
     private readonly withdraw: WithdrawConsent,
   ) {}
 
   @Get(':token')
   @Public('customer-page')
-  confirm(@Param('token') token: string, @Res() res: Response) {
+  async confirm(@Param('token') token: string, @Req() req: Request, @Res() res: Response) {
+    const ctx = await this.context(req, token);
     try {
       const scope = readUnsubscribeLink(this.keys.unsubscribe, token);
       const nonce = issueFormNonce(this.keys.unsubscribe, 'unsubscribe', token);
-      res.type('html').send(unsubscribeConfirmPage(token, this.options.brand.name, scope.channel, nonce));
+      res
+        .type('html')
+        .send(unsubscribeConfirmPage(ctx, token, this.options.brand.name, scope.channel, nonce));
     } catch (err) {
-      this.fail(res, err);
+      this.fail(res, withoutSwitch(ctx), err);
     }
   }
 
@@ -35,16 +49,19 @@ export class UnsubscribeController {
   async unsubscribe(
     @Param('token') token: string,
     @Body() body: Record<string, unknown>,
+    @Req() req: Request,
     @Res() res: Response,
   ) {
+    const ctx = withoutSwitch(await this.context(req, token));
     try {
       const scope = readUnsubscribeLink(this.keys.unsubscribe, token);
       // CSRF: only a POST from the confirm page this server rendered for this link counts.
       if (!formNonceIsValid(this.keys.unsubscribe, 'unsubscribe', token, body?.nonce)) {
+        const expired = messagesFor(ctx).unsubscribe.expired;
         res
           .status(403)
           .type('html')
-          .send(errorPage('页面已过期，请重新打开退订链接后再确认。我们没有做任何更改。', '页面已过期'));
+          .send(errorPage(ctx, expired.message, expired.title));
         return;
       }
       // The page is sent only after the ledger entry is durable.
@@ -59,17 +76,28 @@ export class UnsubscribeController {
       res
         .status(200)
         .type('html')
-        .send(unsubscribeDonePage(this.options.brand.name, scope.channel, outcome.withdrawn));
+        .send(unsubscribeDonePage(ctx, this.options.brand.name, scope.channel, outcome.withdrawn));
     } catch (err) {
-      this.fail(res, err);
+      this.fail(res, ctx, err);
     }
   }
 
-  private fail(res: Response, err: unknown) {
+  private context(req: Request, token: string): Promise<PageContext> {
+    return customerPageContext(
+      this.notices,
+      this.ds.manager,
+      this.options.brand.id,
+      req,
+      (l) => `/u/${encodeURIComponent(token)}?lang=${l}`,
+    );
+  }
+
+  private fail(res: Response, ctx: PageContext, err: unknown) {
     if (!(err instanceof WithdrawalError)) throw err;
+    const invalid = messagesFor(ctx).unsubscribe.invalid;
     res
       .status(err.httpStatus)
       .type('html')
-      .send(errorPage('此退订链接无效或已过期。您也可以直接回复短信“T”退订。'));
+      .send(errorPage(ctx, invalid.message, invalid.title));
   }
 }
