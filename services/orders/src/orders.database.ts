@@ -10,6 +10,7 @@ import { ShopRetentionSettings1763900000720 } from './migrations/1763900000720-s
 import { FactReleases1763900001000 } from './migrations/1763900001000-fact-releases';
 import { OrderPushes1763900001100 } from './migrations/1763900001100-order-pushes';
 import { ReleaseSensitive1763900001001 } from './migrations/1763900001001-release-sensitive';
+import { PlatformAgreements1763900001200 } from './migrations/1763900001200-platform-agreements';
 
 export const ORDERS_MIGRATIONS = [
   MessagingTables1763900000000,
@@ -22,6 +23,7 @@ export const ORDERS_MIGRATIONS = [
   FactReleases1763900001000,
   ReleaseSensitive1763900001001,
   OrderPushes1763900001100,
+  PlatformAgreements1763900001200,
 ];
 
 /** The orders schema under its own role (ARCHITECTURE invariant 3); shared by the app and the CLI. */

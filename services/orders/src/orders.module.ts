@@ -16,6 +16,10 @@ import {
   TokenSigner,
 } from '@siyu/crypto';
 import { ServiceMessaging } from '@siyu/messaging';
+import { AgreementsController } from './agreements/agreements.controller';
+import { GetPlatformAgreement } from './agreements/get-platform-agreement.query';
+import { PlatformAgreementRepository } from './agreements/platform-agreement.repository';
+import { SetPlatformAgreement } from './agreements/set-platform-agreement.use-case';
 import { GetImportSummary } from './imports/get-import-summary.query';
 import { ImportJobRepository } from './imports/import-job.repository';
 import { ImportOrders } from './imports/import-orders.use-case';
@@ -30,6 +34,7 @@ import { PrintCardSheet } from './invitations/print-card-sheet.query';
 import { openOrdersDataSource } from './orders.database';
 import { ORDERS_DB, ORDERS_OPTIONS, type OrdersModuleOptions } from './orders.options';
 import { ReleaseFactsConsumer } from './release/release-facts.consumer';
+import { ReleasedFactsOutbox } from './release/released-facts-outbox';
 import { ReleaseRepository } from './release/release.repository';
 import { ApplyRetention } from './retention/apply-retention.use-case';
 import { RetentionController } from './retention/retention.controller';
@@ -81,12 +86,17 @@ export class OrdersModule implements OnApplicationBootstrap, OnApplicationShutdo
         CardSheetController,
         RetentionController,
         OrderPushesController,
+        AgreementsController,
       ],
       providers: [
         { provide: ORDERS_OPTIONS, useValue: options },
         { provide: ORDERS_DB, useFactory: () => openOrdersDataSource(options.adminDatabaseUrl) },
         ReleaseRepository,
+        PlatformAgreementRepository,
+        ReleasedFactsOutbox,
         ReleaseFactsConsumer,
+        SetPlatformAgreement,
+        GetPlatformAgreement,
         {
           provide: ServiceMessaging,
           inject: [ORDERS_DB, ReleaseFactsConsumer],
