@@ -25,6 +25,7 @@ import { ImportJobRepository } from './imports/import-job.repository';
 import { ImportOrders } from './imports/import-orders.use-case';
 import { ImportsController } from './imports/imports.controller';
 import { IngestOrderChunk } from './imports/ingest-order-chunk';
+import { ImportUploadLimits } from './imports/upload-limits';
 import { OrderRepository } from './imports/order.repository';
 import { CardSheetController } from './invitations/card-sheet.controller';
 import { InvitationRepository } from './invitations/invitation.repository';
@@ -122,6 +123,7 @@ export class OrdersModule implements OnApplicationBootstrap, OnApplicationShutdo
         BuyerDataKeys,
         IngestOrderChunk,
         ImportOrders,
+        ImportUploadLimits,
         GetImportSummary,
         RevealReceiver,
         IssueInvitation,
