@@ -11,6 +11,7 @@ import { FactReleases1763900001000 } from './migrations/1763900001000-fact-relea
 import { OrderPushes1763900001100 } from './migrations/1763900001100-order-pushes';
 import { ReleaseSensitive1763900001001 } from './migrations/1763900001001-release-sensitive';
 import { PlatformAgreements1763900001200 } from './migrations/1763900001200-platform-agreements';
+import { OrderPushPii1763900001210 } from './migrations/1763900001210-order-push-pii';
 
 export const ORDERS_MIGRATIONS = [
   MessagingTables1763900000000,
@@ -24,6 +25,7 @@ export const ORDERS_MIGRATIONS = [
   ReleaseSensitive1763900001001,
   OrderPushes1763900001100,
   PlatformAgreements1763900001200,
+  OrderPushPii1763900001210,
 ];
 
 /** The orders schema under its own role (ARCHITECTURE invariant 3); shared by the app and the CLI. */

@@ -55,7 +55,9 @@ import { RevealReceiver } from './vault/reveal-receiver.use-case';
 import { RotateDataKeys } from './vault/rotate-data-keys.use-case';
 import { VaultController } from './vault/vault.controller';
 import { VaultedReceiverRepository } from './vault/vaulted-receiver.repository';
+import { GetOrderPushStatus } from './webhooks/get-order-push-status.query';
 import { OrderPushPoller } from './webhooks/order-push-poller';
+import { OrderPushStatusController } from './webhooks/order-push-status.controller';
 import { OrderPushRepository } from './webhooks/order-push.repository';
 import { OrderPushesController } from './webhooks/order-pushes.controller';
 import { ProcessOrderPushes } from './webhooks/process-order-pushes.use-case';
@@ -88,6 +90,7 @@ export class OrdersModule implements OnApplicationBootstrap, OnApplicationShutdo
         RetentionController,
         OrderPushesController,
         AgreementsController,
+        OrderPushStatusController,
       ],
       providers: [
         { provide: ORDERS_OPTIONS, useValue: options },
@@ -145,6 +148,7 @@ export class OrdersModule implements OnApplicationBootstrap, OnApplicationShutdo
         ReceiveOrderPush,
         ProcessOrderPushes,
         OrderPushPoller,
+        GetOrderPushStatus,
       ],
     };
   }
