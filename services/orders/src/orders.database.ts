@@ -10,6 +10,8 @@ import { ShopRetentionSettings1763900000720 } from './migrations/1763900000720-s
 import { FactReleases1763900001000 } from './migrations/1763900001000-fact-releases';
 import { OrderPushes1763900001100 } from './migrations/1763900001100-order-pushes';
 import { ReleaseSensitive1763900001001 } from './migrations/1763900001001-release-sensitive';
+import { PlatformAgreements1763900001200 } from './migrations/1763900001200-platform-agreements';
+import { OrderPushPii1763900001210 } from './migrations/1763900001210-order-push-pii';
 import { OrderLookupOneRow1763900001300 } from './migrations/1763900001300-order-lookup-one-row';
 import { OrdersShippedAt1763900001310 } from './migrations/1763900001310-orders-shipped-at';
 
@@ -24,6 +26,8 @@ export const ORDERS_MIGRATIONS = [
   FactReleases1763900001000,
   ReleaseSensitive1763900001001,
   OrderPushes1763900001100,
+  PlatformAgreements1763900001200,
+  OrderPushPii1763900001210,
   OrderLookupOneRow1763900001300,
   OrdersShippedAt1763900001310,
 ];

@@ -16,11 +16,16 @@ import {
   TokenSigner,
 } from '@siyu/crypto';
 import { ServiceMessaging } from '@siyu/messaging';
+import { AgreementsController } from './agreements/agreements.controller';
+import { GetPlatformAgreement } from './agreements/get-platform-agreement.query';
+import { PlatformAgreementRepository } from './agreements/platform-agreement.repository';
+import { SetPlatformAgreement } from './agreements/set-platform-agreement.use-case';
 import { GetImportSummary } from './imports/get-import-summary.query';
 import { ImportJobRepository } from './imports/import-job.repository';
 import { ImportOrders } from './imports/import-orders.use-case';
 import { ImportsController } from './imports/imports.controller';
 import { IngestOrderChunk } from './imports/ingest-order-chunk';
+import { ImportUploadLimits } from './imports/upload-limits';
 import { OrderRepository } from './imports/order.repository';
 import { CardSheetController } from './invitations/card-sheet.controller';
 import { InvitationRepository } from './invitations/invitation.repository';
@@ -30,6 +35,7 @@ import { PrintCardSheet } from './invitations/print-card-sheet.query';
 import { openOrdersDataSource } from './orders.database';
 import { ORDERS_DB, ORDERS_OPTIONS, type OrdersModuleOptions } from './orders.options';
 import { ReleaseFactsConsumer } from './release/release-facts.consumer';
+import { ReleasedFactsOutbox } from './release/released-facts-outbox';
 import { ReleaseRepository } from './release/release.repository';
 import { ApplyRetention } from './retention/apply-retention.use-case';
 import { RetentionController } from './retention/retention.controller';
@@ -49,7 +55,9 @@ import { RevealReceiver } from './vault/reveal-receiver.use-case';
 import { RotateDataKeys } from './vault/rotate-data-keys.use-case';
 import { VaultController } from './vault/vault.controller';
 import { VaultedReceiverRepository } from './vault/vaulted-receiver.repository';
+import { GetOrderPushStatus } from './webhooks/get-order-push-status.query';
 import { OrderPushPoller } from './webhooks/order-push-poller';
+import { OrderPushStatusController } from './webhooks/order-push-status.controller';
 import { OrderPushRepository } from './webhooks/order-push.repository';
 import { OrderPushesController } from './webhooks/order-pushes.controller';
 import { ProcessOrderPushes } from './webhooks/process-order-pushes.use-case';
@@ -81,12 +89,18 @@ export class OrdersModule implements OnApplicationBootstrap, OnApplicationShutdo
         CardSheetController,
         RetentionController,
         OrderPushesController,
+        AgreementsController,
+        OrderPushStatusController,
       ],
       providers: [
         { provide: ORDERS_OPTIONS, useValue: options },
         { provide: ORDERS_DB, useFactory: () => openOrdersDataSource(options.adminDatabaseUrl) },
         ReleaseRepository,
+        PlatformAgreementRepository,
+        ReleasedFactsOutbox,
         ReleaseFactsConsumer,
+        SetPlatformAgreement,
+        GetPlatformAgreement,
         {
           provide: ServiceMessaging,
           inject: [ORDERS_DB, ReleaseFactsConsumer],
@@ -112,6 +126,7 @@ export class OrdersModule implements OnApplicationBootstrap, OnApplicationShutdo
         BuyerDataKeys,
         IngestOrderChunk,
         ImportOrders,
+        ImportUploadLimits,
         GetImportSummary,
         RevealReceiver,
         IssueInvitation,
@@ -133,6 +148,7 @@ export class OrdersModule implements OnApplicationBootstrap, OnApplicationShutdo
         ReceiveOrderPush,
         ProcessOrderPushes,
         OrderPushPoller,
+        GetOrderPushStatus,
       ],
     };
   }

@@ -16,7 +16,16 @@ import { ProcessOrderPushes } from '../src/webhooks/process-order-pushes.use-cas
 // each test drains the queue with processPending(), so what it checks is deterministic.
 
 const SECRET = 'push-secret-for-tests-0123456789';
-const SHOPS = ['shop-push', 'shop-dup', 'shop-order', 'shop-mixed', 'shop-refused', 'shop-batch', 'shop-pii'];
+const SHOPS = [
+  'shop-push',
+  'shop-dup',
+  'shop-order',
+  'shop-mixed',
+  'shop-refused',
+  'shop-batch',
+  'shop-pii',
+  'shop-pii-msg',
+];
 const OTHER_PLATFORM_SHOPS = ['shop-jd', 'shop-kuaishou', 'shop-pinduoduo', 'shop-youzan'];
 const FIXTURE = readFileSync(join(__dirname, 'fixtures', 'tmall-orders.csv'));
 
@@ -58,6 +67,9 @@ describe('platform order pushes (real PostgreSQL)', () => {
   let processor: ProcessOrderPushes;
   const events: { key: string; value: string; payload: Record<string, unknown> }[] = [];
   const keys = testAuthKeys();
+  // Every log line the service wrote, to check that none carries a pushed value (R16).
+  const logLines: string[] = [];
+  const capture = (m: unknown) => void logLines.push(String(m));
 
   beforeAll(async () => {
     adminUrl = await createTestDatabase('orderpushes');
@@ -81,7 +93,10 @@ describe('platform order pushes (real PostgreSQL)', () => {
         }),
       ],
     }).compile();
-    app = moduleRef.createNestApplication({ logger: false, rawBody: true });
+    app = moduleRef.createNestApplication({
+      logger: { log: capture, warn: capture, error: capture, debug: capture, verbose: capture },
+      rawBody: true,
+    });
     installHttpEdge(app, keys);
     await app.init();
     processor = app.get(ProcessOrderPushes);
@@ -446,6 +461,83 @@ describe('platform order pushes (real PostgreSQL)', () => {
     const dump = await dumpOrdersSchema(adminUrl);
     for (const personal of [receiver.name, receiver.phone, '中山路321号', BUYER_ID])
       expect(dump).not.toContain(personal);
+  });
+
+  it('reports unmasked PII of a push by field and kind in its status, never the value', async () => {
+    const mobile = '13987654321';
+    const trade = {
+      ...tmallTrade('4001000000000000300', 'WAIT_SELLER_SEND_GOODS', '2026-11-20 10:02:00', {
+        name: '赵*',
+        phone: '137****5678',
+        address: '北京市朝阳区****',
+      }),
+      buyer_message: `到了请打电话 ${mobile}`,
+    };
+    expect((await send('tmall', 'shop-pii-msg', tmcPush('9300', trade))).status).toBe(200);
+    await processor.processPending();
+
+    const status = await request(app.getHttpServer())
+      .get('/api/v1/orders/pushes')
+      .query({ platform: 'tmall', shop: 'shop-pii-msg', pushId: '9300' })
+      .set('Authorization', await bearer(keys, 'ops'))
+      .expect(200);
+    expect(status.body).toEqual({
+      pushes: [
+        {
+          platform: 'tmall',
+          shopId: 'shop-pii-msg',
+          pushId: '9300',
+          receivedAt: expect.any(String),
+          processedAt: expect.any(String),
+          attempts: 1,
+          error: null,
+          unmaskedPii: { 'content.buyer_message': { kinds: ['mobile_phone'], count: 1 } },
+        },
+      ],
+    });
+    // A push with masked data only is listed, but not among those that carried unmasked PII.
+    const masked = { ...trade, tid: '4001000000000000301', buyer_message: '' };
+    expect((await send('tmall', 'shop-pii-msg', tmcPush('9301', masked))).status).toBe(200);
+    await processor.processPending();
+    const list = async (query: string) =>
+      (
+        await request(app.getHttpServer())
+          .get(`/api/v1/orders/pushes?platform=tmall&shop=shop-pii-msg${query}`)
+          .set('Authorization', await bearer(keys, 'ops'))
+          .expect(200)
+      ).body.pushes.map((p: { pushId: string; unmaskedPii: object }) => [p.pushId, p.unmaskedPii]);
+    expect(await list('')).toEqual([
+      ['9301', {}],
+      ['9300', { 'content.buyer_message': { kinds: ['mobile_phone'], count: 1 } }],
+    ]);
+    expect(await list('&withUnmaskedPii=true')).toEqual([
+      ['9300', { 'content.buyer_message': { kinds: ['mobile_phone'], count: 1 } }],
+    ]);
+
+    expect(await dumpOrdersSchema(adminUrl)).not.toContain(mobile);
+    expect(JSON.stringify(status.body)).not.toContain(mobile);
+    const logs = logLines.join('\n');
+    expect(logs).toContain('carried unmasked personal data: content.buyer_message: mobile_phone ×1');
+    expect(logs).not.toContain(mobile);
+    expect(logs).not.toContain(mobile.slice(-8));
+  });
+
+  it('lets only staff roles read push status, and validates the query', async () => {
+    const marketer = await request(app.getHttpServer())
+      .get('/api/v1/orders/pushes?platform=tmall&shop=shop-pii')
+      .set('Authorization', await bearer(keys, 'marketer'));
+    expect(marketer.status).toBe(403);
+    const bad = await request(app.getHttpServer())
+      .get('/api/v1/orders/pushes?platform=taobao&shop=shop-pii&withUnmaskedPii=yes')
+      .set('Authorization', await bearer(keys, 'ops'));
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([
+      {
+        field: 'platform',
+        problems: ['platform must be one of tmall, jd, douyin, kuaishou, pinduoduo, youzan'],
+      },
+      { field: 'withUnmaskedPii', problems: ['withUnmaskedPii must be true or false'] },
+    ]);
   });
 });
 

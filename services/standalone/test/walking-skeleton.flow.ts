@@ -170,6 +170,12 @@ export async function walkingSkeleton(h: SkeletonHarness, events: string[]): Pro
     .send(tmallCsv())
     .expect(201);
   expect(imported.body.accepted).toBe(3);
+  // R8: the shop's Tmall agreement allows purchase-history use (the default allows none).
+  await request(h.http.orders)
+    .put('/api/v1/shops/tmall/shop-1/agreement')
+    .set('Authorization', ops)
+    .send({ allowedPurposes: ['purchase_history'], agreementRef: 'tmall-demo-agreement' })
+    .expect(200);
   const refs = await amountToOrderRef(events, 3);
   const orderA = refs.get(19900)!;
   expect(orderA).toBeDefined();

@@ -6,15 +6,20 @@ import { GetImportSummary } from './get-import-summary.query';
 import { ImportOrders } from './import-orders.use-case';
 import { ImportOrdersQuery } from './import-orders.request';
 import type { ImportSummary } from './import-summary';
+import { ImportUploadLimits } from './upload-limits';
 
 @Controller('api/v1/orders/imports')
 export class ImportsController {
   constructor(
     private readonly importOrders: ImportOrders,
     private readonly getImportSummary: GetImportSummary,
+    private readonly limits: ImportUploadLimits,
   ) {}
 
-  /** The export (CSV or XLSX) is the raw body, streamed; 201 with the summary. */
+  /**
+   * The export (CSV or XLSX) is the raw body, or the `file` part of multipart/form-data (with an
+   * optional `mapping` field); streamed either way. 201 with the summary.
+   */
   @Post()
   @Roles('ops', 'admin')
   async importExport(
@@ -23,11 +28,13 @@ export class ImportsController {
     @CurrentActor() actor: Actor,
   ): Promise<ImportSummary> {
     try {
+      const upload = await exportUploadOf(req, this.limits);
       return await this.importOrders.execute({
         platform: query.platform,
         shopId: query.shop,
         requestedBy: actor.id,
-        source: exportUploadOf(req),
+        source: upload.source,
+        mappingFile: upload.mappingFile,
       });
     } finally {
       discardRest(req);

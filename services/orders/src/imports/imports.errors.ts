@@ -15,6 +15,15 @@ export enum ImportsErrorCode {
   /** A record so large that reading on is unsafe (no line breaks for megabytes). */
   RECORD_TOO_LARGE = 'RECORD_TOO_LARGE',
   BAD_MAPPING_FILE = 'BAD_MAPPING_FILE',
+  /** Content-Type says multipart/form-data but the body is not (no boundary, broken parts, cut off). */
+  MULTIPART_INVALID = 'MULTIPART_INVALID',
+  /** A multipart upload without a file part named `file`. */
+  MULTIPART_NO_FILE = 'MULTIPART_NO_FILE',
+  MULTIPART_TWO_FILES = 'MULTIPART_TWO_FILES',
+  /** A part other than `file` and `mapping`, or `mapping` after the file. */
+  MULTIPART_UNKNOWN_FIELD = 'MULTIPART_UNKNOWN_FIELD',
+  /** The file part is larger than IMPORT_UPLOAD_MAX_BYTES. */
+  UPLOAD_TOO_LARGE = 'UPLOAD_TOO_LARGE',
   IMPORT_NOT_FOUND = 'IMPORT_NOT_FOUND',
 }
 
@@ -26,7 +35,13 @@ export class ImportsError extends DomainError<ImportsErrorCode> {
     switch (this.code) {
       case ImportsErrorCode.PLATFORM_NOT_SUPPORTED:
       case ImportsErrorCode.BAD_MAPPING_FILE:
+      case ImportsErrorCode.MULTIPART_INVALID:
+      case ImportsErrorCode.MULTIPART_NO_FILE:
+      case ImportsErrorCode.MULTIPART_TWO_FILES:
+      case ImportsErrorCode.MULTIPART_UNKNOWN_FIELD:
         return 400;
+      case ImportsErrorCode.UPLOAD_TOO_LARGE:
+        return 413;
       case ImportsErrorCode.UNSUPPORTED_MEDIA_TYPE:
         return 415;
       case ImportsErrorCode.EMPTY_FILE:

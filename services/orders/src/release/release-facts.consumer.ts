@@ -1,35 +1,31 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import {
-  FACTS_PER_EVENT,
-  TOPICS,
-  type ConsentGrantedV1,
-  type ConsentWithdrawnV1,
-  type OrdersFactsReleasedV1,
-  type OrdersFactsRevokedV1,
-  type OrdersIngestedV1,
-} from '@siyu/contracts';
-import { addManyToOutbox, addToOutbox, type EventEffect } from '@siyu/messaging';
+import type { ConsentGrantedV1, ConsentWithdrawnV1, OrdersIngestedV1, Platform } from '@siyu/contracts';
+import type { EventEffect } from '@siyu/messaging';
+import { allows, refusalReason, type AgreementPurpose } from '../agreements/platform-agreement';
+import { PlatformAgreementRepository } from '../agreements/platform-agreement.repository';
 import { ORDERS_OPTIONS, type OrdersModuleOptions } from '../orders.options';
-import { ReleaseRepository, type Release } from './release.repository';
-import { SensitiveCategoryMap } from './sensitive-categories';
+import { ReleasedFactsOutbox } from './released-facts-outbox';
+import { ReleaseRepository } from './release.repository';
 
 /**
  * Invariant 2: platform data crosses into marketing only as a release, and only while a consent
  * covering purchase history links the subject to one of our buyers. A withdrawal revokes it.
  * Orders whose SKUs fall in a sensitive category (R2, SENSITIVE_CATEGORY_MAP) are released only
  * when the consent also covers `sensitive_profiling`.
+ * R8: and only when the buyer's shop's platform agreement allows the purpose too; otherwise the
+ * release is refused (recorded in `release_refusals` with its reason) even with consent.
  */
 @Injectable()
 export class ReleaseFactsConsumer {
-  private readonly sensitive: SensitiveCategoryMap;
+  private readonly logger = new Logger('ReleaseFacts');
 
   constructor(
     private readonly releases: ReleaseRepository,
+    private readonly agreements: PlatformAgreementRepository,
+    private readonly outbox: ReleasedFactsOutbox,
     @Inject(ORDERS_OPTIONS) private readonly options: OrdersModuleOptions,
-  ) {
-    this.sensitive = new SensitiveCategoryMap(options.env.SENSITIVE_CATEGORY_MAP);
-  }
+  ) {}
 
   readonly handlers: Record<string, EventEffect> = {
     'consent.granted.v1': (tx, e) => this.granted(tx, e as ConsentGrantedV1),
@@ -43,56 +39,69 @@ export class ReleaseFactsConsumer {
       e.link.buyerPseudonym ??
       (e.link.orderRef ? await this.releases.buyerOfOrder(tx, e.link.orderRef) : null);
     if (!buyer) return;
+    const shop = await this.releases.shopOfBuyer(tx, buyer);
+    if (!shop) return;
+    await this.agreements.lockForRelease(tx, shop.platform, shop.shopId);
+    const agreement = await this.agreements.find(tx, shop.platform, shop.shopId);
+    if (!allows(agreement, 'purchase_history')) {
+      await this.refuse(tx, shop, e.subjectRef, 'purchase_history', e.ledgerSeq);
+      return;
+    }
+    // R2 needs the consent, R8 the agreement: without either, sensitive-category orders stay back.
+    const sensitiveConsented = e.purposes.includes('sensitive_profiling');
+    const sensitiveAllowed = sensitiveConsented && allows(agreement, 'sensitive_profiling');
+    if (sensitiveConsented && !sensitiveAllowed)
+      await this.refuse(tx, shop, e.subjectRef, 'sensitive_profiling', e.ledgerSeq);
     const release = await this.releases.activate(
       tx,
       e.subjectRef,
       e.brandId,
       buyer,
       e.ledgerSeq,
-      e.purposes.includes('sensitive_profiling'),
+      sensitiveAllowed,
     );
-    if (release) await this.publishFacts(tx, release);
+    if (release) await this.outbox.publishFacts(tx, release);
   }
 
   private async withdrawn(tx: EntityManager, e: ConsentWithdrawnV1): Promise<void> {
     if (e.brandId !== this.options.brandId || !e.purposes.includes('purchase_history')) return;
-    for (const release of await this.releases.revokeAll(tx, e.subjectRef, e.ledgerSeq)) {
-      await addToOutbox<OrdersFactsRevokedV1>(tx, TOPICS.ordersFactsRevoked, release.subjectRef, {
-        type: 'orders.facts-revoked.v1',
-        subjectRef: release.subjectRef,
-        brandId: release.brandId,
-        releaseId: release.releaseId,
-      });
-    }
+    for (const release of await this.releases.revokeAll(tx, e.subjectRef, e.ledgerSeq))
+      await this.outbox.publishRevoked(tx, release);
   }
 
-  /** Later orders of a released buyer flow while the consent holds. */
+  /** Later orders of a released buyer flow while the consent and the agreement hold. */
   private async ingested(tx: EntityManager, e: OrdersIngestedV1): Promise<void> {
     const buyer = await this.releases.buyerOfOrder(tx, e.orderRef);
     if (!buyer) return;
-    for (const release of await this.releases.activeForBuyer(tx, buyer))
-      await this.publishFacts(tx, release, e.orderRef);
+    const shop = { platform: e.platform, shopId: e.shopId };
+    await this.agreements.lockForRelease(tx, shop.platform, shop.shopId);
+    const active = await this.releases.activeForBuyer(tx, buyer);
+    if (active.length === 0) return;
+    const agreement = await this.agreements.find(tx, shop.platform, shop.shopId);
+    for (const release of active) {
+      // A release opened before the shop's agreement was recorded (or before R8 was enforced).
+      if (!allows(agreement, 'purchase_history')) {
+        if (await this.releases.revoke(tx, release.releaseId, 'platform_agreement')) {
+          await this.outbox.publishRevoked(tx, release);
+          await this.refuse(tx, shop, release.subjectRef, 'purchase_history', null);
+        }
+        continue;
+      }
+      const sensitiveAllowed = release.sensitiveAllowed && allows(agreement, 'sensitive_profiling');
+      await this.outbox.publishFacts(tx, { ...release, sensitiveAllowed }, e.orderRef);
+    }
   }
 
-  private async publishFacts(tx: EntityManager, release: Release, orderRef?: string): Promise<void> {
-    const facts = (await this.releases.factsOf(tx, release.buyerPseudonym, orderRef)).filter(
-      (f) => release.sensitiveAllowed || this.sensitive.categoriesOf(f.lines.map((l) => l.sku)).length === 0,
-    );
-    if (facts.length === 0) return;
-    const events = [];
-    for (let i = 0; i < facts.length; i += FACTS_PER_EVENT) {
-      events.push({
-        topic: TOPICS.ordersFactsReleased,
-        key: release.subjectRef,
-        event: {
-          type: 'orders.facts-released.v1',
-          subjectRef: release.subjectRef,
-          brandId: release.brandId,
-          releaseId: release.releaseId,
-          facts: facts.slice(i, i + FACTS_PER_EVENT),
-        },
-      });
-    }
-    await addManyToOutbox<OrdersFactsReleasedV1>(tx, events);
+  private async refuse(
+    tx: EntityManager,
+    shop: { platform: Platform; shopId: string },
+    subjectRef: string,
+    purpose: AgreementPurpose,
+    ledgerSeq: number | null,
+  ): Promise<void> {
+    const reason = refusalReason(shop.platform, shop.shopId, purpose);
+    await this.agreements.recordRefusal(tx, { ...shop, subjectRef, purpose, reason, ledgerSeq });
+    // Opaque subject ref, shop and purpose only: no personal data in the log (R16).
+    this.logger.warn(`release refused for subject ${subjectRef}: ${reason}`);
   }
 }

@@ -51,6 +51,12 @@ describe('release on consent (invariant 2)', () => {
     app = moduleRef.createNestApplication({ rawBody: true, logger: ['error'] });
     installHttpEdge(app, keys);
     await app.init();
+    // R8: shop s1's platform agreement allows both uses (the default allows neither).
+    await request(app.getHttpServer())
+      .put('/api/v1/shops/tmall/s1/agreement')
+      .set('Authorization', await bearer(keys, 'ops'))
+      .send({ allowedPurposes: ['purchase_history', 'sensitive_profiling'], agreementRef: 'tmall-test-2026' })
+      .expect(200);
   });
   afterAll(() => app?.close());
 

@@ -13,14 +13,22 @@ function pollerWith(pollIntervalMs: number) {
 
 describe('OrderPushPoller', () => {
   it('drains the queue every interval until the module stops', async () => {
-    const { poller, processPending } = pollerWith(5);
-    poller.onApplicationBootstrap();
-    await new Promise((r) => setTimeout(r, 60));
-    await poller.onModuleDestroy();
-    const calls = processPending.mock.calls.length;
-    expect(calls).toBeGreaterThanOrEqual(2);
-    await new Promise((r) => setTimeout(r, 30));
-    expect(processPending.mock.calls.length).toBe(calls);
+    // Fake timers: the intervals are stepped, not waited for, so a loaded machine cannot fail it.
+    jest.useFakeTimers();
+    try {
+      const { poller, processPending } = pollerWith(5);
+      poller.onApplicationBootstrap();
+      expect(processPending).not.toHaveBeenCalled();
+      await jest.advanceTimersByTimeAsync(5);
+      expect(processPending).toHaveBeenCalledTimes(1);
+      await jest.advanceTimersByTimeAsync(5);
+      expect(processPending).toHaveBeenCalledTimes(2);
+      await poller.onModuleDestroy();
+      await jest.advanceTimersByTimeAsync(50);
+      expect(processPending).toHaveBeenCalledTimes(2);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('does not poll when the interval is 0', async () => {

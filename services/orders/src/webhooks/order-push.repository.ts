@@ -1,7 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { rememberNonce } from '@siyu/persistence';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
+import { ORDERS_DB } from '../orders.options';
 import type { Platform } from '@siyu/contracts';
+import type { PushPiiReport } from './push-pii-scan';
 
 export interface NewOrderPush {
   id: string;
@@ -21,9 +23,24 @@ export interface PendingOrderPush {
   attempts: number;
 }
 
+/** What ops see of a push: its outcome and where it carried unmasked PII — nothing of its content. */
+export interface OrderPushStatus {
+  platform: Platform;
+  shopId: string;
+  pushId: string;
+  receivedAt: string;
+  processedAt: string | null;
+  attempts: number;
+  error: string | null;
+  /** Null until the push was opened by the processor. */
+  unmaskedPii: PushPiiReport | null;
+}
+
 /** The push queue and its replay guard: the only SQL of the webhooks feature. */
 @Injectable()
 export class OrderPushRepository {
+  constructor(@Inject(ORDERS_DB) private readonly ds: DataSource) {}
+
   /** False when the nonce was seen inside its lifetime (a replay). Sweeps a few expired ones. */
   rememberNonce(tx: EntityManager, scope: string, nonce: string, lifetimeSeconds: number): Promise<boolean> {
     return rememberNonce(tx, 'order_push_nonces', scope, nonce, lifetimeSeconds);
@@ -75,16 +92,67 @@ export class OrderPushRepository {
   }
 
   /** Done (or given up): the sealed body and its key go, so nothing personal stays in the queue. */
-  async markProcessed(tx: EntityManager, id: string, error: string | null): Promise<void> {
+  async markProcessed(
+    tx: EntityManager,
+    id: string,
+    error: string | null,
+    unmaskedPii: PushPiiReport | null,
+  ): Promise<void> {
     await tx.query(
       `UPDATE order_pushes SET processed_at = now(), body_sealed = NULL, body_key = NULL, error = $2,
-         attempts = attempts + 1 WHERE id = $1`,
-      [id, error],
+         attempts = attempts + 1, unmasked_pii = coalesce($3::jsonb, unmasked_pii) WHERE id = $1`,
+      [id, error, unmaskedPii && JSON.stringify(unmaskedPii)],
     );
   }
 
   /** A failed attempt that will be retried; the body stays sealed until it succeeds or is given up. */
-  async recordFailedAttempt(tx: EntityManager, id: string, error: string): Promise<void> {
-    await tx.query('UPDATE order_pushes SET attempts = attempts + 1, error = $2 WHERE id = $1', [id, error]);
+  async recordFailedAttempt(
+    tx: EntityManager,
+    id: string,
+    error: string,
+    unmaskedPii: PushPiiReport | null,
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE order_pushes SET attempts = attempts + 1, error = $2,
+         unmasked_pii = coalesce($3::jsonb, unmasked_pii) WHERE id = $1`,
+      [id, error, unmaskedPii && JSON.stringify(unmaskedPii)],
+    );
+  }
+
+  /** A shop's pushes, newest first; optionally one message id, or only those that carried unmasked PII. */
+  async listStatus(filter: {
+    platform: Platform;
+    shopId: string;
+    pushId?: string;
+    withUnmaskedPii: boolean;
+    limit: number;
+  }): Promise<OrderPushStatus[]> {
+    const rows: {
+      platform: Platform;
+      shop_id: string;
+      push_id: string;
+      received_at: Date;
+      processed_at: Date | null;
+      attempts: number;
+      error: string | null;
+      unmasked_pii: PushPiiReport | null;
+    }[] = await this.ds.query(
+      `SELECT platform, shop_id, push_id, received_at, processed_at, attempts, error, unmasked_pii
+         FROM order_pushes
+        WHERE platform = $1 AND shop_id = $2 AND ($3::text IS NULL OR push_id = $3)
+          AND (NOT $4 OR unmasked_pii <> '{}'::jsonb)
+        ORDER BY received_at DESC, id LIMIT $5`,
+      [filter.platform, filter.shopId, filter.pushId ?? null, filter.withUnmaskedPii, filter.limit],
+    );
+    return rows.map((r) => ({
+      platform: r.platform,
+      shopId: r.shop_id,
+      pushId: r.push_id,
+      receivedAt: new Date(r.received_at).toISOString(),
+      processedAt: r.processed_at ? new Date(r.processed_at).toISOString() : null,
+      attempts: r.attempts,
+      error: r.error,
+      unmaskedPii: r.unmasked_pii,
+    }));
   }
 }

@@ -6,6 +6,7 @@ import { ORDERS_DB } from '../orders.options';
 import { OrderPushRepository, type PendingOrderPush } from './order-push.repository';
 import { OrderPushError } from './order-pushes.errors';
 import { mapPushMessage } from './platform-pushes';
+import { describePiiReport, scanPushForPii, type PushPiiReport } from './push-pii-scan';
 
 /** A push that keeps failing for another reason than its body is given up after this many tries. */
 export const MAX_PUSH_ATTEMPTS = 5;
@@ -37,26 +38,38 @@ export class ProcessOrderPushes {
   private async processNext(tx: EntityManager): Promise<boolean> {
     const push = await this.pushes.claimNextPending(tx);
     if (!push) return false;
+    let unmaskedPii: PushPiiReport | null = null;
     // A savepoint keeps the claim (and the row lock) when ingest fails, so the failure is recorded.
     await tx.query('SAVEPOINT ingest_push');
     try {
-      await this.ingest(tx, push);
+      const body = open(
+        this.keyRing.unwrap(push.bodyKey),
+        asSealed(push.bodySealed),
+        `order-push:${push.id}`,
+      );
+      // R1: every field is scanned, kept or not, as file imports scan every column; the report
+      // (field, kinds, count) is stored with the outcome even when the push fails to map.
+      unmaskedPii = scanPushForPii(body);
+      if (Object.keys(unmaskedPii).length > 0)
+        this.logger.warn(
+          `push ${push.id} (${push.platform}) carried unmasked personal data: ${describePiiReport(unmaskedPii)}`,
+        );
+      await this.ingest(tx, push, body);
       await tx.query('RELEASE SAVEPOINT ingest_push');
-      await this.pushes.markProcessed(tx, push.id, null);
+      await this.pushes.markProcessed(tx, push.id, null, unmaskedPii);
     } catch (err) {
       await tx.query('ROLLBACK TO SAVEPOINT ingest_push');
       // Only codes and our own messages: a driver error's detail could quote a value (R1).
       const reason = err instanceof OrderPushError ? `${err.code}: ${err.message}` : describe(err);
       this.logger.warn(`push ${push.id} (${push.platform}) failed: ${reason}`);
       if (err instanceof OrderPushError || push.attempts + 1 >= MAX_PUSH_ATTEMPTS)
-        await this.pushes.markProcessed(tx, push.id, reason);
-      else await this.pushes.recordFailedAttempt(tx, push.id, reason);
+        await this.pushes.markProcessed(tx, push.id, reason, unmaskedPii);
+      else await this.pushes.recordFailedAttempt(tx, push.id, reason, unmaskedPii);
     }
     return true;
   }
 
-  private async ingest(tx: EntityManager, push: PendingOrderPush): Promise<void> {
-    const body = open(this.keyRing.unwrap(push.bodyKey), asSealed(push.bodySealed), `order-push:${push.id}`);
+  private async ingest(tx: EntityManager, push: PendingOrderPush, body: string): Promise<void> {
     const order = mapPushMessage(push.platform, body);
     const ctx = { importId: push.id, platform: push.platform, shopId: push.shopId };
     await this.ingestChunk.execute(tx, ctx, [this.ingestChunk.prepare(ctx, order)]);
