@@ -9,7 +9,6 @@
  * pg-copy-streams is not installed: the COPY baseline drives pg's own copy-in protocol messages
  * (copyData/copyDone) through a small submittable, the way pg-copy-streams does.
  */
-import { IndexReceivers } from '../../services/orders/src/vault/index-receivers';
 import { ReceiverLookupRepository } from '../../services/orders/src/vault/receiver-lookup.repository';
 import 'reflect-metadata';
 import { once } from 'node:events';
@@ -103,7 +102,7 @@ async function main(): Promise<void> {
         orders,
         new BuyerDataKeys(loadCryptoKeys(env, 'FULFILMENT'), new DataKeyRepository()),
         loadBlindIndex(env, 'FULFILMENT'),
-        new IndexReceivers(loadBlindIndex(env, 'FULFILMENT'), new ReceiverLookupRepository()),
+        new ReceiverLookupRepository(),
       ),
     );
 

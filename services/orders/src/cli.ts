@@ -16,7 +16,6 @@ import { OrderRepository } from './imports/order.repository';
 import { RejectsCsv } from './imports/rejects-csv';
 import { openOrdersDataSource } from './orders.database';
 import { BuyerDataKeys } from './vault/buyer-data-keys';
-import { IndexReceivers } from './vault/index-receivers';
 import { ReceiverLookupRepository } from './vault/receiver-lookup.repository';
 import { DataKeyRepository } from './vault/data-key.repository';
 
@@ -91,7 +90,7 @@ export async function runCli(
         orders,
         new BuyerDataKeys(keyRing, new DataKeyRepository()),
         blindIndex,
-        new IndexReceivers(blindIndex, new ReceiverLookupRepository()),
+        new ReceiverLookupRepository(),
       ),
     );
     const started = Date.now();

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { IndexReceivers } from '../src/vault/index-receivers';
 import { ReceiverLookupRepository } from '../src/vault/receiver-lookup.repository';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -49,7 +48,7 @@ describe('platform order exports (real PostgreSQL)', () => {
         new OrderRepository(ds),
         new BuyerDataKeys(loadCryptoKeys(env, 'FULFILMENT'), new DataKeyRepository()),
         loadBlindIndex(env, 'FULFILMENT'),
-        new IndexReceivers(loadBlindIndex(env, 'FULFILMENT'), new ReceiverLookupRepository()),
+        new ReceiverLookupRepository(),
       ),
     );
   });

@@ -3,9 +3,10 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { OrdersIngestedV1, TOPICS, type Platform } from '@siyu/contracts';
 import { BlindIndex } from '@siyu/crypto';
-import { IndexReceivers } from '../vault/index-receivers';
 import { addManyToOutbox, type OutboxEntry } from '@siyu/messaging';
 import { BuyerDataKeys } from '../vault/buyer-data-keys';
+import { receiverIndexes, type LookupDigest } from '../vault/receiver-lookup-index';
+import { ReceiverLookupRepository } from '../vault/receiver-lookup.repository';
 import { sealBuyerId, sealReceiver } from '../vault/seal-receiver';
 import type { ChunkOutcome } from './import-summary';
 import { OrderRepository, type KnownOrder, type OrderRecord } from './order.repository';
@@ -16,6 +17,8 @@ export interface PreparedOrder {
   order: MappedOrder;
   fingerprint: string;
   pseudonym: string;
+  /** After-sales lookup digests of its receiver and buyer id (R16). */
+  lookup: LookupDigest[];
 }
 
 export interface ChunkContext {
@@ -24,10 +27,13 @@ export interface ChunkContext {
   shopId: string;
 }
 
+/** Orders sealed and sent to PostgreSQL at a time: the server inserts one batch while Node seals the next. */
+const SEAL_BATCH = 500;
+
 /**
  * Stores one chunk of mapped orders in the caller's transaction (STYLE rule 4): sealed rows, new
- * data keys and one `orders.ingested.v1` event per new or changed order commit together. A
- * known order is rewritten only by an update that is not older than what is stored.
+ * data keys, lookup rows and one `orders.ingested.v1` event per new or changed order commit
+ * together. A known order is rewritten only by an update that is not older than what is stored.
  */
 @Injectable()
 export class IngestOrderChunk {
@@ -35,12 +41,17 @@ export class IngestOrderChunk {
     private readonly orders: OrderRepository,
     private readonly dataKeys: BuyerDataKeys,
     private readonly blindIndex: BlindIndex,
-    private readonly indexReceivers: IndexReceivers,
+    private readonly lookup: ReceiverLookupRepository,
   ) {}
 
-  /** The keyed fingerprint and buyer pseudonym of an order: CPU only, no database. */
+  /** Keyed fingerprint, buyer pseudonym and lookup digests of an order: CPU only, no database. */
   prepare(ctx: ChunkContext, order: MappedOrder): PreparedOrder {
-    return { order, fingerprint: this.fingerprint(order), pseudonym: this.buyerPseudonym(ctx, order) };
+    return {
+      order,
+      fingerprint: this.fingerprint(order),
+      pseudonym: this.buyerPseudonym(ctx, order),
+      lookup: receiverIndexes(this.blindIndex, order.receiver, order.buyerId),
+    };
   }
 
   async execute(tx: EntityManager, ctx: ChunkContext, chunk: PreparedOrder[]): Promise<ChunkOutcome> {
@@ -52,15 +63,10 @@ export class IngestOrderChunk {
       chunk.map((p) => p.order.platformOrderId),
     );
     const outcome: ChunkOutcome = { accepted: 0, updated: 0, unchanged: 0, stale: 0 };
-    const writes: {
-      order: MappedOrder;
-      orderRef: string;
-      pseudonym: string;
-      fingerprint: string;
-      known: boolean;
-    }[] = [];
+    const writes: (PreparedOrder & { orderRef: string; known: boolean })[] = [];
     const advanced: { orderRef: string; sourceModifiedAt: Date }[] = [];
-    for (const { order, fingerprint, pseudonym } of chunk) {
+    for (const prepared of chunk) {
+      const { order, fingerprint } = prepared;
       const existing = known.get(order.platformOrderId);
       if (existing && isOlderThanStored(order, existing)) {
         outcome.stale++;
@@ -75,10 +81,8 @@ export class IngestOrderChunk {
       if (existing) outcome.updated++;
       else outcome.accepted++;
       writes.push({
-        order,
+        ...prepared,
         orderRef: existing?.orderRef ?? randomUUID(),
-        pseudonym,
-        fingerprint,
         known: existing !== undefined,
       });
     }
@@ -90,68 +94,83 @@ export class IngestOrderChunk {
       tx,
       writes.map((w) => w.pseudonym),
     );
-    const records: OrderRecord[] = writes.map(({ order, orderRef, pseudonym, fingerprint }) => {
-      const dataKey = keys.get(pseudonym)!;
-      return {
-        orderRef,
-        platform: ctx.platform,
-        shopId: ctx.shopId,
-        platformOrderId: order.platformOrderId,
-        status: order.status,
-        amountCents: order.amountCents,
-        orderedAt: order.orderedAt,
-        paidAt: order.paidAt,
-        shippedAt: order.shippedAt ?? null,
-        logisticsCompany: order.logisticsCompany,
-        trackingNumber: order.trackingNumber,
-        lines: order.lines,
-        buyerPseudonym: pseudonym,
-        // R1: kept sealed even when the platform masked it.
-        buyerIdSealed: order.buyerId ? sealBuyerId(dataKey, orderRef, order.buyerId) : null,
-        receiverSealed: sealReceiver(dataKey, orderRef, order.receiver),
-        contentFingerprint: fingerprint,
-        lastImportId: ctx.importId,
-        sourceModifiedAt: order.sourceModifiedAt ?? null,
-      };
-    });
-    await this.orders.insertNewOrders(
-      tx,
-      records.filter((_, i) => !writes[i].known),
-    );
-    await this.orders.rewriteChangedOrders(
-      tx,
-      records.filter((_, i) => writes[i].known),
-    );
-    // After-sales lookup rows (blind indexes, R16) in the same transaction as the sealed receiver.
-    await this.indexReceivers.execute(
-      tx,
-      writes.map((w) => ({
-        orderRef: w.orderRef,
-        receiver: w.order.receiver,
-        buyerId: w.order.buyerId ?? null,
-      })),
+    // Statements are queued on the transaction's connection without waiting: PostgreSQL inserts
+    // one batch while Node seals the next. The first failure aborts the transaction and is thrown.
+    const statements: Promise<void>[] = [];
+    for (let i = 0; i < writes.length; i += SEAL_BATCH) {
+      const batch = writes.slice(i, i + SEAL_BATCH);
+      const records = batch.map((w) => this.sealedRecord(ctx, w, keys.get(w.pseudonym)!));
+      statements.push(
+        this.orders.insertNewOrders(
+          tx,
+          records.filter((_, k) => !batch[k].known),
+        ),
+        this.orders.rewriteChangedOrders(
+          tx,
+          records.filter((_, k) => batch[k].known),
+        ),
+      );
+    }
+    // After-sales lookup rows (blind indexes, R16) in the same transaction as the sealed receivers.
+    statements.push(
+      this.lookup.replaceIndexes(
+        tx,
+        writes.map((w) => ({ orderRef: w.orderRef, digests: w.lookup })),
+      ),
     );
     // Non-identifying facts only: no receiver, no buyer id or pseudonym, no platform order id (R16).
-    await addManyToOutbox<OrdersIngestedV1>(
-      tx,
-      records.map((r): OutboxEntry<OrdersIngestedV1> => ({
-        topic: TOPICS.ordersIngested,
-        key: r.orderRef,
-        event: {
-          type: 'orders.ingested.v1',
-          orderRef: r.orderRef,
-          platform: r.platform,
-          shopId: r.shopId,
-          status: r.status,
-          amountCents: r.amountCents,
-          orderedAt: r.orderedAt.toISOString(),
-          lines: r.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
-        },
-      })),
-      // Every event here comes from the literal above; the event PII scan test covers its members.
-      { validate: 'first-of-each-type' },
+    statements.push(
+      addManyToOutbox<OrdersIngestedV1>(
+        tx,
+        writes.map(({ order, orderRef }): OutboxEntry<OrdersIngestedV1> => ({
+          topic: TOPICS.ordersIngested,
+          key: orderRef,
+          event: {
+            type: 'orders.ingested.v1',
+            orderRef,
+            platform: ctx.platform,
+            shopId: ctx.shopId,
+            status: order.status,
+            amountCents: order.amountCents,
+            orderedAt: order.orderedAt.toISOString(),
+            lines: order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
+          },
+        })),
+        // Every event here comes from the literal above; the event PII scan test covers its members.
+        { validate: 'first-of-each-type' },
+      ).then(() => undefined),
     );
+    await Promise.all(statements);
     return outcome;
+  }
+
+  private sealedRecord(
+    ctx: ChunkContext,
+    w: PreparedOrder & { orderRef: string },
+    dataKey: Buffer,
+  ): OrderRecord {
+    const { order, orderRef } = w;
+    return {
+      orderRef,
+      platform: ctx.platform,
+      shopId: ctx.shopId,
+      platformOrderId: order.platformOrderId,
+      status: order.status,
+      amountCents: order.amountCents,
+      orderedAt: order.orderedAt,
+      paidAt: order.paidAt,
+      shippedAt: order.shippedAt ?? null,
+      logisticsCompany: order.logisticsCompany,
+      trackingNumber: order.trackingNumber,
+      lines: order.lines,
+      buyerPseudonym: w.pseudonym,
+      // R1: kept sealed even when the platform masked it.
+      buyerIdSealed: order.buyerId ? sealBuyerId(dataKey, orderRef, order.buyerId) : null,
+      receiverSealed: sealReceiver(dataKey, orderRef, order.receiver),
+      contentFingerprint: w.fingerprint,
+      lastImportId: ctx.importId,
+      sourceModifiedAt: order.sourceModifiedAt ?? null,
+    };
   }
 
   /**
