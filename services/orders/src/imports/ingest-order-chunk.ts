@@ -94,53 +94,57 @@ export class IngestOrderChunk {
       tx,
       writes.map((w) => w.pseudonym),
     );
-    // Statements are queued on the transaction's connection without waiting: PostgreSQL inserts
-    // one batch while Node seals the next. The first failure aborts the transaction and is thrown.
-    const statements: Promise<void>[] = [];
+    // One statement at a time on the transaction's connection, chained: PostgreSQL inserts one
+    // batch while Node seals the next. The first failure skips the rest and is thrown below.
+    let statements: Promise<unknown> = Promise.resolve();
+    const then = (statement: () => Promise<unknown>) => {
+      statements = statements.then(statement);
+      // Handled at the final await; this keeps a failure from counting as unhandled meanwhile.
+      statements.catch(() => undefined);
+    };
     for (let i = 0; i < writes.length; i += SEAL_BATCH) {
       const batch = writes.slice(i, i + SEAL_BATCH);
       const records = batch.map((w) => this.sealedRecord(ctx, w, keys.get(w.pseudonym)!));
-      statements.push(
+      then(() =>
         this.orders.insertNewOrders(
           tx,
           records.filter((_, k) => !batch[k].known),
         ),
+      );
+      then(() =>
         this.orders.rewriteChangedOrders(
           tx,
           records.filter((_, k) => batch[k].known),
         ),
       );
+      // A turn of the event loop, so the chained statement starts as soon as the previous ends.
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     // After-sales lookup rows (blind indexes, R16) in the same transaction as the sealed receivers.
-    statements.push(
+    then(() =>
       this.lookup.replaceIndexes(
         tx,
         writes.map((w) => ({ orderRef: w.orderRef, digests: w.lookup })),
       ),
     );
     // Non-identifying facts only: no receiver, no buyer id or pseudonym, no platform order id (R16).
-    statements.push(
-      addManyToOutbox<OrdersIngestedV1>(
-        tx,
-        writes.map(({ order, orderRef }): OutboxEntry<OrdersIngestedV1> => ({
-          topic: TOPICS.ordersIngested,
-          key: orderRef,
-          event: {
-            type: 'orders.ingested.v1',
-            orderRef,
-            platform: ctx.platform,
-            shopId: ctx.shopId,
-            status: order.status,
-            amountCents: order.amountCents,
-            orderedAt: order.orderedAt.toISOString(),
-            lines: order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
-          },
-        })),
-        // Every event here comes from the literal above; the event PII scan test covers its members.
-        { validate: 'first-of-each-type' },
-      ).then(() => undefined),
-    );
-    await Promise.all(statements);
+    const events = writes.map(({ order, orderRef }): OutboxEntry<OrdersIngestedV1> => ({
+      topic: TOPICS.ordersIngested,
+      key: orderRef,
+      event: {
+        type: 'orders.ingested.v1',
+        orderRef,
+        platform: ctx.platform,
+        shopId: ctx.shopId,
+        status: order.status,
+        amountCents: order.amountCents,
+        orderedAt: order.orderedAt.toISOString(),
+        lines: order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
+      },
+    }));
+    // Every event here comes from the literal above; the event PII scan test covers its members.
+    then(() => addManyToOutbox<OrdersIngestedV1>(tx, events, { validate: 'first-of-each-type' }));
+    await statements;
     return outcome;
   }
 
