@@ -1,6 +1,8 @@
 import { exportFromLayout, type ExportLayout } from './export-layout';
 
 // 京东 商家后台 (京麦) → 订单管理 → 订单查询与跟踪 → 导出. One row per SKU of an order (R4: others dropped).
+// Column names checked against a seller tool's reader of the real export (订单号, 商品ID, 商品名称,
+// 订购数量, 下单时间, 订单金额, 应付金额, 订单状态, 下单帐号, 客户姓名, 客户地址, 联系电话, 付款确认时间, 货号).
 export const JD_LAYOUT: ExportLayout = {
   platform: 'jd',
   label: '京东 订单导出',
@@ -23,7 +25,10 @@ export const JD_LAYOUT: ExportLayout = {
     receiver_address: ['客户地址', '收货地址', '详细地址'],
     buyer_id: ['下单帐号', '下单账号', '京东账号', '用户账号'],
   },
+  // A deleted order keeps its last wording behind a marker: "(删除)等待出库".
   statuses: [
+    ['(删除)', 'closed'],
+    ['删除', 'closed'],
     ['锁定', 'paid'],
     ['已取消', 'closed'],
     ['取消', 'closed'],

@@ -49,6 +49,14 @@ describe('platform export layouts', () => {
     expect(orderOf(mapFixtureRow('youzan', 1)).status).toBe('paid');
   });
 
+  it('reads a JD order deleted after payment ("(删除)等待出库") as closed, not paid', () => {
+    const { header, rows } = fixture('jd');
+    const { mapping, columns } = planExportColumns(header, 'jd');
+    const cells = [...rows[1]];
+    cells[header.indexOf('订单状态')] = '(删除)等待出库';
+    expect(orderOf(mapping.mapRow(columns.readerFor(cells), columns.has)).status).toBe('closed');
+  });
+
   it('keeps Douyin ciphertexts and virtual numbers as sent, and joins the split address region first (R1)', () => {
     const first = orderOf(mapFixtureRow('douyin', 0));
     expect(first).toMatchObject({
