@@ -14,6 +14,7 @@ import { PlatformAgreements1763900001200 } from './migrations/1763900001200-plat
 import { OrderPushPii1763900001210 } from './migrations/1763900001210-order-push-pii';
 import { OrderLookupOneRow1763900001300 } from './migrations/1763900001300-order-lookup-one-row';
 import { OrdersShippedAt1763900001310 } from './migrations/1763900001310-orders-shipped-at';
+import { OrdersLastImportRow1763900001320 } from './migrations/1763900001320-orders-last-import-row';
 
 export const ORDERS_MIGRATIONS = [
   MessagingTables1763900000000,
@@ -30,6 +31,7 @@ export const ORDERS_MIGRATIONS = [
   OrderPushPii1763900001210,
   OrderLookupOneRow1763900001300,
   OrdersShippedAt1763900001310,
+  OrdersLastImportRow1763900001320,
 ];
 
 /** The orders schema under its own role (ARCHITECTURE invariant 3); shared by the app and the CLI. */

@@ -232,6 +232,35 @@ describe('platform order exports (real PostgreSQL)', () => {
     expect(await ordersOf('shop-bad-cells')).toBe(3);
   });
 
+  it('rejects an order number repeated after its chunk was stored, naming the first row, on a first import and a re-import', async () => {
+    const header =
+      '订单编号,买家会员名,买家实际支付金额,订单状态,收货人姓名,收货地址,联系手机,订单创建时间,物流单号,物流公司,商家编码,宝贝总数量';
+    const line = (n: number) =>
+      `="81${String(n).padStart(17, '0')}",tb_rep${n},18.00,买家已付款，等待卖家发货,钱**,上海市 ****,138****${String(n % 10000).padStart(4, '0')},2026-11-20 10:00:00,,,SKU-REP,1`;
+    // Rows 2…2601 hold 2,600 orders (more than one 2,000-order chunk); row 2602 repeats row 2.
+    const rows = Array.from({ length: 2600 }, (_, i) => line(i));
+    const file = Buffer.from([header, ...rows, line(0)].join('\r\n'));
+    const expected = [
+      { row: 2602, field: '订单编号', reason: 'order number already appears in row 2 of this file' },
+    ];
+
+    const rejected: RejectedRow[] = [];
+    const first = await run('tmall', 'shop-repeat', file, { rejected });
+    expect(first).toMatchObject({ rows: 2601, accepted: 2600, rejectedRows: 1, rejected: expected });
+    expect(rejected.map((r) => [r.row, r.cells.length])).toEqual([[2602, 12]]);
+
+    // The same file again: every order unchanged, the repeat still named (not counted twice).
+    const again = await run('tmall', 'shop-repeat', file);
+    expect(again).toMatchObject({
+      rows: 2601,
+      accepted: 0,
+      unchanged: 2600,
+      rejectedRows: 1,
+      rejected: expected,
+    });
+    expect(await ordersOf('shop-repeat')).toBe(2600);
+  });
+
   it('rejects the rows of a stray encoding in a mixed file, keeping the others', async () => {
     const text = fixture('jd').toString('utf8').trimEnd().split('\n');
     const mixed = Buffer.concat([

@@ -44,6 +44,7 @@ const MAX_ROW_CHARS = 64 * 1024;
 interface OpenOrder {
   order: MappedOrder;
   row: number;
+  cells: string[];
   lineKeys: Set<string>;
 }
 
@@ -102,17 +103,26 @@ export class ImportOrders {
       Object.keys(mapping.keptColumns).find((c) => mapping.keptColumns[c] === 'order_id' && columns.has(c)) ??
       'order_id';
     const width = columns.labels.length;
-    // Bounded by the file's order count; a repeated order number is a broken export, not an update.
-    const firstRowOf = new Map<string, number>();
+    // A repeated order number is a broken export, not an update. Only the orders not yet stored are
+    // held here; an earlier chunk's are recognised in the database (memory stays flat, issue §8).
+    let firstRowOf = new Map<string, number>();
+    const repeatReason = (first: number | null) =>
+      mapping.rowPerLine
+        ? `order number already appears in ${first ? `row ${first}` : 'an earlier row'}; rows of one order must follow each other`
+        : `order number already appears in ${first ? `row ${first}` : 'an earlier row'} of this file`;
     let open: OpenOrder | null = null;
     let chunk: PreparedOrder[] = [];
+    // The cells of the chunk's rows, for the rejects file should the database find a repeat.
+    let chunkCells = new Map<number, string[]>();
     let jobStarted = false;
     // One chunk is written while the next is read and mapped: PostgreSQL and Node work in parallel.
     let inFlight: Promise<void> = Promise.resolve();
 
-    const store = async (orders: PreparedOrder[]) => {
+    const store = async (orders: PreparedOrder[], cellsOf: Map<number, string[]>) => {
       const outcome = await this.ds.transaction(async (tx) => {
         const stored = await this.ingestChunk.execute(tx, context, orders);
+        for (const { row, firstRow } of stored.repeated ?? [])
+          reject(row, [{ field: orderIdColumn, reason: repeatReason(firstRow) }], cellsOf.get(row) ?? []);
         await this.jobs.saveProgress(tx, tally.summary('running', stored));
         return stored;
       });
@@ -127,13 +137,20 @@ export class ImportOrders {
         jobStarted = true;
       }
       const orders = chunk;
+      const cellsOf = chunkCells;
       chunk = [];
-      inFlight = store(orders);
+      chunkCells = new Map();
+      // The open order goes into the next chunk: it stays in the in-memory check.
+      firstRowOf = open ? new Map([[open.order.platformOrderId, open.row]]) : new Map();
+      inFlight = store(orders, cellsOf);
       // Surfaced by the next `await inFlight`; this only keeps it from counting as unhandled.
       inFlight.catch(() => undefined);
     };
     const close = () => {
-      if (open) chunk.push(this.ingestChunk.prepare(context, open.order));
+      if (open) {
+        chunk.push(this.ingestChunk.prepare(context, open.order, open.row));
+        chunkCells.set(open.row, open.cells);
+      }
       open = null;
     };
 
@@ -184,15 +201,12 @@ export class ImportOrders {
         }
         const earlier = firstRowOf.get(order.platformOrderId);
         if (earlier !== undefined) {
-          const reason = mapping.rowPerLine
-            ? `order number already appears in row ${earlier}; rows of one order must follow each other`
-            : `order number already appears in row ${earlier} of this file`;
-          reject(row, [{ field: orderIdColumn, reason }], cells);
+          reject(row, [{ field: orderIdColumn, reason: repeatReason(earlier) }], cells);
           continue;
         }
         firstRowOf.set(order.platformOrderId, row);
         close();
-        open = { order, row, lineKeys: new Set([lineKey]) };
+        open = { order, row, cells, lineKeys: new Set([lineKey]) };
         // The open order may still gain lines: it goes into the next chunk.
         if (chunk.length >= ORDERS_PER_CHUNK) await flush();
       }

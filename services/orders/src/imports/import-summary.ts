@@ -54,6 +54,8 @@ export interface ChunkOutcome {
   updated: number;
   unchanged: number;
   stale: number;
+  /** Orders an earlier chunk of the same import already stored: rejected, not written. */
+  repeated?: { row: number; firstRow: number | null }[];
 }
 
 /** Bounds the summary (it is stored as jsonb) however large the file is. */

@@ -19,6 +19,8 @@ const stored = (status: MappedOrder['status'], sourceModifiedAt: Date | null = n
   contentFingerprint: 'x',
   status,
   sourceModifiedAt,
+  lastImportId: null,
+  lastImportRow: null,
 });
 
 describe('ingest of one chunk', () => {

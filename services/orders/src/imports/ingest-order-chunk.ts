@@ -19,6 +19,8 @@ export interface PreparedOrder {
   pseudonym: string;
   /** After-sales lookup digests of its receiver and buyer id (R16). */
   lookup: LookupDigest[];
+  /** The file row the order was read from (imports; pushes have none). */
+  row: number | null;
 }
 
 export interface ChunkContext {
@@ -45,9 +47,10 @@ export class IngestOrderChunk {
   ) {}
 
   /** Keyed fingerprint, buyer pseudonym and lookup digests of an order: CPU only, no database. */
-  prepare(ctx: ChunkContext, order: MappedOrder): PreparedOrder {
+  prepare(ctx: ChunkContext, order: MappedOrder, row: number | null = null): PreparedOrder {
     return {
       order,
+      row,
       fingerprint: this.fingerprint(order),
       pseudonym: this.buyerPseudonym(ctx, order),
       lookup: receiverIndexes(this.blindIndex, order.receiver, order.buyerId),
@@ -62,20 +65,28 @@ export class IngestOrderChunk {
       ctx.shopId,
       chunk.map((p) => p.order.platformOrderId),
     );
-    const outcome: ChunkOutcome = { accepted: 0, updated: 0, unchanged: 0, stale: 0 };
+    const outcome: ChunkOutcome = { accepted: 0, updated: 0, unchanged: 0, stale: 0, repeated: [] };
     const writes: (PreparedOrder & { orderRef: string; known: boolean })[] = [];
-    const advanced: { orderRef: string; sourceModifiedAt: Date }[] = [];
+    const unchanged: { orderRef: string; row: number | null; sourceModifiedAt: Date | null }[] = [];
     for (const prepared of chunk) {
       const { order, fingerprint } = prepared;
       const existing = known.get(order.platformOrderId);
+      // Stored by an earlier chunk of this very file: a repeated row, not an update (issue §9).
+      if (existing && prepared.row !== null && existing.lastImportId === ctx.importId) {
+        outcome.repeated!.push({ row: prepared.row, firstRow: existing.lastImportRow });
+        continue;
+      }
       if (existing && isOlderThanStored(order, existing)) {
         outcome.stale++;
         continue;
       }
       if (existing?.contentFingerprint === fingerprint) {
         outcome.unchanged++;
-        if (order.sourceModifiedAt)
-          advanced.push({ orderRef: existing.orderRef, sourceModifiedAt: order.sourceModifiedAt });
+        unchanged.push({
+          orderRef: existing.orderRef,
+          row: prepared.row,
+          sourceModifiedAt: order.sourceModifiedAt ?? null,
+        });
         continue;
       }
       if (existing) outcome.updated++;
@@ -86,7 +97,7 @@ export class IngestOrderChunk {
         known: existing !== undefined,
       });
     }
-    await this.orders.advanceSourceModifiedAt(tx, advanced);
+    await this.orders.markUnchanged(tx, ctx.importId, unchanged);
     if (writes.length === 0) return outcome;
 
     // One data key per distinct buyer of the chunk: fetched (or created) once, used for all their orders.
@@ -173,6 +184,7 @@ export class IngestOrderChunk {
       receiverSealed: sealReceiver(dataKey, orderRef, order.receiver),
       contentFingerprint: w.fingerprint,
       lastImportId: ctx.importId,
+      lastImportRow: w.row,
       sourceModifiedAt: order.sourceModifiedAt ?? null,
     };
   }

@@ -25,6 +25,8 @@ export interface OrderRecord {
   receiverSealed: Sealed<'receiver'>;
   contentFingerprint: string;
   lastImportId: string | null;
+  /** The file row the last import read the order from (null for pushes). */
+  lastImportRow: number | null;
   sourceModifiedAt: Date | null;
 }
 
@@ -33,6 +35,8 @@ export interface KnownOrder {
   contentFingerprint: string;
   status: OrderStatus;
   sourceModifiedAt: Date | null;
+  lastImportId: string | null;
+  lastImportRow: number | null;
 }
 
 export interface VaultedReceiver {
@@ -60,6 +64,7 @@ const COLUMNS: [column: string, type: string, value: (o: OrderRecord) => unknown
   ['receiver_sealed', 'text', (o) => o.receiverSealed],
   ['content_fingerprint', 'text', (o) => o.contentFingerprint],
   ['last_import_id', 'uuid', (o) => o.lastImportId],
+  ['last_import_row', 'integer', (o) => o.lastImportRow],
   ['source_modified_at', 'timestamptz', (o) => o.sourceModifiedAt?.toISOString() ?? null],
 ];
 const IDENTITY = ['order_ref', 'platform', 'shop_id', 'platform_order_id'];
@@ -93,8 +98,12 @@ export class OrderRepository {
       content_fingerprint: string;
       status: OrderStatus;
       source_modified_at: Date | null;
+      last_import_id: string | null;
+      last_import_row: number | null;
     }[] = await tx.query(
-      `SELECT platform_order_id, order_ref, content_fingerprint, status, source_modified_at FROM orders
+      `SELECT platform_order_id, order_ref, content_fingerprint, status, source_modified_at,
+              last_import_id, last_import_row
+         FROM orders
         WHERE platform = $1 AND shop_id = $2 AND platform_order_id = ANY($3::text[])`,
       [platform, shopId, platformOrderIds],
     );
@@ -106,6 +115,8 @@ export class OrderRepository {
           contentFingerprint: r.content_fingerprint,
           status: r.status,
           sourceModifiedAt: r.source_modified_at,
+          lastImportId: r.last_import_id,
+          lastImportRow: r.last_import_row,
         },
       ]),
     );
@@ -151,18 +162,32 @@ export class OrderRepository {
     }
   }
 
-  /** Records a newer platform modification time of orders whose content did not change. */
-  async advanceSourceModifiedAt(
+  /**
+   * Marks orders whose content did not change as read by this import (so a repeat later in the
+   * same file is recognised without holding every order number in memory), and records a newer
+   * platform modification time.
+   */
+  async markUnchanged(
     tx: EntityManager,
-    changes: { orderRef: string; sourceModifiedAt: Date }[],
+    importId: string,
+    orders: { orderRef: string; row: number | null; sourceModifiedAt: Date | null }[],
   ): Promise<void> {
-    if (changes.length === 0) return;
+    if (orders.length === 0) return;
     await tx.query(
-      `UPDATE orders o SET source_modified_at = v.modified_at
-         FROM unnest($1::uuid[], $2::timestamptz[]) AS v (order_ref, modified_at)
-        WHERE o.order_ref = v.order_ref
-          AND (o.source_modified_at IS NULL OR o.source_modified_at < v.modified_at)`,
-      [changes.map((c) => c.orderRef), changes.map((c) => c.sourceModifiedAt.toISOString())],
+      `UPDATE orders o
+          SET last_import_id = $1,
+              last_import_row = v.row,
+              source_modified_at = CASE
+                WHEN v.modified_at IS NOT NULL AND (o.source_modified_at IS NULL OR o.source_modified_at < v.modified_at)
+                THEN v.modified_at ELSE o.source_modified_at END
+         FROM unnest($2::uuid[], $3::integer[], $4::timestamptz[]) AS v (order_ref, row, modified_at)
+        WHERE o.order_ref = v.order_ref`,
+      [
+        importId,
+        orders.map((c) => c.orderRef),
+        orders.map((c) => c.row),
+        orders.map((c) => c.sourceModifiedAt?.toISOString() ?? null),
+      ],
     );
   }
 
