@@ -3,3 +3,4 @@ export * from './provision';
 export * from './data-source';
 export * from './database-from-env';
 export * from './replay-guard';
+export * from './recurring-job';

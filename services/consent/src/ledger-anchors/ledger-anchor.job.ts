@@ -5,6 +5,7 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
+import { RecurringJob } from '@siyu/persistence';
 import { CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { AnchorLedgerHead } from './anchor-ledger-head.use-case';
 import { LedgerAnchorError } from './ledger-anchors.errors';
@@ -16,8 +17,14 @@ import { LedgerAnchorError } from './ledger-anchors.errors';
 @Injectable()
 export class LedgerAnchorJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('ledger-anchor');
-  private timer?: NodeJS.Timeout;
-  private inFlight?: Promise<void>;
+  private readonly job = new RecurringJob(
+    () => this.anchor.execute(this.options.brand.id),
+    (err) => {
+      // LEDGER_EMPTY (no entry yet to anchor) is the only LedgerAnchorError here: not a failure.
+      if (!(err instanceof LedgerAnchorError))
+        this.logger.warn(`anchor run failed: ${(err as Error).message}`);
+    },
+  );
 
   constructor(
     @Inject(CONSENT_OPTIONS) private readonly options: ConsentModuleOptions,
@@ -25,24 +32,11 @@ export class LedgerAnchorJob implements OnApplicationBootstrap, BeforeApplicatio
   ) {}
 
   onApplicationBootstrap(): void {
-    const every = Number(this.options.env.LEDGER_ANCHOR_INTERVAL_MS ?? 0);
-    if (!Number.isFinite(every) || every <= 0) return;
-    this.timer = setInterval(() => {
-      if (this.inFlight) return;
-      this.inFlight = this.anchor
-        .execute(this.options.brand.id)
-        .then(() => undefined)
-        .catch((err) => {
-          if (!(err instanceof LedgerAnchorError))
-            this.logger.warn(`anchor run failed: ${(err as Error).message}`);
-        })
-        .finally(() => (this.inFlight = undefined));
-    }, every);
+    this.job.start(Number(this.options.env.LEDGER_ANCHOR_INTERVAL_MS ?? 0));
   }
 
   // Before the module's own shutdown closes the database.
-  async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.inFlight;
+  beforeApplicationShutdown(): Promise<void> {
+    return this.job.stop();
   }
 }

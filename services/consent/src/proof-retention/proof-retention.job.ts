@@ -5,6 +5,7 @@ import {
   Logger,
   OnApplicationBootstrap,
 } from '@nestjs/common';
+import { RecurringJob } from '@siyu/persistence';
 import { CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { PurgeExpiredProof } from './purge-expired-proof.use-case';
 
@@ -15,8 +16,10 @@ import { PurgeExpiredProof } from './purge-expired-proof.use-case';
 @Injectable()
 export class ProofRetentionJob implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('proof-retention');
-  private timer?: NodeJS.Timeout;
-  private inFlight?: Promise<void>;
+  private readonly job = new RecurringJob(
+    () => this.purge.execute(),
+    (err) => this.logger.warn(`purge run failed: ${(err as Error).message}`),
+  );
 
   constructor(
     @Inject(CONSENT_OPTIONS) private readonly options: ConsentModuleOptions,
@@ -24,21 +27,11 @@ export class ProofRetentionJob implements OnApplicationBootstrap, BeforeApplicat
   ) {}
 
   onApplicationBootstrap(): void {
-    const every = Number(this.options.env.CONSENT_PROOF_PURGE_INTERVAL_MS ?? 0);
-    if (!Number.isFinite(every) || every <= 0) return;
-    this.timer = setInterval(() => {
-      if (this.inFlight) return;
-      this.inFlight = this.purge
-        .execute()
-        .then(() => undefined)
-        .catch((err) => this.logger.warn(`purge run failed: ${(err as Error).message}`))
-        .finally(() => (this.inFlight = undefined));
-    }, every);
+    this.job.start(Number(this.options.env.CONSENT_PROOF_PURGE_INTERVAL_MS ?? 0));
   }
 
   // Before the module's own shutdown closes the database.
-  async beforeApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.inFlight;
+  beforeApplicationShutdown(): Promise<void> {
+    return this.job.stop();
   }
 }

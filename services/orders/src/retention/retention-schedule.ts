@@ -5,6 +5,7 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
+import { RecurringJob } from '@siyu/persistence';
 import { ORDERS_OPTIONS, type OrdersModuleOptions } from '../orders.options';
 import { BackfillLookupIndex } from '../vault/backfill-lookup-index.use-case';
 import { ApplyRetention } from './apply-retention.use-case';
@@ -19,8 +20,7 @@ export const RETENTION_ACTOR = 'system:retention';
 @Injectable()
 export class RetentionSchedule implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('orders-jobs');
-  private readonly timers: NodeJS.Timeout[] = [];
-  private readonly running = new Set<Promise<unknown>>();
+  private readonly jobs: RecurringJob[] = [];
 
   constructor(
     @Inject(ORDERS_OPTIONS) private readonly options: Pick<OrdersModuleOptions, 'env'>,
@@ -40,29 +40,18 @@ export class RetentionSchedule implements OnApplicationBootstrap, OnApplicationS
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.timers.forEach((t) => clearInterval(t));
-    await Promise.all(this.running);
+    await Promise.all(this.jobs.map((j) => j.stop()));
   }
 
   private every(variable: string, fallback: number, label: string, job: () => Promise<unknown>): void {
     const raw = this.options.env[variable]?.trim();
     const seconds = raw ? Number(raw) : fallback;
     if (!Number.isFinite(seconds) || seconds < 0) throw new Error(`${variable} must be a number of seconds`);
-    if (seconds === 0) return;
-    let busy = false;
-    const timer = setInterval(() => {
-      if (busy) return;
-      busy = true;
-      const run = job()
-        // The message only: job errors never carry personal data by construction.
-        .catch((err: unknown) => this.logger.error(`${label} failed: ${(err as Error)?.message}`))
-        .finally(() => {
-          busy = false;
-          this.running.delete(run);
-        });
-      this.running.add(run);
-    }, seconds * 1000);
-    timer.unref();
-    this.timers.push(timer);
+    const recurring = new RecurringJob(job, (err) =>
+      // The message only: job errors never carry personal data by construction.
+      this.logger.error(`${label} failed: ${(err as Error)?.message}`),
+    );
+    recurring.start(seconds * 1000);
+    this.jobs.push(recurring);
   }
 }
