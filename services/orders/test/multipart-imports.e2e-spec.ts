@@ -282,4 +282,29 @@ describe('multipart/form-data imports (real socket, real PostgreSQL)', () => {
     expect(job.status).toBe('failed');
     expect(job.rows).toBeLessThan(130);
   });
+
+  it('holds a raw-body upload to the same limit, declared or streamed', async () => {
+    const oversize = Buffer.from(generatedCsv(130, 'x'.repeat(50_000)));
+    const tooLarge = {
+      code: 'UPLOAD_TOO_LARGE',
+      message: `the export is larger than ${MAX_FILE_BYTES} bytes (IMPORT_UPLOAD_MAX_BYTES); split it by date range`,
+    };
+    const declared = await post(importPath('shop-huge-raw-a'), oversize, {
+      contentType: 'text/csv',
+      contentLength: true,
+    });
+    expect(declared).toEqual({ status: 413, body: tooLarge });
+    expect(await jobsOf('shop-huge-raw-a')).toBe(0);
+
+    const streamed = await post(importPath('shop-huge-raw-b'), oversize, { contentType: 'text/csv' });
+    expect(streamed.status).toBe(413);
+    expect(streamed.body).toMatchObject(tooLarge);
+    const [job] = await adminQuery<{ status: string; rows: number }>(
+      adminUrl,
+      "SELECT status, (summary->>'rows')::int AS rows FROM orders.import_jobs WHERE shop_id = 'shop-huge-raw-b'",
+      [],
+    );
+    expect(job.status).toBe('failed');
+    expect(job.rows).toBeLessThan(130);
+  });
 });

@@ -33,8 +33,27 @@ export async function exportUploadOf(
       'send the export as the raw request body with Content-Type: text/csv (or the .xlsx type), or as the file part of multipart/form-data',
     );
   }
-  return { source: req.iterator({ destroyOnReturn: false }) };
+  // The same limit as a multipart file part: at once when Content-Length says so (nothing is
+  // written), else when the stream reaches it (like a truncated export: earlier chunks stay).
+  const length = Number(req.headers['content-length']);
+  if (Number.isFinite(length) && length > limits.maxFileBytes) throw bodyTooLarge(limits.maxFileBytes);
+  return { source: upTo(limits.maxFileBytes, req.iterator({ destroyOnReturn: false })) };
 }
+
+async function* upTo(maxBytes: number, source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let bytes = 0;
+  for await (const chunk of source) {
+    bytes += chunk.length;
+    if (bytes > maxBytes) throw bodyTooLarge(maxBytes);
+    yield chunk;
+  }
+}
+
+const bodyTooLarge = (maxBytes: number) =>
+  new ImportsError(
+    ImportsErrorCode.UPLOAD_TOO_LARGE,
+    `the export is larger than ${maxBytes} bytes (IMPORT_UPLOAD_MAX_BYTES); split it by date range`,
+  );
 
 export function discardRest(req: IncomingMessage): void {
   if (!req.readableEnded) req.resume();
