@@ -21,6 +21,7 @@ import { GetPlatformAgreement } from './agreements/get-platform-agreement.query'
 import { PlatformAgreementRepository } from './agreements/platform-agreement.repository';
 import { SetPlatformAgreement } from './agreements/set-platform-agreement.use-case';
 import { GetImportSummary } from './imports/get-import-summary.query';
+import { ListImportJobs } from './imports/list-import-jobs.query';
 import { ImportJobRepository } from './imports/import-job.repository';
 import { ImportOrders } from './imports/import-orders.use-case';
 import { ImportsController } from './imports/imports.controller';
@@ -128,6 +129,7 @@ export class OrdersModule implements OnApplicationBootstrap, OnApplicationShutdo
         ImportOrders,
         ImportUploadLimits,
         GetImportSummary,
+        ListImportJobs,
         RevealReceiver,
         IssueInvitation,
         VaultedReceiverRepository,

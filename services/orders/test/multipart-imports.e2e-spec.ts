@@ -7,7 +7,7 @@ import { Test } from '@nestjs/testing';
 import { installHttpEdge } from '@siyu/auth';
 import { generateSecretsEnv } from '@siyu/crypto';
 import { InProcessTransport } from '@siyu/messaging';
-import { adminQuery, bearer, createTestDatabase, testAuthKeys } from '@siyu/testing';
+import { adminQuery, bearer, createTestDatabase, testAuthKeys, waitFor } from '@siyu/testing';
 import { OrdersModule } from '../src/orders.module';
 
 // Multipart imports over a real socket: the Nest app listening on 127.0.0.1, bodies sent with
@@ -306,5 +306,54 @@ describe('multipart/form-data imports (real socket, real PostgreSQL)', () => {
     );
     expect(job.status).toBe('failed');
     expect(job.rows).toBeLessThan(130);
+  });
+
+  it('lists an upload still streaming as a running job whose counts grow, then as completed', async () => {
+    const lines = generatedCsv(7000).split('\r\n');
+    const firstPart = Buffer.from(lines.slice(0, 4501).join('\r\n') + '\r\n');
+    const rest = Buffer.from(lines.slice(4501).join('\r\n'));
+    const jobs = async (query: string) => {
+      const res = await fetch(`${base}/api/v1/orders/imports?${query}`, { headers: { Authorization: auth } });
+      return { status: res.status, body: (await res.json()) as { imports: Record<string, unknown>[] } };
+    };
+    const answer = new Promise<number>((resolve, reject) => {
+      const req = httpRequest(`${base}${importPath('shop-watch')}`, {
+        method: 'POST',
+        headers: { Authorization: auth, 'Content-Type': 'text/csv' },
+      });
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+      req.write(firstPart);
+      // The rest only once ops can see the job running with the first chunk stored.
+      void waitFor(
+        async () => {
+          const { body } = await jobs('shop=shop-watch&status=running');
+          return body.imports.length === 1 && Number(body.imports[0].accepted) >= 2000;
+        },
+        'the running import listed with its first chunk',
+        30_000,
+      ).then(() => req.end(rest), reject);
+    });
+    expect(await answer).toBe(201);
+    const done = await jobs('platform=tmall&shop=shop-watch');
+    expect(done.status).toBe(200);
+    expect(done.body.imports).toEqual([
+      expect.objectContaining({ shopId: 'shop-watch', status: 'completed', rows: 7000, accepted: 7000 }),
+    ]);
+    expect(done.body.imports[0]).not.toHaveProperty('rejected');
+  });
+
+  it('answers 400 for a bad job-list filter and 403 to a marketer', async () => {
+    for (const query of ['limit=0', 'limit=101', 'status=paused', 'platform=ebay', 'shop=bad%20shop']) {
+      const res = await fetch(`${base}/api/v1/orders/imports?${query}`, { headers: { Authorization: auth } });
+      expect({ query, status: res.status }).toEqual({ query, status: 400 });
+    }
+    const marketer = await fetch(`${base}/api/v1/orders/imports`, {
+      headers: { Authorization: await bearer(keys, 'marketer') },
+    });
+    expect(marketer.status).toBe(403);
   });
 });

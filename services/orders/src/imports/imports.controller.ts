@@ -4,7 +4,9 @@ import { CurrentActor, Roles, type Actor } from '@siyu/auth';
 import { exportUploadOf, discardRest } from './csv-upload';
 import { GetImportSummary } from './get-import-summary.query';
 import { ImportOrders } from './import-orders.use-case';
-import { ImportOrdersQuery } from './import-orders.request';
+import { ImportOrdersQuery, ListImportsQuery } from './import-orders.request';
+import type { ImportJobListing } from './import-job.repository';
+import { ListImportJobs } from './list-import-jobs.query';
 import type { ImportSummary } from './import-summary';
 import { ImportUploadLimits } from './upload-limits';
 
@@ -13,6 +15,7 @@ export class ImportsController {
   constructor(
     private readonly importOrders: ImportOrders,
     private readonly getImportSummary: GetImportSummary,
+    private readonly listImportJobs: ListImportJobs,
     private readonly limits: ImportUploadLimits,
   ) {}
 
@@ -39,6 +42,13 @@ export class ImportsController {
     } finally {
       discardRest(req);
     }
+  }
+
+  /** Recent jobs, newest first; a running one shows the rows stored so far. */
+  @Get()
+  @Roles('ops', 'admin')
+  list(@Query() query: ListImportsQuery): Promise<{ imports: ImportJobListing[] }> {
+    return this.listImportJobs.execute(query);
   }
 
   @Get(':id')
