@@ -235,6 +235,9 @@ describe('customer pages in the customer’s language (zh-CN first, en when the 
     const confirm = await request(t.http).get(link).set('Accept-Language', 'en-US,en;q=0.9').expect(200);
     expect(confirm.text).toContain('Unsubscribe from');
     expect(confirm.text).toContain('<button type="submit">Unsubscribe</button>');
+    // The brand as the English notice names it, not the configured Chinese name.
+    expect(confirm.text).toContain('Demo Brand');
+    expect(confirm.text).not.toContain('示例品牌');
     expect(confirm.text).toContain('name="lang" value="en"');
     const unsubscribed = await request(t.http)
       .post(link)
@@ -242,6 +245,8 @@ describe('customer pages in the customer’s language (zh-CN first, en when the 
       .send({ nonce: nonceIn(confirm.text), lang: 'en' })
       .expect(200);
     expect(unsubscribed.text).toContain('You have unsubscribed from');
+    expect(unsubscribed.text).toContain('Demo Brand');
+    expect(unsubscribed.text).not.toContain('示例品牌');
   });
 });
 

@@ -38,7 +38,7 @@ export class UnsubscribeController {
       const nonce = issueFormNonce(this.keys.unsubscribe, 'unsubscribe', token);
       res
         .type('html')
-        .send(unsubscribeConfirmPage(ctx, token, this.options.brand.name, scope.channel, nonce));
+        .send(unsubscribeConfirmPage(ctx, token, await this.brandName(ctx), scope.channel, nonce));
     } catch (err) {
       this.fail(res, withoutSwitch(ctx), err);
     }
@@ -76,10 +76,16 @@ export class UnsubscribeController {
       res
         .status(200)
         .type('html')
-        .send(unsubscribeDonePage(ctx, this.options.brand.name, scope.channel, outcome.withdrawn));
+        .send(unsubscribeDonePage(ctx, await this.brandName(ctx), scope.channel, outcome.withdrawn));
     } catch (err) {
       this.fail(res, ctx, err);
     }
+  }
+
+  /** The brand as its notice in the page's language names it (an English page says "Siyu Tea"). */
+  private async brandName(ctx: PageContext): Promise<string> {
+    const notice = await this.notices.findCurrent(this.ds.manager, this.options.brand.id, ctx.locale);
+    return notice?.content.brandName ?? this.options.brand.name;
   }
 
   private context(req: Request, token: string): Promise<PageContext> {
