@@ -5,6 +5,7 @@ import type { NoticeRepository } from '../notices/notice.repository';
 import { errorPage, messagesFor, type PageContext } from './consent-pages';
 import { choosePageLocale, DEFAULT_PAGE_LOCALE } from './page-locale';
 import { QrConsentError, QrConsentErrorCode } from './qr-consent.errors';
+import type { ShownNotice } from './shown-notice';
 
 /**
  * The language of a customer page (see page-locale.ts) among the locales the brand has a notice
@@ -56,6 +57,25 @@ export async function currentNotice(
     (locale === DEFAULT_PAGE_LOCALE ? null : await notices.findCurrent(tx, brandId, DEFAULT_PAGE_LOCALE));
   if (!notice) throw new QrConsentError(QrConsentErrorCode.NO_NOTICE, 'brand has no published notice');
   return notice;
+}
+
+/**
+ * The notice an agree step shows again after a refused submission: the one the customer read,
+ * unless a newer one replaced it (NOTICE_CHANGED) or none was named; then the current one.
+ */
+export async function noticeToShowAgain(
+  notices: NoticeRepository,
+  tx: EntityManager,
+  brandId: string,
+  ctx: PageContext,
+  err: QrConsentError,
+  shown?: ShownNotice,
+): Promise<PublishedNotice> {
+  const same =
+    shown && err.code !== QrConsentErrorCode.NOTICE_CHANGED
+      ? await notices.findByHash(tx, brandId, shown.contentHash)
+      : null;
+  return same ?? currentNotice(notices, tx, brandId, ctx.locale);
 }
 
 /**

@@ -19,6 +19,7 @@ import {
   currentNotice,
   customerPageContext,
   langQuery,
+  noticeToShowAgain,
   renderCustomerPage,
   withoutSwitch,
 } from './customer-page';
@@ -152,12 +153,14 @@ export class QrConsentController {
     err: QrConsentError,
     shown?: ShownNotice,
   ): Promise<string> {
-    // The notice the customer read, unless a newer one replaced it.
-    const same =
-      shown && err.code !== QrConsentErrorCode.NOTICE_CHANGED
-        ? await this.notices.findByHash(this.ds.manager, this.options.brand.id, shown.contentHash)
-        : null;
-    const notice = same ?? (await this.notice(ctx));
+    const notice = await noticeToShowAgain(
+      this.notices,
+      this.ds.manager,
+      this.options.brand.id,
+      ctx,
+      err,
+      shown,
+    );
     return agreeStep(ctx, {
       token,
       notice,

@@ -12,7 +12,13 @@ import { GrantConsentByWechat } from './grant-consent-by-wechat.use-case';
 import { readInvitation } from './invitation';
 import { QrConsentError, QrConsentErrorCode } from './qr-consent.errors';
 import { WechatOAuthClient } from './wechat-oauth.client';
-import { currentNotice, customerPageContext, langQuery, renderCustomerPage } from './customer-page';
+import {
+  currentNotice,
+  customerPageContext,
+  langQuery,
+  noticeToShowAgain,
+  renderCustomerPage,
+} from './customer-page';
 import { issueAgreeNonce, readShownNotice, type ShownNotice } from './shown-notice';
 import { checkOAuthState, issueOAuthState, issueOpenidTicket } from './wechat-oauth-tokens';
 
@@ -151,11 +157,14 @@ export class WechatOAuthController {
     err: QrConsentError,
     shown?: ShownNotice,
   ): Promise<string> {
-    const same =
-      shown && err.code !== QrConsentErrorCode.NOTICE_CHANGED
-        ? await this.notices.findByHash(this.ds.manager, this.options.brand.id, shown.contentHash)
-        : null;
-    const notice = same ?? (await this.notice(ctx));
+    const notice = await noticeToShowAgain(
+      this.notices,
+      this.ds.manager,
+      this.options.brand.id,
+      ctx,
+      err,
+      shown,
+    );
     return wechatAgreeStep(ctx, {
       token,
       notice,
