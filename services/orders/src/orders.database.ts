@@ -15,6 +15,7 @@ import { OrderPushPii1763900001210 } from './migrations/1763900001210-order-push
 import { OrderLookupOneRow1763900001300 } from './migrations/1763900001300-order-lookup-one-row';
 import { OrdersShippedAt1763900001310 } from './migrations/1763900001310-orders-shipped-at';
 import { OrdersLastImportRow1763900001320 } from './migrations/1763900001320-orders-last-import-row';
+import { ShopRetentionPerPlatform1763900001330 } from './migrations/1763900001330-shop-retention-per-platform';
 
 export const ORDERS_MIGRATIONS = [
   MessagingTables1763900000000,
@@ -32,6 +33,7 @@ export const ORDERS_MIGRATIONS = [
   OrderLookupOneRow1763900001300,
   OrdersShippedAt1763900001310,
   OrdersLastImportRow1763900001320,
+  ShopRetentionPerPlatform1763900001330,
 ];
 
 /** The orders schema under its own role (ARCHITECTURE invariant 3); shared by the app and the CLI. */

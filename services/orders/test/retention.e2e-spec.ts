@@ -248,7 +248,7 @@ describe('retention: crypto-shredding after the after-sales window (R17)', () =>
 
   it('honours a shop`s own window, and a buyer who orders again gets a new key while old orders stay shredded', async () => {
     const put = await request(app.getHttpServer())
-      .put('/api/v1/orders/retention/shops/ret-c')
+      .put('/api/v1/orders/retention/shops/tmall/ret-c')
       .set('Authorization', await as('privacy_officer'))
       .send({ afterSalesDays: 7, recordRetentionDays: 365 });
     expect(put.status).toBe(200);
@@ -268,7 +268,7 @@ describe('retention: crypto-shredding after the after-sales window (R17)', () =>
 
   it('deletes shredded records past their retention, and the buyer key row with the last of them', async () => {
     await request(app.getHttpServer())
-      .put('/api/v1/orders/retention/shops/ret-d')
+      .put('/api/v1/orders/retention/shops/tmall/ret-d')
       .set('Authorization', await as('admin'))
       .send({ afterSalesDays: 30, recordRetentionDays: 365 })
       .expect(200);
@@ -301,16 +301,36 @@ describe('retention: crypto-shredding after the after-sales window (R17)', () =>
 
   it('refuses a record retention shorter than the after-sales window, and settings are for the privacy officer and admin', async () => {
     const short = await request(app.getHttpServer())
-      .put('/api/v1/orders/retention/shops/ret-e')
+      .put('/api/v1/orders/retention/shops/tmall/ret-e')
       .set('Authorization', await as('admin'))
       .send({ afterSalesDays: 30, recordRetentionDays: 10 });
     expect(short.status).toBe(422);
     expect(short.body.code).toBe('RETENTION_SHORTER_THAN_WINDOW');
     const byOps = await request(app.getHttpServer())
-      .put('/api/v1/orders/retention/shops/ret-e')
+      .put('/api/v1/orders/retention/shops/tmall/ret-e')
       .set('Authorization', await as('ops'))
       .send({ afterSalesDays: 30, recordRetentionDays: 100 });
     expect(byOps.status).toBe(403);
+  });
+
+  it("keeps settings per platform shop: a JD shop's window does not apply to the Tmall shop of the same id", async () => {
+    await request(app.getHttpServer())
+      .put('/api/v1/orders/retention/shops/jd/ret-f')
+      .set('Authorization', await as('privacy_officer'))
+      .send({ afterSalesDays: 7, recordRetentionDays: 365 })
+      .expect(200);
+    await importRows('ret-f', [{ orderNo: '6600000000000000001', buyer: 'tb_twin', phone: '13966660001' }]);
+    await age('ret-f', ['6600000000000000001'], 10);
+    const report = await app.get(ApplyRetention).execute('test:retention', { shopId: 'ret-f' });
+    expect(report.shops).toEqual([
+      expect.objectContaining({ platform: 'tmall', shopId: 'ret-f', afterSalesDays: 30, ordersShredded: 0 }),
+    ]);
+    const unknown = await request(app.getHttpServer())
+      .put('/api/v1/orders/retention/shops/ebay/ret-f')
+      .set('Authorization', await as('privacy_officer'))
+      .send({ afterSalesDays: 7, recordRetentionDays: 365 });
+    expect(unknown.status).toBe(400);
+    expect(JSON.stringify(unknown.body)).toContain('platform must be one of');
   });
 
   it('a second run finds nothing more to do', async () => {

@@ -11,15 +11,15 @@ export class RetentionController {
     private readonly applyRetention: ApplyRetention,
   ) {}
 
-  /** `{ afterSalesDays, recordRetentionDays }` for one shop (R17). */
-  @Put('shops/:shopId')
+  /** `{ afterSalesDays, recordRetentionDays }` for one platform shop (R17). */
+  @Put('shops/:platform/:shopId')
   @Roles('privacy_officer', 'admin')
   setShop(
     @Param() params: ShopRetentionParams,
     @Body() body: ShopRetentionRequest,
     @CurrentActor() actor: Actor,
   ): Promise<ShopRetentionSettings> {
-    return this.setShopRetention.execute(actor.id, params.shopId, body);
+    return this.setShopRetention.execute(actor.id, params.platform, params.shopId, body);
   }
 
   /** A dry run: what the next run would shred and delete, per shop, counts only. */

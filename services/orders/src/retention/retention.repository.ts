@@ -34,7 +34,7 @@ export class RetentionRepository {
                 coalesce(r.after_sales_days, $1)::int AS after_sales_days,
                 coalesce(r.record_retention_days, $2)::int AS record_retention_days
            FROM (SELECT DISTINCT platform, shop_id FROM orders) s
-           LEFT JOIN shop_retention_settings r ON r.shop_id = s.shop_id
+           LEFT JOIN shop_retention_settings r ON r.platform = s.platform AND r.shop_id = s.shop_id
           ORDER BY s.shop_id, s.platform`,
       [DEFAULT_AFTER_SALES_DAYS, DEFAULT_RECORD_RETENTION_DAYS],
     );
@@ -48,15 +48,17 @@ export class RetentionRepository {
 
   async saveSettings(
     tx: EntityManager,
+    platform: string,
     shopId: string,
     settings: { afterSalesDays: number; recordRetentionDays: number },
   ): Promise<void> {
     await tx.query(
-      `INSERT INTO shop_retention_settings (shop_id, after_sales_days, record_retention_days) VALUES ($1, $2, $3)
-       ON CONFLICT (shop_id) DO UPDATE
+      `INSERT INTO shop_retention_settings (platform, shop_id, after_sales_days, record_retention_days)
+       VALUES ($1, $2, $3, $4)
+       ON CONFLICT (platform, shop_id) DO UPDATE
          SET after_sales_days = EXCLUDED.after_sales_days,
              record_retention_days = EXCLUDED.record_retention_days, updated_at = now()`,
-      [shopId, settings.afterSalesDays, settings.recordRetentionDays],
+      [platform, shopId, settings.afterSalesDays, settings.recordRetentionDays],
     );
   }
 

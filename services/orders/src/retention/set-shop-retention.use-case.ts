@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { appendAudit } from '@siyu/audit';
+import type { Platform } from '@siyu/contracts';
 import { ORDERS_DB } from '../orders.options';
 import { RetentionError, RetentionErrorCode } from './retention.errors';
 import { RetentionRepository } from './retention.repository';
@@ -10,7 +11,7 @@ export interface ShopRetentionSettings {
   recordRetentionDays: number;
 }
 
-/** Sets a shop's after-sales window and record retention (R17), audited with who changed it. */
+/** Sets a platform shop's after-sales window and record retention (R17), audited with who changed it. */
 @Injectable()
 export class SetShopRetention {
   constructor(
@@ -20,6 +21,7 @@ export class SetShopRetention {
 
   async execute(
     actorId: string,
+    platform: Platform,
     shopId: string,
     settings: ShopRetentionSettings,
   ): Promise<ShopRetentionSettings> {
@@ -30,12 +32,12 @@ export class SetShopRetention {
       );
     }
     await this.ds.transaction(async (tx) => {
-      await this.retention.saveSettings(tx, shopId, settings);
+      await this.retention.saveSettings(tx, platform, shopId, settings);
       await appendAudit(tx, {
         actor: actorId,
         action: 'set-shop-retention',
         purpose: 'retention',
-        subject: `shop:${shopId}`,
+        subject: `shop:${platform}/${shopId}`,
         fields: [],
         outcome: 'allowed',
       });

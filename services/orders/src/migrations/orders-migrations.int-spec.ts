@@ -71,3 +71,33 @@ describe('migration: after-sales lookup index as one row per order', () => {
     expect(leftovers).toEqual([]);
   });
 });
+
+describe('migration: retention settings per platform shop', () => {
+  let ds: DataSource;
+  afterAll(async () => ds?.destroy());
+
+  it('keeps a setting saved per shop id for that shop id on every platform', async () => {
+    const database = await provisionServiceDatabase(await createTestDatabase('retentionmig'), 'orders');
+    const at = ORDERS_MIGRATIONS.findIndex((m) => m.name === 'ShopRetentionPerPlatform1763900001330');
+    expect(at).toBeGreaterThan(0);
+    const old = await openServiceDataSource({
+      database,
+      entities: [],
+      migrations: ORDERS_MIGRATIONS.slice(0, at),
+    });
+    await old.query(
+      `INSERT INTO shop_retention_settings (shop_id, after_sales_days, record_retention_days) VALUES ('s-1', 7, 365)`,
+    );
+    await old.destroy();
+    ds = await openServiceDataSource({ database, entities: [], migrations: ORDERS_MIGRATIONS });
+    const rows: { platform: string; after_sales_days: number }[] = await ds.query(
+      `SELECT platform, after_sales_days FROM shop_retention_settings WHERE shop_id = 's-1' ORDER BY platform`,
+    );
+    expect(rows).toEqual(
+      ['douyin', 'jd', 'kuaishou', 'pinduoduo', 'tmall', 'youzan'].map((platform) => ({
+        platform,
+        after_sales_days: 7,
+      })),
+    );
+  });
+});
