@@ -26,6 +26,17 @@ describe('platform push shapes', () => {
     });
   });
 
+  it('takes the shipping time when a push carries one (Tmall consign_time), for the parcel-card sheet', () => {
+    const shipped = { ...trade, status: 'WAIT_BUYER_CONFIRM_GOODS', consign_time: '2026-11-21 23:30:00' };
+    const [message] = splitPush('tmall', { id: 79, topic: 't', content: JSON.stringify(shipped) });
+    expect(mapPushMessage('tmall', message.body)).toMatchObject({
+      status: 'shipped',
+      shippedAt: new Date('2026-11-21T15:30:00Z'),
+    });
+    const [unshipped] = splitPush('tmall', { id: 80, topic: 't', content: JSON.stringify(trade) });
+    expect(mapPushMessage('tmall', unshipped.body).shippedAt).toBeNull();
+  });
+
   it('names the bad field without quoting its value', () => {
     const bad = { ...trade, payment: '13912345678元元', status: '未知状态' };
     const refuse = () => splitPush('tmall', { id: 78, content: JSON.stringify(bad) });
