@@ -71,6 +71,24 @@ describe('ContactKeyRing', () => {
   });
 });
 
+describe('tryReseal', () => {
+  it('re-seals what it can open and names the key of what it cannot, without the value', () => {
+    const [older, newer] = [generateKeyMaterial(), generateKeyMaterial()];
+    const underOld = loadContactKeys({ CONTACT_KEYS: `k1:${older}` }).seal(PHONE, SUBJECT);
+    const underGone = loadContactKeys({ CONTACT_KEYS: `k0:${generateKeyMaterial()}` }).seal(PHONE, SUBJECT);
+    const ring = loadContactKeys({ CONTACT_KEYS: `k2:${newer},k1:${older}` });
+
+    const done = ring.tryReseal(underOld, SUBJECT);
+    expect('resealed' in done && ring.open(done.resealed, SUBJECT)).toBe(PHONE);
+    expect(ring.tryReseal(underGone, SUBJECT)).toEqual({
+      unopenable: { sealedUnder: 'k0', code: CryptoErrorCode.UNKNOWN_KEY },
+    });
+    expect(ring.tryReseal(underOld, 'another-subject')).toEqual({
+      unopenable: { sealedUnder: 'k1', code: CryptoErrorCode.DECRYPT_FAILED },
+    });
+  });
+});
+
 describe('the legacy CONTACT_KEY', () => {
   it('alone keeps working as before: it seals s1.… values and opens them', () => {
     const legacy = generateKeyMaterial();

@@ -124,4 +124,26 @@ export class ContactKeyRing {
   reseal(sealed: string, aad: string): SealedContact {
     return this.seal(this.open(sealed, aad), aad);
   }
+
+  /**
+   * For re-sealing runs, which go on past a value they cannot open: the value under the current
+   * key, or the key it names (`CONTACT_KEY` for a legacy value) and why it does not open.
+   */
+  tryReseal(
+    sealed: string,
+    aad: string,
+  ): { resealed: SealedContact } | { unopenable: { sealedUnder: string; code: CryptoErrorCode } } {
+    try {
+      return { resealed: this.reseal(sealed, aad) };
+    } catch (err) {
+      if (!(err instanceof CryptoError)) throw err;
+      let sealedUnder: string;
+      try {
+        sealedUnder = this.sealedUnder(sealed) ?? 'CONTACT_KEY';
+      } catch {
+        sealedUnder = 'malformed';
+      }
+      return { unopenable: { sealedUnder, code: err.code } };
+    }
+  }
 }
