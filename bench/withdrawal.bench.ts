@@ -18,7 +18,7 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { installHttpEdge, generateAuthKeyPem, authKeysFromPem } from '../libs/auth/src';
 import { TOPICS, type ConsentGrantedV1 } from '../libs/contracts/src';
-import { generateSecretsEnv, loadTokenSigner, seal } from '../libs/crypto/src';
+import { generateSecretsEnv, loadContactKeys, loadTokenSigner } from '../libs/crypto/src';
 import { addManyToOutbox, KafkaTransport } from '../libs/messaging/src';
 import { createDatabaseIfMissing, startEmbeddedPostgres } from '../libs/persistence/src';
 import { ConsentModule } from '../services/consent/src/consent.module';
@@ -86,7 +86,7 @@ async function main(): Promise<void> {
   // Subjects with an active SMS marketing consent, written as the QR door writes them.
   const consentDb = consent.get<DataSource>(CONSENT_DB);
   const ledger = consent.get(LedgerRepository);
-  const contactKey = Buffer.from(secrets.CONTACT_KEY, 'base64');
+  const contacts = loadContactKeys(secrets);
   const subjects = Array.from({ length: SUBJECTS }, () => randomUUID());
   for (let i = 0; i < subjects.length; i += 200) {
     await consentDb.transaction(async (tx) => {
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
             contactPoints: [
               {
                 channel: 'sms' as const,
-                sealed: seal(contactKey, `139${String(i).padStart(8, '0')}`, subjectRef),
+                sealed: contacts.seal(`139${String(i).padStart(8, '0')}`, subjectRef),
               },
             ],
             noticeVersionHash: 'a'.repeat(64),

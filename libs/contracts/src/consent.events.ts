@@ -34,8 +34,10 @@ export class SealedContactPoint {
   @IsIn(CHANNELS)
   channel: Channel;
 
+  // `c1.<kid>.<iv>.<tag>.<ct>` under CONTACT_KEYS, or `s1.<iv>.<tag>.<ct>` under the legacy
+  // CONTACT_KEY (events sealed before the ring). Ciphertext only: a phone or openid never matches.
   @IsString()
-  @Matches(/^s1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/)
+  @Matches(/^(s1|c1\.[A-Za-z0-9_-]{1,32})\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]+$/)
   sealed: string;
 }
 

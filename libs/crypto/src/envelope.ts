@@ -157,7 +157,8 @@ function parseWrapped(wrapped: string): { kid: string; parts: string[] } {
   return { kid, parts };
 }
 
-function encrypt(key: KeyObject | Buffer, plaintext: Buffer, aad: string | undefined): string {
+/** AES-256-GCM under `key`: `<iv>.<tag>.<ct>` in base64url. Internal to libs/crypto. */
+export function encrypt(key: KeyObject | Buffer, plaintext: Buffer, aad: string | undefined): string {
   const iv = pooledRandomBytes(IV_BYTES);
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
   if (aad !== undefined) cipher.setAAD(Buffer.from(aad, 'utf8'));
@@ -165,7 +166,8 @@ function encrypt(key: KeyObject | Buffer, plaintext: Buffer, aad: string | undef
   return [iv, cipher.getAuthTag(), ct].map((b) => b.toString('base64url')).join('.');
 }
 
-function decrypt(
+/** Opens `[iv, tag, ct]` from `encrypt`. Internal to libs/crypto. */
+export function decrypt(
   key: KeyObject | Buffer,
   [ivPart, tagPart, ctPart]: string[],
   aad: string | undefined,

@@ -11,6 +11,7 @@ export {
   type WrappedKey,
 } from './envelope';
 export { BlindIndex } from './blind-index';
+export { ContactKey, ContactKeyRing, type SealedContact } from './contact-keys';
 export { type SignOptions, type TokenPayload, TokenSigner, TokenSigningKey } from './signed-token';
 export {
   canonicalJson,
@@ -23,6 +24,7 @@ export {
 export {
   generateKeyMaterial,
   loadBlindIndex,
+  loadContactKeys,
   loadCryptoKeys,
   loadSigningKeys,
   loadTokenSigner,

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { BlindIndex } from './blind-index';
+import { ContactKey, ContactKeyRing } from './contact-keys';
 import { KeyEncryptionKey, KeyRing } from './envelope';
 import { CryptoError, CryptoErrorCode } from './errors';
-import { KEY_BYTES } from './key-material';
+import { decodeBase64Key, KEY_BYTES } from './key-material';
 import { SigningKey, SigningKeyRing } from './signing-keys';
 import { TokenSigner, TokenSigningKey } from './signed-token';
 
@@ -28,6 +29,29 @@ export function loadSigningKeys(env: Env, prefix: string): SigningKeyRing {
     SigningKey.fromBase64(kid, b64),
   );
   return new SigningKeyRing(keys[0], keys.slice(1));
+}
+
+/**
+ * `CONTACT_KEYS` = `kid:base64,…`: the first entry seals contact points, all open (ADR 0003).
+ * `CONTACT_KEY` = bare base64, the key from before CONTACT_KEYS: it opens `s1.` values, and seals
+ * while CONTACT_KEYS is unset, so a deployment that only has it keeps working unchanged.
+ */
+export function loadContactKeys(env: Env): ContactKeyRing {
+  const listed = env.CONTACT_KEYS?.trim()
+    ? readKeyList(env, 'CONTACT_KEYS').map(([kid, b64]) => ContactKey.fromBase64(kid, b64))
+    : [];
+  const legacy = env.CONTACT_KEY?.trim();
+  if (listed.length === 0 && !legacy)
+    throw new CryptoError(
+      CryptoErrorCode.INVALID_KEY,
+      'CONTACT_KEYS is not set (nor the legacy CONTACT_KEY)',
+    );
+  if (legacy?.includes(':'))
+    throw new CryptoError(
+      CryptoErrorCode.INVALID_KEY,
+      'CONTACT_KEY is the legacy bare base64 key; put "kid:base64" entries in CONTACT_KEYS',
+    );
+  return new ContactKeyRing(listed, legacy ? decodeBase64Key(legacy, 'CONTACT_KEY (legacy)') : undefined);
 }
 
 /** `${prefix}_BLIND_INDEX_KEY` = base64 (no kid: see BlindIndex). */

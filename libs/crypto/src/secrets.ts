@@ -4,17 +4,20 @@ import { generateKeyMaterial } from './keys-from-env';
  * Every secret the system reads from its environment, by variable name. Each service reads only
  * the ones it owns (R16: keys only the owning service holds):
  * - orders: FULFILMENT_KEK, FULFILMENT_BLIND_INDEX_KEY, INVITE_TOKEN_KEYS
- * - consent: INVITE_TOKEN_KEYS, UNSUBSCRIBE_TOKEN_KEYS, CONTACT_KEY, CONSENT_BLIND_INDEX_KEY, SMS_WEBHOOK_SECRET,
+ * - consent: INVITE_TOKEN_KEYS, UNSUBSCRIBE_TOKEN_KEYS, CONTACT_KEYS, CONSENT_BLIND_INDEX_KEY, SMS_WEBHOOK_SECRET,
  *   ALIYUN_SMS_REPLY_TOKEN, TENCENT_SMS_REPLY_TOKEN, WECHAT_TOKEN, LEDGER_ANCHOR_SIGNING_KEYS (and MEMBERSHIP_WEBHOOK_SECRETS, per
  *   shop, set by whoever connects a shop: there is no default)
- * - outreach: UNSUBSCRIBE_TOKEN_KEYS, CONTACT_KEY
+ * - outreach: UNSUBSCRIBE_TOKEN_KEYS, CONTACT_KEYS
+ *
+ * CONTACT_KEY (bare base64, no kid) is the legacy form of CONTACT_KEYS: still read when set (see
+ * loadContactKeys), never generated.
  */
 export const SECRET_NAMES = [
   'FULFILMENT_KEK',
   'FULFILMENT_BLIND_INDEX_KEY',
   'INVITE_TOKEN_KEYS',
   'UNSUBSCRIBE_TOKEN_KEYS',
-  'CONTACT_KEY',
+  'CONTACT_KEYS',
   'CONSENT_BLIND_INDEX_KEY',
   'SMS_WEBHOOK_SECRET',
   'ALIYUN_SMS_REPLY_TOKEN',
@@ -33,7 +36,8 @@ export function generateSecretsEnv(): SecretsEnv {
     FULFILMENT_BLIND_INDEX_KEY: generateKeyMaterial(),
     INVITE_TOKEN_KEYS: `${kid}:${generateKeyMaterial()}`,
     UNSUBSCRIBE_TOKEN_KEYS: `${kid}:${generateKeyMaterial()}`,
-    CONTACT_KEY: generateKeyMaterial(),
+    // First entry seals contact points, all open (ADR 0003); rotate like the token keys.
+    CONTACT_KEYS: `${kid}:${generateKeyMaterial()}`,
     CONSENT_BLIND_INDEX_KEY: generateKeyMaterial(),
     SMS_WEBHOOK_SECRET: generateKeyMaterial(),
     // Vendor callback tokens travel in URLs (ALIYUN/TENCENT) or are typed into a console (WECHAT): URL-safe.

@@ -1,5 +1,7 @@
 import {
   BlindIndex,
+  ContactKeyRing,
+  loadContactKeys,
   loadBlindIndex,
   loadSigningKeys,
   loadTokenSigner,
@@ -13,7 +15,8 @@ export class ConsentKeys {
   readonly invitations: TokenSigner;
   readonly unsubscribe: TokenSigner;
   readonly index: BlindIndex;
-  readonly contactKey: Buffer;
+  /** Seals verified contact points for outreach (ADR 0003), CONTACT_KEYS (legacy CONTACT_KEY). */
+  readonly contacts: ContactKeyRing;
   readonly smsWebhookSecret: string;
   /** Signs ledger head anchors (R20), LEDGER_ANCHOR_SIGNING_KEYS. */
   readonly anchors: SigningKeyRing;
@@ -22,7 +25,7 @@ export class ConsentKeys {
     this.invitations = loadTokenSigner(env, 'INVITE');
     this.unsubscribe = loadTokenSigner(env, 'UNSUBSCRIBE');
     this.index = loadBlindIndex(env, 'CONSENT');
-    this.contactKey = Buffer.from(requireSecret(env, 'CONTACT_KEY'), 'base64');
+    this.contacts = loadContactKeys(env);
     this.smsWebhookSecret = requireSecret(env, 'SMS_WEBHOOK_SECRET');
     this.anchors = loadSigningKeys(env, 'LEDGER_ANCHOR');
   }

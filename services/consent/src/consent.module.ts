@@ -12,6 +12,8 @@ import { TOPICS } from '@siyu/contracts';
 import { MessagingTables1763900000000, ServiceMessaging } from '@siyu/messaging';
 import { openServiceDataSource, provisionServiceDatabase } from '@siyu/persistence';
 import { ConsentKeys } from './consent.keys';
+import { ContactKeysController } from './contact-keys/contact-keys.controller';
+import { ResealContactPoints } from './contact-keys/reseal-contact-points.use-case';
 import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from './consent.options';
 import { LedgerRepository } from './ledger/ledger.repository';
 import { ConsentInitial1763900000100 } from './migrations/1763900000100-consent-initial';
@@ -89,6 +91,7 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
         PreferenceLinkController,
         LedgerAnchorsController,
         ProofRetentionController,
+        ContactKeysController,
       ],
       providers: [
         { provide: CONSENT_OPTIONS, useValue: options },
@@ -125,6 +128,7 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
         NoticeRepository,
         LedgerRepository,
         SubjectRepository,
+        ResealContactPoints,
         OtpRepository,
         SandboxSmsSender,
         PublishNotice,

@@ -99,7 +99,7 @@ describe('consent expiry (R20 §2): a grant past its expiry lapses like a withdr
       const token = inviteToken(t, randomUUID());
       return t.app.get(GrantConsentByWechat).execute({
         token,
-        ticket: issueOpenidTicket(keys.invitations, keys.contactKey, token, openid),
+        ticket: issueOpenidTicket(keys.invitations, keys.contacts, token, openid),
         agree: true,
         shownNotice: await currentShownNotice(t),
         purposes: ['marketing_messages'],

@@ -29,9 +29,10 @@ export interface ConsentTestApp {
 }
 
 export async function startConsentApp(
-  options: { env?: Record<string, string>; listen?: boolean } = {},
+  options: { env?: Record<string, string>; listen?: boolean; adminUrl?: string } = {},
 ): Promise<ConsentTestApp> {
-  const adminUrl = await createTestDatabase('consent');
+  // `adminUrl` restarts consent on an existing database (e.g. with other keys).
+  const adminUrl = options.adminUrl ?? (await createTestDatabase('consent'));
   const authKeys = testAuthKeys();
   const secrets = generateSecretsEnv();
   const moduleRef = await Test.createTestingModule({

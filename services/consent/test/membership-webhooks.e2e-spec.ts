@@ -62,7 +62,9 @@ describe('door 1: platform membership webhooks (R6, R7, R9, R20)', () => {
       purposes: ['marketing_messages'],
       channels: ['sms'],
     });
-    expect(granted.contactPoints).toEqual([{ channel: 'sms', sealed: expect.stringMatching(/^s1\./) }]);
+    expect(granted.contactPoints).toEqual([
+      { channel: 'sms', sealed: expect.stringMatching(/^c1\.k\d{8}\./) },
+    ]);
     // R1/R16: neither the phone nor the platform member id travels or rests in clear.
     expect(JSON.stringify(t.events)).not.toContain(phone);
     expect(JSON.stringify(t.events)).not.toContain(body.omid as string);

@@ -12,6 +12,8 @@ import { SandboxSmsChannel } from './channels/sandbox-sms.channel';
 import { SMS_CHANNEL } from './channels/sms.channel';
 import { ConsentEventsConsumer } from './consent-projection/consent-events.consumer';
 import { ConsentProjectionRepository } from './consent-projection/consent-projection.repository';
+import { ContactKeysController } from './contact-keys/contact-keys.controller';
+import { ResealContactPoints } from './contact-keys/reseal-contact-points.use-case';
 import { OutreachInitial1763900000300 } from './migrations/1763900000300-outreach-initial';
 import { OUTREACH_DB, OUTREACH_OPTIONS, type OutreachModuleOptions } from './outreach.options';
 import { SegmentEventsConsumer } from './segments/segment-events.consumer';
@@ -22,7 +24,7 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
   static register(options: OutreachModuleOptions): DynamicModule {
     return {
       module: OutreachModule,
-      controllers: [CampaignsController],
+      controllers: [CampaignsController, ContactKeysController],
       providers: [
         { provide: OUTREACH_OPTIONS, useValue: options },
         {
@@ -68,6 +70,7 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
         SendGate,
         CreateCampaign,
         RunCampaign,
+        ResealContactPoints,
       ],
     };
   }

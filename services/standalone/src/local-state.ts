@@ -7,6 +7,8 @@ import { generateSecretsEnv } from '@siyu/crypto';
  * `npm start` keeps its keys beside its database in the data directory, generated on first start
  * and reused after (never a fixed default). Values from the environment win. A key added by a later
  * version (e.g. LEDGER_ANCHOR_SIGNING_KEYS) is generated into an existing file; present ones are kept.
+ * A file from before CONTACT_KEYS keeps its CONTACT_KEY: it stays the legacy key that opens the
+ * contact points sealed under it, while the generated CONTACT_KEYS seals new ones (ADR 0003).
  */
 export function loadOrCreateLocalSecrets(dataDir: string): Record<string, string> {
   mkdirSync(dataDir, { recursive: true });

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { TOPICS, type ConsentGrantedV1 } from '@siyu/contracts';
-import { seal } from '@siyu/crypto';
 import { addToOutbox } from '@siyu/messaging';
 import { CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { ConsentKeys } from '../consent.keys';
@@ -55,12 +54,12 @@ export class JoinMembership {
     await this.members.lockMember(tx, key);
     const phone = verifiedMobile(call.mobile);
     const link = await this.members.findLink(tx, key);
-    const contactKey = this.keys.contactKey;
+    const contacts = this.keys.contacts;
     const subjectRef =
       link?.subjectRef ??
       (phone
         ? await this.subjects.findOrCreate(tx, brandId, this.keys.phoneIndex(brandId, phone), (ref) =>
-            seal(contactKey, phone, ref),
+            contacts.seal(phone, ref),
           )
         : randomUUID());
     await this.members.markBound(tx, key, subjectRef, agreement.version);
@@ -124,7 +123,7 @@ export class JoinMembership {
       // Sealed only when the platform handed over a full, verified mobile (ADR 0003); never in clear.
       contactPoints:
         phone && channels.includes('sms')
-          ? [{ channel: 'sms', sealed: seal(contactKey, phone, subjectRef) }]
+          ? [{ channel: 'sms', sealed: contacts.seal(phone, subjectRef) }]
           : [],
       noticeVersionHash: notice.contentHash,
       door: 'membership_join',

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { TOPICS, type ConsentGrantedV1 } from '@siyu/contracts';
-import { seal } from '@siyu/crypto';
 import { addToOutbox, ServiceMessaging } from '@siyu/messaging';
 import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { ConsentKeys } from '../consent.keys';
@@ -54,7 +53,7 @@ export class GrantConsentByWechat {
     const invitation = readInvitation(this.keys.invitations, form.token, this.options.brand.id);
     const { openid, ticketId } = readOpenidTicket(
       this.keys.invitations,
-      this.keys.contactKey,
+      this.keys.contacts,
       form.token,
       form.ticket,
     );
@@ -72,10 +71,10 @@ export class GrantConsentByWechat {
       const known = await this.subjects.findByPhoneIndex(tx, brandId, subjectIndex);
       if (known && (await this.ledger.hasGrantForOrder(tx, known, invitation.orderRef)))
         return { alreadyJoined: true as const, subjectRef: known, notice };
-      const contactKey = this.keys.contactKey;
+      const contacts = this.keys.contacts;
       // subjects.sealed_phone holds this subject's sealed contact, here the openid (never read in clear).
       const subjectRef = await this.subjects.findOrCreate(tx, brandId, subjectIndex, (ref) =>
-        seal(contactKey, openid, ref),
+        contacts.seal(openid, ref),
       );
       const entry = await this.ledger.append(tx, {
         brandId,

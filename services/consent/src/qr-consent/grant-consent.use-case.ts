@@ -2,7 +2,6 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { TOPICS, type Channel, type ConsentGrantedV1, type Purpose } from '@siyu/contracts';
-import { seal } from '@siyu/crypto';
 import { addToOutbox, ServiceMessaging } from '@siyu/messaging';
 import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { ConsentKeys } from '../consent.keys';
@@ -81,9 +80,9 @@ export class GrantConsentByQr {
       const known = await this.subjects.findByPhoneIndex(tx, invitation.brandId, phoneIndex);
       if (known && (await this.ledger.hasGrantForOrder(tx, known, invitation.orderRef)))
         return { alreadyJoined: true as const, subjectRef: known, notice };
-      const contactKey = this.keys.contactKey;
+      const contacts = this.keys.contacts;
       const subjectRef = await this.subjects.findOrCreate(tx, invitation.brandId, phoneIndex, (ref) =>
-        seal(contactKey, phone, ref),
+        contacts.seal(phone, ref),
       );
       const entry = await this.ledger.append(tx, {
         brandId: invitation.brandId,
@@ -119,7 +118,7 @@ export class GrantConsentByQr {
         channels,
         // The verified phone travels sealed for outreach only (ADR 0003); never in clear.
         contactPoints: channels.includes('sms')
-          ? [{ channel: 'sms', sealed: seal(contactKey, phone, subjectRef) }]
+          ? [{ channel: 'sms', sealed: contacts.seal(phone, subjectRef) }]
           : [],
         noticeVersionHash: notice.contentHash,
         door: 'parcel_qr',

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { open, seal, type Sealed, type TokenSigner } from '@siyu/crypto';
+import type { ContactKeyRing, TokenSigner } from '@siyu/crypto';
 import { QrConsentError, QrConsentErrorCode } from './qr-consent.errors';
 
 const STATE_TTL_SECONDS = 600;
@@ -30,20 +30,20 @@ export interface OpenidTicket {
  */
 export function issueOpenidTicket(
   signer: TokenSigner,
-  key: Buffer,
+  contacts: ContactKeyRing,
   bearerToken: string,
   openid: string,
 ): string {
   const ticketId = randomUUID();
   return signer.sign(
-    { t: digest(bearerToken), i: ticketId, o: seal(key, openid, `wechat-ticket:${ticketId}`) },
+    { t: digest(bearerToken), i: ticketId, o: contacts.seal(openid, `wechat-ticket:${ticketId}`) },
     { purpose: 'qr-wechat-ticket', expiresInSeconds: TICKET_TTL_SECONDS },
   );
 }
 
 export function readOpenidTicket(
   signer: TokenSigner,
-  key: Buffer,
+  contacts: ContactKeyRing,
   bearerToken: string,
   ticket: unknown,
 ): OpenidTicket {
@@ -51,7 +51,7 @@ export function readOpenidTicket(
   if (!payload || typeof payload.i !== 'string' || typeof payload.o !== 'string')
     throw new QrConsentError(QrConsentErrorCode.WECHAT_AUTH_FAILED, 'openid ticket missing or invalid');
   try {
-    return { openid: open(key, payload.o as Sealed, `wechat-ticket:${payload.i}`), ticketId: payload.i };
+    return { openid: contacts.open(payload.o, `wechat-ticket:${payload.i}`), ticketId: payload.i };
   } catch {
     throw new QrConsentError(QrConsentErrorCode.WECHAT_AUTH_FAILED, 'openid ticket does not open');
   }

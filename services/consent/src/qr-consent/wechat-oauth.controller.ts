@@ -88,7 +88,7 @@ export class WechatOAuthController {
         if (typeof code !== 'string' || !/^[\w-]{1,128}$/.test(code))
           throw new QrConsentError(QrConsentErrorCode.WECHAT_AUTH_FAILED, 'no oauth code');
         const openid = await this.oauth.openidFor(code);
-        const ticket = issueOpenidTicket(this.keys.invitations, this.keys.contactKey, token, openid);
+        const ticket = issueOpenidTicket(this.keys.invitations, this.keys.contacts, token, openid);
         const notice = await this.notice(ctx);
         return wechatAgreeStep(ctx, { token, notice, ticket, nonce: this.nonce(token, notice) });
       },

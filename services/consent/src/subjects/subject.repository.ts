@@ -24,6 +24,40 @@ export class SubjectRepository {
     return row.subject_ref;
   }
 
+  /** Sealed contact points whose value does not start with `currentPrefix`, locked, in ref order. */
+  async lockContactsNotSealedUnder(
+    tx: EntityManager,
+    currentPrefix: string,
+    afterRef: string | null,
+    limit: number,
+  ): Promise<{ subjectRef: string; sealed: string }[]> {
+    const rows: { subject_ref: string; sealed_phone: string }[] = await tx.query(
+      `SELECT subject_ref, sealed_phone FROM subjects
+        WHERE left(sealed_phone, length($1)) <> $1 AND ($2::uuid IS NULL OR subject_ref > $2::uuid)
+        ORDER BY subject_ref
+        LIMIT $3
+        FOR UPDATE`,
+      [currentPrefix, afterRef, limit],
+    );
+    return rows.map((r) => ({ subjectRef: r.subject_ref, sealed: r.sealed_phone }));
+  }
+
+  /** The same contact points sealed again (key rotation); answers how many rows changed. */
+  async replaceSealedContacts(
+    tx: EntityManager,
+    rows: { subjectRef: string; sealed: Sealed }[],
+  ): Promise<number> {
+    if (rows.length === 0) return 0;
+    // A CTE, so the driver answers rows (a bare UPDATE answers [rows, count]).
+    const [{ n }]: { n: number }[] = await tx.query(
+      `WITH v AS (SELECT * FROM unnest($1::uuid[], $2::text[]) AS v(subject_ref, sealed)),
+            u AS (UPDATE subjects s SET sealed_phone = v.sealed FROM v WHERE s.subject_ref = v.subject_ref RETURNING 1)
+       SELECT count(*)::int AS n FROM u`,
+      [rows.map((r) => r.subjectRef), rows.map((r) => r.sealed)],
+    );
+    return n;
+  }
+
   async findByPhoneIndex(tx: EntityManager, brandId: string, phoneIndex: string): Promise<string | null> {
     const [found] = await tx.query(
       'SELECT subject_ref FROM subjects WHERE brand_id = $1 AND phone_index = $2',

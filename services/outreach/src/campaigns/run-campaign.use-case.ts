@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { appendAudit } from '@siyu/audit';
-import { asSealed, loadTokenSigner, open, requireSecret, type TokenSigner } from '@siyu/crypto';
+import { type ContactKeyRing, loadContactKeys, loadTokenSigner, type TokenSigner } from '@siyu/crypto';
 import { ServiceMessaging } from '@siyu/messaging';
 import type { Actor } from '@siyu/auth';
 import { SMS_CHANNEL, type SmsChannel } from '../channels/sms.channel';
@@ -28,7 +28,7 @@ export interface RunResult extends RunCounts {
 export class RunCampaign {
   private readonly logger = new Logger('outreach-run');
   private readonly unsubscribe: TokenSigner;
-  private readonly contactKey: Buffer;
+  private readonly contacts: ContactKeyRing;
 
   constructor(
     @Inject(OUTREACH_DB) private readonly ds: DataSource,
@@ -39,7 +39,7 @@ export class RunCampaign {
     private readonly messaging: ServiceMessaging,
   ) {
     this.unsubscribe = loadTokenSigner(options.env, 'UNSUBSCRIBE');
-    this.contactKey = Buffer.from(requireSecret(options.env, 'CONTACT_KEY'), 'base64');
+    this.contacts = loadContactKeys(options.env);
   }
 
   async execute(campaignId: string, actor: Actor): Promise<RunResult> {
@@ -109,7 +109,7 @@ export class RunCampaign {
         fields: ['phone'],
         outcome: 'allowed',
       });
-      const phone = open(this.contactKey, asSealed(verdict.sealedContact), subjectRef);
+      const phone = this.contacts.open(verdict.sealedContact, subjectRef);
       const token = this.unsubscribe.sign(
         { s: subjectRef, b: campaign.brandId, c: campaign.channel, u: campaign.purpose },
         { purpose: 'unsubscribe', expiresInSeconds: UNSUBSCRIBE_LINK_TTL },

@@ -37,6 +37,41 @@ export class ConsentProjectionRepository {
     );
   }
 
+  /** Contact points whose value does not start with `currentPrefix`, locked, in key order. */
+  async lockContactPointsNotSealedUnder(
+    tx: EntityManager,
+    currentPrefix: string,
+    after: { subjectRef: string; channel: string } | null,
+    limit: number,
+  ): Promise<{ subjectRef: string; channel: string; sealed: string }[]> {
+    const rows: { subject_ref: string; channel: string; sealed: string }[] = await tx.query(
+      `SELECT subject_ref, channel, sealed FROM contact_points
+        WHERE left(sealed, length($1)) <> $1 AND ($2::uuid IS NULL OR (subject_ref, channel) > ($2::uuid, $3::text))
+        ORDER BY subject_ref, channel
+        LIMIT $4
+        FOR UPDATE`,
+      [currentPrefix, after?.subjectRef ?? null, after?.channel ?? null, limit],
+    );
+    return rows.map((r) => ({ subjectRef: r.subject_ref, channel: r.channel, sealed: r.sealed }));
+  }
+
+  /** The same contact points sealed again (key rotation); answers how many rows changed. */
+  async replaceSealedContactPoints(
+    tx: EntityManager,
+    rows: { subjectRef: string; channel: string; sealed: string }[],
+  ): Promise<number> {
+    if (rows.length === 0) return 0;
+    // A CTE, so the driver answers rows (a bare UPDATE answers [rows, count]).
+    const [{ n }]: { n: number }[] = await tx.query(
+      `WITH v AS (SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]) AS v(subject_ref, channel, sealed)),
+            u AS (UPDATE contact_points cp SET sealed = v.sealed FROM v
+                   WHERE cp.subject_ref = v.subject_ref AND cp.channel = v.channel RETURNING 1)
+       SELECT count(*)::int AS n FROM u`,
+      [rows.map((r) => r.subjectRef), rows.map((r) => r.channel), rows.map((r) => r.sealed)],
+    );
+    return n;
+  }
+
   /** R10: a channel with no active purpose left keeps no contact point. */
   async dropUnusedContactPoints(tx: EntityManager, subjectRef: string): Promise<void> {
     await tx.query(

@@ -1,0 +1,16 @@
+import { Controller, HttpCode, Post } from '@nestjs/common';
+import { CurrentActor, Roles, type Actor } from '@siyu/auth';
+import { ResealContactPoints } from './reseal-contact-points.use-case';
+
+/** Contact key rotation (ADR 0003): after a new key goes first in CONTACT_KEYS, re-seal what is stored. */
+@Controller('api/v1/outreach/contact-keys')
+@Roles('admin', 'privacy_officer')
+export class ContactKeysController {
+  constructor(private readonly reseal: ResealContactPoints) {}
+
+  @Post('reseal')
+  @HttpCode(200)
+  run(@CurrentActor() actor: Actor) {
+    return this.reseal.execute(actor.id);
+  }
+}
