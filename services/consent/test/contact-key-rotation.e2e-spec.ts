@@ -73,11 +73,21 @@ describe('contact key rotation (ADR 0003): add a key first, re-seal, then drop t
     const c = await consentThroughQr(app, phoneC, sms);
     expect(await sealedOf(c)).toMatch(/^c1\.k2\./);
     // Batches of one, so the run walks several transactions.
-    expect(await app.app.get(ResealContactPoints).execute({ batchSize: 1 })).toEqual({
+    expect(await app.app.get(ResealContactPoints).execute('test:rotation', { batchSize: 1 })).toEqual({
       currentKid: 'k2',
       resealed: 2,
       unopenable: {},
     });
+    // Every batch that opened stored values is audited with who and why (R16), never a value.
+    const audit = await adminQuery<{ actor: string; purpose: string; subject: string; row: string }>(
+      app.adminUrl,
+      `SELECT actor, purpose, subject, t::text AS row FROM consent.audit_log t
+        WHERE action = 'reseal-contact-points' AND actor = 'test:rotation'`,
+    );
+    expect(audit.length).toBeGreaterThanOrEqual(2);
+    expect(audit[0]).toMatchObject({ purpose: 'security', subject: 'contact-key:k2' });
+    for (const phone of [phoneA, phoneB, phoneC])
+      expect(audit.map((r) => r.row).join('\n')).not.toContain(phone);
     await app.close();
 
     // 4. k1 removed: every stored contact point opens with k2 alone.

@@ -1,5 +1,5 @@
 import { Controller, HttpCode, Post } from '@nestjs/common';
-import { Roles } from '@siyu/auth';
+import { CurrentActor, Roles, type Actor } from '@siyu/auth';
 import { ResealContactPoints } from './reseal-contact-points.use-case';
 
 /** Contact key rotation (ADR 0003): after a new key goes first in CONTACT_KEYS, re-seal what is stored. */
@@ -10,7 +10,7 @@ export class ContactKeysController {
 
   @Post('reseal')
   @HttpCode(200)
-  run() {
-    return this.reseal.execute();
+  run(@CurrentActor() actor: Actor) {
+    return this.reseal.execute(actor.id);
   }
 }

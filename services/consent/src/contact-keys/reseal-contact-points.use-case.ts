@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import { appendAudit } from '@siyu/audit';
 import type { Sealed } from '@siyu/crypto';
 import { ConsentKeys } from '../consent.keys';
 import { CONSENT_DB } from '../consent.options';
@@ -15,8 +16,9 @@ export interface ResealReport {
 
 /**
  * Contact key rotation (ADR 0003, R16): seals every stored contact point (subjects.sealed_phone)
- * again under the current CONTACT_KEYS entry, a batch per transaction. Idempotent: values already
- * under the current kid are not read. Counts only, never a value.
+ * again under the current CONTACT_KEYS entry, a batch per transaction with its audit entry (the
+ * values are opened, never shown: every PII read is audited). Idempotent: values already under
+ * the current kid are not read. Counts only, never a value.
  */
 @Injectable()
 export class ResealContactPoints {
@@ -28,7 +30,7 @@ export class ResealContactPoints {
     private readonly subjects: SubjectRepository,
   ) {}
 
-  async execute(options: { batchSize?: number } = {}): Promise<ResealReport> {
+  async execute(actorId: string, options: { batchSize?: number } = {}): Promise<ResealReport> {
     const batchSize = options.batchSize ?? 500;
     const ring = this.keys.contacts;
     const report: ResealReport = { currentKid: ring.currentKid, resealed: 0, unopenable: {} };
@@ -50,7 +52,17 @@ export class ResealContactPoints {
             report.unopenable[outcome.unopenable.sealedUnder] =
               (report.unopenable[outcome.unopenable.sealedUnder] ?? 0) + 1;
         }
-        report.resealed += await this.subjects.replaceSealedContacts(tx, fresh);
+        const written = await this.subjects.replaceSealedContacts(tx, fresh);
+        if (stale.length > 0)
+          await appendAudit(tx, {
+            actor: actorId,
+            action: 'reseal-contact-points',
+            purpose: 'security',
+            subject: `contact-key:${ring.currentKid ?? 'CONTACT_KEY'}`,
+            fields: ['contact_point'],
+            outcome: 'allowed',
+          });
+        report.resealed += written;
         return stale;
       });
       if (batch.length < batchSize) break;
