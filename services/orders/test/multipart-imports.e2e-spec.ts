@@ -138,7 +138,7 @@ describe('multipart/form-data imports (real socket, real PostgreSQL)', () => {
       const stored = await fetch(`${base}/api/v1/orders/imports/${String(answer.body.importId)}`, {
         headers: { Authorization: auth },
       });
-      expect((await stored.json()).warnings).toEqual(answer.body.warnings);
+      expect(((await stored.json()) as { warnings: unknown }).warnings).toEqual(answer.body.warnings);
     }
   });
 
