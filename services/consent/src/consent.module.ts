@@ -17,6 +17,7 @@ import { ContactKeysController } from './contact-keys/contact-keys.controller';
 import { ResealContactPoints } from './contact-keys/reseal-contact-points.use-case';
 import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from './consent.options';
 import { LedgerRepository } from './ledger/ledger.repository';
+import { RecordGrant } from './ledger/record-grant.use-case';
 import { ConsentInitial1763900000100 } from './migrations/1763900000100-consent-initial';
 import { defaultNotice } from './notices/notice';
 import { NoticeRepository } from './notices/notice.repository';
@@ -133,6 +134,7 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
         },
         NoticeRepository,
         LedgerRepository,
+        RecordGrant,
         SubjectRepository,
         ResealContactPoints,
         OtpRepository,
