@@ -5,3 +5,4 @@ export * from './wechat-official-account';
 export * from './wechat-oauth';
 export * from './aliyun-sms-server';
 export * from './capture-output';
+export * from './tencent-sms-server';
