@@ -6,3 +6,4 @@ export * from './wechat-oauth';
 export * from './aliyun-sms-server';
 export * from './capture-output';
 export * from './tencent-sms-server';
+export * from './wecom-server';
