@@ -7,3 +7,4 @@ export * from './aliyun-sms-server';
 export * from './capture-output';
 export * from './tencent-sms-server';
 export * from './wecom-server';
+export * from './wechat-subscription-server';

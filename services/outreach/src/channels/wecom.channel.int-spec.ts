@@ -30,7 +30,7 @@ function channel(options: WecomChannelOptions = {}, secret = SECRET): WecomChann
     WECOM_SECRET: secret,
     WECOM_TOKEN: TOKEN,
     WECOM_AES_KEY: AES_KEY,
-    WECOM_API_BASE: fake.baseUrl,
+    WECOM_API_BASE_URL: fake.baseUrl,
   })!;
   return new WecomChannel(creds, { backoffMs: 10, timeoutMs: 300, ...options });
 }
