@@ -360,7 +360,7 @@ export class FakeTencentSmsServer {
           SerialNo: '',
           Fee: 0,
           Code: 'FailedOperation.PhoneNumberInBlacklist',
-          Message: '手机号在免打扰名单库中.',
+          Message: '手机号在黑名单库中，通常是用户退订或者命中运营商黑名单导致的。',
         };
       }
       if (this.rateLimited.has(phone) || this.rateLimited.has(phone.slice(3))) {
