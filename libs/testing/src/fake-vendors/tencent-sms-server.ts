@@ -194,8 +194,9 @@ export class FakeTencentSmsServer {
           (m) =>
             m.sendStatus !== 3 &&
             m.phoneNumber === body.PhoneNumber &&
-            m.sentAt.getTime() / 1000 >= begin &&
-            m.sentAt.getTime() / 1000 <= end,
+            // Tencent keeps times in whole seconds.
+            Math.floor(m.sentAt.getTime() / 1000) >= begin &&
+            Math.floor(m.sentAt.getTime() / 1000) <= end,
         );
         return ok({
           PullSmsSendStatusSet: rows
@@ -211,7 +212,7 @@ export class FakeTencentSmsServer {
         const limit = Number(body.Limit ?? 20);
         const offset = Number(body.Offset ?? 0);
         const rows = this.messages
-          .filter((m) => m.phoneNumber === body.PhoneNumber && m.sentAt.getTime() / 1000 >= begin)
+          .filter((m) => m.phoneNumber === body.PhoneNumber && Math.floor(m.sentAt.getTime() / 1000) >= begin)
           .sort((a, b) => b.sentAt.getTime() - a.sentAt.getTime());
         return ok({
           TotalCount: rows.length,

@@ -23,11 +23,7 @@ const SUPPRESS_CODES = new Set([
   'FailedOperation.PhoneNumberOnBlacklist',
 ]);
 /** Tencent's own failure after the request reached it: it may have sent — reconcile, never resend. */
-const IN_DOUBT_CODES = new Set([
-  'InternalError.Timeout',
-  'InternalError.SendAndRecvFail',
-  'InternalError.OtherError',
-]);
+const IN_DOUBT_CODES = new Set(['InternalError.Timeout', 'InternalError.SendAndRecvFail']);
 
 export interface TencentSmsChannelOptions {
   /** SDK request timeout in seconds (fractions allowed); Tencent's default is 60. Default 5. */
