@@ -5,3 +5,6 @@ export * from './wechat-official-account';
 export * from './wechat-oauth';
 export * from './aliyun-sms-server';
 export * from './capture-output';
+export * from './tencent-sms-server';
+export * from './wecom-server';
+export * from './wechat-subscription-server';

@@ -188,6 +188,37 @@ describe('AliyunSmsChannel through the official SDK against the fake Aliyun', ()
     expect(fake.messages).toHaveLength(4);
   });
 
+  it('times out on a reused keep-alive connection too, not only on a fresh one', async () => {
+    const ch = channel(SECRET, 300);
+    await ch.submit(TEMPLATE, messages(1));
+    fake.hangNextSend({ accept: false });
+    const started = Date.now();
+    const [o] = await ch.submit(TEMPLATE, messages(1));
+    expect(o).toEqual(expect.objectContaining({ status: 'unknown', errorCode: 'TIMEOUT' }));
+    // Without connectTimeout = readTimeout the SDK waited its 3 s connect timeout here.
+    expect(Date.now() - started).toBeLessThan(2500);
+  });
+
+  it('answers unknown when Aliyun reports its own system error (it may have sent)', async () => {
+    const batch = messages(2);
+    fake.failNextSend('isp.SYSTEM_ERROR');
+    const outcomes = await channel().submit(TEMPLATE, batch);
+    expect(outcomes.map((o) => [o.status, o.status === 'unknown' ? o.errorCode : ''])).toEqual([
+      ['unknown', 'isp.SYSTEM_ERROR'],
+      ['unknown', 'isp.SYSTEM_ERROR'],
+    ]);
+  });
+
+  it('rejects (nothing sent, safe to try later) when the vendor cannot be connected to', async () => {
+    const ch = channel();
+    await fake.close();
+    const outcomes = await ch.submit(TEMPLATE, messages(1));
+    expect(outcomes[0]).toEqual(
+      expect.objectContaining({ status: 'rejected', errorCode: 'CONNECTION_REFUSED', suppress: false }),
+    );
+    fake = await FakeAliyunSmsServer.start({ accessKeyId: KEY_ID, accessKeySecret: SECRET });
+  });
+
   it('reconciles after a crash: finds what the vendor accepted before it, not_found for what it never got', async () => {
     const accepted = messages(2);
     const lost = messages(2);

@@ -32,6 +32,11 @@ const IN_DOUBT_CODES = new Set(['isp.SYSTEM_ERROR', 'isp.GATEWAY_ERROR', 'isv.OU
 export interface AliyunSmsChannelOptions {
   /** SDK read timeout; Aliyun advises ≥ 1 s for domestic SMS and no retry on timeout. Default 5 s. */
   readTimeoutMs?: number;
+  /**
+   * Defaults to the read timeout: on a reused keep-alive connection the SDK's HTTP layer (httpx)
+   * lets the socket-idle timeout, set from connectTimeout, end the wait instead of the read timeout
+   * (measured: a 200 ms read timeout waited 3 s, the connect timeout).
+   */
   connectTimeoutMs?: number;
   /**
    * A message accepted this recently may not be visible to QuerySendDetails yet: reconcile says
@@ -60,7 +65,7 @@ export class AliyunSmsChannel implements SmsVendorChannel {
         endpoint: credentials.endpoint.host,
         protocol: credentials.endpoint.protocol,
         readTimeout: options.readTimeoutMs ?? 5000,
-        connectTimeout: options.connectTimeoutMs ?? 3000,
+        connectTimeout: options.connectTimeoutMs ?? options.readTimeoutMs ?? 5000,
       }),
     );
     this.lagMs = options.queryVisibilityLagMs ?? 60_000;

@@ -102,7 +102,7 @@ export function readTencentSmsCredentials(env: Env): TencentSmsCredentials | und
   };
 }
 
-/** WeCom: WECOM_CORP_ID, WECOM_SECRET, WECOM_TOKEN, WECOM_AES_KEY, optional WECOM_API_BASE. */
+/** WeCom: WECOM_CORP_ID, WECOM_SECRET, WECOM_TOKEN, WECOM_AES_KEY, optional WECOM_API_BASE_URL. */
 export function readWecomCredentials(env: Env): WecomCredentials | undefined {
   const v = readGroup(env, 'WeCom', ['WECOM_CORP_ID', 'WECOM_SECRET', 'WECOM_TOKEN', 'WECOM_AES_KEY']);
   if (!v) return undefined;
@@ -117,18 +117,18 @@ export function readWecomCredentials(env: Env): WecomCredentials | undefined {
     secret: new VendorSecret(v.WECOM_SECRET),
     token: new VendorSecret(v.WECOM_TOKEN),
     encodingAesKey: new VendorSecret(v.WECOM_AES_KEY),
-    apiBase: (env.WECOM_API_BASE ?? 'https://qyapi.weixin.qq.com').replace(/\/$/, ''),
+    apiBase: (env.WECOM_API_BASE_URL ?? 'https://qyapi.weixin.qq.com').replace(/\/$/, ''),
   };
 }
 
-/** WeChat official account (subscription messages): WECHAT_APP_ID, WECHAT_APP_SECRET, optional WECHAT_API_BASE. */
+/** WeChat official account (subscription messages): WECHAT_APP_ID, WECHAT_APP_SECRET, optional WECHAT_API_BASE_URL. */
 export function readWechatCredentials(env: Env): WechatCredentials | undefined {
   const v = readGroup(env, 'WeChat', ['WECHAT_APP_ID', 'WECHAT_APP_SECRET']);
   if (!v) return undefined;
   return {
     appId: v.WECHAT_APP_ID,
     appSecret: new VendorSecret(v.WECHAT_APP_SECRET),
-    apiBase: (env.WECHAT_API_BASE ?? 'https://api.weixin.qq.com').replace(/\/$/, ''),
+    apiBase: (env.WECHAT_API_BASE_URL ?? 'https://api.weixin.qq.com').replace(/\/$/, ''),
   };
 }
 
