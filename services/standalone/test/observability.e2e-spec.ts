@@ -131,6 +131,9 @@ describe('operating standalone: front door, readiness, metrics and logs without 
     for (const service of ['identity', 'orders', 'consent', 'audience', 'outreach'])
       expect(res.text).toMatch(new RegExp(`siyu_outbox_backlog\\{service="${service}"\\} \\d+`));
     expect(res.text).toMatch(/siyu_outbox_published_position\{service="consent"\} [1-9]\d*/);
+    // The skeleton flow above imported a Tmall export of three rows.
+    expect(res.text).toMatch(/siyu_import_rows_total\{platform="tmall",outcome="accepted"\} [1-9]/);
+    expect(res.text).toMatch(/siyu_imports_total\{platform="tmall",status="completed"\} 1/);
     expect(res.text).toMatch(/siyu_consent_watermark_age_seconds\{service="outreach"\} \d/);
     expect(res.text).not.toContain(forbiddenInEvents()[0]);
   });

@@ -85,3 +85,17 @@ export const siyuMetrics = {
     registers,
   }),
 };
+
+/** One finished import job: its rows by outcome (rate() of siyu_import_rows_total is rows/s) and its status. */
+export function recordImportJob(
+  platform: string,
+  status: 'completed' | 'failed',
+  counts: { rows: number; rejectedRows: number },
+): void {
+  siyuMetrics.importRows.inc(
+    { platform, outcome: 'accepted' },
+    Math.max(0, counts.rows - counts.rejectedRows),
+  );
+  siyuMetrics.importRows.inc({ platform, outcome: 'rejected' }, counts.rejectedRows);
+  siyuMetrics.imports.inc({ platform, status });
+}

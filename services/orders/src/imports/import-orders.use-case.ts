@@ -12,6 +12,7 @@ import { ImportTally, type ImportSummary } from './import-summary';
 import { IngestOrderChunk, type PreparedOrder } from './ingest-order-chunk';
 import { ImportsError, ImportsErrorCode } from './imports.errors';
 import type { ExportMappingFile } from './mapping-file';
+import { recordImportJob } from '@siyu/observability';
 import type { CellProblem, MappedOrder, PlatformExport } from './platform-export';
 import { planExportColumns } from './platform-exports';
 
@@ -229,6 +230,7 @@ export class ImportOrders {
       }
       if (stored)
         await this.jobs.finish({ ...tally.summary('failed'), status: 'failed' }).catch(() => undefined);
+      if (stored) recordImportJob(command.platform, 'failed', tally.summary('failed'));
       if (err instanceof ImportsError && stored) {
         const s = tally.summary('failed');
         throw new ImportsError(err.code, err.message, {
@@ -246,6 +248,7 @@ export class ImportOrders {
     const summary = { ...tally.summary('completed'), status: 'completed' as const };
     if (!jobStarted) await this.jobs.start(summary, command.requestedBy);
     await this.jobs.finish(summary);
+    recordImportJob(command.platform, 'completed', summary);
     return summary;
   }
 }
