@@ -10,8 +10,9 @@ export const ROLE_REFUSALS_KEY = 'siyu:role-refusals';
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
 
 /** Customer pages and signed webhooks only: they carry their own proof (signed token or signature). */
-export const Public = (reason: 'customer-page' | 'signed-webhook' | 'login' | 'health') =>
-  SetMetadata(PUBLIC_KEY, reason);
+export const Public = (
+  reason: 'customer-page' | 'signed-webhook' | 'login' | 'health' | 'metrics' | 'front-door',
+) => SetMetadata(PUBLIC_KEY, reason);
 
 export const CurrentActor = createParamDecorator((_: unknown, ctx: ExecutionContext): Actor => {
   return ctx.switchToHttp().getRequest().actor;

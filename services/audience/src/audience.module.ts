@@ -14,6 +14,7 @@ import { CreateSegment } from './segments/create-segment.use-case';
 import { MaterializeSegment } from './segments/materialize-segment.use-case';
 import { SegmentRepository } from './segments/segment.repository';
 import { SegmentsController } from './segments/segments.controller';
+import { serviceReadiness } from '@siyu/observability';
 
 @Module({})
 export class AudienceModule implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -22,6 +23,7 @@ export class AudienceModule implements OnApplicationBootstrap, OnApplicationShut
       module: AudienceModule,
       controllers: [SegmentsController],
       providers: [
+        ...serviceReadiness({ service: 'audience', db: AUDIENCE_DB, transport: options.transport }),
         { provide: AUDIENCE_OPTIONS, useValue: options },
         {
           provide: AUDIENCE_DB,

@@ -75,6 +75,7 @@ import { ProofRetentionController } from './proof-retention/proof-retention.cont
 import { ProofRetentionJob } from './proof-retention/proof-retention.job';
 import { PurgeExpiredProof } from './proof-retention/purge-expired-proof.use-case';
 import { SubjectDataRepository } from './proof-retention/subject-data.repository';
+import { serviceReadiness } from '@siyu/observability';
 
 @Module({})
 export class ConsentModule implements NestModule, OnApplicationBootstrap, OnApplicationShutdown {
@@ -98,6 +99,7 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
         ContactKeysController,
       ],
       providers: [
+        ...serviceReadiness({ service: 'consent', db: CONSENT_DB, transport: options.transport }),
         { provide: CONSENT_OPTIONS, useValue: options },
         { provide: ConsentKeys, useValue: new ConsentKeys(options.env) },
         {

@@ -65,6 +65,7 @@ import { OrderPushesController } from './webhooks/order-pushes.controller';
 import { ProcessOrderPushes } from './webhooks/process-order-pushes.use-case';
 import { PushSettings } from './webhooks/push-settings';
 import { ReceiveOrderPush } from './webhooks/receive-order-push.use-case';
+import { serviceReadiness } from '@siyu/observability';
 
 export { ORDERS_DB, ORDERS_OPTIONS, type OrdersModuleOptions } from './orders.options';
 
@@ -95,6 +96,7 @@ export class OrdersModule implements OnApplicationBootstrap, OnApplicationShutdo
         OrderPushStatusController,
       ],
       providers: [
+        ...serviceReadiness({ service: 'orders', db: ORDERS_DB, transport: options.transport }),
         { provide: ORDERS_OPTIONS, useValue: options },
         { provide: ORDERS_DB, useFactory: () => openOrdersDataSource(options.adminDatabaseUrl) },
         ReleaseRepository,

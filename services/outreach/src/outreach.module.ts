@@ -18,6 +18,8 @@ import { OutreachInitial1763900000300 } from './migrations/1763900000300-outreac
 import { OUTREACH_DB, OUTREACH_OPTIONS, type OutreachModuleOptions } from './outreach.options';
 import { SegmentEventsConsumer } from './segments/segment-events.consumer';
 import { SendGate } from './send-gate/send-gate';
+import { serviceReadiness } from '@siyu/observability';
+import { ConsentWatermarkReadiness } from './send-gate/consent-watermark.readiness';
 
 @Module({})
 export class OutreachModule implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -26,6 +28,12 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
       module: OutreachModule,
       controllers: [CampaignsController, ContactKeysController],
       providers: [
+        ...serviceReadiness({
+          service: 'outreach',
+          db: OUTREACH_DB,
+          transport: options.transport,
+          checks: [ConsentWatermarkReadiness],
+        }),
         { provide: OUTREACH_OPTIONS, useValue: options },
         {
           provide: OUTREACH_DB,

@@ -54,14 +54,17 @@ describe('access: roles, public routes and schema walls', () => {
 
   afterAll(() => app?.close());
 
-  // Public on purpose: customer pages (/q, /u), signed webhooks, login, health.
+  // Public on purpose: customer pages (/q, /u), signed webhooks, login, health and readiness,
+  // Prometheus metrics (no PII in labels; restricted at the network edge) and the front door page.
   const PUBLIC = [
     /^\/q\//,
     /^\/u\//,
     /^\/p\//,
     /^\/webhooks\//,
     /^\/api\/v1\/identity\/(login|tokens)$/,
-    /^\/api\/v1\/health$/,
+    /^\/api\/v1\/health(\/ready)?$/,
+    /^\/metrics$/,
+    /^\/$/,
   ];
 
   it('no /api/v1 route answers without a token, except login, machine-token exchange and health', async () => {

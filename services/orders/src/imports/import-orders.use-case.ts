@@ -13,6 +13,7 @@ import { ImportTally, type ImportSummary } from './import-summary';
 import { IngestOrderChunk } from './ingest-order-chunk';
 import { ImportsError, ImportsErrorCode } from './imports.errors';
 import type { ExportMappingFile } from './mapping-file';
+import { recordImportJob } from '@siyu/observability';
 import { OrderAssembler, type OpenOrder } from './order-assembler';
 import type { CellProblem, KeptField, MappedRow, PlatformExport } from './platform-export';
 import { planExportColumns } from './platform-exports';
@@ -143,9 +144,9 @@ export class ImportOrders {
       queue(assembler.finish());
       await writer.drain();
     } catch (err) {
-      throw await this.stopAfter(err, () => queue(assembler.finish()), writer, tally);
+      throw await this.stopAfter(err, () => queue(assembler.finish()), writer, tally, command.platform);
     }
-    return this.complete(tally, writer, command.requestedBy);
+    return this.complete(tally, writer, command.requestedBy, command.platform);
   }
 
   /**
@@ -158,6 +159,7 @@ export class ImportOrders {
     queueLastOrder: () => void,
     writer: ChunkWriter,
     tally: ImportTally,
+    platform: string,
   ): Promise<unknown> {
     let stored = writer.jobStarted;
     if (err instanceof ImportsError) {
@@ -171,6 +173,7 @@ export class ImportOrders {
     }
     if (stored)
       await this.jobs.finish({ ...tally.summary('failed'), status: 'failed' }).catch(() => undefined);
+    if (stored) recordImportJob(platform, 'failed', tally.summary('failed'));
     if (!(err instanceof ImportsError && stored)) return err;
     const s = tally.summary('failed');
     return new ImportsError(err.code, err.message, {
@@ -187,12 +190,14 @@ export class ImportOrders {
     tally: ImportTally,
     writer: ChunkWriter,
     requestedBy: string,
+    platform: string,
   ): Promise<ImportSummary> {
     if (tally.summary('running').rows === 0)
       throw new ImportsError(ImportsErrorCode.EMPTY_FILE, 'the file holds a header but no order rows');
     const summary = { ...tally.summary('completed'), status: 'completed' as const };
     if (!writer.jobStarted) await this.jobs.start(summary, requestedBy);
     await this.jobs.finish(summary);
+    recordImportJob(platform, 'completed', summary);
     return summary;
   }
 }
