@@ -6,3 +6,4 @@ export * from './auth.guard';
 export * from './http-edge';
 export * from './auth-keys-from-env';
 export * from './health';
+export * from './openapi';

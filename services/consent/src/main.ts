@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { authKeysFromEnv, installHttpEdge, withHealth } from '@siyu/auth';
+import { describeApi } from '@siyu/auth';
 import { transportFromEnv } from '@siyu/messaging';
 import { databaseFromEnv } from '@siyu/persistence';
 import { ConsentModule } from './consent.module';
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     { rawBody: true },
   );
   installHttpEdge(app, authKeysFromEnv(env));
+  describeApi(app, 'consent'); // /api/docs and /api-json
   app.enableShutdownHooks();
   await app.listen(port, '127.0.0.1');
   console.log(`consent listening on http://127.0.0.1:${port}`);

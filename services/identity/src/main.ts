@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { authKeysFromEnv, installHttpEdge } from '@siyu/auth';
+import { describeApi } from '@siyu/auth';
 import { databaseFromEnv } from '@siyu/persistence';
 import { IdentityModule } from './identity.module';
 
@@ -20,6 +21,7 @@ async function bootstrap(): Promise<void> {
   );
   // Shutdown hooks close the data source; embedded PostgreSQL stops itself when the process exits.
   installHttpEdge(app, keys);
+  describeApi(app, 'identity'); // /api/docs and /api-json
   const port = Number(process.env.PORT ?? 3005);
   await app.listen(port);
   new Logger('identity').log(`listening on ${await app.getUrl()}/api/v1/identity`);

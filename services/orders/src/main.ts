@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { authKeysFromEnv, installHttpEdge, withHealth } from '@siyu/auth';
+import { describeApi } from '@siyu/auth';
 import { transportFromEnv } from '@siyu/messaging';
 import { databaseFromEnv } from '@siyu/persistence';
 import { OrdersModule } from './orders.module';
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
     { rawBody: true },
   );
   installHttpEdge(app, authKeys);
+  describeApi(app, 'orders'); // /api/docs and /api-json
   await app.listen(port, '127.0.0.1');
   console.log(`orders listening on http://127.0.0.1:${port} (transport: ${transport.name})`);
   const stop = async () => {

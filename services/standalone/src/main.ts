@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { authKeysFromEnv, installHttpEdge } from '@siyu/auth';
+import { describeApi } from '@siyu/auth';
 import { transportFromEnv } from '@siyu/messaging';
 import { databaseFromEnv } from '@siyu/persistence';
 import { brandFromEnv } from '../../consent/src/brand-from-env';
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
     { rawBody: true, logger: ['error', 'warn'] },
   );
   installHttpEdge(app, authKeys);
+  describeApi(app, 'standalone'); // /api/docs and /api-json
   await app.listen(port, '127.0.0.1');
   console.log(
     `Siyu is running at ${publicBaseUrl} (transport: ${transport.name}); health: ${publicBaseUrl}/api/v1/health`,
