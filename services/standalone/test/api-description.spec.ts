@@ -74,6 +74,14 @@ describe('the API description (OpenAPI, built from the controllers and DTOs with
     expect(upload.responses['400'].description).toContain('MULTIPART_NO_FILE');
   });
 
+  it('resolves every $ref (the client types are generated from it)', () => {
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map(
+      (m) => m[1],
+    );
+    expect(refs.length).toBeGreaterThan(50);
+    expect([...new Set(refs)].filter((name) => !doc.components?.schemas?.[name])).toEqual([]);
+  });
+
   it('gives operations unique ids (two services have a ContactKeysController)', () => {
     const ids = operations().map((o) => o.op.operationId);
     expect(new Set(ids).size).toBe(ids.length);

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { PLATFORMS, type Platform } from '@siyu/contracts';
 import { PII_KINDS, type PiiKind } from '@siyu/privacy';
 import type { ImportJobListing } from './import-job.repository';
@@ -33,6 +33,7 @@ export class ImportFileResponse {
   encoding: string | null;
 }
 
+@ApiExtraModels(UnmaskedPiiFindingResponse)
 export class ImportSummaryResponse implements ImportSummary {
   @ApiProperty({ format: 'uuid' })
   importId: string;
@@ -64,7 +65,7 @@ export class ImportSummaryResponse implements ImportSummary {
   droppedColumns: string[];
   @ApiProperty({
     type: 'object',
-    additionalProperties: { $ref: '#/components/schemas/UnmaskedPiiFindingResponse' },
+    additionalProperties: { $ref: getSchemaPath(UnmaskedPiiFindingResponse) },
     description: 'By column: kinds and row numbers of unmasked personal data, never the values (R1, R4)',
   })
   unmaskedPii: Record<string, UnmaskedPiiFinding>;

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { PLATFORMS, type Platform } from '@siyu/contracts';
 import { PII_KINDS, type PiiKind } from '@siyu/privacy';
 import type { OrderPushStatus } from './order-push.repository';
@@ -11,6 +11,7 @@ export class PushPiiFindingResponse implements PushPiiFinding {
   count: number;
 }
 
+@ApiExtraModels(PushPiiFindingResponse)
 export class OrderPushStatusResponse implements OrderPushStatus {
   @ApiProperty({ enum: PLATFORMS, example: 'tmall' })
   platform: Platform;
@@ -29,7 +30,7 @@ export class OrderPushStatusResponse implements OrderPushStatus {
   @ApiProperty({
     nullable: true,
     type: 'object',
-    additionalProperties: { $ref: '#/components/schemas/PushPiiFindingResponse' },
+    additionalProperties: { $ref: getSchemaPath(PushPiiFindingResponse) },
     description: 'Field path → kinds and counts, never values; null until processed',
   })
   unmaskedPii: PushPiiReport | null;
