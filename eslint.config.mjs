@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'infra/**', 'coverage/**', '.data/**', 'jest.config.js', 'scripts/**'] },
+  { ignores: ['dist/**', 'services/console/src/api/schema.d.ts', 'node_modules/**', 'infra/**', 'coverage/**', '.data/**', 'jest.config.js', 'scripts/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -5,3 +5,4 @@ export * from './token-issuer';
 export * from './auth.guard';
 export * from './http-edge';
 export * from './auth-keys-from-env';
+export * from './openapi';

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { authKeysFromEnv, installHttpEdge } from '@siyu/auth';
+import { describeApi } from '@siyu/auth';
 import { transportFromEnv } from '@siyu/messaging';
 import { installObservability, JsonLogger, withObservability } from '@siyu/observability';
 import { databaseFromEnv } from '@siyu/persistence';
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
   );
   installObservability(app, 'consent', logger);
   installHttpEdge(app, authKeys);
+  describeApi(app, 'consent'); // /api/docs and /api-json
   await app.listen(port, host);
   logger.log(`consent listening on http://${host}:${port} (transport: ${transport.name})`, 'main');
   const stop = async () => {

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { authKeysFromEnv, installHttpEdge } from '@siyu/auth';
 import { installObservability, JsonLogger, withObservability } from '@siyu/observability';
+import { describeApi } from '@siyu/auth';
 import { databaseFromEnv } from '@siyu/persistence';
 import { IdentityModule } from './identity.module';
 
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   );
   installObservability(app, 'identity', logger);
   installHttpEdge(app, keys);
+  describeApi(app, 'identity'); // /api/docs and /api-json
   await app.listen(port, host);
   logger.log(`identity listening on http://${host}:${port}/api/v1/identity`, 'main');
   const stop = async () => {

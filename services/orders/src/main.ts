@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { authKeysFromEnv, installHttpEdge } from '@siyu/auth';
+import { describeApi } from '@siyu/auth';
 import { transportFromEnv } from '@siyu/messaging';
 import { installObservability, JsonLogger, withObservability } from '@siyu/observability';
 import { databaseFromEnv } from '@siyu/persistence';
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
   );
   installObservability(app, 'orders', logger);
   installHttpEdge(app, authKeys);
+  describeApi(app, 'orders'); // /api/docs and /api-json
   await app.listen(port, host);
   logger.log(`orders listening on http://${host}:${port} (transport: ${transport.name})`, 'main');
   const stop = async () => {

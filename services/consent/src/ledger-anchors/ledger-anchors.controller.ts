@@ -1,4 +1,7 @@
 import { Controller, Get, Inject, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '@siyu/auth';
+import { AnchoredReceiptResponse, SignedReceiptResponse } from './anchor.response';
 import { Roles } from '@siyu/auth';
 import type { DataSource } from 'typeorm';
 import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
@@ -9,6 +12,7 @@ import { LedgerAnchorRepository } from './ledger-anchor.repository';
 import { LedgerAnchorError, LedgerAnchorErrorCode } from './ledger-anchors.errors';
 
 /** R20: signed ledger heads for the privacy officer to keep outside Siyu. */
+@ApiTags('consent: ledger')
 @Controller('api/v1/consent/ledger/anchors')
 @Roles('privacy_officer', 'admin')
 export class LedgerAnchorsController {
@@ -21,6 +25,8 @@ export class LedgerAnchorsController {
   ) {}
 
   @Get('latest')
+  @ApiOkResponse({ type: SignedReceiptResponse, description: 'The latest signed ledger head (R20)' })
+  @ApiErrors({ 404: ['LEDGER_NO_ANCHOR'] })
   async latest() {
     const anchor = await this.anchors.findLatest(this.ds.manager, this.options.brand.id);
     if (!anchor)
@@ -30,6 +36,8 @@ export class LedgerAnchorsController {
 
   /** Anchors the head now (on demand, e.g. before an export), unless it is already anchored. */
   @Post()
+  @ApiCreatedResponse({ type: AnchoredReceiptResponse })
+  @ApiErrors({ 409: ['LEDGER_EMPTY'] })
   async anchorNow() {
     const { anchor, recorded } = await this.anchorHead.execute(this.options.brand.id);
     return { recorded, ...receiptFor(this.keys.anchors, anchor) };

@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -17,23 +18,46 @@ import { RECEIPT_TYPE } from './anchor-receipt';
 
 /** A receipt as GET ledger/anchors/latest handed it out; its signature is checked by the verifier. */
 export class AnchorReceiptRequest {
+  @ApiProperty({ enum: [RECEIPT_TYPE] })
   @IsIn([RECEIPT_TYPE])
   type: typeof RECEIPT_TYPE;
 
-  @IsString() @MaxLength(100) brandId: string;
+  @ApiProperty({ example: 'demo' })
+  @IsString()
+  @MaxLength(100)
+  brandId: string;
 
-  @IsInt() @Min(1) @Max(Number.MAX_SAFE_INTEGER) seq: number;
+  @ApiProperty({ minimum: 1 })
+  @IsInt()
+  @Min(1)
+  @Max(Number.MAX_SAFE_INTEGER)
+  seq: number;
 
-  @Matches(/^[0-9a-f]{64}$/) hash: string;
+  @ApiProperty({ pattern: '^[0-9a-f]{64}$' })
+  @Matches(/^[0-9a-f]{64}$/)
+  hash: string;
 
-  @IsISO8601({ strict: true }) at: string;
+  @ApiProperty({ format: 'date-time' })
+  @IsISO8601({ strict: true })
+  at: string;
 
-  @Matches(/^[A-Za-z0-9_-]{1,32}$/) kid: string;
+  @ApiProperty({ example: 'k20261206' })
+  @Matches(/^[A-Za-z0-9_-]{1,32}$/)
+  kid: string;
 
-  @IsString() @MaxLength(200) signature: string;
+  @ApiProperty()
+  @IsString()
+  @MaxLength(200)
+  signature: string;
 }
 
 export class VerifyLedgerRequest {
+  @ApiPropertyOptional({
+    type: AnchorReceiptRequest,
+    isArray: true,
+    maxItems: 100,
+    description: 'Receipts kept outside Siyu (GET ledger/anchors/latest)',
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)

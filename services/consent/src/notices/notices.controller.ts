@@ -1,4 +1,7 @@
 import { Body, Controller, Get, Inject, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '@siyu/auth';
+import { NoticeResponse } from './notice.response';
 import { Roles } from '@siyu/auth';
 import type { DataSource } from 'typeorm';
 import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
@@ -6,6 +9,7 @@ import { NoticeRepository } from './notice.repository';
 import { NoticeLocaleQuery, PublishNoticeRequest } from './publish-notice.request';
 import { PublishNotice } from './publish-notice.use-case';
 
+@ApiTags('consent: notices')
 @Controller('api/v1/consent/notices')
 export class NoticesController {
   constructor(
@@ -16,6 +20,8 @@ export class NoticesController {
   ) {}
 
   @Post()
+  @ApiCreatedResponse({ type: NoticeResponse, description: 'The new version (immutable)' })
+  @ApiErrors({ 409: ['NOTICE_DUPLICATE'], 422: ['NOTICE_INCOMPLETE'] })
   @Roles('privacy_officer', 'admin')
   publish(@Body() body: PublishNoticeRequest) {
     const { locale, ...content } = body;
@@ -23,12 +29,14 @@ export class NoticesController {
   }
 
   @Get('current')
+  @ApiOkResponse({ type: NoticeResponse, description: 'Empty body when none is published in that locale' })
   @Roles('privacy_officer', 'admin', 'marketer', 'ops')
   current(@Query() query: NoticeLocaleQuery) {
     return this.notices.findCurrent(this.ds.manager, this.options.brand.id, query.locale ?? 'zh-CN');
   }
 
   @Get()
+  @ApiOkResponse({ type: NoticeResponse, isArray: true, description: 'zh-CN first, newest version first' })
   @Roles('privacy_officer', 'admin')
   versions() {
     return this.notices.listVersions(this.ds.manager, this.options.brand.id);

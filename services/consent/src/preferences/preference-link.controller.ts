@@ -1,4 +1,7 @@
 import { Controller, Inject, Param, Post } from '@nestjs/common';
+import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors } from '@siyu/auth';
+import { PreferenceLinkResponse } from './preference-link.response';
 import { Roles } from '@siyu/auth';
 import type { DataSource } from 'typeorm';
 import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
@@ -9,6 +12,7 @@ import { PREFERENCE_LINK_TTL_SECONDS, signPreferenceLink } from './preference-li
 import { PreferencesError, PreferencesErrorCode } from './preferences.errors';
 
 /** Support staff hand a customer their preference-centre link (the customer acts; staff cannot). */
+@ApiTags('consent: preferences')
 @Controller('api/v1/consent/subjects')
 export class PreferenceLinkController {
   constructor(
@@ -19,6 +23,8 @@ export class PreferenceLinkController {
   ) {}
 
   @Post(':subjectRef/preference-link')
+  @ApiCreatedResponse({ type: PreferenceLinkResponse })
+  @ApiErrors({ 404: ['SUBJECT_UNKNOWN'] })
   @Roles('privacy_officer', 'admin')
   async issue(@Param() { subjectRef }: SubjectParams) {
     const brandId = this.options.brand.id;

@@ -1,4 +1,6 @@
 import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiHtmlPage } from '@siyu/auth';
 import type { Request, Response } from 'express';
 import { Public } from '@siyu/auth';
 import type { DataSource } from 'typeorm';
@@ -17,6 +19,12 @@ import { PreferencesError, PreferencesErrorCode } from './preferences.errors';
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
 
 /** The preference centre behind `/p/<token>` (R11, R12). */
+@ApiTags('customer pages')
+@ApiHtmlPage('The preference centre', {
+  400: ['PREFERENCE_WIDENING_REFUSED'],
+  403: ['PREFERENCE_FORM_EXPIRED'],
+  404: ['PREFERENCE_LINK_INVALID'],
+})
 @Controller('p')
 export class PreferencesController {
   constructor(

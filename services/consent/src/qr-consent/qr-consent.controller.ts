@@ -1,4 +1,6 @@
 import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiHtmlPage } from '@siyu/auth';
 import type { Request, Response } from 'express';
 import { Public } from '@siyu/auth';
 import type { DataSource } from 'typeorm';
@@ -34,6 +36,16 @@ import { WechatOAuthClient } from './wechat-oauth.client';
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
 
 /** Door 2: the public page behind the parcel-card QR code. Customer pages answer in HTML. */
+@ApiTags('customer pages')
+@ApiHtmlPage('The parcel-card consent page (zh-CN or en)', {
+  400: ['PHONE_INVALID', 'CODE_INVALID', 'NO_AGREEMENT', 'NOTHING_CHOSEN', 'NOTICE_MISMATCH'],
+  403: ['FORM_EXPIRED'],
+  404: ['LINK_INVALID'],
+  409: ['NOTICE_CHANGED'],
+  410: ['LINK_EXPIRED'],
+  429: ['TOO_MANY_CODES'],
+  503: ['NO_NOTICE'],
+})
 @Controller('q')
 export class QrConsentController {
   constructor(

@@ -1,4 +1,6 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiHtmlPage } from '@siyu/auth';
 import type { Request, Response } from 'express';
 import { Public } from '@siyu/auth';
 import type { DataSource } from 'typeorm';
@@ -32,6 +34,12 @@ const RESTART_ON = [
 ];
 
 /** Door 2, "用微信授权": WeChat OAuth (snsapi_base) in place of the phone code. */
+@ApiTags('customer pages')
+@ApiHtmlPage('The WeChat sign-in step of the consent page, or a redirect to WeChat', {
+  403: ['WECHAT_AUTH_FAILED', 'FORM_EXPIRED'],
+  404: ['LINK_INVALID'],
+  503: ['WECHAT_UNAVAILABLE'],
+})
 @Controller('q')
 export class WechatOAuthController {
   constructor(

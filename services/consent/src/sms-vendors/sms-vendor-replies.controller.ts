@@ -1,4 +1,6 @@
 import { Body, Controller, HttpCode, Post, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiEveryRouteAnswers } from '@siyu/auth';
 import { Public } from '@siyu/auth';
 import { RecordSmsReply } from '../withdrawal/record-sms-reply.use-case';
 import { WithdrawalError, WithdrawalErrorCode } from '../withdrawal/withdrawal.errors';
@@ -10,6 +12,12 @@ import { readTencentReply, TENCENT_RECEIVED } from './tencent-sms-replies';
  * R9: replies to our marketing SMS, pushed by the vendors. The vendor is answered only after each
  * reply (and any withdrawal) is durable, with the same body whether or not the sender is a member.
  */
+@ApiTags('webhooks')
+@ApiEveryRouteAnswers({
+  description: "The vendor's expected acknowledgement (Aliyun `{code:0}`, Tencent `{result:0}`)",
+  schema: { type: 'object' },
+})
+@ApiErrors({ 400: ['WEBHOOK_BODY_INVALID'], 401: ['WEBHOOK_SIGNATURE_INVALID'] })
 @Controller('webhooks/sms')
 export class SmsVendorRepliesController {
   constructor(

@@ -1,4 +1,6 @@
 import { Controller, Get, Header, HttpCode, Post, Query, Req } from '@nestjs/common';
+import { ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiEveryRouteAnswers } from '@siyu/auth';
 import type { Request } from 'express';
 import { Public } from '@siyu/auth';
 import { RecordWechatEvent, wechatOptOut } from './record-wechat-event.use-case';
@@ -9,6 +11,17 @@ import { WechatError, WechatErrorCode } from './wechat.errors';
 const MAX_BODY_BYTES = 64 * 1024;
 
 /** The official account's server URL (plaintext / compatible mode): verification and pushes. */
+@ApiTags('webhooks')
+@ApiProduces('text/plain')
+@ApiEveryRouteAnswers({
+  description: 'echostr on GET (server check), `success` on POST',
+  content: { 'text/plain': { schema: { type: 'string' } } },
+})
+@ApiErrors({
+  400: ['WECHAT_BODY_INVALID'],
+  401: ['WECHAT_SIGNATURE_INVALID'],
+  413: ['WECHAT_BODY_TOO_LARGE'],
+})
 @Controller('webhooks/wechat')
 export class WechatCallbackController {
   constructor(

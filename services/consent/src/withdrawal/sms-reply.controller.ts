@@ -1,4 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiErrors, ApiEveryRouteAnswers } from '@siyu/auth';
 import { Body, Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import { Public } from '@siyu/auth';
@@ -10,6 +12,12 @@ import { WithdrawalError, WithdrawalErrorCode } from './withdrawal.errors';
  * Inbound SMS from the sandbox channel, signed with HMAC-SHA256 over the raw body (Aliyun and
  * Tencent Cloud arrive at sms-vendors/). The answer is the same whether or not the number is a member.
  */
+@ApiTags('webhooks')
+@ApiEveryRouteAnswers({
+  description: 'Recorded (a T/TD/退订/R reply withdraws at once)',
+  schema: { type: 'object' },
+})
+@ApiErrors({ 400: ['WEBHOOK_BODY_INVALID'], 401: ['WEBHOOK_SIGNATURE_INVALID'] })
 @Controller('webhooks/sms')
 export class SmsReplyController {
   constructor(

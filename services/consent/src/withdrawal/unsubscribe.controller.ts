@@ -1,4 +1,6 @@
 import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiHtmlPage } from '@siyu/auth';
 import type { Request, Response } from 'express';
 import { Public } from '@siyu/auth';
 import type { DataSource } from 'typeorm';
@@ -19,6 +21,8 @@ import { WithdrawConsent } from './withdraw-consent.use-case';
 import { WithdrawalError } from './withdrawal.errors';
 
 /** R9: GET only shows a confirm button (link scanners must not unsubscribe anyone); POST withdraws. */
+@ApiTags('customer pages')
+@ApiHtmlPage('The unsubscribe confirmation / done page', { 404: ['UNSUBSCRIBE_LINK_INVALID'] })
 @Controller('u')
 export class UnsubscribeController {
   constructor(

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Ip, Post } from '@nestjs/common';
-import { CurrentActor, Public, Roles, STAFF_ROLES, type Actor } from '@siyu/auth';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiErrors, CurrentActor, Public, Roles, STAFF_ROLES, type Actor } from '@siyu/auth';
 import type { DataSource } from 'typeorm';
 import { IDENTITY_DB } from '../identity.options';
 import { ChangeOwnPasswordRequest } from './change-own-password.request';
@@ -9,8 +10,14 @@ import { CreateStaffAccount } from './create-staff-account.use-case';
 import { LogInRequest } from './log-in.request';
 import { LogIn } from './log-in.use-case';
 import { StaffAccountRepository } from './staff-account.repository';
-import { toStaffAccountResponse } from './staff-account.response';
+import {
+  CreatedStaffAccountResponse,
+  LogInResponse,
+  StaffAccountResponse,
+  toStaffAccountResponse,
+} from './staff-account.response';
 
+@ApiTags('identity: staff accounts')
 @Controller('api/v1/identity')
 export class StaffAccountsController {
   constructor(
@@ -22,6 +29,8 @@ export class StaffAccountsController {
   ) {}
 
   @Post('login')
+  @ApiOkResponse({ type: LogInResponse, description: 'A bearer token for the staff account' })
+  @ApiErrors({ 401: ['INVALID_CREDENTIALS'], 403: ['ACCOUNT_UNAVAILABLE'], 429: ['TOO_MANY_ATTEMPTS'] })
   @Public('login')
   @HttpCode(200)
   login(@Body() body: LogInRequest, @Ip() clientAddress: string) {
@@ -29,18 +38,23 @@ export class StaffAccountsController {
   }
 
   @Post('accounts')
+  @ApiCreatedResponse({ type: CreatedStaffAccountResponse })
+  @ApiErrors({ 409: ['USERNAME_TAKEN'] })
   @Roles('admin')
   create(@Body() body: CreateStaffAccountRequest, @CurrentActor() admin: Actor) {
     return this.createStaffAccount.execute(admin, body);
   }
 
   @Get('accounts')
+  @ApiOkResponse({ type: StaffAccountResponse, isArray: true })
   @Roles('admin')
   async list() {
     return (await this.accounts.listAll(this.ds.manager)).map(toStaffAccountResponse);
   }
 
   @Post('accounts/me/password')
+  @ApiNoContentResponse({ description: 'Changed; existing tokens stay valid until they expire' })
+  @ApiErrors({ 403: ['CURRENT_PASSWORD_WRONG', 'ACCOUNT_UNAVAILABLE'], 422: ['PASSWORD_UNCHANGED'] })
   @Roles(...STAFF_ROLES)
   @HttpCode(204)
   changePassword(@Body() body: ChangeOwnPasswordRequest, @CurrentActor() actor: Actor) {

@@ -1,10 +1,14 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { CurrentActor, RecordRoleRefusals, Roles, type Actor } from '@siyu/auth';
+import { ApiBody, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import { FULFILMENT_PURPOSES } from '@siyu/privacy';
+import { ApiErrors, CurrentActor, RecordRoleRefusals, Roles, type Actor } from '@siyu/auth';
+import { RevealedReceiverResponse } from './vault.response';
 import { RevealReceiver } from './reveal-receiver.use-case';
 import { RevealReceiverRequest } from './reveal-receiver.request';
 import { RevealRoleRefusals } from './role-refusals';
 import type { Receiver } from './seal-receiver';
 
+@ApiTags('orders: after-sales')
 @Controller('api/v1/orders/:orderRef')
 export class VaultController {
   constructor(private readonly revealReceiver: RevealReceiver) {}
@@ -14,6 +18,24 @@ export class VaultController {
    * Every other role is refused and audited (R16).
    */
   @Post('reveal')
+  @ApiParam({ name: 'orderRef', format: 'uuid' })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['purpose'],
+      properties: { purpose: { type: 'string', enum: [...FULFILMENT_PURPOSES] } },
+    },
+  })
+  @ApiOkResponse({
+    type: RevealedReceiverResponse,
+    description: 'The receiver; every reveal (and refusal) is audited with actor and purpose',
+  })
+  @ApiErrors({
+    403: ['PURPOSE_NOT_ALLOWED'],
+    404: ['ORDER_NOT_FOUND'],
+    410: ['RECEIVER_SHREDDED'],
+    429: ['REVEAL_BUDGET_EXCEEDED'],
+  })
   @HttpCode(200)
   @Roles('ops')
   @RecordRoleRefusals(RevealRoleRefusals)
