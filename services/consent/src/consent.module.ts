@@ -74,6 +74,7 @@ import { ProofRetentionController } from './proof-retention/proof-retention.cont
 import { ProofRetentionJob } from './proof-retention/proof-retention.job';
 import { PurgeExpiredProof } from './proof-retention/purge-expired-proof.use-case';
 import { SubjectDataRepository } from './proof-retention/subject-data.repository';
+import { DATA_SUBJECT_REQUEST_PROVIDERS } from './data-subject-requests/data-subject-requests.consumer';
 
 @Module({})
 export class ConsentModule implements NestModule, OnApplicationBootstrap, OnApplicationShutdown {
@@ -165,6 +166,7 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
         LedgerAnchorJob,
         LedgerVerifier,
         SubjectDataRepository,
+        ...DATA_SUBJECT_REQUEST_PROVIDERS,
         PurgeExpiredProof,
         ProofRetentionJob,
       ],
