@@ -6,3 +6,4 @@ export * from './orders.events';
 export * from './consent.events';
 export * from './validate';
 export * from './audience.events';
+export * from './privacy.events';

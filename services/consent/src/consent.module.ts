@@ -76,6 +76,7 @@ import { ProofRetentionJob } from './proof-retention/proof-retention.job';
 import { PurgeExpiredProof } from './proof-retention/purge-expired-proof.use-case';
 import { SubjectDataRepository } from './proof-retention/subject-data.repository';
 import { serviceReadiness } from '@siyu/observability';
+import { DATA_SUBJECT_REQUEST_PROVIDERS } from './data-subject-requests/data-subject-requests.consumer';
 
 @Module({})
 export class ConsentModule implements NestModule, OnApplicationBootstrap, OnApplicationShutdown {
@@ -169,6 +170,7 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
         LedgerAnchorJob,
         LedgerVerifier,
         SubjectDataRepository,
+        ...DATA_SUBJECT_REQUEST_PROVIDERS,
         PurgeExpiredProof,
         ProofRetentionJob,
       ],
