@@ -6,6 +6,7 @@ export const TOPICS = {
   consentGranted: 'consent.granted.v1',
   consentWithdrawn: 'consent.withdrawn.v1',
   segmentMaterialized: 'audience.segment-materialized.v1',
+  tagCategoriesChanged: 'consent.tag-categories-changed.v1',
 } as const;
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];
