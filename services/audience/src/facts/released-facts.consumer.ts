@@ -22,7 +22,7 @@ export class ReleasedFactsConsumer {
     // member's profile is then recomputed from the facts that remain.
     'orders.facts-revoked.v1': async (tx, e) => {
       const r = e as OrdersFactsRevokedV1;
-      await this.data.lockMember(tx, r.subjectRef);
+      await this.data.lockMember(tx, r.brandId, r.subjectRef);
       await this.facts.revoke(tx, r.releaseId);
       await this.data.deleteDerived(tx, r.subjectRef);
       await this.data.markDirty(tx, r.brandId, r.subjectRef);

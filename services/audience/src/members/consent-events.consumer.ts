@@ -19,7 +19,7 @@ export class ConsentEventsConsumer {
   };
 
   private async granted(tx: EntityManager, e: ConsentGrantedV1): Promise<void> {
-    await this.data.lockMember(tx, e.subjectRef);
+    await this.data.lockMember(tx, e.brandId, e.subjectRef);
     await this.members.applyConsent(tx, e.brandId, e.subjectRef, e.purposes, e.channels, true, e.ledgerSeq, {
       evidenceRef: e.evidenceRef,
       effectiveAt: e.effectiveAt,
@@ -31,7 +31,7 @@ export class ConsentEventsConsumer {
 
   /** R10: the data resting on the withdrawn purposes goes in this same transaction. */
   private async withdrawn(tx: EntityManager, e: ConsentWithdrawnV1): Promise<void> {
-    await this.data.lockMember(tx, e.subjectRef);
+    await this.data.lockMember(tx, e.brandId, e.subjectRef);
     await this.members.applyConsent(tx, e.brandId, e.subjectRef, e.purposes, e.channels, false, e.ledgerSeq);
     const active = await this.members.activePurposes(tx, e.subjectRef);
     if (active.length === 0) {

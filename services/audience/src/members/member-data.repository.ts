@@ -7,9 +7,12 @@ import type { EntityManager } from 'typeorm';
 export class MemberDataRepository {
   /**
    * Every writer of a member's data locks the member row first (as the refresh batch does), so a
-   * deletion never races a recomputation that would bring the data back.
+   * deletion never races a recomputation that would bring the data back. Before that it takes the
+   * brand's evaluation lock shared: a materialisation in flight finishes first (and its memberships
+   * are then deleted here), and one starting later sees this change (R10, R11).
    */
-  async lockMember(tx: EntityManager, subjectRef: string): Promise<boolean> {
+  async lockMember(tx: EntityManager, brandId: string, subjectRef: string): Promise<boolean> {
+    await tx.query('SELECT pg_advisory_xact_lock_shared(hashtext($1))', [evaluationLockKey(brandId)]);
     const rows = await tx.query('SELECT 1 FROM members WHERE subject_ref = $1 FOR UPDATE', [subjectRef]);
     return rows.length > 0;
   }
@@ -65,3 +68,6 @@ export class MemberDataRepository {
     );
   }
 }
+
+/** The brand-wide lock between materialisations (exclusive) and member data changes (shared). */
+export const evaluationLockKey = (brandId: string) => `audience-evaluation:${brandId}`;

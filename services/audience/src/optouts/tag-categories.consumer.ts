@@ -29,7 +29,7 @@ export class TagCategoriesConsumer {
 
   private async changed(tx: EntityManager, e: TagCategoriesChangedV1): Promise<void> {
     // No member, no marketing data to narrow (and none may be created from a preference event).
-    if (!(await this.data.lockMember(tx, e.subjectRef))) return;
+    if (!(await this.data.lockMember(tx, e.brandId, e.subjectRef))) return;
     const closed = [...new Set(e.closedCategories)];
     if (!(await this.optOuts.replace(tx, e.brandId, e.subjectRef, closed, e.changedAt))) return;
     if (closed.length > 0) {

@@ -22,7 +22,10 @@ export class MaterializeSegment {
   ) {}
 
   async execute(segmentId: string): Promise<{ segmentId: string; version: number; size: number }> {
-    const result = await this.ds.transaction('REPEATABLE READ', async (tx) => {
+    // READ COMMITTED on purpose: the one INSERT … SELECT takes its snapshot after the lock, so it sees
+    // every opt-out and withdrawal committed before it (a REPEATABLE READ snapshot would predate the wait).
+    const result = await this.ds.transaction(async (tx) => {
+      await this.segments.holdEvaluation(tx, this.options.brandId);
       const segment = await this.segments.find(tx, this.options.brandId, segmentId);
       if (!segment) throw new SegmentError(SegmentErrorCode.NOT_FOUND, `segment ${segmentId} not found`);
       const query = await this.compiler.compile(tx, segment);

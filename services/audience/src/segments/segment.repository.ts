@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Channel, Purpose, TagCategory } from '@siyu/contracts';
+import { evaluationLockKey } from '../members/member-data.repository';
 import type { Rule } from '../rule-language/rule';
 import type { SegmentQuery } from './segment-query';
 
@@ -86,6 +87,11 @@ export class SegmentRepository {
       q.params.values,
     );
     return rows.map((r) => r.subject_ref);
+  }
+
+  /** Waits for member data changes in flight; holds new ones back until this transaction ends. */
+  async holdEvaluation(tx: EntityManager, brandId: string): Promise<void> {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [evaluationLockKey(brandId)]);
   }
 
   /** Freezes the members of a version in one INSERT … SELECT; returns its size. */
