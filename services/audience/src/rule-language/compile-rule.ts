@@ -76,7 +76,11 @@ export function compileRule(
       const child = node(r.not, `${path}.not`);
       return { path, rule: r, sql: `(NOT ${child.sql})`, children: [child] };
     }
-    return { path, rule: r, sql: `COALESCE(${leaf(r)}, false)`, children: [] };
+    // EXISTS is never NULL and stays a plain (anti/semi-)join for the planner; comparisons on
+    // nullable columns are made two-valued so that `not` means "not matched".
+    const sql = leaf(r);
+    const twoValued = 'feature' in r ? `COALESCE(${sql}, false)` : sql;
+    return { path, rule: r, sql: twoValued, children: [] };
   };
 
   const leaf = (r: Rule): string => {
