@@ -38,13 +38,15 @@ import { RefreshMemberTags } from './tags/refresh-member-tags.use-case';
 import { TagDefinitionsRepository } from './tags/tag-definitions.repository';
 import { TagLineage } from './tags/tag-lineage';
 import { TagsController } from './tags/tags.controller';
+import { WhatWeHold } from './transparency/what-we-hold';
+import { WhatWeHoldController } from './transparency/what-we-hold.controller';
 
 @Module({})
 export class AudienceModule implements OnApplicationBootstrap, OnApplicationShutdown {
   static register(options: AudienceModuleOptions): DynamicModule {
     return {
       module: AudienceModule,
-      controllers: [SegmentsController, TagsController],
+      controllers: [SegmentsController, TagsController, WhatWeHoldController],
       providers: [
         { provide: AUDIENCE_OPTIONS, useValue: options },
         {
@@ -111,6 +113,7 @@ export class AudienceModule implements OnApplicationBootstrap, OnApplicationShut
         TrainPrediction,
         TagLineage,
         ReplaceCatalogue,
+        WhatWeHold,
       ],
     };
   }

@@ -13,7 +13,12 @@ async function main(): Promise<void> {
   await transport.connect();
   const app = await NestFactory.create(
     withHealth(
-      AudienceModule.register({ adminDatabaseUrl: db.adminUrl, transport, brandId: env.BRAND_ID ?? 'demo' }),
+      AudienceModule.register({
+        adminDatabaseUrl: db.adminUrl,
+        transport,
+        brandId: env.BRAND_ID ?? 'demo',
+        preferenceTokenKeys: env.UNSUBSCRIBE_TOKEN_KEYS,
+      }),
     ),
   );
   installHttpEdge(app, authKeysFromEnv(env));

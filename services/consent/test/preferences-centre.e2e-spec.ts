@@ -61,7 +61,8 @@ describe('preference centre (R11, R12)', () => {
     );
     // Without a profiling consent there is no tag category to choose (tag-categories.e2e-spec.ts).
     expect(page.text).not.toContain('data-section="tag-categories"');
-    expect(page.text).toContain('data-placeholder="tags-held-about-me"');
+    // R12: the link to audience's "what the brand holds about me", opened with the same page token.
+    expect(page.text).toMatch(/href="\/me\/[A-Za-z0-9._-]+\?lang=zh-CN"/);
     expect(page.text).not.toMatch(/<script/i);
   });
 

@@ -9,7 +9,7 @@ import {
   type PageContext,
 } from '../qr-consent/consent-pages';
 import { PROFILING_PURPOSES } from './personalisation';
-import { tagCategoryFieldset } from './tag-category-fieldset';
+import { tagCategoryFieldset, tagsHeldLink } from './tag-category-fieldset';
 
 export interface PreferencesView {
   token: string;
@@ -64,8 +64,8 @@ ${profilingOn ? tagCategoryFieldset(ctx, v.closedCategories ?? []) : ''}
 <button type="submit">${escapeHtml(m.save)}</button></form>
 <section id="widen"><h2>${escapeHtml(m.widenHeading)}</h2>
 <p class="muted">${escapeHtml(m.widenText)}</p></section>
-<section class="placeholder" data-placeholder="tags-held-about-me"><h2>${escapeHtml(m.tagsHeldHeading)}</h2>
-<p>${escapeHtml(m.tagsHeldText)}</p></section>`,
+<section data-section="tags-held-about-me"><h2>${escapeHtml(m.tagsHeldHeading)}</h2>
+<p>${tagsHeldLink(ctx, v.token)}</p></section>`,
   );
 }
 
