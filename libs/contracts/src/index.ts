@@ -7,3 +7,5 @@ export * from './consent.events';
 export * from './validate';
 export * from './audience.events';
 export * from './privacy.events';
+export * from './tag-categories';
+export * from './preferences.events';

@@ -9,6 +9,7 @@ export const TOPICS = {
   privacyAccessRequested: 'privacy.access-requested.v1',
   privacyErasureRequested: 'privacy.erasure-requested.v1',
   privacyRequestAnswered: 'privacy.request-answered.v1',
+  tagCategoriesChanged: 'consent.tag-categories-changed.v1',
 } as const;
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];

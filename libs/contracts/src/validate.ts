@@ -9,6 +9,7 @@ import {
   PrivacyErasureRequestedV1,
   PrivacyRequestAnsweredV1,
 } from './privacy.events';
+import { TagCategoriesChangedV1 } from './preferences.events';
 
 type EventClass = new () => EventBase;
 
@@ -24,6 +25,7 @@ export const EVENT_CLASSES: Record<string, EventClass> = {
   'privacy.access-requested.v1': PrivacyAccessRequestedV1,
   'privacy.erasure-requested.v1': PrivacyErasureRequestedV1,
   'privacy.request-answered.v1': PrivacyRequestAnsweredV1,
+  'consent.tag-categories-changed.v1': TagCategoriesChangedV1,
 };
 
 export class EventValidationError extends Error {

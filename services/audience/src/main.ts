@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { authKeysFromEnv, installHttpEdge } from '@siyu/auth';
+import { authKeysFromEnv, describeApi, installHttpEdge } from '@siyu/auth';
 import { transportFromEnv } from '@siyu/messaging';
 import { installObservability, JsonLogger, withObservability } from '@siyu/observability';
 import { databaseFromEnv } from '@siyu/persistence';
@@ -18,12 +18,18 @@ async function main(): Promise<void> {
   await transport.connect();
   const app = await NestFactory.create(
     withObservability(
-      AudienceModule.register({ adminDatabaseUrl: db.adminUrl, transport, brandId: env.BRAND_ID ?? 'demo' }),
+      AudienceModule.register({
+        adminDatabaseUrl: db.adminUrl,
+        transport,
+        brandId: env.BRAND_ID ?? 'demo',
+        preferenceTokenKeys: env.UNSUBSCRIBE_TOKEN_KEYS,
+      }),
     ),
     { logger },
   );
   installObservability(app, 'audience', logger);
   installHttpEdge(app, authKeys);
+  describeApi(app, 'audience'); // /api/docs and /api-json
   await app.listen(port, host);
   logger.log(`audience listening on http://${host}:${port} (transport: ${transport.name})`, 'main');
   const stop = async () => {

@@ -26,6 +26,9 @@ import { PublishNotice } from './notices/publish-notice.use-case';
 import { LedgerApiController } from './ledger-api/ledger-api.controller';
 import { ConsentNoticesImmutable1763900000900 } from './migrations/1763900000900-consent-notices-immutable';
 import { ChangePreferences } from './preferences/change-preferences.use-case';
+import { ChangeTagCategories } from './preferences/change-tag-categories.use-case';
+import { TagCategoryChoicesRepository } from './preferences/tag-category-choices.repository';
+import { TagCategoryChoices1763900002300 } from './migrations/1763900002300-tag-category-choices';
 import { PreferenceLinkController } from './preferences/preference-link.controller';
 import { PreferencesController } from './preferences/preferences.controller';
 import { PublicPageRateLimit } from './qr-consent/public-page-rate-limit';
@@ -122,6 +125,7 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
                 LedgerEvidenceDigest1763900002200,
                 LedgerAnchors1763900002210,
                 ParcelCardClaims1763900002310,
+                TagCategoryChoices1763900002300,
               ],
             }),
         },
@@ -131,7 +135,7 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
           useFactory: (ds: DataSource) =>
             new ServiceMessaging(ds, options.transport, {
               schema: 'consent',
-              produces: [TOPICS.consentGranted, TOPICS.consentWithdrawn],
+              produces: [TOPICS.consentGranted, TOPICS.consentWithdrawn, TOPICS.tagCategoriesChanged],
               consumers: [],
             }),
         },
@@ -159,6 +163,8 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
         RecordWechatEvent,
         WatermarkPublisher,
         ChangePreferences,
+        ChangeTagCategories,
+        TagCategoryChoicesRepository,
         PublicPageRateLimit,
         WechatOAuthClient,
         GrantConsentByWechat,

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { authKeysFromEnv, installHttpEdge, withHealth } from '@siyu/auth';
+import { authKeysFromEnv, describeApi, installHttpEdge } from '@siyu/auth';
 import { ANSWERING_SERVICES, type AnsweringService } from '@siyu/contracts';
 import { transportFromEnv } from '@siyu/messaging';
+import { installObservability, JsonLogger, withObservability } from '@siyu/observability';
 import { databaseFromEnv } from '@siyu/persistence';
 import { PrivacyModule } from './privacy.module';
 
@@ -16,16 +17,20 @@ function answeringServicesFromEnv(value: string | undefined): AnsweringService[]
 }
 
 /**
- * Runs the privacy service alone: DATABASE_URL, KAFKA_BROKERS, AUTH_PUBLIC_KEY, BRAND_ID,
+ * Runs the privacy service alone: DATABASE_URL, KAFKA_BROKERS, AUTH_PUBLIC_KEY, BRAND_ID, HOST, PORT (3006),
  * PRIVACY_DEADLINE_WORKING_DAYS, PRIVACY_ANSWERING_SERVICES, PRIVACY_REMINDER_INTERVAL_MS.
  */
 async function main(): Promise<void> {
   const env = process.env;
-  const db = await databaseFromEnv(env);
+  const logger = JsonLogger.fromEnv('privacy', env);
+  const port = Number(env.PORT ?? 3006);
+  const host = env.HOST ?? '127.0.0.1';
+  const authKeys = authKeysFromEnv(env);
+  const db = await databaseFromEnv(env, (line) => logger.log(line, 'postgres'));
   const transport = transportFromEnv(env, 'privacy');
   await transport.connect();
   const app = await NestFactory.create(
-    withHealth(
+    withObservability(
       PrivacyModule.register({
         adminDatabaseUrl: db.adminUrl,
         transport,
@@ -35,15 +40,27 @@ async function main(): Promise<void> {
           : undefined,
         answeringServices: answeringServicesFromEnv(env.PRIVACY_ANSWERING_SERVICES),
         reminderIntervalMs: Number(env.PRIVACY_REMINDER_INTERVAL_MS ?? 3_600_000),
-        announce: (line) => console.log(line),
+        announce: (line) => logger.log(line, 'announce'),
       }),
     ),
+    { logger },
   );
-  installHttpEdge(app, authKeysFromEnv(env));
-  app.enableShutdownHooks();
-  const port = Number(env.PORT ?? 3005);
-  await app.listen(port, '127.0.0.1');
-  console.log(`privacy listening on http://127.0.0.1:${port}`);
+  installObservability(app, 'privacy', logger);
+  installHttpEdge(app, authKeys);
+  describeApi(app, 'privacy'); // /api/docs and /api-json
+  await app.listen(port, host);
+  logger.log(`privacy listening on http://${host}:${port} (transport: ${transport.name})`, 'main');
+  const stop = async () => {
+    await app.close();
+    await transport.disconnect();
+    await db.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 }
 
-void main();
+main().catch((err: unknown) => {
+  console.error(`privacy failed to start: ${(err as Error)?.message ?? String(err)}`);
+  process.exit(1);
+});

@@ -54,6 +54,8 @@ export class StandaloneModule {
           adminDatabaseUrl: o.adminDatabaseUrl,
           transport: o.transport,
           brandId: o.brand.id,
+          // R12: audience verifies the preference centre's page token itself ("what we hold").
+          preferenceTokenKeys: o.env.UNSUBSCRIBE_TOKEN_KEYS,
         }),
         OutreachModule.register({
           ...common,

@@ -60,6 +60,7 @@ describe('access: roles, public routes and schema walls', () => {
     /^\/q\//,
     /^\/u\//,
     /^\/p\//,
+    /^\/me\//, // audience: what the brand holds about me (signed preference page token, R12)
     /^\/webhooks\//,
     /^\/api\/v1\/identity\/(login|tokens)$/,
     /^\/api\/v1\/health(\/ready)?$/,
