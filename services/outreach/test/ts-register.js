@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- a `node -r` preload is CommonJS by nature */
 // Lets a child process run outreach's TypeScript as jest does (@swc/core through pirates, the
 // @siyu/* paths mapped to libs/*/src): the crash test kills and restarts such a child.
 const Module = require('node:module');
