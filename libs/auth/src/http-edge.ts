@@ -78,7 +78,7 @@ function describe(errors: ValidationError[], prefix = ''): { field: string; prob
 
 /** What every service's HTTP edge installs, whether alone or inside `standalone`. */
 export function installHttpEdge(app: INestApplication, keys: AuthKeys): void {
-  app.useGlobalGuards(new AuthGuard(app.get(Reflector), keys));
+  app.useGlobalGuards(new AuthGuard(app.get(Reflector), keys, (type) => app.get(type, { strict: false })));
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new DomainErrorFilter());
 }

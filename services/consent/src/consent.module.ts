@@ -30,6 +30,7 @@ import { PreferencesController } from './preferences/preferences.controller';
 import { PublicPageRateLimit } from './qr-consent/public-page-rate-limit';
 import { GrantConsentByQr } from './qr-consent/grant-consent.use-case';
 import { OtpRepository } from './qr-consent/otp.repository';
+import { ParcelCardClaimRepository } from './qr-consent/parcel-card-claim.repository';
 import { QrConsentController } from './qr-consent/qr-consent.controller';
 import { RequestCode } from './qr-consent/request-code.use-case';
 import { SandboxSmsSender } from './sandbox-sms/sandbox-sms.sender';
@@ -63,6 +64,7 @@ import { WechatOAuthClient } from './qr-consent/wechat-oauth.client';
 import { WechatOAuthController } from './qr-consent/wechat-oauth.controller';
 import { LedgerEvidenceDigest1763900002200 } from './migrations/1763900002200-ledger-evidence-digest';
 import { LedgerAnchors1763900002210 } from './migrations/1763900002210-ledger-anchors';
+import { ParcelCardClaims1763900002310 } from './migrations/1763900002310-parcel-card-claims';
 import { AnchorLedgerHead } from './ledger-anchors/anchor-ledger-head.use-case';
 import { LedgerAnchorJob } from './ledger-anchors/ledger-anchor.job';
 import { LedgerAnchorRepository } from './ledger-anchors/ledger-anchor.repository';
@@ -115,6 +117,7 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
                 ConsentExpiries1763900001200,
                 LedgerEvidenceDigest1763900002200,
                 LedgerAnchors1763900002210,
+                ParcelCardClaims1763900002310,
               ],
             }),
         },
@@ -133,6 +136,7 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
         SubjectRepository,
         ResealContactPoints,
         OtpRepository,
+        ParcelCardClaimRepository,
         SandboxSmsSender,
         PublishNotice,
         RequestCode,

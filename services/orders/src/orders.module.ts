@@ -53,6 +53,7 @@ import { LookupOrders } from './vault/lookup-orders.query';
 import { ReceiverLookupRepository } from './vault/receiver-lookup.repository';
 import { RevealBudget } from './vault/reveal-budget';
 import { RevealReceiver } from './vault/reveal-receiver.use-case';
+import { LookupRoleRefusals, RevealRoleRefusals } from './vault/role-refusals';
 import { RotateDataKeys } from './vault/rotate-data-keys.use-case';
 import { VaultController } from './vault/vault.controller';
 import { VaultedReceiverRepository } from './vault/vaulted-receiver.repository';
@@ -131,6 +132,8 @@ export class OrdersModule implements OnApplicationBootstrap, OnApplicationShutdo
         GetImportSummary,
         ListImportJobs,
         RevealReceiver,
+        RevealRoleRefusals,
+        LookupRoleRefusals,
         IssueInvitation,
         VaultedReceiverRepository,
         ReceiverLookupRepository,

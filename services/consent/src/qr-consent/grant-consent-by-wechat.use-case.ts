@@ -10,7 +10,8 @@ import { LedgerRepository } from '../ledger/ledger.repository';
 import { NoticeRepository } from '../notices/notice.repository';
 import { SubjectRepository } from '../subjects/subject.repository';
 import { openidIndex, WechatBindingRepository } from '../wechat/wechat-binding.repository';
-import type { GrantOutcome } from './grant-consent.use-case';
+import { cardAlreadyUsed, type GrantOutcome } from './grant-consent.use-case';
+import { ParcelCardClaimRepository } from './parcel-card-claim.repository';
 import { readInvitation } from './invitation';
 import { QrConsentError, QrConsentErrorCode } from './qr-consent.errors';
 import { confirmShownNotice, type ShownNotice } from './shown-notice';
@@ -47,6 +48,7 @@ export class GrantConsentByWechat {
     private readonly bindings: WechatBindingRepository,
     private readonly expiries: ConsentExpiryRepository,
     private readonly messaging: ServiceMessaging,
+    private readonly cards: ParcelCardClaimRepository,
   ) {}
 
   async execute(form: WechatAgreeForm): Promise<GrantOutcome> {
@@ -71,6 +73,8 @@ export class GrantConsentByWechat {
       const known = await this.subjects.findByPhoneIndex(tx, brandId, subjectIndex);
       if (known && (await this.ledger.hasGrantForOrder(tx, known, invitation.orderRef)))
         return { alreadyJoined: true as const, subjectRef: known, notice };
+      // One subject per card, whichever door it used first (issue 9 §4): refused, nothing written.
+      if (!(await this.cards.claim(tx, brandId, invitation.orderRef))) throw cardAlreadyUsed();
       const contacts = this.keys.contacts;
       // subjects.sealed_phone holds this subject's sealed contact, here the openid (never read in clear).
       const subjectRef = await this.subjects.findOrCreate(tx, brandId, subjectIndex, (ref) =>

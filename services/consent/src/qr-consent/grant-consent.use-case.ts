@@ -12,6 +12,7 @@ import { SubjectRepository } from '../subjects/subject.repository';
 import type { PublishedNotice } from '../notices/notice';
 import { readInvitation } from './invitation';
 import { OtpRepository } from './otp.repository';
+import { ParcelCardClaimRepository } from './parcel-card-claim.repository';
 import { normaliseMobile } from './phone';
 import { QrConsentError, QrConsentErrorCode } from './qr-consent.errors';
 import { RequestCode } from './request-code.use-case';
@@ -53,6 +54,7 @@ export class GrantConsentByQr {
     private readonly ledger: LedgerRepository,
     private readonly messaging: ServiceMessaging,
     private readonly expiries: ConsentExpiryRepository,
+    private readonly cards: ParcelCardClaimRepository,
   ) {}
 
   async execute(form: AgreeForm): Promise<GrantOutcome> {
@@ -80,6 +82,9 @@ export class GrantConsentByQr {
       const known = await this.subjects.findByPhoneIndex(tx, invitation.brandId, phoneIndex);
       if (known && (await this.ledger.hasGrantForOrder(tx, known, invitation.orderRef)))
         return { alreadyJoined: true as const, subjectRef: known, notice };
+      // A card links its order to one subject only; any other phone is refused and the whole
+      // transaction (code use included) rolls back, so nothing is written (issue 9 §4).
+      if (!(await this.cards.claim(tx, invitation.brandId, invitation.orderRef))) throw cardAlreadyUsed();
       const contacts = this.keys.contacts;
       const subjectRef = await this.subjects.findOrCreate(tx, invitation.brandId, phoneIndex, (ref) =>
         contacts.seal(phone, ref),
@@ -141,6 +146,14 @@ export class GrantConsentByQr {
     const stored = Buffer.from(storedHash);
     return given.length === stored.length && timingSafeEqual(given, stored);
   }
+}
+
+/** The order of this card already joined with another phone or WeChat account. */
+export function cardAlreadyUsed(): QrConsentError {
+  return new QrConsentError(
+    QrConsentErrorCode.CARD_ALREADY_USED,
+    'this parcel card already linked its order to another subject',
+  );
 }
 
 function sha256(s: string): string {

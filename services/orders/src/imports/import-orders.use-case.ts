@@ -102,6 +102,7 @@ export class ImportOrders {
     const orderIdColumn =
       Object.keys(mapping.keptColumns).find((c) => mapping.keptColumns[c] === 'order_id' && columns.has(c)) ??
       'order_id';
+    const amountColumn = mapping.amountColumns.find((c) => columns.has(c)) ?? mapping.amountColumns[0];
     const width = columns.labels.length;
     // A repeated order number is a broken export, not an update. Only the orders not yet stored are
     // held here; an earlier chunk's are recognised in the database (memory stays flat, issue §8).
@@ -148,6 +149,7 @@ export class ImportOrders {
     };
     const close = () => {
       if (open) {
+        if (open.order.lines.length === 0) tally.noteOrderWithoutLines(open.row);
         chunk.push(this.ingestChunk.prepare(context, open.order, open.row));
         chunkCells.set(open.row, open.cells);
       }
@@ -192,9 +194,24 @@ export class ImportOrders {
               [{ field: orderIdColumn, reason: `duplicate of row ${current.row}: same order and line` }],
               cells,
             );
+          } else if (!mapping.amountPerLine && order.amountCents !== current.order.amountCents) {
+            // The order's amount repeats on each of its rows: a row that disagrees is not read
+            // right, and adding it up would be as wrong as keeping either (issue 9 §2).
+            reject(
+              row,
+              [
+                {
+                  field: amountColumn,
+                  reason: `amount differs from row ${current.row} of the same order: this column is the order's amount and repeats on each of its line rows`,
+                },
+              ],
+              cells,
+            );
           } else {
             current.lineKeys.add(lineKey);
             current.order.lines.push(...order.lines);
+            // A line row's own amount (Douyin 子订单): the order's is their sum (issue 9 §2).
+            if (mapping.amountPerLine) current.order.amountCents += order.amountCents;
             tally.countMergedLine();
           }
           continue;

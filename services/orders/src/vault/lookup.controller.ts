@@ -1,7 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { CurrentActor, Roles, type Actor } from '@siyu/auth';
+import { CurrentActor, RecordRoleRefusals, Roles, type Actor } from '@siyu/auth';
 import { LookupOrders, type LookupResult } from './lookup-orders.query';
 import { LookupOrdersRequest } from './lookup-orders.request';
+import { LookupRoleRefusals } from './role-refusals';
 
 @Controller('api/v1/orders/lookup')
 export class LookupController {
@@ -10,6 +11,7 @@ export class LookupController {
   /** ops: `?orderNo=|buyerId=|phone=|phoneLast4=` (+ `shop`, `purpose`) → order refs and non-PII facts. */
   @Get()
   @Roles('ops')
+  @RecordRoleRefusals(LookupRoleRefusals)
   lookup(@Query() query: LookupOrdersRequest, @CurrentActor() actor: Actor): Promise<LookupResult> {
     return this.lookupOrders.execute(actor, query);
   }
