@@ -19,8 +19,13 @@ import { ContactKeysController } from './contact-keys/contact-keys.controller';
 import { ResealContactPoints } from './contact-keys/reseal-contact-points.use-case';
 import { OutreachInitial1763900000300 } from './migrations/1763900000300-outreach-initial';
 import { OutreachCampaigns1763900003000 } from './migrations/1763900003000-outreach-campaigns';
+import { OutreachSendBatchIds1763900003010 } from './migrations/1763900003010-outreach-send-batch-ids';
+import { AliyunSmsChannel } from './channels/aliyun-sms.channel';
+import { readAliyunSmsCredentials } from './channels/vendor-credentials';
 import { OUTREACH_DB, OUTREACH_OPTIONS, type OutreachModuleOptions } from './outreach.options';
 import { SegmentEventsConsumer } from './segments/segment-events.consumer';
+import { RecordSmsReceipts } from './receipts/record-sms-receipts.use-case';
+import { SmsReceiptsController } from './receipts/sms-receipts.controller';
 import { CampaignRunner } from './runs/campaign-runner';
 import { DispatchChunk } from './runs/dispatch-chunk';
 import { DispatchRun } from './runs/dispatch-run';
@@ -40,7 +45,13 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
   static register(options: OutreachModuleOptions): DynamicModule {
     return {
       module: OutreachModule,
-      controllers: [CampaignsController, TemplatesController, SandboxSmsController, ContactKeysController],
+      controllers: [
+        CampaignsController,
+        TemplatesController,
+        SandboxSmsController,
+        SmsReceiptsController,
+        ContactKeysController,
+      ],
       providers: [
         { provide: OUTREACH_OPTIONS, useValue: options },
         {
@@ -54,6 +65,7 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
                 AuditTrail1763900000001,
                 OutreachInitial1763900000300,
                 OutreachCampaigns1763900003000,
+                OutreachSendBatchIds1763900003010,
               ],
             }),
         },
@@ -65,8 +77,15 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
         {
           provide: SmsChannels,
           inject: [OUTREACH_DB, SandboxSmsChannel],
-          useFactory: (ds: DataSource, sandbox: SandboxSmsChannel) =>
-            new SmsChannels([sandbox, ...(options.smsChannels?.(ds) ?? [])]),
+          useFactory: (ds: DataSource, sandbox: SandboxSmsChannel) => {
+            // Vendor credentials come from env / secrets only (ALIYUN_SMS_*), never from the database.
+            const aliyun = readAliyunSmsCredentials(options.env);
+            return new SmsChannels([
+              sandbox,
+              ...(aliyun ? [new AliyunSmsChannel(aliyun)] : []),
+              ...(options.smsChannels?.(ds) ?? []),
+            ]);
+          },
         },
         ConsentProjectionRepository,
         ConsentEventsConsumer,
@@ -106,6 +125,7 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
         DispatchRun,
         ReconcileSends,
         CampaignRunner,
+        RecordSmsReceipts,
         ResealContactPoints,
       ],
     };

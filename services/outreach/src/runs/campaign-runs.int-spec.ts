@@ -13,6 +13,7 @@ describe('campaign runs: background jobs through the batched send gate (issue 17
 
   beforeAll(async () => {
     const url = await vendor.start();
+    h.secrets.ALIYUN_SMS_RECEIPT_TOKEN = 'receipt-token-for-tests';
     await h.start({
       smsChannels: () => [new RecordingSmsChannel(url)],
       frequencyCaps: { sms: { max: 2, days: 30 } },
@@ -327,5 +328,49 @@ describe('campaign runs: background jobs through the batched send gate (issue 17
       .expect(200);
     const done = await h.waitForRun(runId, 'done');
     expect(done.results.submitted).toBe(0);
+  });
+
+  it('applies Aliyun delivery receipts to their sends, and a carrier blacklist receipt suppresses the number', async () => {
+    const [a, b] = await members(2, 80);
+    const segment = randomUUID();
+    await h.materialize(segment, 1, [a, b]);
+    const runId = await h.startRun(await h.createCampaign(segment, await h.declareTemplate('aliyun')));
+    await h.waitForRun(runId, 'done');
+    const sends = (
+      await request(h.http)
+        .get(`/api/v1/outreach/runs/${runId}/sends`)
+        .set('Authorization', await h.marketer())
+    ).body as { sendId: string; subjectRef: string; vendorMessageId?: string }[];
+    const sendOf = (ref: string) => sends.find((s) => s.subjectRef === ref)!.sendId;
+    const report = (p: string, sendId: string, ok: boolean, code: string) => ({
+      phone_number: p,
+      success: ok,
+      biz_id: `v-${sendId}`,
+      out_id: sendId,
+      send_time: '2026-12-06 10:00:00',
+      report_time: '2026-12-06 10:00:05',
+      err_code: code,
+      err_msg: ok ? '用户接收成功' : '黑名单',
+      sms_size: '1',
+    });
+    const body = [
+      report(phone(80), sendOf(a), true, 'DELIVERED'),
+      report(phone(81), sendOf(b), false, 'MBBLACK'),
+    ];
+    await request(h.http).post('/webhooks/sms-receipts/aliyun?token=wrong').send(body).expect(401);
+    await request(h.http)
+      .post('/webhooks/sms-receipts/aliyun?token=receipt-token-for-tests')
+      .send(body)
+      .expect(200, { code: 0, msg: '成功' });
+    const run = await h.run(runId);
+    expect(run.results).toMatchObject({ submitted: 2, delivered: 1, failed: { MBBLACK: 1 } });
+    expect(
+      await adminQuery(h.adminUrl, 'SELECT source FROM outreach.suppressions WHERE subject_ref = $1', [b]),
+    ).toEqual([{ source: 'vendor_blacklist' }]);
+    const audit = await readAudit(h.ds.manager, b);
+    expect(audit.map((e) => e.action)).toEqual([
+      'decrypt_contact_for_dispatch',
+      'decrypt_contact_for_receipt',
+    ]);
   });
 });

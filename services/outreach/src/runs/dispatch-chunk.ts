@@ -156,7 +156,7 @@ export class DispatchChunk {
 function toSendOutcome(o: SubmitOutcome): SendOutcome {
   switch (o.status) {
     case 'submitted':
-      return { sendId: o.sendId, state: 'submitted', vendorMessageId: o.vendorMessageId };
+      return { sendId: o.sendId, state: 'submitted', vendorMessageId: o.vendorMessageId, batchId: o.batchId };
     case 'rejected':
       return {
         sendId: o.sendId,
@@ -165,6 +165,6 @@ function toSendOutcome(o: SubmitOutcome): SendOutcome {
         reason: o.suppress ? 'vendor_blacklist' : 'vendor_refused',
       };
     case 'unknown':
-      return { sendId: o.sendId, state: 'unknown', errorCode: o.errorCode };
+      return { sendId: o.sendId, state: 'unknown', errorCode: o.errorCode, batchId: o.batchId };
   }
 }

@@ -87,6 +87,7 @@ export class ReconcileSends {
           phone: sealed.has(s.subjectRef) ? this.contacts.open(sealed.get(s.subjectRef)!, s.subjectRef) : '',
           submittedAt: new Date(s.dispatchedAt ?? Date.now()),
           vendorMessageId: s.vendorMessageId ?? undefined,
+          batchId: s.batchId ?? undefined,
         })),
       );
     } catch (err) {
@@ -95,6 +96,8 @@ export class ReconcileSends {
     }
     const outcomes: SendOutcome[] = [];
     for (const r of reports) {
+      // The vendor cannot tell yet: neither resend nor settle; ask again on a later pass.
+      if (r.inDoubt) continue;
       if (r.status === 'delivered')
         outcomes.push({ sendId: r.sendId, state: 'delivered', vendorMessageId: r.vendorMessageId });
       else if (r.status === 'failed')

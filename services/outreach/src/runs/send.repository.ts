@@ -16,6 +16,7 @@ export interface Send {
   notBefore: string;
   vendor: string | null;
   vendorMessageId: string | null;
+  batchId: string | null;
   errorCode: string | null;
   parts: number | null;
   dispatchedAt: string | null;
@@ -27,6 +28,7 @@ export interface SendOutcome {
   sendId: string;
   state: 'submitted' | 'delivered' | 'failed' | 'unknown' | 'planned';
   vendorMessageId?: string;
+  batchId?: string;
   errorCode?: string;
   reason?: string;
 }
@@ -46,6 +48,7 @@ function toSend(r: Row): Send {
     notBefore: iso(r.not_before)!,
     vendor: r.vendor,
     vendorMessageId: r.vendor_message_id,
+    batchId: r.batch_id,
     errorCode: r.error_code,
     parts: r.parts,
     dispatchedAt: iso(r.dispatched_at),
@@ -113,12 +116,13 @@ export class SendRepository {
     await tx.query(
       `UPDATE sends s SET state = v.state, vendor = $1,
               vendor_message_id = coalesce(v.vendor_message_id, s.vendor_message_id),
+              batch_id = coalesce(v.batch_id, s.batch_id),
               error_code = v.error_code, reason = v.reason,
               dispatched_at = CASE WHEN v.state = 'planned' THEN NULL ELSE s.dispatched_at END,
               reported_at = CASE WHEN v.state IN ('delivered', 'failed') THEN clock_timestamp() ELSE s.reported_at END,
               updated_at = clock_timestamp()
-         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[])
-              AS v (send_id, state, vendor_message_id, error_code, reason)
+         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+              AS v (send_id, state, vendor_message_id, error_code, reason, batch_id)
         WHERE s.send_id = v.send_id`,
       [
         vendor,
@@ -127,6 +131,7 @@ export class SendRepository {
         outcomes.map((o) => o.vendorMessageId ?? null),
         outcomes.map((o) => o.errorCode ?? null),
         outcomes.map((o) => o.reason ?? null),
+        outcomes.map((o) => o.batchId ?? null),
       ],
     );
   }
@@ -186,6 +191,21 @@ export class SendRepository {
       `SELECT * FROM sends WHERE run_id = $1 AND ($2::text IS NULL OR state = $2)
           AND ($3::uuid IS NULL OR send_id > $3) ORDER BY send_id LIMIT $4`,
       [runId, filter.state ?? null, filter.after ?? null, filter.limit],
+    );
+    return rows.map(toSend);
+  }
+
+  /** Sends a vendor receipt may be about: same vendor, its message id or our batch id, not yet final. */
+  async candidatesForReceipts(
+    tx: EntityManager,
+    vendor: string,
+    vendorMessageIds: string[],
+    batchIds: string[],
+  ): Promise<Send[]> {
+    const rows = await tx.query(
+      `SELECT * FROM sends WHERE vendor = $1 AND state IN ('submitting', 'submitted', 'unknown')
+          AND (vendor_message_id = ANY ($2::text[]) OR batch_id = ANY ($3::text[]))`,
+      [vendor, vendorMessageIds, batchIds],
     );
     return rows.map(toSend);
   }
