@@ -13,7 +13,7 @@ describe('campaign runs: background jobs through the batched send gate (issue 17
 
   beforeAll(async () => {
     const url = await vendor.start();
-    h.secrets.ALIYUN_SMS_RECEIPT_TOKEN = 'receipt-token-for-tests';
+    (h.secrets as Record<string, string>).ALIYUN_SMS_RECEIPT_TOKEN = 'receipt-token-for-tests';
     await h.start({
       smsChannels: () => [new RecordingSmsChannel(url)],
       frequencyCaps: { sms: { max: 2, days: 30 } },
