@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { authKeysFromEnv, installHttpEdge } from '@siyu/auth';
+import { authKeysFromEnv, describeApi, installHttpEdge } from '@siyu/auth';
 import { transportFromEnv } from '@siyu/messaging';
 import { installObservability, JsonLogger, withObservability } from '@siyu/observability';
 import { databaseFromEnv } from '@siyu/persistence';
@@ -31,6 +31,7 @@ async function main(): Promise<void> {
   );
   installObservability(app, 'outreach', logger);
   installHttpEdge(app, authKeys);
+  describeApi(app, 'outreach'); // /api/docs and /api-json
   await app.listen(port, host);
   logger.log(`outreach listening on http://${host}:${port} (transport: ${transport.name})`, 'main');
   const stop = async () => {

@@ -138,10 +138,15 @@ describe('access: roles, public routes and schema walls', () => {
         segmentId: 'not-a-uuid',
         purpose: 'marketing_messages',
         channel: 'sms',
-        body: 'a'.repeat(301),
+        templateId: '00000000-0000-4000-8000-000000000000',
+        variants: [{ name: 'A', variables: { offer_code: 'X' } }],
+        schedule: { kind: 'at', at: 'tomorrow' },
       });
     expect(campaign.status).toBe(400);
-    expect(campaign.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['body', 'segmentId']);
+    expect(campaign.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'schedule.at',
+      'segmentId',
+    ]);
   });
 
   it.each([
