@@ -19,6 +19,9 @@ export class HealthController {
   @Public('health')
   @HealthCheck({ swaggerDocumentation: false })
   @ApiOkResponse({ type: HealthResponse, description: 'the process is alive' })
+  @ApiServiceUnavailableResponse({
+    description: 'no answer at all (or a proxy’s 503): the process is not serving',
+  })
   live() {
     return this.health.check([]);
   }

@@ -1,6 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Public } from '@siyu/auth';
+import { ApiErrors, Public } from '@siyu/auth';
 import { ReadinessRegistry } from '../health/readiness';
 import { metricsRegistry } from './metrics';
 
@@ -15,6 +15,7 @@ export class MetricsController {
   @Header('Content-Type', metricsRegistry.contentType)
   @ApiProduces('text/plain')
   @ApiOkResponse({ type: String, description: 'Prometheus text exposition format' })
+  @ApiErrors({ 500: ['INTERNAL'] })
   async scrape(): Promise<string> {
     // Gauges that live in the database (outbox backlog, watermark age) are read at scrape time.
     await this.readiness.probeAll();

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Body, Controller, HttpCode, Inject, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiOkResponse, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { DomainError, Public } from '@siyu/auth';
 import { parseAliyunSmsReports } from '../channels/aliyun-sms.receipts';
 import { OUTREACH_OPTIONS, type OutreachModuleOptions } from '../outreach.options';
@@ -10,6 +10,14 @@ class ReceiptTokenError extends DomainError<'RECEIPT_TOKEN_INVALID'> {
   get httpStatus(): number {
     return 401;
   }
+}
+
+/** The answer Aliyun's SmsReport push expects; anything else makes it retry. */
+class AliyunReceiptAck {
+  @ApiProperty({ example: 0 })
+  code: number;
+  @ApiProperty({ example: '成功' })
+  msg: string;
 }
 
 const digest = (v: string) => createHash('sha256').update(v, 'utf8').digest();
@@ -35,9 +43,9 @@ export class SmsReceiptsController {
   @Post('aliyun')
   @HttpCode(200)
   @Public('signed-webhook')
-  @ApiOkResponse({ description: 'Aliyun’s expected answer { code: 0, msg: "成功" }' })
+  @ApiOkResponse({ type: AliyunReceiptAck, description: 'Aliyun’s expected answer { code: 0, msg: "成功" }' })
   @ApiUnauthorizedResponse({ description: 'RECEIPT_TOKEN_INVALID' })
-  async aliyun(@Query('token') token: unknown, @Body() body: unknown) {
+  async aliyun(@Query('token') token: unknown, @Body() body: unknown): Promise<AliyunReceiptAck> {
     if (!this.aliyunToken || typeof token !== 'string' || !timingSafeEqual(digest(token), this.aliyunToken))
       throw new ReceiptTokenError('RECEIPT_TOKEN_INVALID', 'aliyun receipt token missing or wrong');
     await this.receipts.execute('aliyun', parseAliyunSmsReports(body));

@@ -1,6 +1,6 @@
 import { Controller, Get, Header, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { Public } from '@siyu/auth';
+import { ApiErrors, Public } from '@siyu/auth';
 import { renderFrontDoor, type FrontDoorLinks } from './front-door.page';
 
 export const FRONT_DOOR_LINKS = 'FRONT_DOOR_LINKS';
@@ -24,6 +24,7 @@ export class FrontDoorController {
     type: String,
     description: 'an HTML page linking health, metrics, staff entry points and customer pages',
   })
+  @ApiErrors({ 500: ['INTERNAL'] })
   frontDoor(): string {
     return this.page;
   }
