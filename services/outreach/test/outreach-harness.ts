@@ -152,7 +152,7 @@ export class OutreachHarness {
 
   startHeartbeat(everyMs = 100): void {
     this.stopHeartbeat();
-    void this.watermark();
+    void this.watermark().catch(() => undefined);
     this.heartbeat = setInterval(() => void this.watermark().catch(() => undefined), everyMs);
   }
 
