@@ -36,6 +36,15 @@ export class OutreachHarness {
   readonly transport: MessageTransport;
   private seq = 1;
   private heartbeat?: NodeJS.Timeout;
+  // Withdrawals and watermarks in one queue, as consent's advisory lock orders them: a watermark
+  // stamped after a withdrawal's commit is published after it.
+  private consentOrder: Promise<unknown> = Promise.resolve();
+
+  private inConsentOrder<T>(job: () => Promise<T>): Promise<T> {
+    const next = this.consentOrder.then(job);
+    this.consentOrder = next.catch(() => undefined);
+    return next;
+  }
 
   constructor(transport?: MessageTransport) {
     this.transport = transport ?? new InProcessTransport(PARTITIONS);
@@ -105,21 +114,30 @@ export class OutreachHarness {
     } satisfies Omit<ConsentGrantedV1, 'eventId' | 'schemaVersion' | 'occurredAt'>);
   }
 
-  async withdraw(subjectRef: string, source: WithdrawalSource = 'unsubscribe_link'): Promise<void> {
-    await this.publish(TOPICS.consentWithdrawn, subjectRef, {
-      type: 'consent.withdrawn.v1',
-      subjectRef,
-      brandId: 'demo',
-      purposes: ['marketing_messages'],
-      channels: ['sms'],
-      source,
-      ledgerSeq: this.seq++,
-      effectiveAt: new Date().toISOString(),
-    } satisfies Omit<ConsentWithdrawnV1, 'eventId' | 'schemaVersion' | 'occurredAt'>);
+  /** Resolves with the withdrawal's commit time (ms), once published. */
+  async withdraw(subjectRef: string, source: WithdrawalSource = 'unsubscribe_link'): Promise<number> {
+    return this.inConsentOrder(async () => {
+      const committedAt = Date.now();
+      await this.publish(TOPICS.consentWithdrawn, subjectRef, {
+        type: 'consent.withdrawn.v1',
+        subjectRef,
+        brandId: 'demo',
+        purposes: ['marketing_messages'],
+        channels: ['sms'],
+        source,
+        ledgerSeq: this.seq++,
+        effectiveAt: new Date(committedAt).toISOString(),
+      } satisfies Omit<ConsentWithdrawnV1, 'eventId' | 'schemaVersion' | 'occurredAt'>);
+      return committedAt;
+    });
   }
 
   /** One watermark per partition at `at` (default now), as consent's publisher does. */
-  async watermark(at = new Date()): Promise<void> {
+  async watermark(at?: Date): Promise<void> {
+    return this.inConsentOrder(() => this.publishWatermark(at ?? new Date()));
+  }
+
+  private async publishWatermark(at: Date): Promise<void> {
     for (let partition = 0; partition < PARTITIONS; partition++)
       await this.publish(
         TOPICS.consentWithdrawn,
@@ -134,7 +152,7 @@ export class OutreachHarness {
 
   startHeartbeat(everyMs = 100): void {
     this.stopHeartbeat();
-    void this.watermark();
+    void this.watermark().catch(() => undefined);
     this.heartbeat = setInterval(() => void this.watermark().catch(() => undefined), everyMs);
   }
 
