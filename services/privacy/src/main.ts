@@ -42,7 +42,7 @@ async function main(): Promise<void> {
   installHttpEdge(app, authKeysFromEnv(env));
   app.enableShutdownHooks();
   const port = Number(env.PORT ?? 3005);
-  await app.listen(port, '127.0.0.1');
+  await app.listen(port, env.HOST ?? '127.0.0.1');
   console.log(`privacy listening on http://127.0.0.1:${port}`);
 }
 

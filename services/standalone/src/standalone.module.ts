@@ -7,6 +7,7 @@ import type { BrandProfile } from '../../consent/src/consent.options';
 import { IdentityModule } from '../../identity/src/identity.module';
 import { OrdersModule } from '../../orders/src/orders.module';
 import { OutreachModule } from '../../outreach/src/outreach.module';
+import { PrivacyModule } from '../../privacy/src/privacy.module';
 
 export interface StandaloneOptions {
   adminDatabaseUrl: string;
@@ -54,6 +55,12 @@ export class StandaloneModule {
           publicBaseUrl: o.publicBaseUrl,
           announce: o.announce,
           freshnessBoundMs: o.freshnessBoundMs,
+        }),
+        PrivacyModule.register({
+          ...common,
+          brandId: o.brand.id,
+          announce: o.announce,
+          reminderIntervalMs: 3_600_000,
         }),
       ],
     };
