@@ -16,7 +16,7 @@ problems = []
 
 compose = yaml.safe_load(open('docker-compose.yml'))
 services = compose['services']
-apps = ['identity', 'orders', 'consent', 'audience', 'outreach']
+apps = ['identity', 'orders', 'consent', 'audience', 'outreach', 'privacy']
 known = re.search(r"const services = \[([^\]]+)\]", open('scripts/start-service.js').read()).group(1)
 known = set(re.findall(r"'([a-z]+)'", known))
 for name in ['postgres', 'kafka', *apps]:

@@ -3,7 +3,7 @@
 const { existsSync } = require('node:fs');
 const { join } = require('node:path');
 const name = process.argv[2];
-const services = ['identity', 'orders', 'consent', 'audience', 'outreach', 'standalone'];
+const services = ['identity', 'orders', 'consent', 'audience', 'outreach', 'privacy', 'standalone'];
 if (!services.includes(name)) {
   console.error(`usage: npm run start:service -- <${services.join('|')}>`);
   process.exit(2);

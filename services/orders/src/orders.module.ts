@@ -35,6 +35,7 @@ import { IssueInvitation } from './invitations/issue-invitation.use-case';
 import { PrintCardSheet } from './invitations/print-card-sheet.query';
 import { openOrdersDataSource } from './orders.database';
 import { ORDERS_DB, ORDERS_OPTIONS, type OrdersModuleOptions } from './orders.options';
+import { DATA_SUBJECT_REQUEST_PROVIDERS } from './data-subject-requests/data-subject-requests.consumer';
 import { ReleaseFactsConsumer } from './release/release-facts.consumer';
 import { ReleasedFactsOutbox } from './release/released-facts-outbox';
 import { ReleaseRepository } from './release/release.repository';
@@ -147,6 +148,7 @@ export class OrdersModule implements OnApplicationBootstrap, OnApplicationShutdo
         InvitationRepository,
         PrintCardSheet,
         RetentionRepository,
+        ...DATA_SUBJECT_REQUEST_PROVIDERS,
         ApplyRetention,
         SetShopRetention,
         RetentionSchedule,

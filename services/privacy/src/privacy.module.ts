@@ -16,6 +16,7 @@ import { DataSubjectRequestsController } from './data-subject-requests/data-subj
 import { LogRequest } from './data-subject-requests/log-request.use-case';
 import { RemindSilentServices } from './data-subject-requests/remind-silent-services.use-case';
 import { RequestStatus } from './data-subject-requests/request-status';
+import { RecordsController } from './records/records.controller';
 import { PrivacyInitial1763900003000 } from './migrations/1763900003000-privacy-initial';
 import { PRIVACY_DB, PRIVACY_OPTIONS, type PrivacyModuleOptions } from './privacy.options';
 
@@ -27,7 +28,7 @@ export class PrivacyModule implements OnApplicationBootstrap, OnApplicationShutd
   static register(options: PrivacyModuleOptions): DynamicModule {
     return {
       module: PrivacyModule,
-      controllers: [DataSubjectRequestsController],
+      controllers: [DataSubjectRequestsController, RecordsController],
       providers: [
         { provide: PRIVACY_OPTIONS, useValue: options },
         {

@@ -10,6 +10,7 @@ import { OrdersModule } from '../../orders/src/orders.module';
 import { OutreachModule } from '../../outreach/src/outreach.module';
 import { FRONT_DOOR_LINKS, FrontDoorController } from './front-door/front-door.controller';
 import type { FrontDoorLinks } from './front-door/front-door.page';
+import { PrivacyModule } from '../../privacy/src/privacy.module';
 
 export interface StandaloneOptions {
   adminDatabaseUrl: string;
@@ -63,6 +64,12 @@ export class StandaloneModule {
           publicBaseUrl: o.publicBaseUrl,
           announce: o.announce,
           freshnessBoundMs: o.freshnessBoundMs,
+        }),
+        PrivacyModule.register({
+          ...common,
+          brandId: o.brand.id,
+          announce: o.announce,
+          reminderIntervalMs: 3_600_000,
         }),
       ],
     };

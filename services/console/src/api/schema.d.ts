@@ -943,6 +943,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/privacy/records/data-map.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: privacy_officer. */
+        get: operations["RecordsController_dataMap"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/records/processing-records.md": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: privacy_officer. */
+        get: operations["RecordsController_processingRecords"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Roles: privacy_officer. */
+        post: operations["DataSubjectRequestsController_log"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: privacy_officer. */
+        get: operations["DataSubjectRequestsController_describe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/requests/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: privacy_officer. */
+        get: operations["DataSubjectRequestsController_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/shops/{platform}/{shopId}/agreement": {
         parameters: {
             query?: never;
@@ -1238,6 +1323,14 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AccessExportResponse: {
+            assembledAt: string;
+            requestId: string;
+            services: {
+                [key: string]: unknown;
+            };
+            subjectRef: string;
+        };
         AliyunReceiptAck: {
             /** @example 0 */
             code: number;
@@ -1523,6 +1616,18 @@ export interface components {
             /** @example li.ops */
             username: string;
         };
+        DataSubjectRequestResponse: {
+            completedAt: Record<string, never> | null;
+            dueAt: string;
+            id: string;
+            /** @enum {string} */
+            kind: "access" | "erasure";
+            receipts: components["schemas"]["ServiceReceiptResponse"][];
+            receivedAt: string;
+            /** @enum {string} */
+            status: "open" | "completed";
+            subjectRef: string;
+        };
         DeclareTemplateRequest: {
             /** @description The approved text; variables ${name} (Aliyun, sandbox) or {1} (Tencent) */
             content: string;
@@ -1596,6 +1701,14 @@ export interface components {
              * @enum {string}
              */
             status: "ok" | "error" | "shutting_down";
+        };
+        HeldDataLineResponse: {
+            category: string;
+            explanation: string;
+            keptUntil?: string | null;
+            records: number;
+            /** @enum {string} */
+            status: "held" | "deleted" | "kept_as_proof" | "kept_under_legal_hold";
         };
         ImportFileResponse: {
             /** @example GB18030 */
@@ -1786,6 +1899,10 @@ export interface components {
             };
             value: (number | string) | null;
         };
+        LoggedRequestResponse: {
+            dueAt: string;
+            id: string;
+        };
         LogInRequest: {
             /**
              * Format: password
@@ -1808,6 +1925,15 @@ export interface components {
             role: "admin" | "ops" | "marketer" | "privacy_officer";
             /** @description Bearer access token (Ed25519-signed JWT) */
             token: string;
+        };
+        LogRequestRequest: {
+            /** @enum {string} */
+            kind: "access" | "erasure";
+            /**
+             * Format: uuid
+             * @description The subject ref the officer found for the verified requester
+             */
+            subjectRef: string;
         };
         LookupResultResponse: {
             matches: components["schemas"]["OrderFactsResponse"][];
@@ -2298,6 +2424,13 @@ export interface components {
             /** @description Opaque member reference; never a phone number */
             subjectRef: string;
             variant: number;
+        };
+        ServiceReceiptResponse: {
+            answeredAt: Record<string, never> | null;
+            lines: components["schemas"]["HeldDataLineResponse"][];
+            service: string;
+            /** @enum {string} */
+            state: "waiting" | "answered" | "overdue";
         };
         ShopRetentionReportResponse: {
             /** @example 90 */
@@ -6836,6 +6969,253 @@ export interface operations {
                 content?: never;
             };
             /** @description TEMPLATE_VENDOR_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    RecordsController_dataMap: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per column of every service schema: category, purpose, basis, retention */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not a privacy officer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    RecordsController_processingRecords: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Processing records per service: tables, purposes, legal bases, categories, retention */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/markdown": string;
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not a privacy officer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DataSubjectRequestsController_log: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LogRequestRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoggedRequestResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not a privacy officer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DataSubjectRequestsController_describe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DataSubjectRequestResponse"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not a privacy officer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description REQUEST_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    DataSubjectRequestsController_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessExportResponse"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description Not a privacy officer */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description REQUEST_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description EXPORT_NOT_READY or NOT_AN_ACCESS_REQUEST */
             409: {
                 headers: {
                     [name: string]: unknown;
