@@ -77,6 +77,16 @@ describe('embedded PostgreSQL started from a private (mode 0700) home directory'
     } finally {
       await second.stop();
     }
+
+    // A fresh checkout at the same path (new .data, new password) gets its own cluster, not the old one.
+    rmSync(join(home, 'siyu', '.data'), { recursive: true, force: true });
+    const fresh = await startEmbeddedPostgres(options);
+    try {
+      expect(fresh.clusterDir).not.toBe(first.clusterDir);
+      expect(await query(fresh.adminUrl, "SELECT to_regclass('kept') AS kept")).toEqual([{ kept: null }]);
+    } finally {
+      await fresh.stop();
+    }
   });
 
   it('as root, starts a throw-away test cluster whose data directory is private and removes it on stop', async () => {

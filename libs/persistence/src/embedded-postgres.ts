@@ -269,8 +269,9 @@ function placeCluster(
     clusterDir = readFileSync(record, 'utf8').trim();
   } else {
     const base = options.relocateTo ?? '/var/lib/siyu';
-    const key = createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
-    clusterDir = join(base, `postgres-${key}`, 'cluster');
+    // A random part too: a new checkout at the same path (its own password) never adopts an old cluster.
+    const key = createHash('sha256').update(dataDir).digest('hex').slice(0, 8);
+    clusterDir = join(base, `postgres-${key}-${randomBytes(4).toString('hex')}`, 'cluster');
     writeFileSync(record, `${clusterDir}\n`);
   }
   mkdirSync(dirname(clusterDir), { recursive: true, mode: 0o755 });
