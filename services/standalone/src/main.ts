@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { authKeysFromEnv, installHttpEdge } from '@siyu/auth';
-import { describeApi } from '@siyu/auth';
+import { serveConsoleAndApiDocs } from './console-static';
 import { transportFromEnv } from '@siyu/messaging';
 import { databaseFromEnv } from '@siyu/persistence';
 import { brandFromEnv } from '../../consent/src/brand-from-env';
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     { rawBody: true, logger: ['error', 'warn'] },
   );
   installHttpEdge(app, authKeys);
-  describeApi(app, 'standalone'); // /api/docs and /api-json
+  serveConsoleAndApiDocs(app); // /api/docs, /api-json and the console at /console
   await app.listen(port, '127.0.0.1');
   console.log(
     `Siyu is running at ${publicBaseUrl} (transport: ${transport.name}); health: ${publicBaseUrl}/api/v1/health`,
