@@ -187,7 +187,7 @@ describeWithBrowser('the console in Chromium (log in, do the thing, see the resu
           .click();
         const generated = await page.getByTestId('generated-password').innerText();
         expect(generated.length).toBeGreaterThanOrEqual(12);
-        expect(await page.getByTestId('accounts').innerText()).toContain(username);
+        await page.getByTestId('accounts').getByText(username, { exact: true }).waitFor(); // the list reloads after the create
         expect(await apiLogIn(username, generated)).toBeTruthy();
         await shot(page, 'admin-accounts');
         await expectAccessible(page);
@@ -198,7 +198,7 @@ describeWithBrowser('the console in Chromium (log in, do the thing, see the resu
           .or(page.getByRole('button', { name: '创建' }))
           .click();
         await page.getByTestId('api-key').waitFor();
-        expect(await page.getByTestId('api-keys').innerText()).toContain(`tmall-push-${viewport.width}`);
+        await page.getByTestId('api-keys').getByText(`tmall-push-${viewport.width}`).waitFor();
         await shot(page, 'admin-api-keys');
         await expectAccessible(page);
         await page.close();
