@@ -39,6 +39,43 @@ export async function appendAudit(tx: EntityManager, entry: AuditEntry): Promise
   );
 }
 
+/**
+ * Many entries in one statement, chained in order (bulk paths such as a campaign chunk: one entry
+ * per decrypted contact point, three statements whatever the count).
+ */
+export async function appendAuditMany(tx: EntityManager, entries: AuditEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK]);
+  const [last] = await tx.query('SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1');
+  const at = new Date().toISOString();
+  let prev: string | null = last?.hash ?? null;
+  const prevs: (string | null)[] = [];
+  const hashes: string[] = [];
+  for (const entry of entries) {
+    prevs.push(prev);
+    prev = chainHash(prev, canonicalJson({ at, ...entry }));
+    hashes.push(prev);
+  }
+  await tx.query(
+    `INSERT INTO audit_log (at, actor, action, purpose, subject, fields, outcome, prev_hash, hash)
+     SELECT $1, v.actor, v.action, v.purpose, v.subject, string_to_array(v.fields, ','), v.outcome, v.prev_hash, v.hash
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+            WITH ORDINALITY AS v (actor, action, purpose, subject, fields, outcome, prev_hash, hash, n)
+      ORDER BY v.n`,
+    [
+      at,
+      entries.map((e) => e.actor),
+      entries.map((e) => e.action),
+      entries.map((e) => e.purpose),
+      entries.map((e) => e.subject),
+      entries.map((e) => e.fields.join(',')),
+      entries.map((e) => e.outcome),
+      prevs,
+      hashes,
+    ],
+  );
+}
+
 export interface AuditRow extends AuditEntry {
   seq: string;
   at: string;

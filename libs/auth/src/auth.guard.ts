@@ -4,12 +4,17 @@ import {
   ForbiddenException,
   Injectable,
   UnauthorizedException,
+  type Type,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
 import type { AuthKeys } from './auth-keys';
-import { PUBLIC_KEY, ROLES_KEY } from './decorators';
-import type { Role } from './roles';
+import { PUBLIC_KEY, ROLE_REFUSALS_KEY, ROLES_KEY, type RoleRefusalRecorder } from './decorators';
+import type { Actor, Role } from './roles';
 import { verifyAccessToken } from './token-issuer';
+
+/** Finds a provider anywhere in the application (installHttpEdge passes `app.get`). */
+export type ProviderLookup = <T>(type: Type<T>) => T;
 
 /**
  * Registered globally by every service (`app.useGlobalGuards`). Fails closed: a route that declares
@@ -20,6 +25,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly keys: AuthKeys,
+    private readonly providers?: ProviderLookup,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -40,6 +46,7 @@ export class AuthGuard implements CanActivate {
     if (!actor)
       throw new UnauthorizedException({ code: 'TOKEN_INVALID', message: 'token invalid or expired' });
     if (!roles.includes(actor.role)) {
+      await this.recordRefusal(targets, actor, request);
       throw new ForbiddenException({
         code: 'ROLE_NOT_ALLOWED',
         message: `role ${actor.role} may not call this route; allowed: ${roles.join(', ')}`,
@@ -47,5 +54,17 @@ export class AuthGuard implements CanActivate {
     }
     request.actor = actor;
     return true;
+  }
+
+  /** R16: on a route that reads PII, the refused caller is recorded before the 403 is answered. */
+  private async recordRefusal(
+    targets: Parameters<Reflector['getAllAndOverride']>[1],
+    actor: Actor,
+    request: Request,
+  ): Promise<void> {
+    const recorder = this.reflector.getAllAndOverride<Type<RoleRefusalRecorder>>(ROLE_REFUSALS_KEY, targets);
+    if (!recorder) return;
+    if (!this.providers) throw new Error('AuthGuard needs a provider lookup to record role refusals');
+    await this.providers(recorder).recordRoleRefusal(actor, request);
   }
 }

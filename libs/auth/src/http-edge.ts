@@ -10,6 +10,7 @@ import {
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { ValidationError } from 'class-validator';
+import type { NextFunction, Request, Response } from 'express';
 import type { AuthKeys } from './auth-keys';
 import { AuthGuard } from './auth.guard';
 
@@ -76,9 +77,93 @@ function describe(errors: ValidationError[], prefix = ''): { field: string; prob
   });
 }
 
-/** What every service's HTTP edge installs, whether alone or inside `standalone`. */
+/**
+ * Keys that reach an object's prototype rather than the object: `JSON.parse` makes `__proto__` an
+ * own property, and class-transformer's copy onto a DTO then swaps the DTO's prototype, so the key
+ * slips past `forbidNonWhitelisted` (issue 9 §6). `constructor` / `prototype` reach the same place
+ * through code that merges or walks objects. No request of ours has a reason to send one.
+ */
+export const RESERVED_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+const MAX_REPORTED = 10;
+
+interface KeyNode {
+  value: unknown;
+  key: string;
+  parent: KeyNode | null;
+}
+
+function pathOf(node: KeyNode): string {
+  const keys: string[] = [];
+  for (let at: KeyNode | null = node; at?.parent; at = at.parent) keys.push(at.key);
+  return keys.reverse().join('.');
+}
+
+/**
+ * The paths (`rule.and.0.__proto__`, as validation errors name fields) of the reserved keys in a
+ * parsed body or query, at any depth, own keys only, at most `limit`. Iterative, so a deeply nested
+ * body cannot overflow the stack; a path is built only for a key that is reported.
+ */
+export function reservedKeyPaths(value: unknown, limit = MAX_REPORTED): string[] {
+  const found: string[] = [];
+  const stack: KeyNode[] = [{ value, key: '', parent: null }];
+  while (stack.length > 0 && found.length < limit) {
+    const node = stack.pop()!;
+    if (node.value === null || typeof node.value !== 'object') continue;
+    const keys = Object.keys(node.value);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const child: KeyNode = {
+        value: (node.value as Record<string, unknown>)[keys[i]],
+        key: keys[i],
+        parent: node,
+      };
+      if (RESERVED_KEYS.has(keys[i])) found.push(pathOf(child));
+      else stack.push(child);
+    }
+  }
+  return found.slice(0, limit);
+}
+
+/**
+ * Refuses a request whose parsed JSON or form body, or query, holds a reserved key, before any
+ * guard, pipe or handler sees it: 400 naming each key's path, in the validation error's shape.
+ */
+export function rejectReservedKeys(req: Request, res: Response, next: NextFunction): void {
+  const inBody = reservedKeyPaths(req.body);
+  const where = inBody.length > 0 ? 'body' : 'query';
+  const paths = inBody.length > 0 ? inBody : reservedKeyPaths(req.query);
+  if (paths.length === 0) return next();
+  const quoted = paths.map((p) => `"${p}"`).join(', ');
+  res.status(400).json({
+    code: 'VALIDATION_FAILED',
+    message: `request ${where} is invalid: ${quoted} uses a reserved key (${[...RESERVED_KEYS].join(', ')})`,
+    errors: paths.map((field) => ({
+      field,
+      location: where,
+      problems: [`"${field.split('.').at(-1)}" is a reserved key and may not appear in a request ${where}`],
+    })),
+  });
+}
+
+interface ExpressEdge {
+  useBodyParser(type: 'json' | 'urlencoded', options?: Record<string, unknown>): unknown;
+  use(handler: (req: Request, res: Response, next: NextFunction) => void): unknown;
+}
+
+/**
+ * What every service's HTTP edge installs, whether alone or inside `standalone`; call it before
+ * `init()`/`listen()`. The body parsers are registered here, with Nest's own defaults (raw body kept
+ * when the app asked for it; Nest then skips its own), so that the reserved-key check runs right
+ * after them, for every route.
+ */
 export function installHttpEdge(app: INestApplication, keys: AuthKeys): void {
-  app.useGlobalGuards(new AuthGuard(app.get(Reflector), keys));
+  const edge = app as unknown as Partial<ExpressEdge>;
+  if (typeof edge.useBodyParser !== 'function' || typeof edge.use !== 'function')
+    throw new Error('installHttpEdge needs a Nest application on the Express platform');
+  edge.useBodyParser('json');
+  edge.useBodyParser('urlencoded', { extended: true });
+  edge.use(rejectReservedKeys);
+  app.useGlobalGuards(new AuthGuard(app.get(Reflector), keys, (type) => app.get(type, { strict: false })));
   app.useGlobalPipes(validationPipe());
   app.useGlobalFilters(new DomainErrorFilter());
 }

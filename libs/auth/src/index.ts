@@ -5,5 +5,4 @@ export * from './token-issuer';
 export * from './auth.guard';
 export * from './http-edge';
 export * from './auth-keys-from-env';
-export * from './health';
 export * from './openapi';

@@ -6,3 +6,6 @@ export * from './orders.events';
 export * from './consent.events';
 export * from './validate';
 export * from './audience.events';
+export * from './privacy.events';
+export * from './tag-categories';
+export * from './preferences.events';

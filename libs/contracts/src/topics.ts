@@ -6,6 +6,10 @@ export const TOPICS = {
   consentGranted: 'consent.granted.v1',
   consentWithdrawn: 'consent.withdrawn.v1',
   segmentMaterialized: 'audience.segment-materialized.v1',
+  privacyAccessRequested: 'privacy.access-requested.v1',
+  privacyErasureRequested: 'privacy.erasure-requested.v1',
+  privacyRequestAnswered: 'privacy.request-answered.v1',
+  tagCategoriesChanged: 'consent.tag-categories-changed.v1',
 } as const;
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];

@@ -4,6 +4,12 @@ import type { EventBase } from './event';
 import { ConsentGrantedV1, ConsentWatermarkV1, ConsentWithdrawnV1 } from './consent.events';
 import { OrdersFactsReleasedV1, OrdersFactsRevokedV1, OrdersIngestedV1 } from './orders.events';
 import { SegmentMaterializedV1 } from './audience.events';
+import {
+  PrivacyAccessRequestedV1,
+  PrivacyErasureRequestedV1,
+  PrivacyRequestAnsweredV1,
+} from './privacy.events';
+import { TagCategoriesChangedV1 } from './preferences.events';
 
 type EventClass = new () => EventBase;
 
@@ -16,6 +22,10 @@ export const EVENT_CLASSES: Record<string, EventClass> = {
   'consent.withdrawn.v1': ConsentWithdrawnV1,
   'consent.watermark.v1': ConsentWatermarkV1,
   'audience.segment-materialized.v1': SegmentMaterializedV1,
+  'privacy.access-requested.v1': PrivacyAccessRequestedV1,
+  'privacy.erasure-requested.v1': PrivacyErasureRequestedV1,
+  'privacy.request-answered.v1': PrivacyRequestAnsweredV1,
+  'consent.tag-categories-changed.v1': TagCategoriesChangedV1,
 };
 
 export class EventValidationError extends Error {

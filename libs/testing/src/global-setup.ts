@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startEmbeddedPostgres } from '../../persistence/src/embedded-postgres';
+import { EmbeddedPostgresError, startEmbeddedPostgres } from '../../persistence/src/embedded-postgres';
 
 /**
  * One real PostgreSQL per test run (DATABASE_URL wins when set); each test file then makes its own
@@ -13,7 +13,14 @@ export default async function globalSetup(): Promise<void> {
     return;
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'siyu-test-pg-'));
-  const pg = await startEmbeddedPostgres({ dataDir, persistent: false });
-  process.env.SIYU_TEST_ADMIN_URL = pg.adminUrl;
-  (globalThis as { __SIYU_PG__?: { stop(): Promise<void> } }).__SIYU_PG__ = pg;
+  try {
+    const pg = await startEmbeddedPostgres({ dataDir, persistent: false });
+    process.env.SIYU_TEST_ADMIN_URL = pg.adminUrl;
+    (globalThis as { __SIYU_PG__?: unknown }).__SIYU_PG__ = { stop: pg.stop, dataDir };
+  } catch (err) {
+    // What to do in one sentence, not a stack trace from inside jest.
+    if (!(err instanceof EmbeddedPostgresError)) throw err;
+    console.error(`\nThe tests need PostgreSQL: ${err.message}\n`);
+    process.exit(1);
+  }
 }

@@ -1,27 +1,55 @@
-import { DynamicModule, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import {
+  DynamicModule,
+  Inject,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+} from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { TOPICS } from '@siyu/contracts';
-import { MessagingTables1763900000000, ServiceMessaging } from '@siyu/messaging';
-import { openServiceDataSource, provisionServiceDatabase } from '@siyu/persistence';
+import { ServiceMessaging } from '@siyu/messaging';
+import { openServiceDataSource, provisionServiceDatabase, RecurringJob } from '@siyu/persistence';
+import { AUDIENCE_MIGRATIONS } from './audience.migrations';
 import { AUDIENCE_DB, AUDIENCE_OPTIONS, type AudienceModuleOptions } from './audience.options';
-import { ConsentEventsConsumer } from './members/consent-events.consumer';
-import { MemberRepository } from './members/member.repository';
-import { AudienceInitial1763900000200 } from './migrations/1763900000200-audience-initial';
-import { ReleasedFacts1763900000201 } from './migrations/1763900000201-released-facts';
+import { ProductCategoriesRepository } from './catalogue/product-categories.repository';
+import { ReplaceCatalogue } from './catalogue/replace-catalogue.use-case';
 import { ReleasedFactsConsumer } from './facts/released-facts.consumer';
 import { ReleasedFactsRepository } from './facts/released-facts.repository';
+import { DirtyMembersRepository } from './features/dirty-members.repository';
+import { MemberFeaturesRepository } from './features/member-features.repository';
+import { ConsentEventsConsumer } from './members/consent-events.consumer';
+import { MemberDataRepository } from './members/member-data.repository';
+import { MemberRepository } from './members/member.repository';
+import { CategoryOptOutsRepository } from './optouts/category-optouts.repository';
+import { TagCategoriesConsumer } from './optouts/tag-categories.consumer';
+import { TagModelsRepository } from './predictions/tag-models.repository';
+import { TrainPrediction } from './predictions/train-prediction.use-case';
 import { CreateSegment } from './segments/create-segment.use-case';
+import { ExplainMembership } from './segments/explain-membership';
 import { MaterializeSegment } from './segments/materialize-segment.use-case';
+import { PreviewSegment } from './segments/preview-segment';
+import { SegmentCompiler } from './segments/segment-compiler';
 import { SegmentRepository } from './segments/segment.repository';
 import { SegmentsController } from './segments/segments.controller';
+import { serviceReadiness } from '@siyu/observability';
+import { DefineTag } from './tags/define-tag.use-case';
+import { MemberTagsRepository } from './tags/member-tags.repository';
+import { RefreshMemberTags } from './tags/refresh-member-tags.use-case';
+import { TagDefinitionsRepository } from './tags/tag-definitions.repository';
+import { TagLineage } from './tags/tag-lineage';
+import { TagsController } from './tags/tags.controller';
+import { WhatWeHold } from './transparency/what-we-hold';
+import { WhatWeHoldController } from './transparency/what-we-hold.controller';
 
 @Module({})
 export class AudienceModule implements OnApplicationBootstrap, OnApplicationShutdown {
   static register(options: AudienceModuleOptions): DynamicModule {
     return {
       module: AudienceModule,
-      controllers: [SegmentsController],
+      controllers: [SegmentsController, TagsController, WhatWeHoldController],
       providers: [
+        ...serviceReadiness({ service: 'audience', db: AUDIENCE_DB, transport: options.transport }),
         { provide: AUDIENCE_OPTIONS, useValue: options },
         {
           provide: AUDIENCE_DB,
@@ -29,22 +57,32 @@ export class AudienceModule implements OnApplicationBootstrap, OnApplicationShut
             openServiceDataSource({
               database: await provisionServiceDatabase(options.adminDatabaseUrl, 'audience'),
               entities: [],
-              migrations: [
-                MessagingTables1763900000000,
-                AudienceInitial1763900000200,
-                ReleasedFacts1763900000201,
-              ],
+              migrations: AUDIENCE_MIGRATIONS,
             }),
         },
         MemberRepository,
+        MemberDataRepository,
         SegmentRepository,
-        ConsentEventsConsumer,
         ReleasedFactsRepository,
+        DirtyMembersRepository,
+        MemberFeaturesRepository,
+        MemberTagsRepository,
+        TagDefinitionsRepository,
+        TagModelsRepository,
+        CategoryOptOutsRepository,
+        ProductCategoriesRepository,
+        ConsentEventsConsumer,
         ReleasedFactsConsumer,
+        TagCategoriesConsumer,
         {
           provide: ServiceMessaging,
-          inject: [AUDIENCE_DB, ConsentEventsConsumer, ReleasedFactsConsumer],
-          useFactory: (ds: DataSource, consent: ConsentEventsConsumer, facts: ReleasedFactsConsumer) =>
+          inject: [AUDIENCE_DB, ConsentEventsConsumer, ReleasedFactsConsumer, TagCategoriesConsumer],
+          useFactory: (
+            ds: DataSource,
+            consent: ConsentEventsConsumer,
+            facts: ReleasedFactsConsumer,
+            categories: TagCategoriesConsumer,
+          ) =>
             new ServiceMessaging(ds, options.transport, {
               schema: 'audience',
               produces: [TOPICS.segmentMaterialized],
@@ -59,25 +97,51 @@ export class AudienceModule implements OnApplicationBootstrap, OnApplicationShut
                   topics: [TOPICS.ordersFactsReleased, TOPICS.ordersFactsRevoked],
                   handlers: facts.handlers,
                 },
+                {
+                  name: 'preferences',
+                  topics: [TOPICS.tagCategoriesChanged],
+                  handlers: categories.handlers,
+                },
               ],
             }),
         },
+        SegmentCompiler,
         CreateSegment,
         MaterializeSegment,
+        PreviewSegment,
+        ExplainMembership,
+        RefreshMemberTags,
+        DefineTag,
+        TrainPrediction,
+        TagLineage,
+        ReplaceCatalogue,
+        WhatWeHold,
       ],
     };
   }
 
+  private readonly logger = new Logger('audience');
+  private readonly refreshJob: RecurringJob;
+
   constructor(
     @Inject(AUDIENCE_DB) private readonly ds: DataSource,
+    @Inject(AUDIENCE_OPTIONS) private readonly options: AudienceModuleOptions,
     private readonly messaging: ServiceMessaging,
-  ) {}
+    refresh: RefreshMemberTags,
+  ) {
+    this.refreshJob = new RecurringJob(
+      () => refresh.execute(),
+      (err) => this.logger.error(`tag refresh failed: ${(err as Error).message}`),
+    );
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.messaging.start();
+    this.refreshJob.start(this.options.refreshEveryMs ?? 1000);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.refreshJob.stop();
     await this.messaging.stop();
     await this.ds.destroy();
   }

@@ -4,6 +4,13 @@ export interface AudienceModuleOptions {
   adminDatabaseUrl: string;
   transport: MessageTransport;
   brandId: string;
+  /** How often dirty members' features and tags are recomputed (ms; default 1000, 0 = off). */
+  refreshEveryMs?: number;
+  /**
+   * UNSUBSCRIBE_TOKEN_KEYS, to verify the preference centre's signed page token itself (R12's
+   * "what the brand holds about me"); without it that page answers 404.
+   */
+  preferenceTokenKeys?: string;
 }
 
 export const AUDIENCE_OPTIONS = 'AUDIENCE_OPTIONS';

@@ -33,4 +33,9 @@ export class ConsentKeys {
   phoneIndex(brandId: string, phone: string): string {
     return this.index.compute(`phone:${brandId}`, phone);
   }
+
+  /** A subject whose verified contact is a WeChat openid (door 2 by OAuth); apart from phones. */
+  openidSubjectIndex(brandId: string, openid: string): string {
+    return this.index.compute(`openid:${brandId}`, openid);
+  }
 }

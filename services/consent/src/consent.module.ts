@@ -17,6 +17,7 @@ import { ContactKeysController } from './contact-keys/contact-keys.controller';
 import { ResealContactPoints } from './contact-keys/reseal-contact-points.use-case';
 import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from './consent.options';
 import { LedgerRepository } from './ledger/ledger.repository';
+import { RecordGrant } from './ledger/record-grant.use-case';
 import { ConsentInitial1763900000100 } from './migrations/1763900000100-consent-initial';
 import { defaultNotice } from './notices/notice';
 import { NoticeRepository } from './notices/notice.repository';
@@ -25,11 +26,15 @@ import { PublishNotice } from './notices/publish-notice.use-case';
 import { LedgerApiController } from './ledger-api/ledger-api.controller';
 import { ConsentNoticesImmutable1763900000900 } from './migrations/1763900000900-consent-notices-immutable';
 import { ChangePreferences } from './preferences/change-preferences.use-case';
+import { ChangeTagCategories } from './preferences/change-tag-categories.use-case';
+import { TagCategoryChoicesRepository } from './preferences/tag-category-choices.repository';
+import { TagCategoryChoices1763900002300 } from './migrations/1763900002300-tag-category-choices';
 import { PreferenceLinkController } from './preferences/preference-link.controller';
 import { PreferencesController } from './preferences/preferences.controller';
 import { PublicPageRateLimit } from './qr-consent/public-page-rate-limit';
 import { GrantConsentByQr } from './qr-consent/grant-consent.use-case';
 import { OtpRepository } from './qr-consent/otp.repository';
+import { ParcelCardClaimRepository } from './qr-consent/parcel-card-claim.repository';
 import { QrConsentController } from './qr-consent/qr-consent.controller';
 import { RequestCode } from './qr-consent/request-code.use-case';
 import { SandboxSmsSender } from './sandbox-sms/sandbox-sms.sender';
@@ -63,6 +68,7 @@ import { WechatOAuthClient } from './qr-consent/wechat-oauth.client';
 import { WechatOAuthController } from './qr-consent/wechat-oauth.controller';
 import { LedgerEvidenceDigest1763900002200 } from './migrations/1763900002200-ledger-evidence-digest';
 import { LedgerAnchors1763900002210 } from './migrations/1763900002210-ledger-anchors';
+import { ParcelCardClaims1763900002310 } from './migrations/1763900002310-parcel-card-claims';
 import { AnchorLedgerHead } from './ledger-anchors/anchor-ledger-head.use-case';
 import { LedgerAnchorJob } from './ledger-anchors/ledger-anchor.job';
 import { LedgerAnchorRepository } from './ledger-anchors/ledger-anchor.repository';
@@ -72,6 +78,8 @@ import { ProofRetentionController } from './proof-retention/proof-retention.cont
 import { ProofRetentionJob } from './proof-retention/proof-retention.job';
 import { PurgeExpiredProof } from './proof-retention/purge-expired-proof.use-case';
 import { SubjectDataRepository } from './proof-retention/subject-data.repository';
+import { serviceReadiness } from '@siyu/observability';
+import { DATA_SUBJECT_REQUEST_PROVIDERS } from './data-subject-requests/data-subject-requests.consumer';
 
 @Module({})
 export class ConsentModule implements NestModule, OnApplicationBootstrap, OnApplicationShutdown {
@@ -95,6 +103,7 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
         ContactKeysController,
       ],
       providers: [
+        ...serviceReadiness({ service: 'consent', db: CONSENT_DB, transport: options.transport }),
         { provide: CONSENT_OPTIONS, useValue: options },
         { provide: ConsentKeys, useValue: new ConsentKeys(options.env) },
         {
@@ -115,6 +124,8 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
                 ConsentExpiries1763900001200,
                 LedgerEvidenceDigest1763900002200,
                 LedgerAnchors1763900002210,
+                ParcelCardClaims1763900002310,
+                TagCategoryChoices1763900002300,
               ],
             }),
         },
@@ -124,15 +135,17 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
           useFactory: (ds: DataSource) =>
             new ServiceMessaging(ds, options.transport, {
               schema: 'consent',
-              produces: [TOPICS.consentGranted, TOPICS.consentWithdrawn],
+              produces: [TOPICS.consentGranted, TOPICS.consentWithdrawn, TOPICS.tagCategoriesChanged],
               consumers: [],
             }),
         },
         NoticeRepository,
         LedgerRepository,
+        RecordGrant,
         SubjectRepository,
         ResealContactPoints,
         OtpRepository,
+        ParcelCardClaimRepository,
         SandboxSmsSender,
         PublishNotice,
         RequestCode,
@@ -150,6 +163,8 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
         RecordWechatEvent,
         WatermarkPublisher,
         ChangePreferences,
+        ChangeTagCategories,
+        TagCategoryChoicesRepository,
         PublicPageRateLimit,
         WechatOAuthClient,
         GrantConsentByWechat,
@@ -161,6 +176,7 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
         LedgerAnchorJob,
         LedgerVerifier,
         SubjectDataRepository,
+        ...DATA_SUBJECT_REQUEST_PROVIDERS,
         PurgeExpiredProof,
         ProofRetentionJob,
       ],

@@ -1,37 +1,52 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { authKeysFromEnv, installHttpEdge, withHealth } from '@siyu/auth';
+import { authKeysFromEnv, installHttpEdge } from '@siyu/auth';
 import { describeApi } from '@siyu/auth';
 import { transportFromEnv } from '@siyu/messaging';
+import { installObservability, JsonLogger, withObservability } from '@siyu/observability';
 import { databaseFromEnv } from '@siyu/persistence';
 import { ConsentModule } from './consent.module';
 import { brandFromEnv } from './brand-from-env';
 
-/** Runs the consent service alone: DATABASE_URL, KAFKA_BROKERS, AUTH_PUBLIC_KEY and its secrets. */
+/** Runs the consent service alone: DATABASE_URL, KAFKA_BROKERS, AUTH_PUBLIC_KEY, its secrets, HOST, PORT (3002). */
 async function main(): Promise<void> {
   const env = process.env;
-  const db = await databaseFromEnv(env);
+  const logger = JsonLogger.fromEnv('consent', env);
+  const port = Number(env.PORT ?? 3002);
+  const host = env.HOST ?? '127.0.0.1';
+  const authKeys = authKeysFromEnv(env);
+  const db = await databaseFromEnv(env, (line) => logger.log(line, 'postgres'));
   const transport = transportFromEnv(env, 'consent');
   await transport.connect();
-  const port = Number(env.PORT ?? 3002);
   const app = await NestFactory.create(
-    withHealth(
+    withObservability(
       ConsentModule.register({
         adminDatabaseUrl: db.adminUrl,
         transport,
         env,
         brand: brandFromEnv(env),
         publicBaseUrl: env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`,
-        announce: (line) => console.log(line),
+        announce: (line) => logger.log(line, 'announce'),
       }),
     ),
-    { rawBody: true },
+    { rawBody: true, logger },
   );
-  installHttpEdge(app, authKeysFromEnv(env));
+  installObservability(app, 'consent', logger);
+  installHttpEdge(app, authKeys);
   describeApi(app, 'consent'); // /api/docs and /api-json
-  app.enableShutdownHooks();
-  await app.listen(port, '127.0.0.1');
-  console.log(`consent listening on http://127.0.0.1:${port}`);
+  await app.listen(port, host);
+  logger.log(`consent listening on http://${host}:${port} (transport: ${transport.name})`, 'main');
+  const stop = async () => {
+    await app.close();
+    await transport.disconnect();
+    await db.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 }
 
-void main();
+main().catch((err: unknown) => {
+  console.error(`consent failed to start: ${(err as Error)?.message ?? String(err)}`);
+  process.exit(1);
+});

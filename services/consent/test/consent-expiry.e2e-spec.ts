@@ -1,22 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import request from 'supertest';
-import { TOPICS } from '@siyu/contracts';
+import type { DataSource } from 'typeorm';
+import { TOPICS, type Channel } from '@siyu/contracts';
 import { ServiceMessaging } from '@siyu/messaging';
 import { adminQuery } from '@siyu/testing';
-import { ConsentKeys } from '../src/consent.keys';
+import { CONSENT_DB } from '../src/consent.options';
 import { ExpireConsents } from '../src/expiry/expire-consents.use-case';
-import { GrantConsentByWechat } from '../src/qr-consent/grant-consent-by-wechat.use-case';
-import { GrantConsentByQr } from '../src/qr-consent/grant-consent.use-case';
-import { issueOpenidTicket } from '../src/qr-consent/wechat-oauth-tokens';
-import {
-  currentShownNotice,
-  freshPhone,
-  inviteToken,
-  lastCode,
-  nonceIn,
-  startConsentApp,
-  type ConsentTestApp,
-} from './consent-test-app';
+import { RecordGrant } from '../src/ledger/record-grant.use-case';
+import { BRAND, startConsentApp, type ConsentTestApp } from './consent-test-app';
 
 describe('consent expiry (R20 §2): a grant past its expiry lapses like a withdrawal', () => {
   let t: ConsentTestApp;
@@ -43,33 +33,36 @@ describe('consent expiry (R20 §2): a grant past its expiry lapses like a withdr
       [subjectRef],
     );
 
-  /** Door 2 with the phone code, granting through the use case so an expiry can be attached. */
-  async function grantByQr(expiresAt: Date): Promise<string> {
-    const token = inviteToken(t);
-    const phone = freshPhone();
-    const landing = await request(t.http).get(`/q/${token}`).expect(200);
-    await request(t.http)
-      .post(`/q/${token}/code`)
-      .type('form')
-      .send({ phone, nonce: nonceIn(landing.text) })
-      .expect(200);
-    const outcome = await t.app.get(GrantConsentByQr).execute({
-      token,
-      phone,
-      code: await lastCode(t.adminUrl),
-      agree: true,
-      shownNotice: await currentShownNotice(t),
-      purposes: ['marketing_messages'],
-      channels: ['sms'],
-      ip: '127.0.0.1',
-      userAgent: 'jest',
-      expiresAt,
-    });
-    return outcome.subjectRef;
+  /**
+   * A grant with an expiry, through the one funnel every door grants by (membership joins are the
+   * door that sets one; see membership-expiry.e2e-spec.ts for that door end to end).
+   */
+  async function grantWithExpiry(
+    channel: Channel,
+    expiresAt: Date | undefined,
+    subjectRef: string = randomUUID(),
+  ): Promise<string> {
+    const ds = t.app.get<DataSource>(CONSENT_DB);
+    await ds.transaction((tx) =>
+      t.app.get(RecordGrant).in(tx, {
+        brandId: BRAND.id,
+        subjectRef,
+        purposes: ['marketing_messages'],
+        channels: [channel],
+        noticeHash: randomBytes(32).toString('hex'),
+        door: 'membership_join',
+        evidence: { evidenceRef: randomUUID() },
+        evidenceRef: randomUUID(),
+        contactPoints: [],
+        link: {},
+        expiresAt,
+      }),
+    );
+    return subjectRef;
   }
 
   it('expires a grant whose expiry has passed, emits consent.withdrawn.v1 (expiry), and a second run does nothing', async () => {
-    const subjectRef = await grantByQr(new Date(Date.now() - 1000));
+    const subjectRef = await grantWithExpiry('sms', new Date(Date.now() - 1000));
     const expire = t.app.get(ExpireConsents);
 
     expect(await expire.expireDue()).toBeGreaterThanOrEqual(1);
@@ -87,34 +80,17 @@ describe('consent expiry (R20 §2): a grant past its expiry lapses like a withdr
   });
 
   it('leaves a grant whose expiry is still ahead', async () => {
-    const subjectRef = await grantByQr(new Date(Date.now() + 3600_000));
+    const subjectRef = await grantWithExpiry('sms', new Date(Date.now() + 3600_000));
     await t.app.get(ExpireConsents).expireDue();
     expect((await ledgerOf(subjectRef)).map((e) => e.action)).toEqual(['granted']);
   });
 
   it('does not expire a pair that was granted again later without expiry', async () => {
-    const keys = t.app.get(ConsentKeys);
-    const openid = `o${randomBytes(14).toString('base64url')}`;
-    const grantByWechat = async (expiresAt?: Date) => {
-      const token = inviteToken(t, randomUUID());
-      return t.app.get(GrantConsentByWechat).execute({
-        token,
-        ticket: issueOpenidTicket(keys.invitations, keys.contacts, token, openid),
-        agree: true,
-        shownNotice: await currentShownNotice(t),
-        purposes: ['marketing_messages'],
-        channels: ['wechat'],
-        ip: '127.0.0.1',
-        userAgent: 'jest',
-        expiresAt,
-      });
-    };
-    const first = await grantByWechat(new Date(Date.now() - 1000));
-    const second = await grantByWechat();
-    expect(second.subjectRef).toBe(first.subjectRef);
+    const subjectRef = await grantWithExpiry('wechat', new Date(Date.now() - 1000));
+    await grantWithExpiry('wechat', undefined, subjectRef);
 
     await t.app.get(ExpireConsents).expireDue();
-    expect((await ledgerOf(first.subjectRef)).map((e) => e.action)).toEqual(['granted', 'granted']);
+    expect((await ledgerOf(subjectRef)).map((e) => e.action)).toEqual(['granted', 'granted']);
   });
 });
 

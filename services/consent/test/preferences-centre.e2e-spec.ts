@@ -59,8 +59,10 @@ describe('preference centre (R11, R12)', () => {
     expect(page.text).toMatch(
       /<input type="checkbox" disabled> <span>接收营销信息（活动、新品、优惠） · 微信（未开启）/,
     );
-    expect(page.text).toContain('data-placeholder="per-tag-choices"');
-    expect(page.text).toContain('data-placeholder="tags-held-about-me"');
+    // Without a profiling consent there is no tag category to choose (tag-categories.e2e-spec.ts).
+    expect(page.text).not.toContain('data-section="tag-categories"');
+    // R12: the link to audience's "what the brand holds about me", opened with the same page token.
+    expect(page.text).toMatch(/href="\/me\/[A-Za-z0-9._-]+\?lang=zh-CN"/);
     expect(page.text).not.toMatch(/<script/i);
   });
 

@@ -22,6 +22,7 @@ import { LogIn } from './staff-accounts/log-in.use-case';
 import { LoginThrottle } from './staff-accounts/login-throttle';
 import { StaffAccountRepository } from './staff-accounts/staff-account.repository';
 import { StaffAccountsController } from './staff-accounts/staff-accounts.controller';
+import { serviceReadiness } from '@siyu/observability';
 
 export { IDENTITY_DB, IDENTITY_OPTIONS, type IdentityModuleOptions } from './identity.options';
 
@@ -35,6 +36,7 @@ export class IdentityModule implements OnApplicationBootstrap, OnApplicationShut
       module: IdentityModule,
       controllers: [StaffAccountsController, ApiKeysController],
       providers: [
+        ...serviceReadiness({ service: 'identity', db: IDENTITY_DB }),
         { provide: IDENTITY_OPTIONS, useValue: options },
         {
           provide: IDENTITY_DB,

@@ -1,33 +1,46 @@
 import 'reflect-metadata';
-import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { authKeysFromEnv, installHttpEdge } from '@siyu/auth';
+import { installObservability, JsonLogger, withObservability } from '@siyu/observability';
 import { describeApi } from '@siyu/auth';
 import { databaseFromEnv } from '@siyu/persistence';
 import { IdentityModule } from './identity.module';
 
-/** Identity alone: DATABASE_URL (or embedded PostgreSQL), AUTH_PUBLIC_KEY + AUTH_PRIVATE_KEY, PORT. */
-async function bootstrap(): Promise<void> {
-  const database = await databaseFromEnv(process.env);
-  const keys = authKeysFromEnv(process.env);
+/** Identity alone: DATABASE_URL (or embedded PostgreSQL), AUTH_PUBLIC_KEY + AUTH_PRIVATE_KEY, HOST, PORT (3005). */
+async function main(): Promise<void> {
+  const env = process.env;
+  const logger = JsonLogger.fromEnv('identity', env);
+  const port = Number(env.PORT ?? 3005);
+  const host = env.HOST ?? '127.0.0.1';
+  const keys = authKeysFromEnv(env);
+  const db = await databaseFromEnv(env, (line) => logger.log(line, 'postgres'));
   const app = await NestFactory.create(
-    IdentityModule.register({
-      adminDatabaseUrl: database.adminUrl,
-      authKeys: keys,
-      // First start only. Whoever can read this output (and any log collector on stdout) can log in as admin
-      // until the password is changed.
-      announce: (line) => process.stdout.write(`${line}\n`),
-    }),
+    withObservability(
+      IdentityModule.register({
+        adminDatabaseUrl: db.adminUrl,
+        authKeys: keys,
+        // First start only. Whoever can read this output (and any log collector on stdout) can log in as admin
+        // until the password is changed.
+        announce: (line) => logger.log(line, 'announce'),
+      }),
+    ),
+    { logger },
   );
-  // Shutdown hooks close the data source; embedded PostgreSQL stops itself when the process exits.
+  installObservability(app, 'identity', logger);
   installHttpEdge(app, keys);
   describeApi(app, 'identity'); // /api/docs and /api-json
-  const port = Number(process.env.PORT ?? 3005);
-  await app.listen(port);
-  new Logger('identity').log(`listening on ${await app.getUrl()}/api/v1/identity`);
+  await app.listen(port, host);
+  logger.log(`identity listening on http://${host}:${port}/api/v1/identity`, 'main');
+  const stop = async () => {
+    await app.close();
+    await db.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 }
 
-void bootstrap().catch((err: unknown) => {
-  new Logger('identity').error(`failed to start: ${(err as Error)?.message}`);
+main().catch((err: unknown) => {
+  console.error(`identity failed to start: ${(err as Error)?.message ?? String(err)}`);
   process.exit(1);
 });

@@ -1,5 +1,12 @@
 import 'reflect-metadata';
-import { createReadStream, createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  readFileSync,
+  statSync,
+  type WriteStream,
+} from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -79,8 +86,14 @@ export async function runCli(
   }
 
   const ds = await openOrdersDataSource(adminUrl);
-  const rejectsFile = args.rejects ? createWriteStream(args.rejects, { mode: 0o600 }) : null;
-  const rejects = rejectsFile ? new RejectsCsv((text) => rejectsFile.write(text)) : null;
+  // Opened at the first rejected row: a refused file or a clean import leaves no empty file behind.
+  let rejectsFile: WriteStream | null = null;
+  const rejects = args.rejects
+    ? new RejectsCsv((text) => {
+        rejectsFile ??= createWriteStream(args.rejects!, { mode: 0o600 });
+        rejectsFile.write(text);
+      })
+    : null;
   try {
     const orders = new OrderRepository(ds);
     const importOrders = new ImportOrders(
@@ -123,8 +136,16 @@ export async function runCli(
       `${summary.rows.toLocaleString('en')} rows · ${Math.round(summary.rows / seconds).toLocaleString('en')} rows/s · ${seconds.toFixed(1)} s\n`,
     );
     io.out(`${JSON.stringify(summary, null, 2)}\n`);
-    if (args.rejects && summary.rejectedRows > 0)
-      io.err(`${summary.rejectedRows} rejected row(s) written to ${args.rejects}\n`);
+    for (const w of summary.warnings)
+      io.err(
+        `warning: ${w.rowCount} order(s) ${w.message} (rows ${w.rows.slice(0, 20).join(', ')}${w.rowCount > 20 ? ', …' : ''})\n`,
+      );
+    if (args.rejects)
+      io.err(
+        summary.rejectedRows > 0
+          ? `${summary.rejectedRows} rejected row(s) written to ${args.rejects}\n`
+          : `no rejected rows: ${args.rejects} not written\n`,
+      );
     return 0;
   } catch (err) {
     if (err instanceof ImportsError) {
@@ -134,7 +155,8 @@ export async function runCli(
     }
     return 1;
   } finally {
-    if (rejectsFile) await new Promise((resolve) => rejectsFile.end(resolve));
+    const written = rejectsFile as WriteStream | null;
+    if (written) await new Promise((resolve) => written.end(resolve));
     await ds.destroy();
   }
 }

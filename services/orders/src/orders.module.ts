@@ -53,6 +53,7 @@ import { LookupOrders } from './vault/lookup-orders.query';
 import { ReceiverLookupRepository } from './vault/receiver-lookup.repository';
 import { RevealBudget } from './vault/reveal-budget';
 import { RevealReceiver } from './vault/reveal-receiver.use-case';
+import { LookupRoleRefusals, RevealRoleRefusals } from './vault/role-refusals';
 import { RotateDataKeys } from './vault/rotate-data-keys.use-case';
 import { VaultController } from './vault/vault.controller';
 import { VaultedReceiverRepository } from './vault/vaulted-receiver.repository';
@@ -64,6 +65,7 @@ import { OrderPushesController } from './webhooks/order-pushes.controller';
 import { ProcessOrderPushes } from './webhooks/process-order-pushes.use-case';
 import { PushSettings } from './webhooks/push-settings';
 import { ReceiveOrderPush } from './webhooks/receive-order-push.use-case';
+import { serviceReadiness } from '@siyu/observability';
 
 export { ORDERS_DB, ORDERS_OPTIONS, type OrdersModuleOptions } from './orders.options';
 
@@ -94,6 +96,7 @@ export class OrdersModule implements OnApplicationBootstrap, OnApplicationShutdo
         OrderPushStatusController,
       ],
       providers: [
+        ...serviceReadiness({ service: 'orders', db: ORDERS_DB, transport: options.transport }),
         { provide: ORDERS_OPTIONS, useValue: options },
         { provide: ORDERS_DB, useFactory: () => openOrdersDataSource(options.adminDatabaseUrl) },
         ReleaseRepository,
@@ -131,6 +134,8 @@ export class OrdersModule implements OnApplicationBootstrap, OnApplicationShutdo
         GetImportSummary,
         ListImportJobs,
         RevealReceiver,
+        RevealRoleRefusals,
+        LookupRoleRefusals,
         IssueInvitation,
         VaultedReceiverRepository,
         ReceiverLookupRepository,

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSecretsEnv } from '@siyu/crypto';
@@ -53,17 +53,44 @@ describe('orders CLI: import <file>', () => {
     expect(lines.filter((l) => l.length > 0)).toHaveLength(4);
   });
 
-  it('exits 1 with the reason when the import is refused', async () => {
+  it('exits 1 with the reason when the import is refused, leaving no rejects file behind', async () => {
     const zip = join(dir, 'orders.csv');
+    const rejects = join(dir, 'refused-rejects.csv');
     writeFileSync(zip, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 0, 0]));
-    const { code, err } = await run(['import', zip, '--platform', 'tmall', '--shop', 'cli-shop'], {
-      DATABASE_URL: adminUrl,
-      ...secrets,
-    });
+    const { code, err } = await run(
+      ['import', zip, '--platform', 'tmall', '--shop', 'cli-shop', '--rejects', rejects],
+      { DATABASE_URL: adminUrl, ...secrets },
+    );
     expect(code).toBe(1);
     expect(err).toMatch(
       /import refused \(NOT_AN_ORDER_EXPORT\): .*ZIP archive that is not an Excel workbook/,
     );
+    expect(existsSync(rejects)).toBe(false);
+  });
+
+  it('writes no rejects file when every row was imported, and says so', async () => {
+    const rejects = join(dir, 'clean-rejects.csv');
+    const clean = join(__dirname, 'fixtures', 'youzan-orders.csv');
+    const { code, err } = await run(
+      ['import', clean, '--platform', 'youzan', '--shop', 'cli-clean', '--rejects', rejects],
+      { DATABASE_URL: adminUrl, ...secrets },
+    );
+    expect(code).toBe(0);
+    expect(existsSync(rejects)).toBe(false);
+    expect(err).toMatch(/no rejected rows: .*clean-rejects\.csv not written/);
+  });
+
+  it('prints the warning of orders stored without item lines', async () => {
+    const report = join(__dirname, 'fixtures', 'youzan-order-report.csv');
+    const { code, out, err } = await run(['import', report, '--platform', 'youzan', '--shop', 'cli-yz'], {
+      DATABASE_URL: adminUrl,
+      ...secrets,
+    });
+    expect(code).toBe(0);
+    expect(JSON.parse(out).warnings).toEqual([
+      expect.objectContaining({ code: 'ORDER_WITHOUT_LINES', rows: [4] }),
+    ]);
+    expect(err).toMatch(/warning: 1 order\(s\) .*no item lines.*rows 4/);
   });
 
   it('uses the database and keys of a running npm start from SIYU_DATA_DIR, and says what to do without one', async () => {

@@ -125,6 +125,23 @@ describe('multipart/form-data imports (real socket, real PostgreSQL)', () => {
   const jobsOf = (shop: string) =>
     count('SELECT count(*)::int AS n FROM orders.import_jobs WHERE shop_id = $1', [shop]);
 
+  it('answers and stores the warning of orders without item lines, for a raw body and a form upload', async () => {
+    const report = readFileSync(join(__dirname, 'fixtures', 'youzan-order-report.csv'));
+    const path = (shop: string) => `/api/v1/orders/imports?platform=youzan&shop=${shop}`;
+    const raw = await post(path('mp-yz-raw'), report, { contentType: 'text/csv' });
+    const form = await post(path('mp-yz-form'), multipart([csvPart(report)]));
+    for (const answer of [raw, form]) {
+      expect(answer.status).toBe(201);
+      expect(answer.body.warnings).toEqual([
+        expect.objectContaining({ code: 'ORDER_WITHOUT_LINES', rows: [4], rowCount: 1 }),
+      ]);
+      const stored = await fetch(`${base}/api/v1/orders/imports/${String(answer.body.importId)}`, {
+        headers: { Authorization: auth },
+      });
+      expect(((await stored.json()) as { warnings: unknown }).warnings).toEqual(answer.body.warnings);
+    }
+  });
+
   it('imports the file part of a FormData upload with the same summary and job status as a raw body', async () => {
     const form = new FormData();
     form.append('file', new Blob([FIXTURE], { type: 'text/csv' }), '订单报表.csv');

@@ -494,12 +494,13 @@ describe('purpose-bound reveal of a receiver (R3, R16)', () => {
     });
   });
 
-  it('lets only ops reveal: marketer and admin get 403, no token 401, and nothing is audited for them', async () => {
+  it('lets only ops reveal: marketer and admin get 403 and are audited as refused (R16), no token 401', async () => {
     const before = (await readAudit(ds.manager, orderRef)).length;
     expect((await reveal(orderRef, 'after_sales', await t.as('marketer'))).status).toBe(403);
     expect((await reveal(orderRef, 'after_sales', await t.as('admin'))).status).toBe(403);
     expect((await reveal(orderRef, 'after_sales', null)).status).toBe(401);
-    expect((await readAudit(ds.manager, orderRef)).length).toBe(before);
+    const audit = await readAudit(ds.manager, orderRef);
+    expect(audit.slice(before).map((a) => a.outcome)).toEqual(['refused', 'refused']);
   });
 
   it('answers 404 for an unknown order and 400 for a malformed purpose', async () => {

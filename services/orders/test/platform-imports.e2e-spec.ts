@@ -119,12 +119,13 @@ describe('platform order exports (real PostgreSQL)', () => {
   it('merges the 子订单 rows of a Douyin order into one order with two lines, ciphertexts sealed (R1)', async () => {
     await run('douyin', 'shop-douyin-lines', fixture('douyin'));
     const row = await orderRow('shop-douyin-lines', '6912345678901234567');
+    // 订单应付金额 is the 子订单's own amount: the order's is their sum (issue 9 §2).
     expect(row).toMatchObject({
       status: 'shipped',
       amount: 31200,
       lines: [
-        { sku: 'SKU-TEA-01', quantity: 1 },
-        { sku: 'SKU-TEA-03', quantity: 2 },
+        { sku: 'SKU-TEA-01', quantity: 1, amountCents: 25600 },
+        { sku: 'SKU-TEA-03', quantity: 2, amountCents: 5600 },
       ],
     });
     const dump = JSON.stringify(
@@ -138,6 +139,142 @@ describe('platform order exports (real PostgreSQL)', () => {
       '科技园路8号',
     ])
       expect({ personal, found: dump.includes(personal) }).toEqual({ personal, found: false });
+  });
+
+  it('stores and publishes a Douyin order of three 子订单 with the sum of their 订单应付金额, each line keeping its own', async () => {
+    const [header, first] = fixture('douyin')
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/);
+    const h = header.split(',');
+    const sub = (id: string, sku: string, quantity: string, amount: string) => {
+      const cells = first.split(',');
+      cells[h.indexOf('主订单编号')] = '6920000000000000001';
+      cells[h.indexOf('子订单编号')] = id;
+      cells[h.indexOf('商家编码')] = sku;
+      cells[h.indexOf('商品数量')] = quantity;
+      cells[h.indexOf('订单应付金额')] = amount;
+      return cells.join(',');
+    };
+    const csv = [
+      header,
+      sub('6920000000000000002', 'SKU-A', '1', '156.06'),
+      sub('6920000000000000003', 'SKU-B', '1', '266.31'),
+      sub('6920000000000000004', 'SKU-C', '2', '375.63'),
+    ].join('\n');
+    const summary = await run('douyin', 'shop-douyin-three', Buffer.from(csv));
+    expect(summary).toMatchObject({ accepted: 1, mergedLines: 2, rejectedRows: 0 });
+    expect(await orderRow('shop-douyin-three', '6920000000000000001')).toMatchObject({
+      amount: 79800,
+      lines: [
+        { sku: 'SKU-A', quantity: 1, amountCents: 15606 },
+        { sku: 'SKU-B', quantity: 1, amountCents: 26631 },
+        { sku: 'SKU-C', quantity: 2, amountCents: 37563 },
+      ],
+    });
+    const events = await adminQuery<{ amount: number }>(
+      adminUrl,
+      `SELECT (payload::jsonb->>'amountCents')::int AS amount FROM orders.outbox
+        WHERE topic = 'orders.ingested.v1' AND payload::jsonb->>'shopId' = 'shop-douyin-three'`,
+    );
+    expect(events.map((e) => e.amount)).toEqual([79800]);
+  });
+
+  it('corrects a Douyin order stored with its first row’s amount when the same export is imported again', async () => {
+    await run('douyin', 'shop-douyin-fix', fixture('douyin'));
+    // As the importer stored it before issue 9 §2: the first 子订单's amount, lines without amounts.
+    await adminQuery(
+      adminUrl,
+      `UPDATE orders.orders SET amount_cents = 25600, content_fingerprint = 'before-issue-9',
+              lines = '[{"sku":"SKU-TEA-01","quantity":1},{"sku":"SKU-TEA-03","quantity":2}]'
+        WHERE shop_id = 'shop-douyin-fix' AND platform_order_id = '6912345678901234567'`,
+    );
+    expect(await run('douyin', 'shop-douyin-fix', fixture('douyin'))).toMatchObject({
+      updated: 1,
+      unchanged: 2,
+    });
+    expect(await orderRow('shop-douyin-fix', '6912345678901234567')).toMatchObject({ amount: 31200 });
+  });
+
+  it('keeps the order amount of a JD order whose SKU rows repeat it, and rejects a row that contradicts it', async () => {
+    const [header, first] = fixture('jd').toString('utf8').split('\n');
+    const h = header.split(',');
+    const skuRow = (sku: string, amount: string) => {
+      const cells = first.split(',');
+      cells[h.indexOf('订单号')] = '290000000099';
+      cells[h.indexOf('货号')] = sku;
+      cells[h.indexOf('应付金额')] = amount;
+      return cells.join(',');
+    };
+    const csv = [
+      header,
+      skuRow('SKU-A', '300.00'),
+      skuRow('SKU-B', '300.00'),
+      skuRow('SKU-C', '120.00'),
+    ].join('\n');
+    const summary = await run('jd', 'shop-jd-skus', Buffer.from(csv));
+    expect(summary).toMatchObject({ accepted: 1, mergedLines: 1, rejectedRows: 1 });
+    expect(summary.rejected).toEqual([
+      { row: 4, field: '应付金额', reason: expect.stringMatching(/differs from row 2 of the same order/) },
+    ]);
+    expect(JSON.stringify(summary.rejected)).not.toContain('120');
+    expect(await orderRow('shop-jd-skus', '290000000099')).toMatchObject({
+      amount: 30000,
+      lines: [
+        { sku: 'SKU-A', quantity: 2 },
+        { sku: 'SKU-B', quantity: 2 },
+      ],
+    });
+  });
+
+  it('imports the Pinduoduo 订单查询 export that splits the address into 省/市/区/街道 without 详细地址', async () => {
+    const bytes = readFileSync(join(__dirname, 'fixtures', 'pinduoduo-orders-query.csv'));
+    const summary = await run('pinduoduo', 'shop-pdd-query', bytes);
+    expect(summary).toMatchObject({ status: 'completed', accepted: 3, rejectedRows: 0 });
+    expect(summary.droppedColumns).toEqual(
+      expect.arrayContaining(['身份证姓名', '身份证号码', '用户购买手机号']),
+    );
+    expect(await orderRow('shop-pdd-query', '261101-223456789012345')).toMatchObject({
+      status: 'shipped',
+      amount: 24600,
+      tracking_number: 'YT1234567890',
+      lines: [{ sku: 'SKU-TEA-01', quantity: 2 }],
+    });
+    expect(await orderRow('shop-pdd-query', '261103-223456789012347')).toMatchObject({ status: 'closed' });
+    // The older export with 详细地址 keeps working beside it.
+    expect(await run('pinduoduo', 'shop-pdd-query', fixture('pinduoduo'))).toMatchObject({ accepted: 3 });
+  });
+
+  it('maps the items of a Youzan order-level 订单报表 (全部商品名称) into lines, and warns of an order without any', async () => {
+    const bytes = readFileSync(join(__dirname, 'fixtures', 'youzan-order-report.csv'));
+    const summary = await run('youzan', 'shop-yz-report', bytes);
+    expect(summary).toMatchObject({ status: 'completed', accepted: 3, rejectedRows: 0 });
+    expect(await orderRow('shop-yz-report', 'E20261103100000011')).toMatchObject({
+      amount: 31200,
+      lines: [
+        { sku: '明前龙井 礼盒 250g', quantity: 1 },
+        { sku: '茉莉花茶', quantity: 2 },
+      ],
+    });
+    expect(await orderRow('shop-yz-report', 'E20261103100000012')).toMatchObject({
+      lines: [{ sku: '福鼎白茶(规格:357g)', quantity: 2 }],
+    });
+    expect(summary.warnings).toEqual([
+      {
+        code: 'ORDER_WITHOUT_LINES',
+        rowCount: 1,
+        rows: [4],
+        message: expect.stringMatching(/no item lines/),
+      },
+    ]);
+    // Stored with the job, so GET /imports/<id> shows it too.
+    const [job] = await adminQuery<{ summary: ImportSummary }>(
+      adminUrl,
+      'SELECT summary FROM orders.import_jobs WHERE id = $1',
+      [summary.importId],
+    );
+    expect(job.summary.warnings).toEqual(summary.warnings);
+    expect((await run('youzan', 'shop-yz-clean', fixture('youzan'))).warnings).toEqual([]);
   });
 
   it('reports unmasked PII in a Pinduoduo export by column and drops the ID-card columns (R1, R4)', async () => {

@@ -4,28 +4,63 @@ import { AuditTrail1763900000001 } from '@siyu/audit';
 import { TOPICS } from '@siyu/contracts';
 import { MessagingTables1763900000000, ServiceMessaging } from '@siyu/messaging';
 import { openServiceDataSource, provisionServiceDatabase } from '@siyu/persistence';
+import { CampaignReads } from './campaigns/campaign-reads';
 import { CampaignRepository } from './campaigns/campaign.repository';
 import { CampaignsController } from './campaigns/campaigns.controller';
+import { ChangeCampaignState } from './campaigns/change-campaign-state.use-case';
 import { CreateCampaign } from './campaigns/create-campaign.use-case';
-import { RunCampaign } from './campaigns/run-campaign.use-case';
+import { StartCampaignRun } from './campaigns/start-campaign-run.use-case';
 import { SandboxSmsChannel } from './channels/sandbox-sms.channel';
-import { SMS_CHANNEL } from './channels/sms.channel';
+import { SandboxSmsController } from './channels/sandbox-sms.controller';
+import { SmsChannels } from './channels/sms-channels';
 import { ConsentEventsConsumer } from './consent-projection/consent-events.consumer';
 import { ConsentProjectionRepository } from './consent-projection/consent-projection.repository';
 import { ContactKeysController } from './contact-keys/contact-keys.controller';
 import { ResealContactPoints } from './contact-keys/reseal-contact-points.use-case';
 import { OutreachInitial1763900000300 } from './migrations/1763900000300-outreach-initial';
+import { OutreachCampaigns1763900003000 } from './migrations/1763900003000-outreach-campaigns';
+import { OutreachSendBatchIds1763900003010 } from './migrations/1763900003010-outreach-send-batch-ids';
+import { AliyunSmsChannel } from './channels/aliyun-sms.channel';
+import { readAliyunSmsCredentials } from './channels/vendor-credentials';
 import { OUTREACH_DB, OUTREACH_OPTIONS, type OutreachModuleOptions } from './outreach.options';
 import { SegmentEventsConsumer } from './segments/segment-events.consumer';
+import { RecordSmsReceipts } from './receipts/record-sms-receipts.use-case';
+import { SmsReceiptsController } from './receipts/sms-receipts.controller';
+import { CampaignRunner } from './runs/campaign-runner';
+import { DispatchChunk } from './runs/dispatch-chunk';
+import { DispatchRun } from './runs/dispatch-run';
+import { ReconcileSends } from './runs/reconcile-sends.use-case';
+import { RunRepository } from './runs/run.repository';
+import { SendRepository } from './runs/send.repository';
 import { SendGate } from './send-gate/send-gate';
+import { serviceReadiness } from '@siyu/observability';
+import { ConsentWatermarkReadiness } from './send-gate/consent-watermark.readiness';
+import { DeclareTemplate } from './templates/declare-template.use-case';
+import { EstimateSms } from './templates/estimate-sms';
+import { SyncTemplates } from './templates/sync-templates.use-case';
+import { TemplateRepository } from './templates/template.repository';
+import { TemplatesController } from './templates/templates.controller';
+import { UnsubscribeLinks } from './templates/unsubscribe-links';
 
 @Module({})
 export class OutreachModule implements OnApplicationBootstrap, OnApplicationShutdown {
   static register(options: OutreachModuleOptions): DynamicModule {
     return {
       module: OutreachModule,
-      controllers: [CampaignsController, ContactKeysController],
+      controllers: [
+        CampaignsController,
+        TemplatesController,
+        SandboxSmsController,
+        SmsReceiptsController,
+        ContactKeysController,
+      ],
       providers: [
+        ...serviceReadiness({
+          service: 'outreach',
+          db: OUTREACH_DB,
+          transport: options.transport,
+          checks: [ConsentWatermarkReadiness],
+        }),
         { provide: OUTREACH_OPTIONS, useValue: options },
         {
           provide: OUTREACH_DB,
@@ -37,13 +72,28 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
                 MessagingTables1763900000000,
                 AuditTrail1763900000001,
                 OutreachInitial1763900000300,
+                OutreachCampaigns1763900003000,
+                OutreachSendBatchIds1763900003010,
               ],
             }),
         },
         {
-          provide: SMS_CHANNEL,
+          provide: SandboxSmsChannel,
           inject: [OUTREACH_DB],
           useFactory: (ds: DataSource) => new SandboxSmsChannel(ds, options.announce),
+        },
+        {
+          provide: SmsChannels,
+          inject: [OUTREACH_DB, SandboxSmsChannel],
+          useFactory: (ds: DataSource, sandbox: SandboxSmsChannel) => {
+            // Vendor credentials come from env / secrets only (ALIYUN_SMS_*), never from the database.
+            const aliyun = readAliyunSmsCredentials(options.env);
+            return new SmsChannels([
+              sandbox,
+              ...(aliyun ? [new AliyunSmsChannel(aliyun)] : []),
+              ...(options.smsChannels?.(ds) ?? []),
+            ]);
+          },
         },
         ConsentProjectionRepository,
         ConsentEventsConsumer,
@@ -67,9 +117,23 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
             }),
         },
         CampaignRepository,
+        CampaignReads,
+        TemplateRepository,
+        RunRepository,
+        SendRepository,
         SendGate,
+        UnsubscribeLinks,
+        EstimateSms,
+        DeclareTemplate,
+        SyncTemplates,
         CreateCampaign,
-        RunCampaign,
+        StartCampaignRun,
+        ChangeCampaignState,
+        DispatchChunk,
+        DispatchRun,
+        ReconcileSends,
+        CampaignRunner,
+        RecordSmsReceipts,
         ResealContactPoints,
       ],
     };
@@ -77,14 +141,18 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
 
   constructor(
     @Inject(OUTREACH_DB) private readonly ds: DataSource,
+    @Inject(OUTREACH_OPTIONS) private readonly options: OutreachModuleOptions,
     private readonly messaging: ServiceMessaging,
+    private readonly runner: CampaignRunner,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.messaging.start();
+    if (this.options.runner?.pollMs !== 0) this.runner.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.runner.stop();
     await this.messaging.stop();
     await this.ds.destroy();
   }

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { authKeysFromEnv, installHttpEdge } from '@siyu/auth';
 import { serveConsoleAndApiDocs } from './console-static';
 import { transportFromEnv } from '@siyu/messaging';
+import { installObservability, JsonLogger } from '@siyu/observability';
 import { databaseFromEnv } from '@siyu/persistence';
 import { brandFromEnv } from '../../consent/src/brand-from-env';
 import { loadOrCreateLocalSecrets, recordDatabaseUrl } from './local-state';
@@ -22,10 +23,12 @@ async function main(): Promise<void> {
     ...process.env,
     SIYU_DATA_DIR: dataDir,
   };
+  const logger = JsonLogger.fromEnv('standalone', env);
   const port = Number(env.PORT ?? 3000);
+  const host = env.HOST ?? '127.0.0.1';
   const publicBaseUrl = env.PUBLIC_BASE_URL ?? `http://127.0.0.1:${port}`;
-  console.log(`Siyu: data directory ${dataDir}`);
-  const db = await databaseFromEnv(env);
+  logger.log(`Siyu: data directory ${dataDir}`, 'main');
+  const db = await databaseFromEnv(env, (line) => logger.log(line, 'postgres'));
   recordDatabaseUrl(dataDir, db.adminUrl);
   const transport = transportFromEnv(env, 'siyu-standalone');
   await transport.connect();
@@ -38,15 +41,17 @@ async function main(): Promise<void> {
       authKeys,
       brand: brandFromEnv(env),
       publicBaseUrl,
-      announce: (line) => console.log(line),
+      announce: (line) => logger.log(line, 'announce'),
     }),
-    { rawBody: true, logger: ['error', 'warn'] },
+    { rawBody: true, logger },
   );
+  installObservability(app, 'standalone', logger);
   installHttpEdge(app, authKeys);
   serveConsoleAndApiDocs(app); // /api/docs, /api-json and the console at /console
-  await app.listen(port, '127.0.0.1');
-  console.log(
-    `Siyu is running at ${publicBaseUrl} (transport: ${transport.name}); health: ${publicBaseUrl}/api/v1/health`,
+  await app.listen(port, host);
+  logger.log(
+    `Siyu is running at ${publicBaseUrl} (transport: ${transport.name}); start page: ${publicBaseUrl}/, health: ${publicBaseUrl}/api/v1/health/ready`,
+    'main',
   );
   const stop = async () => {
     await app.close();

@@ -1,12 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { HealthController, type AuthKeys } from '@siyu/auth';
+import type { AuthKeys } from '@siyu/auth';
 import type { MessageTransport } from '@siyu/messaging';
+import { ObservabilityModule } from '@siyu/observability';
 import { AudienceModule } from '../../audience/src/audience.module';
 import { ConsentModule } from '../../consent/src/consent.module';
 import type { BrandProfile } from '../../consent/src/consent.options';
 import { IdentityModule } from '../../identity/src/identity.module';
 import { OrdersModule } from '../../orders/src/orders.module';
 import { OutreachModule } from '../../outreach/src/outreach.module';
+import { FRONT_DOOR_LINKS, FrontDoorController } from './front-door/front-door.controller';
+import type { FrontDoorLinks } from './front-door/front-door.page';
 
 export interface StandaloneOptions {
   adminDatabaseUrl: string;
@@ -17,6 +20,8 @@ export interface StandaloneOptions {
   publicBaseUrl: string;
   announce: (line: string) => void;
   freshnessBoundMs?: number;
+  /** Optional entries of the page at `/` (API docs, console) once they are served. */
+  frontDoor?: Omit<FrontDoorLinks, 'brandName'>;
 }
 
 /**
@@ -29,8 +34,10 @@ export class StandaloneModule {
     const common = { adminDatabaseUrl: o.adminDatabaseUrl, transport: o.transport, env: o.env };
     return {
       module: StandaloneModule,
-      controllers: [HealthController],
+      controllers: [FrontDoorController],
+      providers: [{ provide: FRONT_DOOR_LINKS, useValue: { ...o.frontDoor, brandName: o.brand.name } }],
       imports: [
+        ObservabilityModule.forRoot(),
         IdentityModule.register({
           adminDatabaseUrl: o.adminDatabaseUrl,
           authKeys: o.authKeys,
@@ -47,6 +54,8 @@ export class StandaloneModule {
           adminDatabaseUrl: o.adminDatabaseUrl,
           transport: o.transport,
           brandId: o.brand.id,
+          // R12: audience verifies the preference centre's page token itself ("what we hold").
+          preferenceTokenKeys: o.env.UNSUBSCRIBE_TOKEN_KEYS,
         }),
         OutreachModule.register({
           ...common,

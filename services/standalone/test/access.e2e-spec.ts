@@ -54,14 +54,18 @@ describe('access: roles, public routes and schema walls', () => {
 
   afterAll(() => app?.close());
 
-  // Public on purpose: customer pages (/q, /u), signed webhooks, login, health.
+  // Public on purpose: customer pages (/q, /u), signed webhooks, login, health and readiness,
+  // Prometheus metrics (no PII in labels; restricted at the network edge) and the front door page.
   const PUBLIC = [
     /^\/q\//,
     /^\/u\//,
     /^\/p\//,
+    /^\/me\//, // audience: what the brand holds about me (signed preference page token, R12)
     /^\/webhooks\//,
     /^\/api\/v1\/identity\/(login|tokens)$/,
-    /^\/api\/v1\/health$/,
+    /^\/api\/v1\/health(\/ready)?$/,
+    /^\/metrics$/,
+    /^\/$/,
   ];
 
   it('no /api/v1 route answers without a token, except login, machine-token exchange and health', async () => {
@@ -134,10 +138,15 @@ describe('access: roles, public routes and schema walls', () => {
         segmentId: 'not-a-uuid',
         purpose: 'marketing_messages',
         channel: 'sms',
-        body: 'a'.repeat(301),
+        templateId: '00000000-0000-4000-8000-000000000000',
+        variants: [{ name: 'A', variables: { offer_code: 'X' } }],
+        schedule: { kind: 'at', at: 'tomorrow' },
       });
     expect(campaign.status).toBe(400);
-    expect(campaign.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['body', 'segmentId']);
+    expect(campaign.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'schedule.at',
+      'segmentId',
+    ]);
   });
 
   it.each([

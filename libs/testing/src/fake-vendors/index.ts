@@ -3,3 +3,8 @@ export * from './membership-platform';
 export * from './sms-vendors';
 export * from './wechat-official-account';
 export * from './wechat-oauth';
+export * from './aliyun-sms-server';
+export * from './capture-output';
+export * from './tencent-sms-server';
+export * from './wecom-server';
+export * from './wechat-subscription-server';

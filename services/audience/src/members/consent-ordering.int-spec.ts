@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { TOPICS } from '@siyu/contracts';
-import { InboxConsumer, InProcessTransport, MessagingTables1763900000000 } from '@siyu/messaging';
+import { InboxConsumer, InProcessTransport } from '@siyu/messaging';
 import { openServiceDataSource, provisionServiceDatabase } from '@siyu/persistence';
 import { createTestDatabase } from '@siyu/testing';
-import { AudienceInitial1763900000200 } from '../migrations/1763900000200-audience-initial';
+import { AUDIENCE_MIGRATIONS } from '../audience.migrations';
 import { ConsentEventsConsumer } from './consent-events.consumer';
 import { MemberRepository } from './member.repository';
 
@@ -49,7 +49,7 @@ describe('audience applies grant and withdrawal in ledger order', () => {
     ds = await openServiceDataSource({
       database: await provisionServiceDatabase(adminUrl, 'audience'),
       entities: [],
-      migrations: [MessagingTables1763900000000, AudienceInitial1763900000200],
+      migrations: AUDIENCE_MIGRATIONS,
     });
   });
   afterAll(() => ds?.destroy());

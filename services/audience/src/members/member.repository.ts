@@ -1,8 +1,20 @@
 import type { EntityManager } from 'typeorm';
 import type { Channel, Purpose } from '@siyu/contracts';
 
+export interface ConsentRef {
+  purpose: Purpose;
+  channel: Channel;
+  granted: boolean;
+  ledgerSeq: number;
+  evidenceRef: string | null;
+  effectiveAt: string | null;
+}
+
 export class MemberRepository {
-  /** Moves each purpose × channel to `granted` unless a newer ledger entry already applied. */
+  /**
+   * Moves each purpose × channel to `granted` unless a newer ledger entry already applied. A grant
+   * remembers its ledger entry (sequence + evidence ref) for lineage; a withdrawal forgets it.
+   */
   async applyConsent(
     tx: EntityManager,
     brandId: string,
@@ -11,14 +23,25 @@ export class MemberRepository {
     channels: Channel[],
     granted: boolean,
     seq: number,
+    evidence: { evidenceRef: string; effectiveAt: string } | null = null,
   ): Promise<void> {
     await tx.query(
-      `INSERT INTO member_consents (subject_ref, brand_id, purpose, channel, granted, ledger_seq)
-       SELECT $1, $2, p, c, $5, $6 FROM unnest($3::text[]) p, unnest($4::text[]) c
+      `INSERT INTO member_consents (subject_ref, brand_id, purpose, channel, granted, ledger_seq, evidence_ref, effective_at)
+       SELECT $1, $2, p, c, $5, $6, $7, $8 FROM unnest($3::text[]) p, unnest($4::text[]) c
        ON CONFLICT (subject_ref, purpose, channel) DO UPDATE
-         SET granted = EXCLUDED.granted, ledger_seq = EXCLUDED.ledger_seq
+         SET granted = EXCLUDED.granted, ledger_seq = EXCLUDED.ledger_seq,
+             evidence_ref = EXCLUDED.evidence_ref, effective_at = EXCLUDED.effective_at
        WHERE member_consents.ledger_seq < EXCLUDED.ledger_seq`,
-      [subjectRef, brandId, purposes, channels, granted, seq],
+      [
+        subjectRef,
+        brandId,
+        purposes,
+        channels,
+        granted,
+        seq,
+        evidence?.evidenceRef ?? null,
+        evidence?.effectiveAt ?? null,
+      ],
     );
   }
 
@@ -32,11 +55,40 @@ export class MemberRepository {
     );
   }
 
-  /** R10: with no active consent left, the member's marketing data goes. */
-  async removeIfNoConsentLeft(tx: EntityManager, subjectRef: string): Promise<void> {
-    await tx.query(
-      'DELETE FROM members WHERE subject_ref = $1 AND NOT EXISTS (SELECT 1 FROM member_consents WHERE subject_ref = $1 AND granted)',
+  /** Purposes with at least one channel still granted. */
+  async activePurposes(tx: EntityManager, subjectRef: string): Promise<Purpose[]> {
+    const rows: { purpose: Purpose }[] = await tx.query(
+      'SELECT DISTINCT purpose FROM member_consents WHERE subject_ref = $1 AND granted ORDER BY purpose',
       [subjectRef],
     );
+    return rows.map((r) => r.purpose);
+  }
+
+  async consentsOf(tx: EntityManager, subjectRef: string): Promise<ConsentRef[]> {
+    const rows: {
+      purpose: Purpose;
+      channel: Channel;
+      granted: boolean;
+      ledger_seq: string;
+      evidence_ref: string | null;
+      effective_at: Date | null;
+    }[] = await tx.query(
+      `SELECT purpose, channel, granted, ledger_seq, evidence_ref, effective_at
+         FROM member_consents WHERE subject_ref = $1 ORDER BY purpose, channel`,
+      [subjectRef],
+    );
+    return rows.map((r) => ({
+      purpose: r.purpose,
+      channel: r.channel,
+      granted: r.granted,
+      ledgerSeq: Number(r.ledger_seq),
+      evidenceRef: r.evidence_ref,
+      effectiveAt: r.effective_at?.toISOString() ?? null,
+    }));
+  }
+
+  async brandOf(tx: EntityManager, subjectRef: string): Promise<string | null> {
+    const [r] = await tx.query('SELECT brand_id FROM members WHERE subject_ref = $1', [subjectRef]);
+    return r?.brand_id ?? null;
   }
 }

@@ -1,14 +1,31 @@
-import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import { CurrentActor, Roles, type Actor } from '@siyu/auth';
 import type { DataSource } from 'typeorm';
 import { AUDIENCE_DB, AUDIENCE_OPTIONS, type AudienceModuleOptions } from '../audience.options';
-import { CreateSegmentRequest } from './create-segment.request';
+import { CreateSegmentRequest, SegmentDraftRequest } from './create-segment.request';
 import { CreateSegment } from './create-segment.use-case';
+import { ExplainMembership } from './explain-membership';
 import { MaterializeSegment } from './materialize-segment.use-case';
+import { PreviewSegment } from './preview-segment';
 import { SegmentRepository } from './segment.repository';
-import { toSegmentResponse } from './segment.response';
+import {
+  ExplainResponse,
+  MaterializedSegmentResponse,
+  SegmentPreviewResponse,
+  SegmentResponse,
+} from './segment.response';
 import { SegmentError, SegmentErrorCode } from './segments.errors';
 
+@ApiTags('audience: segments')
+@ApiBearerAuth()
 @Controller('api/v1/audience/segments')
 @Roles('marketer', 'admin')
 export class SegmentsController {
@@ -18,22 +35,55 @@ export class SegmentsController {
     private readonly segments: SegmentRepository,
     private readonly createSegment: CreateSegment,
     private readonly materializeSegment: MaterializeSegment,
+    private readonly preview: PreviewSegment,
+    private readonly explainMembership: ExplainMembership,
   ) {}
 
   @Post()
+  @ApiCreatedResponse({ type: SegmentResponse })
+  @ApiBadRequestResponse({ description: 'SEGMENT_RULE_INVALID: details.problems lists each path and why' })
   create(@Body() body: CreateSegmentRequest, @CurrentActor() actor: Actor) {
     return this.createSegment.execute(body, actor.id);
   }
 
+  /** Live count and sample while the marketer edits, without saving. */
+  @Post('preview')
+  @ApiCreatedResponse({ type: SegmentPreviewResponse })
+  @ApiBadRequestResponse({ description: 'SEGMENT_RULE_INVALID' })
+  previewDraft(@Body() body: SegmentDraftRequest) {
+    return this.preview.draft(body);
+  }
+
   @Get(':id')
-  async show(@Param('id', ParseUUIDPipe) id: string) {
-    const segment = await this.segments.find(this.ds.manager, this.options.brandId, id);
-    if (!segment) throw new SegmentError(SegmentErrorCode.NOT_FOUND, `segment ${id} not found`);
-    return toSegmentResponse(segment, await this.segments.count(this.ds.manager, segment));
+  @ApiOkResponse({ type: SegmentResponse })
+  @ApiNotFoundResponse({ description: 'SEGMENT_NOT_FOUND' })
+  show(@Param('id', ParseUUIDPipe) id: string) {
+    return this.preview.saved(id);
+  }
+
+  @Get(':id/sample')
+  @ApiOkResponse({ type: SegmentPreviewResponse })
+  @ApiNotFoundResponse({ description: 'SEGMENT_NOT_FOUND' })
+  sample(@Param('id', ParseUUIDPipe) id: string, @Query('size') size?: string) {
+    return this.preview.sample(id, Number(size ?? 20) || 20);
   }
 
   @Post(':id/materialize')
+  @ApiCreatedResponse({ type: MaterializedSegmentResponse })
+  @ApiNotFoundResponse({ description: 'SEGMENT_NOT_FOUND' })
   materialize(@Param('id', ParseUUIDPipe) id: string) {
     return this.materializeSegment.execute(id);
+  }
+
+  @Get(':id/explain/:subjectRef')
+  @ApiOkResponse({ type: ExplainResponse })
+  @ApiNotFoundResponse({ description: 'SEGMENT_NOT_FOUND' })
+  async explain(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('subjectRef', ParseUUIDPipe) subjectRef: string,
+  ): Promise<ExplainResponse> {
+    const segment = await this.segments.find(this.ds.manager, this.options.brandId, id);
+    if (!segment) throw new SegmentError(SegmentErrorCode.NOT_FOUND, `segment ${id} not found`);
+    return this.explainMembership.explain(this.ds.manager, segment, subjectRef);
   }
 }

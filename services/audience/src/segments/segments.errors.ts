@@ -2,6 +2,7 @@ import { DomainError } from '@siyu/auth';
 
 export enum SegmentErrorCode {
   NOT_FOUND = 'SEGMENT_NOT_FOUND',
+  INVALID_RULE = 'SEGMENT_RULE_INVALID',
 }
 
 export class SegmentError extends DomainError<SegmentErrorCode> {
@@ -9,6 +10,8 @@ export class SegmentError extends DomainError<SegmentErrorCode> {
     switch (this.code) {
       case SegmentErrorCode.NOT_FOUND:
         return 404;
+      case SegmentErrorCode.INVALID_RULE:
+        return 400;
     }
   }
 }

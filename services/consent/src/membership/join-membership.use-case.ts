@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { TOPICS, type ConsentGrantedV1 } from '@siyu/contracts';
-import { addToOutbox } from '@siyu/messaging';
 import { CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { ConsentKeys } from '../consent.keys';
-import { ConsentExpiryRepository } from '../expiry/consent-expiry.repository';
 import { LedgerRepository } from '../ledger/ledger.repository';
+import { RecordGrant } from '../ledger/record-grant.use-case';
 import { NoticeRepository } from '../notices/notice.repository';
 import { normaliseMobile } from '../qr-consent/phone';
 import { SubjectRepository } from '../subjects/subject.repository';
@@ -29,7 +27,7 @@ export class JoinMembership {
     private readonly subjects: SubjectRepository,
     private readonly notices: NoticeRepository,
     private readonly ledger: LedgerRepository,
-    private readonly expiries: ConsentExpiryRepository,
+    private readonly recordGrant: RecordGrant,
   ) {}
 
   /** Runs inside the webhook's transaction; returns whether a new ledger entry was written. */
@@ -86,15 +84,14 @@ export class JoinMembership {
     if (alreadyGranted || withdrawnSince || lapsed) return false;
 
     const evidenceRef = randomUUID();
-    const entry = await this.ledger.append(tx, {
+    await this.recordGrant.in(tx, {
       brandId,
       subjectRef,
-      action: 'granted',
       purposes,
       channels,
       noticeHash: notice.contentHash,
       door: 'membership_join',
-      expiresAt: expiresAt?.toISOString(),
+      expiresAt,
       evidence: {
         evidenceRef,
         platform: call.platform,
@@ -104,33 +101,13 @@ export class JoinMembership {
         agreementVersion: agreement.version,
         contactVerifiedBy: phone ? 'platform_membership' : 'none',
       },
-    });
-    if (expiresAt)
-      await this.expiries.schedule(tx, {
-        brandId,
-        subjectRef,
-        purposes,
-        channels,
-        expiresAt,
-        ledgerSeq: entry.seq,
-      });
-    await addToOutbox<ConsentGrantedV1>(tx, TOPICS.consentGranted, subjectRef, {
-      type: 'consent.granted.v1',
-      subjectRef,
-      brandId,
-      purposes,
-      channels,
+      evidenceRef,
       // Sealed only when the platform handed over a full, verified mobile (ADR 0003); never in clear.
       contactPoints:
         phone && channels.includes('sms')
           ? [{ channel: 'sms', sealed: contacts.seal(phone, subjectRef) }]
           : [],
-      noticeVersionHash: notice.contentHash,
-      door: 'membership_join',
-      evidenceRef,
       link: {},
-      ledgerSeq: entry.seq,
-      effectiveAt: entry.at,
     });
     return true;
   }

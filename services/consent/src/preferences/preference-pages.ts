@@ -1,4 +1,4 @@
-import type { Channel, Purpose } from '@siyu/contracts';
+import type { Channel, Purpose, TagCategory } from '@siyu/contracts';
 import type { ConsentState } from '../ledger/ledger.repository';
 import {
   channelLabel,
@@ -9,6 +9,7 @@ import {
   type PageContext,
 } from '../qr-consent/consent-pages';
 import { PROFILING_PURPOSES } from './personalisation';
+import { tagCategoryFieldset, tagsHeldLink } from './tag-category-fieldset';
 
 export interface PreferencesView {
   token: string;
@@ -17,6 +18,8 @@ export interface PreferencesView {
   /** What the brand's current notice offers, to show what is not on (and how to turn it on). */
   offered: { purposes: Purpose[]; channels: Channel[] };
   nonce: string;
+  /** R11: tag categories the customer closed (shown as unticked boxes while profiling is on). */
+  closedCategories?: TagCategory[];
   message?: { kind: 'ok' | 'error'; text: string };
 }
 
@@ -57,13 +60,12 @@ ${granted.size === 0 ? `<p>${escapeHtml(m.nothingActive)}</p>` : ''}
 <label class="pair"><input type="checkbox" name="personalisation" value="on"${profilingOn ? ' checked' : ' disabled'}> <span>${escapeHtml(m.personalisationLabel)}</span></label>
 </fieldset>
 <fieldset><legend>${escapeHtml(m.pairsLegend)}</legend>${rows}</fieldset>
+${profilingOn ? tagCategoryFieldset(ctx, v.closedCategories ?? []) : ''}
 <button type="submit">${escapeHtml(m.save)}</button></form>
 <section id="widen"><h2>${escapeHtml(m.widenHeading)}</h2>
 <p class="muted">${escapeHtml(m.widenText)}</p></section>
-<section class="placeholder" data-placeholder="per-tag-choices"><h2>${escapeHtml(m.tagChoicesHeading)}</h2>
-<p>${escapeHtml(m.tagChoicesText)}</p></section>
-<section class="placeholder" data-placeholder="tags-held-about-me"><h2>${escapeHtml(m.tagsHeldHeading)}</h2>
-<p>${escapeHtml(m.tagsHeldText)}</p></section>`,
+<section data-section="tags-held-about-me"><h2>${escapeHtml(m.tagsHeldHeading)}</h2>
+<p>${tagsHeldLink(ctx, v.token)}</p></section>`,
   );
 }
 

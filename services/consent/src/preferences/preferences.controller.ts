@@ -12,6 +12,9 @@ import { errorPage, messagesFor, type PageContext } from '../qr-consent/consent-
 import { customerPageContext, langQuery, withoutSwitch } from '../qr-consent/customer-page';
 import { formNonceIsValid, issueFormNonce } from '../qr-consent/form-nonce';
 import { ChangePreferences } from './change-preferences.use-case';
+import { ChangeTagCategories } from './change-tag-categories.use-case';
+import { TagCategoryChoicesRepository } from './tag-category-choices.repository';
+import { tagCategoriesSavedText } from './tag-category-fieldset';
 import { readPreferenceLink, type PreferenceScope } from './preference-link';
 import { preferencesPage, type PreferencesView } from './preference-pages';
 import { PreferencesError, PreferencesErrorCode } from './preferences.errors';
@@ -34,6 +37,8 @@ export class PreferencesController {
     private readonly ledger: LedgerRepository,
     private readonly notices: NoticeRepository,
     private readonly change: ChangePreferences,
+    private readonly changeTags: ChangeTagCategories,
+    private readonly tagChoices: TagCategoryChoicesRepository,
   ) {}
 
   @Get(':token')
@@ -62,10 +67,19 @@ export class PreferencesController {
         keep: list(body?.keep).slice(0, 64),
         personalisation: body?.personalisation === 'on',
       });
+      // R11 per category, only when the boxes were on the page (they are while profiling is on).
+      const tagsChanged =
+        body?.categoriesShown === '1' &&
+        (await this.changeTags.execute(scope, list(body?.openCategory).slice(0, 16)));
       const m = messagesFor(ctx).preferences;
       return this.view(ctx, token, scope, {
         kind: 'ok',
-        text: result.withdrawn.length > 0 ? m.saved(result.withdrawn.length) : m.savedNothing,
+        text:
+          result.withdrawn.length > 0
+            ? m.saved(result.withdrawn.length)
+            : tagsChanged
+              ? tagCategoriesSavedText(ctx)
+              : m.savedNothing,
       });
     });
   }
@@ -101,6 +115,7 @@ export class PreferencesController {
         channels: notice?.content.channels ?? [],
       },
       nonce: issueFormNonce(this.keys.unsubscribe, 'preferences', token),
+      closedCategories: await this.tagChoices.closedOf(this.ds.manager, scope.brandId, scope.subjectRef),
       message,
     });
   }

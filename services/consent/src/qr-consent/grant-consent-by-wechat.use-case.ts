@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { TOPICS, type ConsentGrantedV1 } from '@siyu/contracts';
-import { addToOutbox, ServiceMessaging } from '@siyu/messaging';
+import { ServiceMessaging } from '@siyu/messaging';
 import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { ConsentKeys } from '../consent.keys';
-import { ConsentExpiryRepository } from '../expiry/consent-expiry.repository';
 import { LedgerRepository } from '../ledger/ledger.repository';
+import { RecordGrant } from '../ledger/record-grant.use-case';
 import { NoticeRepository } from '../notices/notice.repository';
 import { SubjectRepository } from '../subjects/subject.repository';
 import { openidIndex, WechatBindingRepository } from '../wechat/wechat-binding.repository';
-import type { GrantOutcome } from './grant-consent.use-case';
+import { cardAlreadyUsed, type GrantOutcome } from './grant-consent.use-case';
+import { ParcelCardClaimRepository } from './parcel-card-claim.repository';
 import { readInvitation } from './invitation';
 import { QrConsentError, QrConsentErrorCode } from './qr-consent.errors';
 import { confirmShownNotice, type ShownNotice } from './shown-notice';
@@ -26,8 +26,6 @@ export interface WechatAgreeForm {
   channels: string[];
   ip: string;
   userAgent: string;
-  /** Optional lapse of this grant (R20 §2), e.g. the end of a membership. */
-  expiresAt?: Date;
 }
 
 /**
@@ -45,7 +43,8 @@ export class GrantConsentByWechat {
     private readonly subjects: SubjectRepository,
     private readonly ledger: LedgerRepository,
     private readonly bindings: WechatBindingRepository,
-    private readonly expiries: ConsentExpiryRepository,
+    private readonly cards: ParcelCardClaimRepository,
+    private readonly recordGrant: RecordGrant,
     private readonly messaging: ServiceMessaging,
   ) {}
 
@@ -60,7 +59,7 @@ export class GrantConsentByWechat {
     if (!form.agree)
       throw new QrConsentError(QrConsentErrorCode.NO_AGREEMENT, 'the agree box was not ticked');
     const brandId = invitation.brandId;
-    const subjectIndex = this.keys.index.compute(`openid:${brandId}`, openid);
+    const subjectIndex = this.keys.openidSubjectIndex(brandId, openid);
     const outcome = await this.ds.transaction(async (tx) => {
       const notice = await confirmShownNotice(this.notices, tx, brandId, form.shownNotice);
       // Only what the notice listed (R5, R7), and only WeChat: an openid proves no other contact.
@@ -68,18 +67,19 @@ export class GrantConsentByWechat {
       const channels = notice.content.channels.filter((c) => c === 'wechat' && form.channels.includes(c));
       if (purposes.length === 0 || channels.length === 0)
         throw new QrConsentError(QrConsentErrorCode.NOTHING_CHOSEN, 'no purpose or channel chosen');
-      const known = await this.subjects.findByPhoneIndex(tx, brandId, subjectIndex);
+      const known = await this.subjects.findByOpenidIndex(tx, brandId, subjectIndex);
       if (known && (await this.ledger.hasGrantForOrder(tx, known, invitation.orderRef)))
         return { alreadyJoined: true as const, subjectRef: known, notice };
+      // One subject per card, whichever door it used first (issue 9 §4): refused, nothing written.
+      if (!(await this.cards.claim(tx, brandId, invitation.orderRef))) throw cardAlreadyUsed();
       const contacts = this.keys.contacts;
-      // subjects.sealed_phone holds this subject's sealed contact, here the openid (never read in clear).
+      // The subject's verified contact is the openid, sealed, under its own index domain.
       const subjectRef = await this.subjects.findOrCreate(tx, brandId, subjectIndex, (ref) =>
         contacts.seal(openid, ref),
       );
-      const entry = await this.ledger.append(tx, {
+      await this.recordGrant.in(tx, {
         brandId,
         subjectRef,
-        action: 'granted',
         purposes,
         channels,
         noticeHash: notice.contentHash,
@@ -91,34 +91,13 @@ export class GrantConsentByWechat {
           oauthTicketId: ticketId,
           ipHash: sha256(form.ip).slice(0, 16),
           userAgentHash: sha256(form.userAgent).slice(0, 16),
-          ...(form.expiresAt ? { expiresAt: form.expiresAt.toISOString() } : {}),
         },
-      });
-      await this.bindings.bind(tx, brandId, openidIndex(this.keys.index, brandId, openid), subjectRef);
-      if (form.expiresAt)
-        await this.expiries.schedule(tx, {
-          brandId,
-          subjectRef,
-          purposes,
-          channels,
-          expiresAt: form.expiresAt,
-          ledgerSeq: entry.seq,
-        });
-      await addToOutbox<ConsentGrantedV1>(tx, TOPICS.consentGranted, subjectRef, {
-        type: 'consent.granted.v1',
-        subjectRef,
-        brandId,
-        purposes,
-        channels,
+        evidenceRef: ticketId,
         // No SMS contact point: WeChat outreach resolves the subject through its binding.
         contactPoints: [],
-        noticeVersionHash: notice.contentHash,
-        door: 'parcel_qr',
-        evidenceRef: ticketId,
         link: { orderRef: invitation.orderRef },
-        ledgerSeq: entry.seq,
-        effectiveAt: entry.at,
       });
+      await this.bindings.bind(tx, brandId, openidIndex(this.keys.index, brandId, openid), subjectRef);
       return { alreadyJoined: false as const, subjectRef, purposes, channels, notice };
     });
     this.messaging.relay.kick();

@@ -1,20 +1,21 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { TOPICS, type Channel, type ConsentGrantedV1, type Purpose } from '@siyu/contracts';
-import { addToOutbox, ServiceMessaging } from '@siyu/messaging';
+import type { Channel, Purpose } from '@siyu/contracts';
+import { ServiceMessaging } from '@siyu/messaging';
 import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { ConsentKeys } from '../consent.keys';
-import { ConsentExpiryRepository } from '../expiry/consent-expiry.repository';
 import { LedgerRepository } from '../ledger/ledger.repository';
+import { RecordGrant } from '../ledger/record-grant.use-case';
 import { NoticeRepository } from '../notices/notice.repository';
 import { SubjectRepository } from '../subjects/subject.repository';
 import type { PublishedNotice } from '../notices/notice';
 import { readInvitation } from './invitation';
 import { OtpRepository } from './otp.repository';
+import { ParcelCardClaimRepository } from './parcel-card-claim.repository';
 import { normaliseMobile } from './phone';
 import { QrConsentError, QrConsentErrorCode } from './qr-consent.errors';
-import { RequestCode } from './request-code.use-case';
+import { otpCodeHash } from './request-code.use-case';
 import { confirmShownNotice, type ShownNotice } from './shown-notice';
 
 export interface AgreeForm {
@@ -28,8 +29,6 @@ export interface AgreeForm {
   channels: string[];
   ip: string;
   userAgent: string;
-  /** Optional lapse of this grant (R20 §2), e.g. the end of a membership. */
-  expiresAt?: Date;
 }
 
 export type GrantOutcome = (
@@ -47,12 +46,12 @@ export class GrantConsentByQr {
     @Inject(CONSENT_OPTIONS) private readonly options: ConsentModuleOptions,
     private readonly keys: ConsentKeys,
     private readonly otps: OtpRepository,
-    private readonly requestCode: RequestCode,
     private readonly notices: NoticeRepository,
     private readonly subjects: SubjectRepository,
     private readonly ledger: LedgerRepository,
+    private readonly cards: ParcelCardClaimRepository,
+    private readonly recordGrant: RecordGrant,
     private readonly messaging: ServiceMessaging,
-    private readonly expiries: ConsentExpiryRepository,
   ) {}
 
   async execute(form: AgreeForm): Promise<GrantOutcome> {
@@ -80,14 +79,16 @@ export class GrantConsentByQr {
       const known = await this.subjects.findByPhoneIndex(tx, invitation.brandId, phoneIndex);
       if (known && (await this.ledger.hasGrantForOrder(tx, known, invitation.orderRef)))
         return { alreadyJoined: true as const, subjectRef: known, notice };
+      // A card links its order to one subject only; any other phone is refused and the whole
+      // transaction (code use included) rolls back, so nothing is written (issue 9 §4).
+      if (!(await this.cards.claim(tx, invitation.brandId, invitation.orderRef))) throw cardAlreadyUsed();
       const contacts = this.keys.contacts;
       const subjectRef = await this.subjects.findOrCreate(tx, invitation.brandId, phoneIndex, (ref) =>
         contacts.seal(phone, ref),
       );
-      const entry = await this.ledger.append(tx, {
+      await this.recordGrant.in(tx, {
         brandId: invitation.brandId,
         subjectRef,
-        action: 'granted',
         purposes,
         channels,
         noticeHash: notice.contentHash,
@@ -100,32 +101,12 @@ export class GrantConsentByQr {
           ipHash: sha256(form.ip).slice(0, 16),
           userAgentHash: sha256(form.userAgent).slice(0, 16),
         },
-      });
-      if (form.expiresAt)
-        await this.expiries.schedule(tx, {
-          brandId: invitation.brandId,
-          subjectRef,
-          purposes,
-          channels,
-          expiresAt: form.expiresAt,
-          ledgerSeq: entry.seq,
-        });
-      await addToOutbox<ConsentGrantedV1>(tx, TOPICS.consentGranted, subjectRef, {
-        type: 'consent.granted.v1',
-        subjectRef,
-        brandId: invitation.brandId,
-        purposes,
-        channels,
+        evidenceRef: challenge.id,
         // The verified phone travels sealed for outreach only (ADR 0003); never in clear.
         contactPoints: channels.includes('sms')
           ? [{ channel: 'sms', sealed: contacts.seal(phone, subjectRef) }]
           : [],
-        noticeVersionHash: notice.contentHash,
-        door: 'parcel_qr',
-        evidenceRef: challenge.id,
         link: { orderRef: invitation.orderRef },
-        ledgerSeq: entry.seq,
-        effectiveAt: entry.at,
       });
       return { alreadyJoined: false as const, subjectRef, purposes, channels, notice };
     });
@@ -137,10 +118,18 @@ export class GrantConsentByQr {
 
   private codeMatches(challengeId: string, storedHash: string, code: unknown): boolean {
     if (typeof code !== 'string' || !/^\d{6}$/.test(code.trim())) return false;
-    const given = Buffer.from(this.requestCode.codeHash(challengeId, code.trim()));
+    const given = Buffer.from(otpCodeHash(this.keys.index, challengeId, code.trim()));
     const stored = Buffer.from(storedHash);
     return given.length === stored.length && timingSafeEqual(given, stored);
   }
+}
+
+/** The order of this card already joined with another phone or WeChat account. */
+export function cardAlreadyUsed(): QrConsentError {
+  return new QrConsentError(
+    QrConsentErrorCode.CARD_ALREADY_USED,
+    'this parcel card already linked its order to another subject',
+  );
 }
 
 function sha256(s: string): string {

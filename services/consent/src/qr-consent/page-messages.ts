@@ -158,6 +158,11 @@ const ZH_CN: PageMessages = {
     PHONE_INVALID: { title: '无法完成', message: '请输入有效的中国大陆手机号码。' },
     TOO_MANY_CODES: { title: '请稍后再试', message: '验证码请求过于频繁，请稍后再试。' },
     CODE_INVALID: { title: '无法完成', message: '验证码错误或已过期，请重新获取。' },
+    CARD_ALREADY_USED: {
+      title: '此包裹卡已被使用',
+      message:
+        '此包裹卡已被用于加入会员，每张包裹卡只能关联一位会员。我们没有记录任何信息。您仍可以通过品牌的其他方式（如店铺会员、公众号）加入会员，只是不会关联此订单。',
+    },
     NO_AGREEMENT: { title: '无法完成', message: '您未勾选同意，我们没有记录任何同意。' },
     NOTHING_CHOSEN: {
       title: '无法完成',
@@ -316,6 +321,11 @@ const EN: PageMessages = {
     CODE_INVALID: {
       title: 'Could not continue',
       message: 'The code is wrong or has expired. Please request a new one.',
+    },
+    CARD_ALREADY_USED: {
+      title: 'Parcel card already used',
+      message:
+        "This parcel card was already used to join, and each card can link to one member only. We recorded nothing. You can still join through the brand's other ways in (such as its shop membership or official account), just without a link to this order.",
     },
     NO_AGREEMENT: {
       title: 'Could not continue',

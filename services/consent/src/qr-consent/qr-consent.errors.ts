@@ -6,6 +6,7 @@ export enum QrConsentErrorCode {
   PHONE_INVALID = 'PHONE_INVALID',
   TOO_MANY_CODES = 'TOO_MANY_CODES',
   CODE_INVALID = 'CODE_INVALID',
+  CARD_ALREADY_USED = 'CARD_ALREADY_USED',
   NO_AGREEMENT = 'NO_AGREEMENT',
   NOTHING_CHOSEN = 'NOTHING_CHOSEN',
   NO_NOTICE = 'NO_NOTICE',
@@ -34,6 +35,7 @@ export class QrConsentError extends DomainError<QrConsentErrorCode> {
       case QrConsentErrorCode.WECHAT_UNAVAILABLE:
         return 503;
       case QrConsentErrorCode.NOTICE_CHANGED:
+      case QrConsentErrorCode.CARD_ALREADY_USED:
         return 409;
       case QrConsentErrorCode.NOTICE_MISMATCH:
       case QrConsentErrorCode.PHONE_INVALID:

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
+import type { BlindIndex } from '@siyu/crypto';
 import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { ConsentKeys } from '../consent.keys';
 import { SandboxSmsSender } from '../sandbox-sms/sandbox-sms.sender';
@@ -42,7 +43,7 @@ export class RequestCode {
         tx,
         invitation.tokenId,
         phoneIndex,
-        (id) => this.codeHash(id, code),
+        (id) => otpCodeHash(this.keys.index, id, code),
         CODE_TTL_SECONDS,
       );
       await this.sms.send(
@@ -53,8 +54,9 @@ export class RequestCode {
     });
     return { phone };
   }
+}
 
-  codeHash(challengeId: string, code: string): string {
-    return this.keys.index.compute('otp', `${challengeId}:${code}`);
-  }
+/** What a challenge stores of its code: a keyed hash bound to the challenge, never the code. */
+export function otpCodeHash(index: BlindIndex, challengeId: string, code: string): string {
+  return index.compute('otp', `${challengeId}:${code}`);
 }

@@ -2,24 +2,25 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Sealed } from '@siyu/crypto';
 
-/** Subjects are found by a blind index of their phone, never by the phone itself. */
+/**
+ * Subjects are found by a blind index of their verified contact, never by the contact itself: a
+ * phone (`ConsentKeys.phoneIndex`) or a WeChat openid (`ConsentKeys.openidSubjectIndex`), in separate
+ * index domains. The columns `phone_index` / `sealed_phone` are named from before openids.
+ */
 export class SubjectRepository {
   async findOrCreate(
     tx: EntityManager,
     brandId: string,
-    phoneIndex: string,
-    sealPhone: (subjectRef: string) => Sealed,
+    contactIndex: string,
+    sealContact: (subjectRef: string) => Sealed,
   ): Promise<string> {
-    const [found] = await tx.query(
-      'SELECT subject_ref FROM subjects WHERE brand_id = $1 AND phone_index = $2',
-      [brandId, phoneIndex],
-    );
-    if (found) return found.subject_ref;
+    const found = await this.findByContactIndex(tx, brandId, contactIndex);
+    if (found) return found;
     const subjectRef = randomUUID();
     const [row] = await tx.query(
       `INSERT INTO subjects (subject_ref, brand_id, phone_index, sealed_phone) VALUES ($1, $2, $3, $4)
        ON CONFLICT (brand_id, phone_index) DO UPDATE SET brand_id = EXCLUDED.brand_id RETURNING subject_ref`,
-      [subjectRef, brandId, phoneIndex, sealPhone(subjectRef)],
+      [subjectRef, brandId, contactIndex, sealContact(subjectRef)],
     );
     return row.subject_ref;
   }
@@ -58,10 +59,22 @@ export class SubjectRepository {
     return n;
   }
 
-  async findByPhoneIndex(tx: EntityManager, brandId: string, phoneIndex: string): Promise<string | null> {
+  findByPhoneIndex(tx: EntityManager, brandId: string, phoneIndex: string): Promise<string | null> {
+    return this.findByContactIndex(tx, brandId, phoneIndex);
+  }
+
+  findByOpenidIndex(tx: EntityManager, brandId: string, openidIndex: string): Promise<string | null> {
+    return this.findByContactIndex(tx, brandId, openidIndex);
+  }
+
+  private async findByContactIndex(
+    tx: EntityManager,
+    brandId: string,
+    index: string,
+  ): Promise<string | null> {
     const [found] = await tx.query(
       'SELECT subject_ref FROM subjects WHERE brand_id = $1 AND phone_index = $2',
-      [brandId, phoneIndex],
+      [brandId, index],
     );
     return found?.subject_ref ?? null;
   }

@@ -4,6 +4,56 @@
  */
 
 export interface paths {
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["FrontDoorController_frontDoor"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audience/catalogue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** @description Roles: marketer, admin. */
+        put: operations["TagsController_catalogue"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audience/members/{subjectRef}/tags/{key}/lineage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: marketer, admin. */
+        get: operations["TagsController_lineageOf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audience/segments": {
         parameters: {
             query?: never;
@@ -38,6 +88,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audience/segments/{id}/explain/{subjectRef}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: marketer, admin. */
+        get: operations["SegmentsController_explain"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audience/segments/{id}/materialize": {
         parameters: {
             query?: never;
@@ -49,6 +116,75 @@ export interface paths {
         put?: never;
         /** @description Roles: marketer, admin. */
         post: operations["SegmentsController_materialize"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audience/segments/{id}/sample": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: marketer, admin. */
+        get: operations["SegmentsController_sample"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audience/segments/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Roles: marketer, admin. */
+        post: operations["SegmentsController_previewDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audience/tags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: marketer, admin. */
+        get: operations["TagsController_list"];
+        put?: never;
+        /** @description Roles: marketer, admin. */
+        post: operations["TagsController_define"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audience/tags/{key}/train": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Roles: marketer, admin. */
+        post: operations["TagsController_trainModel"];
         delete?: never;
         options?: never;
         head?: never;
@@ -234,7 +370,23 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["HealthController_health"];
+        get: operations["HealthController_live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/health/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["HealthController_ready"];
         put?: never;
         post?: never;
         delete?: never;
@@ -557,10 +709,79 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** @description Roles: marketer, admin. */
+        get: operations["CampaignsController_list"];
         put?: never;
         /** @description Roles: marketer, admin. */
         post: operations["CampaignsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outreach/campaigns/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: marketer, admin. */
+        get: operations["CampaignsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outreach/campaigns/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Roles: marketer, admin. */
+        post: operations["CampaignsController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outreach/campaigns/{id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Roles: marketer, admin. */
+        post: operations["CampaignsController_pause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outreach/campaigns/{id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Roles: marketer, admin. */
+        post: operations["CampaignsController_resume"];
         delete?: never;
         options?: never;
         head?: never;
@@ -574,10 +795,28 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** @description Roles: marketer, admin. */
+        get: operations["CampaignsController_runs"];
         put?: never;
         /** @description Roles: marketer, admin. */
         post: operations["CampaignsController_run"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outreach/campaigns/{id}/schedule": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Roles: marketer, admin. */
+        post: operations["CampaignsController_schedule"];
         delete?: never;
         options?: never;
         head?: never;
@@ -595,6 +834,109 @@ export interface paths {
         put?: never;
         /** @description Roles: admin, privacy_officer. */
         post: operations["ContactKeysController_run_outreach"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outreach/runs/{runId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: marketer, admin. */
+        get: operations["CampaignsController_getRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outreach/runs/{runId}/sends": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: marketer, admin. */
+        get: operations["CampaignsController_sends"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outreach/sandbox/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: marketer, admin. */
+        get: operations["SandboxSmsController_messages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outreach/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: marketer, admin. */
+        get: operations["TemplatesController_list"];
+        put?: never;
+        /** @description Roles: marketer, admin. */
+        post: operations["TemplatesController_declare"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outreach/templates/{id}/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Roles: marketer, admin. */
+        post: operations["TemplatesController_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outreach/templates/sync/{vendor}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Roles: marketer, admin. */
+        post: operations["TemplatesController_sync"];
         delete?: never;
         options?: never;
         head?: never;
@@ -628,6 +970,22 @@ export interface paths {
         };
         /** @description Roles: ops, privacy_officer, admin. */
         get: operations["AgreementsController_refusals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["MetricsController_scrape"];
         put?: never;
         post?: never;
         delete?: never;
@@ -796,6 +1154,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks/sms-receipts/aliyun": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["SmsReceiptsController_aliyun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhooks/sms/aliyun": {
         parameters: {
             query?: never;
@@ -864,6 +1238,12 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AliyunReceiptAck: {
+            /** @example 0 */
+            code: number;
+            /** @example 成功 */
+            msg: string;
+        };
         AnchoredReceiptResponse: {
             /** @example Ed25519 */
             algorithm: string;
@@ -969,6 +1349,37 @@ export interface components {
             /** @example true */
             intact: boolean;
         };
+        CampaignResponse: {
+            caps: Record<string, never>;
+            channel: string;
+            createdAt: string;
+            estimate?: components["schemas"]["EstimateResponse"];
+            id: string;
+            name: string;
+            nextRunAt?: Record<string, never>;
+            purpose: string;
+            quietHours?: Record<string, never>;
+            /** @description { kind: now } | { kind: at, at } | { kind: cron, cron, timeZone } */
+            schedule: Record<string, never>;
+            segmentId: string;
+            /** @enum {string} */
+            state: "draft" | "scheduled" | "sending" | "done" | "paused" | "cancelled";
+            templateId: string;
+            /** @description [{ name, variables }] */
+            variants: string[];
+        };
+        CapsRequest: {
+            /** @description At most this many recipients for one run */
+            maxRecipients?: number;
+        };
+        CatalogueEntry: {
+            /** @example 运动 */
+            category: string;
+            /** @example false */
+            sensitive: boolean;
+            /** @example SPORT- */
+            skuPrefix: string;
+        };
         ChangeOwnPasswordRequest: {
             /** Format: password */
             currentPassword: string;
@@ -1003,7 +1414,22 @@ export interface components {
              */
             role: "platform";
         };
-        CreateCampaignRequest: Record<string, never>;
+        CreateCampaignRequest: {
+            caps?: components["schemas"]["CapsRequest"];
+            /** @enum {string} */
+            channel: "sms";
+            name: string;
+            /** @enum {string} */
+            purpose: "marketing_messages" | "purchase_history" | "personalisation" | "sensitive_profiling";
+            /** @description Default 08:00–21:00 for marketing */
+            quietHours?: components["schemas"]["QuietHoursRequest"];
+            schedule: components["schemas"]["ScheduleRequest"];
+            segmentId: string;
+            /** @description A synced or declared SMS template (GET /api/v1/outreach/templates) */
+            templateId: string;
+            /** @description One or more content variants (A/B), split evenly */
+            variants: components["schemas"]["VariantRequest"][];
+        };
         CreatedApiKeyResponse: {
             /**
              * Format: uuid
@@ -1046,7 +1472,43 @@ export interface components {
             /** @example li.ops */
             username: string;
         };
-        CreateSegmentRequest: Record<string, never>;
+        CreateSegmentRequest: {
+            /**
+             * @example sms
+             * @enum {string}
+             */
+            channel: "sms" | "wechat" | "wecom";
+            /** @example 近90天运动品类复购 */
+            name: string;
+            /**
+             * @example marketing_messages
+             * @enum {string}
+             */
+            purpose: "marketing_messages" | "purchase_history" | "personalisation" | "sensitive_profiling";
+            /**
+             * @example {
+             *       "and": [
+             *         {
+             *           "tag": "rfm",
+             *           "op": "in",
+             *           "value": [
+             *             "R5F5M5",
+             *             "R5F4M5"
+             *           ]
+             *         },
+             *         {
+             *           "bought": {
+             *             "category": "运动",
+             *             "withinDays": 90
+             *           }
+             *         }
+             *       ]
+             *     }
+             */
+            rule?: {
+                [key: string]: unknown;
+            };
+        };
         CreateStaffAccountRequest: {
             /**
              * Format: password
@@ -1061,9 +1523,79 @@ export interface components {
             /** @example li.ops */
             username: string;
         };
+        DeclareTemplateRequest: {
+            /** @description The approved text; variables ${name} (Aliyun, sandbox) or {1} (Tencent) */
+            content: string;
+            /** @enum {string} */
+            kind: "marketing" | "notification";
+            name: string;
+            /**
+             * @description 签名 without 【】, 2–16 characters
+             * @example 示例品牌
+             */
+            signName: string;
+            /** @example SMS_900001 */
+            templateCode: string;
+            /** @description Tencent only: the name of each positional variable, in order */
+            variableNames?: string[];
+            /** @enum {string} */
+            vendor: "sandbox" | "aliyun" | "tencent";
+        };
+        EstimateResponse: {
+            characters: number;
+            /** @description fen (分) per recipient */
+            costFenPerRecipient: number;
+            parts: number;
+            /** @description The first variant as a recipient reads it (sample unsubscribe link) */
+            text: string;
+        };
+        ExplainNodeResponse: {
+            children: components["schemas"]["ExplainNodeResponse"][];
+            matched: boolean;
+            path: string;
+            rule?: {
+                [key: string]: unknown;
+            };
+        };
+        ExplainResponse: {
+            /** @description plain-language summary of what decided it */
+            because: string;
+            closedCategories: string[];
+            consents: Record<string, never>[];
+            guards: Record<string, never>[];
+            inSegment: boolean;
+            rule?: components["schemas"]["ExplainNodeResponse"] | null;
+            subjectRef: string;
+            tags: Record<string, never>[];
+        };
         HealthResponse: {
-            /** @example ok */
-            status: string;
+            /** @description every check */
+            details: Record<string, never>;
+            /**
+             * @description checks that are down, with why
+             * @example {
+             *       "outreach.consent-watermark": {
+             *         "status": "down",
+             *         "lagMs": 5400,
+             *         "boundMs": 1000
+             *       }
+             *     }
+             */
+            error?: Record<string, never>;
+            /**
+             * @description checks that are up
+             * @example {
+             *       "outreach.database": {
+             *         "status": "up"
+             *       }
+             *     }
+             */
+            info?: Record<string, never>;
+            /**
+             * @example ok
+             * @enum {string}
+             */
+            status: "ok" | "error" | "shutting_down";
         };
         ImportFileResponse: {
             /** @example GB18030 */
@@ -1156,6 +1688,27 @@ export interface components {
             };
             /** @example 40 */
             updated: number;
+            /** @description Stored, but worth a look */
+            warnings: components["schemas"]["ImportWarningResponse"][];
+        };
+        ImportWarningResponse: {
+            /**
+             * @example ORDER_WITHOUT_LINES
+             * @enum {string}
+             */
+            code: "ORDER_WITHOUT_LINES";
+            /** @description What is wrong and what to do, in words; never a cell value */
+            message: string;
+            /** @example 2 */
+            rowCount: number;
+            /**
+             * @description Row numbers (first ones listed)
+             * @example [
+             *       4,
+             *       9
+             *     ]
+             */
+            rows: number[];
         };
         InvitationResponse: {
             /** @description The QR code of url, as SVG markup */
@@ -1224,6 +1777,15 @@ export interface components {
             /** @description An anchor names a head beyond the ledger: the newest entries were removed */
             truncatedAfterSeq?: number;
         };
+        LineageResponse: {
+            /** @description consent ledger entries the tag rests on */
+            consents: Record<string, never>[];
+            subjectRef: string;
+            tag: {
+                [key: string]: unknown;
+            };
+            value: (number | string) | null;
+        };
         LogInRequest: {
             /**
              * Format: password
@@ -1268,6 +1830,11 @@ export interface components {
             expiresAt: string;
             /** @description Bearer access token for the machine caller */
             token: string;
+        };
+        MaterializedSegmentResponse: {
+            segmentId: string;
+            size: number;
+            version: number;
         };
         NoticeContentResponse: {
             /** @example privacy@example.com */
@@ -1470,6 +2037,10 @@ export interface components {
              */
             url: string;
         };
+        PreviewTemplateRequest: {
+            /** @description Values for the template variables (unsubscribe_link is filled per recipient) */
+            variables: Record<string, never>;
+        };
         PublishNoticeRequest: {
             /** @example privacy@example.com */
             brandContact: string;
@@ -1535,6 +2106,18 @@ export interface components {
              */
             kinds: ("mobile_phone" | "resident_id" | "email")[];
         };
+        QuietHoursRequest: {
+            /**
+             * @description Sending window end (exclusive; 24:00 = midnight)
+             * @example 21:00
+             */
+            end: string;
+            /**
+             * @description Sending window start, recipient’s local time
+             * @example 08:00
+             */
+            start: string;
+        };
         ReleaseRefusalResponse: {
             /** @example 42 */
             ledgerSeq: number | null;
@@ -1593,6 +2176,129 @@ export interface components {
              */
             row: number;
         };
+        RunResponse: {
+            campaignId: string;
+            createdAt: string;
+            finishedAt?: Record<string, never>;
+            id: string;
+            /** @description paused_by_marketer, stale_projection, vendor_not_configured */
+            pausedReason?: Record<string, never>;
+            results?: components["schemas"]["RunResultsResponse"];
+            segmentVersion: number;
+            /** @enum {string} */
+            state: "queued" | "sending" | "paused" | "done" | "cancelled";
+        };
+        RunResultsResponse: {
+            /** @description reason → count: no_consent, consent_withdrawn, suppressed, no_contact_point, frequency_cap */
+            blocked: Record<string, never>;
+            cancelled: number;
+            deferredByQuietHours: number;
+            delivered: number;
+            /** @description vendor error code → count */
+            failed: Record<string, never>;
+            optedOutWithin72h: number;
+            partsBilled: number;
+            pending: number;
+            reconciling: number;
+            submitted: number;
+            targeted: number;
+        };
+        SandboxMessageResponse: {
+            body: string;
+            sendId: Record<string, never> | null;
+            sentAt: string;
+            /** @description Recipient, masked (139****5678) */
+            toMasked: string;
+        };
+        ScheduleRequest: {
+            /** @description kind "at": when (ISO 8601 with zone) */
+            at?: string;
+            /**
+             * @description kind "cron": a cron expression (recurring)
+             * @example 0 10 * * 1
+             */
+            cron?: string;
+            /** @enum {string} */
+            kind: "now" | "at" | "cron";
+            /**
+             * @description kind "cron": the zone the expression is read in
+             * @example Asia/Shanghai
+             */
+            timeZone?: string;
+        };
+        SegmentDraftRequest: {
+            /**
+             * @example sms
+             * @enum {string}
+             */
+            channel: "sms" | "wechat" | "wecom";
+            /**
+             * @example marketing_messages
+             * @enum {string}
+             */
+            purpose: "marketing_messages" | "purchase_history" | "personalisation" | "sensitive_profiling";
+            /**
+             * @example {
+             *       "and": [
+             *         {
+             *           "tag": "rfm",
+             *           "op": "in",
+             *           "value": [
+             *             "R5F5M5",
+             *             "R5F4M5"
+             *           ]
+             *         },
+             *         {
+             *           "bought": {
+             *             "category": "运动",
+             *             "withinDays": 90
+             *           }
+             *         }
+             *       ]
+             *     }
+             */
+            rule?: {
+                [key: string]: unknown;
+            };
+        };
+        SegmentPreviewResponse: {
+            count: number;
+            guards: string[];
+            /** @description subject refs only, never contact data */
+            sample: string[];
+            /** @description selects by spending power: may pick an audience, never vary price or offer (R13) */
+            usesSpendingPower: boolean;
+        };
+        SegmentResponse: {
+            /** @description tag categories the rule selects by (R11) */
+            categories: string[];
+            channel: string;
+            /** @description members matching now, after every consent and opt-out guard */
+            count: number;
+            id: string;
+            name: string;
+            purpose: string;
+            rule?: {
+                [key: string]: unknown;
+            } | null;
+            /** @description last materialised version (0: never) */
+            version: number;
+        };
+        SendResponse: {
+            channel: string;
+            dispatchedAt?: Record<string, never>;
+            errorCode?: Record<string, never>;
+            notBefore?: string;
+            parts?: Record<string, never>;
+            reason?: Record<string, never>;
+            reportedAt?: Record<string, never>;
+            sendId: string;
+            /** @enum {string} */
+            state: "planned" | "blocked" | "submitting" | "submitted" | "unknown" | "delivered" | "failed" | "cancelled";
+            /** @description Opaque member reference; never a phone number */
+            subjectRef: string;
+            variant: number;
+        };
         ShopRetentionReportResponse: {
             /** @example 90 */
             afterSalesDays: number;
@@ -1631,6 +2337,16 @@ export interface components {
             receipt: components["schemas"]["AnchorReceiptResponse"];
             /** @description Exactly the bytes signed (canonical JSON) */
             signedPayload: string;
+        };
+        SmsEstimateResponse: {
+            /** @description Characters as the carrier counts them, signature included */
+            characters: number;
+            /** @description Estimated cost per recipient, in fen (分) */
+            costFenPerRecipient: number;
+            /** @description 70 characters fit one part; longer texts are billed per 67 */
+            parts: number;
+            /** @description The text as one recipient receives it (the unsubscribe link as a sample) */
+            text: string;
         };
         StaffAccountResponse: {
             /**
@@ -1681,6 +2397,59 @@ export interface components {
             /** Format: uuid */
             subjectRef: string;
         };
+        TagDefinitionResponse: {
+            category: string;
+            key: string;
+            labels: {
+                [key: string]: unknown;
+            };
+            /** @enum {string} */
+            layer: "fact" | "model" | "prediction";
+            personalised: boolean;
+            sensitive: boolean;
+            spendingPower: boolean;
+            version: number;
+        };
+        TemplateResponse: {
+            content: string;
+            id: string;
+            /** @enum {string} */
+            kind: "marketing" | "notification" | "verification";
+            name: string;
+            /** @description Why it cannot be used for its kind; empty when usable */
+            problems: string[];
+            signName: string;
+            /** @enum {string} */
+            source: "synced" | "declared";
+            templateCode: string;
+            updatedAt: string;
+            usable: boolean;
+            variables: string[];
+            /** @enum {string} */
+            vendor: "sandbox" | "aliyun" | "tencent";
+            /** @enum {string} */
+            vendorStatus: "approved" | "pending" | "rejected";
+        };
+        TemplateSyncResponse: {
+            listed: number;
+            markedRejected: number;
+            usable: number;
+            vendor: string;
+        };
+        TrainedModelResponse: {
+            coefficients: {
+                [key: string]: unknown;
+            };
+            metrics: {
+                [key: string]: unknown;
+            };
+            modelVersion: number;
+            tagKey: string;
+            tagVersion: number;
+            trainingWindow: {
+                [key: string]: unknown;
+            };
+        };
         UnmaskedPiiFindingResponse: {
             /**
              * @example [
@@ -1699,6 +2468,12 @@ export interface components {
              */
             rows: number[];
         };
+        VariantRequest: {
+            /** @example A */
+            name: string;
+            /** @description Template variable values; the offer ones must equal every other variant’s (R13) */
+            variables: Record<string, never>;
+        };
         VerifyLedgerRequest: {
             /** @description Receipts kept outside Siyu (GET ledger/anchors/latest) */
             receipts?: components["schemas"]["AnchorReceiptRequest"][];
@@ -1712,6 +2487,177 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    FrontDoorController_frontDoor: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description an HTML page linking health, metrics, staff entry points and customer pages */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL",
+                     *       "message": "internal"
+                     *     }
+                     */
+                    "text/html": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    TagsController_catalogue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    entries?: Record<string, never>[];
+                };
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CatalogueEntry"][];
+                };
+            };
+            /** @description CATALOGUE_INVALID: names the entry and field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    TagsController_lineageOf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                subjectRef: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LineageResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description MEMBER_TAG_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     SegmentsController_create: {
         parameters: {
             query?: never;
@@ -1729,22 +2675,16 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SegmentResponse"];
+                };
             };
-            /** @description VALIDATION_FAILED: which field, why */
+            /** @description SEGMENT_RULE_INVALID: details.problems lists each path and why */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    /**
-                     * @example {
-                     *       "code": "VALIDATION_FAILED",
-                     *       "message": "validation failed"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ApiErrorBody"];
-                };
+                content?: never;
             };
             /** @description TOKEN_MISSING | TOKEN_INVALID */
             401: {
@@ -1793,7 +2733,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["SegmentResponse"];
+                };
             };
             /** @description VALIDATION_FAILED: which field, why */
             400: {
@@ -1808,6 +2750,344 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description SEGMENT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SegmentsController_explain: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                subjectRef: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExplainResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description SEGMENT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SegmentsController_materialize: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MaterializedSegmentResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description SEGMENT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SegmentsController_sample: {
+        parameters: {
+            query: {
+                size: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentPreviewResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description SEGMENT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SegmentsController_previewDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SegmentDraftRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentPreviewResponse"];
+                };
+            };
+            /** @description SEGMENT_RULE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    TagsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagDefinitionResponse"][];
                 };
             };
             /** @description TOKEN_MISSING | TOKEN_INVALID */
@@ -1842,12 +3122,74 @@ export interface operations {
             };
         };
     };
-    SegmentsController_materialize: {
+    TagsController_define: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    [key: string]: unknown;
+                };
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TagDefinitionResponse"];
+                };
+            };
+            /** @description TAG_DEFINITION_INVALID: details.problems lists each path and why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    TagsController_trainModel: {
         parameters: {
             query?: never;
             header?: never;
             path: {
-                id: string;
+                key: string;
             };
             cookie?: never;
         };
@@ -1857,7 +3199,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["TrainedModelResponse"];
+                };
             };
             /** @description VALIDATION_FAILED: which field, why */
             400: {
@@ -1903,6 +3247,20 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ApiErrorBody"];
                 };
+            };
+            /** @description TAG_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description TAG_NOT_A_PREDICTION or TAG_NOT_ENOUGH_HISTORY */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -2733,7 +4091,7 @@ export interface operations {
             };
         };
     };
-    HealthController_health: {
+    HealthController_live: {
         parameters: {
             query?: never;
             header?: never;
@@ -2742,6 +4100,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description the process is alive */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2750,12 +4109,41 @@ export interface operations {
                     "application/json": components["schemas"]["HealthResponse"];
                 };
             };
-            /** @description The process is not serving (no answer at all, or a proxy says so) */
+            /** @description no answer at all (or a proxy’s 503): the process is not serving */
             503: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    HealthController_ready: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description database, broker, outbox and service checks are up */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthResponse"];
+                };
+            };
+            /** @description a check is down: `error` says which and why */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HealthResponse"];
+                };
             };
         };
     };
@@ -4370,6 +5758,54 @@ export interface operations {
             };
         };
     };
+    CampaignsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignResponse"][];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED: marketers and admins only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description CAMPAIGN_NOT_FOUND / CAMPAIGN_RUN_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     CampaignsController_create: {
         parameters: {
             query?: never;
@@ -4387,7 +5823,9 @@ export interface operations {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["CampaignResponse"];
+                };
             };
             /** @description VALIDATION_FAILED: which field, why */
             400: {
@@ -4419,20 +5857,375 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorBody"];
                 };
             };
-            /** @description ROLE_NOT_ALLOWED */
+            /** @description ROLE_NOT_ALLOWED: marketers and admins only */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description CAMPAIGN_NOT_FOUND / CAMPAIGN_RUN_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description CAMPAIGN_TEMPLATE_NOT_USABLE, CAMPAIGN_VARIABLES_INVALID, CAMPAIGN_OFFER_DIFFERS (R13), CAMPAIGN_SCHEDULE_INVALID */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CampaignsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "code": "ROLE_NOT_ALLOWED",
-                     *       "message": "role not allowed"
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
                      *     }
                      */
                     "application/json": components["schemas"]["ApiErrorBody"];
                 };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED: marketers and admins only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description CAMPAIGN_NOT_FOUND / CAMPAIGN_RUN_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CampaignsController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Planned sends are cancelled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED: marketers and admins only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description CAMPAIGN_NOT_FOUND / CAMPAIGN_RUN_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description CAMPAIGN_STATE_CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CampaignsController_pause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Dispatch stops at the next chunk */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED: marketers and admins only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description CAMPAIGN_NOT_FOUND / CAMPAIGN_RUN_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description CAMPAIGN_STATE_CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CampaignsController_resume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The same run continues; nobody is sent twice */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED: marketers and admins only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description CAMPAIGN_NOT_FOUND / CAMPAIGN_RUN_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description CAMPAIGN_STATE_CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CampaignsController_runs: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RunResponse"][];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED: marketers and admins only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description CAMPAIGN_NOT_FOUND / CAMPAIGN_RUN_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -4447,11 +6240,14 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            201: {
+            /** @description Queued; follow it at GET /api/v1/outreach/runs/:runId */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RunResponse"];
+                };
             };
             /** @description VALIDATION_FAILED: which field, why */
             400: {
@@ -4466,6 +6262,135 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED: marketers and admins only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description CAMPAIGN_NOT_FOUND / CAMPAIGN_RUN_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description SEGMENT_NOT_READY, CAMPAIGN_STATE_CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CampaignsController_schedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description draft → scheduled (kind "at" or "cron") */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED: marketers and admins only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description CAMPAIGN_NOT_FOUND / CAMPAIGN_RUN_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description CAMPAIGN_STATE_CONFLICT */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    ContactKeysController_run_outreach: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts only, idempotent */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResealReportResponse"];
                 };
             };
             /** @description TOKEN_MISSING | TOKEN_INVALID */
@@ -4500,20 +6425,40 @@ export interface operations {
             };
         };
     };
-    ContactKeysController_run_outreach: {
+    CampaignsController_getRun: {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                runId: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
         responses: {
+            /** @description With results: targeted, blocked by reason, submitted, delivered, failed by code, opted out within 72 h, parts billed */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["RunResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
             /** @description TOKEN_MISSING | TOKEN_INVALID */
             401: {
@@ -4530,20 +6475,372 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorBody"];
                 };
             };
-            /** @description ROLE_NOT_ALLOWED */
+            /** @description ROLE_NOT_ALLOWED: marketers and admins only */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description CAMPAIGN_NOT_FOUND / CAMPAIGN_RUN_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    CampaignsController_sends: {
+        parameters: {
+            query?: {
+                /** @description The last send id of the previous page */
+                after?: string;
+                limit?: number;
+                state?: "planned" | "blocked" | "submitting" | "submitted" | "unknown" | "delivered" | "failed" | "cancelled";
+            };
+            header?: never;
+            path: {
+                runId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendResponse"][];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
                     /**
                      * @example {
-                     *       "code": "ROLE_NOT_ALLOWED",
-                     *       "message": "role not allowed"
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
                      *     }
                      */
                     "application/json": components["schemas"]["ApiErrorBody"];
                 };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED: marketers and admins only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description CAMPAIGN_NOT_FOUND / CAMPAIGN_RUN_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SandboxSmsController_messages: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxMessageResponse"][];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED: marketers and admins only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TemplatesController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateResponse"][];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED: marketers and admins only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TemplatesController_declare: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclareTemplateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED: marketers and admins only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description TEMPLATE_REFUSED with every problem named */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TemplatesController_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewTemplateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SmsEstimateResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED: marketers and admins only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description TEMPLATE_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    TemplatesController_sync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vendor: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateSyncResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED: marketers and admins only */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description TEMPLATE_VENDOR_NOT_CONFIGURED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -4773,6 +7070,41 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    MetricsController_scrape: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text exposition format */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description INTERNAL */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INTERNAL",
+                     *       "message": "internal"
+                     *     }
+                     */
+                    "text/plain": components["schemas"]["ApiErrorBody"];
                 };
             };
         };
@@ -5546,6 +7878,33 @@ export interface operations {
                      */
                     "application/json": components["schemas"]["ApiErrorBody"];
                 };
+            };
+        };
+    };
+    SmsReceiptsController_aliyun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Aliyun’s expected answer { code: 0, msg: "成功" } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AliyunReceiptAck"];
+                };
+            };
+            /** @description RECEIPT_TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -2,6 +2,8 @@ import { exportFromLayout, type ExportLayout } from './export-layout';
 
 // 抖店 商家后台 → 订单 → 订单管理 → 批量导出. One row per 子订单; receivers arrive as platform
 // ciphertexts (#…#, $…$) or masked, and are sealed as sent (R1). Other columns are dropped (R4).
+// 订单应付金额 is the 子订单's own amount: a merged order's amount is the sum of its rows'
+// (issue 9 §2), and each line keeps its own.
 export const DOUYIN_LAYOUT: ExportLayout = {
   platform: 'douyin',
   label: '抖店 订单导出',
@@ -44,6 +46,7 @@ export const DOUYIN_LAYOUT: ExportLayout = {
   ],
   signatureColumns: ['主订单编号', '子订单编号', '选购商品', '订单应付金额', '收件人手机号', '订单提交时间'],
   rowPerLine: true,
+  amountPerLine: true,
 };
 
 export const DOUYIN_EXPORT = exportFromLayout(DOUYIN_LAYOUT);

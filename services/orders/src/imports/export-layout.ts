@@ -35,6 +35,8 @@ export const EXPORT_FIELDS = [
   'tracking_number',
   'line_sku',
   'line_title',
+  'line_list',
+  'line_kinds',
   'line_quantity',
   'receiver_name',
   'receiver_phone',
@@ -62,6 +64,10 @@ const KEPT_AS: Record<ExportField, KeptField> = {
   line_sku: 'line_sku',
   // Only as the SKU when no SKU column has a value: its first 64 characters.
   line_title: 'line_sku',
+  // Order-level exports list every item in one cell (有赞 全部商品名称: "名称(1件);名称(2件)").
+  line_list: 'line_sku',
+  // How many different items that cell lists (有赞 商品种类数): whether to split it at all.
+  line_kinds: 'line_quantity',
   line_quantity: 'line_quantity',
   receiver_name: 'receiver_name',
   receiver_phone: 'receiver_phone',
@@ -95,6 +101,8 @@ export interface ExportLayout {
   statuses: StatusWording;
   signatureColumns: readonly string[];
   rowPerLine: boolean;
+  /** The amount column is each line row's own amount (see `PlatformExport.amountPerLine`). */
+  amountPerLine?: boolean;
 }
 
 const SKU_MAX = 64;
@@ -118,13 +126,20 @@ export function exportFromLayout(layout: ExportLayout): PlatformExport {
       : { ok: false, reason: `not a known ${layout.statusOf} order status` };
   };
 
+  const amountPerLine = layout.amountPerLine ?? false;
   return {
     platform: layout.platform,
     label: layout.label,
     keptColumns,
-    requiredColumns: REQUIRED_FIELDS.map(headersOf),
+    // An export that splits the address (省/市/区/街道, as Pinduoduo's 订单查询 does) has its
+    // street part instead of a whole-address column (issue 9 §1).
+    requiredColumns: REQUIRED_FIELDS.map((f) =>
+      f === 'receiver_address' ? [...headersOf(f), ...headersOf('receiver_street')] : headersOf(f),
+    ),
     signatureColumns: layout.signatureColumns,
     rowPerLine: layout.rowPerLine,
+    amountPerLine,
+    amountColumns: headersOf('amount'),
 
     mapRow(cell: CellReader, present?: (column: string) => boolean): MappedRow {
       // The first alternative header holding a value; problems name the header the file has.
@@ -156,7 +171,10 @@ export function exportFromLayout(layout: ExportLayout): PlatformExport {
       if (problems.length > 0) return { problems };
 
       const sku = read('line_sku').value || read('line_title').value;
-      const lines: OrderLine[] = sku ? [{ sku: truncate(sku, SKU_MAX), quantity }] : [];
+      const lines: OrderLine[] = sku
+        ? [{ sku: truncate(sku, SKU_MAX), quantity }]
+        : linesOfList(read('line_list').value, read('line_kinds').value, quantity);
+      if (amountPerLine && lines.length === 1) lines[0].amountCents = amountCents;
       const lineId = read('line_id').value;
       return {
         lineKey: lineId || sku,
@@ -185,11 +203,37 @@ export function exportFromLayout(layout: ExportLayout): PlatformExport {
   };
 }
 
-/** Exports that split the address (省/市/区/街道 + 详细地址) get one address line, region first. */
+/**
+ * Exports that split the address (省/市/区/街道 + 详细地址) get one address line, region first.
+ * Without a whole-address column (Pinduoduo's 订单查询) the parts are the address.
+ */
 function withRegion(address: string, read: (field: ExportField) => { value: string }): string {
   const region = (['receiver_province', 'receiver_city', 'receiver_district', 'receiver_street'] as const)
     .map((f) => read(f).value)
     .filter((v) => v !== '');
   if (region.length === 0 || address.startsWith(region[0])) return address;
-  return [...region, address].join(' ');
+  return address === '' ? region.join(' ') : [...region, address].join(' ');
+}
+
+// "福鼎白茶(规格:357g)(2件)": the last parenthesis holds the item's quantity.
+const LISTED_QUANTITY = /\((\d+)\s*件?\)$/;
+
+/**
+ * The items of an order-level export listed in one cell (有赞 订单报表 全部商品名称):
+ * `名称(1件);名称(2件)`. With one kind of item (商品种类数 1) the cell is not split, so a name
+ * holding ';' stays whole; without a per-item quantity, the row's 商品数量 is the line's.
+ */
+function linesOfList(list: string, kinds: string, quantity: number): OrderLine[] {
+  const text = list.replace(/（/g, '(').replace(/）/g, ')');
+  if (text === '') return [];
+  const items = kinds === '1' ? [text] : text.split(/[;；]/);
+  return items
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+    .map((item) => {
+      const listed = LISTED_QUANTITY.exec(item);
+      const name = listed ? item.slice(0, listed.index).trim() : item;
+      const q = listed ? Number(listed[1]) : items.length === 1 ? quantity : 1;
+      return { sku: truncate(name || item, SKU_MAX), quantity: q > 0 ? q : 1 };
+    });
 }

@@ -7,12 +7,15 @@ import { ORDERS_DB } from '../orders.options';
 import type { ExportRecord } from './csv-records';
 import type { ExportColumns } from './export-columns';
 import { readExportRecords } from './export-records';
+import { ChunkWriter } from './chunk-writer';
 import { ImportJobRepository } from './import-job.repository';
 import { ImportTally, type ImportSummary } from './import-summary';
-import { IngestOrderChunk, type PreparedOrder } from './ingest-order-chunk';
+import { IngestOrderChunk } from './ingest-order-chunk';
 import { ImportsError, ImportsErrorCode } from './imports.errors';
 import type { ExportMappingFile } from './mapping-file';
-import type { CellProblem, MappedOrder, PlatformExport } from './platform-export';
+import { recordImportJob } from '@siyu/observability';
+import { OrderAssembler, type OpenOrder } from './order-assembler';
+import type { CellProblem, KeptField, MappedRow, PlatformExport } from './platform-export';
 import { planExportColumns } from './platform-exports';
 
 export interface RejectedRow {
@@ -36,17 +39,11 @@ export interface ImportOrdersCommand {
   onRejectedRow?: (rejected: RejectedRow) => void;
 }
 
-/** Orders per transaction: few round trips, and a failure loses at most this many rows' work. */
-export const ORDERS_PER_CHUNK = 2000;
+export { ORDERS_PER_CHUNK } from './chunk-writer';
 // Real order rows are far below this; a larger one is a broken line (issue §9, a 1 MB single line).
 const MAX_ROW_CHARS = 64 * 1024;
 
-interface OpenOrder {
-  order: MappedOrder;
-  row: number;
-  cells: string[];
-  lineKeys: Set<string>;
-}
+type RejectRow = (row: number, problems: CellProblem[], cells: string[]) => void;
 
 /**
  * Imports a platform order export: streams it, keeps only what the fulfilment purpose declares
@@ -66,7 +63,7 @@ export class ImportOrders {
     const { platform, shopId } = command;
     const tally = new ImportTally(randomUUID(), platform, shopId);
     let header: string[] = [];
-    const reject = (row: number, problems: CellProblem[], cells: string[]) => {
+    const reject: RejectRow = (row, problems, cells) => {
       tally.reject(row, problems);
       command.onRejectedRow?.({ row, problems, cells, header });
     };
@@ -89,165 +86,153 @@ export class ImportOrders {
     }
   }
 
+  /**
+   * Reads the rows into whole orders and stores them chunk by chunk: each row is checked and
+   * mapped, assembled into its order, and each whole order queued for the next chunk.
+   */
   private async importRows(
     records: AsyncGenerator<ExportRecord>,
     columns: ExportColumns,
     mapping: PlatformExport,
     tally: ImportTally,
-    reject: (row: number, problems: CellProblem[], cells: string[]) => void,
+    reject: RejectRow,
     command: ImportOrdersCommand,
     delimitedText: boolean,
   ): Promise<ImportSummary> {
-    const context = { importId: tally.importId, platform: command.platform, shopId: command.shopId };
-    const orderIdColumn =
-      Object.keys(mapping.keptColumns).find((c) => mapping.keptColumns[c] === 'order_id' && columns.has(c)) ??
-      'order_id';
-    const width = columns.labels.length;
-    // A repeated order number is a broken export, not an update. Only the orders not yet stored are
-    // held here; an earlier chunk's are recognised in the database (memory stays flat, issue §8).
-    let firstRowOf = new Map<string, number>();
-    const repeatReason = (first: number | null) =>
-      mapping.rowPerLine
-        ? `order number already appears in ${first ? `row ${first}` : 'an earlier row'}; rows of one order must follow each other`
-        : `order number already appears in ${first ? `row ${first}` : 'an earlier row'} of this file`;
-    let open: OpenOrder | null = null;
-    let chunk: PreparedOrder[] = [];
-    // The cells of the chunk's rows, for the rejects file should the database find a repeat.
-    let chunkCells = new Map<number, string[]>();
-    let jobStarted = false;
-    // One chunk is written while the next is read and mapped: PostgreSQL and Node work in parallel.
-    let inFlight: Promise<void> = Promise.resolve();
-
-    const store = async (orders: PreparedOrder[], cellsOf: Map<number, string[]>) => {
-      const outcome = await this.ds.transaction(async (tx) => {
-        const stored = await this.ingestChunk.execute(tx, context, orders);
-        for (const { row, firstRow } of stored.repeated ?? [])
-          reject(row, [{ field: orderIdColumn, reason: repeatReason(firstRow) }], cellsOf.get(row) ?? []);
-        await this.jobs.saveProgress(tx, tally.summary('running', stored));
-        return stored;
-      });
-      tally.addStored(outcome);
-      command.onProgress?.(tally.summary('running'));
-    };
-    const flush = async () => {
-      await inFlight;
-      if (chunk.length === 0) return;
-      if (!jobStarted) {
-        await this.jobs.start(tally.summary('running'), command.requestedBy);
-        jobStarted = true;
-      }
-      const orders = chunk;
-      const cellsOf = chunkCells;
-      chunk = [];
-      chunkCells = new Map();
-      // The open order goes into the next chunk: it stays in the in-memory check.
-      firstRowOf = open ? new Map([[open.order.platformOrderId, open.row]]) : new Map();
-      inFlight = store(orders, cellsOf);
-      // Surfaced by the next `await inFlight`; this only keeps it from counting as unhandled.
-      inFlight.catch(() => undefined);
-    };
-    const close = () => {
-      if (open) {
-        chunk.push(this.ingestChunk.prepare(context, open.order, open.row));
-        chunkCells.set(open.row, open.cells);
-      }
-      open = null;
+    const assembler = new OrderAssembler(
+      mapping,
+      columnOf(mapping, columns, 'order_id') ?? 'order_id',
+      mapping.amountColumns.find((c) => columns.has(c)) ?? mapping.amountColumns[0],
+    );
+    const writer = new ChunkWriter(this.ds, this.jobs, this.ingestChunk, {
+      context: { importId: tally.importId, platform: command.platform, shopId: command.shopId },
+      tally,
+      requestedBy: command.requestedBy,
+      onProgress: command.onProgress,
+      onRepeated: (row, firstRow, cells) =>
+        reject(row, [{ field: assembler.orderIdColumn, reason: assembler.repeatReason(firstRow) }], cells),
+    });
+    const queue = (whole: OpenOrder | null) => {
+      if (!whole) return;
+      if (whole.order.lines.length === 0) tally.noteOrderWithoutLines(whole.row);
+      writer.add(whole);
     };
 
     try {
-      for await (const { row, cells, inexactNumbers } of records) {
+      for await (const record of records) {
         tally.countRow();
         // Buffered records resolve as microtasks: without a turn of the event loop now and then, the
         // chunk being written waits for its database replies until the parser runs dry.
-        if (row % 64 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-        const problems = inexactNumbers
-          ? inexactNumbers.map((i) => ({
-              field: columns.labels[i] ?? `(column ${i + 1})`,
-              reason:
-                'the workbook stores this as a number too long to be exact (digits were lost); export the column as text or as CSV',
-            }))
-          : rowProblems(cells, columns, width, delimitedText);
-        // Every column, kept or dropped, is scanned; only kinds and row numbers are kept (R1).
-        for (let i = 0; i < cells.length; i++) {
-          const cell = cells[i];
-          if (!cell) continue;
-          const kinds = detectUnmaskedPii(cell);
-          if (kinds.length > 0) tally.notePii(columns.labels[i] ?? `(column ${i + 1})`, row, kinds);
-        }
-        if (problems.length > 0) {
-          reject(row, problems, cells);
-          continue;
-        }
-        const mapped = mapping.mapRow(columns.readerFor(cells), columns.has);
+        if (record.row % 64 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        const mapped = mapRecord(record, columns, mapping, tally, delimitedText);
         if ('problems' in mapped) {
-          reject(row, mapped.problems, cells);
+          reject(record.row, mapped.problems, record.cells);
           continue;
         }
-        const { order, lineKey } = mapped;
-        const current = open as OpenOrder | null;
-        if (current && current.order.platformOrderId === order.platformOrderId && mapping.rowPerLine) {
-          if (current.lineKeys.has(lineKey)) {
-            reject(
-              row,
-              [{ field: orderIdColumn, reason: `duplicate of row ${current.row}: same order and line` }],
-              cells,
-            );
-          } else {
-            current.lineKeys.add(lineKey);
-            current.order.lines.push(...order.lines);
-            tally.countMergedLine();
+        const assembled = assembler.take(record.row, mapped.order, mapped.lineKey, record.cells);
+        if (assembled.kind === 'rejected') reject(record.row, assembled.problems, record.cells);
+        else if (assembled.kind === 'merged') tally.countMergedLine();
+        else {
+          queue(assembled.closed);
+          // The order just opened may still gain lines: it goes into the next chunk.
+          if (writer.full) {
+            await writer.flush();
+            assembler.forgetStored();
           }
-          continue;
         }
-        const earlier = firstRowOf.get(order.platformOrderId);
-        if (earlier !== undefined) {
-          reject(row, [{ field: orderIdColumn, reason: repeatReason(earlier) }], cells);
-          continue;
-        }
-        firstRowOf.set(order.platformOrderId, row);
-        close();
-        open = { order, row, cells, lineKeys: new Set([lineKey]) };
-        // The open order may still gain lines: it goes into the next chunk.
-        if (chunk.length >= ORDERS_PER_CHUNK) await flush();
       }
-      close();
-      await flush();
-      await inFlight;
+      queue(assembler.finish());
+      await writer.drain();
     } catch (err) {
-      // Chunks already committed stay (each is whole); complete orders read before a break in the
-      // file are stored too, then the job says how far it got.
-      let stored = jobStarted;
-      if (err instanceof ImportsError) {
-        try {
-          close();
-          await flush();
-          await inFlight;
-          stored = jobStarted;
-        } catch {
-          // The original error is the one to report.
-        }
-      }
-      if (stored)
-        await this.jobs.finish({ ...tally.summary('failed'), status: 'failed' }).catch(() => undefined);
-      if (err instanceof ImportsError && stored) {
-        const s = tally.summary('failed');
-        throw new ImportsError(err.code, err.message, {
-          ...err.details,
-          importId: s.importId,
-          rows: s.rows,
-          accepted: s.accepted,
-          updated: s.updated,
-        });
-      }
-      throw err;
+      throw await this.stopAfter(err, () => queue(assembler.finish()), writer, tally, command.platform);
     }
+    return this.complete(tally, writer, command.requestedBy, command.platform);
+  }
+
+  /**
+   * The file broke off or a write failed. Chunks already committed stay (each is whole); on a
+   * break in the file, complete orders read before it are stored too; then the job says how far
+   * it got. Returns the error to throw.
+   */
+  private async stopAfter(
+    err: unknown,
+    queueLastOrder: () => void,
+    writer: ChunkWriter,
+    tally: ImportTally,
+    platform: string,
+  ): Promise<unknown> {
+    let stored = writer.jobStarted;
+    if (err instanceof ImportsError) {
+      try {
+        queueLastOrder();
+        await writer.drain();
+        stored = writer.jobStarted;
+      } catch {
+        // The original error is the one to report.
+      }
+    }
+    if (stored)
+      await this.jobs.finish({ ...tally.summary('failed'), status: 'failed' }).catch(() => undefined);
+    if (stored) recordImportJob(platform, 'failed', tally.summary('failed'));
+    if (!(err instanceof ImportsError && stored)) return err;
+    const s = tally.summary('failed');
+    return new ImportsError(err.code, err.message, {
+      ...err.details,
+      importId: s.importId,
+      rows: s.rows,
+      accepted: s.accepted,
+      updated: s.updated,
+    });
+  }
+
+  /** Every row read: the job completes (created now when no order was stored, e.g. all rejected). */
+  private async complete(
+    tally: ImportTally,
+    writer: ChunkWriter,
+    requestedBy: string,
+    platform: string,
+  ): Promise<ImportSummary> {
     if (tally.summary('running').rows === 0)
       throw new ImportsError(ImportsErrorCode.EMPTY_FILE, 'the file holds a header but no order rows');
     const summary = { ...tally.summary('completed'), status: 'completed' as const };
-    if (!jobStarted) await this.jobs.start(summary, command.requestedBy);
+    if (!writer.jobStarted) await this.jobs.start(summary, requestedBy);
     await this.jobs.finish(summary);
+    recordImportJob(platform, 'completed', summary);
     return summary;
   }
+}
+
+/** The first of the file's columns that the mapping keeps as `field`. */
+function columnOf(mapping: PlatformExport, columns: ExportColumns, field: KeptField): string | undefined {
+  return Object.keys(mapping.keptColumns).find((c) => mapping.keptColumns[c] === field && columns.has(c));
+}
+
+/**
+ * Checks one record and maps it to an order. Every column, kept or dropped, is scanned for
+ * unmasked PII first, whatever else is wrong with the row; only kinds and row numbers are kept (R1).
+ */
+function mapRecord(
+  { row, cells, inexactNumbers }: ExportRecord,
+  columns: ExportColumns,
+  mapping: PlatformExport,
+  tally: ImportTally,
+  delimitedText: boolean,
+): MappedRow {
+  const problems = inexactNumbers
+    ? inexactNumbers.map((i) => ({
+        field: columns.labels[i] ?? `(column ${i + 1})`,
+        reason:
+          'the workbook stores this as a number too long to be exact (digits were lost); export the column as text or as CSV',
+      }))
+    : rowProblems(cells, columns, columns.labels.length, delimitedText);
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i];
+    if (!cell) continue;
+    const kinds = detectUnmaskedPii(cell);
+    if (kinds.length > 0) tally.notePii(columns.labels[i] ?? `(column ${i + 1})`, row, kinds);
+  }
+  if (problems.length > 0) return { problems };
+  return mapping.mapRow(columns.readerFor(cells), columns.has);
 }
 
 /** Row-level problems that come before the platform mapping: size, encoding, a short row. */

@@ -17,6 +17,19 @@ export interface UnmaskedPiiFinding {
   rowCount: number;
 }
 
+/**
+ * Something stored that the operator should look at, though no row was refused: e.g. orders
+ * stored without any item line (their released facts would carry no products, issue 9 §3).
+ */
+export interface ImportWarning {
+  code: 'ORDER_WITHOUT_LINES';
+  /** What is wrong and what to do, in words; never a cell's value. */
+  message: string;
+  /** Row numbers (header = row 1), the first MAX_LISTED of them. */
+  rows: number[];
+  rowCount: number;
+}
+
 export type ImportStatus = 'running' | 'completed' | 'failed';
 
 export interface ImportSummary {
@@ -47,6 +60,8 @@ export interface ImportSummary {
   /** Columns of the export that the fulfilment purpose does not need and that were not stored (R4). */
   droppedColumns: string[];
   unmaskedPii: Record<string, UnmaskedPiiFinding>;
+  /** Stored, but worth a look (empty when there is nothing to say). */
+  warnings: ImportWarning[];
 }
 
 export interface ChunkOutcome {
@@ -69,6 +84,7 @@ export class ImportTally {
   private rejectedRows = 0;
   private readonly rejected: RowRejection[] = [];
   private readonly pii = new Map<string, { kinds: Set<PiiKind>; rows: number[]; rowCount: number }>();
+  private readonly withoutLines = { rows: [] as number[], rowCount: 0 };
   droppedColumns: string[] = [];
   file: ImportSummary['file'] = { format: 'csv', encoding: null };
 
@@ -91,6 +107,12 @@ export class ImportTally {
     for (const p of problems) {
       if (this.rejected.length < MAX_LISTED) this.rejected.push({ row, field: p.field, reason: p.reason });
     }
+  }
+
+  /** An order read with no item line (no SKU, title or item list in its rows). */
+  noteOrderWithoutLines(row: number): void {
+    this.withoutLines.rowCount++;
+    if (this.withoutLines.rows.length < MAX_LISTED) this.withoutLines.rows.push(row);
   }
 
   notePii(column: string, row: number, kinds: PiiKind[]): void {
@@ -135,6 +157,21 @@ export class ImportTally {
       file: { ...this.file },
       droppedColumns: [...this.droppedColumns],
       unmaskedPii,
+      warnings: this.warnings(),
     };
+  }
+
+  private warnings(): ImportWarning[] {
+    const { rows, rowCount } = this.withoutLines;
+    if (rowCount === 0) return [];
+    return [
+      {
+        code: 'ORDER_WITHOUT_LINES',
+        message:
+          'orders stored with no item lines: the export has no SKU, product name or item list for them, so their purchase facts carry no products; check the export (or map its item column with a mapping file) and import it again',
+        rows: [...rows],
+        rowCount,
+      },
+    ];
   }
 }

@@ -2,7 +2,13 @@ import { ApiExtraModels, ApiProperty, getSchemaPath } from '@nestjs/swagger';
 import { PLATFORMS, type Platform } from '@siyu/contracts';
 import { PII_KINDS, type PiiKind } from '@siyu/privacy';
 import type { ImportJobListing } from './import-job.repository';
-import type { ImportStatus, ImportSummary, RowRejection, UnmaskedPiiFinding } from './import-summary';
+import type {
+  ImportStatus,
+  ImportSummary,
+  ImportWarning,
+  RowRejection,
+  UnmaskedPiiFinding,
+} from './import-summary';
 
 // The HTTP shapes of the imports feature. `implements` keeps them in step with what the use cases
 // return; the job row (its jsonb summary, requested_by column names) never leaves as such.
@@ -31,6 +37,22 @@ export class ImportFileResponse {
   format: 'csv' | 'xlsx';
   @ApiProperty({ type: String, nullable: true, example: 'GB18030' })
   encoding: string | null;
+}
+
+export class ImportWarningResponse implements ImportWarning {
+  @ApiProperty({ enum: ['ORDER_WITHOUT_LINES'], example: 'ORDER_WITHOUT_LINES' })
+  code: 'ORDER_WITHOUT_LINES';
+  @ApiProperty({ description: 'What is wrong and what to do, in words; never a cell value' })
+  message: string;
+  @ApiProperty({
+    type: Number,
+    isArray: true,
+    example: [4, 9],
+    description: 'Row numbers (first ones listed)',
+  })
+  rows: number[];
+  @ApiProperty({ example: 2 })
+  rowCount: number;
 }
 
 @ApiExtraModels(UnmaskedPiiFindingResponse)
@@ -69,6 +91,8 @@ export class ImportSummaryResponse implements ImportSummary {
     description: 'By column: kinds and row numbers of unmasked personal data, never the values (R1, R4)',
   })
   unmaskedPii: Record<string, UnmaskedPiiFinding>;
+  @ApiProperty({ type: ImportWarningResponse, isArray: true, description: 'Stored, but worth a look' })
+  warnings: ImportWarning[];
 }
 
 export class ImportJobResponse implements ImportJobListing {

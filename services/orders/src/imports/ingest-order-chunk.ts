@@ -220,7 +220,8 @@ export function contentJson(order: MappedOrder): string {
   return JSON.stringify({
     amountCents: order.amountCents,
     buyerId: order.buyerId,
-    lines: order.lines.map((l) => ({ quantity: l.quantity, sku: l.sku })),
+    // A line's own amount only where the export has one (absent keys keep older fingerprints).
+    lines: order.lines.map((l) => ({ amountCents: l.amountCents, quantity: l.quantity, sku: l.sku })),
     logisticsCompany: order.logisticsCompany,
     orderedAt: order.orderedAt,
     paidAt: order.paidAt,

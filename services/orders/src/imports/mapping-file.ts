@@ -7,12 +7,14 @@ import { ImportsError, ImportsErrorCode } from './imports.errors';
  * canonical field, and extra status wording. It extends the platform's layout; no code needed.
  *
  *   { "columns": { "order_id": ["单号"], "receiver_phone": "收货手机" },
- *     "statuses": { "已出库": "shipped" }, "rowPerLine": false }
+ *     "statuses": { "已出库": "shipped" }, "rowPerLine": false, "amountPerLine": false }
  */
 export interface ExportMappingFile {
   columns?: Partial<Record<ExportField, string[]>>;
   statuses?: Record<string, OrderStatus>;
   rowPerLine?: boolean;
+  /** The amount column is each line row's own amount, summed into the order's (like Douyin's). */
+  amountPerLine?: boolean;
 }
 
 const bad = (reason: string) =>
@@ -21,10 +23,12 @@ const bad = (reason: string) =>
 /** Validates a parsed mapping file; every problem names the key at fault. */
 export function parseMappingFile(raw: unknown): ExportMappingFile {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad('expected a JSON object');
-  const { columns, statuses, rowPerLine, ...rest } = raw as Record<string, unknown>;
+  const { columns, statuses, rowPerLine, amountPerLine, ...rest } = raw as Record<string, unknown>;
   const unknownKeys = Object.keys(rest).filter((k) => k !== '$comment');
   if (unknownKeys.length > 0)
-    throw bad(`unknown key(s) ${unknownKeys.join(', ')} (expected columns, statuses, rowPerLine)`);
+    throw bad(
+      `unknown key(s) ${unknownKeys.join(', ')} (expected columns, statuses, rowPerLine, amountPerLine)`,
+    );
   const file: ExportMappingFile = {};
   if (columns !== undefined) {
     if (typeof columns !== 'object' || columns === null || Array.isArray(columns))
@@ -56,6 +60,10 @@ export function parseMappingFile(raw: unknown): ExportMappingFile {
     if (typeof rowPerLine !== 'boolean') throw bad('"rowPerLine" must be true or false');
     file.rowPerLine = rowPerLine;
   }
+  if (amountPerLine !== undefined) {
+    if (typeof amountPerLine !== 'boolean') throw bad('"amountPerLine" must be true or false');
+    file.amountPerLine = amountPerLine;
+  }
   return file;
 }
 
@@ -71,5 +79,6 @@ export function applyMappingFile(layout: ExportLayout, file: ExportMappingFile):
     columns,
     statuses: [...Object.entries(file.statuses ?? {}), ...layout.statuses],
     rowPerLine: file.rowPerLine ?? layout.rowPerLine,
+    amountPerLine: file.amountPerLine ?? layout.amountPerLine,
   };
 }

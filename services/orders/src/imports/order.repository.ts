@@ -39,12 +39,6 @@ export interface KnownOrder {
   lastImportRow: number | null;
 }
 
-export interface VaultedReceiver {
-  receiverSealed: string;
-  /** null once the buyer's data key was crypto-shredded (R17). */
-  wrappedKey: string | null;
-}
-
 // Column, array type for unnest(), and how to read it from a record.
 const COLUMNS: [column: string, type: string, value: (o: OrderRecord) => unknown][] = [
   ['order_ref', 'uuid', (o) => o.orderRef],
@@ -194,15 +188,5 @@ export class OrderRepository {
   async existsByRef(orderRef: string): Promise<boolean> {
     const rows = await this.ds.query('SELECT 1 FROM orders WHERE order_ref = $1', [orderRef]);
     return rows.length > 0;
-  }
-
-  async findVaultedReceiver(tx: EntityManager, orderRef: string): Promise<VaultedReceiver | null> {
-    const [row]: { receiver_sealed: string; wrapped_key: string | null }[] = await tx.query(
-      `SELECT o.receiver_sealed, k.wrapped_key FROM orders o
-         JOIN data_keys k ON k.buyer_pseudonym = o.buyer_pseudonym
-        WHERE o.order_ref = $1`,
-      [orderRef],
-    );
-    return row ? { receiverSealed: row.receiver_sealed, wrappedKey: row.wrapped_key } : null;
   }
 }

@@ -3,6 +3,8 @@ import { exportFromLayout, type ExportLayout } from './export-layout';
 // 拼多多 商家后台 → 订单管理 → 订单查询 → 批量导出. One row per order. The amount is what the buyer
 // paid (用户实付金额), as on every platform; 商家实收金额 only when that column is absent.
 // Other columns — 身份证姓名/号码 of cross-border orders above all — are dropped (R4).
+// The 订单查询 export splits the address into 省/市/区/街道 with no 详细地址: the parts are the
+// address (issue 9 §1); older exports with 详细地址 still work. Sources: docs/ops/importing.md.
 export const PINDUODUO_LAYOUT: ExportLayout = {
   platform: 'pinduoduo',
   label: '拼多多 订单导出',
@@ -17,7 +19,7 @@ export const PINDUODUO_LAYOUT: ExportLayout = {
     modified_at: ['订单更新时间', '更新时间'],
     logistics_company: ['快递公司', '物流公司'],
     tracking_number: ['快递单号', '运单号', '物流单号'],
-    line_sku: ['商家编码-SKU维度', '商家编码-商品维度', '商家编码', 'SKU编码'],
+    line_sku: ['商家编码-SKU维度', '商家编码-规格维度', '商家编码-商品维度', '商家编码', 'SKU编码'],
     line_title: ['商品', '商品名称'],
     line_quantity: ['商品数量(件)', '商品数量', '数量'],
     receiver_name: ['收货人', '收货人姓名'],

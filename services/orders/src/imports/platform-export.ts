@@ -29,6 +29,8 @@ export type KeptField = FulfilmentField | IngestControlField;
 export interface OrderLine {
   sku: string;
   quantity: number;
+  /** The line's own amount, when the source gives one (Douyin's 订单应付金额 per 子订单). */
+  amountCents?: number;
 }
 
 /** One order as read from an export, before sealing. `receiver` and `buyerId` are plaintext PII. */
@@ -78,6 +80,14 @@ export interface PlatformExport {
   signatureColumns: readonly string[];
   /** One row per order line (子订单): consecutive rows of one order are merged into one order. */
   rowPerLine: boolean;
+  /**
+   * Whether the amount column holds each line row's own amount (Douyin's 订单应付金额 per 子订单):
+   * merged rows then add up to the order's amount. Otherwise it is the order's amount, repeated
+   * on every line row of the order.
+   */
+  amountPerLine: boolean;
+  /** The headers that carry the amount, for problems found when rows merge. */
+  amountColumns: readonly string[];
   /** `present` tells which of a field's alternative headers the file has (for precise problem reports). */
   mapRow(cell: CellReader, present?: (column: string) => boolean): MappedRow;
 }

@@ -61,16 +61,98 @@ describe('platform export layouts', () => {
     const first = orderOf(mapFixtureRow('douyin', 0));
     expect(first).toMatchObject({
       platformOrderId: '6912345678901234567',
-      amountCents: 31200,
+      // This 子订单's own 订单应付金额; the order's is the sum over its rows (issue 9 §2).
+      amountCents: 25600,
       receiver: {
         name: '#Rk9PYmFy5byg5LiJ#',
         phone: '$MTg4MDAwMDExMTE=$',
         address: '浙江省 杭州市 西湖区 西溪街道 #QWRkcmVzcy1jaXBoZXI=#',
       },
-      lines: [{ sku: 'SKU-TEA-01', quantity: 1 }],
+      lines: [{ sku: 'SKU-TEA-01', quantity: 1, amountCents: 25600 }],
     });
     expect(orderOf(mapFixtureRow('douyin', 2)).receiver.phone).toBe('18877771111-123');
   });
+
+  it('composes the Pinduoduo 订单查询 address from 省/市/区/街道 when the export has no 详细地址', () => {
+    const [header, ...rows] = readFileSync(join(FIXTURES, 'pinduoduo-orders-query.csv'), 'utf8')
+      .split('\r\n')
+      .filter((l) => l.length > 0)
+      .map((l) => l.split(','));
+    const { mapping, columns } = planExportColumns(header, 'pinduoduo');
+    expect(orderOf(mapping.mapRow(columns.readerFor(rows[0]), columns.has))).toMatchObject({
+      platformOrderId: '261101-223456789012345',
+      orderedAt: new Date('2026-11-01T02:00:06Z'),
+      receiver: { name: '张**', phone: '138****5678', address: '浙江省 杭州市 西湖区 文三路100号' },
+      lines: [{ sku: 'SKU-TEA-01', quantity: 2 }],
+    });
+  });
+
+  it('still refuses a Pinduoduo export with neither 详细地址/收货地址 nor 街道, naming them', () => {
+    const { header } = fixture('pinduoduo');
+    expect(() =>
+      planExportColumns(
+        header.filter((h) => h !== '详细地址' && h !== '街道'),
+        'pinduoduo',
+      ),
+    ).toThrow(/详细地址 or 收货地址 or 街道/);
+  });
+
+  it('gives each Douyin 子订单 line its own 订单应付金额 (the order amount is summed when rows merge)', () => {
+    expect(orderOf(mapFixtureRow('douyin', 0)).lines).toEqual([
+      { sku: 'SKU-TEA-01', quantity: 1, amountCents: 25600 },
+    ]);
+    // Order-level amounts (JD repeats 应付金额 on each SKU row) are not line amounts.
+    expect(orderOf(mapFixtureRow('jd', 0)).lines).toEqual([{ sku: 'SKU-TEA-01', quantity: 2 }]);
+  });
+
+  it.each([
+    [
+      '明前龙井 礼盒 250g(1件);茉莉花茶(2件)',
+      '2',
+      '3',
+      [
+        ['明前龙井 礼盒 250g', 1],
+        ['茉莉花茶', 2],
+      ],
+    ],
+    ['福鼎白茶(规格:357g)(2件)', '1', '2', [['福鼎白茶(规格:357g)', 2]]],
+    ['福鼎白茶（2件）', '1', '2', [['福鼎白茶', 2]]],
+    ['大红袍', '1', '3', [['大红袍', 3]]],
+    ['买一送一;限量(不拆)', '1', '1', [['买一送一;限量(不拆)', 1]]],
+    ['', '', '', []],
+  ] as [string, string, string, [string, number][]][])(
+    'reads the Youzan 全部商品名称 %p (商品种类数 %s, 商品数量 %s) as lines',
+    (names, kinds, quantity, expected) => {
+      const header = [
+        '订单号',
+        '订单状态',
+        '订单创建时间',
+        '全部商品名称',
+        '商品种类数',
+        '商品数量',
+        '订单实付金额',
+        '收货人/提货人',
+        '收货人手机号/提货人手机号',
+        '详细收货地址/提货地址',
+      ];
+      const row = [
+        'E1',
+        '待发货',
+        '2026-11-03 10:00:00',
+        names,
+        kinds,
+        quantity,
+        '10.00',
+        '李**',
+        '138****5678',
+        '****',
+      ];
+      const { mapping, columns } = planExportColumns(header, 'youzan');
+      expect(orderOf(mapping.mapRow(columns.readerFor(row), columns.has)).lines).toEqual(
+        expected.map(([sku, q]) => ({ sku, quantity: q })),
+      );
+    },
+  );
 
   it('reads the Youzan modification time and the Pinduoduo buyer-paid amount', () => {
     expect(orderOf(mapFixtureRow('youzan', 0)).sourceModifiedAt).toEqual(new Date('2026-11-02T00:00:00Z'));
@@ -164,6 +246,7 @@ describe('ops mapping file', () => {
     [{ columns: { phone: '电话' } }, /"phone" is not a canonical field/],
     [{ columns: { order_id: [] } }, /columns.order_id/],
     [{ statuses: { 已出库: 'sent' } }, /statuses.已出库 must be one of/],
+    [{ amountPerLine: 'yes' }, /"amountPerLine" must be true or false/],
   ])('refuses a bad mapping file %p, naming the key', (raw, message) => {
     expect(() => parseMappingFile(raw)).toThrow(message);
   });

@@ -1,7 +1,8 @@
 import { exportFromLayout, type ExportLayout } from './export-layout';
 
 // 有赞 微商城 后台 → 订单 → 所有订单 → 导出 (订单维度 or 商品维度). Self-pickup orders fill the
-// 提货人 columns. 买家手机号 and other columns are dropped (R4).
+// 提货人 columns. 买家手机号 and other columns are dropped (R4). The order-level 订单报表 lists
+// the items in one cell, 全部商品名称 ("名称(1件);名称(2件)"), with 商品种类数 and 商品数量.
 export const YOUZAN_LAYOUT: ExportLayout = {
   platform: 'youzan',
   label: '有赞 订单导出',
@@ -18,6 +19,8 @@ export const YOUZAN_LAYOUT: ExportLayout = {
     tracking_number: ['物流单号', '快递单号', '运单号'],
     line_sku: ['商品编码', '规格编码', '商家编码'],
     line_title: ['商品名称'],
+    line_list: ['全部商品名称'],
+    line_kinds: ['商品种类数'],
     line_quantity: ['商品数量', '数量'],
     receiver_name: ['收货人/提货人', '收货人', '提货人'],
     receiver_phone: ['收货人手机号/提货人手机号', '收货人手机号', '提货人手机号', '收货人电话'],

@@ -7,6 +7,7 @@ import { FULFILMENT_PURPOSES, isFulfilmentPurpose } from '@siyu/privacy';
 import { ORDERS_DB } from '../orders.options';
 import { ReceiverLookupRepository, type OrderFacts } from './receiver-lookup.repository';
 import { fullMobileNumber, lookupDigest, type LookupKind } from './receiver-lookup-index';
+import { PURPOSE_SHAPE } from './reveal-receiver.request';
 import { VaultError, VaultErrorCode } from './vault.errors';
 
 /** Exactly one of orderNo, buyerId, phone, phoneLast4; `shop` narrows; `purpose` defaults to after_sales. */
@@ -27,6 +28,13 @@ export interface LookupResult {
 }
 
 const MAX_MATCHES = 50;
+
+const SEARCHED_BY: Record<'orderNo' | 'buyerId' | 'phone' | 'phoneLast4', LookupResult['searchedBy']> = {
+  orderNo: 'order-no',
+  buyerId: 'buyer-id',
+  phone: 'phone-full',
+  phoneLast4: 'phone-last4',
+};
 
 const SEARCHED_FIELD: Record<LookupResult['searchedBy'], string> = {
   'order-no': 'order_id',
@@ -84,6 +92,29 @@ export class LookupOrders {
         await this.audit(tx, actor, purpose, `lookup:${search.kind}`, search.kind, 'allowed');
       return { searchedBy: search.kind, matches, truncated: found.length > MAX_MATCHES };
     });
+  }
+
+  /**
+   * A caller whose role the guard refused (R16), recorded like a refused purpose: by what they
+   * searched (never the searched value) and why. The query is unvalidated here.
+   */
+  auditRoleRefusal(actor: Actor, query: Record<string, unknown>): Promise<void> {
+    const given = (['orderNo', 'buyerId', 'phone', 'phoneLast4'] as const).filter(
+      (k) => query[k] !== undefined,
+    );
+    const kind = given.length === 1 ? SEARCHED_BY[given[0]] : 'order-no';
+    const purpose = query.purpose ?? 'after_sales';
+    const declared = typeof purpose === 'string' && PURPOSE_SHAPE.test(purpose) ? purpose : 'malformed';
+    return this.ds.transaction((tx) =>
+      this.audit(
+        tx,
+        actor,
+        declared,
+        given.length === 1 ? `lookup:${kind}` : 'lookup:malformed',
+        kind,
+        'refused',
+      ),
+    );
   }
 
   /** The blind-index digest to search (the plaintext goes no further than this method). */

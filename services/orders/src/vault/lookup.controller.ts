@@ -1,9 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, CurrentActor, Roles, type Actor } from '@siyu/auth';
+import { ApiErrors, CurrentActor, RecordRoleRefusals, Roles, type Actor } from '@siyu/auth';
 import { LookupResultResponse } from './vault.response';
 import { LookupOrders, type LookupResult } from './lookup-orders.query';
 import { LookupOrdersRequest } from './lookup-orders.request';
+import { LookupRoleRefusals } from './role-refusals';
 
 @ApiTags('orders: after-sales')
 @Controller('api/v1/orders/lookup')
@@ -28,6 +29,7 @@ export class LookupController {
   })
   @ApiErrors({ 400: ['LOOKUP_KEY_INVALID'], 403: ['PURPOSE_NOT_ALLOWED'] })
   @Roles('ops')
+  @RecordRoleRefusals(LookupRoleRefusals)
   lookup(@Query() query: LookupOrdersRequest, @CurrentActor() actor: Actor): Promise<LookupResult> {
     return this.lookupOrders.execute(actor, query);
   }

@@ -18,8 +18,9 @@ type Outcome =
 
 /**
  * Shows a receiver in clear for a declared fulfilment purpose only (R3), within the purpose's daily
- * budget, and records every attempt — allowed or refused — with actor, purpose and fields in the
- * audit trail, in the same transaction as the read (R16, R20).
+ * budget, and records every attempt — allowed or refused, here or at the role guard
+ * (`RevealRoleRefusals`), for a known order or not — with actor, purpose and fields in the audit
+ * trail, in the same transaction as the read (R16, R20). Never the receiver itself.
  */
 @Injectable()
 export class RevealReceiver {
@@ -43,7 +44,10 @@ export class RevealReceiver {
     }
     const outcome = await this.ds.transaction(async (tx): Promise<Outcome> => {
       const vaulted = await this.vault.findVaultedReceiver(tx, orderRef);
-      if (!vaulted) return { kind: 'not_found' };
+      if (!vaulted) {
+        await this.audit(tx, actor, orderRef, purpose, 'refused');
+        return { kind: 'not_found' };
+      }
       if (!vaulted.wrappedKey) {
         await this.audit(tx, actor, orderRef, purpose, 'refused');
         return { kind: 'shredded' };
@@ -79,6 +83,11 @@ export class RevealReceiver {
           { purpose, dailyBudget: this.budget.limits[purpose] },
         );
     }
+  }
+
+  /** A caller whose role the guard refused (R16): recorded like every other refused attempt. */
+  auditRoleRefusal(actor: Actor, orderRef: string, purpose: string): Promise<void> {
+    return this.ds.transaction((tx) => this.audit(tx, actor, orderRef, purpose, 'refused'));
   }
 
   private audit(

@@ -1,10 +1,11 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { FULFILMENT_PURPOSES } from '@siyu/privacy';
-import { ApiErrors, CurrentActor, Roles, type Actor } from '@siyu/auth';
+import { ApiErrors, CurrentActor, RecordRoleRefusals, Roles, type Actor } from '@siyu/auth';
 import { RevealedReceiverResponse } from './vault.response';
 import { RevealReceiver } from './reveal-receiver.use-case';
 import { RevealReceiverRequest } from './reveal-receiver.request';
+import { RevealRoleRefusals } from './role-refusals';
 import type { Receiver } from './seal-receiver';
 
 @ApiTags('orders: after-sales')
@@ -12,7 +13,10 @@ import type { Receiver } from './seal-receiver';
 export class VaultController {
   constructor(private readonly revealReceiver: RevealReceiver) {}
 
-  /** ops only: `{ purpose }` → `{ name, phone, address }` for shipping, after_sales, customer_care. */
+  /**
+   * ops only: `{ purpose }` → `{ name, phone, address }` for shipping, after_sales, customer_care.
+   * Every other role is refused and audited (R16).
+   */
   @Post('reveal')
   @ApiParam({ name: 'orderRef', format: 'uuid' })
   @ApiBody({
@@ -34,6 +38,7 @@ export class VaultController {
   })
   @HttpCode(200)
   @Roles('ops')
+  @RecordRoleRefusals(RevealRoleRefusals)
   reveal(
     @Param('orderRef', new ParseUUIDPipe()) orderRef: string,
     @Body() body: RevealReceiverRequest,

@@ -49,6 +49,29 @@ describe('platform push shapes', () => {
     }
   });
 
+  it('takes a multi-item Douyin push’s amount from the order (pay_amount), not from one of its items', () => {
+    const order = {
+      p_id: '6920000000000000001',
+      order_status: 2,
+      pay_amount: 79800,
+      create_time: 1763950000,
+      sku_order_list: [
+        { out_sku_id: 'SKU-A', item_num: 1, pay_amount: 15606 },
+        { out_sku_id: 'SKU-B', item_num: 1, pay_amount: 26631 },
+        { out_sku_id: 'SKU-C', item_num: 2, pay_amount: 37563 },
+      ],
+    };
+    const [message] = splitPush('douyin', [{ tag: '101', msg_id: 'm-1', data: JSON.stringify(order) }]);
+    expect(mapPushMessage('douyin', message.body)).toMatchObject({
+      amountCents: 79800,
+      lines: [
+        { sku: 'SKU-A', quantity: 1 },
+        { sku: 'SKU-B', quantity: 1 },
+        { sku: 'SKU-C', quantity: 2 },
+      ],
+    });
+  });
+
   it('refuses a Douyin batch that repeats a message id', () => {
     const m = { tag: '101', msg_id: 'a', data: '{}' };
     expect(() => splitPush('douyin', [m, m])).toThrow(/message id|p_id/);

@@ -2,6 +2,17 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Channel, Purpose } from '@siyu/contracts';
 
+export type CampaignState = 'draft' | 'scheduled' | 'sending' | 'done' | 'paused' | 'cancelled';
+
+export type CampaignSchedule =
+  { kind: 'now' } | { kind: 'at'; at: string } | { kind: 'cron'; cron: string; timeZone: string };
+
+/** A content variant (A/B): the same offer for every recipient, only the wording differs (R13). */
+export interface CampaignVariant {
+  name: string;
+  variables: Record<string, string>;
+}
+
 export interface Campaign {
   id: string;
   brandId: string;
@@ -9,38 +20,108 @@ export interface Campaign {
   segmentId: string;
   purpose: Purpose;
   channel: Channel;
-  body: string;
+  templateId: string;
+  variants: CampaignVariant[];
+  schedule: CampaignSchedule;
+  caps: { maxRecipients?: number };
+  quietHours: { start: string; end: string } | null;
+  state: CampaignState;
+  nextRunAt: string | null;
+  createdBy: string;
+  createdAt: string;
 }
 
-export interface RunCounts {
-  sent: number;
-  suppressed: number;
-  reasons: Record<string, number>;
+type Row = Record<string, any>;
+
+function toCampaign(r: Row): Campaign {
+  return {
+    id: r.id,
+    brandId: r.brand_id,
+    name: r.name,
+    segmentId: r.segment_id,
+    purpose: r.purpose,
+    channel: r.channel,
+    templateId: r.template_id,
+    variants: r.variants,
+    schedule: r.schedule,
+    caps: r.caps,
+    quietHours: r.quiet_hours,
+    state: r.state,
+    nextRunAt: r.next_run_at ? new Date(r.next_run_at).toISOString() : null,
+    createdBy: r.created_by,
+    createdAt: new Date(r.created_at).toISOString(),
+  };
 }
 
 export class CampaignRepository {
-  async create(tx: EntityManager, c: Omit<Campaign, 'id'>, createdBy: string): Promise<Campaign> {
-    const id = randomUUID();
-    await tx.query(
-      'INSERT INTO campaigns (id, brand_id, name, segment_id, purpose, channel, body, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
-      [id, c.brandId, c.name, c.segmentId, c.purpose, c.channel, c.body, createdBy],
+  async create(
+    tx: EntityManager,
+    c: Omit<Campaign, 'id' | 'state' | 'nextRunAt' | 'createdAt'>,
+  ): Promise<Campaign> {
+    const [row] = await tx.query(
+      `INSERT INTO campaigns (id, brand_id, name, segment_id, purpose, channel, template_id, variants,
+                              schedule, caps, quiet_hours, state, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'draft', $12) RETURNING *`,
+      [
+        randomUUID(),
+        c.brandId,
+        c.name,
+        c.segmentId,
+        c.purpose,
+        c.channel,
+        c.templateId,
+        JSON.stringify(c.variants),
+        JSON.stringify(c.schedule),
+        JSON.stringify(c.caps),
+        c.quietHours === null ? 'null' : JSON.stringify(c.quietHours),
+        c.createdBy,
+      ],
     );
-    return { ...c, id };
+    return toCampaign(row);
   }
 
-  async find(tx: EntityManager, brandId: string, id: string): Promise<Campaign | null> {
-    const [r] = await tx.query('SELECT * FROM campaigns WHERE id = $1 AND brand_id = $2', [id, brandId]);
-    return r
-      ? {
-          id: r.id,
-          brandId: r.brand_id,
-          name: r.name,
-          segmentId: r.segment_id,
-          purpose: r.purpose,
-          channel: r.channel,
-          body: r.body,
-        }
-      : null;
+  async find(tx: EntityManager, brandId: string, id: string, lock = false): Promise<Campaign | null> {
+    const [r] = await tx.query(
+      `SELECT * FROM campaigns WHERE id = $1 AND brand_id = $2${lock ? ' FOR UPDATE' : ''}`,
+      [id, brandId],
+    );
+    return r ? toCampaign(r) : null;
+  }
+
+  async findById(tx: EntityManager, id: string): Promise<Campaign | null> {
+    const [r] = await tx.query('SELECT * FROM campaigns WHERE id = $1', [id]);
+    return r ? toCampaign(r) : null;
+  }
+
+  async list(tx: EntityManager, brandId: string, limit: number): Promise<Campaign[]> {
+    const rows = await tx.query(
+      'SELECT * FROM campaigns WHERE brand_id = $1 ORDER BY created_at DESC, id LIMIT $2',
+      [brandId, limit],
+    );
+    return rows.map(toCampaign);
+  }
+
+  async setState(
+    tx: EntityManager,
+    id: string,
+    state: CampaignState,
+    nextRunAt?: string | null,
+  ): Promise<void> {
+    await tx.query(
+      `UPDATE campaigns SET state = $2, next_run_at = CASE WHEN $3::boolean THEN $4::timestamptz ELSE next_run_at END
+        WHERE id = $1`,
+      [id, state, nextRunAt !== undefined, nextRunAt ?? null],
+    );
+  }
+
+  /** Scheduled campaigns whose time has come, locked so one process starts each run once. */
+  async lockDue(tx: EntityManager, limit: number): Promise<Campaign[]> {
+    const rows = await tx.query(
+      `SELECT * FROM campaigns WHERE state = 'scheduled' AND next_run_at <= clock_timestamp()
+        ORDER BY next_run_at LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+    return rows.map(toCampaign);
   }
 
   /** The newest segment version whose every part has arrived. */
@@ -52,78 +133,14 @@ export class CampaignRepository {
     return r?.version ?? null;
   }
 
-  async startRun(
+  async segmentPurposeAndChannel(
     tx: EntityManager,
-    campaignId: string,
-    segmentVersion: number,
-    actorId: string,
-  ): Promise<string> {
-    const id = randomUUID();
-    await tx.query(
-      'INSERT INTO campaign_runs (id, campaign_id, segment_version, status, started_by) VALUES ($1, $2, $3, $4, $5)',
-      [id, campaignId, segmentVersion, 'running', actorId],
-    );
-    return id;
-  }
-
-  async pendingRecipients(
-    tx: EntityManager,
-    runId: string,
     segmentId: string,
-    version: number,
-    limit: number,
-  ): Promise<string[]> {
-    const rows = await tx.query(
-      `SELECT m.subject_ref FROM segment_members m
-        WHERE m.segment_id = $1 AND m.version = $2
-          AND NOT EXISTS (SELECT 1 FROM sends s WHERE s.run_id = $3 AND s.subject_ref = m.subject_ref)
-        ORDER BY m.subject_ref LIMIT $4`,
-      [segmentId, version, runId, limit],
+  ): Promise<{ purpose: Purpose; channel: Channel } | null> {
+    const [r] = await tx.query(
+      'SELECT purpose, channel FROM segment_versions WHERE segment_id = $1 ORDER BY version DESC LIMIT 1',
+      [segmentId],
     );
-    return rows.map((r: { subject_ref: string }) => r.subject_ref);
-  }
-
-  /** Idempotent per (run, subject): a retried run never dispatches twice to one person. */
-  async recordSend(
-    tx: EntityManager,
-    runId: string,
-    subjectRef: string,
-    status: 'sent' | 'suppressed',
-    reason: string | null,
-  ): Promise<boolean> {
-    const rows = await tx.query(
-      'INSERT INTO sends (run_id, subject_ref, status, reason) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING run_id',
-      [runId, subjectRef, status, reason],
-    );
-    return rows.length === 1;
-  }
-
-  async finishRun(
-    tx: EntityManager,
-    runId: string,
-    status: 'completed' | 'paused_stale_consent',
-  ): Promise<void> {
-    await tx.query('UPDATE campaign_runs SET status = $2, finished_at = now() WHERE id = $1', [
-      runId,
-      status,
-    ]);
-  }
-
-  async runCounts(tx: EntityManager, runId: string): Promise<RunCounts> {
-    const rows = await tx.query(
-      'SELECT status, reason, count(*)::int AS n FROM sends WHERE run_id = $1 GROUP BY status, reason',
-      [runId],
-    );
-    const counts: RunCounts = { sent: 0, suppressed: 0, reasons: {} };
-    for (const r of rows as { status: 'sent' | 'suppressed'; reason: string | null; n: number }[]) {
-      counts[r.status] += r.n;
-      if (r.reason) counts.reasons[r.reason] = (counts.reasons[r.reason] ?? 0) + r.n;
-    }
-    return counts;
-  }
-
-  async runStatus(tx: EntityManager, runId: string): Promise<string | null> {
-    const [r] = await tx.query('SELECT status FROM campaign_runs WHERE id = $1', [runId]);
-    return r?.status ?? null;
+    return r ?? null;
   }
 }

@@ -1,22 +1,126 @@
-import { IsIn, IsString, IsUUID, Length } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { PURPOSES, type Purpose } from '@siyu/contracts';
 
+export class ScheduleRequest {
+  @ApiProperty({ enum: ['now', 'at', 'cron'] })
+  @IsIn(['now', 'at', 'cron'])
+  kind: 'now' | 'at' | 'cron';
+
+  @ApiPropertyOptional({ description: 'kind "at": when (ISO 8601 with zone)' })
+  @ValidateIf((o: ScheduleRequest) => o.kind === 'at')
+  @IsISO8601({ strict: true })
+  at?: string;
+
+  @ApiPropertyOptional({ description: 'kind "cron": a cron expression (recurring)', example: '0 10 * * 1' })
+  @ValidateIf((o: ScheduleRequest) => o.kind === 'cron')
+  @IsString()
+  @Length(1, 100)
+  cron?: string;
+
+  @ApiPropertyOptional({
+    description: 'kind "cron": the zone the expression is read in',
+    example: 'Asia/Shanghai',
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  timeZone?: string;
+}
+
+export class VariantRequest {
+  @ApiProperty({ example: 'A' })
+  @IsString()
+  @Length(1, 40)
+  name: string;
+
+  @ApiProperty({
+    description: 'Template variable values; the offer ones must equal every other variant’s (R13)',
+  })
+  @IsObject()
+  variables: Record<string, string>;
+}
+
+export class CapsRequest {
+  @ApiPropertyOptional({ description: 'At most this many recipients for one run' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000_000)
+  maxRecipients?: number;
+}
+
+export class QuietHoursRequest {
+  @ApiProperty({ example: '08:00', description: 'Sending window start, recipient’s local time' })
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/)
+  start: string;
+
+  @ApiProperty({ example: '21:00', description: 'Sending window end (exclusive; 24:00 = midnight)' })
+  @Matches(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/)
+  end: string;
+}
+
 export class CreateCampaignRequest {
+  @ApiProperty()
   @IsString()
   @Length(1, 100)
   name: string;
 
+  @ApiProperty()
   @IsUUID()
   segmentId: string;
 
+  @ApiProperty({ enum: PURPOSES })
   @IsIn(PURPOSES)
   purpose: Purpose;
 
-  /** SMS only in this version; WeChat and WeCom channels arrive with their own issue. */
+  /** SMS in this version; WeChat and WeCom come with their channel classes. */
+  @ApiProperty({ enum: ['sms'] })
   @IsIn(['sms'])
   channel: 'sms';
 
-  @IsString()
-  @Length(1, 300)
-  body: string;
+  @ApiProperty({ description: 'A synced or declared SMS template (GET /api/v1/outreach/templates)' })
+  @IsUUID()
+  templateId: string;
+
+  @ApiProperty({ type: [VariantRequest], description: 'One or more content variants (A/B), split evenly' })
+  @ValidateNested({ each: true })
+  @Type(() => VariantRequest)
+  @ArrayMinSize(1)
+  @ArrayMaxSize(5)
+  variants: VariantRequest[];
+
+  @ApiProperty({ type: ScheduleRequest })
+  @ValidateNested()
+  @Type(() => ScheduleRequest)
+  schedule: ScheduleRequest;
+
+  @ApiPropertyOptional({ type: CapsRequest })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => CapsRequest)
+  caps?: CapsRequest;
+
+  @ApiPropertyOptional({ type: QuietHoursRequest, description: 'Default 08:00–21:00 for marketing' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => QuietHoursRequest)
+  quietHours?: QuietHoursRequest;
 }

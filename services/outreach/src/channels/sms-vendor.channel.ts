@@ -32,12 +32,17 @@ export interface OutboundSms {
   params: Record<string, string>;
 }
 
+/**
+ * `batchId` (optional, additive): our id of the vendor call that carried the message — Aliyun's
+ * OutId, Tencent's SessionContext; the channels use the first send id of the call. Store it as
+ * SentMessageRef.batchId so reconcile can match the vendor's record to this send.
+ */
 export type SubmitOutcome =
-  | { sendId: string; status: 'submitted'; vendorMessageId: string }
+  | { sendId: string; status: 'submitted'; vendorMessageId: string; batchId?: string }
   /** The vendor refused this message; `suppress` when the number must never be tried again (blacklist). */
   | { sendId: string; status: 'rejected'; errorCode: string; errorMessage: string; suppress: boolean }
   /** Transport failure or timeout: the vendor may or may not have sent it — reconcile, never resend. */
-  | { sendId: string; status: 'unknown'; errorCode: string };
+  | { sendId: string; status: 'unknown'; errorCode: string; batchId?: string };
 
 export interface SentMessageRef {
   sendId: string;
@@ -46,7 +51,7 @@ export interface SentMessageRef {
   submittedAt: Date;
   /** The vendor's id when the submit answered (Aliyun BizId, Tencent SerialNo). */
   vendorMessageId?: string;
-  /** Aliyun: the OutId of the batch call that carried it. */
+  /** The OutId (Aliyun) / SessionContext (Tencent) of the call that carried it (SubmitOutcome.batchId). */
   batchId?: string;
 }
 
@@ -57,6 +62,12 @@ export interface DeliveryReport {
   status: 'submitted' | 'delivered' | 'failed' | 'not_found';
   errorCode?: string;
   reportedAt?: Date;
+  /**
+   * Optional, additive: the vendor cannot tell yet (no record, but too early to be sure it never
+   * got the message — e.g. Tencent keeps a record only once the carrier reports). Comes with
+   * status 'submitted': do not resend, ask again later.
+   */
+  inDoubt?: boolean;
 }
 
 export interface SmsVendorChannel {

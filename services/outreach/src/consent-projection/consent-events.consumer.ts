@@ -31,6 +31,7 @@ export class ConsentEventsConsumer {
       e.effectiveAt,
     );
     await this.projection.dropUnusedContactPoints(tx, e.subjectRef);
+    await this.projection.pruneAfterWithdrawal(tx, e.subjectRef, e.purposes, e.channels);
   }
 
   private async watermark(tx: EntityManager, e: ConsentWatermarkV1, m: DeliveredMessage): Promise<void> {

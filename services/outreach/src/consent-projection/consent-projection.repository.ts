@@ -1,6 +1,47 @@
 import type { EntityManager } from 'typeorm';
 import type { Channel, Purpose } from '@siyu/contracts';
 
+/** Why the gate refused a recipient, stored on the send and counted in the results. */
+export type GateRefusal =
+  'no_consent' | 'consent_withdrawn' | 'suppressed' | 'no_contact_point' | 'frequency_cap';
+
+export interface GateQuery {
+  runId: string;
+  purpose: Purpose;
+  channel: Channel;
+  limit: number;
+  /** Partitions of consent.withdrawn.v1: each must have reported a watermark. */
+  partitions: number;
+  freshnessBoundMs: number;
+  cap: { max: number; days?: number } | null;
+  quietHours: { start: string; end: string } | null;
+  defaultTimeZone: string;
+  /** Suppression sources that block this channel (vendor blacklist, hard failures, WeChat refusals). */
+  suppressionSources: string[];
+}
+
+export interface AdmittedSend {
+  sendId: string;
+  subjectRef: string;
+  variant: number;
+  sealedContact: string;
+}
+
+export interface GateChunk {
+  /** Every partition reported and the oldest watermark is within the bound. */
+  fresh: boolean;
+  /** The run is still `sending` (not paused or cancelled). */
+  live: boolean;
+  /** Age of the oldest partition's watermark when the gate ran, in ms. */
+  lagMs: number;
+  admitted: AdmittedSend[];
+  blocked: { sendId: string; reason: GateRefusal }[];
+  deferred: number;
+}
+
+/** Send states that count as "reached" for caps and for a non-recurring campaign's once-per-member. */
+export const REACHED_STATES = ['submitting', 'submitted', 'unknown', 'delivered'];
+
 export class ConsentProjectionRepository {
   /** Applies a ledger entry unless a newer one for the same purpose × channel already did. */
   async apply(
@@ -101,5 +142,233 @@ export class ConsentProjectionRepository {
        ON CONFLICT (partition) DO UPDATE SET at = GREATEST(consent_watermarks.at, EXCLUDED.at)`,
       [partition, at],
     );
+  }
+
+  /**
+   * The send gate for one chunk of a run, as ONE statement (one snapshot): the watermark is fresh,
+   * the run is live, and per planned send: consent for purpose × channel active, not suppressed, a
+   * contact point, under the frequency cap, inside the quiet-hours window in the recipient's zone
+   * (else deferred to the window's next start, not dropped). Refusals are stored with their reason,
+   * admitted sends move to `submitting` with their dispatch time. The projection is read, never
+   * locked: a withdrawal applied after this snapshot is covered by the freshness bound (ADR 0006).
+   */
+  async admitChunk(tx: EntityManager, q: GateQuery): Promise<GateChunk> {
+    const rows: {
+      kind: 'admitted' | 'blocked' | 'deferred' | 'state';
+      send_id: string | null;
+      subject_ref: string | null;
+      variant: number | null;
+      sealed: string | null;
+      reason: GateRefusal | null;
+      lag_ms: number | null;
+      fresh: boolean | null;
+      live: boolean | null;
+    }[] = await tx.query(
+      `WITH wm AS (
+         SELECT count(*)::int AS seen,
+                coalesce(extract(epoch FROM clock_timestamp() - min(at)) * 1000, 1e12)::float8 AS lag_ms
+           FROM consent_watermarks WHERE partition < $2),
+       ok AS (SELECT wm.seen = $2 AND wm.lag_ms <= $3 AS fresh, wm.lag_ms FROM wm),
+       live AS (SELECT EXISTS (SELECT 1 FROM campaign_runs WHERE id = $1 AND state = 'sending') AS live),
+       chunk AS (
+         SELECT s.send_id, s.subject_ref, s.variant FROM sends s
+          WHERE s.run_id = $1 AND s.state = 'planned' AND s.not_before <= clock_timestamp()
+            AND (SELECT fresh FROM ok) AND (SELECT live FROM live)
+          ORDER BY s.not_before, s.send_id
+          LIMIT $4
+          FOR UPDATE OF s SKIP LOCKED),
+       v AS (
+         SELECT c.send_id, c.subject_ref, c.variant, cp.sealed,
+                CASE
+                  WHEN p.granted IS NULL THEN 'no_consent'
+                  WHEN NOT p.granted THEN 'consent_withdrawn'
+                  WHEN sup.hit THEN 'suppressed'
+                  WHEN cp.sealed IS NULL THEN 'no_contact_point'
+                  WHEN $7::int IS NOT NULL AND cap.n >= $7::int THEN 'frequency_cap'
+                END AS reason,
+                CASE WHEN $9::time IS NOT NULL AND NOT (lt.t::time >= $9::time AND lt.t::time < $10::time)
+                  THEN ((CASE WHEN lt.t::time < $9::time THEN lt.t::date ELSE lt.t::date + 1 END) + $9::time)
+                       AT TIME ZONE lt.tz
+                END AS defer_until
+           FROM chunk c
+           LEFT JOIN consent_projection p ON p.subject_ref = c.subject_ref AND p.purpose = $5 AND p.channel = $6
+           LEFT JOIN contact_points cp ON cp.subject_ref = c.subject_ref AND cp.channel = $6
+           LEFT JOIN recipient_time_zones rtz ON rtz.subject_ref = c.subject_ref
+           CROSS JOIN LATERAL (
+             SELECT coalesce(rtz.time_zone, $11) AS tz,
+                    clock_timestamp() AT TIME ZONE coalesce(rtz.time_zone, $11) AS t) lt
+           CROSS JOIN LATERAL (
+             SELECT EXISTS (SELECT 1 FROM suppressions x
+                             WHERE x.subject_ref = c.subject_ref AND $6 = ANY (x.channels)
+                               AND x.source = ANY ($12::text[])) AS hit) sup
+           CROSS JOIN LATERAL (
+             SELECT count(*)::int AS n FROM sends h
+              WHERE $7::int IS NOT NULL AND h.subject_ref = c.subject_ref AND h.channel = $6 AND h.purpose = $5
+                AND h.state = ANY ($13::text[])
+                AND h.dispatched_at >= CASE WHEN $8::int IS NULL
+                                            THEN date_trunc('month', lt.t) AT TIME ZONE lt.tz
+                                            ELSE clock_timestamp() - make_interval(days => $8::int) END) cap),
+       blocked AS (
+         UPDATE sends s SET state = 'blocked', reason = v.reason, updated_at = clock_timestamp()
+           FROM v WHERE s.send_id = v.send_id AND v.reason IS NOT NULL
+         RETURNING s.send_id, v.reason),
+       deferred AS (
+         UPDATE sends s SET not_before = v.defer_until, reason = 'quiet_hours', updated_at = clock_timestamp()
+           FROM v WHERE s.send_id = v.send_id AND v.reason IS NULL AND v.defer_until IS NOT NULL
+         RETURNING s.send_id),
+       admitted AS (
+         UPDATE sends s SET state = 'submitting', reason = NULL, dispatched_at = clock_timestamp(),
+                            updated_at = clock_timestamp()
+           FROM v WHERE s.send_id = v.send_id AND v.reason IS NULL AND v.defer_until IS NULL
+         RETURNING s.send_id, s.subject_ref, s.variant, v.sealed)
+       SELECT 'admitted' AS kind, send_id::text, subject_ref::text, variant, sealed, NULL AS reason,
+              NULL::float8 AS lag_ms, NULL::boolean AS fresh, NULL::boolean AS live FROM admitted
+       UNION ALL SELECT 'blocked', send_id::text, NULL, NULL, NULL, reason, NULL, NULL, NULL FROM blocked
+       UNION ALL SELECT 'deferred', send_id::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM deferred
+       UNION ALL SELECT 'state', NULL, NULL, NULL, NULL, NULL, ok.lag_ms, ok.fresh, live.live FROM ok, live`,
+      [
+        q.runId,
+        q.partitions,
+        q.freshnessBoundMs,
+        q.limit,
+        q.purpose,
+        q.channel,
+        q.cap?.max ?? null,
+        q.cap?.days ?? null,
+        q.quietHours?.start ?? null,
+        q.quietHours?.end ?? null,
+        q.defaultTimeZone,
+        q.suppressionSources,
+        REACHED_STATES,
+      ],
+    );
+    const state = rows.find((r) => r.kind === 'state')!;
+    return {
+      fresh: state.fresh === true,
+      live: state.live === true,
+      lagMs: Number(state.lag_ms),
+      admitted: rows
+        .filter((r) => r.kind === 'admitted')
+        .map((r) => ({
+          sendId: r.send_id!,
+          subjectRef: r.subject_ref!,
+          variant: r.variant!,
+          sealedContact: r.sealed!,
+        })),
+      blocked: rows
+        .filter((r) => r.kind === 'blocked')
+        .map((r) => ({ sendId: r.send_id!, reason: r.reason! })),
+      deferred: rows.filter((r) => r.kind === 'deferred').length,
+    };
+  }
+
+  /**
+   * Benchmarks only (`sendGate: 'off-for-benchmark'`): the same claim of a chunk with no check at
+   * all, so the gate's overhead can be measured against it in the same run.
+   */
+  async admitChunkUngated(
+    tx: EntityManager,
+    runId: string,
+    channel: Channel,
+    limit: number,
+  ): Promise<GateChunk> {
+    const rows: { send_id: string; subject_ref: string; variant: number; sealed: string }[] = await tx.query(
+      `WITH chunk AS (
+         SELECT s.send_id FROM sends s
+          WHERE s.run_id = $1 AND s.state = 'planned' AND s.not_before <= clock_timestamp()
+          ORDER BY s.not_before, s.send_id LIMIT $3 FOR UPDATE OF s SKIP LOCKED),
+       admitted AS (
+         UPDATE sends s SET state = 'submitting', dispatched_at = clock_timestamp(), updated_at = clock_timestamp()
+           FROM chunk c, contact_points cp
+          WHERE s.send_id = c.send_id AND cp.subject_ref = s.subject_ref AND cp.channel = $2
+         RETURNING s.send_id, s.subject_ref, s.variant, cp.sealed)
+       SELECT * FROM admitted`,
+      [runId, channel, limit],
+    );
+    return {
+      fresh: true,
+      live: true,
+      lagMs: 0,
+      admitted: rows.map((r) => ({
+        sendId: r.send_id,
+        subjectRef: r.subject_ref,
+        variant: r.variant,
+        sealedContact: r.sealed,
+      })),
+      blocked: [],
+      deferred: 0,
+    };
+  }
+
+  /** One recipient's consent and contact point (the withdrawal benchmark's per-recipient probe). */
+  async consentAndContactOf(
+    tx: EntityManager,
+    subjectRef: string,
+    purpose: Purpose,
+    channel: Channel,
+  ): Promise<{ granted: boolean | null; sealed: string | null }> {
+    const [r] = await tx.query(
+      `SELECT p.granted, cp.sealed FROM (SELECT 1) one
+         LEFT JOIN consent_projection p ON p.subject_ref = $1 AND p.purpose = $2 AND p.channel = $3
+         LEFT JOIN contact_points cp ON cp.subject_ref = $1 AND cp.channel = $3`,
+      [subjectRef, purpose, channel],
+    );
+    return { granted: r.granted ?? null, sealed: r.sealed ?? null };
+  }
+
+  /** Invariant 4's freshness: every partition reported, and the oldest watermark's age in ms (or since `since`). */
+  async watermarkLag(
+    tx: EntityManager,
+    partitions: number,
+    since: string | null,
+  ): Promise<{ seenAll: boolean; lagMs: number }> {
+    const [row] = await tx.query(
+      `SELECT count(*)::int AS seen,
+              coalesce(extract(epoch FROM coalesce($2::timestamptz, clock_timestamp()) - min(at)) * 1000, 1e12) AS lag_ms
+         FROM consent_watermarks WHERE partition < $1`,
+      [partitions, since],
+    );
+    return { seenAll: row.seen === partitions, lagMs: Number(row.lag_ms) };
+  }
+
+  /**
+   * R10: a withdrawal prunes outreach's own copies resting on it: the member leaves every stored
+   * segment version of that purpose × channel, and planned sends become `blocked` (the send log
+   * and the suppression record stay as proof). Answers how many planned sends it stopped.
+   */
+  async pruneAfterWithdrawal(
+    tx: EntityManager,
+    subjectRef: string,
+    purposes: Purpose[],
+    channels: Channel[],
+  ): Promise<number> {
+    await tx.query(
+      `DELETE FROM segment_members m USING segment_versions v
+        WHERE m.subject_ref = $1 AND v.segment_id = m.segment_id AND v.version = m.version
+          AND v.purpose = ANY ($2::text[]) AND v.channel = ANY ($3::text[])`,
+      [subjectRef, purposes, channels],
+    );
+    const [{ n }]: { n: number }[] = await tx.query(
+      `WITH u AS (UPDATE sends SET state = 'blocked', reason = 'consent_withdrawn', updated_at = clock_timestamp()
+                   WHERE subject_ref = $1 AND state = 'planned'
+                     AND purpose = ANY ($2::text[]) AND channel = ANY ($3::text[])
+                  RETURNING 1)
+       SELECT count(*)::int AS n FROM u`,
+      [subjectRef, purposes, channels],
+    );
+    return n;
+  }
+
+  /** Sealed contact points of these members on one channel (reconciling needs the number again). */
+  async sealedContactsOf(
+    tx: EntityManager,
+    subjectRefs: string[],
+    channel: Channel,
+  ): Promise<Map<string, string>> {
+    const rows: { subject_ref: string; sealed: string }[] = await tx.query(
+      'SELECT subject_ref, sealed FROM contact_points WHERE subject_ref = ANY ($1::uuid[]) AND channel = $2',
+      [subjectRefs, channel],
+    );
+    return new Map(rows.map((r) => [r.subject_ref, r.sealed]));
   }
 }

@@ -2,20 +2,74 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { TOPICS, type Channel, type Purpose } from '@siyu/contracts';
 import type { MessageTransport } from '@siyu/messaging';
-import { OUTREACH_OPTIONS, type OutreachModuleOptions } from '../outreach.options';
+import {
+  ConsentProjectionRepository,
+  type GateChunk,
+  type GateRefusal,
+} from '../consent-projection/consent-projection.repository';
+import { DEFAULT_FREQUENCY_CAPS, OUTREACH_OPTIONS, type OutreachModuleOptions } from '../outreach.options';
 
-export type GateRefusal = 'no_consent' | 'consent_withdrawn' | 'no_contact_point' | 'projection_stale';
-export type GateVerdict = { allowed: true; sealedContact: string } | { allowed: false; reason: GateRefusal };
+/** Suppression sources recorded by outreach itself; they block a channel until removed by hand. */
+export const OUTREACH_SUPPRESSION_SOURCES = [
+  'vendor_blacklist',
+  'vendor_unsubscribed',
+  'hard_failure',
+  'wechat_refused',
+];
+
+export type GateVerdict =
+  { allowed: true; sealedContact: string } | { allowed: false; reason: GateRefusal | 'projection_stale' };
+
+export interface ChunkRequest {
+  runId: string;
+  purpose: Purpose;
+  channel: Channel;
+  limit: number;
+  quietHours: { start: string; end: string } | null;
+}
 
 /**
- * Invariant 4, checked right before each dispatch in the dispatch transaction: the consent for
- * this purpose and channel is active in outreach's projection, and the projection is known to be
- * current (every partition's watermark is within the freshness bound). Otherwise: no send.
+ * Invariant 4, right before dispatch and batched: one statement per chunk of planned sends decides
+ * each of them against outreach's consent projection, the watermark's freshness, suppressions,
+ * frequency caps and quiet hours (the SQL lives in the consent-projection repository). The vendor
+ * call happens after this transaction commits, before `dispatchDeadline` (ADR 0006).
  */
 @Injectable()
 export class SendGate {
-  constructor(@Inject(OUTREACH_OPTIONS) private readonly options: OutreachModuleOptions) {}
+  constructor(
+    @Inject(OUTREACH_OPTIONS) private readonly options: OutreachModuleOptions,
+    private readonly projection: ConsentProjectionRepository,
+  ) {}
 
+  get freshnessBoundMs(): number {
+    return this.options.freshnessBoundMs ?? 1000;
+  }
+
+  async admitChunk(tx: EntityManager, transport: MessageTransport, r: ChunkRequest): Promise<GateChunk> {
+    if (this.options.sendGate === 'off-for-benchmark')
+      return this.projection.admitChunkUngated(tx, r.runId, r.channel, r.limit);
+    const caps = { ...DEFAULT_FREQUENCY_CAPS, ...this.options.frequencyCaps };
+    return this.projection.admitChunk(tx, {
+      ...r,
+      partitions: await transport.partitionCount(TOPICS.consentWithdrawn),
+      freshnessBoundMs: this.freshnessBoundMs,
+      // Caps count marketing only: a notification purpose is not capped.
+      cap: r.purpose === 'marketing_messages' ? (caps[r.channel] ?? null) : null,
+      defaultTimeZone: this.options.timeZone ?? 'Asia/Shanghai',
+      suppressionSources: OUTREACH_SUPPRESSION_SOURCES,
+    });
+  }
+
+  /**
+   * The latest moment (this process's clock) at which an admitted chunk may still reach the
+   * vendor: a withdrawal the projection had not seen was committed after the oldest watermark, so
+   * dispatching before watermark + bound keeps every dispatch within the bound of any withdrawal.
+   */
+  dispatchDeadline(chunk: GateChunk, answeredAt: number): number {
+    return answeredAt + this.freshnessBoundMs - Math.max(0, chunk.lagMs);
+  }
+
+  /** One recipient, outside any run (the withdrawal benchmark's probe). */
   async check(
     tx: EntityManager,
     transport: MessageTransport,
@@ -24,53 +78,32 @@ export class SendGate {
     channel: Channel,
   ): Promise<GateVerdict> {
     if (!(await this.projectionIsFresh(tx, transport))) return { allowed: false, reason: 'projection_stale' };
-    // FOR SHARE: a withdrawal being applied right now waits for this dispatch or blocks it.
-    const [consent] = await tx.query(
-      'SELECT granted FROM consent_projection WHERE subject_ref = $1 AND purpose = $2 AND channel = $3 FOR SHARE',
-      [subjectRef, purpose, channel],
-    );
-    if (!consent) return { allowed: false, reason: 'no_consent' };
-    if (!consent.granted) return { allowed: false, reason: 'consent_withdrawn' };
-    const [contact] = await tx.query(
-      'SELECT sealed FROM contact_points WHERE subject_ref = $1 AND channel = $2',
-      [subjectRef, channel],
-    );
-    if (!contact) return { allowed: false, reason: 'no_contact_point' };
-    return { allowed: true, sealedContact: contact.sealed };
+    const { granted, sealed } = await this.projection.consentAndContactOf(tx, subjectRef, purpose, channel);
+    if (granted === null) return { allowed: false, reason: 'no_consent' };
+    if (!granted) return { allowed: false, reason: 'consent_withdrawn' };
+    if (!sealed) return { allowed: false, reason: 'no_contact_point' };
+    return { allowed: true, sealedContact: sealed };
   }
 
   async projectionIsFresh(tx: EntityManager, transport: MessageTransport): Promise<boolean> {
-    const { seenAll, lagMs } = await this.watermark(tx, transport, null);
-    return seenAll && lagMs <= (this.options.freshnessBoundMs ?? 1000);
+    const partitions = await transport.partitionCount(TOPICS.consentWithdrawn);
+    const { seenAll, lagMs } = await this.projection.watermarkLag(tx, partitions, null);
+    return seenAll && lagMs <= this.freshnessBoundMs;
   }
 
   /**
    * True once every partition's watermark has passed `since` (a database time): every withdrawal
-   * committed before `since` is then in the projection. Runs wait for this at the start of each
-   * batch, so a "no" given before a run starts is always honoured, not merely within the bound.
+   * committed before `since` is then in the projection. A run waits for this before its first chunk,
+   * so a "no" given before the run started is always honoured, not merely within the bound.
    */
   async projectionHasPassed(tx: EntityManager, transport: MessageTransport, since: string): Promise<boolean> {
-    const { seenAll, lagMs } = await this.watermark(tx, transport, since);
+    const partitions = await transport.partitionCount(TOPICS.consentWithdrawn);
+    const { seenAll, lagMs } = await this.projection.watermarkLag(tx, partitions, since);
     return seenAll && lagMs <= 0;
   }
 
   async databaseNow(tx: EntityManager): Promise<string> {
     const [{ now }] = await tx.query('SELECT clock_timestamp() AS now');
     return new Date(now).toISOString();
-  }
-
-  private async watermark(
-    tx: EntityManager,
-    transport: MessageTransport,
-    since: string | null,
-  ): Promise<{ seenAll: boolean; lagMs: number }> {
-    const partitions = await transport.partitionCount(TOPICS.consentWithdrawn);
-    const [row] = await tx.query(
-      `SELECT count(*)::int AS seen,
-              coalesce(extract(epoch FROM coalesce($2::timestamptz, clock_timestamp()) - min(at)) * 1000, 1e12) AS lag_ms
-         FROM consent_watermarks WHERE partition < $1`,
-      [partitions, since],
-    );
-    return { seenAll: row.seen === partitions, lagMs: Number(row.lag_ms) };
   }
 }

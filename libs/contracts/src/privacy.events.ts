@@ -1,0 +1,103 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { EventBase } from './event';
+
+/** The services that answer data-subject requests (R14); each names itself in its answer. */
+export const ANSWERING_SERVICES = ['consent', 'orders', 'audience', 'outreach', 'identity'] as const;
+export type AnsweringService = (typeof ANSWERING_SERVICES)[number];
+
+export const REQUEST_KINDS = ['access', 'erasure'] as const;
+export type DataSubjectRequestKind = (typeof REQUEST_KINDS)[number];
+
+/** R14: "send me what you hold on this subject". Carries the subject ref only, never a contact point. */
+export class PrivacyAccessRequestedV1 extends EventBase {
+  override type = 'privacy.access-requested.v1';
+
+  @IsUUID()
+  requestId: string;
+
+  @IsUUID()
+  subjectRef: string;
+
+  @IsString()
+  @Matches(/^[a-z0-9-]{1,40}$/)
+  brandId: string;
+}
+
+/** R14: "delete or minimise what you hold on this subject, keeping only what a legal hold needs". */
+export class PrivacyErasureRequestedV1 extends EventBase {
+  override type = 'privacy.erasure-requested.v1';
+
+  @IsUUID()
+  requestId: string;
+
+  @IsUUID()
+  subjectRef: string;
+
+  @IsString()
+  @Matches(/^[a-z0-9-]{1,40}$/)
+  brandId: string;
+}
+
+/**
+ * One line of a service's answer: a category of data, how many records, and what happened to it.
+ * Counts and category names only: the answer travels as an event, so it carries no PII (R16).
+ */
+export class HeldDataLine {
+  @IsString()
+  @Matches(/^[a-z][a-z0-9_]{0,59}$/)
+  category: string;
+
+  @IsInt()
+  @Min(0)
+  records: number;
+
+  @IsIn(['held', 'deleted', 'kept_as_proof', 'kept_under_legal_hold'])
+  status: 'held' | 'deleted' | 'kept_as_proof' | 'kept_under_legal_hold';
+
+  /** Until when a kept record stays (legal hold end, proof retention end). */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  keptUntil?: string;
+
+  /** The service's own words: why it holds or keeps this, for the receipt. No PII. */
+  @IsString()
+  @MaxLength(500)
+  // A run of 7+ digits is a phone, an order id or a platform id: never in an event (R16).
+  @Matches(/^(?![\s\S]*\d{7})[\s\S]*$/, { message: 'explanation must not carry a run of 7 or more digits' })
+  explanation: string;
+}
+
+/** A service's answer to one access or erasure request: what it holds, or what it did. */
+export class PrivacyRequestAnsweredV1 extends EventBase {
+  override type = 'privacy.request-answered.v1';
+
+  @IsUUID()
+  requestId: string;
+
+  @IsUUID()
+  subjectRef: string;
+
+  @IsIn(ANSWERING_SERVICES)
+  service: AnsweringService;
+
+  @IsIn(REQUEST_KINDS)
+  kind: DataSubjectRequestKind;
+
+  @ValidateNested({ each: true })
+  @ArrayMaxSize(100)
+  @Type(() => HeldDataLine)
+  lines: HeldDataLine[];
+}

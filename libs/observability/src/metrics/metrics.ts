@@ -1,0 +1,101 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/**
+ * The process's Prometheus registry and every metric Siyu exposes on /metrics. Services increment
+ * these directly (`siyuMetrics.sends.inc({ channel: 'sms', outcome: 'submitted' })`); labels carry
+ * names of things (service, route pattern, channel, reason), never ids or personal data (R16).
+ */
+export const metricsRegistry = new Registry();
+collectDefaultMetrics({ register: metricsRegistry, prefix: 'siyu_process_' });
+
+const registers = [metricsRegistry];
+
+export const siyuMetrics = {
+  httpDuration: new Histogram({
+    name: 'siyu_http_request_duration_seconds',
+    help: 'HTTP request latency by service, method, route pattern (never the raw path) and status',
+    labelNames: ['service', 'method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers,
+  }),
+  outboxBacklog: new Gauge({
+    name: 'siyu_outbox_backlog',
+    help: 'Committed events not yet published by the outbox relay',
+    labelNames: ['service'] as const,
+    registers,
+  }),
+  outboxOldestAge: new Gauge({
+    name: 'siyu_outbox_oldest_age_seconds',
+    help: 'Age of the oldest unpublished outbox row (0 when empty)',
+    labelNames: ['service'] as const,
+    registers,
+  }),
+  outboxPublished: new Gauge({
+    name: 'siyu_outbox_published_position',
+    help: 'Highest outbox id the relay has published (monotonic; rate() is the relay throughput in events/s)',
+    labelNames: ['service'] as const,
+    registers,
+  }),
+  consumerLag: new Gauge({
+    name: 'siyu_consumer_lag_messages',
+    help: 'Messages a consumer group has yet to process, per topic and partition',
+    labelNames: ['group', 'topic', 'partition'] as const,
+    registers,
+  }),
+  deadLetters: new Gauge({
+    name: 'siyu_dead_letters',
+    help: 'Messages a consumer set aside after its retries (they need a person)',
+    labelNames: ['service'] as const,
+    registers,
+  }),
+  consentWatermarkAge: new Gauge({
+    name: 'siyu_consent_watermark_age_seconds',
+    help: "Age of outreach's oldest consent watermark: how far its consent projection may be behind",
+    labelNames: ['service'] as const,
+    registers,
+  }),
+  importRows: new Counter({
+    name: 'siyu_import_rows_total',
+    help: 'Order export rows read by imports, by platform and outcome (accepted | rejected); rate() is rows/s',
+    labelNames: ['platform', 'outcome'] as const,
+    registers,
+  }),
+  imports: new Counter({
+    name: 'siyu_imports_total',
+    help: 'Import jobs finished, by platform and status',
+    labelNames: ['platform', 'status'] as const,
+    registers,
+  }),
+  sends: new Counter({
+    name: 'siyu_sends_total',
+    help: 'Messages handed to a channel, by channel and outcome',
+    labelNames: ['channel', 'outcome'] as const,
+    registers,
+  }),
+  gateRefusals: new Counter({
+    name: 'siyu_send_gate_refusals_total',
+    help: 'Sends the send gate refused right before dispatch, by reason',
+    labelNames: ['reason'] as const,
+    registers,
+  }),
+  withdrawalToSuppression: new Histogram({
+    name: 'siyu_withdrawal_to_suppression_seconds',
+    help: "Time from a withdrawal's effective time to outreach's projection refusing that channel",
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
+    registers,
+  }),
+};
+
+/** One finished import job: its rows by outcome (rate() of siyu_import_rows_total is rows/s) and its status. */
+export function recordImportJob(
+  platform: string,
+  status: 'completed' | 'failed',
+  counts: { rows: number; rejectedRows: number },
+): void {
+  siyuMetrics.importRows.inc(
+    { platform, outcome: 'accepted' },
+    Math.max(0, counts.rows - counts.rejectedRows),
+  );
+  siyuMetrics.importRows.inc({ platform, outcome: 'rejected' }, counts.rejectedRows);
+  siyuMetrics.imports.inc({ platform, status });
+}

@@ -1,0 +1,69 @@
+import type { Channel, Purpose, TagCategory } from '@siyu/contracts';
+import {
+  compileRule,
+  consentExists,
+  SqlParams,
+  type CompileContext,
+  type CompiledNode,
+  type RuleUsage,
+} from '../rule-language/compile-rule';
+import type { Rule } from '../rule-language/rule';
+
+export interface SegmentSpec {
+  brandId: string;
+  purpose: Purpose;
+  channel: Channel;
+  rule: Rule | null;
+}
+
+export type GuardName = 'consent' | 'personalisation' | 'sensitive_profiling' | 'closed_categories';
+
+/** A condition every member of the segment must meet whatever the rule says (invariant 1, R2, R11). */
+export interface Guard {
+  name: GuardName;
+  sql: string;
+  categories?: TagCategory[];
+}
+
+/**
+ * ONE parameterised statement per segment: `SELECT … ${fromWhere}`. Count, sample, explain and
+ * materialise all run this same text, so the number a marketer sees is what materialisation freezes.
+ */
+export interface SegmentQuery {
+  fromWhere: string;
+  params: SqlParams;
+  guards: Guard[];
+  root: CompiledNode | null;
+  usage: RuleUsage | null;
+}
+
+export function buildSegmentQuery(s: SegmentSpec, ctx: CompileContext): SegmentQuery {
+  const params = new SqlParams();
+  const brand = params.add(s.brandId);
+  const guards: Guard[] = [{ name: 'consent', sql: consentExists(s.purpose, s.channel, params) }];
+  const compiled = s.rule ? compileRule(s.rule, ctx, params) : null;
+  const usage = compiled?.usage ?? null;
+  // R11 one switch: a rule that selects by a profile needs the personalisation consent.
+  if (usage?.profiling)
+    guards.push({ name: 'personalisation', sql: consentExists('personalisation', null, params) });
+  // R2: a sensitive tag or product category selects only under the separate sensitive consent.
+  if (usage?.sensitive)
+    guards.push({ name: 'sensitive_profiling', sql: consentExists('sensitive_profiling', null, params) });
+  // R11 per category: a member who closed a category the rule selects by is never selected by it.
+  if (usage && usage.categories.length > 0)
+    guards.push({
+      name: 'closed_categories',
+      categories: usage.categories,
+      sql: `NOT EXISTS (SELECT 1 FROM member_category_optouts o WHERE o.subject_ref = m.subject_ref AND o.category = ANY(${params.add(usage.categories)}::text[]))`,
+    });
+  const join = usage?.usesFeatures ? ' LEFT JOIN member_features f ON f.subject_ref = m.subject_ref' : '';
+  const conditions = [`m.brand_id = ${brand}`, ...guards.map((g) => g.sql)];
+  if (compiled) conditions.push(compiled.root.sql);
+  return {
+    fromWhere: `FROM members m${join} WHERE ${conditions.join(' AND ')}`,
+    params,
+    guards,
+    root: compiled?.root ?? null,
+    usage,
+  };
+}

@@ -1,0 +1,91 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { DataSource, EntityManager } from 'typeorm';
+import { AUDIENCE_DB, AUDIENCE_OPTIONS, type AudienceModuleOptions } from '../audience.options';
+import { MemberFeaturesRepository } from '../features/member-features.repository';
+import { DirtyMembersRepository } from '../features/dirty-members.repository';
+import { TagModelsRepository } from '../predictions/tag-models.repository';
+import { tagsIn } from '../rule-language/rule';
+import { MemberTagsRepository } from './member-tags.repository';
+import type { TagDefinition } from './tag-definition';
+import { TagDefinitionsRepository } from './tag-definitions.repository';
+
+export const REFRESH_BATCH = 20000;
+
+/**
+ * Incremental recomputation: members whose facts, consents or opt-outs changed are "dirty"; a batch
+ * of them gets features, then fact, model and prediction tags, each layer one set-based statement
+ * per tag definition over the whole batch (no loop per member). One transaction per batch.
+ */
+@Injectable()
+export class RefreshMemberTags {
+  constructor(
+    @Inject(AUDIENCE_DB) private readonly ds: DataSource,
+    @Inject(AUDIENCE_OPTIONS) private readonly options: AudienceModuleOptions,
+    private readonly dirty: DirtyMembersRepository,
+    private readonly features: MemberFeaturesRepository,
+    private readonly tags: MemberTagsRepository,
+    private readonly definitions: TagDefinitionsRepository,
+    private readonly models: TagModelsRepository,
+  ) {}
+
+  /** Refreshes dirty members until none is left; returns how many were recomputed. */
+  async execute(batchSize = REFRESH_BATCH): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const n = await this.ds.transaction((tx) => this.refreshBatch(tx, batchSize));
+      total += n;
+      if (n < batchSize) return total;
+    }
+  }
+
+  /** A full rebuild (a new definition version): every member of the brand is marked dirty, then refreshed. */
+  async rebuild(batchSize = REFRESH_BATCH): Promise<number> {
+    await this.ds.transaction((tx) => this.dirty.markBrand(tx, this.options.brandId));
+    return this.execute(batchSize);
+  }
+
+  private async refreshBatch(tx: EntityManager, batchSize: number): Promise<number> {
+    const brandId = this.options.brandId;
+    const batch = await this.dirty.claim(tx, brandId, batchSize);
+    if (batch.length === 0) return 0;
+    const defs = orderByDependency(await this.definitions.current(tx, brandId));
+    const ctx = {
+      tags: await this.definitions.infos(tx, brandId),
+      sensitiveProductCategories: await this.definitions.sensitiveProductCategories(tx, brandId),
+    };
+    await this.tags.deleteFor(tx, batch);
+    await this.features.recompute(tx, batch);
+    for (const d of defs) {
+      if (d.layer === 'fact') await this.tags.computeFactTag(tx, d, batch);
+      else if (d.layer === 'model') await this.tags.computeModelTag(tx, d, batch, ctx);
+      else {
+        const model = await this.models.latest(tx, brandId, d.key, d.version);
+        // An untrained prediction tag has no score yet (POST …/tags/:key/train).
+        if (model) await this.tags.computePredictionTag(tx, d, model, batch);
+      }
+    }
+    return batch.length;
+  }
+}
+
+/** Fact tags, then model tags after the model tags they refer to, then prediction tags. */
+export function orderByDependency(defs: TagDefinition[]): TagDefinition[] {
+  const facts = defs.filter((d) => d.layer === 'fact');
+  const models = defs.filter((d) => d.layer === 'model');
+  const placed: TagDefinition[] = [];
+  const done = new Set(facts.map((d) => d.key));
+  let pending = models;
+  while (pending.length > 0) {
+    const ready = pending.filter((d) =>
+      tagsIn(d.model!.rule).every((k) => done.has(k) || !models.some((m) => m.key === k)),
+    );
+    // A cycle cannot be defined (a rule refers to existing tags only); if one appears, keep going.
+    const next = ready.length > 0 ? ready : [pending[0]];
+    for (const d of next) {
+      placed.push(d);
+      done.add(d.key);
+    }
+    pending = pending.filter((d) => !next.includes(d));
+  }
+  return [...facts, ...placed, ...defs.filter((d) => d.layer === 'prediction')];
+}

@@ -1,0 +1,115 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiProperty,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentActor, Roles, type Actor } from '@siyu/auth';
+import type { DataSource } from 'typeorm';
+import { AUDIENCE_DB, AUDIENCE_OPTIONS, type AudienceModuleOptions } from '../audience.options';
+import { ReplaceCatalogue } from '../catalogue/replace-catalogue.use-case';
+import { TrainPrediction } from '../predictions/train-prediction.use-case';
+import { DefineTag } from './define-tag.use-case';
+import { TagDefinitionsRepository } from './tag-definitions.repository';
+import { TagLineage } from './tag-lineage';
+
+class TagDefinitionResponse {
+  @ApiProperty() key: string;
+  @ApiProperty() version: number;
+  @ApiProperty({ enum: ['fact', 'model', 'prediction'] }) layer: string;
+  @ApiProperty() category: string;
+  @ApiProperty() personalised: boolean;
+  @ApiProperty() sensitive: boolean;
+  @ApiProperty() spendingPower: boolean;
+  @ApiProperty({ type: 'object', additionalProperties: true }) labels: unknown;
+}
+
+class TrainedModelResponse {
+  @ApiProperty() tagKey: string;
+  @ApiProperty() tagVersion: number;
+  @ApiProperty() modelVersion: number;
+  @ApiProperty({ type: 'object', additionalProperties: true }) trainingWindow: unknown;
+  @ApiProperty({ type: 'object', additionalProperties: true }) metrics: unknown;
+  @ApiProperty({ type: 'object', additionalProperties: true }) coefficients: unknown;
+}
+
+class LineageResponse {
+  @ApiProperty() subjectRef: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) tag: unknown;
+  @ApiProperty({ oneOf: [{ type: 'number' }, { type: 'string' }], nullable: true }) value: unknown;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    description: 'consent ledger entries the tag rests on',
+  })
+  consents: unknown[];
+}
+
+class CatalogueEntry {
+  @ApiProperty({ example: 'SPORT-' }) skuPrefix: string;
+  @ApiProperty({ example: '运动' }) category: string;
+  @ApiProperty({ example: false }) sensitive: boolean;
+}
+
+@ApiTags('audience: tags')
+@ApiBearerAuth()
+@Controller('api/v1/audience')
+@Roles('marketer', 'admin')
+export class TagsController {
+  constructor(
+    @Inject(AUDIENCE_DB) private readonly ds: DataSource,
+    @Inject(AUDIENCE_OPTIONS) private readonly options: AudienceModuleOptions,
+    private readonly definitions: TagDefinitionsRepository,
+    private readonly defineTag: DefineTag,
+    private readonly train: TrainPrediction,
+    private readonly lineage: TagLineage,
+    private readonly replaceCatalogue: ReplaceCatalogue,
+  ) {}
+
+  /** A tag definition (docs/marketers/audience.md); the same key again makes a new version. */
+  @Post('tags')
+  @ApiBody({ schema: { type: 'object', additionalProperties: true } })
+  @ApiCreatedResponse({ type: TagDefinitionResponse })
+  @ApiBadRequestResponse({ description: 'TAG_DEFINITION_INVALID: details.problems lists each path and why' })
+  define(@Body() body: Record<string, unknown>, @CurrentActor() actor: Actor) {
+    return this.defineTag.execute(body, actor.id);
+  }
+
+  @Get('tags')
+  @ApiOkResponse({ type: [TagDefinitionResponse] })
+  list() {
+    return this.definitions.current(this.ds.manager, this.options.brandId);
+  }
+
+  @Post('tags/:key/train')
+  @HttpCode(201)
+  @ApiCreatedResponse({ type: TrainedModelResponse })
+  @ApiNotFoundResponse({ description: 'TAG_NOT_FOUND' })
+  @ApiConflictResponse({ description: 'TAG_NOT_A_PREDICTION or TAG_NOT_ENOUGH_HISTORY' })
+  trainModel(@Param('key') key: string) {
+    return this.train.execute(key);
+  }
+
+  @Get('members/:subjectRef/tags/:key/lineage')
+  @ApiOkResponse({ type: LineageResponse })
+  @ApiNotFoundResponse({ description: 'MEMBER_TAG_NOT_FOUND' })
+  lineageOf(@Param('subjectRef', ParseUUIDPipe) subjectRef: string, @Param('key') key: string) {
+    return this.lineage.of(this.ds.manager, this.options.brandId, subjectRef, key);
+  }
+
+  @Put('catalogue')
+  @ApiBody({
+    schema: { type: 'object', properties: { entries: { type: 'array', items: { type: 'object' } } } },
+  })
+  @ApiOkResponse({ type: [CatalogueEntry] })
+  @ApiBadRequestResponse({ description: 'CATALOGUE_INVALID: names the entry and field' })
+  catalogue(@Body() body: Record<string, unknown>) {
+    return this.replaceCatalogue.execute(body);
+  }
+}

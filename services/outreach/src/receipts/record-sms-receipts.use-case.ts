@@ -1,0 +1,97 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { appendAuditMany } from '@siyu/audit';
+import { loadContactKeys, type ContactKeyRing } from '@siyu/crypto';
+import type { SmsReceipt } from '../channels/sms-receipt';
+import { ConsentProjectionRepository } from '../consent-projection/consent-projection.repository';
+import { OUTREACH_DB, OUTREACH_OPTIONS, type OutreachModuleOptions } from '../outreach.options';
+import { SendRepository, type SendOutcome } from '../runs/send.repository';
+
+export interface ReceiptReport {
+  received: number;
+  matched: number;
+  suppressed: number;
+}
+
+/**
+ * Delivery receipts → send state, in one transaction per push. Receipts name the vendor's message
+ * id or our batch id and the number, never our send id: the candidate sends' contact points are
+ * opened (audited) to find the one the number belongs to. A blacklist / unsubscribed receipt
+ * suppresses the number on that channel here (the customer's own reply withdraws in consent).
+ */
+@Injectable()
+export class RecordSmsReceipts {
+  private readonly contacts: ContactKeyRing;
+
+  constructor(
+    @Inject(OUTREACH_DB) private readonly ds: DataSource,
+    @Inject(OUTREACH_OPTIONS) options: OutreachModuleOptions,
+    private readonly sends: SendRepository,
+    private readonly projection: ConsentProjectionRepository,
+  ) {
+    this.contacts = loadContactKeys(options.env);
+  }
+
+  async execute(vendor: 'aliyun' | 'tencent', receipts: SmsReceipt[]): Promise<ReceiptReport> {
+    return this.ds.transaction(async (tx) => {
+      const candidates = await this.sends.candidatesForReceipts(
+        tx,
+        vendor,
+        receipts.flatMap((r) => (r.vendorMessageId ? [r.vendorMessageId] : [])),
+        receipts.flatMap((r) => (r.batchId ? [r.batchId] : [])),
+      );
+      if (candidates.length === 0) return { received: receipts.length, matched: 0, suppressed: 0 };
+      const sealed = await this.projection.sealedContactsOf(
+        tx,
+        candidates.map((c) => c.subjectRef),
+        'sms',
+      );
+      await appendAuditMany(
+        tx,
+        [...sealed.keys()].map((subject) => ({
+          actor: `vendor-receipt:${vendor}`,
+          action: 'decrypt_contact_for_receipt',
+          purpose: 'delivery_reporting',
+          subject,
+          fields: ['phone'],
+          outcome: 'allowed' as const,
+        })),
+      );
+      const phoneOf = new Map(
+        candidates
+          .filter((c) => sealed.has(c.subjectRef))
+          .map((c) => [c.sendId, this.contacts.open(sealed.get(c.subjectRef)!, c.subjectRef)]),
+      );
+      const outcomes: SendOutcome[] = [];
+      let suppressed = 0;
+      const now = new Date().toISOString();
+      for (const r of receipts) {
+        const send = candidates.find(
+          (c) =>
+            (c.vendorMessageId === r.vendorMessageId || (r.batchId && c.batchId === r.batchId)) &&
+            phoneOf.get(c.sendId) === r.phone,
+        );
+        if (!send) continue;
+        outcomes.push({
+          sendId: send.sendId,
+          state: r.status,
+          vendorMessageId: r.vendorMessageId,
+          errorCode: r.errorCode,
+        });
+        if (r.suppress) {
+          suppressed++;
+          await this.projection.recordSuppression(
+            tx,
+            send.subjectRef,
+            ['marketing_messages'],
+            [send.channel],
+            r.suppressReason === 'unsubscribed' ? 'vendor_unsubscribed' : 'vendor_blacklist',
+            now,
+          );
+        }
+      }
+      await this.sends.recordOutcomes(tx, vendor, outcomes);
+      return { received: receipts.length, matched: outcomes.length, suppressed };
+    });
+  }
+}

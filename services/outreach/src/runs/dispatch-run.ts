@@ -1,0 +1,121 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { CampaignRepository, type Campaign } from '../campaigns/campaign.repository';
+import { SmsChannels } from '../channels/sms-channels';
+import { OUTREACH_DB, OUTREACH_OPTIONS, type OutreachModuleOptions } from '../outreach.options';
+import { EstimateSms } from '../templates/estimate-sms';
+import type { SmsTemplate } from '../templates/template.repository';
+import { DispatchChunk } from './dispatch-chunk';
+import { ReconcileSends } from './reconcile-sends.use-case';
+import { RunRepository, type CampaignRun } from './run.repository';
+import { SendRepository } from './send.repository';
+
+/**
+ * Works one run from where it stands: plans it once (pinned segment version, one send per member),
+ * reconciles what a crash left in doubt, then gates and dispatches chunk after chunk until nothing
+ * is due, the run is paused or cancelled, the projection stays stale (→ paused), or the process stops.
+ */
+@Injectable()
+export class DispatchRun {
+  private readonly logger = new Logger('outreach-run');
+
+  constructor(
+    @Inject(OUTREACH_DB) private readonly ds: DataSource,
+    @Inject(OUTREACH_OPTIONS) private readonly options: OutreachModuleOptions,
+    private readonly campaigns: CampaignRepository,
+    private readonly runs: RunRepository,
+    private readonly sends: SendRepository,
+    private readonly channels: SmsChannels,
+    private readonly chunk: DispatchChunk,
+    private readonly reconcile: ReconcileSends,
+    private readonly estimates: EstimateSms,
+  ) {}
+
+  async execute(
+    run: CampaignRun,
+    campaign: Campaign,
+    template: SmsTemplate,
+    owner: string,
+    stopping: () => boolean,
+  ): Promise<void> {
+    const { runs, sends } = this;
+    const channel = this.channels.get(template.vendor);
+    if (!channel) {
+      await this.pause(run.id, campaign, 'vendor_not_configured');
+      return;
+    }
+    if (!run.planned) {
+      const parts = this.estimates.estimate(
+        template,
+        campaign.variants[0].variables,
+        campaign.channel,
+        campaign.purpose,
+      ).parts;
+      await this.ds.transaction(async (tx) => {
+        const planned = await sends.plan(tx, {
+          runId: run.id,
+          campaignId: campaign.id,
+          segmentId: run.segmentId,
+          segmentVersion: run.segmentVersion,
+          purpose: campaign.purpose,
+          channel: campaign.channel,
+          variants: campaign.variants.length,
+          recurring: campaign.schedule.kind === 'cron',
+          maxRecipients: campaign.caps.maxRecipients ?? null,
+          parts,
+        });
+        await runs.markPlanned(tx, run.id);
+        this.logger.log(`run ${run.id}: ${planned} recipients planned`);
+      });
+    }
+    await this.reconcile.inDoubtOf(run.id, template.vendor);
+
+    const leaseMs = this.options.runner?.leaseMs ?? 15_000;
+    const limit = this.options.runner?.chunkSize ?? 500;
+    const waitMs = this.options.freshnessWaitMs ?? 10_000;
+    let staleSince: number | null = null;
+    while (!stopping()) {
+      await runs.renewLease(this.ds.manager, run.id, owner, leaseMs);
+      const result = await this.chunk.execute(run.id, campaign, template, channel, limit);
+      if (result.kind === 'stale') {
+        // Invariant 4: not known to be current → wait a little, then pause rather than guess.
+        staleSince ??= Date.now();
+        if (Date.now() - staleSince > waitMs) {
+          this.logger.warn(`run ${run.id} paused: consent projection not current`);
+          await this.pause(run.id, campaign, 'stale_projection');
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 50));
+        continue;
+      }
+      staleSince = null;
+      if (result.kind !== 'dispatched') return;
+      if (result.admitted + result.blocked + result.deferred + result.missedDeadline > 0) continue;
+      // Nothing due now: done, or waiting for quiet hours to end or the vendor to answer.
+      const left = await sends.countByState(this.ds.manager, run.id);
+      if (left.inDoubt > 0 && (await this.reconcile.inDoubtOf(run.id, template.vendor)) > 0) continue;
+      if (left.planned === 0 && left.inDoubt === 0) await this.finish(run.id, campaign);
+      return;
+    }
+  }
+
+  private async pause(runId: string, campaign: Campaign, reason: string): Promise<void> {
+    await this.ds.transaction(async (tx) => {
+      await this.runs.setState(tx, runId, 'paused', reason);
+      await this.campaigns.setState(tx, campaign.id, 'paused');
+    });
+  }
+
+  private async finish(runId: string, campaign: Campaign): Promise<void> {
+    await this.ds.transaction(async (tx) => {
+      const current = await this.campaigns.find(tx, campaign.brandId, campaign.id, true);
+      await this.runs.setState(tx, runId, 'done');
+      if (current?.state === 'sending')
+        await this.campaigns.setState(
+          tx,
+          campaign.id,
+          campaign.schedule.kind === 'cron' ? 'scheduled' : 'done',
+        );
+    });
+  }
+}

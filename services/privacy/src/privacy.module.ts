@@ -1,0 +1,91 @@
+import {
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { AuditTrail1763900000001 } from '@siyu/audit';
+import { TOPICS } from '@siyu/contracts';
+import { MessagingTables1763900000000, ServiceMessaging } from '@siyu/messaging';
+import { openServiceDataSource, provisionServiceDatabase, RecurringJob } from '@siyu/persistence';
+import { DataSubjectAnswersConsumer } from './data-subject-requests/data-subject-answers.consumer';
+import { DataSubjectRequestRepository } from './data-subject-requests/data-subject-request.repository';
+import { DataSubjectRequestsController } from './data-subject-requests/data-subject-requests.controller';
+import { LogRequest } from './data-subject-requests/log-request.use-case';
+import { RemindSilentServices } from './data-subject-requests/remind-silent-services.use-case';
+import { RequestStatus } from './data-subject-requests/request-status';
+import { PrivacyInitial1763900003000 } from './migrations/1763900003000-privacy-initial';
+import { PRIVACY_DB, PRIVACY_OPTIONS, type PrivacyModuleOptions } from './privacy.options';
+
+export { PRIVACY_DB, PRIVACY_OPTIONS, type PrivacyModuleOptions } from './privacy.options';
+
+/** Data-subject requests fanned out to every service and tracked to completion (R14). */
+@Module({})
+export class PrivacyModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  static register(options: PrivacyModuleOptions): DynamicModule {
+    return {
+      module: PrivacyModule,
+      controllers: [DataSubjectRequestsController],
+      providers: [
+        { provide: PRIVACY_OPTIONS, useValue: options },
+        {
+          provide: PRIVACY_DB,
+          useFactory: async () =>
+            openServiceDataSource({
+              database: await provisionServiceDatabase(options.adminDatabaseUrl, 'privacy'),
+              entities: [],
+              migrations: [
+                MessagingTables1763900000000,
+                AuditTrail1763900000001,
+                PrivacyInitial1763900003000,
+              ],
+            }),
+        },
+        DataSubjectRequestRepository,
+        DataSubjectAnswersConsumer,
+        LogRequest,
+        RemindSilentServices,
+        RequestStatus,
+        {
+          provide: ServiceMessaging,
+          inject: [PRIVACY_DB, DataSubjectAnswersConsumer],
+          useFactory: (ds: DataSource, answers: DataSubjectAnswersConsumer) =>
+            new ServiceMessaging(ds, options.transport, {
+              schema: 'privacy',
+              produces: [TOPICS.privacyAccessRequested, TOPICS.privacyErasureRequested],
+              consumers: [
+                { name: 'answers', topics: [TOPICS.privacyRequestAnswered], handlers: answers.handlers },
+              ],
+            }),
+        },
+      ],
+    };
+  }
+
+  private readonly reminders: RecurringJob;
+
+  constructor(
+    @Inject(PRIVACY_DB) private readonly ds: DataSource,
+    @Inject(PRIVACY_OPTIONS) private readonly options: PrivacyModuleOptions,
+    private readonly messaging: ServiceMessaging,
+    remind: RemindSilentServices,
+  ) {
+    this.reminders = new RecurringJob(
+      () => remind.execute(),
+      (err) => options.announce?.(`privacy: deadline watch failed: ${(err as Error).message}`),
+    );
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.messaging.start();
+    this.reminders.start(this.options.reminderIntervalMs ?? 0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.reminders.stop();
+    await this.messaging.stop();
+    await this.ds.destroy();
+  }
+}

@@ -1,0 +1,27 @@
+import type { AnsweringService } from '@siyu/contracts';
+import type { MessageTransport } from '@siyu/messaging';
+
+export interface PrivacyModuleOptions {
+  /** A role that may create roles and schemas; used only to provision privacy's own role. */
+  adminDatabaseUrl: string;
+  transport: MessageTransport;
+  brandId: string;
+  /** Working days a request has before it is overdue (R14; PIPL practice: 15). */
+  deadlineWorkingDays?: number;
+  /**
+   * Services a request waits for. Defaults to the services that answer today (ADR-less decision in
+   * docs/privacy/data-subject-requests.md): a service listed here but silent is escalated.
+   */
+  answeringServices?: AnsweringService[];
+  /** How often the silent-service check runs; 0 or unset = off (tests call it directly). */
+  reminderIntervalMs?: number;
+  /** Where reminders and escalations are announced (the console in standalone). */
+  announce?: (line: string) => void;
+}
+
+export const DEFAULT_DEADLINE_WORKING_DAYS = 15;
+export const DEFAULT_ANSWERING_SERVICES: AnsweringService[] = ['consent'];
+
+// Kept apart from privacy.module.ts so use cases can inject them without an import cycle.
+export const PRIVACY_OPTIONS = 'PRIVACY_OPTIONS';
+export const PRIVACY_DB = 'PRIVACY_DB';
