@@ -1,32 +1,29 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Descriptions, Form, Input, Select, Space } from 'antd';
+import type { components } from '../api/schema';
 import { useI18n } from '../i18n';
 import { api } from '../session';
 
-// The audience service does not describe its segment shapes yet (UNDESCRIBED_YET): the body is
-// typed here from its request DTO and the answer read as what GET segments/{id} returns today.
-interface Segment {
-  id: string;
-  name: string;
-  purpose: string;
-  channel: string;
-  version: number;
-  count?: number;
-}
-const PURPOSES = ['marketing_messages', 'purchase_history', 'personalisation', 'sensitive_profiling'];
-const CHANNELS = ['sms', 'wechat', 'wecom'];
+type Segment = components['schemas']['SegmentResponse'];
+const PURPOSES = [
+  'marketing_messages',
+  'purchase_history',
+  'personalisation',
+  'sensitive_profiling',
+] as const;
+const CHANNELS = ['sms', 'wechat', 'wecom'] as const;
 
 export function SegmentsPage() {
   const { t } = useI18n();
   const [segment, setSegment] = useState<Segment | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const create = async (v: { name: string; purpose: string; channel: string }) => {
+  const create = async (v: components['schemas']['CreateSegmentRequest']) => {
     setError(null);
-    const { data, error: e } = await api.POST('/api/v1/audience/segments', { body: v as never });
+    const { data, error: e } = await api.POST('/api/v1/audience/segments', { body: v });
     if (!data) return setError(`${(e as any)?.code}: ${(e as any)?.message}`);
-    const id = (data as unknown as Segment).id;
+    const id = data.id;
     const shown = await api.GET('/api/v1/audience/segments/{id}', { params: { path: { id } } });
-    setSegment((shown.data as unknown as Segment) ?? (data as unknown as Segment));
+    setSegment(shown.data ?? null);
   };
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
