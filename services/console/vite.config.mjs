@@ -14,6 +14,12 @@ export default {
     outDir: process.env.CONSOLE_OUT_DIR ?? join(here, '..', '..', 'dist', 'console'),
     emptyOutDir: true,
     chunkSizeWarningLimit: 2000,
+    rollupOptions: {
+      // antd ships 'use client' directives for React Server Components; meaningless in an SPA.
+      onwarn(warning, warn) {
+        if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+      },
+    },
   },
   server: { proxy: { '/api': 'http://127.0.0.1:3000' } },
 };

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { authKeysFromEnv, installHttpEdge } from '@siyu/auth';
-import { describeApi } from '@siyu/auth';
+import { serveConsoleAndApiDocs } from './console-static';
 import { transportFromEnv } from '@siyu/messaging';
 import { installObservability, JsonLogger } from '@siyu/observability';
 import { databaseFromEnv } from '@siyu/persistence';
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   );
   installObservability(app, 'standalone', logger);
   installHttpEdge(app, authKeys);
-  describeApi(app, 'standalone'); // /api/docs and /api-json
+  serveConsoleAndApiDocs(app); // /api/docs, /api-json and the console at /console
   await app.listen(port, host);
   logger.log(
     `Siyu is running at ${publicBaseUrl} (transport: ${transport.name}); start page: ${publicBaseUrl}/, health: ${publicBaseUrl}/api/v1/health/ready`,

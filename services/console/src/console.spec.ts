@@ -1,0 +1,61 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { toCsv } from './csv';
+import { messages } from './messages';
+import { PAGES } from './nav';
+
+const SRC = __dirname;
+const tsxFiles = (dir: string): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? tsxFiles(join(dir, e.name)) : e.name.endsWith('.tsx') ? [join(dir, e.name)] : [],
+  );
+
+describe('the console without a browser', () => {
+  it('has every zh-CN message in English too, and no other', () => {
+    expect(Object.keys(messages.en).sort()).toEqual(Object.keys(messages['zh-CN']).sort());
+    expect(Object.entries(messages.en).filter(([, v]) => !v.trim())).toEqual([]);
+  });
+
+  it('hard-codes no text in components: JSX text and labels come from the messages', () => {
+    const offending: string[] = [];
+    for (const file of tsxFiles(SRC)) {
+      const code = readFileSync(file, 'utf8');
+      // Text between tags that is not an expression, and literal title/label/placeholder props.
+      for (const m of code.matchAll(/(?<![=-])>([^<>{}\n;=()]*\p{L}{2,}[^<>{}\n;=()]*)<\//gu))
+        offending.push(`${file}: ${m[1].trim()}`);
+      for (const m of code.matchAll(/\b(title|label|placeholder|aria-label)="([^"]+)"/g))
+        offending.push(`${file}: ${m[1]}="${m[2]}"`);
+    }
+    // The language switch names each language in itself, on purpose.
+    expect(offending.filter((o) => !/'(中文|English)'/.test(o))).toEqual([]);
+    const used = tsxFiles(SRC).flatMap((f) =>
+      [...readFileSync(f, 'utf8').matchAll(/\bt\('([^']+)'/g)].map((m) => m[1]),
+    );
+    expect(used.filter((k) => !(k in messages['zh-CN']))).toEqual([]);
+  });
+
+  it("offers each page to exactly the roles its API operation allows (the description's x-roles)", () => {
+    const doc = JSON.parse(readFileSync(join(SRC, 'api', 'openapi.json'), 'utf8'));
+    for (const page of PAGES) {
+      const [method, path] = page.operation;
+      const roles: string[] = doc.paths[path]?.[method]?.['x-roles'] ?? [];
+      expect({ page: page.key, roles: [...page.roles].sort() }).toEqual({
+        page: page.key,
+        roles: [...roles].sort(),
+      });
+    }
+  });
+
+  it('writes the rejected-rows CSV so a spreadsheet runs no formula from it', () => {
+    const csv = toCsv(
+      ['row', 'field', 'reason'],
+      [
+        [7, '=HYPERLINK("x")', '+1'],
+        [8, '@SUM(A1)', 'ok "quoted"'],
+      ],
+    );
+    expect(csv.startsWith('\uFEFF')).toBe(true);
+    expect(csv).toContain(`"'=HYPERLINK(""x"")","'+1"`);
+    expect(csv).toContain(`"'@SUM(A1)","ok ""quoted"""`);
+  });
+});

@@ -1,0 +1,282 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM_ARGS, describeWithBrowser } from './describe-with-browser';
+import { buildConsole, startConsole, type RunningConsole } from './console-app';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const SHOTS = join(ROOT, 'test-artifacts', 'console');
+const TMALL_CSV = join(ROOT, 'services', 'orders', 'test', 'fixtures', 'tmall-orders.csv');
+const AXE = require.resolve('axe-core/axe.min.js');
+const VIEWPORTS = [
+  { width: 1440, height: 900 },
+  { width: 1280, height: 800 },
+];
+const PASSWORD = 'console-test-password-1';
+
+describeWithBrowser('the console in Chromium (log in, do the thing, see the result)', (executablePath) => {
+  let browser: Browser;
+  let server: RunningConsole;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    const dir = buildConsole();
+    server = await startConsole('console', dir);
+    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
+    // Staff accounts for every role, made by the first-start admin through the API.
+    const admin = await apiLogIn('admin', server.adminPassword);
+    for (const [username, role] of [
+      ['li.ops', 'ops'],
+      ['wang.marketer', 'marketer'],
+      ['zhao.privacy', 'privacy_officer'],
+    ])
+      await api('POST', '/api/v1/identity/accounts', admin, { username, role, password: PASSWORD });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.app.close();
+  });
+
+  async function apiLogIn(username: string, password: string): Promise<string> {
+    const res = await fetch(`${server.url}/api/v1/identity/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password }),
+    });
+    return ((await res.json()) as { token: string }).token;
+  }
+
+  async function api(method: string, path: string, token: string, body?: unknown): Promise<Response> {
+    return fetch(`${server.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+
+  async function logIn(
+    username: string,
+    password: string,
+    viewport = VIEWPORTS[0],
+    path = '',
+  ): Promise<Page> {
+    const page = await browser.newPage({ viewport, acceptDownloads: true, bypassCSP: true }); // bypass: only to inject axe-core;
+    await page.goto(`${server.url}/console/${path}`);
+    await page.getByLabel('用户名').fill(username);
+    await page.getByLabel('密码').fill(password);
+    await page
+      .getByRole('button', { name: '登 录' })
+      .or(page.getByRole('button', { name: '登录' }))
+      .click();
+    await page.getByTestId('whoami').waitFor();
+    return page;
+  }
+
+  /** axe-core injected into the page: no serious or critical violation (WCAG 2.1 AA rules). */
+  async function expectAccessible(page: Page): Promise<void> {
+    await page.addScriptTag({ path: AXE });
+    const violations: { id: string; impact: string; nodes: { target: string[] }[] }[] = await page.evaluate(
+      async () =>
+        (
+          await (globalThis as any).axe.run((globalThis as any).document, {
+            runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa'],
+          })
+        ).violations,
+    );
+    const serious = violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    expect(serious).toEqual([]);
+  }
+
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: join(SHOTS, `${name}-${page.viewportSize()?.width}.png`), fullPage: true });
+
+  for (const viewport of VIEWPORTS) {
+    describe(`at ${viewport.width}×${viewport.height}`, () => {
+      it('ops uploads an export: progress, live job list, summary, rejected rows as a formula-safe CSV, unmasked PII by column without values', async () => {
+        const page = await logIn('li.ops', PASSWORD, viewport, 'imports');
+        await page.getByLabel('店铺').fill(`shop-${viewport.width}`);
+        await page.locator('input[type=file]').setInputFiles(TMALL_CSV);
+        await page.getByRole('button', { name: '开始导入' }).click();
+        const summary = page.getByTestId('import-summary');
+        await summary.waitFor();
+        expect(await page.getByRole('progressbar').count()).toBeGreaterThan(0);
+        // Unmasked PII: columns and kinds, never the value itself.
+        const pii = await page.getByTestId('unmasked-pii').innerText();
+        expect(pii).toContain('买家留言');
+        expect(pii).toContain('身份证号');
+        expect(pii).not.toContain('11010519491231002X');
+        expect(await page.getByTestId('import-jobs').innerText()).toContain(`shop-${viewport.width}`);
+        const rejected = page.getByRole('button', { name: '下载拒绝行 CSV' });
+        if (await rejected.count()) {
+          const [download] = await Promise.all([page.waitForEvent('download'), rejected.click()]);
+          const csv = readFileSync((await download.path())!, 'utf8');
+          expect(csv.split('\r\n')[0]).toContain('"行号","字段","原因"');
+          expect(csv).not.toMatch(/(^|,)"[=+\-@]/m);
+        }
+        await shot(page, 'ops-imports');
+        await expectAccessible(page);
+        await page.close();
+      });
+
+      it('ops looks up an order for after-sales and reveals its receiver for a chosen purpose', async () => {
+        const page = await logIn('li.ops', PASSWORD, viewport, 'lookup');
+        await page.getByLabel('查询内容').fill('3901234567890123451');
+        await page
+          .getByRole('button', { name: '查 询' })
+          .or(page.getByRole('button', { name: '查询' }))
+          .click();
+        const results = page.getByTestId('lookup-results');
+        await results.waitFor();
+        await results.getByRole('button', { name: '查看收件人' }).first().click();
+        await page.getByRole('button', { name: '确认查看' }).click();
+        const receiver = page.getByTestId('receiver');
+        await receiver.waitFor();
+        expect(await receiver.innerText()).toContain('张三');
+        await shot(page, 'ops-lookup-reveal');
+        await expectAccessible(page);
+        await page.close();
+      });
+
+      it('ops records a shop platform agreement', async () => {
+        const page = await logIn('li.ops', PASSWORD, viewport, 'shops');
+        await page.getByLabel('店铺').fill(`shop-${viewport.width}`);
+        await page
+          .getByRole('button', { name: '读 取' })
+          .or(page.getByRole('button', { name: '读取' }))
+          .click();
+        const agreement = page.getByTestId('agreement');
+        await agreement.waitFor();
+        expect(await agreement.innerText()).toContain('尚未登记');
+        await page.getByLabel('协议依据（允许营销用途时必填）').fill('tmall-isv-2026-03');
+        await page.getByRole('checkbox', { name: '营销消息' }).check();
+        await page
+          .getByRole('button', { name: '保 存' })
+          .or(page.getByRole('button', { name: '保存' }))
+          .click();
+        await page.getByText('已登记，依据：tmall-isv-2026-03').waitFor();
+        await shot(page, 'ops-shops');
+        await expectAccessible(page);
+        await page.close();
+      });
+
+      it('the privacy officer verifies the consent ledger and the orders audit trail, and lists notice versions', async () => {
+        const page = await logIn('zhao.privacy', PASSWORD, viewport, 'ledger');
+        await page.getByRole('button', { name: '校验账本' }).click();
+        await page.getByTestId('ledger-verdict').waitFor();
+        expect(await page.getByTestId('ledger-verdict').innerText()).toContain('账本完整');
+        await page.getByRole('button', { name: '校验审计日志' }).click();
+        expect(await page.getByTestId('audit-verdict').innerText()).toContain('审计日志完整');
+        await shot(page, 'privacy-ledger');
+        await expectAccessible(page);
+        await page.getByRole('menuitem', { name: '隐私告知版本' }).click();
+        await page.getByTestId('notices').waitFor();
+        await shot(page, 'privacy-notices');
+        await page.close();
+      });
+
+      it('the first-start admin logs in with the one-time password, creates a staff account with a generated password and an API key', async () => {
+        const page = await logIn('admin', server.adminPassword, viewport, 'accounts');
+        const username = `chen.ops${viewport.width}`;
+        await page.getByLabel('用户名').fill(username);
+        await page
+          .getByRole('button', { name: '创 建' })
+          .or(page.getByRole('button', { name: '创建' }))
+          .click();
+        const generated = await page.getByTestId('generated-password').innerText();
+        expect(generated.length).toBeGreaterThanOrEqual(12);
+        await page.getByTestId('accounts').getByText(username, { exact: true }).waitFor(); // the list reloads after the create
+        expect(await apiLogIn(username, generated)).toBeTruthy();
+        await shot(page, 'admin-accounts');
+        await expectAccessible(page);
+        await page.getByRole('menuitem', { name: 'API 密钥' }).click();
+        await page.getByLabel('名称').fill(`tmall-push-${viewport.width}`);
+        await page
+          .getByRole('button', { name: '创 建' })
+          .or(page.getByRole('button', { name: '创建' }))
+          .click();
+        await page.getByTestId('api-key').waitFor();
+        await page.getByTestId('api-keys').getByText(`tmall-push-${viewport.width}`).waitFor();
+        await shot(page, 'admin-api-keys');
+        await expectAccessible(page);
+        await page.close();
+      });
+
+      it('the marketer creates a consent-only segment and sees its member count', async () => {
+        const page = await logIn('wang.marketer', PASSWORD, viewport, 'segments');
+        await page.getByLabel('名称').fill(`老客-${viewport.width}`);
+        await page
+          .getByRole('button', { name: '创 建' })
+          .or(page.getByRole('button', { name: '创建' }))
+          .click();
+        const segment = page.getByTestId('segment');
+        await segment.waitFor();
+        expect(await segment.innerText()).toContain(`老客-${viewport.width}`);
+        await shot(page, 'marketer-segments');
+        await expectAccessible(page);
+        await page.close();
+      });
+    });
+  }
+
+  // One per role: the page is not in the navigation, typing its address shows 403, the API refuses.
+  const FORBIDDEN = [
+    {
+      username: 'wang.marketer',
+      role: 'marketer',
+      path: 'imports',
+      link: '订单导入',
+      api: '/api/v1/orders/imports',
+    },
+    { username: 'li.ops', role: 'ops', path: 'accounts', link: '员工账号', api: '/api/v1/identity/accounts' },
+    {
+      username: 'zhao.privacy',
+      role: 'privacy_officer',
+      path: 'lookup',
+      link: '售后订单查询',
+      api: '/api/v1/orders/lookup?orderNo=1',
+    },
+    {
+      username: 'admin',
+      role: 'admin',
+      path: 'lookup',
+      link: '售后订单查询',
+      api: '/api/v1/orders/lookup?orderNo=1',
+    },
+  ];
+  for (const f of FORBIDDEN) {
+    it(`a ${f.role} neither sees a link to ${f.path} nor gets it served, and the API refuses it`, async () => {
+      const password = f.username === 'admin' ? server.adminPassword : PASSWORD;
+      const page = await logIn(f.username, password, VIEWPORTS[0], f.path);
+      expect(await page.getByRole('navigation').getByText(f.link, { exact: true }).count()).toBe(0);
+      await page.getByText('无权访问此页面').waitFor();
+      await shot(page, `forbidden-${f.role}`);
+      const res = await api('GET', f.api, await apiLogIn(f.username, password));
+      expect(res.status).toBe(403);
+      await page.close();
+    });
+  }
+
+  it('switches between 中文 and English without reloading', async () => {
+    const page = await logIn('li.ops', PASSWORD, VIEWPORTS[0], 'imports');
+    await page.getByText('English', { exact: true }).click();
+    await page.getByRole('heading', { name: 'Order imports' }).waitFor();
+    await shot(page, 'ops-imports-en');
+    await page.getByText('中文', { exact: true }).click();
+    await page.getByRole('heading', { name: '订单导入' }).waitFor();
+    await page.close();
+  });
+
+  it('serves the SPA for any /console path and the merged API description', async () => {
+    const res = await fetch(`${server.url}/console/some/deep/link`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-security-policy')).toContain("script-src 'self'");
+    expect(await res.text()).toContain('<div id="root">');
+    const doc = (await (await fetch(`${server.url}/api-json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/v1/orders/imports', '/api/v1/identity/login']),
+    );
+  });
+});
