@@ -74,8 +74,8 @@ async function generate(ds: DataSource): Promise<void> {
   // 1–5 orders per member (≈3 on average) over two years, one release per member.
   await ds.query(`INSERT INTO released_facts (release_id, order_ref, subject_ref, brand_id, status, amount_cents, ordered_at, skus, categories, sensitive, hour_cn)
     SELECT bench_v4('r' || i), bench_v4('o' || i || '-' || k), bench_v4('m' || i), 'demo', 'completed',
-           1000 + ((i * 7919 + k * 104729) % 90000),
-           now() - ((i * 31 + k * 97) % 730) * interval '1 day' - ((i + k) % 24) * interval '1 hour',
+           1000 + ((i::bigint * 7919 + k * 104729) % 90000),
+           now() - ((i::bigint * 31 + k * 97) % 730) * interval '1 day' - ((i + k) % 24) * interval '1 hour',
            ARRAY[c || '-' || (k % 7)], ARRAY[c], false, ((i + k) % 24)::smallint
       FROM generate_series(1, ${N}) i
       CROSS JOIN LATERAL generate_series(1, 1 + (i % 5)) k
