@@ -8,6 +8,7 @@ import { generateKeyMaterial } from './keys-from-env';
  *   ALIYUN_SMS_REPLY_TOKEN, TENCENT_SMS_REPLY_TOKEN, WECHAT_TOKEN, LEDGER_ANCHOR_SIGNING_KEYS (and MEMBERSHIP_WEBHOOK_SECRETS, per
  *   shop, set by whoever connects a shop: there is no default)
  * - outreach: UNSUBSCRIBE_TOKEN_KEYS, CONTACT_KEYS
+ * - audience: UNSUBSCRIBE_TOKEN_KEYS (verifies, never issues, the preference-page token of its "what we hold" page)
  *
  * CONTACT_KEY (bare base64, no kid) is the legacy form of CONTACT_KEYS: still read when set (see
  * loadContactKeys), never generated.
