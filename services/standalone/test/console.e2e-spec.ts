@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, describeWithBrowser } from './describe-with-browser';
+import { CHROMIUM_ARGS, describeWithBrowser } from '../../consent/test/describe-with-browser';
 import { buildConsole, startConsole, type RunningConsole } from './console-app';
 
 const ROOT = join(__dirname, '..', '..', '..');
