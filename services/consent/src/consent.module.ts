@@ -32,7 +32,11 @@ import { TagCategoryChoices1763900002300 } from './migrations/1763900002300-tag-
 import { PreferenceLinkController } from './preferences/preference-link.controller';
 import { PreferencesController } from './preferences/preferences.controller';
 import { PublicPageRateLimit } from './qr-consent/public-page-rate-limit';
-import { GrantConsentByQr } from './qr-consent/grant-consent.use-case';
+import { GrantConsentByCard } from './qr-consent/grant-consent-by-card.use-case';
+import { CardPages } from './qr-consent/card-pages';
+import { SmsCodeCheck } from './qr-consent/sms-code-check';
+import { AgreeToConsent } from './grants/agree-to-consent.use-case';
+import { ContactProofs } from './grants/contact-proof';
 import { OtpRepository } from './qr-consent/otp.repository';
 import { ParcelCardClaimRepository } from './qr-consent/parcel-card-claim.repository';
 import { QrConsentController } from './qr-consent/qr-consent.controller';
@@ -63,7 +67,6 @@ import { ConsentExpiries1763900001200 } from './migrations/1763900001200-consent
 import { ConsentExpiryJob } from './expiry/consent-expiry.job';
 import { ConsentExpiryRepository } from './expiry/consent-expiry.repository';
 import { ExpireConsents } from './expiry/expire-consents.use-case';
-import { GrantConsentByWechat } from './qr-consent/grant-consent-by-wechat.use-case';
 import { WechatOAuthClient } from './qr-consent/wechat-oauth.client';
 import { WechatOAuthController } from './qr-consent/wechat-oauth.controller';
 import { LedgerEvidenceDigest1763900002200 } from './migrations/1763900002200-ledger-evidence-digest';
@@ -149,7 +152,11 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
         SandboxSmsSender,
         PublishNotice,
         RequestCode,
-        GrantConsentByQr,
+        ContactProofs,
+        AgreeToConsent,
+        SmsCodeCheck,
+        GrantConsentByCard,
+        CardPages,
         WithdrawConsent,
         RecordSmsReply,
         SmsVendorTokens,
@@ -167,7 +174,6 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
         TagCategoryChoicesRepository,
         PublicPageRateLimit,
         WechatOAuthClient,
-        GrantConsentByWechat,
         ConsentExpiryRepository,
         ExpireConsents,
         ConsentExpiryJob,

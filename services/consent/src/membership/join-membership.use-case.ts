@@ -2,12 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
-import { ConsentKeys } from '../consent.keys';
+import { AgreeToConsent } from '../grants/agree-to-consent.use-case';
+import { ContactProofs, type ContactProof } from '../grants/contact-proof';
 import { LedgerRepository } from '../ledger/ledger.repository';
-import { RecordGrant } from '../ledger/record-grant.use-case';
 import { NoticeRepository } from '../notices/notice.repository';
 import { normaliseMobile } from '../qr-consent/phone';
-import { SubjectRepository } from '../subjects/subject.repository';
 import type { MembershipCall } from './membership-call';
 import { MembershipShops } from './membership-shops';
 import { MembershipRepository, type MemberKey } from './membership.repository';
@@ -21,13 +20,12 @@ import { MembershipError, MembershipErrorCode } from './membership.errors';
 export class JoinMembership {
   constructor(
     @Inject(CONSENT_OPTIONS) private readonly options: ConsentModuleOptions,
-    private readonly keys: ConsentKeys,
     private readonly shops: MembershipShops,
     private readonly members: MembershipRepository,
-    private readonly subjects: SubjectRepository,
     private readonly notices: NoticeRepository,
     private readonly ledger: LedgerRepository,
-    private readonly recordGrant: RecordGrant,
+    private readonly proofs: ContactProofs,
+    private readonly agree: AgreeToConsent,
   ) {}
 
   /** Runs inside the webhook's transaction; returns whether a new ledger entry was written. */
@@ -50,16 +48,10 @@ export class JoinMembership {
       );
 
     await this.members.lockMember(tx, key);
-    const phone = verifiedMobile(call.mobile);
+    // Sealed and indexed only when the platform handed over a full, verified mobile (ADR 0003).
+    const proof: ContactProof = { by: 'platform_membership', phone: verifiedMobile(call.mobile) };
     const link = await this.members.findLink(tx, key);
-    const contacts = this.keys.contacts;
-    const subjectRef =
-      link?.subjectRef ??
-      (phone
-        ? await this.subjects.findOrCreate(tx, brandId, this.keys.phoneIndex(brandId, phone), (ref) =>
-            contacts.seal(phone, ref),
-          )
-        : randomUUID());
+    const subjectRef = link?.subjectRef ?? (await this.proofs.subjectFor(tx, brandId, proof));
     await this.members.markBound(tx, key, subjectRef, agreement.version);
 
     // Retries and backfills of a join already in the ledger add nothing; nor does a backfill of a
@@ -84,13 +76,14 @@ export class JoinMembership {
     if (alreadyGranted || withdrawnSince || lapsed) return false;
 
     const evidenceRef = randomUUID();
-    await this.recordGrant.in(tx, {
+    await this.agree.in(tx, {
       brandId,
       subjectRef,
       purposes,
       channels,
-      noticeHash: notice.contentHash,
+      notice,
       door: 'membership_join',
+      proof,
       expiresAt,
       evidence: {
         evidenceRef,
@@ -99,14 +92,8 @@ export class JoinMembership {
         call: call.action,
         requestId: call.requestId,
         agreementVersion: agreement.version,
-        contactVerifiedBy: phone ? 'platform_membership' : 'none',
       },
       evidenceRef,
-      // Sealed only when the platform handed over a full, verified mobile (ADR 0003); never in clear.
-      contactPoints:
-        phone && channels.includes('sms')
-          ? [{ channel: 'sms', sealed: contacts.seal(phone, subjectRef) }]
-          : [],
       link: {},
     });
     return true;

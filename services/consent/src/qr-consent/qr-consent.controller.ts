@@ -3,37 +3,20 @@ import { ApiTags } from '@nestjs/swagger';
 import { ApiHtmlPage } from '@siyu/auth';
 import type { Request, Response } from 'express';
 import { Public } from '@siyu/auth';
-import type { DataSource } from 'typeorm';
-import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
+import { CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { ConsentKeys } from '../consent.keys';
 import type { NoticeLocale, PublishedNotice } from '../notices/notice';
-import { NoticeRepository } from '../notices/notice.repository';
-import { signPreferenceLink } from '../preferences/preference-link';
-import {
-  agreeStep,
-  alreadyJoinedPage,
-  donePage,
-  messagesFor,
-  phoneStep,
-  type PageContext,
-} from './consent-pages';
-import {
-  currentNotice,
-  customerPageContext,
-  langQuery,
-  noticeToShowAgain,
-  renderCustomerPage,
-  withoutSwitch,
-} from './customer-page';
+import { CardPages } from './card-pages';
+import { agreeStep, messagesFor, phoneStep, type PageContext } from './consent-pages';
+import { langQuery, renderCustomerPage, withoutSwitch } from './customer-page';
 import { formNonceIsValid, issueFormNonce } from './form-nonce';
-import { GrantConsentByQr } from './grant-consent.use-case';
+import { GrantConsentByCard } from './grant-consent-by-card.use-case';
 import { readInvitation } from './invitation';
 import { QrConsentError, QrConsentErrorCode } from './qr-consent.errors';
 import { RequestCode } from './request-code.use-case';
-import { issueAgreeNonce, readShownNotice, type ShownNotice } from './shown-notice';
+import { issueAgreeNonce, type ShownNotice } from './shown-notice';
+import { SmsCodeCheck } from './sms-code-check';
 import { WechatOAuthClient } from './wechat-oauth.client';
-
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
 
 /** Door 2: the public page behind the parcel-card QR code. Customer pages answer in HTML. */
 @ApiTags('customer pages')
@@ -49,12 +32,12 @@ const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeo
 @Controller('q')
 export class QrConsentController {
   constructor(
-    @Inject(CONSENT_DB) private readonly ds: DataSource,
     @Inject(CONSENT_OPTIONS) private readonly options: ConsentModuleOptions,
     private readonly keys: ConsentKeys,
-    private readonly notices: NoticeRepository,
+    private readonly pages: CardPages,
     private readonly requestCode: RequestCode,
-    private readonly grant: GrantConsentByQr,
+    private readonly grant: GrantConsentByCard,
+    private readonly codes: SmsCodeCheck,
     private readonly wechatOAuth: WechatOAuthClient,
   ) {}
 
@@ -125,27 +108,10 @@ export class QrConsentController {
       async () => {
         // The token is checked first, so a forged or expired link reads as such, not as a stale form.
         readInvitation(this.keys.invitations, token, this.options.brand.id);
-        shown = readShownNotice(this.keys.invitations, 'qr-agree', token, body);
-        const result = await this.grant.execute({
-          token,
-          phone: body?.phone,
-          code: body?.code,
-          agree: body?.agree === 'yes',
-          shownNotice: shown,
-          purposes: list(body?.purposes),
-          channels: list(body?.channels),
-          ip: req.ip ?? '',
-          userAgent: String(req.headers['user-agent'] ?? ''),
-        });
-        const preferencesHref = this.preferencesHref(result.subjectRef, ctx);
-        if (result.alreadyJoined)
-          return alreadyJoinedPage(ctx, result.notice.content.brandName, preferencesHref);
-        return donePage(ctx, {
-          brandName: result.notice.content.brandName,
-          purposes: result.purposes,
-          channels: result.channels,
-          preferencesHref,
-        });
+        const form = this.pages.agreeForm('qr-agree', token, body, req);
+        shown = form.shownNotice;
+        const result = await this.grant.execute(form, this.codes.of(body?.phone, body?.code));
+        return this.pages.outcomePage(ctx, result);
       },
       // A wrong code or a missing tick re-shows the step; a newer notice is shown to be read first.
       async (err) =>
@@ -165,14 +131,7 @@ export class QrConsentController {
     err: QrConsentError,
     shown?: ShownNotice,
   ): Promise<string> {
-    const notice = await noticeToShowAgain(
-      this.notices,
-      this.ds.manager,
-      this.options.brand.id,
-      ctx,
-      err,
-      shown,
-    );
+    const notice = await this.pages.noticeAgain(ctx, err, shown);
     return agreeStep(ctx, {
       token,
       notice,
@@ -193,16 +152,11 @@ export class QrConsentController {
       throw new QrConsentError(QrConsentErrorCode.FORM_EXPIRED, 'form nonce missing or invalid');
   }
 
-  private preferencesHref(subjectRef: string, ctx: PageContext): string {
-    const link = signPreferenceLink(this.keys.unsubscribe, { subjectRef, brandId: this.options.brand.id });
-    return `/p/${link}${langQuery(ctx.locale)}`;
-  }
-
   private context(req: Request, switchHref?: (l: NoticeLocale) => string) {
-    return customerPageContext(this.notices, this.ds.manager, this.options.brand.id, req, switchHref);
+    return this.pages.context(req, switchHref);
   }
 
   private notice(ctx: PageContext) {
-    return currentNotice(this.notices, this.ds.manager, this.options.brand.id, ctx.locale);
+    return this.pages.notice(ctx);
   }
 }

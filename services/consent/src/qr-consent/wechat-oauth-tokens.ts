@@ -1,5 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { ContactKeyRing, TokenSigner } from '@siyu/crypto';
+import type { ContactProof } from '../grants/contact-proof';
+import type { ContactCheck } from './grant-consent-by-card.use-case';
 import { QrConsentError, QrConsentErrorCode } from './qr-consent.errors';
 
 const STATE_TTL_SECONDS = 600;
@@ -69,4 +71,16 @@ function verified(signer: TokenSigner, token: unknown, purpose: string, bearerTo
 
 function digest(token: string): string {
   return createHash('sha256').update(token).digest('base64url').slice(0, 22);
+}
+
+/** The contact check of the WeChat step: the openid its ticket carries (read before anything is written). */
+export function openidTicketCheck(
+  signer: TokenSigner,
+  contacts: ContactKeyRing,
+  bearerToken: string,
+  ticket: unknown,
+): ContactCheck {
+  const { openid, ticketId } = readOpenidTicket(signer, contacts, bearerToken, ticket);
+  const proof: ContactProof = { by: 'wechat_oauth', openid, ticketId };
+  return { by: 'wechat_oauth', proveIn: () => Promise.resolve(proof) };
 }

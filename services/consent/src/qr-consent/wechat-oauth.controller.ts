@@ -3,28 +3,23 @@ import { ApiTags } from '@nestjs/swagger';
 import { ApiHtmlPage } from '@siyu/auth';
 import type { Request, Response } from 'express';
 import { Public } from '@siyu/auth';
-import type { DataSource } from 'typeorm';
-import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
+import { CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { ConsentKeys } from '../consent.keys';
 import type { PublishedNotice } from '../notices/notice';
-import { NoticeRepository } from '../notices/notice.repository';
-import { signPreferenceLink } from '../preferences/preference-link';
-import { alreadyJoinedPage, donePage, messagesFor, wechatAgreeStep, type PageContext } from './consent-pages';
-import { GrantConsentByWechat } from './grant-consent-by-wechat.use-case';
+import { CardPages } from './card-pages';
+import { messagesFor, wechatAgreeStep, type PageContext } from './consent-pages';
+import { langQuery, renderCustomerPage } from './customer-page';
+import { GrantConsentByCard } from './grant-consent-by-card.use-case';
 import { readInvitation } from './invitation';
 import { QrConsentError, QrConsentErrorCode } from './qr-consent.errors';
 import { WechatOAuthClient } from './wechat-oauth.client';
+import { issueAgreeNonce, type ShownNotice } from './shown-notice';
 import {
-  currentNotice,
-  customerPageContext,
-  langQuery,
-  noticeToShowAgain,
-  renderCustomerPage,
-} from './customer-page';
-import { issueAgreeNonce, readShownNotice, type ShownNotice } from './shown-notice';
-import { checkOAuthState, issueOAuthState, issueOpenidTicket } from './wechat-oauth-tokens';
-
-const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
+  checkOAuthState,
+  issueOAuthState,
+  issueOpenidTicket,
+  openidTicketCheck,
+} from './wechat-oauth-tokens';
 
 /** After a failed WeChat step the way back is the card's first page. */
 const RESTART_ON = [
@@ -43,12 +38,11 @@ const RESTART_ON = [
 @Controller('q')
 export class WechatOAuthController {
   constructor(
-    @Inject(CONSENT_DB) private readonly ds: DataSource,
     @Inject(CONSENT_OPTIONS) private readonly options: ConsentModuleOptions,
     private readonly keys: ConsentKeys,
-    private readonly notices: NoticeRepository,
+    private readonly pages: CardPages,
     private readonly oauth: WechatOAuthClient,
-    private readonly grant: GrantConsentByWechat,
+    private readonly grant: GrantConsentByCard,
   ) {}
 
   @Get(':token/wechat/start')
@@ -121,30 +115,10 @@ export class WechatOAuthController {
       ctx,
       async () => {
         readInvitation(this.keys.invitations, token, this.options.brand.id);
-        shown = readShownNotice(this.keys.invitations, 'qr-wechat-agree', token, body);
-        const result = await this.grant.execute({
-          token,
-          ticket: body?.ticket,
-          agree: body?.agree === 'yes',
-          shownNotice: shown,
-          purposes: list(body?.purposes),
-          channels: list(body?.channels),
-          ip: req.ip ?? '',
-          userAgent: String(req.headers['user-agent'] ?? ''),
-        });
-        const link = signPreferenceLink(this.keys.unsubscribe, {
-          subjectRef: result.subjectRef,
-          brandId: this.options.brand.id,
-        });
-        const preferencesHref = `/p/${link}${langQuery(ctx.locale)}`;
-        if (result.alreadyJoined)
-          return alreadyJoinedPage(ctx, result.notice.content.brandName, preferencesHref);
-        return donePage(ctx, {
-          brandName: result.notice.content.brandName,
-          purposes: result.purposes,
-          channels: result.channels,
-          preferencesHref,
-        });
+        const form = this.pages.agreeForm('qr-wechat-agree', token, body, req);
+        shown = form.shownNotice;
+        const check = openidTicketCheck(this.keys.invitations, this.keys.contacts, token, body?.ticket);
+        return this.pages.outcomePage(ctx, await this.grant.execute(form, check));
       },
       // A missing tick re-shows the same step with the same (still valid) ticket; a newer notice is
       // shown to be read first.
@@ -165,14 +139,7 @@ export class WechatOAuthController {
     err: QrConsentError,
     shown?: ShownNotice,
   ): Promise<string> {
-    const notice = await noticeToShowAgain(
-      this.notices,
-      this.ds.manager,
-      this.options.brand.id,
-      ctx,
-      err,
-      shown,
-    );
+    const notice = await this.pages.noticeAgain(ctx, err, shown);
     return wechatAgreeStep(ctx, {
       token,
       notice,
@@ -188,10 +155,10 @@ export class WechatOAuthController {
 
   /** No language switch on these steps: they are not pages a GET can fetch again. */
   private context(req: Request): Promise<PageContext> {
-    return customerPageContext(this.notices, this.ds.manager, this.options.brand.id, req);
+    return this.pages.context(req);
   }
 
   private notice(ctx: PageContext) {
-    return currentNotice(this.notices, this.ds.manager, this.options.brand.id, ctx.locale);
+    return this.pages.notice(ctx);
   }
 }

@@ -1,27 +1,23 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Channel, Purpose } from '@siyu/contracts';
 import { ServiceMessaging } from '@siyu/messaging';
 import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { ConsentKeys } from '../consent.keys';
+import { AgreeToConsent } from '../grants/agree-to-consent.use-case';
+import { ContactProofs, type ContactProof } from '../grants/contact-proof';
 import { LedgerRepository } from '../ledger/ledger.repository';
-import { RecordGrant } from '../ledger/record-grant.use-case';
 import { NoticeRepository } from '../notices/notice.repository';
-import { SubjectRepository } from '../subjects/subject.repository';
 import type { PublishedNotice } from '../notices/notice';
-import { readInvitation } from './invitation';
-import { OtpRepository } from './otp.repository';
+import { readInvitation, type Invitation } from './invitation';
 import { ParcelCardClaimRepository } from './parcel-card-claim.repository';
-import { normaliseMobile } from './phone';
 import { QrConsentError, QrConsentErrorCode } from './qr-consent.errors';
-import { otpCodeHash } from './request-code.use-case';
 import { confirmShownNotice, type ShownNotice } from './shown-notice';
 
-export interface AgreeForm {
+/** What both card steps submit besides the contact proof. */
+export interface CardAgreeForm {
   token: string;
-  phone: unknown;
-  code: unknown;
   agree: boolean;
   /** The notice the page showed (R5); the grant records its hash, or is refused. */
   shownNotice: ShownNotice;
@@ -31,81 +27,79 @@ export interface AgreeForm {
   userAgent: string;
 }
 
+/**
+ * How the page proved the contact: by a code (checked inside the grant's transaction, so a wrong
+ * code's attempt is counted though nothing is granted: null) or by a WeChat ticket read before.
+ */
+export interface ContactCheck {
+  by: ContactProof['by'];
+  proveIn(tx: EntityManager, invitation: Invitation): Promise<ContactProof | null>;
+}
+
 export type GrantOutcome = (
   | { alreadyJoined: false; subjectRef: string; purposes: Purpose[]; channels: Channel[] }
   | { alreadyJoined: true; subjectRef: string }
 ) & { notice: PublishedNotice };
 
-const MAX_ATTEMPTS = 5;
-
-/** Door 2 (R7): the parcel-card QR consent. Only an explicit act with a verified phone counts (R6). */
+/**
+ * Door 2 (R7): the parcel-card QR consent, whichever way the contact was proven (R6). Only an
+ * explicit act counts; a card links its order to one subject only.
+ */
 @Injectable()
-export class GrantConsentByQr {
+export class GrantConsentByCard {
   constructor(
     @Inject(CONSENT_DB) private readonly ds: DataSource,
     @Inject(CONSENT_OPTIONS) private readonly options: ConsentModuleOptions,
     private readonly keys: ConsentKeys,
-    private readonly otps: OtpRepository,
     private readonly notices: NoticeRepository,
-    private readonly subjects: SubjectRepository,
     private readonly ledger: LedgerRepository,
     private readonly cards: ParcelCardClaimRepository,
-    private readonly recordGrant: RecordGrant,
+    private readonly proofs: ContactProofs,
+    private readonly agree: AgreeToConsent,
     private readonly messaging: ServiceMessaging,
   ) {}
 
-  async execute(form: AgreeForm): Promise<GrantOutcome> {
+  async execute(form: CardAgreeForm, check: ContactCheck): Promise<GrantOutcome> {
     const invitation = readInvitation(this.keys.invitations, form.token, this.options.brand.id);
     if (!form.agree)
       throw new QrConsentError(QrConsentErrorCode.NO_AGREEMENT, 'the agree box was not ticked');
-    const phone = normaliseMobile(form.phone);
-    const phoneIndex = this.keys.phoneIndex(invitation.brandId, phone);
+    const brandId = invitation.brandId;
     const outcome = await this.ds.transaction(async (tx) => {
-      const notice = await confirmShownNotice(this.notices, tx, invitation.brandId, form.shownNotice);
-      // A consent covers only what its notice listed (R5, R7): anything else in the form is ignored.
+      const notice = await confirmShownNotice(this.notices, tx, brandId, form.shownNotice);
+      // A consent covers only what its notice listed (R5, R7), and only channels the proof verified
+      // a contact for: anything else in the form is ignored.
       const purposes = notice.content.purposes.map((p) => p.id).filter((p) => form.purposes.includes(p));
-      const channels = notice.content.channels.filter((c) => form.channels.includes(c));
+      const channels = this.proofs.channelsProven(
+        check.by,
+        notice.content.channels.filter((c) => form.channels.includes(c)),
+      );
       if (purposes.length === 0 || channels.length === 0)
         throw new QrConsentError(QrConsentErrorCode.NOTHING_CHOSEN, 'no purpose or channel chosen');
-      const challenge = await this.otps.findOpen(tx, invitation.tokenId, phoneIndex);
-      if (!challenge || challenge.attempts >= MAX_ATTEMPTS) return 'bad-code' as const;
-      if (!this.codeMatches(challenge.id, challenge.codeHash, form.code)) {
-        await this.otps.recordAttempt(tx, challenge.id);
-        return 'bad-code' as const;
-      }
-      await this.otps.markUsed(tx, challenge.id);
-      // A used card: this order already joined with this phone (now proven by the code) — record nothing.
-      // Only the phone's owner reaches this answer, so it reveals membership to no one else.
-      const known = await this.subjects.findByPhoneIndex(tx, invitation.brandId, phoneIndex);
+      const proof = await check.proveIn(tx, invitation);
+      if (!proof) return 'bad-code' as const;
+      // A used card: this order already joined with this contact (now proven) — record nothing.
+      // Only the contact's owner reaches this answer, so it reveals membership to no one else.
+      const known = await this.proofs.findSubject(tx, brandId, proof);
       if (known && (await this.ledger.hasGrantForOrder(tx, known, invitation.orderRef)))
         return { alreadyJoined: true as const, subjectRef: known, notice };
-      // A card links its order to one subject only; any other phone is refused and the whole
-      // transaction (code use included) rolls back, so nothing is written (issue 9 §4).
-      if (!(await this.cards.claim(tx, invitation.brandId, invitation.orderRef))) throw cardAlreadyUsed();
-      const contacts = this.keys.contacts;
-      const subjectRef = await this.subjects.findOrCreate(tx, invitation.brandId, phoneIndex, (ref) =>
-        contacts.seal(phone, ref),
-      );
-      await this.recordGrant.in(tx, {
-        brandId: invitation.brandId,
+      // A card links its order to one subject only, whichever door it used first; any other contact
+      // is refused and the whole transaction (code use included) rolls back (issue 9 §4).
+      if (!(await this.cards.claim(tx, brandId, invitation.orderRef))) throw cardAlreadyUsed();
+      const subjectRef = await this.proofs.subjectFor(tx, brandId, proof);
+      await this.agree.in(tx, {
+        brandId,
         subjectRef,
         purposes,
         channels,
-        noticeHash: notice.contentHash,
+        notice,
         door: 'parcel_qr',
+        proof,
         evidence: {
           tokenId: invitation.tokenId,
           orderRef: invitation.orderRef,
-          contactVerifiedBy: 'sms_otp',
-          challengeId: challenge.id,
           ipHash: sha256(form.ip).slice(0, 16),
           userAgentHash: sha256(form.userAgent).slice(0, 16),
         },
-        evidenceRef: challenge.id,
-        // The verified phone travels sealed for outreach only (ADR 0003); never in clear.
-        contactPoints: channels.includes('sms')
-          ? [{ channel: 'sms', sealed: contacts.seal(phone, subjectRef) }]
-          : [],
         link: { orderRef: invitation.orderRef },
       });
       return { alreadyJoined: false as const, subjectRef, purposes, channels, notice };
@@ -114,13 +108,6 @@ export class GrantConsentByQr {
       throw new QrConsentError(QrConsentErrorCode.CODE_INVALID, 'code wrong, used or expired');
     this.messaging.relay.kick();
     return outcome;
-  }
-
-  private codeMatches(challengeId: string, storedHash: string, code: unknown): boolean {
-    if (typeof code !== 'string' || !/^\d{6}$/.test(code.trim())) return false;
-    const given = Buffer.from(otpCodeHash(this.keys.index, challengeId, code.trim()));
-    const stored = Buffer.from(storedHash);
-    return given.length === stored.length && timingSafeEqual(given, stored);
   }
 }
 
