@@ -22,7 +22,7 @@ import { generateSecretsEnv, loadTokenSigner } from '../libs/crypto/src';
 import { InProcessTransport } from '../libs/messaging/src';
 import { createDatabaseIfMissing, startEmbeddedPostgres } from '../libs/persistence/src';
 import { ConsentModule } from '../services/consent/src/consent.module';
-import { issueFormNonce } from '../services/consent/src/qr-consent/form-nonce';
+import { issueFormNonce } from '../services/consent/src/customer-pages/form-nonce';
 
 const SAMPLES = Number(process.argv[2] ?? 300);
 const WARMUP = 20;

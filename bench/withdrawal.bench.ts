@@ -22,7 +22,7 @@ import { generateSecretsEnv, loadContactKeys, loadTokenSigner } from '../libs/cr
 import { addManyToOutbox, KafkaTransport } from '../libs/messaging/src';
 import { createDatabaseIfMissing, startEmbeddedPostgres } from '../libs/persistence/src';
 import { ConsentModule } from '../services/consent/src/consent.module';
-import { issueFormNonce } from '../services/consent/src/qr-consent/form-nonce';
+import { issueFormNonce } from '../services/consent/src/customer-pages/form-nonce';
 import { CONSENT_DB } from '../services/consent/src/consent.options';
 import { LedgerRepository } from '../services/consent/src/ledger/ledger.repository';
 import { OutreachModule } from '../services/outreach/src/outreach.module';

@@ -31,7 +31,7 @@ import { TagCategoryChoicesRepository } from './preferences/tag-category-choices
 import { TagCategoryChoices1763900002300 } from './migrations/1763900002300-tag-category-choices';
 import { PreferenceLinkController } from './preferences/preference-link.controller';
 import { PreferencesController } from './preferences/preferences.controller';
-import { PublicPageRateLimit } from './qr-consent/public-page-rate-limit';
+import { PublicPageRateLimit } from './customer-pages/public-page-rate-limit';
 import { GrantConsentByCard } from './qr-consent/grant-consent-by-card.use-case';
 import { CardPages } from './qr-consent/card-pages';
 import { SmsCodeCheck } from './qr-consent/sms-code-check';

@@ -7,7 +7,7 @@ import {
   page,
   purposeLabel,
   type PageContext,
-} from '../qr-consent/consent-pages';
+} from '../customer-pages/consent-pages';
 import { PROFILING_PURPOSES } from './personalisation';
 import { tagCategoryFieldset, tagsHeldLink } from './tag-category-fieldset';
 

@@ -8,9 +8,9 @@ import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../conse
 import { ConsentKeys } from '../consent.keys';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { NoticeRepository } from '../notices/notice.repository';
-import { errorPage, messagesFor, type PageContext } from '../qr-consent/consent-pages';
-import { customerPageContext, langQuery, withoutSwitch } from '../qr-consent/customer-page';
-import { formNonceIsValid, issueFormNonce } from '../qr-consent/form-nonce';
+import { errorPage, messagesFor, type PageContext } from '../customer-pages/consent-pages';
+import { customerPageContext, langQuery, withoutSwitch } from '../customer-pages/customer-page';
+import { formNonceIsValid, issueFormNonce } from '../customer-pages/form-nonce';
 import { ChangePreferences } from './change-preferences.use-case';
 import { ChangeTagCategories } from './change-tag-categories.use-case';
 import { TagCategoryChoicesRepository } from './tag-category-choices.repository';

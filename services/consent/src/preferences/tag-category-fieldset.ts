@@ -1,5 +1,5 @@
 import { TAG_CATEGORIES, TAG_CATEGORY_LABELS, type TagCategory } from '@siyu/contracts';
-import { escapeHtml, type PageContext } from '../qr-consent/consent-pages';
+import { escapeHtml, type PageContext } from '../customer-pages/consent-pages';
 
 const TEXT = {
   'zh-CN': {

@@ -6,8 +6,13 @@ import { ConsentKeys } from '../consent.keys';
 import type { NoticeLocale, PublishedNotice } from '../notices/notice';
 import { NoticeRepository } from '../notices/notice.repository';
 import { signPreferenceLink } from '../preferences/preference-link';
-import { alreadyJoinedPage, donePage, type PageContext } from './consent-pages';
-import { currentNotice, customerPageContext, langQuery, noticeToShowAgain } from './customer-page';
+import { alreadyJoinedPage, donePage, type PageContext } from '../customer-pages/consent-pages';
+import {
+  currentNotice,
+  customerPageContext,
+  langQuery,
+  noticeToShowAgain,
+} from '../customer-pages/customer-page';
 import type { CardAgreeForm, GrantOutcome } from './grant-consent-by-card.use-case';
 import type { QrConsentError } from './qr-consent.errors';
 import { readShownNotice, type ShownNotice } from './shown-notice';

@@ -2,8 +2,8 @@ import type { EntityManager } from 'typeorm';
 import type { TokenSigner } from '@siyu/crypto';
 import { NOTICE_LOCALES, type NoticeLocale, type PublishedNotice } from '../notices/notice';
 import type { NoticeRepository } from '../notices/notice.repository';
-import { shownNoticeBinding } from './consent-pages';
-import { checkFormNonce, issueFormNonce, type PublicForm } from './form-nonce';
+import { shownNoticeBinding } from '../customer-pages/consent-pages';
+import { checkFormNonce, issueFormNonce, type PublicForm } from '../customer-pages/form-nonce';
 import { QrConsentError, QrConsentErrorCode } from './qr-consent.errors';
 
 /** The notice an agree form was rendered with: what the customer read, in the language they read it. */

@@ -13,9 +13,9 @@ import {
   unsubscribeConfirmPage,
   unsubscribeDonePage,
   type PageContext,
-} from '../qr-consent/consent-pages';
-import { customerPageContext, withoutSwitch } from '../qr-consent/customer-page';
-import { formNonceIsValid, issueFormNonce } from '../qr-consent/form-nonce';
+} from '../customer-pages/consent-pages';
+import { customerPageContext, withoutSwitch } from '../customer-pages/customer-page';
+import { formNonceIsValid, issueFormNonce } from '../customer-pages/form-nonce';
 import { readUnsubscribeLink } from './unsubscribe-link';
 import { WithdrawConsent } from './withdraw-consent.use-case';
 import { WithdrawalError } from './withdrawal.errors';

@@ -4,8 +4,8 @@ import type { NoticeLocale, PublishedNotice } from '../notices/notice';
 import type { NoticeRepository } from '../notices/notice.repository';
 import { errorPage, messagesFor, type PageContext } from './consent-pages';
 import { choosePageLocale, DEFAULT_PAGE_LOCALE } from './page-locale';
-import { QrConsentError, QrConsentErrorCode } from './qr-consent.errors';
-import type { ShownNotice } from './shown-notice';
+import { QrConsentError, QrConsentErrorCode } from '../qr-consent/qr-consent.errors';
+import type { ShownNotice } from '../qr-consent/shown-notice';
 
 /**
  * The language of a customer page (see page-locale.ts) among the locales the brand has a notice

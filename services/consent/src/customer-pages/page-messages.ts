@@ -1,7 +1,7 @@
 import type { Channel, Purpose } from '@siyu/contracts';
 import type { NoticeLocale } from '../notices/notice';
 import { PreferencesErrorCode } from '../preferences/preferences.errors';
-import { QrConsentErrorCode } from './qr-consent.errors';
+import { QrConsentErrorCode } from '../qr-consent/qr-consent.errors';
 
 interface CustomerError {
   title: string;
