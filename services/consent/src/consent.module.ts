@@ -32,6 +32,8 @@ import { TagCategoryChoices1763900002300 } from './migrations/1763900002300-tag-
 import { PreferenceLinkController } from './preferences/preference-link.controller';
 import { PreferencesController } from './preferences/preferences.controller';
 import { PublicPageRateLimit } from './customer-pages/public-page-rate-limit';
+import { CustomerPageContext } from './customer-pages/page-context';
+import { GetPreferenceCentre } from './preferences/get-preference-centre.query';
 import { GrantConsentByCard } from './qr-consent/grant-consent-by-card.use-case';
 import { CardPages } from './qr-consent/card-pages';
 import { SmsCodeCheck } from './qr-consent/sms-code-check';
@@ -157,6 +159,8 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
         SmsCodeCheck,
         GrantConsentByCard,
         CardPages,
+        CustomerPageContext,
+        GetPreferenceCentre,
         WithdrawConsent,
         RecordSmsReply,
         SmsVendorTokens,

@@ -30,7 +30,7 @@ export class PreferenceLinkController {
     const brandId = this.options.brand.id;
     if (!(await this.subjects.exists(this.ds.manager, brandId, subjectRef)))
       throw new PreferencesError(PreferencesErrorCode.SUBJECT_UNKNOWN, 'no such subject for this brand');
-    const token = signPreferenceLink(this.keys.unsubscribe, { subjectRef, brandId });
+    const token = signPreferenceLink(this.keys.customerLinks, { subjectRef, brandId });
     return {
       url: `${this.options.publicBaseUrl}/p/${token}`,
       expiresAt: new Date(Date.now() + PREFERENCE_LINK_TTL_SECONDS * 1000).toISOString(),

@@ -3,17 +3,16 @@ import { ApiTags } from '@nestjs/swagger';
 import { ApiHtmlPage } from '@siyu/auth';
 import type { Request, Response } from 'express';
 import { Public } from '@siyu/auth';
-import type { DataSource } from 'typeorm';
-import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
+import { CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { ConsentKeys } from '../consent.keys';
-import { LedgerRepository } from '../ledger/ledger.repository';
-import { NoticeRepository } from '../notices/notice.repository';
 import { errorPage, messagesFor, type PageContext } from '../customer-pages/consent-pages';
-import { customerPageContext, langQuery, withoutSwitch } from '../customer-pages/customer-page';
+import { langQuery, withoutSwitch } from '../customer-pages/customer-page';
+import { CustomerPageContext } from '../customer-pages/page-context';
 import { formNonceIsValid, issueFormNonce } from '../customer-pages/form-nonce';
 import { ChangePreferences } from './change-preferences.use-case';
 import { ChangeTagCategories } from './change-tag-categories.use-case';
-import { TagCategoryChoicesRepository } from './tag-category-choices.repository';
+import { GetPreferenceCentre } from './get-preference-centre.query';
+import { preferenceErrorMessage } from './preference-error-messages';
 import { tagCategoriesSavedText } from './tag-category-fieldset';
 import { readPreferenceLink, type PreferenceScope } from './preference-link';
 import { preferencesPage, type PreferencesView } from './preference-pages';
@@ -31,14 +30,12 @@ const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeo
 @Controller('p')
 export class PreferencesController {
   constructor(
-    @Inject(CONSENT_DB) private readonly ds: DataSource,
     @Inject(CONSENT_OPTIONS) private readonly options: ConsentModuleOptions,
     private readonly keys: ConsentKeys,
-    private readonly ledger: LedgerRepository,
-    private readonly notices: NoticeRepository,
+    private readonly pages: CustomerPageContext,
+    private readonly centre: GetPreferenceCentre,
     private readonly change: ChangePreferences,
     private readonly changeTags: ChangeTagCategories,
-    private readonly tagChoices: TagCategoryChoicesRepository,
   ) {}
 
   @Get(':token')
@@ -60,7 +57,7 @@ export class PreferencesController {
     const ctx = await this.context(req, token);
     await this.render(res, ctx, token, async () => {
       const scope = this.scope(token);
-      if (!formNonceIsValid(this.keys.unsubscribe, 'preferences', token, body?.nonce))
+      if (!formNonceIsValid(this.keys.customerLinks, 'preferences', token, body?.nonce))
         throw new PreferencesError(PreferencesErrorCode.FORM_EXPIRED, 'form nonce missing or invalid');
       const result = await this.change.execute({
         ...scope,
@@ -85,17 +82,11 @@ export class PreferencesController {
   }
 
   private scope(token: string): PreferenceScope {
-    return readPreferenceLink(this.keys.unsubscribe, token, this.options.brand.id);
+    return readPreferenceLink(this.keys.customerLinks, token, this.options.brand.id);
   }
 
   private context(req: Request, token: string): Promise<PageContext> {
-    return customerPageContext(
-      this.notices,
-      this.ds.manager,
-      this.options.brand.id,
-      req,
-      (l) => `/p/${encodeURIComponent(token)}?lang=${l}`,
-    );
+    return this.pages.of(req, (l) => `/p/${encodeURIComponent(token)}?lang=${l}`);
   }
 
   private async view(
@@ -104,8 +95,7 @@ export class PreferencesController {
     scope: PreferenceScope,
     message?: PreferencesView['message'],
   ) {
-    const state = await this.ledger.stateOf(this.ds.manager, scope.subjectRef, undefined, scope.brandId);
-    const notice = await this.notices.findCurrent(this.ds.manager, scope.brandId, ctx.locale);
+    const { state, notice, closedCategories } = await this.centre.execute(scope, ctx.locale);
     return preferencesPage(ctx, {
       token,
       brandName: notice?.content.brandName ?? this.options.brand.name,
@@ -114,8 +104,8 @@ export class PreferencesController {
         purposes: notice?.content.purposes.map((p) => p.id) ?? [],
         channels: notice?.content.channels ?? [],
       },
-      nonce: issueFormNonce(this.keys.unsubscribe, 'preferences', token),
-      closedCategories: await this.tagChoices.closedOf(this.ds.manager, scope.brandId, scope.subjectRef),
+      nonce: issueFormNonce(this.keys.customerLinks, 'preferences', token),
+      closedCategories,
       message,
     });
   }
@@ -128,7 +118,7 @@ export class PreferencesController {
         .send(await ok());
     } catch (err) {
       if (!(err instanceof PreferencesError)) throw err;
-      const shown = messagesFor(ctx).preferences.errors[err.code];
+      const shown = preferenceErrorMessage(ctx, err.code);
       // A refused widening re-shows the page unchanged, with the explanation on top.
       const again =
         err.code === PreferencesErrorCode.WIDENING_REFUSED

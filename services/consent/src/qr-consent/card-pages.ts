@@ -1,20 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
-import type { DataSource } from 'typeorm';
-import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
+import type { Request, Response } from 'express';
+import { CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { ConsentKeys } from '../consent.keys';
 import type { NoticeLocale, PublishedNotice } from '../notices/notice';
-import { NoticeRepository } from '../notices/notice.repository';
 import { signPreferenceLink } from '../preferences/preference-link';
-import { alreadyJoinedPage, donePage, type PageContext } from '../customer-pages/consent-pages';
-import {
-  currentNotice,
-  customerPageContext,
-  langQuery,
-  noticeToShowAgain,
-} from '../customer-pages/customer-page';
+import { alreadyJoinedPage, donePage, errorPage, type PageContext } from '../customer-pages/consent-pages';
+import { langQuery, withoutSwitch } from '../customer-pages/customer-page';
+import { CustomerPageContext } from '../customer-pages/page-context';
+import { cardErrorMessage } from './card-error-messages';
 import type { CardAgreeForm, GrantOutcome } from './grant-consent-by-card.use-case';
-import type { QrConsentError } from './qr-consent.errors';
+import { QrConsentError, QrConsentErrorCode } from './qr-consent.errors';
 import { readShownNotice, type ShownNotice } from './shown-notice';
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
@@ -23,23 +18,35 @@ const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeo
 @Injectable()
 export class CardPages {
   constructor(
-    @Inject(CONSENT_DB) private readonly ds: DataSource,
     @Inject(CONSENT_OPTIONS) private readonly options: ConsentModuleOptions,
     private readonly keys: ConsentKeys,
-    private readonly notices: NoticeRepository,
+    private readonly pages: CustomerPageContext,
   ) {}
 
   context(req: Request, switchHref?: (l: NoticeLocale) => string): Promise<PageContext> {
-    return customerPageContext(this.notices, this.ds.manager, this.options.brand.id, req, switchHref);
+    return this.pages.of(req, switchHref);
   }
 
-  notice(ctx: PageContext): Promise<PublishedNotice> {
-    return currentNotice(this.notices, this.ds.manager, this.options.brand.id, ctx.locale);
+  /**
+   * The notice a door-2 page shows in its language, zh-CN when the brand has none in it; without
+   * any, nobody can join (R5).
+   */
+  async notice(ctx: PageContext): Promise<PublishedNotice> {
+    const notice = await this.pages.currentNotice(ctx.locale);
+    if (!notice) throw new QrConsentError(QrConsentErrorCode.NO_NOTICE, 'brand has no published notice');
+    return notice;
   }
 
-  /** The notice an agree step shows again after a refused submission. */
-  noticeAgain(ctx: PageContext, err: QrConsentError, shown?: ShownNotice): Promise<PublishedNotice> {
-    return noticeToShowAgain(this.notices, this.ds.manager, this.options.brand.id, ctx, err, shown);
+  /**
+   * The notice an agree step shows again after a refused submission: the one the customer read,
+   * unless a newer one replaced it (NOTICE_CHANGED) or none was named; then the current one.
+   */
+  async noticeAgain(ctx: PageContext, err: QrConsentError, shown?: ShownNotice): Promise<PublishedNotice> {
+    const same =
+      shown && err.code !== QrConsentErrorCode.NOTICE_CHANGED
+        ? await this.pages.noticeByHash(shown.contentHash)
+        : null;
+    return same ?? this.notice(ctx);
   }
 
   /** The agree form as submitted: the notice it showed must be bound to this step's nonce (R5). */
@@ -62,7 +69,7 @@ export class CardPages {
 
   /** The page after agreeing: done, or already joined; both link to the preference centre. */
   outcomePage(ctx: PageContext, result: GrantOutcome): string {
-    const link = signPreferenceLink(this.keys.unsubscribe, {
+    const link = signPreferenceLink(this.keys.customerLinks, {
       subjectRef: result.subjectRef,
       brandId: this.options.brand.id,
     });
@@ -74,5 +81,35 @@ export class CardPages {
       channels: result.channels,
       preferencesHref,
     });
+  }
+}
+
+/**
+ * Answers a card page in HTML. `ok` returning null means it already answered (a redirect). A
+ * QrConsentError becomes the retry page when `retry` offers one, else an error page whose link goes
+ * back to the card's first step for the codes in `restartOn`.
+ */
+export async function renderCardPage(
+  res: Response,
+  token: string,
+  ctx: PageContext,
+  ok: () => Promise<string | null>,
+  retry?: (err: QrConsentError) => Promise<string | null>,
+  restartOn: QrConsentErrorCode[] = [QrConsentErrorCode.FORM_EXPIRED, QrConsentErrorCode.NOTICE_MISMATCH],
+): Promise<void> {
+  try {
+    const html = await ok();
+    if (html !== null) res.status(200).type('html').send(html);
+  } catch (err) {
+    if (!(err instanceof QrConsentError)) throw err;
+    const again = retry ? await retry(err).catch(() => null) : null;
+    const retryHref = restartOn.includes(err.code)
+      ? `/q/${encodeURIComponent(token)}${langQuery(ctx.locale)}`
+      : undefined;
+    const shown = cardErrorMessage(ctx, err.code);
+    res
+      .status(err.httpStatus)
+      .type('html')
+      .send(again ?? errorPage(withoutSwitch(ctx), shown.message, shown.title, retryHref));
   }
 }

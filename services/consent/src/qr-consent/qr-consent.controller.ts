@@ -6,9 +6,10 @@ import { Public } from '@siyu/auth';
 import { CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { ConsentKeys } from '../consent.keys';
 import type { NoticeLocale, PublishedNotice } from '../notices/notice';
-import { CardPages } from './card-pages';
-import { agreeStep, messagesFor, phoneStep, type PageContext } from '../customer-pages/consent-pages';
-import { langQuery, renderCustomerPage, withoutSwitch } from '../customer-pages/customer-page';
+import { CardPages, renderCardPage } from './card-pages';
+import { agreeStep, phoneStep, type PageContext } from '../customer-pages/consent-pages';
+import { langQuery, withoutSwitch } from '../customer-pages/customer-page';
+import { cardErrorMessage } from './card-error-messages';
 import { formNonceIsValid, issueFormNonce } from '../customer-pages/form-nonce';
 import { GrantConsentByCard } from './grant-consent-by-card.use-case';
 import { readInvitation } from './invitation';
@@ -45,7 +46,7 @@ export class QrConsentController {
   @Public('customer-page')
   async show(@Param('token') token: string, @Req() req: Request, @Res() res: Response) {
     const ctx = await this.context(req, (l: NoticeLocale) => `/q/${encodeURIComponent(token)}?lang=${l}`);
-    await renderCustomerPage(res, token, ctx, async () => {
+    await renderCardPage(res, token, ctx, async () => {
       readInvitation(this.keys.invitations, token, this.options.brand.id);
       // "用微信授权" only where WeChat OAuth is configured; the language travels with it.
       const wechatHref = this.wechatOAuth.configured
@@ -69,7 +70,7 @@ export class QrConsentController {
     @Res() res: Response,
   ) {
     const ctx = withoutSwitch(await this.context(req));
-    await renderCustomerPage(
+    await renderCardPage(
       res,
       token,
       ctx,
@@ -85,7 +86,7 @@ export class QrConsentController {
               token,
               notice: await this.notice(ctx),
               nonce: issueFormNonce(this.keys.invitations, 'qr-code', token),
-              error: messagesFor(ctx).qrErrors[err.code].message,
+              error: cardErrorMessage(ctx, err.code).message,
             })
           : null,
     );
@@ -101,7 +102,7 @@ export class QrConsentController {
   ) {
     const ctx = withoutSwitch(await this.context(req));
     let shown: ShownNotice | undefined;
-    await renderCustomerPage(
+    await renderCardPage(
       res,
       token,
       ctx,
@@ -137,7 +138,7 @@ export class QrConsentController {
       notice,
       phone,
       nonce: this.agreeNonce(token, notice),
-      error: messagesFor(ctx).qrErrors[err.code].message,
+      error: cardErrorMessage(ctx, err.code).message,
     });
   }
 

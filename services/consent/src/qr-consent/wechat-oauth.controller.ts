@@ -6,9 +6,10 @@ import { Public } from '@siyu/auth';
 import { CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { ConsentKeys } from '../consent.keys';
 import type { PublishedNotice } from '../notices/notice';
-import { CardPages } from './card-pages';
-import { messagesFor, wechatAgreeStep, type PageContext } from '../customer-pages/consent-pages';
-import { langQuery, renderCustomerPage } from '../customer-pages/customer-page';
+import { CardPages, renderCardPage } from './card-pages';
+import { wechatAgreeStep, type PageContext } from '../customer-pages/consent-pages';
+import { langQuery } from '../customer-pages/customer-page';
+import { cardErrorMessage } from './card-error-messages';
 import { GrantConsentByCard } from './grant-consent-by-card.use-case';
 import { readInvitation } from './invitation';
 import { QrConsentError, QrConsentErrorCode } from './qr-consent.errors';
@@ -49,7 +50,7 @@ export class WechatOAuthController {
   @Public('customer-page')
   async start(@Param('token') token: string, @Req() req: Request, @Res() res: Response) {
     const ctx = await this.context(req);
-    await renderCustomerPage(
+    await renderCardPage(
       res,
       token,
       ctx,
@@ -79,7 +80,7 @@ export class WechatOAuthController {
   ) {
     // WeChat's code is single-use, so this page cannot be fetched again (no language switch).
     const ctx = await this.context(req);
-    await renderCustomerPage(
+    await renderCardPage(
       res,
       token,
       ctx,
@@ -109,7 +110,7 @@ export class WechatOAuthController {
   ) {
     const ctx = await this.context(req);
     let shown: ShownNotice | undefined;
-    await renderCustomerPage(
+    await renderCardPage(
       res,
       token,
       ctx,
@@ -145,7 +146,7 @@ export class WechatOAuthController {
       notice,
       ticket,
       nonce: this.nonce(token, notice),
-      error: messagesFor(ctx).qrErrors[err.code].message,
+      error: cardErrorMessage(ctx, err.code).message,
     });
   }
 

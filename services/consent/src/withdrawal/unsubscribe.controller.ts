@@ -1,12 +1,9 @@
-import { Body, Controller, Get, Inject, Param, Post, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiHtmlPage } from '@siyu/auth';
 import type { Request, Response } from 'express';
 import { Public } from '@siyu/auth';
-import type { DataSource } from 'typeorm';
-import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { ConsentKeys } from '../consent.keys';
-import { NoticeRepository } from '../notices/notice.repository';
 import {
   errorPage,
   messagesFor,
@@ -14,7 +11,8 @@ import {
   unsubscribeDonePage,
   type PageContext,
 } from '../customer-pages/consent-pages';
-import { customerPageContext, withoutSwitch } from '../customer-pages/customer-page';
+import { withoutSwitch } from '../customer-pages/customer-page';
+import { CustomerPageContext } from '../customer-pages/page-context';
 import { formNonceIsValid, issueFormNonce } from '../customer-pages/form-nonce';
 import { readUnsubscribeLink } from './unsubscribe-link';
 import { WithdrawConsent } from './withdraw-consent.use-case';
@@ -26,10 +24,8 @@ import { WithdrawalError } from './withdrawal.errors';
 @Controller('u')
 export class UnsubscribeController {
   constructor(
-    @Inject(CONSENT_DB) private readonly ds: DataSource,
-    @Inject(CONSENT_OPTIONS) private readonly options: ConsentModuleOptions,
     private readonly keys: ConsentKeys,
-    private readonly notices: NoticeRepository,
+    private readonly pages: CustomerPageContext,
     private readonly withdraw: WithdrawConsent,
   ) {}
 
@@ -38,8 +34,8 @@ export class UnsubscribeController {
   async confirm(@Param('token') token: string, @Req() req: Request, @Res() res: Response) {
     const ctx = await this.context(req, token);
     try {
-      const scope = readUnsubscribeLink(this.keys.unsubscribe, token);
-      const nonce = issueFormNonce(this.keys.unsubscribe, 'unsubscribe', token);
+      const scope = readUnsubscribeLink(this.keys.customerLinks, token);
+      const nonce = issueFormNonce(this.keys.customerLinks, 'unsubscribe', token);
       res
         .type('html')
         .send(unsubscribeConfirmPage(ctx, token, await this.brandName(ctx), scope.channel, nonce));
@@ -58,9 +54,9 @@ export class UnsubscribeController {
   ) {
     const ctx = withoutSwitch(await this.context(req, token));
     try {
-      const scope = readUnsubscribeLink(this.keys.unsubscribe, token);
+      const scope = readUnsubscribeLink(this.keys.customerLinks, token);
       // CSRF: only a POST from the confirm page this server rendered for this link counts.
-      if (!formNonceIsValid(this.keys.unsubscribe, 'unsubscribe', token, body?.nonce)) {
+      if (!formNonceIsValid(this.keys.customerLinks, 'unsubscribe', token, body?.nonce)) {
         const expired = messagesFor(ctx).unsubscribe.expired;
         res
           .status(403)
@@ -88,18 +84,11 @@ export class UnsubscribeController {
 
   /** The brand as its notice in the page's language names it (an English page says "Siyu Tea"). */
   private async brandName(ctx: PageContext): Promise<string> {
-    const notice = await this.notices.findCurrent(this.ds.manager, this.options.brand.id, ctx.locale);
-    return notice?.content.brandName ?? this.options.brand.name;
+    return this.pages.brandName(ctx.locale);
   }
 
   private context(req: Request, token: string): Promise<PageContext> {
-    return customerPageContext(
-      this.notices,
-      this.ds.manager,
-      this.options.brand.id,
-      req,
-      (l) => `/u/${encodeURIComponent(token)}?lang=${l}`,
-    );
+    return this.pages.of(req, (l) => `/u/${encodeURIComponent(token)}?lang=${l}`);
   }
 
   private fail(res: Response, ctx: PageContext, err: unknown) {
