@@ -22,7 +22,7 @@ import { createDatabaseIfMissing, startEmbeddedPostgres } from '../../libs/persi
 import { ImportJobRepository } from '../../services/orders/src/imports/import-job.repository';
 import { ImportOrders } from '../../services/orders/src/imports/import-orders.use-case';
 import { IngestOrderChunk } from '../../services/orders/src/imports/ingest-order-chunk';
-import { OrderRepository } from '../../services/orders/src/imports/order.repository';
+import { OrderRepository } from '../../services/orders/src/order-book/order.repository';
 import { openOrdersDataSource } from '../../services/orders/src/orders.database';
 import { BuyerDataKeys } from '../../services/orders/src/vault/buyer-data-keys';
 import { DataKeyRepository } from '../../services/orders/src/vault/data-key.repository';

@@ -19,7 +19,7 @@ import type { ImportSummary } from './imports/import-summary';
 import { ImportsError } from './imports/imports.errors';
 import { IngestOrderChunk } from './imports/ingest-order-chunk';
 import { parseMappingFile, type ExportMappingFile } from './imports/mapping-file';
-import { OrderRepository } from './imports/order.repository';
+import { OrderRepository } from './order-book/order.repository';
 import { RejectsCsv } from './imports/rejects-csv';
 import { openOrdersDataSource } from './orders.database';
 import { BuyerDataKeys } from './vault/buyer-data-keys';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { DataSource } from 'typeorm';
 import { loadBlindIndex, loadCryptoKeys, loadTokenSigner } from '@siyu/crypto';
-import { OrderRepository } from './imports/order.repository';
+import { OrderRepository } from './order-book/order.repository';
 import { InvitationRepository } from './invitations/invitation.repository';
 import { InvitationsError } from './invitations/invitations.errors';
 import { IssueInvitation } from './invitations/issue-invitation.use-case';

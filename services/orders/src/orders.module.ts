@@ -27,7 +27,7 @@ import { ImportOrders } from './imports/import-orders.use-case';
 import { ImportsController } from './imports/imports.controller';
 import { IngestOrderChunk } from './imports/ingest-order-chunk';
 import { ImportUploadLimits } from './imports/upload-limits';
-import { OrderRepository } from './imports/order.repository';
+import { OrderRepository } from './order-book/order.repository';
 import { CardSheetController } from './invitations/card-sheet.controller';
 import { InvitationRepository } from './invitations/invitation.repository';
 import { InvitationsController } from './invitations/invitations.controller';

@@ -11,7 +11,7 @@ import { ImportJobRepository } from '../src/imports/import-job.repository';
 import { ImportOrders, type RejectedRow } from '../src/imports/import-orders.use-case';
 import type { ImportSummary } from '../src/imports/import-summary';
 import { IngestOrderChunk } from '../src/imports/ingest-order-chunk';
-import { OrderRepository } from '../src/imports/order.repository';
+import { OrderRepository } from '../src/order-book/order.repository';
 import { RejectsCsv } from '../src/imports/rejects-csv';
 import { openOrdersDataSource } from '../src/orders.database';
 import { BuyerDataKeys } from '../src/vault/buyer-data-keys';

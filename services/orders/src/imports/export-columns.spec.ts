@@ -1,6 +1,6 @@
 import { ExportColumns } from './export-columns';
 import { ImportsError } from './imports.errors';
-import { TMALL_EXPORT } from './tmall.mapping';
+import { TMALL_EXPORT } from './platforms/tmall/tmall.mapping';
 
 const header = [
   '="订单编号"',

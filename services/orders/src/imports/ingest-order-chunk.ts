@@ -9,7 +9,7 @@ import { receiverIndexes, type LookupDigest } from '../vault/receiver-lookup-ind
 import { ReceiverLookupRepository } from '../vault/receiver-lookup.repository';
 import { sealBuyerId, sealReceiver } from '../vault/seal-receiver';
 import type { ChunkOutcome } from './import-summary';
-import { OrderRepository, type KnownOrder, type OrderRecord } from './order.repository';
+import { OrderRepository, type KnownOrder, type OrderRecord } from '../order-book/order.repository';
 import { STATUS_RANK, type MappedOrder } from './platform-export';
 
 /** An order with what can be computed before its transaction (so it overlaps the previous chunk's writes). */

@@ -1,16 +1,16 @@
 import type { Platform } from '@siyu/contracts';
 import { normaliseHeader } from './cell-values';
-import { DOUYIN_LAYOUT } from './douyin.mapping';
+import { DOUYIN_LAYOUT } from './platforms/douyin/douyin.mapping';
 import { ExportColumns } from './export-columns';
 import { exportFromLayout, type ExportLayout } from './export-layout';
 import { ImportsError, ImportsErrorCode } from './imports.errors';
-import { JD_LAYOUT } from './jd.mapping';
-import { KUAISHOU_LAYOUT } from './kuaishou.mapping';
+import { JD_LAYOUT } from './platforms/jd/jd.mapping';
+import { KUAISHOU_LAYOUT } from './platforms/kuaishou/kuaishou.mapping';
 import { applyMappingFile, type ExportMappingFile } from './mapping-file';
-import { PINDUODUO_LAYOUT } from './pinduoduo.mapping';
+import { PINDUODUO_LAYOUT } from './platforms/pinduoduo/pinduoduo.mapping';
 import type { PlatformExport } from './platform-export';
-import { TMALL_LAYOUT } from './tmall.mapping';
-import { YOUZAN_LAYOUT } from './youzan.mapping';
+import { TMALL_LAYOUT } from './platforms/tmall/tmall.mapping';
+import { YOUZAN_LAYOUT } from './platforms/youzan/youzan.mapping';
 
 /** The platforms whose order exports can be imported; one layout file each. */
 const LAYOUTS: Record<Platform, ExportLayout> = {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import QRCode from 'qrcode';
 import { TokenSigner } from '@siyu/crypto';
-import { OrderRepository } from '../imports/order.repository';
+import { OrderRepository } from '../order-book/order.repository';
 import { ORDERS_OPTIONS, type OrdersModuleOptions } from '../orders.options';
 import { InvitationRepository } from './invitation.repository';
 import { InvitationsError, InvitationsErrorCode } from './invitations.errors';

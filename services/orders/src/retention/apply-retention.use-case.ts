@@ -4,7 +4,7 @@ import { appendAudit } from '@siyu/audit';
 import type { Platform } from '@siyu/contracts';
 import { generateDataKey } from '@siyu/crypto';
 import { SEALED_FULFILMENT_FIELDS } from '@siyu/privacy';
-import { OrderRepository } from '../imports/order.repository';
+import { OrderRepository } from '../order-book/order.repository';
 import { ORDERS_DB } from '../orders.options';
 import { sealReceiver } from '../vault/seal-receiver';
 import { RetentionRepository, type ShopRetention } from './retention.repository';

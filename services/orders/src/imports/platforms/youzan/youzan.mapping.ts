@@ -1,4 +1,4 @@
-import { exportFromLayout, type ExportLayout } from './export-layout';
+import { exportFromLayout, type ExportLayout } from '../../export-layout';
 
 // 有赞 微商城 后台 → 订单 → 所有订单 → 导出 (订单维度 or 商品维度). Self-pickup orders fill the
 // 提货人 columns. 买家手机号 and other columns are dropped (R4). The order-level 订单报表 lists

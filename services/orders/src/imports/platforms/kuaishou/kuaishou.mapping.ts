@@ -1,4 +1,4 @@
-import { exportFromLayout, type ExportLayout } from './export-layout';
+import { exportFromLayout, type ExportLayout } from '../../export-layout';
 
 // 快手小店 商家后台 → 订单 → 订单查询 → 导出订单. Receivers may be masked or ciphertext (R1);
 // other columns are dropped (R4).

@@ -1,4 +1,4 @@
-import { exportFromLayout, type ExportLayout } from './export-layout';
+import { exportFromLayout, type ExportLayout } from '../../export-layout';
 
 // 淘宝/天猫 千牛 卖家中心 → 交易 → 已卖出的宝贝 → 批量导出 → 订单报表. Columns not listed are dropped (R4).
 // Column names checked against a seller tool's model of the real 订单报表 (订单编号 … 是否是O2O交易).

@@ -1,4 +1,4 @@
-import type { MappedOrder } from './platform-export';
+import type { MappedOrder } from '../../platform-export';
 import { TMALL_EXPORT } from './tmall.mapping';
 
 const base: Record<string, string> = {

@@ -1,4 +1,4 @@
-import { exportFromLayout, type ExportLayout } from './export-layout';
+import { exportFromLayout, type ExportLayout } from '../../export-layout';
 
 // 拼多多 商家后台 → 订单管理 → 订单查询 → 批量导出. One row per order. The amount is what the buyer
 // paid (用户实付金额), as on every platform; 商家实收金额 only when that column is absent.

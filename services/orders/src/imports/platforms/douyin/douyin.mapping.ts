@@ -1,4 +1,4 @@
-import { exportFromLayout, type ExportLayout } from './export-layout';
+import { exportFromLayout, type ExportLayout } from '../../export-layout';
 
 // 抖店 商家后台 → 订单 → 订单管理 → 批量导出. One row per 子订单; receivers arrive as platform
 // ciphertexts (#…#, $…$) or masked, and are sealed as sent (R1). Other columns are dropped (R4).

@@ -1,4 +1,4 @@
-import { exportFromLayout, type ExportLayout } from './export-layout';
+import { exportFromLayout, type ExportLayout } from '../../export-layout';
 
 // 京东 商家后台 (京麦) → 订单管理 → 订单查询与跟踪 → 导出. One row per SKU of an order (R4: others dropped).
 // Column names checked against a seller tool's reader of the real export (订单号, 商品ID, 商品名称,
