@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '@siyu/auth';
+import { ApiHtmlPage, Public } from '@siyu/auth';
 import { TAG_CATEGORIES, TAG_CATEGORY_LABELS } from '@siyu/contracts';
 import type { DataSource } from 'typeorm';
 import { AUDIENCE_DB, AUDIENCE_OPTIONS, type AudienceModuleOptions } from '../audience.options';
@@ -31,7 +31,9 @@ const TEXT = {
 } as const;
 
 /** R12: the customer's own view, reached from the preference centre with its signed page token. */
-@ApiExcludeController()
+// Described like every customer page, so the authorisation matrix and the fuzzer reach it (issue 14).
+@ApiTags('customer pages')
+@ApiHtmlPage('What the brand holds about me: tags and why (zh-CN or en)', { 404: ['LINK_INVALID'] })
 @Controller('me')
 export class WhatWeHoldController {
   constructor(
@@ -41,6 +43,7 @@ export class WhatWeHoldController {
   ) {}
 
   @Get(':token')
+  @ApiQuery({ name: 'lang', required: false, enum: ['zh-CN', 'en'] })
   @Public('customer-page')
   async show(@Param('token') token: string, @Query('lang') lang: string | undefined, @Res() res: Response) {
     const locale: PageLocale = lang === 'en' ? 'en' : 'zh-CN';
