@@ -108,7 +108,7 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
           useFactory: (ds: DataSource, consent: ConsentEventsConsumer, segments: SegmentEventsConsumer) =>
             new ServiceMessaging(ds, options.transport, {
               schema: 'outreach',
-              produces: [],
+              produces: [TOPICS.smsOptOutReceived],
               consumers: [
                 {
                   name: 'consent',

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { readAudit } from '@siyu/audit';
-import { adminQuery, FakeTencentSmsServer } from '@siyu/testing';
+import { TOPICS } from '@siyu/contracts';
+import { adminQuery, FakeTencentSmsServer, waitFor } from '@siyu/testing';
 import { OutreachHarness } from '../../test/outreach-harness';
 
 const SECRET_ID = 'AKIDfakeTencentSecretId0002';
@@ -13,6 +14,7 @@ const phone = (i: number) => `136${String(30_000_000 + i).slice(-8)}`;
 describe('Tencent Cloud SMS wired into outreach: campaigns through the official SDK, status callbacks applied (issue 17 §3, §5)', () => {
   const h = new OutreachHarness();
   let fake: FakeTencentSmsServer;
+  const optOuts: string[] = [];
 
   beforeAll(async () => {
     fake = await FakeTencentSmsServer.start({
@@ -35,6 +37,9 @@ describe('Tencent Cloud SMS wired into outreach: campaigns through the official 
       TENCENT_SMS_RECEIPT_TOKEN: 'tencent-receipt-token-for-tests',
     });
     await h.start();
+    await h.transport.subscribe('opt-out-spy', [TOPICS.smsOptOutReceived], async (m) => {
+      optOuts.push(m.value);
+    });
     h.startHeartbeat();
   });
 
@@ -109,6 +114,17 @@ describe('Tencent Cloud SMS wired into outreach: campaigns through the official 
     expect(
       await adminQuery(h.adminUrl, 'SELECT source FROM outreach.suppressions WHERE subject_ref = $1', [b]),
     ).toEqual([{ source: 'vendor_blacklist' }]);
+    // R9: consent is told (and withdraws the SMS channel there) by subject and send, never by number.
+    const toldAbout = () => optOuts.map((v) => JSON.parse(v)).filter((e) => e.subjectRef === b);
+    const told = await waitFor(async () => (toldAbout().length > 0 ? toldAbout() : null), 'opt-out event');
+    expect(told).toHaveLength(1);
+    expect(told[0]).toMatchObject({
+      subjectRef: b,
+      kind: 'vendor_blacklist',
+      vendor: 'tencent',
+      vendorCode: 'MBBLACK',
+    });
+    expect(JSON.stringify(told[0])).not.toContain(phone(11).slice(-8));
     // R16: matching a receipt to its send opened the contact point, audited with actor and purpose.
     const audit = await readAudit(h.ds.manager, b);
     expect(audit.map((e) => [e.action, e.actor])).toEqual([
@@ -121,5 +137,7 @@ describe('Tencent Cloud SMS wired into outreach: campaigns through the official 
       .send(body)
       .expect(200);
     expect((await h.run(runId)).results).toMatchObject({ delivered: 1, failed: { MBBLACK: 1 } });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(toldAbout()).toHaveLength(1);
   });
 });
