@@ -21,5 +21,7 @@ export const WITHDRAWAL_SOURCES = [
   'membership_unbind',
   'expiry',
   'privacy_request',
+  // A vendor's opt-out or blacklist receipt for our SMS, forwarded by outreach (issue 17 §5).
+  'sms_vendor_receipt',
 ] as const;
 export type WithdrawalSource = (typeof WITHDRAWAL_SOURCES)[number];

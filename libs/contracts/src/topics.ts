@@ -10,6 +10,7 @@ export const TOPICS = {
   privacyErasureRequested: 'privacy.erasure-requested.v1',
   privacyRequestAnswered: 'privacy.request-answered.v1',
   tagCategoriesChanged: 'consent.tag-categories-changed.v1',
+  smsOptOutReceived: 'outreach.sms-opt-out-received.v1',
 } as const;
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];

@@ -10,6 +10,7 @@ import {
   PrivacyRequestAnsweredV1,
 } from './privacy.events';
 import { TagCategoriesChangedV1 } from './preferences.events';
+import { SmsOptOutReceivedV1 } from './outreach.events';
 
 type EventClass = new () => EventBase;
 
@@ -26,6 +27,7 @@ export const EVENT_CLASSES: Record<string, EventClass> = {
   'privacy.erasure-requested.v1': PrivacyErasureRequestedV1,
   'privacy.request-answered.v1': PrivacyRequestAnsweredV1,
   'consent.tag-categories-changed.v1': TagCategoriesChangedV1,
+  'outreach.sms-opt-out-received.v1': SmsOptOutReceivedV1,
 };
 
 export class EventValidationError extends Error {

@@ -7,7 +7,7 @@ import { generateKeyMaterial } from './keys-from-env';
  * - consent: INVITE_TOKEN_KEYS, UNSUBSCRIBE_TOKEN_KEYS, CONTACT_KEYS, CONSENT_BLIND_INDEX_KEY, SMS_WEBHOOK_SECRET,
  *   ALIYUN_SMS_REPLY_TOKEN, TENCENT_SMS_REPLY_TOKEN, WECHAT_TOKEN, LEDGER_ANCHOR_SIGNING_KEYS (and MEMBERSHIP_WEBHOOK_SECRETS, per
  *   shop, set by whoever connects a shop: there is no default)
- * - outreach: UNSUBSCRIBE_TOKEN_KEYS, CONTACT_KEYS
+ * - outreach: UNSUBSCRIBE_TOKEN_KEYS, CONTACT_KEYS, ALIYUN_SMS_RECEIPT_TOKEN, TENCENT_SMS_RECEIPT_TOKEN
  * - audience: UNSUBSCRIBE_TOKEN_KEYS (verifies, never issues, the preference-page token of its "what we hold" page)
  *
  * CONTACT_KEY (bare base64, no kid) is the legacy form of CONTACT_KEYS: still read when set (see
@@ -23,6 +23,8 @@ export const SECRET_NAMES = [
   'SMS_WEBHOOK_SECRET',
   'ALIYUN_SMS_REPLY_TOKEN',
   'TENCENT_SMS_REPLY_TOKEN',
+  'ALIYUN_SMS_RECEIPT_TOKEN',
+  'TENCENT_SMS_RECEIPT_TOKEN',
   'WECHAT_TOKEN',
   'LEDGER_ANCHOR_SIGNING_KEYS',
 ] as const;
@@ -44,6 +46,9 @@ export function generateSecretsEnv(): SecretsEnv {
     // Vendor callback tokens travel in URLs (ALIYUN/TENCENT) or are typed into a console (WECHAT): URL-safe.
     ALIYUN_SMS_REPLY_TOKEN: urlSafe(),
     TENCENT_SMS_REPLY_TOKEN: urlSafe(),
+    // Outreach's delivery-receipt callbacks (status reports, and replies when routed there): URL tokens too.
+    ALIYUN_SMS_RECEIPT_TOKEN: urlSafe(),
+    TENCENT_SMS_RECEIPT_TOKEN: urlSafe(),
     WECHAT_TOKEN: urlSafe(),
     // Ed25519 seed (32 random bytes) signing ledger head anchors (R20); receipts name the kid.
     LEDGER_ANCHOR_SIGNING_KEYS: `${kid}:${generateKeyMaterial()}`,

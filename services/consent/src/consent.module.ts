@@ -85,6 +85,7 @@ import { PurgeExpiredProof } from './proof-retention/purge-expired-proof.use-cas
 import { SubjectDataRepository } from './proof-retention/subject-data.repository';
 import { serviceReadiness } from '@siyu/observability';
 import { DATA_SUBJECT_REQUEST_PROVIDERS } from './data-subject-requests/data-subject-requests.consumer';
+import { SMS_OPT_OUT_RECEIPT_PROVIDERS } from './withdrawal/sms-opt-out-receipts.consumer';
 
 @Module({})
 export class ConsentModule implements NestModule, OnApplicationBootstrap, OnApplicationShutdown {
@@ -187,6 +188,7 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
         LedgerVerifier,
         SubjectDataRepository,
         ...DATA_SUBJECT_REQUEST_PROVIDERS,
+        ...SMS_OPT_OUT_RECEIPT_PROVIDERS,
         PurgeExpiredProof,
         ProofRetentionJob,
       ],

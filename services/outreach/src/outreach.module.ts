@@ -21,7 +21,8 @@ import { OutreachInitial1763900000300 } from './migrations/1763900000300-outreac
 import { OutreachCampaigns1763900003000 } from './migrations/1763900003000-outreach-campaigns';
 import { OutreachSendBatchIds1763900003010 } from './migrations/1763900003010-outreach-send-batch-ids';
 import { AliyunSmsChannel } from './channels/aliyun-sms.channel';
-import { readAliyunSmsCredentials } from './channels/vendor-credentials';
+import { TencentSmsChannel } from './channels/tencent-sms.channel';
+import { readAliyunSmsCredentials, readTencentSmsCredentials } from './channels/vendor-credentials';
 import { OUTREACH_DB, OUTREACH_OPTIONS, type OutreachModuleOptions } from './outreach.options';
 import { SegmentEventsConsumer } from './segments/segment-events.consumer';
 import { RecordSmsReceipts } from './receipts/record-sms-receipts.use-case';
@@ -86,11 +87,14 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
           provide: SmsChannels,
           inject: [OUTREACH_DB, SandboxSmsChannel],
           useFactory: (ds: DataSource, sandbox: SandboxSmsChannel) => {
-            // Vendor credentials come from env / secrets only (ALIYUN_SMS_*), never from the database.
+            // Vendor credentials come from env / secrets only (ALIYUN_SMS_*, TENCENT_SMS_*), never from
+            // the database. Which vendor a campaign uses is its template's vendor.
             const aliyun = readAliyunSmsCredentials(options.env);
+            const tencent = readTencentSmsCredentials(options.env);
             return new SmsChannels([
               sandbox,
               ...(aliyun ? [new AliyunSmsChannel(aliyun)] : []),
+              ...(tencent ? [new TencentSmsChannel(tencent)] : []),
               ...(options.smsChannels?.(ds) ?? []),
             ]);
           },
@@ -104,7 +108,7 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
           useFactory: (ds: DataSource, consent: ConsentEventsConsumer, segments: SegmentEventsConsumer) =>
             new ServiceMessaging(ds, options.transport, {
               schema: 'outreach',
-              produces: [],
+              produces: [TOPICS.smsOptOutReceived],
               consumers: [
                 {
                   name: 'consent',

@@ -182,10 +182,12 @@ export class OutreachHarness {
     return bearer(this.authKeys, 'marketer');
   }
 
-  /** A marketing template declared for a vendor (sandbox by default). */
+  /** A marketing template declared for a vendor (sandbox by default); Tencent's by position. */
   async declareTemplate(
-    vendor: 'sandbox' | 'aliyun' = 'sandbox',
-    code = `SMS_${randomUUID().slice(0, 8)}`,
+    vendor: 'sandbox' | 'aliyun' | 'tencent' = 'sandbox',
+    code = vendor === 'tencent'
+      ? String(2_000_000 + Math.floor(Math.random() * 999_999))
+      : `SMS_${randomUUID().slice(0, 8)}`,
   ): Promise<string> {
     const res = await request(this.http)
       .post('/api/v1/outreach/templates')
@@ -195,7 +197,12 @@ export class OutreachHarness {
         signName: '示例品牌',
         templateCode: code,
         name: 'winter',
-        content: '广告 冬季会员价，券码${offer_code} 退订${unsubscribe_link} 回T退订',
+        ...(vendor === 'tencent'
+          ? {
+              content: '广告 冬季会员价，券码{1} 退订{2} 拒收请回复R',
+              variableNames: ['offer_code', 'unsubscribe_link'],
+            }
+          : { content: '广告 冬季会员价，券码${offer_code} 退订${unsubscribe_link} 回T退订' }),
         kind: 'marketing',
       })
       .expect(201);

@@ -2,10 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { appendAuditMany } from '@siyu/audit';
 import { loadContactKeys, type ContactKeyRing } from '@siyu/crypto';
+import { ServiceMessaging } from '@siyu/messaging';
 import type { SmsReceipt } from '../channels/sms-receipt';
 import { ConsentProjectionRepository } from '../consent-projection/consent-projection.repository';
 import { OUTREACH_DB, OUTREACH_OPTIONS, type OutreachModuleOptions } from '../outreach.options';
 import { SendRepository, type SendOutcome } from '../runs/send.repository';
+import { reportSmsOptOut } from './sms-opt-out.event';
 
 export interface ReceiptReport {
   received: number;
@@ -17,7 +19,8 @@ export interface ReceiptReport {
  * Delivery receipts → send state, in one transaction per push. Receipts name the vendor's message
  * id or our batch id and the number, never our send id: the candidate sends' contact points are
  * opened (audited) to find the one the number belongs to. A blacklist / unsubscribed receipt
- * suppresses the number on that channel here (the customer's own reply withdraws in consent).
+ * suppresses the number on that channel here and tells consent (outreach.sms-opt-out-received.v1),
+ * which withdraws the SMS channel in the ledger.
  */
 @Injectable()
 export class RecordSmsReceipts {
@@ -25,14 +28,21 @@ export class RecordSmsReceipts {
 
   constructor(
     @Inject(OUTREACH_DB) private readonly ds: DataSource,
-    @Inject(OUTREACH_OPTIONS) options: OutreachModuleOptions,
+    @Inject(OUTREACH_OPTIONS) private readonly options: OutreachModuleOptions,
     private readonly sends: SendRepository,
     private readonly projection: ConsentProjectionRepository,
+    private readonly messaging: ServiceMessaging,
   ) {
     this.contacts = loadContactKeys(options.env);
   }
 
   async execute(vendor: 'aliyun' | 'tencent', receipts: SmsReceipt[]): Promise<ReceiptReport> {
+    const report = await this.inTransaction(vendor, receipts);
+    if (report.suppressed > 0) this.messaging.relay.kick();
+    return report;
+  }
+
+  private inTransaction(vendor: 'aliyun' | 'tencent', receipts: SmsReceipt[]): Promise<ReceiptReport> {
     return this.ds.transaction(async (tx) => {
       const candidates = await this.sends.candidatesForReceipts(
         tx,
@@ -78,16 +88,27 @@ export class RecordSmsReceipts {
           vendorMessageId: r.vendorMessageId,
           errorCode: r.errorCode,
         });
+        // A push the vendor repeats finds its send final (no candidate): suppressed and reported once.
         if (r.suppress) {
           suppressed++;
+          const kind = r.suppressReason === 'unsubscribed' ? 'vendor_unsubscribed' : 'vendor_blacklist';
           await this.projection.recordSuppression(
             tx,
             send.subjectRef,
             ['marketing_messages'],
             [send.channel],
-            r.suppressReason === 'unsubscribed' ? 'vendor_unsubscribed' : 'vendor_blacklist',
+            kind,
             now,
           );
+          await reportSmsOptOut(tx, {
+            brandId: this.options.brand.id,
+            subjectRef: send.subjectRef,
+            sendId: send.sendId,
+            vendor,
+            kind,
+            vendorCode: r.errorCode,
+            reportedAt: (r.reportedAt ?? new Date()).toISOString(),
+          });
         }
       }
       await this.sends.recordOutcomes(tx, vendor, outcomes);

@@ -11,6 +11,7 @@ import { SendGate } from '../send-gate/send-gate';
 import { UNSUBSCRIBE_VARIABLE } from '../templates/template-rules';
 import type { SmsTemplate } from '../templates/template.repository';
 import { UnsubscribeLinks } from '../templates/unsubscribe-links';
+import { reportSmsOptOut } from '../receipts/sms-opt-out.event';
 import { SendRepository, type SendOutcome } from './send.repository';
 import { TokenBucket } from './token-bucket';
 
@@ -121,20 +122,32 @@ export class DispatchChunk {
     );
     const outcomes = results.flat();
     const bySend = new Map(messages.map((m) => [m.sendId, m.subjectRef]));
+    const blacklisted = outcomes.filter((o) => o.reason === 'vendor_blacklist');
     await this.ds.transaction(async (tx) => {
       await this.sends.recordOutcomes(tx, channel.vendor, outcomes);
       const effectiveAt = new Date().toISOString();
-      for (const o of results.flat())
-        if (o.reason === 'vendor_blacklist')
-          await this.projection.recordSuppression(
-            tx,
-            bySend.get(o.sendId)!,
-            [campaign.purpose],
-            [campaign.channel],
-            'vendor_blacklist',
-            effectiveAt,
-          );
+      for (const o of blacklisted) {
+        await this.projection.recordSuppression(
+          tx,
+          bySend.get(o.sendId)!,
+          [campaign.purpose],
+          [campaign.channel],
+          'vendor_blacklist',
+          effectiveAt,
+        );
+        // R9: the vendor's blacklist is the customer's "no" (an unsubscribe or a complaint): consent records it.
+        await reportSmsOptOut(tx, {
+          brandId: campaign.brandId,
+          subjectRef: bySend.get(o.sendId)!,
+          sendId: o.sendId,
+          vendor: channel.vendor,
+          kind: 'vendor_blacklist',
+          vendorCode: o.errorCode,
+          reportedAt: effectiveAt,
+        });
+      }
     });
+    if (blacklisted.length > 0) this.messaging.relay.kick();
     return {
       kind: 'dispatched',
       admitted: chunk.admitted.length,
