@@ -1,4 +1,10 @@
-import type { DeliveredMessage, MessageHandler, MessageTransport, OutgoingMessage } from './transport';
+import type {
+  ConsumerLag,
+  DeliveredMessage,
+  MessageHandler,
+  MessageTransport,
+  OutgoingMessage,
+} from './transport';
 import { partitionForKey } from './partitioner';
 
 interface Group {
@@ -6,6 +12,8 @@ interface Group {
   handler: MessageHandler;
   /** One delivery chain per topic-partition keeps per-key order, as Kafka does. */
   chains: Map<string, Promise<void>>;
+  /** Messages queued on each chain and not yet handled: the group's lag. */
+  pending: Map<string, number>;
 }
 
 /**
@@ -61,9 +69,10 @@ export class InProcessTransport implements MessageTransport {
       for (const group of this.groups.values()) {
         if (!group.topics.has(m.topic)) continue;
         const chainKey = `${m.topic}:${partition}`;
-        const next = (group.chains.get(chainKey) ?? Promise.resolve()).then(() =>
-          deliverUntilHandled(group.handler, delivered),
-        );
+        group.pending.set(chainKey, (group.pending.get(chainKey) ?? 0) + 1);
+        const next = (group.chains.get(chainKey) ?? Promise.resolve())
+          .then(() => deliverUntilHandled(group.handler, delivered))
+          .finally(() => group.pending.set(chainKey, group.pending.get(chainKey)! - 1));
         group.chains.set(chainKey, next);
         deliveries.push(next);
       }
@@ -81,7 +90,16 @@ export class InProcessTransport implements MessageTransport {
     await this.ensureTopics(topics);
     const existing = this.groups.get(group);
     if (existing) throw new Error(`consumer group ${group} already subscribed`);
-    this.groups.set(group, { topics: new Set(topics), handler, chains: new Map() });
+    this.groups.set(group, { topics: new Set(topics), handler, chains: new Map(), pending: new Map() });
+  }
+
+  async consumerLag(): Promise<ConsumerLag[]> {
+    const lags: ConsumerLag[] = [];
+    for (const [group, g] of this.groups)
+      for (const topic of g.topics)
+        for (let partition = 0; partition < (this.topics.get(topic)?.partitions ?? 0); partition++)
+          lags.push({ group, topic, partition, lag: g.pending.get(`${topic}:${partition}`) ?? 0 });
+    return lags;
   }
 }
 

@@ -1,5 +1,16 @@
-import { Admin, Consumer, Kafka, logLevel, Producer, CompressionTypes } from 'kafkajs';
-import type { MessageHandler, MessageTransport, OutgoingMessage } from './transport';
+import { Admin, Consumer, Kafka, logLevel, Producer, CompressionTypes, type logCreator } from 'kafkajs';
+import type { ConsumerLag, MessageHandler, MessageTransport, OutgoingMessage } from './transport';
+
+/** How long a start-up waits for a topic's partitions to be served before it gives up. */
+const TOPIC_READY_TIMEOUT_MS = 30_000;
+/** The broker answers these while a topic created a moment ago (by us or another process) settles. */
+const TOPIC_NOT_READY = new Set([
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'LEADER_NOT_AVAILABLE',
+  'NOT_LEADER_FOR_PARTITION',
+]);
+const SETTLING_ERROR =
+  /does not host this topic-partition|no leader for this topic-partition|not the leader for that topic-partition/i;
 
 export interface KafkaTransportOptions {
   brokers: string[];
@@ -10,6 +21,24 @@ export interface KafkaTransportOptions {
   topicPrefix?: string;
 }
 
+/**
+ * kafkajs's console logger, minus the errors it logs for answers this transport handles itself:
+ * metadata and offsets of a topic still settling (ensureTopics waits that out) and "already exists" when two
+ * services create a topic at once (kafkajs resolves that; any other creation error is thrown).
+ */
+const quietWhileTopicsSettle: logCreator =
+  () =>
+  ({ namespace, level, label, log }) => {
+    const error = typeof log.error === 'string' ? log.error : '';
+    const message = String(log.message);
+    const handled =
+      ((message.startsWith('Response Metadata') || message.startsWith('Response ListOffsets')) &&
+        SETTLING_ERROR.test(error)) ||
+      (message.startsWith('Response CreateTopics') && error === 'Topic creation errors');
+    if (handled || level > logLevel.ERROR) return;
+    console.error(JSON.stringify({ level: label, ...log, message: `[${namespace}] ${message}` }));
+  };
+
 /** The only place that imports kafkajs (STYLE rule 8), so the client can be swapped. */
 export class KafkaTransport implements MessageTransport {
   readonly name = 'kafka' as const;
@@ -18,12 +47,17 @@ export class KafkaTransport implements MessageTransport {
   private producer?: Producer;
   private readonly consumers = new Map<string, Consumer>();
   private readonly partitionCache = new Map<string, number>();
+  /** Topics (prefixed) whose every partition had a leader when we last asked. */
+  private readonly servedTopics = new Set<string>();
+  /** Group (unprefixed) → topics (unprefixed) it subscribed, for the lag report. */
+  private readonly subscriptions = new Map<string, string[]>();
 
   constructor(private readonly options: KafkaTransportOptions) {
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: options.brokers,
       logLevel: logLevel.ERROR,
+      logCreator: quietWhileTopicsSettle,
       retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 5000 },
     });
   }
@@ -46,18 +80,58 @@ export class KafkaTransport implements MessageTransport {
     await this.admin?.disconnect();
   }
 
+  /**
+   * Creates missing topics, then waits until the broker serves every partition of every topic
+   * asked for — also those another process created a moment ago. kafkajs's own `waitForLeaders`
+   * covers only topics this call created and only LEADER_NOT_AVAILABLE, while a KRaft broker answers
+   * UNKNOWN_TOPIC_OR_PARTITION ("This server does not host this topic-partition") until its metadata
+   * catches up: a consumer subscribing then failed the service's start.
+   */
   async ensureTopics(topics: string[]): Promise<void> {
+    const wanted = [...new Set(topics.map((t) => this.t(t)))];
     const existing = new Set(await this.admin!.listTopics());
-    const missing = [...new Set(topics.map((t) => this.t(t)))].filter((t) => !existing.has(t));
+    const missing = wanted.filter((t) => !existing.has(t));
     if (missing.length > 0) {
+      // Another process may create the same topic meanwhile: kafkajs then resolves false, fine.
       await this.admin!.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: missing.map((topic) => ({
           topic,
           numPartitions: this.options.partitions,
           replicationFactor: 1,
         })),
       });
+    }
+    await this.waitUntilServed(wanted);
+  }
+
+  private async waitUntilServed(prefixedTopics: string[]): Promise<void> {
+    const pending = prefixedTopics.filter((t) => !this.servedTopics.has(t));
+    if (pending.length === 0) return;
+    const deadline = Date.now() + TOPIC_READY_TIMEOUT_MS;
+    for (let delay = 50; ; delay = Math.min(1000, delay * 2)) {
+      let why: string;
+      try {
+        const meta = await this.admin!.fetchTopicMetadata({ topics: pending });
+        const unled = meta.topics.filter(
+          (t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0),
+        );
+        if (unled.length === 0) {
+          // A leader in the metadata is not yet a loaded partition: ask each for its offsets too.
+          for (const t of pending) await this.admin!.fetchTopicOffsets(t);
+          for (const t of pending) this.servedTopics.add(t);
+          return;
+        }
+        why = `no leader yet for ${unled.map((t) => t.name).join(', ')}`;
+      } catch (err) {
+        if (!TOPIC_NOT_READY.has((err as { type?: string }).type ?? '')) throw err;
+        why = (err as Error).message;
+      }
+      if (Date.now() + delay > deadline)
+        throw new Error(
+          `Kafka did not serve topics ${pending.join(', ')} within ${TOPIC_READY_TIMEOUT_MS / 1000} s (${why}); is the broker healthy?`,
+        );
+      await new Promise((r) => setTimeout(r, delay));
     }
   }
 
@@ -91,6 +165,8 @@ export class KafkaTransport implements MessageTransport {
       // After the retries the consumer restarts (kafkajs restartOnFailure) and the message is redelivered.
       retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 5000 },
     });
+    // Subscribing to a topic the broker does not serve yet fails the start (see ensureTopics).
+    await this.waitUntilServed(topics.map((t) => this.t(t)));
     await consumer.connect();
     for (const topic of topics) await consumer.subscribe({ topic: this.t(topic), fromBeginning: true });
     const prefix = this.options.topicPrefix ?? '';
@@ -109,11 +185,42 @@ export class KafkaTransport implements MessageTransport {
       },
     });
     this.consumers.set(group, consumer);
+    this.subscriptions.set(group, [...topics]);
   }
 
   async unsubscribe(group: string): Promise<void> {
     const consumer = this.consumers.get(group);
     this.consumers.delete(group);
+    this.subscriptions.delete(group);
     await consumer?.disconnect();
+  }
+
+  /**
+   * Lag as a Kafka exporter computes it: the partition's end offset minus the group's committed
+   * offset (a group that committed nothing yet lags by everything still on the partition).
+   */
+  async consumerLag(): Promise<ConsumerLag[]> {
+    const prefix = this.options.topicPrefix ?? '';
+    const lags: ConsumerLag[] = [];
+    for (const [group, topics] of this.subscriptions) {
+      const committed = await this.admin!.fetchOffsets({
+        groupId: prefix + group,
+        topics: topics.map((t) => this.t(t)),
+      });
+      for (const { topic, partitions } of committed) {
+        const ends = await this.admin!.fetchTopicOffsets(topic);
+        for (const end of ends) {
+          const done = partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+          const from = Number(done) >= 0 ? Number(done) : Number(end.low);
+          lags.push({
+            group,
+            topic: topic.slice(prefix.length),
+            partition: end.partition,
+            lag: Math.max(0, Number(end.high) - from),
+          });
+        }
+      }
+    }
+    return lags;
   }
 }

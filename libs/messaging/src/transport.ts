@@ -15,6 +15,14 @@ export interface DeliveredMessage {
   offset: string;
 }
 
+/** How far one consumer group is behind on one partition (messages not yet processed). */
+export interface ConsumerLag {
+  group: string;
+  topic: string;
+  partition: number;
+  lag: number;
+}
+
 /** Resolves once the message's effect is committed (or dead-lettered); rejecting means "deliver again". */
 export type MessageHandler = (message: DeliveredMessage) => Promise<void>;
 
@@ -30,4 +38,6 @@ export interface MessageTransport {
   subscribe(group: string, topics: string[], handler: MessageHandler): Promise<void>;
   /** Stops a group's consumer after its in-flight message; its offsets stay committed. */
   unsubscribe(group: string): Promise<void>;
+  /** Lag of every group subscribed through this transport, per topic and partition. */
+  consumerLag(): Promise<ConsumerLag[]>;
 }
