@@ -5,7 +5,8 @@
  *   npm run kafka:start && KAFKA_BROKERS=127.0.0.1:9092 npm run bench:outbox [-- <events>]
  *
  * The baseline is `KafkaTransport.publish` fed straight from memory: kafkajs `sendBatch`, acks=all,
- * 500 messages per request — the same client and batching the relay uses, minus PostgreSQL.
+ * one request per batch of the relay's size (RELAY_BATCH, default the relay's 1,000) — the same client
+ * and batching the relay uses, minus PostgreSQL. Rounds alternate raw and relay; medians are compared.
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -22,6 +23,8 @@ import {
 
 const N = Number(process.argv[2] ?? 50_000);
 const BATCH = 500;
+// The relay's batch (one publish request each); the raw baseline sends requests of the same size.
+const RELAY_BATCH = Number(process.env.RELAY_BATCH ?? 1000);
 
 function event(i: number) {
   const subjectRef = randomUUID();
@@ -75,7 +78,7 @@ async function main(): Promise<void> {
     }
   };
   const relay = new OutboxRelay(ds, transport, 'bench', {
-    batchSize: Number(process.env.RELAY_BATCH ?? BATCH),
+    batchSize: RELAY_BATCH,
   });
   const timeRelay = async () => {
     await fillOutbox(); // not timed
@@ -85,9 +88,11 @@ async function main(): Promise<void> {
   };
   const timeRaw = async () => {
     const t0 = process.hrtime.bigint();
-    for (let i = 0; i < N; i += BATCH) {
+    for (let i = 0; i < N; i += RELAY_BATCH) {
       await transport.publish(
-        events.slice(i, i + BATCH).map((e) => ({ topic: 'raw.v1', key: e.subjectRef, value: e.payload })),
+        events
+          .slice(i, i + RELAY_BATCH)
+          .map((e) => ({ topic: 'raw.v1', key: e.subjectRef, value: e.payload })),
       );
     }
     return Number(process.hrtime.bigint() - t0) / 1e6;
@@ -106,7 +111,7 @@ async function main(): Promise<void> {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const rate = (ms: number) => N / (ms / 1000);
   console.log(
-    `events per round: ${N}, rounds: ${rounds}, producer batch: ${BATCH}, partitions: 3, acks: all`,
+    `events per round: ${N}, rounds: ${rounds}, producer batch: ${RELAY_BATCH}, partitions: 3, acks: all`,
   );
   console.log(
     `outbox relay (PostgreSQL → Kafka), events/s per round: ${relayMs.map((ms) => rate(ms).toFixed(0)).join(', ')}; unsent after drain: ${unsent}`,
@@ -115,7 +120,7 @@ async function main(): Promise<void> {
     `raw batched producer (memory → Kafka), events/s per round: ${rawMs.map((ms) => rate(ms).toFixed(0)).join(', ')}`,
   );
   console.log(
-    `median: relay ${rate(median(relayMs)).toFixed(0)} events/s, raw ${rate(median(rawMs)).toFixed(0)} events/s, ratio ${(median(rawMs) / median(relayMs)).toFixed(2)} (target ≥ 0.5)`,
+    `median: relay ${rate(median(relayMs)).toFixed(0)} events/s, raw ${rate(median(rawMs)).toFixed(0)} events/s, ratio ${(median(rawMs) / median(relayMs)).toFixed(2)} (target ≥ 0.8)`,
   );
 
   await transport.disconnect();

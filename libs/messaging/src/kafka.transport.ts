@@ -19,6 +19,11 @@ export interface KafkaTransportOptions {
   partitions: number;
   /** Prefix for every topic (tests isolate themselves this way). */
   topicPrefix?: string;
+  /**
+   * Acknowledgements a publish waits for: -1 (all in-sync replicas, the default: the outbox relay
+   * marks rows sent only after this) or 1 (the partition leader only).
+   */
+  acks?: -1 | 1;
 }
 
 /**
@@ -147,10 +152,15 @@ export class KafkaTransport implements MessageTransport {
   async publish(messages: OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
     const byTopic = new Map<string, OutgoingMessage[]>();
-    for (const m of messages) byTopic.set(m.topic, [...(byTopic.get(m.topic) ?? []), m]);
-    // One batched request, acks=all; with maxInFlightRequests=1 order per partition is kept.
+    for (const m of messages) {
+      const list = byTopic.get(m.topic);
+      if (list) list.push(m);
+      else byTopic.set(m.topic, [m]);
+    }
+    // One batched request, acks as configured (all by default); with maxInFlightRequests=1 order
+    // per partition is kept.
     await this.producer!.sendBatch({
-      acks: -1,
+      acks: this.options.acks ?? -1,
       compression: CompressionTypes.None,
       topicMessages: [...byTopic].map(([topic, ms]) => ({
         topic: this.t(topic),

@@ -23,7 +23,7 @@ interface OutboxRow {
 /**
  * Publishes committed outbox rows in id order and marks them sent. One relay of a service is
  * active at a time (a transaction-scoped advisory lock), so order per key holds even when several
- * instances run; rows are claimed with SKIP LOCKED. A crash between publish and mark means the
+ * instances run. A crash between publish and mark means the
  * batch is published again: consumers' inboxes make that harmless (at-least-once delivery,
  * exactly-once effects).
  */
@@ -59,43 +59,50 @@ export class OutboxRelay {
     this.wake?.();
   }
 
-  /** Publishes one batch; returns how many rows were published. */
+  /** Publishes one round (up to `batchesPerRound` batches); returns how many rows were published. */
   async relayOnce(): Promise<number> {
-    const batchSize = this.options.batchSize ?? 500;
-    const batchesPerRound = this.options.batchesPerRound ?? 4;
+    const batchSize = this.options.batchSize ?? 1000;
+    const batchesPerRound = this.options.batchesPerRound ?? 8;
     return this.ds.transaction(async (tx) => {
-      // Claiming moves rows from outbox to outbox_sent, but that commits only after the broker acknowledged every
-      // batch of the round: a failed or interrupted publish leaves all of them unsent. While one
-      // batch is on its way to the broker the next is claimed (publishes stay strictly in order).
+      // Rows are read in id order and moved from outbox to outbox_sent by one statement once the
+      // broker acknowledged every batch of the round; that commits with the round, so a failed or
+      // interrupted publish leaves all of them unsent. While one batch is on its way to the broker
+      // the next is read; publishes stay strictly one after another, in id order (order per key).
+      // The advisory lock makes this the only active relay of the schema, so nobody else moves
+      // these rows: a plain read (no row locks) and a move by id at the end are enough.
       let published = 0;
+      let after = '0';
+      const ids: string[] = [];
       let inFlight: Promise<void> = Promise.resolve();
       for (let i = 0; i < batchesPerRound; i++) {
-        const claimed: OutboxRow[] = await tx.query(
-          `WITH relay AS (SELECT pg_try_advisory_xact_lock($2) AS active),
-           claimed AS (
-             DELETE FROM outbox
-              WHERE (SELECT active FROM relay)
-                AND id IN (SELECT id FROM outbox ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED)
-             RETURNING id, event_id, topic, key, partition, payload),
-           sent AS (INSERT INTO outbox_sent (id, event_id, topic, sent_at) SELECT id, event_id, topic, clock_timestamp() FROM claimed)
-           SELECT id, topic, key, partition, payload FROM claimed`,
-          [batchSize, this.lockKey],
+        const rows: OutboxRow[] = await tx.query(
+          `WITH relay AS (SELECT pg_try_advisory_xact_lock($3) AS active)
+           SELECT id, topic, key, partition, payload FROM outbox
+            WHERE (SELECT active FROM relay) AND id > $2::bigint
+            ORDER BY id LIMIT $1`,
+          [batchSize, after, this.lockKey],
         );
-        if (claimed.length === 0) break;
-        const messages = claimed
-          .sort((a, b) => Number(BigInt(a.id) - BigInt(b.id)))
-          .map((r) => ({
-            topic: r.topic,
-            key: r.key,
-            value: r.payload,
-            partition: r.partition ?? undefined,
-          }));
+        if (rows.length === 0) break;
+        after = rows[rows.length - 1].id;
+        const messages = rows.map((r) => {
+          ids.push(r.id);
+          return { topic: r.topic, key: r.key, value: r.payload, partition: r.partition ?? undefined };
+        });
         inFlight = inFlight.then(() => this.transport.publish(messages));
-        published += claimed.length;
-        if (claimed.length < batchSize) break;
+        // Surfaced by the `await inFlight` below; this keeps it from counting as unhandled meanwhile.
+        inFlight.catch(() => undefined);
+        published += rows.length;
+        if (rows.length < batchSize) break;
       }
       await inFlight;
-      if (published > 0) await this.options.afterPublish?.(published);
+      if (published === 0) return 0;
+      await this.options.afterPublish?.(published);
+      // One statement marks the whole round sent (fewer round trips than one per batch).
+      await tx.query(
+        `WITH moved AS (DELETE FROM outbox WHERE id = ANY($1::bigint[]) RETURNING id, event_id, topic)
+         INSERT INTO outbox_sent (id, event_id, topic, sent_at) SELECT id, event_id, topic, clock_timestamp() FROM moved`,
+        [ids],
+      );
       return published;
     });
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { parseEvent, type EventBase } from '@siyu/contracts';
+import { copyLine, copyRows } from '@siyu/persistence';
 
 export type NewEvent<E extends EventBase> = Omit<E, 'eventId' | 'occurredAt' | 'schemaVersion'> &
   Partial<Pick<E, 'eventId' | 'occurredAt'>>;
@@ -57,24 +58,7 @@ export async function addManyToOutbox<E extends EventBase>(
   entries: OutboxEntry<E>[],
   options: AddManyOptions = {},
 ): Promise<E[]> {
-  const shapes = new Map<string, string>();
-  const occurredAt = new Date().toISOString();
-  const full = entries.map(({ event }) => {
-    const e = { eventId: randomUUID(), occurredAt, schemaVersion: 1, ...event } as unknown as E;
-    if (options.validate === 'first-of-each-type') {
-      const shape = Object.keys(e).sort().join(',');
-      const known = shapes.get(e.type);
-      if (known === undefined) {
-        parseEvent(JSON.parse(JSON.stringify(e)));
-        shapes.set(e.type, shape);
-      } else if (known !== shape) {
-        throw new Error(`outbox batch: a ${e.type} event has members [${shape}], the first had [${known}]`);
-      }
-    } else {
-      parseEvent(JSON.parse(JSON.stringify(e)));
-    }
-    return e;
-  });
+  const full = completeEvents(entries, options);
   if (entries.length === 0) return full;
   // Four arrays through unnest(), in array order (ids, hence per-key publish order, follow it).
   await tx.query(
@@ -91,4 +75,46 @@ export async function addManyToOutbox<E extends EventBase>(
     ],
   );
   return full;
+}
+
+/**
+ * `addManyToOutbox` through `COPY … FROM STDIN` (imports: a million events): same validation, same
+ * transaction, ids (hence per-key publish order) in array order, no parameters at all.
+ */
+export async function copyManyToOutbox<E extends EventBase>(
+  tx: EntityManager,
+  entries: OutboxEntry<E>[],
+  options: AddManyOptions = {},
+): Promise<E[]> {
+  const full = completeEvents(entries, options);
+  if (entries.length === 0) return full;
+  await copyRows(
+    tx,
+    'outbox',
+    ['event_id', 'topic', 'key', 'payload'],
+    full.map((e, i) => copyLine([e.eventId, entries[i].topic, entries[i].key, JSON.stringify(e)])),
+  );
+  return full;
+}
+
+/** The events with id, time and version, validated as `options.validate` says. */
+function completeEvents<E extends EventBase>(entries: OutboxEntry<E>[], options: AddManyOptions): E[] {
+  const shapes = new Map<string, string>();
+  const occurredAt = new Date().toISOString();
+  return entries.map(({ event }) => {
+    const e = { eventId: randomUUID(), occurredAt, schemaVersion: 1, ...event } as unknown as E;
+    if (options.validate === 'first-of-each-type') {
+      const shape = Object.keys(e).sort().join(',');
+      const known = shapes.get(e.type);
+      if (known === undefined) {
+        parseEvent(JSON.parse(JSON.stringify(e)));
+        shapes.set(e.type, shape);
+      } else if (known !== shape) {
+        throw new Error(`outbox batch: a ${e.type} event has members [${shape}], the first had [${known}]`);
+      }
+    } else {
+      parseEvent(JSON.parse(JSON.stringify(e)));
+    }
+    return e;
+  });
 }

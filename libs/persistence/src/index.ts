@@ -4,3 +4,4 @@ export * from './data-source';
 export * from './database-from-env';
 export * from './replay-guard';
 export * from './recurring-job';
+export * from './copy-rows';

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { OrdersIngestedV1, TOPICS, type Platform } from '@siyu/contracts';
 import { BlindIndex } from '@siyu/crypto';
-import { addManyToOutbox, type OutboxEntry } from '@siyu/messaging';
+import { copyManyToOutbox, type OutboxEntry } from '@siyu/messaging';
 import { BuyerDataKeys } from '../vault/buyer-data-keys';
 import { receiverIndexes, type LookupDigest } from '../vault/receiver-lookup-index';
 import { ReceiverLookupRepository } from '../vault/receiver-lookup.repository';
@@ -29,8 +29,7 @@ export interface ChunkContext {
   shopId: string;
 }
 
-/** Orders sealed and sent to PostgreSQL at a time: the server inserts one batch while Node seals the next. */
-const SEAL_BATCH = 500;
+type Write = PreparedOrder & { orderRef: string; known: boolean };
 
 /**
  * Stores one chunk of mapped orders in the caller's transaction (STYLE rule 4): sealed rows, new
@@ -58,7 +57,7 @@ export class IngestOrderChunk {
   }
 
   async execute(tx: EntityManager, ctx: ChunkContext, chunk: PreparedOrder[]): Promise<ChunkOutcome> {
-    await this.orders.lockShop(tx, ctx.platform, ctx.shopId);
+    const now = await this.orders.lockShop(tx, ctx.platform, ctx.shopId);
     const known = await this.orders.findKnownOrders(
       tx,
       ctx.platform,
@@ -66,7 +65,7 @@ export class IngestOrderChunk {
       chunk.map((p) => p.order.platformOrderId),
     );
     const outcome: ChunkOutcome = { accepted: 0, updated: 0, unchanged: 0, stale: 0, repeated: [] };
-    const writes: (PreparedOrder & { orderRef: string; known: boolean })[] = [];
+    const writes: Write[] = [];
     const unchanged: { orderRef: string; row: number | null; sourceModifiedAt: Date | null }[] = [];
     for (const prepared of chunk) {
       const { order, fingerprint } = prepared;
@@ -105,39 +104,45 @@ export class IngestOrderChunk {
       tx,
       writes.map((w) => w.pseudonym),
     );
-    // One statement at a time on the transaction's connection, chained: PostgreSQL inserts one
-    // batch while Node seals the next. The first failure skips the rest and is thrown below.
-    let statements: Promise<unknown> = Promise.resolve();
-    const then = (statement: () => Promise<unknown>) => {
-      statements = statements.then(statement);
-      // Handled at the final await; this keeps a failure from counting as unhandled meanwhile.
-      statements.catch(() => undefined);
-    };
-    for (let i = 0; i < writes.length; i += SEAL_BATCH) {
-      const batch = writes.slice(i, i + SEAL_BATCH);
-      const records = batch.map((w) => this.sealedRecord(ctx, w, keys.get(w.pseudonym)!));
-      then(() =>
-        this.orders.insertNewOrders(
-          tx,
-          records.filter((_, k) => !batch[k].known),
-        ),
-      );
-      then(() =>
-        this.orders.rewriteChangedOrders(
-          tx,
-          records.filter((_, k) => batch[k].known),
-        ),
-      );
-      // A turn of the event loop, so the chained statement starts as soon as the previous ends.
-      await new Promise<void>((resolve) => setImmediate(resolve));
+    const fresh = writes.filter((w) => !w.known);
+    const changed = writes.filter((w) => w.known);
+    // New orders stream to PostgreSQL through COPY, each sealed as the stream pulls it: the server
+    // stores one block while Node seals the next. Their lookup rows follow (same transaction, R16).
+    const sealedFresh: {
+      orderRef: string;
+      digests: LookupDigest[];
+      receiverSealed: string;
+      buyerIdSealed: string | null;
+    }[] = [];
+    const seal = (w: Write) => this.sealedRecord(ctx, w, keys.get(w.pseudonym)!);
+    async function* freshRecords(): AsyncGenerator<OrderRecord> {
+      for (const w of fresh) {
+        const record = seal(w);
+        sealedFresh.push({
+          orderRef: w.orderRef,
+          digests: w.lookup,
+          receiverSealed: record.receiverSealed,
+          buyerIdSealed: record.buyerIdSealed,
+        });
+        yield record;
+      }
     }
-    // After-sales lookup rows (blind indexes, R16) in the same transaction as the sealed receivers.
-    then(() =>
-      this.lookup.replaceIndexes(
+    if (fresh.length > 0) {
+      const stored = await this.orders.copyNewOrders(tx, freshRecords(), now);
+      if (stored !== fresh.length) throw new Error(`order copy stored ${stored} of ${fresh.length} rows`);
+      await this.lookup.copyIndexesOfNewOrders(tx, sealedFresh);
+    }
+    if (changed.length > 0) {
+      await this.orders.rewriteChangedOrders(
         tx,
-        writes.map((w) => ({ orderRef: w.orderRef, digests: w.lookup })),
-      ),
-    );
+        changed.map((w) => this.sealedRecord(ctx, w, keys.get(w.pseudonym)!)),
+      );
+      // After-sales lookup rows (blind indexes, R16) in the same transaction as the sealed receivers.
+      await this.lookup.replaceIndexes(
+        tx,
+        changed.map((w) => ({ orderRef: w.orderRef, digests: w.lookup })),
+      );
+    }
     // Non-identifying facts only: no receiver, no buyer id or pseudonym, no platform order id (R16).
     const events = writes.map(({ order, orderRef }): OutboxEntry<OrdersIngestedV1> => ({
       topic: TOPICS.ordersIngested,
@@ -154,8 +159,7 @@ export class IngestOrderChunk {
       },
     }));
     // Every event here comes from the literal above; the event PII scan test covers its members.
-    then(() => addManyToOutbox<OrdersIngestedV1>(tx, events, { validate: 'first-of-each-type' }));
-    await statements;
+    await copyManyToOutbox<OrdersIngestedV1>(tx, events, { validate: 'first-of-each-type' });
     return outcome;
   }
 

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Platform } from '@siyu/contracts';
 import type { Sealed } from '@siyu/crypto';
+import { copyLine, copyRows } from '@siyu/persistence';
 import { ORDERS_DB } from '../orders.options';
 import type { OrderLine, OrderStatus } from '../imports/platform-export';
 
@@ -75,9 +76,16 @@ export class OrderRepository {
 
   constructor(@Inject(ORDERS_DB) private readonly ds: DataSource) {}
 
-  /** Serialises writers of one shop's orders until the transaction ends (imports, later webhooks). */
-  async lockShop(tx: EntityManager, platform: Platform, shopId: string): Promise<void> {
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`orders:${platform}:${shopId}`]);
+  /**
+   * Serialises writers of one shop's orders until the transaction ends (imports, later webhooks).
+   * Returns the transaction's time (`now()`), which dates what the transaction writes.
+   */
+  async lockShop(tx: EntityManager, platform: Platform, shopId: string): Promise<Date> {
+    const [{ now }]: { now: Date }[] = await tx.query(
+      'SELECT pg_advisory_xact_lock(hashtext($1)), now() AS now',
+      [`orders:${platform}:${shopId}`],
+    );
+    return new Date(now);
   }
 
   async findKnownOrders(
@@ -131,6 +139,26 @@ export class OrderRepository {
         COLUMNS.map(([, , value]) => chunk.map(value)),
       );
     }
+  }
+
+  /**
+   * Inserts orders that the caller, under `lockShop`, found absent, through `COPY … FROM STDIN`
+   * (imports: no parameters, no server-side array parsing). `records` may be produced lazily (sealed
+   * as the stream pulls them); `now` is the transaction's time from `lockShop`. Returns the count.
+   */
+  async copyNewOrders(tx: EntityManager, records: AsyncIterable<OrderRecord>, now: Date): Promise<number> {
+    const columns = COLUMNS.map(([c]) => c);
+    const shippedAtIndex = columns.indexOf('shipped_at');
+    async function* lines(): AsyncGenerator<string> {
+      for await (const record of records) {
+        const values = COLUMNS.map(([, , value]) => value(record)) as (string | number | null)[];
+        // The same rule as SHIPPED_AT_ON_INSERT: without 发货时间, the first import that shows it shipped.
+        if (values[shippedAtIndex] === null && record.status === 'shipped')
+          values[shippedAtIndex] = now.toISOString();
+        yield copyLine(values);
+      }
+    }
+    return copyRows(tx, 'orders', columns, lines());
   }
 
   /**
