@@ -9,3 +9,4 @@ export * from './audience.events';
 export * from './privacy.events';
 export * from './tag-categories';
 export * from './preferences.events';
+export * from './requester.events';

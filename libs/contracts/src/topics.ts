@@ -10,6 +10,9 @@ export const TOPICS = {
   privacyErasureRequested: 'privacy.erasure-requested.v1',
   privacyRequestAnswered: 'privacy.request-answered.v1',
   tagCategoriesChanged: 'consent.tag-categories-changed.v1',
+  consentRequesterSealKey: 'consent.requester-seal-key.v1',
+  privacyRequesterChallenged: 'privacy.requester-challenged.v1',
+  consentRequesterResolved: 'consent.requester-resolved.v1',
 } as const;
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];

@@ -10,6 +10,11 @@ import {
   PrivacyRequestAnsweredV1,
 } from './privacy.events';
 import { TagCategoriesChangedV1 } from './preferences.events';
+import {
+  ConsentRequesterResolvedV1,
+  ConsentRequesterSealKeyV1,
+  PrivacyRequesterChallengedV1,
+} from './requester.events';
 
 type EventClass = new () => EventBase;
 
@@ -26,6 +31,9 @@ export const EVENT_CLASSES: Record<string, EventClass> = {
   'privacy.erasure-requested.v1': PrivacyErasureRequestedV1,
   'privacy.request-answered.v1': PrivacyRequestAnsweredV1,
   'consent.tag-categories-changed.v1': TagCategoriesChangedV1,
+  'consent.requester-seal-key.v1': ConsentRequesterSealKeyV1,
+  'privacy.requester-challenged.v1': PrivacyRequesterChallengedV1,
+  'consent.requester-resolved.v1': ConsentRequesterResolvedV1,
 };
 
 export class EventValidationError extends Error {

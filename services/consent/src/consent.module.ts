@@ -80,6 +80,7 @@ import { PurgeExpiredProof } from './proof-retention/purge-expired-proof.use-cas
 import { SubjectDataRepository } from './proof-retention/subject-data.repository';
 import { serviceReadiness } from '@siyu/observability';
 import { DATA_SUBJECT_REQUEST_PROVIDERS } from './data-subject-requests/data-subject-requests.consumer';
+import { REQUESTER_VERIFICATION_PROVIDERS } from './requester-verification/requester-verification.consumer';
 
 @Module({})
 export class ConsentModule implements NestModule, OnApplicationBootstrap, OnApplicationShutdown {
@@ -177,6 +178,7 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
         LedgerVerifier,
         SubjectDataRepository,
         ...DATA_SUBJECT_REQUEST_PROVIDERS,
+        ...REQUESTER_VERIFICATION_PROVIDERS,
         PurgeExpiredProof,
         ProofRetentionJob,
       ],
