@@ -10,3 +10,4 @@ export * from './privacy.events';
 export * from './tag-categories';
 export * from './preferences.events';
 export * from './outreach.events';
+export * from './requester.events';

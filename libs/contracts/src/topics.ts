@@ -11,6 +11,9 @@ export const TOPICS = {
   privacyRequestAnswered: 'privacy.request-answered.v1',
   tagCategoriesChanged: 'consent.tag-categories-changed.v1',
   smsOptOutReceived: 'outreach.sms-opt-out-received.v1',
+  consentRequesterSealKey: 'consent.requester-seal-key.v1',
+  privacyRequesterChallenged: 'privacy.requester-challenged.v1',
+  consentRequesterResolved: 'consent.requester-resolved.v1',
 } as const;
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];

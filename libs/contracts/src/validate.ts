@@ -11,6 +11,11 @@ import {
 } from './privacy.events';
 import { TagCategoriesChangedV1 } from './preferences.events';
 import { SmsOptOutReceivedV1 } from './outreach.events';
+import {
+  ConsentRequesterResolvedV1,
+  ConsentRequesterSealKeyV1,
+  PrivacyRequesterChallengedV1,
+} from './requester.events';
 
 type EventClass = new () => EventBase;
 
@@ -28,6 +33,9 @@ export const EVENT_CLASSES: Record<string, EventClass> = {
   'privacy.request-answered.v1': PrivacyRequestAnsweredV1,
   'consent.tag-categories-changed.v1': TagCategoriesChangedV1,
   'outreach.sms-opt-out-received.v1': SmsOptOutReceivedV1,
+  'consent.requester-seal-key.v1': ConsentRequesterSealKeyV1,
+  'privacy.requester-challenged.v1': PrivacyRequesterChallengedV1,
+  'consent.requester-resolved.v1': ConsentRequesterResolvedV1,
 };
 
 export class EventValidationError extends Error {

@@ -37,3 +37,4 @@ export {
   type TopSignatureCheck,
   verifyTopSignature,
 } from './top-signature';
+export { SealedBoxRecipient, sealToRecipient } from './sealed-box';

@@ -86,6 +86,7 @@ import { SubjectDataRepository } from './proof-retention/subject-data.repository
 import { serviceReadiness } from '@siyu/observability';
 import { DATA_SUBJECT_REQUEST_PROVIDERS } from './data-subject-requests/data-subject-requests.consumer';
 import { SMS_OPT_OUT_RECEIPT_PROVIDERS } from './withdrawal/sms-opt-out-receipts.consumer';
+import { REQUESTER_VERIFICATION_PROVIDERS } from './requester-verification/requester-verification.consumer';
 
 @Module({})
 export class ConsentModule implements NestModule, OnApplicationBootstrap, OnApplicationShutdown {
@@ -189,6 +190,7 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
         SubjectDataRepository,
         ...DATA_SUBJECT_REQUEST_PROVIDERS,
         ...SMS_OPT_OUT_RECEIPT_PROVIDERS,
+        ...REQUESTER_VERIFICATION_PROVIDERS,
         PurgeExpiredProof,
         ProofRetentionJob,
       ],

@@ -2,6 +2,8 @@ import {
   Inject,
   Module,
   type DynamicModule,
+  type MiddlewareConsumer,
+  type NestModule,
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
@@ -10,6 +12,16 @@ import { AuditTrail1763900000001 } from '@siyu/audit';
 import { TOPICS } from '@siyu/contracts';
 import { MessagingTables1763900000000, ServiceMessaging } from '@siyu/messaging';
 import { openServiceDataSource, provisionServiceDatabase, RecurringJob } from '@siyu/persistence';
+import { ConfirmRequesterCode } from './customer-requests/confirm-requester-code.use-case';
+import { CustomerRequestStatus } from './customer-requests/customer-request-status';
+import {
+  CustomerExportController,
+  CustomerRequestsController,
+} from './customer-requests/customer-requests.controller';
+import { RightsPageRateLimit } from './customer-requests/public-page-rate-limit';
+import { RequesterAnswersConsumer } from './customer-requests/requester-answers.consumer';
+import { RequesterChallengeRepository } from './customer-requests/requester-challenge.repository';
+import { StartCustomerRequest } from './customer-requests/start-customer-request.use-case';
 import { DataSubjectAnswersConsumer } from './data-subject-requests/data-subject-answers.consumer';
 import { DataSubjectRequestRepository } from './data-subject-requests/data-subject-request.repository';
 import { DataSubjectRequestsController } from './data-subject-requests/data-subject-requests.controller';
@@ -18,17 +30,23 @@ import { RemindSilentServices } from './data-subject-requests/remind-silent-serv
 import { RequestStatus } from './data-subject-requests/request-status';
 import { RecordsController } from './records/records.controller';
 import { PrivacyInitial1763900003000 } from './migrations/1763900003000-privacy-initial';
+import { CustomerRequests1763900004000 } from './migrations/1763900004000-customer-requests';
 import { PRIVACY_DB, PRIVACY_OPTIONS, type PrivacyModuleOptions } from './privacy.options';
 
 export { PRIVACY_DB, PRIVACY_OPTIONS, type PrivacyModuleOptions } from './privacy.options';
 
 /** Data-subject requests fanned out to every service and tracked to completion (R14). */
 @Module({})
-export class PrivacyModule implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnApplicationShutdown {
   static register(options: PrivacyModuleOptions): DynamicModule {
     return {
       module: PrivacyModule,
-      controllers: [DataSubjectRequestsController, RecordsController],
+      controllers: [
+        DataSubjectRequestsController,
+        RecordsController,
+        CustomerRequestsController,
+        CustomerExportController,
+      ],
       providers: [
         { provide: PRIVACY_OPTIONS, useValue: options },
         {
@@ -41,6 +59,7 @@ export class PrivacyModule implements OnApplicationBootstrap, OnApplicationShutd
                 MessagingTables1763900000000,
                 AuditTrail1763900000001,
                 PrivacyInitial1763900003000,
+                CustomerRequests1763900004000,
               ],
             }),
         },
@@ -49,15 +68,34 @@ export class PrivacyModule implements OnApplicationBootstrap, OnApplicationShutd
         LogRequest,
         RemindSilentServices,
         RequestStatus,
+        RequesterChallengeRepository,
+        RequesterAnswersConsumer,
+        StartCustomerRequest,
+        ConfirmRequesterCode,
+        CustomerRequestStatus,
+        RightsPageRateLimit,
         {
           provide: ServiceMessaging,
-          inject: [PRIVACY_DB, DataSubjectAnswersConsumer],
-          useFactory: (ds: DataSource, answers: DataSubjectAnswersConsumer) =>
+          inject: [PRIVACY_DB, DataSubjectAnswersConsumer, RequesterAnswersConsumer],
+          useFactory: (
+            ds: DataSource,
+            answers: DataSubjectAnswersConsumer,
+            requester: RequesterAnswersConsumer,
+          ) =>
             new ServiceMessaging(ds, options.transport, {
               schema: 'privacy',
-              produces: [TOPICS.privacyAccessRequested, TOPICS.privacyErasureRequested],
+              produces: [
+                TOPICS.privacyAccessRequested,
+                TOPICS.privacyErasureRequested,
+                TOPICS.privacyRequesterChallenged,
+              ],
               consumers: [
                 { name: 'answers', topics: [TOPICS.privacyRequestAnswered], handlers: answers.handlers },
+                {
+                  name: 'requester',
+                  topics: [TOPICS.consentRequesterSealKey, TOPICS.consentRequesterResolved],
+                  handlers: requester.handlers,
+                },
               ],
             }),
         },
@@ -77,6 +115,11 @@ export class PrivacyModule implements OnApplicationBootstrap, OnApplicationShutd
       () => remind.execute(),
       (err) => options.announce?.(`privacy: deadline watch failed: ${(err as Error).message}`),
     );
+  }
+
+  /** Per-IP limit on the public request pages (/rights). */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RightsPageRateLimit).forRoutes(CustomerRequestsController, CustomerExportController);
   }
 
   async onApplicationBootstrap(): Promise<void> {

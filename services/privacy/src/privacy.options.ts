@@ -6,6 +6,8 @@ export interface PrivacyModuleOptions {
   adminDatabaseUrl: string;
   transport: MessageTransport;
   brandId: string;
+  /** The brand's name as the public request page shows it. */
+  brandName?: string;
   /** Working days a request has before it is overdue (R14; PIPL practice: 15). */
   deadlineWorkingDays?: number;
   /**
@@ -15,6 +17,8 @@ export interface PrivacyModuleOptions {
   answeringServices?: AnsweringService[];
   /** How often the silent-service check runs; 0 or unset = off (tests call it directly). */
   reminderIntervalMs?: number;
+  /** Requests per minute and IP on the public request pages (/rights); default 60. */
+  publicPageRateLimitPerMinute?: number;
   /** Where reminders and escalations are announced (the console in standalone). */
   announce?: (line: string) => void;
 }

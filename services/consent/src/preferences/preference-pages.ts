@@ -65,7 +65,8 @@ ${profilingOn ? tagCategoryFieldset(ctx, v.closedCategories ?? []) : ''}
 <section id="widen"><h2>${escapeHtml(m.widenHeading)}</h2>
 <p class="muted">${escapeHtml(m.widenText)}</p></section>
 <section data-section="tags-held-about-me"><h2>${escapeHtml(m.tagsHeldHeading)}</h2>
-<p>${tagsHeldLink(ctx, v.token)}</p></section>`,
+<p>${tagsHeldLink(ctx, v.token)}</p></section>
+<p data-link="privacy-rights"><a href="/rights${ctx.locale === 'en' ? '?lang=en' : ''}">${ctx.locale === 'en' ? 'See, copy or delete my personal information' : '查询、复制或删除我的个人信息'}</a></p>`,
   );
 }
 

@@ -40,12 +40,23 @@ export class DataSubjectRequestRepository {
     tx: EntityManager,
     r: Omit<DataSubjectRequest, 'completedAt'>,
     services: string[],
+    statusTokenHash?: string,
   ): Promise<void> {
     await tx.query(
       `INSERT INTO data_subject_requests
-         (id, brand_id, subject_ref, kind, received_via, logged_by, received_at, due_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-      [r.id, r.brandId, r.subjectRef, r.kind, r.receivedVia, r.loggedBy, r.receivedAt, r.dueAt],
+         (id, brand_id, subject_ref, kind, received_via, logged_by, received_at, due_at, status_token_hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+      [
+        r.id,
+        r.brandId,
+        r.subjectRef,
+        r.kind,
+        r.receivedVia,
+        r.loggedBy,
+        r.receivedAt,
+        r.dueAt,
+        statusTokenHash ?? null,
+      ],
     );
     await tx.query('INSERT INTO request_services (request_id, service) SELECT $1, unnest($2::text[])', [
       r.id,
@@ -62,6 +73,12 @@ export class DataSubjectRequestRepository {
       dueAt: iso(row.dueAt),
       completedAt: iso(row.completedAt),
     };
+  }
+
+  /** The request behind a status link (the link's token is stored only as a hash). */
+  async findIdByStatusTokenHash(tx: EntityManager, hash: string): Promise<string | undefined> {
+    const [row] = await tx.query('SELECT id FROM data_subject_requests WHERE status_token_hash = $1', [hash]);
+    return row?.id;
   }
 
   async listReceipts(tx: EntityManager, requestId: string): Promise<ServiceReceipt[]> {

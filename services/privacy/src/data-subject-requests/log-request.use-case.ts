@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { appendAudit } from '@siyu/audit';
 import type { Actor } from '@siyu/auth';
 import {
@@ -43,43 +43,54 @@ export class LogRequest {
     receivedVia: 'offline' | 'public_page' = 'offline',
     now = new Date(),
   ): Promise<LoggedRequest> {
+    return this.ds.transaction((tx) => this.logIn(tx, actor.id, input, receivedVia, now));
+  }
+
+  /** The same inside the caller's transaction (a customer's confirmed code, with its status link). */
+  async logIn(
+    tx: EntityManager,
+    loggedBy: string,
+    input: { subjectRef: string; kind: DataSubjectRequestKind },
+    receivedVia: 'offline' | 'public_page',
+    now: Date,
+    statusTokenHash?: string,
+  ): Promise<LoggedRequest> {
     const id = randomUUID();
     const dueAt = addWorkingDays(now, this.options.deadlineWorkingDays ?? DEFAULT_DEADLINE_WORKING_DAYS);
     const services = this.options.answeringServices ?? DEFAULT_ANSWERING_SERVICES;
-    await this.ds.transaction(async (tx) => {
-      await this.requests.insert(
-        tx,
-        {
-          id,
-          brandId: this.options.brandId,
-          subjectRef: input.subjectRef,
-          kind: input.kind,
-          receivedVia,
-          loggedBy: actor.id,
-          receivedAt: now.toISOString(),
-          dueAt: dueAt.toISOString(),
-        },
-        services,
-      );
-      const event = { requestId: id, subjectRef: input.subjectRef, brandId: this.options.brandId };
-      if (input.kind === 'access')
-        await addToOutbox<PrivacyAccessRequestedV1>(tx, TOPICS.privacyAccessRequested, input.subjectRef, {
-          type: 'privacy.access-requested.v1',
-          ...event,
-        });
-      else
-        await addToOutbox<PrivacyErasureRequestedV1>(tx, TOPICS.privacyErasureRequested, input.subjectRef, {
-          type: 'privacy.erasure-requested.v1',
-          ...event,
-        });
-      await appendAudit(tx, {
-        actor: actor.id,
-        action: `data-subject-request.${input.kind}.logged`,
-        purpose: 'data_subject_rights',
-        subject: input.subjectRef,
-        fields: [],
-        outcome: 'allowed',
+    await this.requests.insert(
+      tx,
+      {
+        id,
+        brandId: this.options.brandId,
+        subjectRef: input.subjectRef,
+        kind: input.kind,
+        receivedVia,
+        loggedBy,
+        receivedAt: now.toISOString(),
+        dueAt: dueAt.toISOString(),
+      },
+      services,
+      statusTokenHash,
+    );
+    const event = { requestId: id, subjectRef: input.subjectRef, brandId: this.options.brandId };
+    if (input.kind === 'access')
+      await addToOutbox<PrivacyAccessRequestedV1>(tx, TOPICS.privacyAccessRequested, input.subjectRef, {
+        type: 'privacy.access-requested.v1',
+        ...event,
       });
+    else
+      await addToOutbox<PrivacyErasureRequestedV1>(tx, TOPICS.privacyErasureRequested, input.subjectRef, {
+        type: 'privacy.erasure-requested.v1',
+        ...event,
+      });
+    await appendAudit(tx, {
+      actor: loggedBy,
+      action: `data-subject-request.${input.kind}.logged`,
+      purpose: 'data_subject_rights',
+      subject: input.subjectRef,
+      fields: [],
+      outcome: 'allowed',
     });
     return { id, dueAt: dueAt.toISOString() };
   }

@@ -1162,6 +1162,33 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           received_at: 'request',
           due_at: 'request',
           completed_at: 'request',
+          status_token_hash: 'technical',
+        },
+      },
+      requester_challenges: {
+        purpose: 'data_subject_rights',
+        retention: 'deleted when the code is typed back, or a day after the code expired',
+        columns: {
+          id: 'technical',
+          brand_id: 'technical',
+          kind: 'request',
+          locale: 'request',
+          code_hash: 'technical',
+          attempts: 'request',
+          created_at: 'technical',
+          expires_at: 'technical',
+          resolved_at: 'technical',
+          subject_ref: 'subject_ref',
+        },
+      },
+      requester_seal_keys: {
+        purpose: 'data_subject_rights',
+        retention: "consent's current public key; replaced when consent publishes another",
+        columns: {
+          brand_id: 'technical',
+          kid: 'technical',
+          public_key: 'technical',
+          received_at: 'technical',
         },
       },
       dead_letters: {

@@ -1,0 +1,65 @@
+import { IsOptional, IsString, IsUUID, Matches } from 'class-validator';
+import { EventBase } from './event';
+
+/**
+ * Consent's public key for sealed boxes (X25519): the privacy service seals a requester's phone to it,
+ * so the phone crosses the wall readable by consent alone (R14, R16). Published at every start.
+ */
+export class ConsentRequesterSealKeyV1 extends EventBase {
+  override type = 'consent.requester-seal-key.v1';
+
+  @IsString()
+  @Matches(/^[a-z0-9-]{1,40}$/)
+  brandId: string;
+
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,32}$/)
+  kid: string;
+
+  /** Raw 32-byte X25519 public key, base64url. */
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{43}$/)
+  publicKey: string;
+}
+
+/**
+ * A customer started a data-subject request on the public page: consent sends the one-time code to
+ * the phone and says which subject (if any) it verified. `sealed` is a sealed box to consent's key
+ * holding the phone and the code; nothing in clear (R16).
+ */
+export class PrivacyRequesterChallengedV1 extends EventBase {
+  override type = 'privacy.requester-challenged.v1';
+
+  @IsUUID()
+  challengeId: string;
+
+  @IsString()
+  @Matches(/^[a-z0-9-]{1,40}$/)
+  brandId: string;
+
+  /** The customer page's language, so the SMS speaks it too. */
+  @Matches(/^(zh-CN|en)$/)
+  locale: string;
+
+  @IsString()
+  @Matches(
+    /^x1\.[A-Za-z0-9_-]{1,32}\.[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{1,2000}$/,
+  )
+  sealed: string;
+}
+
+/** Consent's answer to a challenge: the subject whose verified phone it is, or none (a stranger). */
+export class ConsentRequesterResolvedV1 extends EventBase {
+  override type = 'consent.requester-resolved.v1';
+
+  @IsUUID()
+  challengeId: string;
+
+  @IsString()
+  @Matches(/^[a-z0-9-]{1,40}$/)
+  brandId: string;
+
+  @IsOptional()
+  @IsUUID()
+  subjectRef?: string;
+}
