@@ -9,6 +9,7 @@ import { OrderRepository } from './order-book/order.repository';
 import { InvitationRepository } from './invitations/invitation.repository';
 import { InvitationsError } from './invitations/invitations.errors';
 import { IssueInvitation } from './invitations/issue-invitation.use-case';
+import { ParcelCardLinks } from './short-links/parcel-card-links';
 import { CARDS_PER_PAGE, type CardsPerPage } from './invitations/parcel-card-sheet';
 import { PrintCardSheet } from './invitations/print-card-sheet.query';
 import { openOrdersDataSource } from './orders.database';
@@ -125,8 +126,8 @@ export async function runOpsCli(argv: string[], env: Env, io: OpsCliIo): Promise
         const issue = new IssueInvitation(
           new OrderRepository(ds),
           invitations,
-          loadTokenSigner(secrets, 'INVITE'),
-          options,
+          new ParcelCardLinks(loadTokenSigner(secrets, 'INVITE'), options),
+          ds,
         );
         const printed = await new PrintCardSheet(invitations, issue, options).execute({
           shopId: command.shop,

@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { AuditTrail1763900000001 } from '@siyu/audit';
 import { MessagingTables1763900000000 } from '@siyu/messaging';
 import { openServiceDataSource, provisionServiceDatabase } from '@siyu/persistence';
+import { ShortLinks1763900005000 } from '@siyu/short-links';
 import { OrdersInitial1763900000100 } from './migrations/1763900000100-orders-initial';
 import { OrdersSourceModifiedAt1763900000600 } from './migrations/1763900000600-orders-source-modified-at';
 import { VaultLookupAndBudget1763900000700 } from './migrations/1763900000700-vault-lookup-and-budget';
@@ -34,6 +35,7 @@ export const ORDERS_MIGRATIONS = [
   OrdersShippedAt1763900001310,
   OrdersLastImportRow1763900001320,
   ShopRetentionPerPlatform1763900001330,
+  ShortLinks1763900005000,
 ];
 
 /** The orders schema under its own role (ARCHITECTURE invariant 3); shared by the app and the CLI. */

@@ -32,6 +32,8 @@ import { CardSheetController } from './invitations/card-sheet.controller';
 import { InvitationRepository } from './invitations/invitation.repository';
 import { InvitationsController } from './invitations/invitations.controller';
 import { IssueInvitation } from './invitations/issue-invitation.use-case';
+import { ParcelCardLinks } from './short-links/parcel-card-links';
+import { ParcelCardShortLinksController } from './short-links/parcel-card-short-links.controller';
 import { PrintCardSheet } from './invitations/print-card-sheet.query';
 import { openOrdersDataSource } from './orders.database';
 import { ORDERS_DB, ORDERS_OPTIONS, type OrdersModuleOptions } from './orders.options';
@@ -95,6 +97,7 @@ export class OrdersModule implements OnApplicationBootstrap, OnApplicationShutdo
         OrderPushesController,
         AgreementsController,
         OrderPushStatusController,
+        ParcelCardShortLinksController,
       ],
       providers: [
         ...serviceReadiness({ service: 'orders', db: ORDERS_DB, transport: options.transport }),
@@ -138,6 +141,7 @@ export class OrdersModule implements OnApplicationBootstrap, OnApplicationShutdo
         RevealRoleRefusals,
         LookupRoleRefusals,
         IssueInvitation,
+        ParcelCardLinks,
         VaultedReceiverRepository,
         ReceiverLookupRepository,
         RevealBudget,

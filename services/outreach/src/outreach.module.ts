@@ -20,6 +20,7 @@ import { ResealContactPoints } from './contact-keys/reseal-contact-points.use-ca
 import { OutreachInitial1763900000300 } from './migrations/1763900000300-outreach-initial';
 import { OutreachCampaigns1763900003000 } from './migrations/1763900003000-outreach-campaigns';
 import { OutreachSendBatchIds1763900003010 } from './migrations/1763900003010-outreach-send-batch-ids';
+import { ShortLinks1763900005000 } from '@siyu/short-links';
 import { AliyunSmsChannel } from './channels/aliyun-sms.channel';
 import { TencentSmsChannel } from './channels/tencent-sms.channel';
 import { readAliyunSmsCredentials, readTencentSmsCredentials } from './channels/vendor-credentials';
@@ -42,6 +43,8 @@ import { SyncTemplates } from './templates/sync-templates.use-case';
 import { TemplateRepository } from './templates/template.repository';
 import { TemplatesController } from './templates/templates.controller';
 import { UnsubscribeLinks } from './templates/unsubscribe-links';
+import { UnsubscribeShortLinkTarget } from './short-links/unsubscribe-short-link.target';
+import { UnsubscribeShortLinksController } from './short-links/unsubscribe-short-links.controller';
 
 @Module({})
 export class OutreachModule implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -54,6 +57,7 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
         SandboxSmsController,
         SmsReceiptsController,
         ContactKeysController,
+        UnsubscribeShortLinksController,
       ],
       providers: [
         ...serviceReadiness({
@@ -75,6 +79,7 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
                 OutreachInitial1763900000300,
                 OutreachCampaigns1763900003000,
                 OutreachSendBatchIds1763900003010,
+                ShortLinks1763900005000,
               ],
             }),
         },
@@ -127,6 +132,7 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
         SendRepository,
         SendGate,
         UnsubscribeLinks,
+        UnsubscribeShortLinkTarget,
         EstimateSms,
         DeclareTemplate,
         SyncTemplates,

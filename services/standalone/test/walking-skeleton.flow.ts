@@ -295,7 +295,11 @@ export async function walkingSkeleton(h: SkeletonHarness, events: string[]): Pro
   expect(sms.to_masked).toBe('139****5678');
   expect(sms.body).toMatch(/^【示例品牌】广告 冬季保湿面霜会员价8折 /);
   expect(sms.body).toContain('回T退订');
-  const unsubscribePath = /\/u\/[A-Za-z0-9_.-]+/.exec(sms.body)![0];
+  // The SMS carries a short link (ADR 0008): outreach redirects it to consent's signed page.
+  const shortPath = /\/t\/[0-9A-Za-z]{17}(?![0-9A-Za-z])/.exec(sms.body)![0];
+  const redirected = await request(h.http.outreach).get(shortPath).redirects(0).expect(302);
+  const unsubscribePath = new URL(redirected.headers.location).pathname;
+  expect(unsubscribePath).toMatch(/^\/u\/[A-Za-z0-9_.-]+$/);
 
   // 5. The customer opens the link: GET only confirms, POST withdraws; the next run sends 0.
   const confirm = await request(h.http.consent).get(unsubscribePath).expect(200);

@@ -1,15 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
 import QRCode from 'qrcode';
-import { TokenSigner } from '@siyu/crypto';
 import { OrderRepository } from '../order-book/order.repository';
-import { ORDERS_OPTIONS, type OrdersModuleOptions } from '../orders.options';
+import { ORDERS_DB } from '../orders.options';
+import { INVITATION_LIFETIME_SECONDS, ParcelCardLinks } from '../short-links/parcel-card-links';
 import { InvitationRepository } from './invitation.repository';
 import { InvitationsError, InvitationsErrorCode } from './invitations.errors';
 
 export interface Invitation {
+  /** The long signed token; `url` is its consent page. Both keep working until they expire. */
   token: string;
   url: string;
+  /** What the QR code encodes: `/c/<17 characters>`, redirecting to a freshly signed `url` (ADR 0008). */
+  shortUrl: string;
   qrSvg: string;
   /**
    * For a WeCom "contact me" (联系我) code: pass as `state` to externalcontact/add_contact_way.
@@ -18,8 +22,7 @@ export interface Invitation {
   wecomState: string;
 }
 
-export const INVITATION_PURPOSE = 'qr-invite';
-export const INVITATION_LIFETIME_SECONDS = 90 * 24 * 3600;
+export { INVITATION_LIFETIME_SECONDS, INVITATION_PURPOSE } from '../short-links/parcel-card-links';
 export const WECOM_STATE_MAX_LENGTH = 30;
 
 /**
@@ -31,8 +34,8 @@ export class IssueInvitation {
   constructor(
     private readonly orders: OrderRepository,
     private readonly invitations: InvitationRepository,
-    private readonly signer: TokenSigner,
-    @Inject(ORDERS_OPTIONS) private readonly options: Pick<OrdersModuleOptions, 'brandId' | 'publicBaseUrl'>,
+    private readonly cardLinks: ParcelCardLinks,
+    @Inject(ORDERS_DB) private readonly ds: DataSource,
   ) {}
 
   async execute(orderRef: string): Promise<Invitation> {
@@ -45,19 +48,20 @@ export class IssueInvitation {
   /** For batches whose order refs were just read from the orders table. */
   async issueForKnownOrder(orderRef: string): Promise<Invitation> {
     const url = this.urlOf(orderRef);
-    const qrSvg = await QRCode.toString(url.url, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+    const shortUrl = await this.shortUrlOf(orderRef);
+    const qrSvg = await QRCode.toString(shortUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
     const wecomState = await this.invitations.wecomStateFor(
       orderRef,
       // 'o' + 24 hex = 25 characters, 96 random bits.
       `o${randomBytes(12).toString('hex')}`,
       new Date(Date.now() + INVITATION_LIFETIME_SECONDS * 1000),
     );
-    return { ...url, qrSvg, wecomState };
+    return { ...url, shortUrl, qrSvg, wecomState };
   }
 
   /** The QR code as a PNG image (for label printers and chat tools). */
   async png(orderRef: string): Promise<Buffer> {
-    return QRCode.toBuffer((await this.checkedUrl(orderRef)).url, {
+    return QRCode.toBuffer(await this.checkedShortUrl(orderRef), {
       type: 'png',
       errorCorrectionLevel: 'M',
       margin: 2,
@@ -67,25 +71,26 @@ export class IssueInvitation {
 
   /** The QR code as a standalone SVG document. */
   async svg(orderRef: string): Promise<string> {
-    return QRCode.toString((await this.checkedUrl(orderRef)).url, {
+    return QRCode.toString(await this.checkedShortUrl(orderRef), {
       type: 'svg',
       errorCorrectionLevel: 'M',
       margin: 2,
     });
   }
 
-  private async checkedUrl(orderRef: string): Promise<{ token: string; url: string }> {
+  private async checkedShortUrl(orderRef: string): Promise<string> {
     if (!(await this.orders.existsByRef(orderRef))) {
       throw new InvitationsError(InvitationsErrorCode.ORDER_NOT_FOUND, `no order ${orderRef}`);
     }
-    return this.urlOf(orderRef);
+    return this.shortUrlOf(orderRef);
+  }
+
+  /** The card's short link: the same code for the order every time, its life extended (ADR 0008). */
+  private shortUrlOf(orderRef: string): Promise<string> {
+    return this.ds.transaction((tx) => this.cardLinks.shortUrlFor(tx, orderRef));
   }
 
   private urlOf(orderRef: string): { token: string; url: string } {
-    const token = this.signer.sign(
-      { o: orderRef, b: this.options.brandId },
-      { purpose: INVITATION_PURPOSE, expiresInSeconds: INVITATION_LIFETIME_SECONDS },
-    );
-    return { token, url: `${this.options.publicBaseUrl.replace(/\/+$/, '')}/q/${token}` };
+    return this.cardLinks.longUrl(orderRef);
   }
 }

@@ -65,7 +65,7 @@ describe('campaign runs: background jobs through the batched send gate (issue 17
     expect(run.results.partsBilled).toBe(shown.body.estimate.parts);
     expect(sms.to_masked).toBe('139****0001');
     expect(sms.body).toMatch(
-      /^【示例品牌】广告 冬季会员价，券码WINTER8 退订http:\/\/127\.0\.0\.1:3002\/u\/\S+ 回T退订$/,
+      /^【示例品牌】广告 冬季会员价，券码WINTER8 退订http:\/\/127\.0\.0\.1:3002\/t\/[0-9A-Za-z]{17} 回T退订$/,
     );
     const sends = await request(h.http)
       .get(`/api/v1/outreach/runs/${runId}/sends`)

@@ -72,7 +72,14 @@ export class DispatchChunk {
           outcome: 'allowed' as const,
         })),
       );
-      return c;
+      // The short unsubscribe links exist before any message carrying them leaves (ADR 0008).
+      const links = await this.links.shortLinksFor(
+        tx,
+        c.admitted.map((a) => a.subjectRef),
+        campaign.channel,
+        campaign.purpose,
+      );
+      return { ...c, links };
     });
     bucket.giveBack(limit - chunk.admitted.length);
     if (!chunk.fresh) return { kind: 'stale' };
@@ -83,7 +90,7 @@ export class DispatchChunk {
     const messages: (OutboundSms & { subjectRef: string })[] = chunk.admitted.map((a) => {
       const values: Record<string, string> = {
         ...(campaign.variants[a.variant] ?? campaign.variants[0]).variables,
-        [UNSUBSCRIBE_VARIABLE]: this.links.linkFor(a.subjectRef, campaign.channel, campaign.purpose),
+        [UNSUBSCRIBE_VARIABLE]: chunk.links.get(a.subjectRef)!,
       };
       return {
         sendId: a.sendId,

@@ -34,12 +34,14 @@ export class EstimateSms {
   estimate(
     template: SmsTemplate,
     values: Record<string, string>,
-    channel: Channel,
-    purpose: Purpose,
+    // The short link is as long for every channel and purpose; kept so callers need not change.
+    _channel: Channel,
+    _purpose: Purpose,
   ): SmsEstimate {
     const text = renderSms(template.vendor, template.signName, template.content, template.variables, {
       ...values,
-      [UNSUBSCRIBE_VARIABLE]: this.links.sample(channel, purpose),
+      // The short link every real message carries (same length for everyone).
+      [UNSUBSCRIBE_VARIABLE]: this.links.sample(),
     });
     const { characters, parts } = countSmsParts(text);
     return {

@@ -834,6 +834,19 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           used: 'technical',
         },
       },
+      short_links: {
+        purpose: 'fulfilment',
+        retention:
+          'parcel-card short link (ADR 0008): 90 days after the last issue, deleted 30 days after expiry; holds the order ref only',
+        columns: {
+          code: 'technical',
+          kind: 'technical',
+          brand_id: 'technical',
+          claims: 'technical',
+          created_at: 'technical',
+          expires_at: 'technical',
+        },
+      },
       shop_platform_agreements: {
         purpose: 'fulfilment',
         columns: {
@@ -903,6 +916,19 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
         columns: {
           subject_ref: 'subject_ref',
           time_zone: 'marketing_profile',
+        },
+      },
+      short_links: {
+        purpose: 'marketing',
+        retention:
+          'unsubscribe short link (ADR 0008, R9): 400 days after the last message carrying it, deleted 30 days after expiry; holds subject ref, channel and purpose',
+        columns: {
+          code: 'technical',
+          kind: 'technical',
+          brand_id: 'technical',
+          claims: 'subject_ref',
+          created_at: 'technical',
+          expires_at: 'technical',
         },
       },
       sms_templates: {
