@@ -10,7 +10,7 @@ import 'reflect-metadata';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DataSource } from 'typeorm';
+import { EntityManager, type DataSource } from 'typeorm';
 import { InProcessTransport, ServiceMessaging } from '../../libs/messaging/src';
 import {
   createDatabaseIfMissing,
@@ -21,12 +21,14 @@ import {
 import { AUDIENCE_MIGRATIONS } from '../../services/audience/src/audience.migrations';
 import type { AudienceModuleOptions } from '../../services/audience/src/audience.options';
 import { DirtyMembersRepository } from '../../services/audience/src/features/dirty-members.repository';
+import { MemberChangesRepository } from '../../services/audience/src/features/member-changes.repository';
 import { MemberFeaturesRepository } from '../../services/audience/src/features/member-features.repository';
 import { TagModelsRepository } from '../../services/audience/src/predictions/tag-models.repository';
 import { TrainPrediction } from '../../services/audience/src/predictions/train-prediction.use-case';
 import type { Rule } from '../../services/audience/src/rule-language/rule';
 import { CreateSegment } from '../../services/audience/src/segments/create-segment.use-case';
 import { MaterializeSegment } from '../../services/audience/src/segments/materialize-segment.use-case';
+import { RefreshSegments } from '../../services/audience/src/segments/refresh-segments.use-case';
 import { SegmentCompiler } from '../../services/audience/src/segments/segment-compiler';
 import { SegmentRepository } from '../../services/audience/src/segments/segment.repository';
 import { DefineTag } from '../../services/audience/src/tags/define-tag.use-case';
@@ -36,6 +38,51 @@ import { TagDefinitionsRepository } from '../../services/audience/src/tags/tag-d
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const CHANGES = 10_000;
+/** PROFILE=1: EXPLAIN (ANALYZE, BUFFERS) of each compiled count and a per-statement profile of the refresh. */
+const PROFILE = process.env.PROFILE === '1';
+
+/** SEGMENTS=rfm,nested: only these segments (a shorter profiling run). */
+const ONLY = process.env.SEGMENTS?.split(',');
+
+/**
+ * Times every statement run through an EntityManager while `fn` runs (bench only). In a transaction,
+ * each slow data statement is also run once under EXPLAIN (ANALYZE, BUFFERS) inside a savepoint that
+ * is rolled back, and the plans of the slowest are printed.
+ */
+async function statementProfile<T>(fn: () => Promise<T>): Promise<T> {
+  const original = EntityManager.prototype.query;
+  const spent = new Map<string, { ms: number; calls: number; plan?: string }>();
+  EntityManager.prototype.query = async function (this: EntityManager, sql: string, params?: unknown[]) {
+    const key = `${sql.replace(/\s+/g, ' ').trim().slice(0, 90)} [${JSON.stringify(params ?? []).length > 200 ? '…' : JSON.stringify(params ?? [])}]`;
+    let plan: string | undefined;
+    if (this.queryRunner?.isTransactionActive && /^\s*(INSERT|UPDATE|DELETE|WITH|SELECT m)/.test(sql)) {
+      await original.call(this, 'SAVEPOINT bench_plan');
+      const rows = (await original.call(this, `EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params)) as {
+        'QUERY PLAN': string;
+      }[];
+      await original.call(this, 'ROLLBACK TO SAVEPOINT bench_plan');
+      plan = rows.map((r) => r['QUERY PLAN']).join('\n');
+    }
+    const t = process.hrtime.bigint();
+    try {
+      return await original.call(this, sql, params);
+    } finally {
+      const s = spent.get(key) ?? { ms: 0, calls: 0 };
+      s.ms += Number(process.hrtime.bigint() - t) / 1e6;
+      s.calls++;
+      s.plan ??= plan;
+      spent.set(key, s);
+    }
+  } as typeof original;
+  try {
+    return await fn();
+  } finally {
+    EntityManager.prototype.query = original;
+    const top = [...spent].sort((a, b) => b[1].ms - a[1].ms);
+    for (const [sql, s] of top.slice(0, 14)) console.log(`  ${fmt(s.ms)} ×${s.calls}  ${sql}`);
+    for (const [sql, s] of top.slice(0, 4)) if (s.plan) console.log(`--- ${sql}\n${s.plan}`);
+  }
+}
 
 async function time<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const t = process.hrtime.bigint();
@@ -57,8 +104,15 @@ async function generate(ds: DataSource): Promise<void> {
   // Deterministic version-4-shaped refs (events carry v4 UUIDs only).
   await ds.query(`CREATE FUNCTION bench_v4(t text) RETURNS uuid LANGUAGE sql IMMUTABLE AS
     $$ SELECT (substr(md5(t), 1, 12) || '4' || substr(md5(t), 14, 3) || '8' || substr(md5(t), 18, 15))::uuid $$`);
-  await ds.query(`INSERT INTO members (subject_ref, brand_id, joined_at)
-    SELECT bench_v4('m' || i), 'demo', now() - (i % 700) * interval '1 day' FROM generate_series(1, ${N}) i`);
+  // The members row's copy of its consents and closed categories (what MemberRepository keeps in
+  // step); the hand-written EXISTS queries read member_consents, so a mismatch fails the run.
+  await ds.query(`INSERT INTO members (subject_ref, brand_id, joined_at, grants, closed_categories)
+    SELECT bench_v4('m' || i), 'demo', now() - (i % 700) * interval '1 day',
+           ARRAY['marketing_messages:sms', 'purchase_history:sms']
+             || CASE WHEN i % 10 <> 0 THEN ARRAY['personalisation:sms'] ELSE '{}' END
+             || CASE WHEN i % 20 = 0 THEN ARRAY['marketing_messages:wechat'] ELSE '{}' END,
+           CASE WHEN i % 50 = 7 THEN ARRAY['spending_power'] ELSE '{}' END
+      FROM generate_series(1, ${N}) i`);
   // Every member: marketing_messages + purchase_history on sms; 90 % also personalisation; 5 % wechat too.
   await ds.query(`INSERT INTO member_consents (subject_ref, brand_id, purpose, channel, granted, ledger_seq, evidence_ref, effective_at)
     SELECT bench_v4('m' || i), 'demo', p, 'sms', true, i, bench_v4('e' || i), now()
@@ -110,6 +164,27 @@ const HAND = {
                    AND EXISTS (SELECT 1 FROM member_tags t WHERE t.subject_ref = m.subject_ref AND t.tag_key = 'rfm' AND t.value_text IN ('R1F1M1', 'R1F1M2', 'R2F1M1')))`,
   broadcast: `FROM members m WHERE m.brand_id = 'demo'
           AND EXISTS (SELECT 1 FROM member_consents c WHERE c.subject_ref = m.subject_ref AND c.purpose = 'marketing_messages' AND c.channel = 'sms' AND c.granted)`,
+};
+
+/**
+ * The same five as the compiler now writes them, by hand: guards as filters on the members row's
+ * consent/category copies, rule leaves as uncorrelated IN sets.
+ */
+const GUARDS = `FROM members m WHERE m.brand_id = 'demo' AND m.grants @> ARRAY['marketing_messages:sms']`;
+const PROFILED_IN = `AND m.grants && ARRAY['personalisation:sms', 'personalisation:wechat', 'personalisation:wecom']`;
+const HAND_IN: Record<keyof typeof HAND, string> = {
+  rfm: `${GUARDS} ${PROFILED_IN} AND NOT (m.closed_categories && ARRAY['spending_power'])
+          AND m.subject_ref IN (SELECT t.subject_ref FROM member_tags t WHERE t.tag_key = 'rfm' AND t.value_text IN ('R5F2M2', 'R5F3M3', 'R4F3M3'))`,
+  category90: `${GUARDS} ${PROFILED_IN} AND NOT (m.closed_categories && ARRAY['purchase_preference'])
+          AND m.subject_ref IN (SELECT f.subject_ref FROM released_facts f WHERE f.ordered_at > now() - interval '90 days' AND '运动' = ANY(f.categories) AND NOT f.sensitive)`,
+  score: `${GUARDS} ${PROFILED_IN} AND NOT (m.closed_categories && ARRAY['prediction', 'purchase_preference', 'spending_power'])
+          AND m.subject_ref IN (SELECT t.subject_ref FROM member_tags t WHERE t.tag_key = 'repurchase_90' AND t.value_num >= 0.5)`,
+  nested: `${GUARDS} ${PROFILED_IN} AND NOT (m.closed_categories && ARRAY['spending_power', 'purchase_preference'])
+          AND (m.subject_ref IN (SELECT t.subject_ref FROM member_tags t WHERE t.tag_key = 'spend_365' AND t.value_num >= 100000)
+               OR m.subject_ref IN (SELECT f.subject_ref FROM released_facts f WHERE f.ordered_at > now() - interval '180 days' AND '护肤' = ANY(f.categories) AND NOT f.sensitive))
+          AND NOT (m.subject_ref NOT IN (SELECT f.subject_ref FROM released_facts f WHERE f.ordered_at > now() - interval '30 days' AND NOT f.sensitive)
+                   AND m.subject_ref IN (SELECT t.subject_ref FROM member_tags t WHERE t.tag_key = 'rfm' AND t.value_text IN ('R1F1M1', 'R1F1M2', 'R2F1M1')))`,
+  broadcast: GUARDS,
 };
 
 const RULES: Record<keyof typeof HAND, Rule | undefined> = {
@@ -168,10 +243,13 @@ async function main(): Promise<void> {
       new MemberTagsRepository(),
       definitions,
       models,
+      new MemberChangesRepository(),
     );
     const define = new DefineTag(ds, options, definitions, dirty);
     const createSegment = new CreateSegment(ds, options, segments, compiler);
-    const materialize = new MaterializeSegment(ds, options, segments, compiler, messaging);
+    const changes = new MemberChangesRepository();
+    const materialize = new MaterializeSegment(ds, options, segments, compiler, messaging, changes);
+    const refreshSegments = new RefreshSegments(ds, options, segments, compiler, messaging, changes);
 
     console.log(`audience bench: ${N.toLocaleString('en')} members`);
     const gen = await time(() => generate(ds));
@@ -225,53 +303,71 @@ async function main(): Promise<void> {
       },
     ])
       await define.execute(d, 'bench');
-    const full = await time(() => refresh.execute(50_000));
-    console.log(
-      `full tag build (features + 4 tags, every member): ${full.value.toLocaleString('en')} members in ${(full.ms / 1000).toFixed(1)} s`,
-    );
+    // Training reads the facts at a cut-off, not member_features: train first, then one full build.
     const train = await time(() =>
       new TrainPrediction(ds, options, definitions, models, dirty).execute('repurchase_90'),
     );
     console.log(
       `trained repurchase_90 on ${train.value.metrics.rows} members (AUC ${train.value.metrics.auc.toFixed(3)}) in ${(train.ms / 1000).toFixed(1)} s`,
     );
-    const rescore = await time(() => refresh.execute(50_000));
-    console.log(`rebuild with the trained model: ${(rescore.ms / 1000).toFixed(1)} s`);
+    const full = await time(() => refresh.execute(50_000));
+    console.log(
+      `full tag build (features + 5 tags, every member): ${full.value.toLocaleString('en')} members in ${(full.ms / 1000).toFixed(1)} s`,
+    );
     await ds.query('ANALYZE');
 
     console.log(
-      '\nsegment            | compiled count | hand count | ratio | compiled materialise | hand INSERT…SELECT | ratio | size',
+      '\nsegment            | compiled count | hand EXISTS (old form) | ratio | hand (same form) | ratio | 1st materialise | hand INSERT…SELECT | ratio | re-materialise | size',
     );
-    for (const name of Object.keys(HAND) as (keyof typeof HAND)[]) {
+    /** Runs `sql` in a transaction with the same work_mem the compiled evaluation uses. */
+    const evaluate = <T>(fn: (tx: EntityManager) => Promise<T>) =>
+      ds.transaction(async (tx) => {
+        await segments.useEvaluationMemory(tx);
+        return fn(tx);
+      });
+    for (const name of (Object.keys(HAND) as (keyof typeof HAND)[]).filter(
+      (n) => !ONLY || ONLY.includes(n),
+    )) {
       const seg = await createSegment.execute(
         { name, purpose: 'marketing_messages', channel: 'sms', rule: RULES[name] },
         'bench',
       );
       const saved = (await segments.find(ds.manager, 'demo', seg.id))!;
       const q = await compiler.compile(ds.manager, saved);
-      const compiled = await best(() => segments.count(ds.manager, q));
-      const hand = await best(
-        async () => (await ds.query(`SELECT count(*)::int AS n ${HAND[name]}`))[0].n as number,
+      if (PROFILE) {
+        const plan: { 'QUERY PLAN': string }[] = await evaluate((tx) =>
+          tx.query(`EXPLAIN (ANALYZE, BUFFERS) SELECT count(*) ${q.fromWhere}`, q.params.values),
+        );
+        console.log(`--- ${name}\n${plan.map((r) => r['QUERY PLAN']).join('\n')}`);
+      }
+      const compiled = await best(() => evaluate((tx) => segments.count(tx, q)));
+      const hand = await best(() =>
+        evaluate(async (tx) => (await tx.query(`SELECT count(*)::int AS n ${HAND[name]}`))[0].n as number),
       );
-      if (compiled.value !== hand.value)
-        throw new Error(`${name}: compiled ${compiled.value} ≠ hand-written ${hand.value}`);
-      const mat = await best(() => materialize.execute(seg.id));
+      const handIn = await best(() =>
+        evaluate(async (tx) => (await tx.query(`SELECT count(*)::int AS n ${HAND_IN[name]}`))[0].n as number),
+      );
+      if (compiled.value !== hand.value || compiled.value !== handIn.value)
+        throw new Error(`${name}: compiled ${compiled.value} ≠ hand-written ${hand.value} / ${handIn.value}`);
+      // The first materialisation writes every member; later ones write only who joined and left.
+      const mat = await time(() => materialize.execute(seg.id));
+      const remat = await best(() => materialize.execute(seg.id));
       const handMat = await best(() =>
-        ds.transaction(async (tx) => {
+        evaluate(async (tx) => {
           // The same storage work (segment_members rows, read back in order), without compile and events.
           await tx.query(
-            `INSERT INTO segment_members SELECT '${seg.id}'::uuid, -1, m.subject_ref ${HAND[name]}`,
+            `INSERT INTO segment_members (segment_id, from_version, subject_ref) SELECT '${seg.id}'::uuid, -1, m.subject_ref ${HAND_IN[name]}`,
           );
           const rows = await tx.query(
-            `SELECT subject_ref FROM segment_members WHERE segment_id = '${seg.id}' AND version = -1 ORDER BY subject_ref`,
+            `SELECT subject_ref FROM segment_members WHERE segment_id = '${seg.id}' AND from_version = -1 ORDER BY subject_ref`,
           );
-          await tx.query(`DELETE FROM segment_members WHERE segment_id = '${seg.id}' AND version = -1`);
+          await tx.query(`DELETE FROM segment_members WHERE segment_id = '${seg.id}' AND from_version = -1`);
           return rows.length as number;
         }),
       );
       await ds.query("DELETE FROM outbox WHERE topic = 'audience.segment-materialized.v1'");
       console.log(
-        `${name.padEnd(18)} | ${fmt(compiled.ms)} | ${fmt(hand.ms)} | ${(compiled.ms / hand.ms).toFixed(2)}× | ${fmt(mat.ms)} | ${fmt(handMat.ms)} | ${(mat.ms / handMat.ms).toFixed(2)}× | ${compiled.value.toLocaleString('en')}`,
+        `${name.padEnd(18)} | ${fmt(compiled.ms)} | ${fmt(hand.ms)} | ${(compiled.ms / hand.ms).toFixed(2)}× | ${fmt(handIn.ms)} | ${(compiled.ms / handIn.ms).toFixed(2)}× | ${fmt(mat.ms)} | ${fmt(handMat.ms)} | ${(mat.ms / handMat.ms).toFixed(2)}× | ${fmt(remat.ms)} | ${compiled.value.toLocaleString('en')}`,
       );
     }
 
@@ -282,13 +378,28 @@ async function main(): Promise<void> {
     await ds.query(`INSERT INTO dirty_members (subject_ref, brand_id)
       SELECT DISTINCT subject_ref, 'demo' FROM released_facts WHERE status = 'paid'
       ON CONFLICT DO NOTHING`);
-    const inc = await time(() => refresh.execute(20_000));
+    const inc = await time(() =>
+      PROFILE ? statementProfile(() => refresh.execute(20_000)) : refresh.execute(20_000),
+    );
     console.log(
       `\nincremental refresh after ${CHANGES.toLocaleString('en')} fact changes: ${inc.value.toLocaleString('en')} members recomputed (features + every tag) in ${fmt(inc.ms)}`,
     );
-    const seg = (await segments.list(ds.manager, 'demo')).find((s) => s.name === 'category90')!;
-    const after = await time(async () => segments.count(ds.manager, await compiler.compile(ds.manager, seg)));
-    console.log(`category90 count right after: ${after.value.toLocaleString('en')} in ${fmt(after.ms)}`);
+    // The 5 materialised segments refresh from the change log: only those 10,000 members are evaluated.
+    const segInc = await time(() =>
+      PROFILE ? statementProfile(() => refreshSegments.execute()) : refreshSegments.execute(),
+    );
+    console.log(
+      `automatic refresh of the 5 materialised segments from the change log: ${fmt(segInc.ms)} in all (new versions' outbox events included)`,
+    );
+    for (const r of segInc.value)
+      console.log(
+        `  ${(await segments.find(ds.manager, 'demo', r.segmentId))!.name.padEnd(12)} ${r.evaluated}: ${r.version ? `v${r.version.version} size ${r.version.size.toLocaleString('en')}, +${r.version.joined} −${r.version.left}` : 'no change, no new version'}`,
+      );
+    const seg = (await segments.list(ds.manager, 'demo'))[0];
+    const after = await time(() =>
+      evaluate(async (tx) => segments.count(tx, await compiler.compile(tx, seg))),
+    );
+    console.log(`${seg.name} count right after: ${after.value.toLocaleString('en')} in ${fmt(after.ms)}`);
     await ds.destroy();
   } finally {
     await pg.stop();

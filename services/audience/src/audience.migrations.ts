@@ -2,6 +2,7 @@ import { MessagingTables1763900000000 } from '@siyu/messaging';
 import { AudienceInitial1763900000200 } from './migrations/1763900000200-audience-initial';
 import { ReleasedFacts1763900000201 } from './migrations/1763900000201-released-facts';
 import { TagsAndSegmentRules1763900000202 } from './migrations/1763900000202-tags-and-segment-rules';
+import { SegmentVersionsAndChangeLog1763900000203 } from './migrations/1763900000203-segment-versions-and-change-log';
 
 /** Audience's schema, in order (the module, the tests and the benchmark run the same list). */
 export const AUDIENCE_MIGRATIONS = [
@@ -9,4 +10,5 @@ export const AUDIENCE_MIGRATIONS = [
   AudienceInitial1763900000200,
   ReleasedFacts1763900000201,
   TagsAndSegmentRules1763900000202,
+  SegmentVersionsAndChangeLog1763900000203,
 ];

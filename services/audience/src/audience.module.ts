@@ -17,6 +17,7 @@ import { ReplaceCatalogue } from './catalogue/replace-catalogue.use-case';
 import { ReleasedFactsConsumer } from './facts/released-facts.consumer';
 import { ReleasedFactsRepository } from './facts/released-facts.repository';
 import { DirtyMembersRepository } from './features/dirty-members.repository';
+import { MemberChangesRepository } from './features/member-changes.repository';
 import { MemberFeaturesRepository } from './features/member-features.repository';
 import { ConsentEventsConsumer } from './members/consent-events.consumer';
 import { MemberDataRepository } from './members/member-data.repository';
@@ -29,6 +30,7 @@ import { CreateSegment } from './segments/create-segment.use-case';
 import { ExplainMembership } from './segments/explain-membership';
 import { MaterializeSegment } from './segments/materialize-segment.use-case';
 import { PreviewSegment } from './segments/preview-segment';
+import { RefreshSegments } from './segments/refresh-segments.use-case';
 import { SegmentCompiler } from './segments/segment-compiler';
 import { SegmentRepository } from './segments/segment.repository';
 import { SegmentsController } from './segments/segments.controller';
@@ -66,6 +68,7 @@ export class AudienceModule implements OnApplicationBootstrap, OnApplicationShut
         ReleasedFactsRepository,
         DirtyMembersRepository,
         MemberFeaturesRepository,
+        MemberChangesRepository,
         MemberTagsRepository,
         TagDefinitionsRepository,
         TagModelsRepository,
@@ -108,6 +111,7 @@ export class AudienceModule implements OnApplicationBootstrap, OnApplicationShut
         SegmentCompiler,
         CreateSegment,
         MaterializeSegment,
+        RefreshSegments,
         PreviewSegment,
         ExplainMembership,
         RefreshMemberTags,
@@ -122,25 +126,33 @@ export class AudienceModule implements OnApplicationBootstrap, OnApplicationShut
 
   private readonly logger = new Logger('audience');
   private readonly refreshJob: RecurringJob;
+  private readonly segmentRefreshJob: RecurringJob;
 
   constructor(
     @Inject(AUDIENCE_DB) private readonly ds: DataSource,
     @Inject(AUDIENCE_OPTIONS) private readonly options: AudienceModuleOptions,
     private readonly messaging: ServiceMessaging,
     refresh: RefreshMemberTags,
+    refreshSegments: RefreshSegments,
   ) {
     this.refreshJob = new RecurringJob(
       () => refresh.execute(),
       (err) => this.logger.error(`tag refresh failed: ${(err as Error).message}`),
+    );
+    this.segmentRefreshJob = new RecurringJob(
+      () => refreshSegments.execute(),
+      (err) => this.logger.error(`segment refresh failed: ${(err as Error).message}`),
     );
   }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.messaging.start();
     this.refreshJob.start(this.options.refreshEveryMs ?? 1000);
+    this.segmentRefreshJob.start(this.options.segmentRefreshEveryMs ?? 60_000);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.segmentRefreshJob.stop();
     await this.refreshJob.stop();
     await this.messaging.stop();
     await this.ds.destroy();

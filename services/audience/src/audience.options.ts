@@ -6,6 +6,10 @@ export interface AudienceModuleOptions {
   brandId: string;
   /** How often dirty members' features and tags are recomputed (ms; default 1000, 0 = off). */
   refreshEveryMs?: number;
+  /** How often materialised segments refresh from the member change log (ms; default 60000, 0 = off). */
+  segmentRefreshEveryMs?: number;
+  /** A refresh evaluates a segment whole when its last whole evaluation is older (ms; default 1 h). */
+  segmentFullRefreshEveryMs?: number;
   /**
    * UNSUBSCRIBE_TOKEN_KEYS, to verify the preference centre's signed page token itself (R12's
    * "what the brand holds about me"); without it that page answers 404.

@@ -9,6 +9,7 @@ import type { AudienceModuleOptions } from '../src/audience.options';
 import { ReleasedFactsConsumer } from '../src/facts/released-facts.consumer';
 import { ReleasedFactsRepository } from '../src/facts/released-facts.repository';
 import { DirtyMembersRepository } from '../src/features/dirty-members.repository';
+import { MemberChangesRepository } from '../src/features/member-changes.repository';
 import { MemberFeaturesRepository } from '../src/features/member-features.repository';
 import { ConsentEventsConsumer } from '../src/members/consent-events.consumer';
 import { MemberDataRepository } from '../src/members/member-data.repository';
@@ -26,6 +27,7 @@ import { CreateSegment } from '../src/segments/create-segment.use-case';
 import { ExplainMembership } from '../src/segments/explain-membership';
 import { MaterializeSegment } from '../src/segments/materialize-segment.use-case';
 import { PreviewSegment } from '../src/segments/preview-segment';
+import { RefreshSegments } from '../src/segments/refresh-segments.use-case';
 import { SegmentCompiler } from '../src/segments/segment-compiler';
 import { SegmentRepository } from '../src/segments/segment.repository';
 import { DefineTag } from '../src/tags/define-tag.use-case';
@@ -77,6 +79,7 @@ export async function openAudience(label: string) {
       partition: 0,
       offset: String(offset++),
     });
+  const changes = new MemberChangesRepository();
   const refresh = new RefreshMemberTags(
     ds,
     options,
@@ -85,6 +88,7 @@ export async function openAudience(label: string) {
     tags,
     definitions,
     new TagModelsRepository(),
+    changes,
   );
   const dirty = new DirtyMembersRepository();
   const models = new TagModelsRepository();
@@ -102,13 +106,15 @@ export async function openAudience(label: string) {
     definitions,
     tags,
     segments,
+    compiler,
     messaging,
     defineTag: new DefineTag(ds, options, definitions, dirty),
     train: new TrainPrediction(ds, options, definitions, models, dirty),
     catalogue: new ReplaceCatalogue(ds, options, new ProductCategoriesRepository(), dirty),
     createSegment: new CreateSegment(ds, options, segments, compiler),
     preview: new PreviewSegment(ds, options, segments, compiler),
-    materialize: new MaterializeSegment(ds, options, segments, compiler, messaging),
+    materialize: new MaterializeSegment(ds, options, segments, compiler, messaging, changes),
+    refreshSegments: new RefreshSegments(ds, options, segments, compiler, messaging, changes),
     explain: new ExplainMembership(segments, compiler, members, tags, new CategoryOptOutsRepository()),
     lineage: new TagLineage(definitions, tags, new ReleasedFactsRepository(), models, members),
   };

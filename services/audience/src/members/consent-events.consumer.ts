@@ -25,6 +25,7 @@ export class ConsentEventsConsumer {
       effectiveAt: e.effectiveAt,
     });
     await this.members.admitIfConsented(tx, e.brandId, e.subjectRef);
+    await this.members.syncEvaluationColumns(tx, e.subjectRef);
     // A profiling consent may make tags computable (or a newer one changes nothing): recompute.
     await this.data.markDirty(tx, e.brandId, e.subjectRef);
   }
@@ -33,6 +34,8 @@ export class ConsentEventsConsumer {
   private async withdrawn(tx: EntityManager, e: ConsentWithdrawnV1): Promise<void> {
     await this.data.lockMember(tx, e.brandId, e.subjectRef);
     await this.members.applyConsent(tx, e.brandId, e.subjectRef, e.purposes, e.channels, false, e.ledgerSeq);
+    await this.members.syncEvaluationColumns(tx, e.subjectRef);
+    await this.data.deleteMembershipsReachedBy(tx, e.subjectRef, e.purposes, e.channels);
     const active = await this.members.activePurposes(tx, e.subjectRef);
     if (active.length === 0) {
       await this.data.deleteAllButSuppression(tx, e.subjectRef);

@@ -118,6 +118,8 @@ describe('R10: what rests on a consent goes with it', () => {
         'member_features',
         'member_tags',
         'segment_members',
+        'segment_versions',
+        'member_changes',
         'dirty_members',
         'member_category_optouts',
         'outbox',

@@ -24,6 +24,24 @@ export class MemberDataRepository {
     await tx.query('DELETE FROM segment_members WHERE subject_ref = $1', [subjectRef]);
   }
 
+  /**
+   * Consent for these purposes × channels withdrawn: the member leaves every materialised version of
+   * the segments that reach it by them, at once (the send gate in outreach checks again anyway).
+   */
+  async deleteMembershipsReachedBy(
+    tx: EntityManager,
+    subjectRef: string,
+    purposes: string[],
+    channels: string[],
+  ): Promise<void> {
+    await tx.query(
+      `DELETE FROM segment_members sm USING segments s
+        WHERE sm.subject_ref = $1 AND s.id = sm.segment_id
+          AND s.purpose = ANY($2::text[]) AND s.channel = ANY($3::text[])`,
+      [subjectRef, purposes, channels],
+    );
+  }
+
   /** Withdrawal of purchase_history: its releases count as revoked, their facts and all they fed go. */
   async deletePurchaseHistory(tx: EntityManager, subjectRef: string): Promise<void> {
     await tx.query(
@@ -51,6 +69,7 @@ export class MemberDataRepository {
     await tx.query('DELETE FROM member_category_optouts WHERE subject_ref = $1', [subjectRef]);
     await tx.query('DELETE FROM member_preference_marks WHERE subject_ref = $1', [subjectRef]);
     await tx.query('DELETE FROM dirty_members WHERE subject_ref = $1', [subjectRef]);
+    await tx.query('DELETE FROM member_changes WHERE subject_ref = $1', [subjectRef]);
     await tx.query(
       'UPDATE member_consents SET evidence_ref = NULL, effective_at = NULL WHERE subject_ref = $1',
       [subjectRef],

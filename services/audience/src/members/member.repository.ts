@@ -55,6 +55,23 @@ export class MemberRepository {
     );
   }
 
+  /**
+   * The member row's copy of its active consents and closed categories, which segment guards read
+   * (see migration 203). Every writer of member_consents / member_category_optouts calls this in
+   * its transaction, after locking the member.
+   */
+  async syncEvaluationColumns(tx: EntityManager, subjectRef: string): Promise<void> {
+    await tx.query(
+      `UPDATE members m SET
+         grants = COALESCE((SELECT array_agg(c.purpose || ':' || c.channel ORDER BY 1) FROM member_consents c
+                             WHERE c.subject_ref = m.subject_ref AND c.granted), '{}'),
+         closed_categories = COALESCE((SELECT array_agg(o.category ORDER BY 1) FROM member_category_optouts o
+                                        WHERE o.subject_ref = m.subject_ref), '{}')
+       WHERE m.subject_ref = $1`,
+      [subjectRef],
+    );
+  }
+
   /** Purposes with at least one channel still granted. */
   async activePurposes(tx: EntityManager, subjectRef: string): Promise<Purpose[]> {
     const rows: { purpose: Purpose }[] = await tx.query(

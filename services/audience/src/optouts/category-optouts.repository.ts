@@ -30,6 +30,12 @@ export class CategoryOptOutsRepository {
        SELECT $1, $2, c, $4 FROM unnest($3::text[]) c ON CONFLICT DO NOTHING`,
       [subjectRef, brandId, closed, changedAt],
     );
+    // The copy segment guards read (members.closed_categories, migration 203), in this transaction.
+    await tx.query(
+      `UPDATE members SET closed_categories = ARRAY(SELECT DISTINCT c FROM unnest($2::text[]) c ORDER BY c)
+        WHERE subject_ref = $1`,
+      [subjectRef, closed],
+    );
     return true;
   }
 

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsObject, IsOptional, IsString, Length } from 'class-validator';
+import { IsBoolean, IsIn, IsObject, IsOptional, IsString, Length } from 'class-validator';
 import { CHANNELS, PURPOSES, type Channel, type Purpose } from '@siyu/contracts';
 import type { Rule } from '../rule-language/rule';
 
@@ -33,4 +33,10 @@ export class CreateSegmentRequest extends SegmentDraftRequest {
   @IsString()
   @Length(1, 100)
   name: string;
+
+  /** Once materialised, refresh it as members change (default true); false: only on request. */
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean()
+  autoRefresh?: boolean;
 }

@@ -25,8 +25,13 @@ export class CreateSegment {
         tx,
         { ...spec, name: request.name, categories: query.usage?.categories ?? [] },
         actorId,
+        request.autoRefresh ?? true,
       );
-      return toSegmentResponse(segment, await this.segments.count(tx, query));
+      await this.segments.useEvaluationMemory(tx);
+      return toSegmentResponse(
+        { ...segment, autoRefresh: request.autoRefresh ?? true },
+        await this.segments.count(tx, query),
+      );
     });
   }
 }

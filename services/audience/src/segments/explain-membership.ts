@@ -40,7 +40,7 @@ export class ExplainMembership {
     const row = await this.segments.explainRow(
       tx,
       query,
-      nodes.map((n) => n.sql),
+      nodes.map((n) => n.memberSql),
       subjectRef,
     );
     const consents = (await this.members.consentsOf(tx, subjectRef)).map((c) => ({

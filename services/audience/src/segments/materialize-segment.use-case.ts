@@ -1,15 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { SEGMENT_PART_SIZE, TOPICS, type SegmentMaterializedV1 } from '@siyu/contracts';
-import { addManyToOutbox, ServiceMessaging } from '@siyu/messaging';
+import { ServiceMessaging } from '@siyu/messaging';
 import { AUDIENCE_DB, AUDIENCE_OPTIONS, type AudienceModuleOptions } from '../audience.options';
+import { MemberChangesRepository } from '../features/member-changes.repository';
+import { publishSegmentVersion } from './publish-segment-version';
 import { SegmentCompiler } from './segment-compiler';
 import { SegmentRepository } from './segment.repository';
 import { SegmentError, SegmentErrorCode } from './segments.errors';
 
 /**
- * Freezes who is in a segment now (the same compiled query the count runs, with every guard) and
- * hands the subject refs (no PII) to outreach, in parts, in the transaction of the new version.
+ * Freezes who is in a segment now (the same compiled query the count runs, with every guard) as a
+ * new version, written as the difference from the previous one, and hands the version's subject
+ * refs to outreach in the same transaction. Earlier versions stay readable.
  */
 @Injectable()
 export class MaterializeSegment {
@@ -19,41 +21,36 @@ export class MaterializeSegment {
     private readonly segments: SegmentRepository,
     private readonly compiler: SegmentCompiler,
     private readonly messaging: ServiceMessaging,
+    private readonly changes: MemberChangesRepository,
   ) {}
 
-  async execute(segmentId: string): Promise<{ segmentId: string; version: number; size: number }> {
+  async execute(
+    segmentId: string,
+    actorId = 'system',
+  ): Promise<{ segmentId: string; version: number; size: number }> {
     // READ COMMITTED on purpose: the one INSERT … SELECT takes its snapshot after the lock, so it sees
     // every opt-out and withdrawal committed before it (a REPEATABLE READ snapshot would predate the wait).
     const result = await this.ds.transaction(async (tx) => {
       await this.segments.holdEvaluation(tx, this.options.brandId);
-      const segment = await this.segments.find(tx, this.options.brandId, segmentId);
+      const segment = await this.segments.lock(tx, this.options.brandId, segmentId);
       if (!segment) throw new SegmentError(SegmentErrorCode.NOT_FOUND, `segment ${segmentId} not found`);
       const query = await this.compiler.compile(tx, segment);
-      const version = await this.segments.nextVersion(tx, segment.id);
-      const size = await this.segments.materialize(tx, segment.id, version, query);
-      const members = await this.segments.membersOf(tx, segment.id, version);
-      const parts = Math.max(1, Math.ceil(members.length / SEGMENT_PART_SIZE));
-      const events = [];
-      for (let part = 0; part < parts; part++) {
-        events.push({
-          topic: TOPICS.segmentMaterialized,
-          key: segment.id,
-          event: {
-            type: 'audience.segment-materialized.v1' as const,
-            segmentId: segment.id,
-            brandId: segment.brandId,
-            version,
-            purpose: segment.purpose,
-            channel: segment.channel,
-            part,
-            parts,
-            size,
-            subjectRefs: members.slice(part * SEGMENT_PART_SIZE, (part + 1) * SEGMENT_PART_SIZE),
-          },
-        });
-      }
-      // One mapping function makes every part: check the first in full, the rest by shape (outbox.ts).
-      await addManyToOutbox<SegmentMaterializedV1>(tx, events, { validate: 'first-of-each-type' });
+      // Every member change logged so far is reflected in this evaluation (the lock is exclusive).
+      const upTo = await this.changes.latestSeq(tx, this.options.brandId);
+      const version = segment.version + 1;
+      await this.segments.useEvaluationMemory(tx);
+      const { size, joined, left } = await this.segments.writeFullVersion(tx, segment.id, version, query);
+      await this.segments.recordVersion(tx, {
+        segmentId: segment.id,
+        version,
+        kind: 'full',
+        size,
+        joined,
+        left,
+        createdBy: actorId,
+      });
+      await this.segments.markEvaluated(tx, segment.id, upTo, true);
+      await publishSegmentVersion(tx, this.segments, segment, version, size);
       return { segmentId: segment.id, version, size };
     });
     this.messaging.relay.kick();

@@ -4,7 +4,12 @@ import { AUDIENCE_DB, AUDIENCE_OPTIONS, type AudienceModuleOptions } from '../au
 import type { SegmentDraftRequest } from './create-segment.request';
 import { SegmentCompiler } from './segment-compiler';
 import { SegmentRepository } from './segment.repository';
-import { toSegmentResponse, type SegmentPreviewResponse, type SegmentResponse } from './segment.response';
+import {
+  toSegmentResponse,
+  type SegmentPreviewResponse,
+  type SegmentResponse,
+  type SegmentVersionResponse,
+} from './segment.response';
 import { SegmentError, SegmentErrorCode } from './segments.errors';
 
 /** Counts and samples: read-only, the same compiled query as materialisation. */
@@ -27,6 +32,7 @@ export class PreviewSegment {
         channel: d.channel,
         rule,
       });
+      await this.segments.useEvaluationMemory(tx);
       return {
         count: await this.segments.count(tx, query),
         sample: await this.segments.sample(tx, query, sampleSize),
@@ -37,13 +43,30 @@ export class PreviewSegment {
   }
 
   async saved(id: string): Promise<SegmentResponse> {
+    return this.ds.transaction('REPEATABLE READ', async (tx) => {
+      const segment = await this.segments.find(tx, this.options.brandId, id);
+      if (!segment) throw new SegmentError(SegmentErrorCode.NOT_FOUND, `segment ${id} not found`);
+      await this.segments.useEvaluationMemory(tx);
+      return toSegmentResponse(
+        segment,
+        await this.segments.count(tx, await this.compiler.compile(tx, segment)),
+      );
+    });
+  }
+
+  async versions(id: string): Promise<SegmentVersionResponse[]> {
     const tx = this.ds.manager;
     const segment = await this.segments.find(tx, this.options.brandId, id);
     if (!segment) throw new SegmentError(SegmentErrorCode.NOT_FOUND, `segment ${id} not found`);
-    return toSegmentResponse(
-      segment,
-      await this.segments.count(tx, await this.compiler.compile(tx, segment)),
-    );
+    return (await this.segments.versions(tx, id)).map((v) => ({
+      version: v.version,
+      kind: v.kind,
+      size: v.size,
+      joined: v.joined,
+      left: v.left,
+      createdBy: v.createdBy,
+      createdAt: v.createdAt!,
+    }));
   }
 
   async sample(id: string, size: number): Promise<SegmentPreviewResponse> {

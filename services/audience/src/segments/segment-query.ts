@@ -1,7 +1,7 @@
 import type { Channel, Purpose, TagCategory } from '@siyu/contracts';
 import {
   compileRule,
-  consentExists,
+  consentGuard,
   SqlParams,
   type CompileContext,
   type CompiledNode,
@@ -30,7 +30,13 @@ export interface Guard {
  * materialise all run this same text, so the number a marketer sees is what materialisation freezes.
  */
 export interface SegmentQuery {
+  /** Whole-brand evaluation (count, sample, materialise): the rule's set form. */
   fromWhere: string;
+  /**
+   * The same conditions in the rule's row form, for a few members only (the caller adds
+   * `AND m.subject_ref = ANY(…)`): incremental refresh of the members that changed.
+   */
+  memberFromWhere: string;
   params: SqlParams;
   guards: Guard[];
   root: CompiledNode | null;
@@ -40,27 +46,28 @@ export interface SegmentQuery {
 export function buildSegmentQuery(s: SegmentSpec, ctx: CompileContext): SegmentQuery {
   const params = new SqlParams();
   const brand = params.add(s.brandId);
-  const guards: Guard[] = [{ name: 'consent', sql: consentExists(s.purpose, s.channel, params) }];
+  const guards: Guard[] = [{ name: 'consent', sql: consentGuard(s.purpose, s.channel, params) }];
   const compiled = s.rule ? compileRule(s.rule, ctx, params) : null;
   const usage = compiled?.usage ?? null;
   // R11 one switch: a rule that selects by a profile needs the personalisation consent.
   if (usage?.profiling)
-    guards.push({ name: 'personalisation', sql: consentExists('personalisation', null, params) });
+    guards.push({ name: 'personalisation', sql: consentGuard('personalisation', null, params) });
   // R2: a sensitive tag or product category selects only under the separate sensitive consent.
   if (usage?.sensitive)
-    guards.push({ name: 'sensitive_profiling', sql: consentExists('sensitive_profiling', null, params) });
+    guards.push({ name: 'sensitive_profiling', sql: consentGuard('sensitive_profiling', null, params) });
   // R11 per category: a member who closed a category the rule selects by is never selected by it.
   if (usage && usage.categories.length > 0)
     guards.push({
       name: 'closed_categories',
       categories: usage.categories,
-      sql: `NOT EXISTS (SELECT 1 FROM member_category_optouts o WHERE o.subject_ref = m.subject_ref AND o.category = ANY(${params.add(usage.categories)}::text[]))`,
+      sql: `NOT (m.closed_categories && ${params.add(usage.categories)}::text[])`,
     });
   const join = usage?.usesFeatures ? ' LEFT JOIN member_features f ON f.subject_ref = m.subject_ref' : '';
   const conditions = [`m.brand_id = ${brand}`, ...guards.map((g) => g.sql)];
-  if (compiled) conditions.push(compiled.root.sql);
+  const from = `FROM members m${join} WHERE ${conditions.join(' AND ')}`;
   return {
-    fromWhere: `FROM members m${join} WHERE ${conditions.join(' AND ')}`,
+    fromWhere: compiled ? `${from} AND ${compiled.root.sql}` : from,
+    memberFromWhere: compiled ? `${from} AND ${compiled.root.memberSql}` : from,
     params,
     guards,
     root: compiled?.root ?? null,

@@ -17,6 +17,28 @@ export interface Segment {
   version: number;
 }
 
+/** Hash space for whole-brand evaluation (see useEvaluationMemory). */
+export const EVALUATION_WORK_MEM = '64MB';
+
+export interface SegmentState extends Segment {
+  autoRefresh: boolean;
+  /** Every member change up to this sequence number is reflected in the latest version. */
+  changeSeq: number;
+  /** Last whole evaluation (a refresh evaluates whole again after segmentFullRefreshEveryMs). */
+  evaluatedAt: Date | null;
+}
+
+export interface SegmentVersion {
+  segmentId: string;
+  version: number;
+  kind: 'full' | 'incremental';
+  size: number;
+  joined: number;
+  left: number;
+  createdBy: string;
+  createdAt?: string;
+}
+
 const COLUMNS = 'id, brand_id, name, purpose, channel, rule, categories, version';
 const toSegment = (r: {
   id: string;
@@ -39,11 +61,16 @@ const toSegment = (r: {
 });
 
 export class SegmentRepository {
-  async create(tx: EntityManager, s: Omit<Segment, 'id' | 'version'>, createdBy: string): Promise<Segment> {
+  async create(
+    tx: EntityManager,
+    s: Omit<Segment, 'id' | 'version'>,
+    createdBy: string,
+    autoRefresh = true,
+  ): Promise<Segment> {
     const id = randomUUID();
     await tx.query(
-      `INSERT INTO segments (id, brand_id, name, purpose, channel, rule, categories, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      `INSERT INTO segments (id, brand_id, name, purpose, channel, rule, categories, created_by, auto_refresh)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [
         id,
         s.brandId,
@@ -53,6 +80,7 @@ export class SegmentRepository {
         s.rule === null ? null : JSON.stringify(s.rule),
         s.categories,
         createdBy,
+        autoRefresh,
       ],
     );
     return { ...s, id, version: 0 };
@@ -72,6 +100,15 @@ export class SegmentRepository {
       [brandId],
     );
     return rows.map(toSegment);
+  }
+
+  /**
+   * Whole-brand evaluation builds each rule leaf's member set as an in-memory hash (see
+   * compile-rule.ts); with the 4 MB default a set over ~60k members no longer fits and PostgreSQL
+   * falls back to re-running the subquery per member. Applies to the caller's transaction only.
+   */
+  async useEvaluationMemory(tx: EntityManager): Promise<void> {
+    await tx.query("SELECT set_config('work_mem', $1, true)", [EVALUATION_WORK_MEM]);
   }
 
   /** The compiled segment query, counted (the same text materialisation runs). */
@@ -94,37 +131,162 @@ export class SegmentRepository {
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [evaluationLockKey(brandId)]);
   }
 
-  /** Freezes the members of a version in one INSERT … SELECT; returns its size. */
-  async materialize(tx: EntityManager, segmentId: string, version: number, q: SegmentQuery): Promise<number> {
+  /** The segment, locked against a concurrent refresh or materialisation of the same segment. */
+  async lock(tx: EntityManager, brandId: string, id: string): Promise<SegmentState | null> {
+    const [r] = await tx.query(
+      `SELECT ${COLUMNS}, auto_refresh, change_seq, evaluated_at FROM segments WHERE id = $1 AND brand_id = $2 FOR UPDATE`,
+      [id, brandId],
+    );
+    return r
+      ? {
+          ...toSegment(r),
+          autoRefresh: r.auto_refresh,
+          changeSeq: Number(r.change_seq),
+          evaluatedAt: r.evaluated_at,
+        }
+      : null;
+  }
+
+  /**
+   * Version `version` = every member now matching `q`, written as a difference from the latest
+   * version: members who left get `to_version`, members who joined a new row; the others are not
+   * touched. One statement; the set is evaluated once.
+   */
+  async writeFullVersion(
+    tx: EntityManager,
+    segmentId: string,
+    version: number,
+    q: SegmentQuery,
+  ): Promise<{ size: number; joined: number; left: number }> {
     const n = q.params.values.length;
-    const rows: unknown[] = await tx.query(
-      `INSERT INTO segment_members (segment_id, version, subject_ref)
-       SELECT $${n + 1}::uuid, $${n + 2}::int, m.subject_ref ${q.fromWhere}`,
+    const [r] = await tx.query(
+      `WITH s AS MATERIALIZED (SELECT m.subject_ref ${q.fromWhere}),
+            gone AS (UPDATE segment_members sm SET to_version = $${n + 2}::int
+                      WHERE sm.segment_id = $${n + 1}::uuid AND sm.to_version IS NULL
+                        AND NOT EXISTS (SELECT 1 FROM s WHERE s.subject_ref = sm.subject_ref)
+                     RETURNING 1),
+            came AS (INSERT INTO segment_members (segment_id, from_version, subject_ref)
+                     SELECT $${n + 1}::uuid, $${n + 2}::int, s.subject_ref FROM s
+                      WHERE NOT EXISTS (SELECT 1 FROM segment_members c
+                                         WHERE c.segment_id = $${n + 1}::uuid AND c.to_version IS NULL
+                                           AND c.subject_ref = s.subject_ref)
+                     RETURNING 1)
+       SELECT (SELECT count(*) FROM s)::int AS size, (SELECT count(*) FROM came)::int AS joined,
+              (SELECT count(*) FROM gone)::int AS left`,
       [...q.params.values, segmentId, version],
     );
-    void rows;
+    return { size: r.size, joined: r.joined, left: r.left };
+  }
+
+  /** Of `refs`, those matching `q` now (the row form: a few index probes per member). */
+  async matchingAmong(tx: EntityManager, q: SegmentQuery, refs: string[]): Promise<string[]> {
+    const n = q.params.values.length;
+    const rows: { subject_ref: string }[] = await tx.query(
+      `SELECT m.subject_ref ${q.memberFromWhere} AND m.subject_ref = ANY($${n + 1}::uuid[])`,
+      [...q.params.values, refs],
+    );
+    return rows.map((r) => r.subject_ref);
+  }
+
+  /** Of `refs`, those in the segment's latest version. */
+  async currentAmong(tx: EntityManager, segmentId: string, refs: string[]): Promise<string[]> {
+    const rows: { subject_ref: string }[] = await tx.query(
+      `SELECT subject_ref FROM segment_members
+        WHERE segment_id = $1 AND to_version IS NULL AND subject_ref = ANY($2::uuid[])`,
+      [segmentId, refs],
+    );
+    return rows.map((r) => r.subject_ref);
+  }
+
+  /** Version `version` = the latest one, minus `left`, plus `joined`. */
+  async writeDelta(
+    tx: EntityManager,
+    segmentId: string,
+    version: number,
+    joined: string[],
+    left: string[],
+  ): Promise<number> {
+    if (left.length > 0)
+      await tx.query(
+        `UPDATE segment_members SET to_version = $2
+          WHERE segment_id = $1 AND to_version IS NULL AND subject_ref = ANY($3::uuid[])`,
+        [segmentId, version, left],
+      );
+    if (joined.length > 0)
+      await tx.query(
+        `INSERT INTO segment_members (segment_id, from_version, subject_ref)
+         SELECT $1, $2, unnest($3::uuid[])`,
+        [segmentId, version, joined],
+      );
     const [{ size }] = await tx.query(
-      'SELECT count(*)::int AS size FROM segment_members WHERE segment_id = $1 AND version = $2',
-      [segmentId, version],
+      'SELECT count(*)::int AS size FROM segment_members WHERE segment_id = $1 AND to_version IS NULL',
+      [segmentId],
     );
     return size;
   }
 
+  /** Who was in version `version` (kept after later refreshes: a campaign pins a version). */
   async membersOf(tx: EntityManager, segmentId: string, version: number): Promise<string[]> {
     const rows: { subject_ref: string }[] = await tx.query(
-      'SELECT subject_ref FROM segment_members WHERE segment_id = $1 AND version = $2 ORDER BY subject_ref',
+      `SELECT subject_ref FROM segment_members
+        WHERE segment_id = $1 AND from_version <= $2 AND (to_version IS NULL OR to_version > $2)
+        ORDER BY subject_ref`,
       [segmentId, version],
     );
     return rows.map((r) => r.subject_ref);
   }
 
-  async nextVersion(tx: EntityManager, id: string): Promise<number> {
-    // TypeORM answers an UPDATE with [rows, rowCount].
-    const [rows] = await tx.query(
-      'UPDATE segments SET version = version + 1 WHERE id = $1 RETURNING version',
-      [id],
+  async recordVersion(tx: EntityManager, v: SegmentVersion): Promise<void> {
+    await tx.query(`UPDATE segments SET version = $2 WHERE id = $1`, [v.segmentId, v.version]);
+    await tx.query(
+      `INSERT INTO segment_versions (segment_id, version, kind, size, joined, left_count, created_by)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [v.segmentId, v.version, v.kind, v.size, v.joined, v.left, v.createdBy],
     );
-    return rows[0].version;
+  }
+
+  /** The segment has seen every member change up to `changeSeq` (and, if full, was evaluated whole now). */
+  async markEvaluated(tx: EntityManager, segmentId: string, changeSeq: number, full: boolean): Promise<void> {
+    await tx.query(
+      `UPDATE segments SET change_seq = GREATEST(change_seq, $2)${full ? ', evaluated_at = now()' : ''} WHERE id = $1`,
+      [segmentId, changeSeq],
+    );
+  }
+
+  async versions(tx: EntityManager, segmentId: string): Promise<SegmentVersion[]> {
+    const rows: {
+      segment_id: string;
+      version: number;
+      kind: 'full' | 'incremental';
+      size: number;
+      joined: number;
+      left_count: number;
+      created_by: string;
+      created_at: Date;
+    }[] = await tx.query(
+      `SELECT segment_id, version, kind, size, joined, left_count, created_by, created_at
+         FROM segment_versions WHERE segment_id = $1 ORDER BY version DESC`,
+      [segmentId],
+    );
+    return rows.map((r) => ({
+      segmentId: r.segment_id,
+      version: r.version,
+      kind: r.kind,
+      size: r.size,
+      joined: r.joined,
+      left: r.left_count,
+      createdBy: r.created_by,
+      createdAt: r.created_at.toISOString(),
+    }));
+  }
+
+  /** Materialised segments that refresh themselves. */
+  async autoRefreshed(tx: EntityManager, brandId: string): Promise<string[]> {
+    const rows: { id: string }[] = await tx.query(
+      'SELECT id FROM segments WHERE brand_id = $1 AND auto_refresh AND version > 0 ORDER BY id',
+      [brandId],
+    );
+    return rows.map((r) => r.id);
   }
 
   /** For explain: the value of each guard and rule node for one member, from the same compiled SQL. */

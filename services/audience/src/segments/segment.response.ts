@@ -10,6 +10,8 @@ export class SegmentResponse {
   @ApiProperty({ type: [String], description: 'tag categories the rule selects by (R11)' })
   categories: string[];
   @ApiProperty({ description: 'last materialised version (0: never)' }) version: number;
+  @ApiProperty({ description: 'a materialised segment refreshes itself when its members change' })
+  autoRefresh: boolean;
   @ApiProperty({ description: 'members matching now, after every consent and opt-out guard' }) count: number;
 }
 
@@ -27,6 +29,16 @@ export class MaterializedSegmentResponse {
   @ApiProperty() segmentId: string;
   @ApiProperty() version: number;
   @ApiProperty() size: number;
+}
+
+export class SegmentVersionResponse {
+  @ApiProperty() version: number;
+  @ApiProperty({ enum: ['full', 'incremental'] }) kind: 'full' | 'incremental';
+  @ApiProperty() size: number;
+  @ApiProperty({ description: 'members who joined since the previous version' }) joined: number;
+  @ApiProperty({ description: 'members who left since the previous version' }) left: number;
+  @ApiProperty({ description: 'staff id, or auto-refresh' }) createdBy: string;
+  @ApiProperty() createdAt: string;
 }
 
 export class ExplainNodeResponse {
@@ -60,7 +72,7 @@ export class ExplainResponse {
   @ApiProperty({ type: [String] }) closedCategories: string[];
 }
 
-export function toSegmentResponse(s: Segment, count: number): SegmentResponse {
+export function toSegmentResponse(s: Segment & { autoRefresh?: boolean }, count: number): SegmentResponse {
   return {
     id: s.id,
     name: s.name,
@@ -69,6 +81,7 @@ export function toSegmentResponse(s: Segment, count: number): SegmentResponse {
     rule: s.rule,
     categories: s.categories,
     version: s.version,
+    autoRefresh: s.autoRefresh ?? true,
     count,
   };
 }

@@ -21,6 +21,7 @@ import {
   MaterializedSegmentResponse,
   SegmentPreviewResponse,
   SegmentResponse,
+  SegmentVersionResponse,
 } from './segment.response';
 import { SegmentError, SegmentErrorCode } from './segments.errors';
 
@@ -71,8 +72,16 @@ export class SegmentsController {
   @Post(':id/materialize')
   @ApiCreatedResponse({ type: MaterializedSegmentResponse })
   @ApiNotFoundResponse({ description: 'SEGMENT_NOT_FOUND' })
-  materialize(@Param('id', ParseUUIDPipe) id: string) {
-    return this.materializeSegment.execute(id);
+  materialize(@Param('id', ParseUUIDPipe) id: string, @CurrentActor() actor: Actor) {
+    return this.materializeSegment.execute(id, actor.id);
+  }
+
+  /** Every materialised version, newest first: manual and automatic, with who joined and left. */
+  @Get(':id/versions')
+  @ApiOkResponse({ type: [SegmentVersionResponse] })
+  @ApiNotFoundResponse({ description: 'SEGMENT_NOT_FOUND' })
+  versions(@Param('id', ParseUUIDPipe) id: string): Promise<SegmentVersionResponse[]> {
+    return this.preview.versions(id);
   }
 
   @Get(':id/explain/:subjectRef')

@@ -137,7 +137,7 @@ export class MemberTagsRepository {
                                     AND t.tag_key = ANY(${params.add(usage.tags.map((t) => t.key))}::text[])), '{}'::jsonb),
                'features', ${featureJson})
         FROM members m LEFT JOIN member_features f ON f.subject_ref = m.subject_ref
-       WHERE m.subject_ref = ANY(${batchP}::uuid[]) AND ${tagGuards('m.subject_ref', d, params)} AND ${root.sql}`;
+       WHERE m.subject_ref = ANY(${batchP}::uuid[]) AND ${tagGuards('m.subject_ref', d, params)} AND ${root.memberSql}`;
     await tx.query(sql, params.values);
   }
 

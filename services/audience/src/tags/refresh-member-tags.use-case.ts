@@ -3,6 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { AUDIENCE_DB, AUDIENCE_OPTIONS, type AudienceModuleOptions } from '../audience.options';
 import { MemberFeaturesRepository } from '../features/member-features.repository';
 import { DirtyMembersRepository } from '../features/dirty-members.repository';
+import { MemberChangesRepository } from '../features/member-changes.repository';
 import { TagModelsRepository } from '../predictions/tag-models.repository';
 import { tagsIn } from '../rule-language/rule';
 import { MemberTagsRepository } from './member-tags.repository';
@@ -26,6 +27,7 @@ export class RefreshMemberTags {
     private readonly tags: MemberTagsRepository,
     private readonly definitions: TagDefinitionsRepository,
     private readonly models: TagModelsRepository,
+    private readonly changes: MemberChangesRepository,
   ) {}
 
   /** Refreshes dirty members until none is left; returns how many were recomputed. */
@@ -64,6 +66,8 @@ export class RefreshMemberTags {
         if (model) await this.tags.computePredictionTag(tx, d, model, batch);
       }
     }
+    // Self-refreshing segments re-evaluate these members (RefreshSegments).
+    await this.changes.append(tx, brandId, batch);
     return batch.length;
   }
 }

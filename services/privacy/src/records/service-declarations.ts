@@ -99,8 +99,22 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
         purpose: 'marketing',
         columns: {
           segment_id: 'technical',
-          version: 'technical',
+          from_version: 'technical',
+          to_version: 'technical',
           subject_ref: 'subject_ref',
+        },
+      },
+      segment_versions: {
+        purpose: 'marketing',
+        columns: {
+          segment_id: 'technical',
+          version: 'technical',
+          kind: 'technical',
+          size: 'technical',
+          joined: 'technical',
+          left_count: 'technical',
+          created_by: 'technical',
+          created_at: 'technical',
         },
       },
       tag_definitions: {
@@ -182,6 +196,18 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           subject_ref: 'subject_ref',
           brand_id: 'technical',
           joined_at: 'marketing_profile',
+          grants: 'marketing_profile',
+          closed_categories: 'marketing_profile',
+        },
+      },
+      member_changes: {
+        purpose: 'marketing',
+        retention: 'until every self-refreshing segment has seen the change; deleted with the member (R10)',
+        columns: {
+          seq: 'technical',
+          brand_id: 'technical',
+          subject_ref: 'subject_ref',
+          changed_at: 'technical',
         },
       },
       migrations: {
@@ -253,6 +279,9 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           version: 'technical',
           created_by: 'technical',
           created_at: 'technical',
+          auto_refresh: 'technical',
+          change_seq: 'technical',
+          evaluated_at: 'technical',
         },
       },
     },

@@ -1,0 +1,91 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { DataSource, EntityManager } from 'typeorm';
+import { ServiceMessaging } from '@siyu/messaging';
+import { AUDIENCE_DB, AUDIENCE_OPTIONS, type AudienceModuleOptions } from '../audience.options';
+import { MemberChangesRepository } from '../features/member-changes.repository';
+import { publishSegmentVersion } from './publish-segment-version';
+import { SegmentCompiler } from './segment-compiler';
+import { SegmentRepository, type SegmentVersion } from './segment.repository';
+
+/** Whole evaluation at least this often: time windows ("in the last 90 days") move without any change. */
+export const DEFAULT_FULL_REFRESH_MS = 3_600_000;
+/** More changed members than this since the last version: evaluate whole (cheaper than probing each). */
+export const INCREMENTAL_LIMIT = 50_000;
+
+export interface SegmentRefresh {
+  segmentId: string;
+  /** null: nothing changed, no new version. */
+  version: SegmentVersion | null;
+  evaluated: 'full' | 'incremental' | 'nothing-changed';
+}
+
+/**
+ * Automatic refresh of materialised segments. Incremental: only the members logged in
+ * member_changes since the segment's last version are evaluated again (the rule's row form, a few
+ * index probes each), and the new version is written as who joined and who left. Whole: when the
+ * last whole evaluation is older than segmentFullRefreshEveryMs, or too many members changed. A new
+ * version exists only when membership changed; every version stays readable (a campaign pins one).
+ * Consent withdrawals do not wait for this: they delete the member's memberships at once (R10).
+ */
+@Injectable()
+export class RefreshSegments {
+  constructor(
+    @Inject(AUDIENCE_DB) private readonly ds: DataSource,
+    @Inject(AUDIENCE_OPTIONS) private readonly options: AudienceModuleOptions,
+    private readonly segments: SegmentRepository,
+    private readonly compiler: SegmentCompiler,
+    private readonly messaging: ServiceMessaging,
+    private readonly changes: MemberChangesRepository,
+  ) {}
+
+  async execute(now = new Date()): Promise<SegmentRefresh[]> {
+    const brandId = this.options.brandId;
+    const out: SegmentRefresh[] = [];
+    for (const id of await this.segments.autoRefreshed(this.ds.manager, brandId)) {
+      const r = await this.ds.transaction((tx) => this.refreshOne(tx, id, now));
+      if (r) out.push(r);
+    }
+    await this.ds.transaction((tx) => this.changes.prune(tx, brandId));
+    if (out.some((r) => r.version)) this.messaging.relay.kick();
+    return out;
+  }
+
+  private async refreshOne(tx: EntityManager, id: string, now: Date): Promise<SegmentRefresh | null> {
+    const brandId = this.options.brandId;
+    // Exclusive: no member data change is in flight, so every logged change up to `upTo` is committed.
+    await this.segments.holdEvaluation(tx, brandId);
+    const segment = await this.segments.lock(tx, brandId, id);
+    if (!segment || !segment.autoRefresh || segment.version === 0) return null;
+    const query = await this.compiler.compile(tx, segment);
+    const upTo = await this.changes.latestSeq(tx, brandId);
+    const fullEvery = this.options.segmentFullRefreshEveryMs ?? DEFAULT_FULL_REFRESH_MS;
+    const changed =
+      segment.evaluatedAt && now.getTime() - segment.evaluatedAt.getTime() < fullEvery
+        ? await this.changes.changedBetween(tx, brandId, segment.changeSeq, upTo, INCREMENTAL_LIMIT)
+        : null;
+    const version = segment.version + 1;
+    let delta: { size: number; joined: number; left: number };
+    if (changed === null) {
+      await this.segments.useEvaluationMemory(tx);
+      delta = await this.segments.writeFullVersion(tx, segment.id, version, query);
+    } else {
+      if (changed.length === 0) return { segmentId: id, version: null, evaluated: 'nothing-changed' };
+      const matching = new Set(await this.segments.matchingAmong(tx, query, changed));
+      const current = new Set(await this.segments.currentAmong(tx, segment.id, changed));
+      const joined = [...matching].filter((s) => !current.has(s));
+      const left = [...current].filter((s) => !matching.has(s));
+      const size =
+        joined.length + left.length > 0
+          ? await this.segments.writeDelta(tx, segment.id, version, joined, left)
+          : 0;
+      delta = { size, joined: joined.length, left: left.length };
+    }
+    const kind = changed === null ? 'full' : 'incremental';
+    await this.segments.markEvaluated(tx, segment.id, upTo, kind === 'full');
+    if (delta.joined + delta.left === 0) return { segmentId: id, version: null, evaluated: kind };
+    const v: SegmentVersion = { segmentId: id, version, kind, ...delta, createdBy: 'auto-refresh' };
+    await this.segments.recordVersion(tx, v);
+    await publishSegmentVersion(tx, this.segments, segment, version, delta.size);
+    return { segmentId: id, version: v, evaluated: kind };
+  }
+}
