@@ -8,15 +8,8 @@ import {
   truncate,
   type Parsed,
 } from './cell-values';
-import type {
-  CellProblem,
-  CellReader,
-  KeptField,
-  MappedRow,
-  OrderLine,
-  OrderStatus,
-  PlatformExport,
-} from './platform-export';
+import type { CellProblem, CellReader, KeptField, MappedRow, PlatformExport } from './platform-export';
+import type { OrderLine, OrderStatus } from '../order-book/order';
 
 /**
  * The canonical fields an export's columns map to. A layout (and an ops mapping file) names, per

@@ -1,6 +1,6 @@
 import { canonicalJson } from '@siyu/crypto';
 import { contentJson, isOlderThanStored } from './ingest-order-chunk';
-import type { MappedOrder } from './platform-export';
+import type { MappedOrder } from '../order-book/order';
 
 const order: MappedOrder = {
   platformOrderId: '3901234567890123451',

@@ -10,7 +10,7 @@ import { ReceiverLookupRepository } from '../vault/receiver-lookup.repository';
 import { sealBuyerId, sealReceiver } from '../vault/seal-receiver';
 import type { ChunkOutcome } from './import-summary';
 import { OrderRepository, type KnownOrder, type OrderRecord } from '../order-book/order.repository';
-import { STATUS_RANK, type MappedOrder } from './platform-export';
+import { STATUS_RANK, type MappedOrder } from '../order-book/order';
 
 /** An order with what can be computed before its transaction (so it overlaps the previous chunk's writes). */
 export interface PreparedOrder {

@@ -1,4 +1,4 @@
-import { ORDER_STATUSES, type OrderStatus } from './platform-export';
+import { ORDER_STATUSES, type OrderStatus } from '../order-book/order';
 import { EXPORT_FIELDS, type ExportField, type ExportLayout } from './export-layout';
 import { ImportsError, ImportsErrorCode } from './imports.errors';
 

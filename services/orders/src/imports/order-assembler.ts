@@ -1,4 +1,5 @@
-import type { CellProblem, MappedOrder, PlatformExport } from './platform-export';
+import type { CellProblem, PlatformExport } from './platform-export';
+import type { MappedOrder } from '../order-book/order';
 
 /** An order being read: its first row, that row's cells (for a rejects file) and its line keys. */
 export interface OpenOrder {

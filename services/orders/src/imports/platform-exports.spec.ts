@@ -4,7 +4,8 @@ import { PLATFORMS, type Platform } from '@siyu/contracts';
 import { FULFILMENT_FIELDS } from '@siyu/privacy';
 import { ImportsError } from './imports.errors';
 import { applyMappingFile, parseMappingFile } from './mapping-file';
-import type { MappedOrder, MappedRow } from './platform-export';
+import type { MappedRow } from './platform-export';
+import type { MappedOrder } from '../order-book/order';
 import { planExportColumns, platformExportFor } from './platform-exports';
 
 const FIXTURES = join(__dirname, '..', '..', 'test', 'fixtures');

@@ -4,7 +4,7 @@ import type { Platform } from '@siyu/contracts';
 import type { Sealed } from '@siyu/crypto';
 import { copyLine, copyRows } from '@siyu/persistence';
 import { ORDERS_DB } from '../orders.options';
-import type { OrderLine, OrderStatus } from '../imports/platform-export';
+import type { OrderLine, OrderStatus } from './order';
 
 /** An order row as stored: personal data only sealed or pseudonymised (R1, R16). */
 export interface OrderRecord {

@@ -1,5 +1,5 @@
 import { PLATFORMS, type Platform } from '@siyu/contracts';
-import type { MappedOrder, OrderLine, OrderStatus } from '../imports/platform-export';
+import type { MappedOrder, OrderLine, OrderStatus } from '../order-book/order';
 import { OrderPushError, OrderPushErrorCode } from './order-pushes.errors';
 import { badPush, PushFields } from './push-fields';
 

@@ -1,5 +1,5 @@
 import { parseAmountCents, parseChinaTime, type Parsed } from '../imports/cell-values';
-import type { OrderStatus } from '../imports/platform-export';
+import type { OrderStatus } from '../order-book/order';
 import { OrderPushError, OrderPushErrorCode } from './order-pushes.errors';
 
 /** A refusal that names the field, never its value (it may be personal data). */

@@ -1,4 +1,4 @@
-import type { MappedOrder } from '../../platform-export';
+import type { MappedOrder } from '../../../order-book/order';
 import { TMALL_EXPORT } from './tmall.mapping';
 
 const base: Record<string, string> = {
