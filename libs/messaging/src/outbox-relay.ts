@@ -64,45 +64,43 @@ export class OutboxRelay {
     const batchSize = this.options.batchSize ?? 1000;
     const batchesPerRound = this.options.batchesPerRound ?? 8;
     return this.ds.transaction(async (tx) => {
-      // Rows are read in id order and moved from outbox to outbox_sent by one statement once the
-      // broker acknowledged every batch of the round; that commits with the round, so a failed or
-      // interrupted publish leaves all of them unsent. While one batch is on its way to the broker
-      // the next is read; publishes stay strictly one after another, in id order (order per key).
-      // The advisory lock makes this the only active relay of the schema, so nobody else moves
-      // these rows: a plain read (no row locks) and a move by id at the end are enough.
+      // Claiming moves rows from outbox to outbox_sent, but that commits only after the broker
+      // acknowledged every batch of the round: a failed or interrupted publish leaves all of them
+      // unsent. While one batch is on its way to the broker the next is claimed (publishes stay
+      // strictly one after another, in id order: order per key). The advisory lock makes this the
+      // only active relay of the schema, so nobody else moves these rows: no row locks are needed,
+      // and a cursor on the id skips the rows this round already moved.
       let published = 0;
       let after = '0';
-      const ids: string[] = [];
       let inFlight: Promise<void> = Promise.resolve();
       for (let i = 0; i < batchesPerRound; i++) {
-        const rows: OutboxRow[] = await tx.query(
-          `WITH relay AS (SELECT pg_try_advisory_xact_lock($3) AS active)
-           SELECT id, topic, key, partition, payload FROM outbox
-            WHERE (SELECT active FROM relay) AND id > $2::bigint
-            ORDER BY id LIMIT $1`,
+        const claimed: OutboxRow[] = await tx.query(
+          `WITH relay AS (SELECT pg_try_advisory_xact_lock($3) AS active),
+           claimed AS (
+             DELETE FROM outbox
+              WHERE (SELECT active FROM relay)
+                AND id IN (SELECT id FROM outbox WHERE id > $2::bigint ORDER BY id LIMIT $1)
+             RETURNING id, event_id, topic, key, partition, payload),
+           sent AS (INSERT INTO outbox_sent (id, event_id, topic, sent_at) SELECT id, event_id, topic, clock_timestamp() FROM claimed)
+           SELECT id, topic, key, partition, payload FROM claimed ORDER BY id`,
           [batchSize, after, this.lockKey],
         );
-        if (rows.length === 0) break;
-        after = rows[rows.length - 1].id;
-        const messages = rows.map((r) => {
-          ids.push(r.id);
-          return { topic: r.topic, key: r.key, value: r.payload, partition: r.partition ?? undefined };
-        });
+        if (claimed.length === 0) break;
+        after = claimed[claimed.length - 1].id;
+        const messages = claimed.map((r) => ({
+          topic: r.topic,
+          key: r.key,
+          value: r.payload,
+          partition: r.partition ?? undefined,
+        }));
         inFlight = inFlight.then(() => this.transport.publish(messages));
         // Surfaced by the `await inFlight` below; this keeps it from counting as unhandled meanwhile.
         inFlight.catch(() => undefined);
-        published += rows.length;
-        if (rows.length < batchSize) break;
+        published += claimed.length;
+        if (claimed.length < batchSize) break;
       }
       await inFlight;
-      if (published === 0) return 0;
-      await this.options.afterPublish?.(published);
-      // One statement marks the whole round sent (fewer round trips than one per batch).
-      await tx.query(
-        `WITH moved AS (DELETE FROM outbox WHERE id = ANY($1::bigint[]) RETURNING id, event_id, topic)
-         INSERT INTO outbox_sent (id, event_id, topic, sent_at) SELECT id, event_id, topic, clock_timestamp() FROM moved`,
-        [ids],
-      );
+      if (published > 0) await this.options.afterPublish?.(published);
       return published;
     });
   }
