@@ -2,7 +2,16 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { deadLetterTopic, EventValidationError, parseEvent, type EventBase } from '@siyu/contracts';
 import type { DeliveredMessage, MessageTransport } from './transport';
 
-export type EventEffect = (tx: EntityManager, event: EventBase, message: DeliveredMessage) => Promise<void>;
+/**
+ * Applies an event in the inbox's transaction. It may return a callback to run once that transaction
+ * has committed (metrics of the effect, e.g. withdrawal → suppression latency); never for a redelivery.
+ */
+export type EventEffect = (
+  tx: EntityManager,
+  event: EventBase,
+  message: DeliveredMessage,
+) => Promise<void | AfterCommit>;
+export type AfterCommit = () => void;
 
 export interface InboxConsumerOptions {
   /** Consumer group = the inbox's consumer name. */
@@ -55,17 +64,24 @@ export class InboxConsumer {
     let lastError = '';
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       try {
-        await this.ds.transaction(async (tx) => {
+        const afterCommit = await this.ds.transaction(async (tx) => {
           if (!this.options.idempotentTypes?.includes(event.type)) {
             const inserted: unknown[] = await tx.query(
               `INSERT INTO inbox (consumer, event_id, topic) VALUES ($1, $2, $3)
                ON CONFLICT DO NOTHING RETURNING event_id`,
               [this.options.group, event.eventId, message.topic],
             );
-            if (inserted.length === 0) return; // already applied: a redelivery
+            if (inserted.length === 0) return undefined; // already applied: a redelivery
           }
-          await effect(tx, event, message);
+          return effect(tx, event, message);
         });
+        if (typeof afterCommit === 'function') {
+          try {
+            afterCommit();
+          } catch {
+            // Metrics only: the effect is committed; a failing callback must not redeliver it.
+          }
+        }
         return;
       } catch (err) {
         lastError = (err as Error).message;

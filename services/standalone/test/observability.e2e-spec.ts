@@ -135,6 +135,20 @@ describe('operating standalone: front door, readiness, metrics and logs without 
     expect(res.text).toMatch(/siyu_import_rows_total\{platform="tmall",outcome="accepted"\} [1-9]/);
     expect(res.text).toMatch(/siyu_imports_total\{platform="tmall",status="completed"\} 1/);
     expect(res.text).toMatch(/siyu_consent_watermark_age_seconds\{service="outreach"\} \d/);
+    // The skeleton's customer unsubscribed through the SMS's short link (/t/:code → consent's /u/:token):
+    // the withdrawal reached outreach's send gate and audience, each observed once, after its commit.
+    expect(res.text).toMatch(/siyu_http_request_duration_seconds_bucket\{[^}]*route="\/t\/:code"/);
+    for (const service of ['outreach', 'audience'])
+      expect(res.text).toMatch(
+        new RegExp(`siyu_withdrawal_to_suppression_seconds_count\\{service="${service}"\\} [1-9]`),
+      );
+    // Every consumer group's lag per topic and partition; the flow is over, so nothing is left.
+    expect(res.text).toMatch(
+      /siyu_consumer_lag_messages\{group="outreach.consent",topic="consent.withdrawn.v1",partition="0"\} 0/,
+    );
+    expect(res.text).toMatch(
+      /siyu_consumer_lag_messages\{group="audience.consent",topic="consent.granted.v1",partition="2"\} 0/,
+    );
     expect(res.text).not.toContain(forbiddenInEvents()[0]);
   });
 

@@ -65,6 +65,24 @@ export class ServiceProbe {
         deadLetters: stats.deadLetters,
       };
     });
+    const transport = this.transport;
+    if (transport) {
+      await run('consumers', async () => {
+        // Lag = what each of this service's groups has yet to process (end offset − committed).
+        const lags = (await transport.consumerLag()).filter((l) => l.group.startsWith(`${s}.`));
+        const byGroup: Record<string, number> = {};
+        for (const l of lags) {
+          siyuMetrics.consumerLag.set(
+            { group: l.group, topic: l.topic, partition: String(l.partition) },
+            l.lag,
+          );
+          byGroup[l.group] = (byGroup[l.group] ?? 0) + l.lag;
+        }
+        // Informational: lag alone does not make a service unready (outreach's watermark check does
+        // that where it matters); the SiyuConsumerLag alert watches it.
+        return { up: true, lag: byGroup };
+      });
+    }
     for (const check of this.extra) {
       await run(check.name, async () => {
         const r = await check.check();

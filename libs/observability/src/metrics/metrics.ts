@@ -80,7 +80,8 @@ export const siyuMetrics = {
   }),
   withdrawalToSuppression: new Histogram({
     name: 'siyu_withdrawal_to_suppression_seconds',
-    help: "Time from a withdrawal's effective time to outreach's projection refusing that channel",
+    help: "Time from a withdrawal's commit in the consent ledger to its effect committed in a service (outreach: the send gate refuses; audience: data deleted)",
+    labelNames: ['service'] as const,
     buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60],
     registers,
   }),
@@ -98,4 +99,15 @@ export function recordImportJob(
   );
   siyuMetrics.importRows.inc({ platform, outcome: 'rejected' }, counts.rejectedRows);
   siyuMetrics.imports.inc({ platform, status });
+}
+
+/**
+ * A withdrawal's effect has committed in `service`: observe the time since the ledger entry
+ * (`effectiveAt` is the ledger's time, stamped in the transaction that committed the withdrawal).
+ * Call after the effect's transaction commits (an inbox effect's after-commit callback).
+ */
+export function recordWithdrawalApplied(service: string, effectiveAt: string, now: Date = new Date()): void {
+  const seconds = (now.getTime() - Date.parse(effectiveAt)) / 1000;
+  if (Number.isFinite(seconds))
+    siyuMetrics.withdrawalToSuppression.observe({ service }, Math.max(0, seconds));
 }

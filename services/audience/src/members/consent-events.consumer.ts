@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { ConsentGrantedV1, ConsentWithdrawnV1 } from '@siyu/contracts';
-import type { EventEffect } from '@siyu/messaging';
+import type { AfterCommit, EventEffect } from '@siyu/messaging';
+import { recordWithdrawalApplied } from '@siyu/observability';
 import { MemberDataRepository } from './member-data.repository';
 import { MemberRepository } from './member.repository';
 
@@ -31,7 +32,9 @@ export class ConsentEventsConsumer {
   }
 
   /** R10: the data resting on the withdrawn purposes goes in this same transaction. */
-  private async withdrawn(tx: EntityManager, e: ConsentWithdrawnV1): Promise<void> {
+  private async withdrawn(tx: EntityManager, e: ConsentWithdrawnV1): Promise<AfterCommit> {
+    // Once committed, segments no longer select the member for what was withdrawn.
+    const applied = () => recordWithdrawalApplied('audience', e.effectiveAt);
     await this.data.lockMember(tx, e.brandId, e.subjectRef);
     await this.members.applyConsent(tx, e.brandId, e.subjectRef, e.purposes, e.channels, false, e.ledgerSeq);
     await this.members.syncEvaluationColumns(tx, e.subjectRef);
@@ -39,7 +42,7 @@ export class ConsentEventsConsumer {
     const active = await this.members.activePurposes(tx, e.subjectRef);
     if (active.length === 0) {
       await this.data.deleteAllButSuppression(tx, e.subjectRef);
-      return;
+      return applied;
     }
     if (!active.includes('purchase_history')) await this.data.deletePurchaseHistory(tx, e.subjectRef);
     else if (e.purposes.includes('sensitive_profiling') && !active.includes('sensitive_profiling'))
@@ -47,5 +50,6 @@ export class ConsentEventsConsumer {
     // Tags are a profile: without the personalisation consent none is kept (R11's one switch).
     if (!active.includes('personalisation')) await this.data.deleteDerived(tx, e.subjectRef);
     await this.data.markDirty(tx, e.brandId, e.subjectRef);
+    return applied;
   }
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { ConsentGrantedV1, ConsentWatermarkV1, ConsentWithdrawnV1 } from '@siyu/contracts';
-import type { DeliveredMessage, EventEffect } from '@siyu/messaging';
+import type { AfterCommit, DeliveredMessage, EventEffect } from '@siyu/messaging';
+import { recordWithdrawalApplied } from '@siyu/observability';
 import { ConsentProjectionRepository } from './consent-projection.repository';
 
 @Injectable()
@@ -20,7 +21,7 @@ export class ConsentEventsConsumer {
       await this.projection.saveContactPoint(tx, e.subjectRef, cp.channel, cp.sealed, e.ledgerSeq);
   }
 
-  private async withdrawn(tx: EntityManager, e: ConsentWithdrawnV1): Promise<void> {
+  private async withdrawn(tx: EntityManager, e: ConsentWithdrawnV1): Promise<AfterCommit> {
     await this.projection.apply(tx, e.brandId, e.subjectRef, e.purposes, e.channels, false, e.ledgerSeq);
     await this.projection.recordSuppression(
       tx,
@@ -32,6 +33,8 @@ export class ConsentEventsConsumer {
     );
     await this.projection.dropUnusedContactPoints(tx, e.subjectRef);
     await this.projection.pruneAfterWithdrawal(tx, e.subjectRef, e.purposes, e.channels);
+    // Once committed, the send gate refuses this channel: withdrawal → suppression latency.
+    return () => recordWithdrawalApplied('outreach', e.effectiveAt);
   }
 
   private async watermark(tx: EntityManager, e: ConsentWatermarkV1, m: DeliveredMessage): Promise<void> {
