@@ -23,6 +23,8 @@ import { defaultNotice } from './notices/notice';
 import { NoticeRepository } from './notices/notice.repository';
 import { NoticesController } from './notices/notices.controller';
 import { PublishNotice } from './notices/publish-notice.use-case';
+import { MarketingStatisticsController } from './marketing-statistics/marketing-statistics.controller';
+import { MarketingStatisticsRepository } from './marketing-statistics/marketing-statistics.repository';
 import { LedgerApiController } from './ledger-api/ledger-api.controller';
 import { ConsentNoticesImmutable1763900000900 } from './migrations/1763900000900-consent-notices-immutable';
 import { ChangePreferences } from './preferences/change-preferences.use-case';
@@ -103,6 +105,7 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
         MembershipWebhookController,
         WechatCallbackController,
         LedgerApiController,
+        MarketingStatisticsController,
         PreferencesController,
         PreferenceLinkController,
         LedgerAnchorsController,
@@ -110,6 +113,7 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
         ContactKeysController,
       ],
       providers: [
+        MarketingStatisticsRepository,
         ...serviceReadiness({ service: 'consent', db: CONSENT_DB, transport: options.transport }),
         { provide: CONSENT_OPTIONS, useValue: options },
         { provide: ConsentKeys, useValue: new ConsentKeys(options.env) },

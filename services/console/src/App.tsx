@@ -26,6 +26,11 @@ import { AccountsPage } from './pages/AccountsPage';
 import { ApiKeysPage } from './pages/ApiKeysPage';
 import { SegmentsPage } from './pages/SegmentsPage';
 import { PasswordPage } from './pages/PasswordPage';
+import { TagsPage } from './pages/TagsPage';
+import { OverviewPage } from './pages/OverviewPage';
+import { TemplatesPage } from './pages/TemplatesPage';
+import { CampaignsPage } from './pages/CampaignsPage';
+import { RequestsPage } from './pages/RequestsPage';
 
 const BASE = '/console/';
 const COMPONENTS: Record<PageKey, (p: { session: Session }) => React.ReactElement> = {
@@ -37,7 +42,12 @@ const COMPONENTS: Record<PageKey, (p: { session: Session }) => React.ReactElemen
   subjects: SubjectsPage,
   accounts: AccountsPage,
   apiKeys: ApiKeysPage,
+  overview: OverviewPage,
+  tags: TagsPage,
   segments: SegmentsPage,
+  templates: TemplatesPage,
+  campaigns: CampaignsPage,
+  requests: RequestsPage,
   password: PasswordPage,
 };
 

@@ -1,8 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { latestOnly } from './api-errors';
 import { toCsv } from './csv';
 import { messages } from './messages';
 import { PAGES } from './nav';
+import { tagKeysIn, toRule } from './rule-building';
 
 const SRC = __dirname;
 const tsxFiles = (dir: string): string[] =>
@@ -44,6 +46,40 @@ describe('the console without a browser', () => {
         roles: [...roles].sort(),
       });
     }
+  });
+
+  it('applies only the newest answer when an older request resolves after it (a job list never goes back to "running")', async () => {
+    const latest = latestOnly();
+    const shown: string[] = [];
+    let releaseOld!: (v: string) => void;
+    const old = latest(
+      () => new Promise<string>((r) => (releaseOld = r)),
+      (v) => shown.push(v),
+    );
+    await latest(
+      async () => 'completed',
+      (v) => shown.push(v),
+    );
+    releaseOld('running');
+    await old;
+    expect(shown).toEqual(['completed']);
+  });
+
+  it('turns a rule built condition by condition into the audience rule language', () => {
+    const rule = toRule('and', [
+      { kind: 'tag', negate: false, name: 'rfm', op: 'in', value: 'R5F5M5, R5F4M5' },
+      { kind: 'bought', negate: false, withinDays: 90, category: '运动' },
+      { kind: 'member', negate: true, op: 'lte', value: '30' },
+    ]);
+    expect(rule).toEqual({
+      and: [
+        { tag: 'rfm', op: 'in', value: ['R5F5M5', 'R5F4M5'] },
+        { bought: { withinDays: 90, category: '运动' } },
+        { not: { member: 'joined_days_ago', op: 'lte', value: 30 } },
+      ],
+    });
+    expect(toRule('or', [])).toBeUndefined();
+    expect(tagKeysIn({ or: [{ tag: 'a' }, { not: { tag: 'b' } }, { tag: 'a' }] })).toEqual(['a', 'b']);
   });
 
   it('writes the rejected-rows CSV so a spreadsheet runs no formula from it', () => {

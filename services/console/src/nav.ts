@@ -10,7 +10,12 @@ export type PageKey =
   | 'subjects'
   | 'accounts'
   | 'apiKeys'
+  | 'overview'
+  | 'tags'
   | 'segments'
+  | 'templates'
+  | 'campaigns'
+  | 'requests'
   | 'password';
 
 export interface PageDef {
@@ -46,11 +51,39 @@ export const PAGES: PageDef[] = [
     title: 'nav.shops',
   },
   {
+    key: 'overview',
+    group: 'marketing',
+    roles: ['marketer', 'privacy_officer', 'admin'],
+    operation: ['get', '/api/v1/consent/statistics'],
+    title: 'nav.overview',
+  },
+  {
+    key: 'tags',
+    group: 'marketing',
+    roles: ['marketer', 'admin'],
+    operation: ['get', '/api/v1/audience/tags'],
+    title: 'nav.tags',
+  },
+  {
     key: 'segments',
     group: 'marketing',
     roles: ['marketer', 'admin'],
     operation: ['post', '/api/v1/audience/segments'],
     title: 'nav.segments',
+  },
+  {
+    key: 'templates',
+    group: 'marketing',
+    roles: ['marketer', 'admin'],
+    operation: ['get', '/api/v1/outreach/templates'],
+    title: 'nav.templates',
+  },
+  {
+    key: 'campaigns',
+    group: 'marketing',
+    roles: ['marketer', 'admin'],
+    operation: ['get', '/api/v1/outreach/campaigns'],
+    title: 'nav.campaigns',
   },
   {
     key: 'ledger',
@@ -72,6 +105,13 @@ export const PAGES: PageDef[] = [
     roles: ['privacy_officer', 'admin'],
     operation: ['get', '/api/v1/consent/subjects/{subjectRef}/history'],
     title: 'nav.subjects',
+  },
+  {
+    key: 'requests',
+    group: 'privacy',
+    roles: ['privacy_officer'],
+    operation: ['get', '/api/v1/privacy/requests/{id}'],
+    title: 'nav.requests',
   },
   {
     key: 'accounts',

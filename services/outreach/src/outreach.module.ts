@@ -38,6 +38,7 @@ import { SendGate } from './send-gate/send-gate';
 import { serviceReadiness } from '@siyu/observability';
 import { ConsentWatermarkReadiness } from './send-gate/consent-watermark.readiness';
 import { DeclareTemplate } from './templates/declare-template.use-case';
+import { EstimateDraftController } from './templates/estimate-draft.controller';
 import { EstimateSms } from './templates/estimate-sms';
 import { SyncTemplates } from './templates/sync-templates.use-case';
 import { TemplateRepository } from './templates/template.repository';
@@ -54,6 +55,7 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
       controllers: [
         CampaignsController,
         TemplatesController,
+        EstimateDraftController,
         SandboxSmsController,
         SmsReceiptsController,
         ContactKeysController,

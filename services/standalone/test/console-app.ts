@@ -32,6 +32,8 @@ export interface RunningConsole {
   app: INestApplication;
   url: string;
   adminPassword: string;
+  /** The test database (tests read the sandbox SMS outbox from it, as a customer reads their phone). */
+  adminUrl: string;
 }
 
 /** standalone as `npm start` wires it (same module, HTTP edge, console and API docs), on a free port. */
@@ -58,5 +60,5 @@ export async function startConsole(name: string, consoleDir: string): Promise<Ru
   installHttpEdge(app, authKeys);
   serveConsoleAndApiDocs(app, consoleDir);
   await app.listen(0, '127.0.0.1');
-  return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1'), adminPassword };
+  return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1'), adminPassword, adminUrl };
 }

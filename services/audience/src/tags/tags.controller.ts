@@ -8,6 +8,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiProperty,
+  ApiPropertyOptional,
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentActor, Roles, type Actor } from '@siyu/auth';
@@ -28,6 +29,10 @@ class TagDefinitionResponse {
   @ApiProperty() sensitive: boolean;
   @ApiProperty() spendingPower: boolean;
   @ApiProperty({ type: 'object', additionalProperties: true }) labels: unknown;
+  // The definition itself: a model tag's rule names the tags it is derived from (its lineage).
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) fact?: unknown;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) model?: unknown;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) prediction?: unknown;
 }
 
 class TrainedModelResponse {

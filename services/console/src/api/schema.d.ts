@@ -312,6 +312,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/consent/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: marketer, privacy_officer, admin. */
+        get: operations["MarketingStatisticsController_show"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/consent/subjects/{subjectRef}/history": {
         parameters: {
             query?: never;
@@ -926,6 +943,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/outreach/templates/estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Roles: marketer, admin. */
+        post: operations["EstimateDraftController_estimate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/outreach/templates/sync/{vendor}": {
         parameters: {
             query?: never;
@@ -1479,6 +1513,14 @@ export interface components {
             /** Format: password */
             newPassword: string;
         };
+        ChannelMembersResponse: {
+            /** @example sms */
+            channel: string;
+            /** @description Subjects whose latest marketing-messages entry on the channel is a grant */
+            consenting: number;
+            /** @description Subjects who agreed once and have since withdrawn (or whose consent expired) */
+            withdrawn: number;
+        };
         ConsentStateResponse: {
             /**
              * @example sms
@@ -1616,6 +1658,21 @@ export interface components {
             /** @example li.ops */
             username: string;
         };
+        DailyOptOutsResponse: {
+            /** @example sms */
+            channel: string;
+            /**
+             * @description Day in the brand’s time zone
+             * @example 2026-12-06
+             */
+            day: string;
+            /**
+             * @description unsubscribe_link, sms_reply, wechat, preference_centre, …
+             * @example unsubscribe_link
+             */
+            source: string;
+            subjects: number;
+        };
         DataSubjectRequestResponse: {
             completedAt: Record<string, never> | null;
             dueAt: string;
@@ -1643,6 +1700,33 @@ export interface components {
             templateCode: string;
             /** @description Tencent only: the name of each positional variable, in order */
             variableNames?: string[];
+            /** @enum {string} */
+            vendor: "sandbox" | "aliyun" | "tencent";
+        };
+        DraftEstimateResponse: {
+            /** @description Characters as the carrier counts them, signature included */
+            characters: number;
+            /** @description Estimated cost per recipient, in fen (分) */
+            costFenPerRecipient: number;
+            /** @description 70 characters fit one part; longer texts are billed per 67 */
+            parts: number;
+            /** @description What declaring it would be refused for (the same checks as POST /templates) */
+            problems: string[];
+            /** @description The text as one recipient receives it (the unsubscribe link as a sample) */
+            text: string;
+            variables: string[];
+        };
+        EstimateDraftRequest: {
+            /** @example 新品上市，回T退订 ${unsubscribe_link} 广告 */
+            content: string;
+            /** @enum {string} */
+            kind: "marketing" | "notification";
+            /** @example 示例品牌 */
+            signName: string;
+            /** @description Tencent only: the name of each positional variable, in order */
+            variableNames?: string[];
+            /** @description Sample values for the variables (unsubscribe_link is filled in) */
+            variables?: Record<string, never>;
             /** @enum {string} */
             vendor: "sandbox" | "aliyun" | "tencent";
         };
@@ -1956,6 +2040,14 @@ export interface components {
             expiresAt: string;
             /** @description Bearer access token for the machine caller */
             token: string;
+        };
+        MarketingStatisticsResponse: {
+            channels: components["schemas"]["ChannelMembersResponse"][];
+            /** @example 30 */
+            days: number;
+            optOuts: components["schemas"]["DailyOptOutsResponse"][];
+            /** @example Asia/Shanghai */
+            timeZone: string;
         };
         MaterializedSegmentResponse: {
             segmentId: string;
@@ -2532,13 +2624,22 @@ export interface components {
         };
         TagDefinitionResponse: {
             category: string;
+            fact?: {
+                [key: string]: unknown;
+            };
             key: string;
             labels: {
                 [key: string]: unknown;
             };
             /** @enum {string} */
             layer: "fact" | "model" | "prediction";
+            model?: {
+                [key: string]: unknown;
+            };
             personalised: boolean;
+            prediction?: {
+                [key: string]: unknown;
+            };
             sensitive: boolean;
             spendingPower: boolean;
             version: number;
@@ -3959,6 +4060,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NoticeResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    MarketingStatisticsController_show: {
+        parameters: {
+            query?: {
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarketingStatisticsResponse"];
                 };
             };
             /** @description VALIDATION_FAILED: which field, why */
@@ -6909,6 +7076,74 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    EstimateDraftController_estimate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EstimateDraftRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DraftEstimateResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };

@@ -17,6 +17,7 @@ import {
 import type { components } from '../api/schema';
 import { toCsv } from '../csv';
 import { useI18n } from '../i18n';
+import { latestOnly } from '../api-errors';
 import { api, loadSession } from '../session';
 
 type Summary = components['schemas']['ImportSummaryResponse'];
@@ -55,19 +56,31 @@ export function ImportsPage() {
   const [summary, setSummary] = useState<Summary | null>(null);
   const uploading = useRef(false);
 
-  const refresh = useCallback(async () => {
-    const { data } = await api.GET('/api/v1/orders/imports', { params: { query: { limit: 20 } } });
-    if (data) setJobs(data.imports);
-  }, []);
+  const latest = useRef(latestOnly()).current;
+  const running = useRef(false);
+  const refresh = useCallback(
+    () =>
+      // Only the newest answer counts: a poll sent while a job ran must not overwrite the list
+      // fetched after it finished (it used to leave the job "running" on screen).
+      latest(
+        () => api.GET('/api/v1/orders/imports', { params: { query: { limit: 20 } } }),
+        ({ data }) => {
+          if (!data) return;
+          running.current = data.imports.some((j) => j.status === 'running');
+          setJobs(data.imports);
+        },
+      ),
+    [latest],
+  );
 
-  // Live counts: poll while an upload streams or a job still runs.
+  // Live counts: one timer for the page's life; it asks only while an upload streams or a job runs.
   useEffect(() => {
     void refresh();
     const timer = setInterval(() => {
-      if (uploading.current || jobs.some((j) => j.status === 'running')) void refresh();
+      if (uploading.current || running.current) void refresh();
     }, 1000);
     return () => clearInterval(timer);
-  }, [refresh, jobs]);
+  }, [refresh]);
 
   const submit = async (v: { platform: string; shop: string }) => {
     if (!file?.originFileObj) return setError(t('imports.chooseFile'));

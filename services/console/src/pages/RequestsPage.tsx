@@ -1,0 +1,146 @@
+import { useState } from 'react';
+import { Alert, Button, Card, Descriptions, Form, Input, Select, Space, Table } from 'antd';
+import type { components } from '../api/schema';
+import { problemsOf, showProblemsOnFields } from '../api-errors';
+import { useI18n } from '../i18n';
+import { StatusTag } from './StatusTag';
+import { api } from '../session';
+
+type Request = components['schemas']['DataSubjectRequestResponse'];
+type Receipt = components['schemas']['ServiceReceiptResponse'];
+const KINDS = ['access', 'erasure'] as const;
+
+/** Data-subject requests (R14): log one received offline, then follow it across services to completion. */
+export function RequestsPage() {
+  const { t } = useI18n();
+  const [logForm] = Form.useForm<{ subjectRef: string; kind: (typeof KINDS)[number] }>();
+  const [request, setRequest] = useState<Request | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const open = async (id: string) => {
+    setError(null);
+    const { data, error: e } = await api.GET('/api/v1/privacy/requests/{id}', {
+      // RequestIdParams carries no @ApiProperty, so the generated path type omits `id`.
+      params: { path: { id: id.trim() } as never },
+    });
+    setRequest(data ?? null);
+    if (!data)
+      setError(
+        problemsOf(e)
+          .map((p) => p.message)
+          .join('; '),
+      );
+  };
+
+  const log = async (v: { subjectRef: string; kind: (typeof KINDS)[number] }) => {
+    setError(null);
+    const { data, error: e } = await api.POST('/api/v1/privacy/requests', {
+      body: { subjectRef: v.subjectRef.trim(), kind: v.kind },
+    });
+    if (data) return open(data.id);
+    const rest = showProblemsOnFields(logForm, problemsOf(e), (p) =>
+      p === 'subjectRef' || p === 'kind' ? [p] : null,
+    );
+    if (rest.length) setError(rest.map((p) => p.message).join('; '));
+  };
+
+  return (
+    <Space orientation="vertical" size="large" style={{ width: '100%' }}>
+      <h1 style={{ margin: 0 }}>{t('nav.requests')}</h1>
+      <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('requests.log')}</h2>}>
+        <Form form={logForm} layout="inline" onFinish={log} initialValues={{ kind: 'access' }}>
+          <Form.Item
+            label={t('subjects.ref')}
+            name="subjectRef"
+            rules={[{ required: true, message: t('form.required') }]}
+          >
+            <Input style={{ width: 340 }} />
+          </Form.Item>
+          <Form.Item label={t('requests.kind')} name="kind">
+            <Select
+              style={{ width: 140 }}
+              options={KINDS.map((k) => ({ value: k, label: t(`requestKind.${k}`) }))}
+            />
+          </Form.Item>
+          <Button type="primary" htmlType="submit">
+            {t('requests.logButton')}
+          </Button>
+        </Form>
+      </Card>
+      <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('requests.open')}</h2>}>
+        <Form layout="inline" onFinish={(v: { id: string }) => open(v.id)}>
+          <Form.Item
+            label={t('requests.id')}
+            name="id"
+            rules={[{ required: true, message: t('form.required') }]}
+          >
+            <Input style={{ width: 340 }} />
+          </Form.Item>
+          <Button htmlType="submit">{t('requests.openButton')}</Button>
+        </Form>
+        {error && <Alert type="error" title={error} style={{ marginTop: 12 }} />}
+      </Card>
+      {request && (
+        <Card
+          title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('requests.detail')}</h2>}
+          extra={<Button onClick={() => open(request.id)}>{t('requests.reload')}</Button>}
+          data-testid="request"
+        >
+          <Descriptions bordered size="small" column={3}>
+            <Descriptions.Item label={t('requests.id')}>{request.id}</Descriptions.Item>
+            <Descriptions.Item label={t('requests.kind')}>
+              {t(`requestKind.${request.kind}`)}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('requests.status')}>
+              <StatusTag tone={request.status === 'completed' ? 'ok' : 'info'}>
+                {t(`requestStatus.${request.status}`)}
+              </StatusTag>
+            </Descriptions.Item>
+            <Descriptions.Item label={t('subjects.ref')}>{request.subjectRef}</Descriptions.Item>
+            <Descriptions.Item label={t('requests.receivedAt')}>
+              {new Date(request.receivedAt).toLocaleString()}
+            </Descriptions.Item>
+            <Descriptions.Item label={t('requests.dueAt')}>
+              {new Date(request.dueAt).toLocaleString()}
+            </Descriptions.Item>
+          </Descriptions>
+          <Table
+            size="small"
+            style={{ marginTop: 12 }}
+            rowKey="service"
+            pagination={false}
+            data-testid="receipts"
+            dataSource={request.receipts}
+            columns={[
+              { title: t('requests.service'), dataIndex: 'service' },
+              {
+                title: t('requests.state'),
+                dataIndex: 'state',
+                render: (s: string) => (
+                  <StatusTag tone={s === 'answered' ? 'ok' : s === 'overdue' ? 'bad' : 'plain'}>
+                    {t(`receiptState.${s}`)}
+                  </StatusTag>
+                ),
+              },
+              {
+                title: t('requests.answeredAt'),
+                dataIndex: 'answeredAt',
+                render: (v: string | null) => (v ? new Date(v).toLocaleString() : '—'),
+              },
+              {
+                title: t('requests.lines'),
+                key: 'lines',
+                render: (_: unknown, r: Receipt) =>
+                  r.lines.map((l) => (
+                    <div key={l.category}>
+                      {l.category}: {l.records} · {t(`lineStatus.${l.status}`)}
+                    </div>
+                  )),
+              },
+            ]}
+          />
+        </Card>
+      )}
+    </Space>
+  );
+}
