@@ -105,7 +105,7 @@ export class OutreachHarness {
    * consent.granted.v1 for marketing on one channel, its contact point sealed as consent seals it:
    * a phone (SMS), an openid (WeChat), or the WeCom contact `{"externalUserId","staffUserId"}`.
    */
-  async grantOn(subjectRef: string, channel: Channel, contact: string): Promise<void> {
+  async grantOn(subjectRef: string, channel: Channel, contact: string, timeZone?: string): Promise<void> {
     const sealed = loadContactKeys(this.secrets).seal(contact, subjectRef);
     await this.publish(TOPICS.consentGranted, subjectRef, {
       type: 'consent.granted.v1',
@@ -118,6 +118,7 @@ export class OutreachHarness {
       door: 'parcel_qr',
       evidenceRef: randomUUID(),
       link: {},
+      ...(timeZone ? { timeZone } : {}),
       ledgerSeq: this.seq++,
       effectiveAt: new Date().toISOString(),
     } satisfies Omit<ConsentGrantedV1, 'eventId' | 'schemaVersion' | 'occurredAt'>);
