@@ -190,6 +190,7 @@ async function main(): Promise<void> {
       purpose: 'marketing_messages',
       channel: 'sms',
       templateId: template.id,
+      message: null,
       variants: [{ name: 'A', variables: { offer_code: 'WINTER8' } }],
       schedule: { kind: 'now' },
       caps: {},

@@ -75,6 +75,15 @@ export class ConsentGrantedV1 extends EventBase {
   @Type(() => ConsentLink)
   link: ConsentLink;
 
+  /**
+   * Optional, additive: the member's IANA time zone when the door knew it (e.g. the consent page's
+   * browser zone), so quiet hours are the member's own; absent = the brand's zone (Asia/Shanghai).
+   */
+  @IsOptional()
+  @IsString()
+  @Matches(/^(UTC|[A-Z][A-Za-z_]+(\/[A-Za-z0-9_+-]+){1,2})$/)
+  timeZone?: string;
+
   /** Ledger sequence: consumers apply an older entry never over a newer one. */
   @IsInt()
   @Min(1)

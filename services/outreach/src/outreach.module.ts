@@ -21,9 +21,18 @@ import { OutreachInitial1763900000300 } from './migrations/1763900000300-outreac
 import { OutreachCampaigns1763900003000 } from './migrations/1763900003000-outreach-campaigns';
 import { OutreachSendBatchIds1763900003010 } from './migrations/1763900003010-outreach-send-batch-ids';
 import { ShortLinks1763900005000 } from '@siyu/short-links';
+import { OutreachPlatformCampaigns1763900003020 } from './migrations/1763900003020-outreach-platform-campaigns';
 import { AliyunSmsChannel } from './channels/aliyun-sms.channel';
+import { PlatformChannels } from './channels/platform-channels';
 import { TencentSmsChannel } from './channels/tencent-sms.channel';
-import { readAliyunSmsCredentials, readTencentSmsCredentials } from './channels/vendor-credentials';
+import { WechatSubscriptionChannel } from './channels/wechat-subscription.channel';
+import { WecomChannel } from './channels/wecom.channel';
+import {
+  readAliyunSmsCredentials,
+  readTencentSmsCredentials,
+  readWechatCredentials,
+  readWecomCredentials,
+} from './channels/vendor-credentials';
 import { OUTREACH_DB, OUTREACH_OPTIONS, type OutreachModuleOptions } from './outreach.options';
 import { SegmentEventsConsumer } from './segments/segment-events.consumer';
 import { RecordSmsReceipts } from './receipts/record-sms-receipts.use-case';
@@ -32,6 +41,7 @@ import { CampaignRunner } from './runs/campaign-runner';
 import { DispatchChunk } from './runs/dispatch-chunk';
 import { DispatchRun } from './runs/dispatch-run';
 import { ReconcileSends } from './runs/reconcile-sends.use-case';
+import { PullWecomResults } from './runs/pull-wecom-results.use-case';
 import { RunRepository } from './runs/run.repository';
 import { SendRepository } from './runs/send.repository';
 import { SendGate } from './send-gate/send-gate';
@@ -82,6 +92,7 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
                 OutreachCampaigns1763900003000,
                 OutreachSendBatchIds1763900003010,
                 ShortLinks1763900005000,
+                OutreachPlatformCampaigns1763900003020,
               ],
             }),
         },
@@ -104,6 +115,17 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
               ...(tencent ? [new TencentSmsChannel(tencent)] : []),
               ...(options.smsChannels?.(ds) ?? []),
             ]);
+          },
+        },
+        {
+          provide: PlatformChannels,
+          useFactory: () => {
+            const wecom = readWecomCredentials(options.env);
+            const wechat = readWechatCredentials(options.env);
+            return new PlatformChannels(
+              wecom ? new WecomChannel(wecom) : undefined,
+              wechat ? new WechatSubscriptionChannel(wechat) : undefined,
+            );
           },
         },
         ConsentProjectionRepository,
@@ -144,6 +166,7 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
         DispatchChunk,
         DispatchRun,
         ReconcileSends,
+        PullWecomResults,
         CampaignRunner,
         RecordSmsReceipts,
         ResealContactPoints,

@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import { installHttpEdge, type AuthKeys } from '@siyu/auth';
 import {
   TOPICS,
+  type Channel,
   type ConsentGrantedV1,
   type ConsentWatermarkV1,
   type ConsentWithdrawnV1,
@@ -97,25 +98,38 @@ export class OutreachHarness {
 
   /** consent.granted.v1 for SMS marketing, with the phone sealed as consent seals it. */
   async grant(subjectRef: string, phone: string): Promise<void> {
-    const sealed = loadContactKeys(this.secrets).seal(phone, subjectRef);
+    return this.grantOn(subjectRef, 'sms', phone);
+  }
+
+  /**
+   * consent.granted.v1 for marketing on one channel, its contact point sealed as consent seals it:
+   * a phone (SMS), an openid (WeChat), or the WeCom contact `{"externalUserId","staffUserId"}`.
+   */
+  async grantOn(subjectRef: string, channel: Channel, contact: string, timeZone?: string): Promise<void> {
+    const sealed = loadContactKeys(this.secrets).seal(contact, subjectRef);
     await this.publish(TOPICS.consentGranted, subjectRef, {
       type: 'consent.granted.v1',
       subjectRef,
       brandId: 'demo',
       purposes: ['marketing_messages'],
-      channels: ['sms'],
-      contactPoints: [{ channel: 'sms', sealed }],
+      channels: [channel],
+      contactPoints: [{ channel, sealed }],
       noticeVersionHash: 'a'.repeat(64),
       door: 'parcel_qr',
       evidenceRef: randomUUID(),
       link: {},
+      ...(timeZone ? { timeZone } : {}),
       ledgerSeq: this.seq++,
       effectiveAt: new Date().toISOString(),
     } satisfies Omit<ConsentGrantedV1, 'eventId' | 'schemaVersion' | 'occurredAt'>);
   }
 
   /** Resolves with the withdrawal's commit time (ms), once published. */
-  async withdraw(subjectRef: string, source: WithdrawalSource = 'unsubscribe_link'): Promise<number> {
+  async withdraw(
+    subjectRef: string,
+    source: WithdrawalSource = 'unsubscribe_link',
+    channel: Channel = 'sms',
+  ): Promise<number> {
     return this.inConsentOrder(async () => {
       const committedAt = Date.now();
       await this.publish(TOPICS.consentWithdrawn, subjectRef, {
@@ -123,7 +137,7 @@ export class OutreachHarness {
         subjectRef,
         brandId: 'demo',
         purposes: ['marketing_messages'],
-        channels: ['sms'],
+        channels: [channel],
         source,
         ledgerSeq: this.seq++,
         effectiveAt: new Date(committedAt).toISOString(),
@@ -161,7 +175,12 @@ export class OutreachHarness {
     this.heartbeat = undefined;
   }
 
-  async materialize(segmentId: string, version: number, subjectRefs: string[]): Promise<void> {
+  async materialize(
+    segmentId: string,
+    version: number,
+    subjectRefs: string[],
+    channel: Channel = 'sms',
+  ): Promise<void> {
     const parts = Math.max(1, Math.ceil(subjectRefs.length / 5000));
     for (let part = 0; part < parts; part++)
       await this.publish(TOPICS.segmentMaterialized, segmentId, {
@@ -170,7 +189,7 @@ export class OutreachHarness {
         brandId: 'demo',
         version,
         purpose: 'marketing_messages',
-        channel: 'sms',
+        channel,
         part,
         parts,
         size: subjectRefs.length,

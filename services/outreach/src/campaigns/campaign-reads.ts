@@ -36,7 +36,9 @@ export class CampaignReads {
   }
 
   async withEstimate(c: Campaign): Promise<CampaignResponse> {
-    const t = await this.templates.find(this.ds.manager, this.options.brand.id, c.templateId);
+    const t = c.templateId
+      ? await this.templates.find(this.ds.manager, this.options.brand.id, c.templateId)
+      : null;
     return toCampaignResponse(
       c,
       t ? this.estimates.estimate(t, c.variants[0].variables, c.channel, c.purpose) : undefined,

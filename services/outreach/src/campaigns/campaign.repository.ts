@@ -13,6 +13,16 @@ export interface CampaignVariant {
   variables: Record<string, string>;
 }
 
+/**
+ * What a WeCom or WeChat campaign says (an SMS campaign says what its vendor template says).
+ * WeCom: one text, sent by each customer's own staff member (add_msg_template); the unsubscribe
+ * link is filled per recipient. WeChat: a subscription-message template (订阅通知) with its keyword
+ * values and the page it opens.
+ */
+export type PlatformMessage =
+  | { kind: 'wecom'; text: string }
+  | { kind: 'wechat'; templateId: string; data: Record<string, string>; page?: string };
+
 export interface Campaign {
   id: string;
   brandId: string;
@@ -20,7 +30,10 @@ export interface Campaign {
   segmentId: string;
   purpose: Purpose;
   channel: Channel;
-  templateId: string;
+  /** SMS campaigns: the vendor-approved template; null for WeCom and WeChat. */
+  templateId: string | null;
+  /** WeCom and WeChat campaigns: what they send; null for SMS. */
+  message: PlatformMessage | null;
   variants: CampaignVariant[];
   schedule: CampaignSchedule;
   caps: { maxRecipients?: number };
@@ -42,6 +55,7 @@ function toCampaign(r: Row): Campaign {
     purpose: r.purpose,
     channel: r.channel,
     templateId: r.template_id,
+    message: r.message ?? null,
     variants: r.variants,
     schedule: r.schedule,
     caps: r.caps,
@@ -60,8 +74,8 @@ export class CampaignRepository {
   ): Promise<Campaign> {
     const [row] = await tx.query(
       `INSERT INTO campaigns (id, brand_id, name, segment_id, purpose, channel, template_id, variants,
-                              schedule, caps, quiet_hours, state, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'draft', $12) RETURNING *`,
+                              schedule, caps, quiet_hours, state, created_by, message)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'draft', $12, $13) RETURNING *`,
       [
         randomUUID(),
         c.brandId,
@@ -75,6 +89,7 @@ export class CampaignRepository {
         JSON.stringify(c.caps),
         c.quietHours === null ? 'null' : JSON.stringify(c.quietHours),
         c.createdBy,
+        c.message === null ? null : JSON.stringify(c.message),
       ],
     );
     return toCampaign(row);

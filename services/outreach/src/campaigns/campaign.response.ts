@@ -18,7 +18,14 @@ export class CampaignResponse {
   @ApiProperty() segmentId: string;
   @ApiProperty() purpose: string;
   @ApiProperty() channel: string;
-  @ApiProperty() templateId: string;
+  @ApiProperty({ nullable: true, type: String, description: 'SMS campaigns: the vendor template' })
+  templateId: string | null;
+  @ApiPropertyOptional({
+    description: 'WeCom: { kind, text }; WeChat: { kind, templateId, data, page } (null for SMS)',
+    type: Object,
+    nullable: true,
+  })
+  message: Record<string, unknown> | null;
   @ApiProperty({ description: '[{ name, variables }]' }) variants: {
     name: string;
     variables: Record<string, string>;
@@ -87,6 +94,7 @@ export function toCampaignResponse(c: Campaign, estimate?: SmsEstimate): Campaig
     purpose: c.purpose,
     channel: c.channel,
     templateId: c.templateId,
+    message: c.message,
     variants: c.variants,
     schedule: c.schedule as unknown as Record<string, string>,
     caps: c.caps,

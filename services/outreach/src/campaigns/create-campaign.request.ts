@@ -17,7 +17,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { PURPOSES, type Purpose } from '@siyu/contracts';
+import { CHANNELS, PURPOSES, type Channel, type Purpose } from '@siyu/contracts';
 
 export class ScheduleRequest {
   @ApiProperty({ enum: ['now', 'at', 'cron'] })
@@ -77,6 +77,34 @@ export class QuietHoursRequest {
   end: string;
 }
 
+export class WecomMessageRequest {
+  @ApiProperty({
+    description:
+      'The text each customer’s own staff member sends (add_msg_template); marketing text carries ${unsubscribe_link}',
+    example: '广告 会员日满200减30，不想再收到点此 ${unsubscribe_link}',
+  })
+  @IsString()
+  @Length(1, 1000)
+  text: string;
+}
+
+export class WechatMessageRequest {
+  @ApiProperty({ description: 'The subscription-message template id (订阅通知) of the official account' })
+  @IsString()
+  @Matches(/^[A-Za-z0-9_-]{1,128}$/)
+  templateId: string;
+
+  @ApiProperty({ description: 'Keyword values (thing1, time2, …); never personal information' })
+  @IsObject()
+  data: Record<string, string>;
+
+  @ApiPropertyOptional({ description: 'The page the message opens' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 500)
+  page?: string;
+}
+
 export class CreateCampaignRequest {
   @ApiProperty()
   @IsString()
@@ -91,16 +119,36 @@ export class CreateCampaignRequest {
   @IsIn(PURPOSES)
   purpose: Purpose;
 
-  /** SMS in this version; WeChat and WeCom come with their channel classes. */
-  @ApiProperty({ enum: ['sms'] })
-  @IsIn(['sms'])
-  channel: 'sms';
+  @ApiProperty({ enum: CHANNELS })
+  @IsIn(CHANNELS)
+  channel: Channel;
 
-  @ApiProperty({ description: 'A synced or declared SMS template (GET /api/v1/outreach/templates)' })
+  @ApiPropertyOptional({
+    description: 'SMS: a synced or declared SMS template (GET /api/v1/outreach/templates)',
+  })
+  @ValidateIf((o: CreateCampaignRequest) => o.channel === 'sms' || o.templateId !== undefined)
   @IsUUID()
-  templateId: string;
+  templateId?: string;
 
-  @ApiProperty({ type: [VariantRequest], description: 'One or more content variants (A/B), split evenly' })
+  @ApiPropertyOptional({ type: WecomMessageRequest, description: 'WeCom campaigns: the text' })
+  @ValidateIf((o: CreateCampaignRequest) => o.channel === 'wecom' || o.wecom !== undefined)
+  @ValidateNested()
+  @Type(() => WecomMessageRequest)
+  wecom?: WecomMessageRequest;
+
+  @ApiPropertyOptional({
+    type: WechatMessageRequest,
+    description: 'WeChat campaigns: the subscription message',
+  })
+  @ValidateIf((o: CreateCampaignRequest) => o.channel === 'wechat' || o.wechat !== undefined)
+  @ValidateNested()
+  @Type(() => WechatMessageRequest)
+  wechat?: WechatMessageRequest;
+
+  @ApiProperty({
+    type: [VariantRequest],
+    description: 'One or more content variants (A/B), split evenly (SMS; WeCom/WeChat: one, no variables)',
+  })
   @ValidateNested({ each: true })
   @Type(() => VariantRequest)
   @ArrayMinSize(1)

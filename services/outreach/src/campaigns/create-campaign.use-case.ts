@@ -4,7 +4,12 @@ import { OUTREACH_DB, OUTREACH_OPTIONS, type OutreachModuleOptions } from '../ou
 import { OFFER_VARIABLES, UNSUBSCRIBE_VARIABLE } from '../templates/template-rules';
 import { TemplateRepository, type SmsTemplate } from '../templates/template.repository';
 import { cronProblem } from './campaign-schedule';
-import { CampaignRepository, type Campaign, type CampaignSchedule } from './campaign.repository';
+import {
+  CampaignRepository,
+  type Campaign,
+  type CampaignSchedule,
+  type PlatformMessage,
+} from './campaign.repository';
 import { CampaignError, CampaignErrorCode } from './campaigns.errors';
 import type { CreateCampaignRequest } from './create-campaign.request';
 
@@ -26,14 +31,19 @@ export class CreateCampaign {
 
   async execute(request: CreateCampaignRequest, actorId: string): Promise<Campaign> {
     return this.ds.transaction(async (tx) => {
-      const template = await this.templates.find(tx, this.options.brand.id, request.templateId);
-      if (!template)
-        throw new CampaignError(
-          CampaignErrorCode.TEMPLATE_NOT_USABLE,
-          `template ${request.templateId} not found`,
-        );
-      this.checkTemplateFits(template, request);
-      this.checkVariants(template, request);
+      let templateId: string | null = null;
+      let message: PlatformMessage | null = null;
+      if (request.channel === 'sms') {
+        const template = await this.templates.find(tx, this.options.brand.id, request.templateId!);
+        if (!template)
+          throw new CampaignError(
+            CampaignErrorCode.TEMPLATE_NOT_USABLE,
+            `template ${request.templateId} not found`,
+          );
+        this.checkTemplateFits(template, request);
+        this.checkVariants(template, request);
+        templateId = template.id;
+      } else message = this.platformMessage(request);
       const segment = await this.campaigns.segmentPurposeAndChannel(tx, request.segmentId);
       if (segment && (segment.purpose !== request.purpose || segment.channel !== request.channel))
         throw new CampaignError(
@@ -55,7 +65,8 @@ export class CreateCampaign {
         segmentId: request.segmentId,
         purpose: request.purpose,
         channel: request.channel,
-        templateId: template.id,
+        templateId,
+        message,
         variants: request.variants.map((v) => ({ name: v.name, variables: v.variables })),
         schedule: this.schedule(request),
         caps: { ...(request.caps?.maxRecipients ? { maxRecipients: request.caps.maxRecipients } : {}) },
@@ -63,6 +74,48 @@ export class CreateCampaign {
         createdBy: actorId,
       });
     });
+  }
+
+  /**
+   * WeCom / WeChat: one message for every recipient (R13: no variables, so no offer can differ);
+   * no value may look like personal information; marketing over WeCom carries the per-recipient
+   * unsubscribe link (R9; WeChat's way out is the subscription itself and the account's menu).
+   */
+  private platformMessage(r: CreateCampaignRequest): PlatformMessage {
+    const problems: string[] = [];
+    if (r.templateId !== undefined) problems.push(`templateId: ${r.channel} campaigns have no SMS template`);
+    r.variants.forEach((v, i) => {
+      if (Object.keys(v.variables ?? {}).length > 0)
+        problems.push(`variants[${i}].variables: ${r.channel} campaigns send one message, without variables`);
+    });
+    let message: PlatformMessage;
+    if (r.channel === 'wecom') {
+      if (r.wechat) problems.push('wechat: a WeCom campaign takes "wecom"');
+      const text = r.wecom!.text;
+      if (PII_VALUE.test(text)) problems.push('wecom.text looks like it holds personal information (R16)');
+      if (r.purpose === 'marketing_messages' && !text.includes(`\${${UNSUBSCRIBE_VARIABLE}}`))
+        problems.push(`wecom.text lacks \${${UNSUBSCRIBE_VARIABLE}}: marketing carries a way out (R9)`);
+      message = { kind: 'wecom', text };
+    } else {
+      if (r.wecom) problems.push('wecom: a WeChat campaign takes "wechat"');
+      const w = r.wechat!;
+      for (const [k, v] of Object.entries(w.data)) {
+        if (!/^[a-z_]+\d+$/.test(k))
+          problems.push(`wechat.data.${k} is not a template keyword (thing1, time2, …)`);
+        else if (typeof v !== 'string' || v.length === 0 || v.length > 100)
+          problems.push(`wechat.data.${k} must be text of 1–100 characters`);
+        else if (PII_VALUE.test(v)) problems.push(`wechat.data.${k} looks like personal information (R16)`);
+      }
+      message = {
+        kind: 'wechat',
+        templateId: w.templateId,
+        data: w.data,
+        ...(w.page ? { page: w.page } : {}),
+      };
+    }
+    if (problems.length > 0)
+      throw new CampaignError(CampaignErrorCode.VARIABLES_INVALID, problems.join('; '), { problems });
+    return message;
   }
 
   private checkTemplateFits(t: SmsTemplate, r: CreateCampaignRequest): void {

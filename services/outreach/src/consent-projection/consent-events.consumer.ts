@@ -19,6 +19,8 @@ export class ConsentEventsConsumer {
     await this.projection.apply(tx, e.brandId, e.subjectRef, e.purposes, e.channels, true, e.ledgerSeq);
     for (const cp of e.contactPoints)
       await this.projection.saveContactPoint(tx, e.subjectRef, cp.channel, cp.sealed, e.ledgerSeq);
+    // Quiet hours in the member's own zone when the door knew it; else the brand's (Asia/Shanghai).
+    if (e.timeZone) await this.projection.saveRecipientTimeZone(tx, e.subjectRef, e.timeZone);
   }
 
   private async withdrawn(tx: EntityManager, e: ConsentWithdrawnV1): Promise<AfterCommit> {

@@ -78,6 +78,22 @@ export class ConsentProjectionRepository {
     );
   }
 
+  /**
+   * The member's own time zone for quiet hours, when the grant carried one PostgreSQL knows (an
+   * unknown name would fail every gate statement it met, so it is never stored: the brand's zone
+   * applies). Answers whether it was stored.
+   */
+  async saveRecipientTimeZone(tx: EntityManager, subjectRef: string, timeZone: string): Promise<boolean> {
+    const rows: unknown[] = await tx.query(
+      `INSERT INTO recipient_time_zones (subject_ref, time_zone)
+       SELECT $1, name FROM pg_timezone_names WHERE name = $2 LIMIT 1
+       ON CONFLICT (subject_ref) DO UPDATE SET time_zone = EXCLUDED.time_zone
+       RETURNING 1`,
+      [subjectRef, timeZone],
+    );
+    return rows.length > 0;
+  }
+
   /** Contact points whose value does not start with `currentPrefix`, locked, in key order. */
   async lockContactPointsNotSealedUnder(
     tx: EntityManager,
@@ -113,11 +129,16 @@ export class ConsentProjectionRepository {
     return n;
   }
 
-  /** R10: a channel with no active purpose left keeps no contact point. */
+  /** R10: a channel with no active purpose left keeps no contact point; no consent left, no time zone. */
   async dropUnusedContactPoints(tx: EntityManager, subjectRef: string): Promise<void> {
     await tx.query(
       `DELETE FROM contact_points cp WHERE cp.subject_ref = $1 AND NOT EXISTS (
          SELECT 1 FROM consent_projection p WHERE p.subject_ref = cp.subject_ref AND p.channel = cp.channel AND p.granted)`,
+      [subjectRef],
+    );
+    await tx.query(
+      `DELETE FROM recipient_time_zones z WHERE z.subject_ref = $1 AND NOT EXISTS (
+         SELECT 1 FROM consent_projection p WHERE p.subject_ref = z.subject_ref AND p.granted)`,
       [subjectRef],
     );
   }

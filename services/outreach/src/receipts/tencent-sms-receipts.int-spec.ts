@@ -116,7 +116,7 @@ describe('Tencent Cloud SMS wired into outreach: campaigns through the official 
     ).toEqual([{ source: 'vendor_blacklist' }]);
     // R9: consent is told (and withdraws the SMS channel there) by subject and send, never by number.
     const toldAbout = () => optOuts.map((v) => JSON.parse(v)).filter((e) => e.subjectRef === b);
-    const told = await waitFor(async () => (toldAbout().length > 0 ? toldAbout() : null), 'opt-out event');
+    const told = (await waitFor(async () => (toldAbout().length > 0 ? toldAbout() : null), 'opt-out event'))!;
     expect(told).toHaveLength(1);
     expect(told[0]).toMatchObject({
       subjectRef: b,

@@ -7,6 +7,7 @@ import { nextRunAt } from '../campaigns/campaign-schedule';
 import { OUTREACH_DB, OUTREACH_OPTIONS, type OutreachModuleOptions } from '../outreach.options';
 import { TemplateRepository } from '../templates/template.repository';
 import { DispatchRun } from './dispatch-run';
+import { PullWecomResults } from './pull-wecom-results.use-case';
 import { ReconcileSends } from './reconcile-sends.use-case';
 import { RunRepository } from './run.repository';
 
@@ -37,6 +38,7 @@ export class CampaignRunner {
     private readonly runs: RunRepository,
     private readonly dispatch: DispatchRun,
     private readonly reconcile: ReconcileSends,
+    private readonly wecomResults: PullWecomResults,
   ) {}
 
   start(): void {
@@ -59,7 +61,9 @@ export class CampaignRunner {
       if (!run) break;
       try {
         const campaign = (await this.campaigns.findById(this.ds.manager, run.campaignId))!;
-        const template = (await this.templates.find(this.ds.manager, campaign.brandId, campaign.templateId))!;
+        const template = campaign.templateId
+          ? await this.templates.find(this.ds.manager, campaign.brandId, campaign.templateId)
+          : null;
         await this.dispatch.execute(run, campaign, template, this.owner, () => this.stopping);
       } finally {
         await this.runs.releaseLease(this.ds.manager, run.id, this.owner);
@@ -68,6 +72,7 @@ export class CampaignRunner {
     if (Date.now() - this.lastReportPull > REPORT_PULL_AFTER_MS / 3) {
       this.lastReportPull = Date.now();
       await this.reconcile.awaitingReports(REPORT_PULL_AFTER_MS);
+      await this.wecomResults.execute();
     }
   }
 

@@ -241,17 +241,14 @@ describe('campaign runs: background jobs through the batched send gate (issue 17
   });
 
   it('defers, never drops, a message that falls in the recipient’s quiet hours', async () => {
-    const [a, b] = await members(2, 50);
-    // b lives where it is now outside a window that is open in the brand's zone.
+    // Both members live in UTC (their consent said so), where it is now outside the window.
+    const [a, b] = [randomUUID(), randomUUID()];
+    await h.grantOn(a, 'sms', phone(50), 'UTC');
+    await h.grantOn(b, 'sms', phone(51), 'UTC');
     const utcHour = new Date().getUTCHours();
     const start = `${String((utcHour + 2) % 24).padStart(2, '0')}:00`;
     const end = `${String((utcHour + 3) % 24).padStart(2, '0')}:00`;
     if (start > end) return; // the window wraps midnight UTC this hour; the other hours cover the rule
-    await adminQuery(
-      h.adminUrl,
-      "INSERT INTO outreach.recipient_time_zones VALUES ($1, 'UTC'), ($2, 'UTC')",
-      [a, b],
-    );
     const segment = randomUUID();
     await h.materialize(segment, 1, [a, b]);
     const campaign = await h.createCampaign(segment, await h.declareTemplate(), {
@@ -278,6 +275,48 @@ describe('campaign runs: background jobs through the batched send gate (issue 17
       .set('Authorization', await h.marketer())
       .expect(200);
     expect((await h.run(runId)).results).toMatchObject({ cancelled: 2, pending: 0 });
+  });
+
+  it('keeps each member’s time zone from their consent for quiet hours; an unknown or missing zone means the brand’s (Asia/Shanghai)', async () => {
+    const [ny, bogus, none] = [randomUUID(), randomUUID(), randomUUID()];
+    await h.grantOn(ny, 'sms', phone(55), 'America/New_York');
+    await h.grantOn(bogus, 'sms', phone(56), 'Mars/Olympus_Mons');
+    await h.grantOn(none, 'sms', phone(57));
+    const zones = await adminQuery<{ subject_ref: string; time_zone: string }>(
+      h.adminUrl,
+      'SELECT subject_ref, time_zone FROM outreach.recipient_time_zones WHERE subject_ref = ANY ($1::uuid[])',
+      [[ny, bogus, none]],
+    );
+    expect(zones).toEqual([{ subject_ref: ny, time_zone: 'America/New_York' }]);
+    // A window open now in Shanghai and closed now in New York (13 hours apart, never both open).
+    const shanghaiHour = (new Date().getUTCHours() + 8) % 24;
+    const start = `${String(shanghaiHour).padStart(2, '0')}:00`;
+    const end = `${String(shanghaiHour + 1).padStart(2, '0')}:00`;
+    if (shanghaiHour === 23) return; // the window would wrap midnight; the other hours cover the rule
+    const segment = randomUUID();
+    await h.materialize(segment, 1, [ny, bogus, none]);
+    const runId = await h.startRun(
+      await h.createCampaign(segment, await h.declareTemplate(), { quietHours: { start, end } }),
+    );
+    await waitFor(async () => (await h.run(runId)).results.submitted === 2, 'Shanghai-zone members sent');
+    expect((await h.run(runId)).results).toMatchObject({ submitted: 2, deferredByQuietHours: 1 });
+    const [deferred] = await adminQuery<{ subject_ref: string }>(
+      h.adminUrl,
+      "SELECT subject_ref FROM outreach.sends WHERE run_id = $1 AND state = 'planned'",
+      [runId],
+    );
+    expect(deferred.subject_ref).toBe(ny);
+    await request(h.http)
+      .post(`/api/v1/outreach/campaigns/${(await h.run(runId)).campaignId}/cancel`)
+      .set('Authorization', await h.marketer())
+      .expect(200);
+    // R10: a member who withdrew everything keeps no time zone here.
+    await h.withdraw(ny);
+    expect(
+      await adminQuery(h.adminUrl, 'SELECT 1 FROM outreach.recipient_time_zones WHERE subject_ref = $1', [
+        ny,
+      ]),
+    ).toEqual([]);
   });
 
   it('records a vendor blacklist refusal by its code and suppresses the number for this channel', async () => {

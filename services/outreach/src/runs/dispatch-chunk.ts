@@ -4,15 +4,14 @@ import { appendAuditMany } from '@siyu/audit';
 import { loadContactKeys, type ContactKeyRing } from '@siyu/crypto';
 import { ServiceMessaging } from '@siyu/messaging';
 import type { Campaign } from '../campaigns/campaign.repository';
-import type { OutboundSms, SmsVendor, SmsVendorChannel, SubmitOutcome } from '../channels/sms-vendor.channel';
+import type { SmsVendor } from '../channels/sms-vendor.channel';
 import { ConsentProjectionRepository } from '../consent-projection/consent-projection.repository';
 import { OUTREACH_DB, OUTREACH_OPTIONS, type OutreachModuleOptions } from '../outreach.options';
-import { SendGate } from '../send-gate/send-gate';
-import { UNSUBSCRIBE_VARIABLE } from '../templates/template-rules';
-import type { SmsTemplate } from '../templates/template.repository';
-import { UnsubscribeLinks } from '../templates/unsubscribe-links';
 import { reportSmsOptOut } from '../receipts/sms-opt-out.event';
-import { SendRepository, type SendOutcome } from './send.repository';
+import { SendGate } from '../send-gate/send-gate';
+import { notStarted, type AdmittedRecipient, type ChunkSender } from './chunk-sender';
+import { UnsubscribeLinks } from '../templates/unsubscribe-links';
+import { SendRepository } from './send.repository';
 import { TokenBucket } from './token-bucket';
 
 export type ChunkResult =
@@ -41,15 +40,9 @@ export class DispatchChunk {
     this.contacts = loadContactKeys(options.env);
   }
 
-  async execute(
-    runId: string,
-    campaign: Campaign,
-    template: SmsTemplate,
-    channel: SmsVendorChannel,
-    limit: number,
-  ): Promise<ChunkResult> {
+  async execute(runId: string, campaign: Campaign, sender: ChunkSender, limit: number): Promise<ChunkResult> {
     // Throughput first: waiting for tokens must never sit between the gate and the vendor call.
-    const bucket = this.bucketFor(channel.vendor);
+    const bucket = this.bucketFor(sender.vendor);
     await bucket.take(limit);
     const askedAt = Date.now();
     const chunk = await this.ds.transaction(async (tx) => {
@@ -68,7 +61,7 @@ export class DispatchChunk {
           action: 'decrypt_contact_for_dispatch',
           purpose: campaign.purpose,
           subject: a.subjectRef,
-          fields: ['phone'],
+          fields: [sender.contactField],
           outcome: 'allowed' as const,
         })),
       );
@@ -87,52 +80,38 @@ export class DispatchChunk {
     // Measured from before the gate's statement: conservative by the statement's own duration.
     const deadline = this.gate.dispatchDeadline(chunk, askedAt);
 
-    const messages: (OutboundSms & { subjectRef: string })[] = chunk.admitted.map((a) => {
-      const values: Record<string, string> = {
-        ...(campaign.variants[a.variant] ?? campaign.variants[0]).variables,
-        [UNSUBSCRIBE_VARIABLE]: chunk.links.get(a.subjectRef)!,
-      };
-      return {
-        sendId: a.sendId,
-        subjectRef: a.subjectRef,
-        phone: this.contacts.open(a.sealedContact, a.subjectRef),
-        params:
-          template.vendor === 'tencent'
-            ? Object.fromEntries(template.variables.map((v, i) => [String(i + 1), values[v] ?? '']))
-            : Object.fromEntries(template.variables.map((v) => [v, values[v] ?? ''])),
-      };
-    });
-    const batches: (typeof messages)[] = [];
-    for (let i = 0; i < messages.length; i += channel.maxBatch)
-      batches.push(messages.slice(i, i + channel.maxBatch));
-    let missedDeadline = 0;
+    const recipients: AdmittedRecipient[] = chunk.admitted.map((a) => ({
+      sendId: a.sendId,
+      subjectRef: a.subjectRef,
+      variant: a.variant,
+      contact: this.contacts.open(a.sealedContact, a.subjectRef),
+      unsubscribeLink: chunk.links.get(a.subjectRef)!,
+    }));
+    const batches: AdmittedRecipient[][] = [];
+    for (let i = 0; i < recipients.length; i += sender.maxBatch)
+      batches.push(recipients.slice(i, i + sender.maxBatch));
     const results = await Promise.all(
-      batches.map(async (batch): Promise<SendOutcome[]> => {
-        if (Date.now() > deadline) {
-          // Never reached the vendor: back to planned, to pass the gate again with a fresh watermark.
-          missedDeadline += batch.length;
-          return batch.map((m) => ({ sendId: m.sendId, state: 'planned', reason: 'dispatch_deadline' }));
-        }
-        let outcomes: SubmitOutcome[];
-        try {
-          outcomes = await channel.submit(
-            { signName: template.signName, templateCode: template.templateCode },
-            batch.map(({ sendId, phone, params }) => ({ sendId, phone, params })),
-          );
-        } catch (err) {
-          // The vendor may have sent it: reconcile, never resend (issue 17 §3).
-          const code = (err as { code?: string }).code ?? 'submit_error';
-          return batch.map((m) => ({ sendId: m.sendId, state: 'unknown', errorCode: String(code) }));
-        }
-        return outcomes.map(toSendOutcome);
-      }),
+      // Never reached the vendor: back to planned, to pass the gate again with a fresh watermark.
+      batches.map((batch) => (Date.now() > deadline ? notStarted(batch) : sender.send(batch, deadline))),
     );
     const outcomes = results.flat();
-    const bySend = new Map(messages.map((m) => [m.sendId, m.subjectRef]));
+    const missedDeadline = outcomes.filter((o) => o.reason === 'dispatch_deadline').length;
+    const bySend = new Map(recipients.map((m) => [m.sendId, m.subjectRef]));
     const blacklisted = outcomes.filter((o) => o.reason === 'vendor_blacklist');
+    const refused = outcomes.filter((o) => o.reason === 'wechat_refused');
     await this.ds.transaction(async (tx) => {
-      await this.sends.recordOutcomes(tx, channel.vendor, outcomes);
+      await this.sends.recordOutcomes(tx, sender.vendor, outcomes);
       const effectiveAt = new Date().toISOString();
+      // 43101: no accepted WeChat subscription left; WeChat is suppressed until they subscribe again.
+      for (const o of refused)
+        await this.projection.recordSuppression(
+          tx,
+          bySend.get(o.sendId)!,
+          [campaign.purpose],
+          [campaign.channel],
+          'wechat_refused',
+          effectiveAt,
+        );
       for (const o of blacklisted) {
         await this.projection.recordSuppression(
           tx,
@@ -147,7 +126,7 @@ export class DispatchChunk {
           brandId: campaign.brandId,
           subjectRef: bySend.get(o.sendId)!,
           sendId: o.sendId,
-          vendor: channel.vendor,
+          vendor: sender.vendor as SmsVendor,
           kind: 'vendor_blacklist',
           vendorCode: o.errorCode,
           reportedAt: effectiveAt,
@@ -170,21 +149,5 @@ export class DispatchChunk {
       this.buckets.set(vendor, b);
     }
     return b;
-  }
-}
-
-function toSendOutcome(o: SubmitOutcome): SendOutcome {
-  switch (o.status) {
-    case 'submitted':
-      return { sendId: o.sendId, state: 'submitted', vendorMessageId: o.vendorMessageId, batchId: o.batchId };
-    case 'rejected':
-      return {
-        sendId: o.sendId,
-        state: 'failed',
-        errorCode: o.errorCode,
-        reason: o.suppress ? 'vendor_blacklist' : 'vendor_refused',
-      };
-    case 'unknown':
-      return { sendId: o.sendId, state: 'unknown', errorCode: o.errorCode, batchId: o.batchId };
   }
 }

@@ -1,14 +1,19 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { CampaignRepository, type Campaign } from '../campaigns/campaign.repository';
+import { PlatformChannels } from '../channels/platform-channels';
 import { SmsChannels } from '../channels/sms-channels';
 import { OUTREACH_DB, OUTREACH_OPTIONS, type OutreachModuleOptions } from '../outreach.options';
 import { EstimateSms } from '../templates/estimate-sms';
 import type { SmsTemplate } from '../templates/template.repository';
+import type { ChunkSender } from './chunk-sender';
 import { DispatchChunk } from './dispatch-chunk';
 import { ReconcileSends } from './reconcile-sends.use-case';
 import { RunRepository, type CampaignRun } from './run.repository';
 import { SendRepository } from './send.repository';
+import { SmsChunkSender } from './sms-chunk.sender';
+import { WechatChunkSender } from './wechat-chunk.sender';
+import { WecomChunkSender } from './wecom-chunk.sender';
 
 /**
  * Works one run from where it stands: plans it once (pinned segment version, one send per member),
@@ -29,28 +34,42 @@ export class DispatchRun {
     private readonly chunk: DispatchChunk,
     private readonly reconcile: ReconcileSends,
     private readonly estimates: EstimateSms,
+    private readonly platforms: PlatformChannels,
   ) {}
+
+  /** The campaign's channel: its template's SMS vendor, WeCom or WeChat; undefined when not configured. */
+  private senderFor(campaign: Campaign, template: SmsTemplate | null): ChunkSender | undefined {
+    if (campaign.channel === 'wecom')
+      return this.platforms.wecom && new WecomChunkSender(campaign, this.platforms.wecom);
+    if (campaign.channel === 'wechat')
+      return this.platforms.wechat && new WechatChunkSender(campaign, this.platforms.wechat);
+    const channel = template ? this.channels.get(template.vendor) : undefined;
+    return channel && template ? new SmsChunkSender(campaign, template, channel) : undefined;
+  }
 
   async execute(
     run: CampaignRun,
     campaign: Campaign,
-    template: SmsTemplate,
+    template: SmsTemplate | null,
     owner: string,
     stopping: () => boolean,
   ): Promise<void> {
     const { runs, sends } = this;
-    const channel = this.channels.get(template.vendor);
-    if (!channel) {
+    const sender = this.senderFor(campaign, template);
+    if (!sender) {
       await this.pause(run.id, campaign, 'vendor_not_configured');
       return;
     }
     if (!run.planned) {
-      const parts = this.estimates.estimate(
-        template,
-        campaign.variants[0].variables,
-        campaign.channel,
-        campaign.purpose,
-      ).parts;
+      // Billed parts are an SMS notion; a WeCom or WeChat message is one message.
+      const parts = template
+        ? this.estimates.estimate(
+            template,
+            campaign.variants[0].variables,
+            campaign.channel,
+            campaign.purpose,
+          ).parts
+        : 1;
       await this.ds.transaction(async (tx) => {
         const planned = await sends.plan(tx, {
           runId: run.id,
@@ -68,7 +87,7 @@ export class DispatchRun {
         this.logger.log(`run ${run.id}: ${planned} recipients planned`);
       });
     }
-    await this.reconcile.inDoubtOf(run.id, template.vendor);
+    await this.reconcile.inDoubtOf(run.id, sender.vendor);
 
     const leaseMs = this.options.runner?.leaseMs ?? 15_000;
     const limit = this.options.runner?.chunkSize ?? 500;
@@ -76,7 +95,7 @@ export class DispatchRun {
     let staleSince: number | null = null;
     while (!stopping()) {
       await runs.renewLease(this.ds.manager, run.id, owner, leaseMs);
-      const result = await this.chunk.execute(run.id, campaign, template, channel, limit);
+      const result = await this.chunk.execute(run.id, campaign, sender, limit);
       if (result.kind === 'stale') {
         // Invariant 4: not known to be current → wait a little, then pause rather than guess.
         staleSince ??= Date.now();
@@ -93,7 +112,7 @@ export class DispatchRun {
       if (result.admitted + result.blocked + result.deferred + result.missedDeadline > 0) continue;
       // Nothing due now: done, or waiting for quiet hours to end or the vendor to answer.
       const left = await sends.countByState(this.ds.manager, run.id);
-      if (left.inDoubt > 0 && (await this.reconcile.inDoubtOf(run.id, template.vendor)) > 0) continue;
+      if (left.inDoubt > 0 && (await this.reconcile.inDoubtOf(run.id, sender.vendor)) > 0) continue;
       if (left.planned === 0 && left.inDoubt === 0) await this.finish(run.id, campaign);
       return;
     }

@@ -31,12 +31,15 @@ export class ReconcileSends {
   }
 
   /** Every in-doubt send of a run (start of a run after a restart, and its end). */
-  async inDoubtOf(runId: string, vendor: SmsVendor): Promise<number> {
+  async inDoubtOf(runId: string, vendor: string): Promise<number> {
+    // WeCom and WeChat cannot be asked about one message by our id: their in-doubt sends stay
+    // `unknown` (counted as reconciling), never sent again.
+    if (!this.channels.get(vendor as SmsVendor)) return 0;
     let settled = 0;
     for (;;) {
       const batch = await this.sends.inDoubt(this.ds.manager, runId, BATCH);
       if (batch.length === 0) return settled;
-      const n = await this.reconcile(batch, vendor, 'in_doubt');
+      const n = await this.reconcile(batch, vendor as SmsVendor, 'in_doubt');
       settled += n;
       if (n === 0) return settled; // the vendor could not tell us yet: try again on the next pass
     }
@@ -44,7 +47,12 @@ export class ReconcileSends {
 
   /** Submitted sends older than `olderThanMs`: pulls their delivery reports. */
   async awaitingReports(olderThanMs: number): Promise<number> {
-    const batch = await this.sends.awaitingReport(this.ds.manager, olderThanMs, BATCH);
+    const batch = await this.sends.awaitingReport(
+      this.ds.manager,
+      this.channels.vendors(),
+      olderThanMs,
+      BATCH,
+    );
     let settled = 0;
     for (const vendor of new Set(batch.map((s) => s.vendor as SmsVendor)))
       settled += await this.reconcile(

@@ -196,8 +196,9 @@ export class RunRepository {
         case 'failed': {
           const code = row.error_code ?? 'unknown';
           r.failed[code] = (r.failed[code] ?? 0) + row.n;
-          // A vendor refusal at submit never reached a carrier; a failed receipt did.
-          if (row.reason !== 'vendor_refused' && row.reason !== 'vendor_blacklist') r.submitted += row.n;
+          // A vendor refusal at submit never reached a carrier (or WeChat user); a failed receipt did.
+          if (!['vendor_refused', 'vendor_blacklist', 'wechat_refused'].includes(row.reason ?? ''))
+            r.submitted += row.n;
           break;
         }
         case 'cancelled':

@@ -146,12 +146,17 @@ export class SendRepository {
   }
 
   /** Submitted but not yet reported, older than `olderThanMs`: for the receipt puller. */
-  async awaitingReport(tx: EntityManager, olderThanMs: number, limit: number): Promise<Send[]> {
+  async awaitingReport(
+    tx: EntityManager,
+    vendors: string[],
+    olderThanMs: number,
+    limit: number,
+  ): Promise<Send[]> {
     const rows = await tx.query(
-      `SELECT * FROM sends WHERE state = 'submitted'
+      `SELECT * FROM sends WHERE state = 'submitted' AND vendor = ANY ($3::text[])
           AND dispatched_at < clock_timestamp() - make_interval(secs => $1::float8 / 1000)
         ORDER BY dispatched_at LIMIT $2`,
-      [olderThanMs, limit],
+      [olderThanMs, limit, vendors],
     );
     return rows.map(toSend);
   }

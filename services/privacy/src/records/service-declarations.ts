@@ -1016,6 +1016,7 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
         columns: {
           template_id: 'technical',
           variants: 'message',
+          message: 'message',
           schedule: 'technical',
           caps: 'technical',
           quiet_hours: 'technical',
