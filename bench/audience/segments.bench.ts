@@ -350,7 +350,9 @@ async function main(): Promise<void> {
       if (compiled.value !== hand.value || compiled.value !== handIn.value)
         throw new Error(`${name}: compiled ${compiled.value} ≠ hand-written ${hand.value} / ${handIn.value}`);
       // The first materialisation writes every member; later ones write only who joined and left.
-      const mat = await time(() => materialize.execute(seg.id));
+      const mat = await time(() =>
+        PROFILE ? statementProfile(() => materialize.execute(seg.id)) : materialize.execute(seg.id),
+      );
       const remat = await best(() => materialize.execute(seg.id));
       const handMat = await best(() =>
         evaluate(async (tx) => {

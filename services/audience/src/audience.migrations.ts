@@ -1,3 +1,4 @@
+import { AuditTrail1763900000001 } from '@siyu/audit';
 import { MessagingTables1763900000000 } from '@siyu/messaging';
 import { AudienceInitial1763900000200 } from './migrations/1763900000200-audience-initial';
 import { ReleasedFacts1763900000201 } from './migrations/1763900000201-released-facts';
@@ -7,6 +8,8 @@ import { SegmentVersionsAndChangeLog1763900000203 } from './migrations/176390000
 /** Audience's schema, in order (the module, the tests and the benchmark run the same list). */
 export const AUDIENCE_MIGRATIONS = [
   MessagingTables1763900000000,
+  // Reads of one member's profile (explain, lineage, the customer's own page) are audited (R16).
+  AuditTrail1763900000001,
   AudienceInitial1763900000200,
   ReleasedFacts1763900000201,
   TagsAndSegmentRules1763900000202,

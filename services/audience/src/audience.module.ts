@@ -43,6 +43,7 @@ import { TagLineage } from './tags/tag-lineage';
 import { TagsController } from './tags/tags.controller';
 import { WhatWeHold } from './transparency/what-we-hold';
 import { WhatWeHoldController } from './transparency/what-we-hold.controller';
+import { AuditedMemberReads } from './member-reads/audited-member-reads';
 
 @Module({})
 export class AudienceModule implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -120,6 +121,7 @@ export class AudienceModule implements OnApplicationBootstrap, OnApplicationShut
         TagLineage,
         ReplaceCatalogue,
         WhatWeHold,
+        AuditedMemberReads,
       ],
     };
   }

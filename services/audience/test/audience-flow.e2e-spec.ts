@@ -3,10 +3,13 @@ import { Test } from '@nestjs/testing';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import type { App } from 'supertest/types';
+import type { DataSource } from 'typeorm';
+import { verifyAuditTrail } from '@siyu/audit';
 import { installHttpEdge, type AuthKeys } from '@siyu/auth';
 import { InProcessTransport } from '@siyu/messaging';
 import { bearer, createTestDatabase, testAuthKeys, waitFor } from '@siyu/testing';
 import { AudienceModule } from '../src/audience.module';
+import { AUDIENCE_DB } from '../src/audience.options';
 import { categoriesChanged, grant, release } from './audience-harness';
 
 /**
@@ -38,7 +41,7 @@ describe('audience flow: consent → release → tags → segment → category c
     installHttpEdge(app, keys);
     await app.init();
     http = app.getHttpServer();
-    marketer = await bearer(keys, 'marketer');
+    marketer = await bearer(keys, 'marketer', 'marketer-flow');
   });
   afterAll(() => app?.close());
 
@@ -148,6 +151,58 @@ describe('audience flow: consent → release → tags → segment → category c
         evidenceRef: g.evidenceRef,
       }),
     );
+  });
+
+  it('every read of one member profile (explain, lineage) is audited with the staff account and the purpose; an unknown purpose is refused', async () => {
+    const s = randomUUID();
+    await publish(grant(s));
+    await publish(release(s, [{ daysAgo: 2, amountCents: 30000 }]));
+    await api()
+      .post('/api/v1/audience/tags', {
+        key: 'spend_365',
+        labels: { 'zh-CN': '近一年消费', en: 'Spend, last year' },
+        category: 'spending_power',
+        spendingPower: true,
+        layer: 'fact',
+        fact: { measure: 'monetary_cents', windowDays: 365 },
+      })
+      .expect((r) => expect([201, 409]).toContain(r.status));
+    await waitFor(
+      async () => (await api().get(`/api/v1/audience/members/${s}/tags/spend_365/lineage`)).status === 200,
+      'tag computed',
+    );
+    const seg = await api()
+      .post('/api/v1/audience/segments', { name: 'audited', purpose: 'marketing_messages', channel: 'sms' })
+      .expect(201);
+    await api()
+      .get(`/api/v1/audience/segments/${seg.body.id}/explain/${s}?purpose=customer_care`)
+      .expect(200);
+    const refused = await api().get(
+      `/api/v1/audience/members/${s}/tags/spend_365/lineage?purpose=just_curious`,
+    );
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('purpose');
+
+    const ds = app.get<DataSource>(AUDIENCE_DB);
+    const entries = await ds.query(
+      'SELECT actor, action, purpose, outcome FROM audit_log WHERE subject = $1 ORDER BY seq',
+      [s],
+    );
+    // The waitFor's lineage reads (default purpose) and the explain with its stated purpose.
+    expect(entries).toContainEqual({
+      actor: 'marketer-flow',
+      action: 'audience.tag-lineage',
+      purpose: 'tag_review',
+      outcome: 'allowed',
+    });
+    expect(entries).toContainEqual({
+      actor: 'marketer-flow',
+      action: 'audience.explain-membership',
+      purpose: 'customer_care',
+      outcome: 'allowed',
+    });
+    expect(entries.filter((e: { purpose: string }) => e.purpose === 'just_curious')).toEqual([]);
+    expect(await verifyAuditTrail(ds.manager)).toMatchObject({ intact: true });
   });
 
   it('refuses the marketer API without a staff token', async () => {

@@ -7,7 +7,9 @@ import { installHttpEdge } from '@siyu/auth';
 import { generateSecretsEnv, loadTokenSigner } from '@siyu/crypto';
 import { InProcessTransport } from '@siyu/messaging';
 import { bearer, createTestDatabase, testAuthKeys, waitFor } from '@siyu/testing';
+import type { DataSource } from 'typeorm';
 import { AudienceModule } from '../src/audience.module';
+import { AUDIENCE_DB } from '../src/audience.options';
 import { categoriesChanged, grant, release } from './audience-harness';
 
 describe('what the brand holds about me (R12): audience verifies the preference page token itself', () => {
@@ -93,6 +95,16 @@ describe('what the brand holds about me (R12): audience verifies the preference 
     const after = await request(http).get(`/me/${token}`).expect(200);
     expect(after.text).not.toContain('data-tag="spend_365"');
     expect(after.text).toContain('已关闭的类别');
+    // R16: each view of the page is an audited read, by the customer, for transparency.
+    const audited = await app
+      .get<DataSource>(AUDIENCE_DB)
+      .query('SELECT actor, action, purpose FROM audit_log WHERE subject = $1', [s]);
+    expect(audited.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(audited.map((e: object) => JSON.stringify(e)))).toEqual(
+      new Set([
+        JSON.stringify({ actor: 'subject:self', action: 'audience.what-we-hold', purpose: 'transparency' }),
+      ]),
+    );
   });
 
   it('answers a forged, other-brand or other-purpose token alike, with nothing about anyone', async () => {
@@ -108,5 +120,9 @@ describe('what the brand holds about me (R12): audience verifies the preference 
       expect(r.text).toContain('链接无效或已过期');
       expect(r.text).not.toContain(s);
     }
+    // Nothing was read, so nothing is audited.
+    expect(
+      await app.get<DataSource>(AUDIENCE_DB).query('SELECT 1 FROM audit_log WHERE subject = $1', [s]),
+    ).toEqual([]);
   });
 });

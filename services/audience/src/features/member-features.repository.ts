@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { TagCategory } from '@siyu/contracts';
+import { CHANNELS, type TagCategory } from '@siyu/contracts';
 
 /** member_features columns by the tag category they reveal: closing a category empties them (R11). */
 export const FEATURE_COLUMNS_BY_CATEGORY: Partial<Record<TagCategory, string[]>> = {
@@ -91,6 +91,14 @@ export class MemberFeaturesRepository {
   }
 }
 
-/** The member may be profiled now: the personalisation consent is active on some channel (R11). */
+/** 'purpose:channel' for every channel: "this purpose on some channel" against members.grants. */
+export const ON_ANY_CHANNEL = (purpose: string) =>
+  `ARRAY[${CHANNELS.map((c) => `'${purpose}:${c}'`).join(', ')}]`;
+
+/**
+ * The member may be profiled now: the personalisation consent is active on some channel (R11). Read
+ * from the members row's copy of its consents (one index probe; a join with member_consents read
+ * every personalisation row of the brand for each tag of a refresh batch).
+ */
 export const PROFILED = (subject: string) =>
-  `EXISTS (SELECT 1 FROM member_consents pc WHERE pc.subject_ref = ${subject} AND pc.purpose = 'personalisation' AND pc.granted)`;
+  `EXISTS (SELECT 1 FROM members pm WHERE pm.subject_ref = ${subject} AND pm.grants && ${ON_ANY_CHANNEL('personalisation')})`;

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -8,14 +8,12 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentActor, Roles, type Actor } from '@siyu/auth';
-import type { DataSource } from 'typeorm';
-import { AUDIENCE_DB, AUDIENCE_OPTIONS, type AudienceModuleOptions } from '../audience.options';
+import { AuditedMemberReads } from '../member-reads/audited-member-reads';
+import { MemberReadQuery } from '../member-reads/member-read.request';
 import { CreateSegmentRequest, SegmentDraftRequest } from './create-segment.request';
 import { CreateSegment } from './create-segment.use-case';
-import { ExplainMembership } from './explain-membership';
 import { MaterializeSegment } from './materialize-segment.use-case';
 import { PreviewSegment } from './preview-segment';
-import { SegmentRepository } from './segment.repository';
 import {
   ExplainResponse,
   MaterializedSegmentResponse,
@@ -23,7 +21,6 @@ import {
   SegmentResponse,
   SegmentVersionResponse,
 } from './segment.response';
-import { SegmentError, SegmentErrorCode } from './segments.errors';
 
 @ApiTags('audience: segments')
 @ApiBearerAuth()
@@ -31,13 +28,10 @@ import { SegmentError, SegmentErrorCode } from './segments.errors';
 @Roles('marketer', 'admin')
 export class SegmentsController {
   constructor(
-    @Inject(AUDIENCE_DB) private readonly ds: DataSource,
-    @Inject(AUDIENCE_OPTIONS) private readonly options: AudienceModuleOptions,
-    private readonly segments: SegmentRepository,
     private readonly createSegment: CreateSegment,
     private readonly materializeSegment: MaterializeSegment,
     private readonly preview: PreviewSegment,
-    private readonly explainMembership: ExplainMembership,
+    private readonly reads: AuditedMemberReads,
   ) {}
 
   @Post()
@@ -87,12 +81,14 @@ export class SegmentsController {
   @Get(':id/explain/:subjectRef')
   @ApiOkResponse({ type: ExplainResponse })
   @ApiNotFoundResponse({ description: 'SEGMENT_NOT_FOUND' })
-  async explain(
+  @ApiBadRequestResponse({ description: 'purpose is not one of the member-read purposes' })
+  explain(
     @Param('id', ParseUUIDPipe) id: string,
     @Param('subjectRef', ParseUUIDPipe) subjectRef: string,
+    @Query() query: MemberReadQuery,
+    @CurrentActor() actor: Actor,
   ): Promise<ExplainResponse> {
-    const segment = await this.segments.find(this.ds.manager, this.options.brandId, id);
-    if (!segment) throw new SegmentError(SegmentErrorCode.NOT_FOUND, `segment ${id} not found`);
-    return this.explainMembership.explain(this.ds.manager, segment, subjectRef);
+    // R16: audited with the actor and the purpose (default: reviewing the segment).
+    return this.reads.explain(actor.id, id, subjectRef, query.purpose ?? 'segment_review');
   }
 }

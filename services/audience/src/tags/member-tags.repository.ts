@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { TagCategory } from '@siyu/contracts';
-import { HOUR_BAND_SQL, PROFILED } from '../features/member-features.repository';
+import { HOUR_BAND_SQL, ON_ANY_CHANNEL } from '../features/member-features.repository';
 import { compileRule, SqlParams, type CompileContext } from '../rule-language/compile-rule';
 import { FEATURES, type FeatureName, type Rule } from '../rule-language/rule';
 import type { FactMeasure, TagDefinition } from './tag-definition';
@@ -39,17 +39,17 @@ export const modelInput = (feature: FeatureName, column: string) =>
 
 const INSERT = `INSERT INTO member_tags (subject_ref, brand_id, tag_key, tag_version, category, value_num, value_text, inputs)`;
 
-/** Guards every computed tag carries: a profiling consent, not a closed category, R2 for sensitive tags. */
+/**
+ * Guards every computed tag carries: a profiling consent, not a closed category, R2 for sensitive
+ * tags; all read from the member row's copies (members.grants / closed_categories), one probe.
+ */
 function tagGuards(subject: string, d: TagDefinition, params: SqlParams): string {
   const g = [
-    PROFILED(subject),
-    `NOT EXISTS (SELECT 1 FROM member_category_optouts o WHERE o.subject_ref = ${subject} AND o.category = ${params.add(d.category)})`,
+    `gm.grants && ${ON_ANY_CHANNEL('personalisation')}`,
+    `NOT (gm.closed_categories && ARRAY[${params.add(d.category)}::text])`,
   ];
-  if (d.sensitive)
-    g.push(
-      `EXISTS (SELECT 1 FROM member_consents sc WHERE sc.subject_ref = ${subject} AND sc.purpose = 'sensitive_profiling' AND sc.granted)`,
-    );
-  return g.join(' AND ');
+  if (d.sensitive) g.push(`gm.grants && ${ON_ANY_CHANNEL('sensitive_profiling')}`);
+  return `EXISTS (SELECT 1 FROM members gm WHERE gm.subject_ref = ${subject} AND ${g.join(' AND ')})`;
 }
 
 export class MemberTagsRepository {

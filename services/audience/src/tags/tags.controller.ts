@@ -1,4 +1,15 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Put } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Put,
+  Query,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -18,7 +29,8 @@ import { ReplaceCatalogue } from '../catalogue/replace-catalogue.use-case';
 import { TrainPrediction } from '../predictions/train-prediction.use-case';
 import { DefineTag } from './define-tag.use-case';
 import { TagDefinitionsRepository } from './tag-definitions.repository';
-import { TagLineage } from './tag-lineage';
+import { AuditedMemberReads } from '../member-reads/audited-member-reads';
+import { MemberReadQuery } from '../member-reads/member-read.request';
 
 class TagDefinitionResponse {
   @ApiProperty() key: string;
@@ -73,7 +85,7 @@ export class TagsController {
     private readonly definitions: TagDefinitionsRepository,
     private readonly defineTag: DefineTag,
     private readonly train: TrainPrediction,
-    private readonly lineage: TagLineage,
+    private readonly reads: AuditedMemberReads,
     private readonly replaceCatalogue: ReplaceCatalogue,
   ) {}
 
@@ -104,8 +116,15 @@ export class TagsController {
   @Get('members/:subjectRef/tags/:key/lineage')
   @ApiOkResponse({ type: LineageResponse })
   @ApiNotFoundResponse({ description: 'MEMBER_TAG_NOT_FOUND' })
-  lineageOf(@Param('subjectRef', ParseUUIDPipe) subjectRef: string, @Param('key') key: string) {
-    return this.lineage.of(this.ds.manager, this.options.brandId, subjectRef, key);
+  @ApiBadRequestResponse({ description: 'purpose is not one of the member-read purposes' })
+  lineageOf(
+    @Param('subjectRef', ParseUUIDPipe) subjectRef: string,
+    @Param('key') key: string,
+    @Query() query: MemberReadQuery,
+    @CurrentActor() actor: Actor,
+  ) {
+    // R16: audited with the actor and the purpose (default: reviewing the tag).
+    return this.reads.lineageOf(actor.id, subjectRef, key, query.purpose ?? 'tag_review');
   }
 
   @Put('catalogue')

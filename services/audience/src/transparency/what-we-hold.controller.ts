@@ -5,7 +5,7 @@ import { ApiHtmlPage, Public } from '@siyu/auth';
 import { TAG_CATEGORIES, TAG_CATEGORY_LABELS } from '@siyu/contracts';
 import type { DataSource } from 'typeorm';
 import { AUDIENCE_DB, AUDIENCE_OPTIONS, type AudienceModuleOptions } from '../audience.options';
-import { WhatWeHold } from './what-we-hold';
+import { AuditedMemberReads } from '../member-reads/audited-member-reads';
 import type { PageLocale } from './tag-explanations';
 
 const escapeHtml = (s: string) =>
@@ -39,7 +39,7 @@ export class WhatWeHoldController {
   constructor(
     @Inject(AUDIENCE_DB) private readonly ds: DataSource,
     @Inject(AUDIENCE_OPTIONS) private readonly options: AudienceModuleOptions,
-    private readonly whatWeHold: WhatWeHold,
+    private readonly reads: AuditedMemberReads,
   ) {}
 
   @Get(':token')
@@ -48,7 +48,7 @@ export class WhatWeHoldController {
   async show(@Param('token') token: string, @Query('lang') lang: string | undefined, @Res() res: Response) {
     const locale: PageLocale = lang === 'en' ? 'en' : 'zh-CN';
     const t = TEXT[locale];
-    const view = await this.whatWeHold.forToken(this.ds.manager, token, locale);
+    const view = await this.reads.ownView(token, locale);
     if (!view) {
       res
         .status(404)

@@ -48,7 +48,11 @@ export class WhatWeHold {
 
   async forToken(tx: EntityManager, token: string, locale: PageLocale): Promise<HeldView | null> {
     const subjectRef = this.subjectOf(token);
-    if (!subjectRef) return null;
+    return subjectRef ? this.forSubject(tx, subjectRef, locale) : null;
+  }
+
+  /** The view for a verified subject (the caller verified the token: see subjectOf). */
+  async forSubject(tx: EntityManager, subjectRef: string, locale: PageLocale): Promise<HeldView> {
     const rows = await this.tags.tagsOf(tx, subjectRef);
     const labels = new Map<string, string>();
     const defs = await Promise.all(

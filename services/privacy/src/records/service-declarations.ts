@@ -25,6 +25,22 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
     description: 'Members, consent projection, released purchase facts, segments.',
     retention: 'while a marketing consent is active; deleted on withdrawal (R10)',
     tables: {
+      audit_log: {
+        purpose: 'security',
+        retention: 'append-only audit trail (R20), not purged',
+        columns: {
+          seq: 'technical',
+          at: 'technical',
+          actor: 'audit',
+          action: 'audit',
+          purpose: 'audit',
+          subject: 'audit',
+          fields: 'audit',
+          outcome: 'audit',
+          prev_hash: 'technical',
+          hash: 'technical',
+        },
+      },
       dirty_members: {
         purpose: 'marketing',
         columns: {
