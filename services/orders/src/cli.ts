@@ -12,19 +12,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PLATFORMS, type Platform } from '@siyu/contracts';
 import { SingleBar } from 'cli-progress';
-import { loadBlindIndex, loadCryptoKeys, type BlindIndex, type KeyRing } from '@siyu/crypto';
-import { ImportJobRepository } from './imports/import-job.repository';
+import type { INestApplicationContext } from '@nestjs/common';
+import { loadBlindIndex, loadCryptoKeys } from '@siyu/crypto';
 import { ImportOrders } from './imports/import-orders.use-case';
+import { ImportsModule } from './imports/imports.module';
 import type { ImportSummary } from './imports/import-summary';
 import { ImportsError } from './imports/imports.errors';
-import { IngestOrderChunk } from './imports/ingest-order-chunk';
 import { parseMappingFile, type ExportMappingFile } from './imports/mapping-file';
-import { OrderRepository } from './order-book/order.repository';
 import { RejectsCsv } from './imports/rejects-csv';
-import { openOrdersDataSource } from './orders.database';
-import { BuyerDataKeys } from './vault/buyer-data-keys';
-import { ReceiverLookupRepository } from './vault/receiver-lookup.repository';
-import { DataKeyRepository } from './vault/data-key.repository';
+import { openOrdersCliContext } from './orders-cli.context';
 
 const USAGE = `usage: orders import <export.csv|.xlsx> --platform <${PLATFORMS.join('|')}> --shop <shopId>
                      [--rejects <rejects.csv>] [--mapping <mapping.json>]
@@ -74,18 +70,24 @@ export async function runCli(
     return 1;
   }
   const adminUrl = target.adminUrl;
-  let keyRing: KeyRing;
-  let blindIndex: BlindIndex;
+  let context: INestApplicationContext;
   try {
     const secrets = target.local ? { ...localSecrets(env), ...definedOnly(env) } : env;
-    keyRing = loadCryptoKeys(secrets, 'FULFILMENT');
-    blindIndex = loadBlindIndex(secrets, 'FULFILMENT');
+    // Missing or malformed keys are said before the database is touched.
+    loadCryptoKeys(secrets, 'FULFILMENT');
+    loadBlindIndex(secrets, 'FULFILMENT');
+    // The service's own imports module (and the order book and vault it imports): one object graph.
+    context = await openOrdersCliContext(ImportsModule, {
+      adminDatabaseUrl: adminUrl,
+      env: secrets,
+      brandId: secrets.BRAND_ID ?? 'demo',
+      publicBaseUrl: secrets.PUBLIC_BASE_URL ?? 'http://127.0.0.1:3000',
+    });
   } catch (err) {
     io.err(`${(err as Error).message}\n`);
     return 1;
   }
 
-  const ds = await openOrdersDataSource(adminUrl);
   // Opened at the first rejected row: a refused file or a clean import leaves no empty file behind.
   let rejectsFile: WriteStream | null = null;
   const rejects = args.rejects
@@ -95,17 +97,7 @@ export async function runCli(
       })
     : null;
   try {
-    const orders = new OrderRepository(ds);
-    const importOrders = new ImportOrders(
-      ds,
-      new ImportJobRepository(ds),
-      new IngestOrderChunk(
-        orders,
-        new BuyerDataKeys(keyRing, new DataKeyRepository()),
-        blindIndex,
-        new ReceiverLookupRepository(),
-      ),
-    );
+    const importOrders = context.get(ImportOrders);
     const started = Date.now();
     const progress = new ImportProgress(statSync(args.file).size, io);
     let bytesRead = 0;
@@ -157,7 +149,7 @@ export async function runCli(
   } finally {
     const written = rejectsFile as WriteStream | null;
     if (written) await new Promise((resolve) => written.end(resolve));
-    await ds.destroy();
+    await context.close();
   }
 }
 

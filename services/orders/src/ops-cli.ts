@@ -3,24 +3,18 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { DataSource } from 'typeorm';
+import type { INestApplicationContext, Type } from '@nestjs/common';
 import { loadBlindIndex, loadCryptoKeys, loadTokenSigner } from '@siyu/crypto';
-import { OrderRepository } from './order-book/order.repository';
-import { InvitationRepository } from './invitations/invitation.repository';
 import { InvitationsError } from './invitations/invitations.errors';
-import { IssueInvitation } from './invitations/issue-invitation.use-case';
-import { ParcelCardLinks } from './short-links/parcel-card-links';
+import { InvitationsModule } from './invitations/invitations.module';
 import { CARDS_PER_PAGE, type CardsPerPage } from './invitations/parcel-card-sheet';
 import { PrintCardSheet } from './invitations/print-card-sheet.query';
-import { openOrdersDataSource } from './orders.database';
+import { openOrdersCliContext } from './orders-cli.context';
 import { ApplyRetention } from './retention/apply-retention.use-case';
-import { RetentionRepository } from './retention/retention.repository';
+import { RetentionModule } from './retention/retention.module';
 import { BackfillLookupIndex } from './vault/backfill-lookup-index.use-case';
-import { BuyerDataKeys } from './vault/buyer-data-keys';
-import { DataKeyRepository } from './vault/data-key.repository';
-import { IndexReceivers } from './vault/index-receivers';
-import { ReceiverLookupRepository } from './vault/receiver-lookup.repository';
 import { RotateDataKeys } from './vault/rotate-data-keys.use-case';
+import { VaultModule } from './vault/vault.module';
 
 const USAGE = `usage: orders-ops <command>
 
@@ -40,6 +34,14 @@ npm start secrets.json. Cards: BRAND_ID, PUBLIC_BASE_URL, PARCEL_CARD_HEADLINE, 
 Reports are counts only: never a receiver, buyer or order number.`;
 
 type Env = Record<string, string | undefined>;
+
+/** The feature module each command runs in. */
+const FEATURE_OF: Record<Command['name'], Type> = {
+  'rotate-keys': VaultModule,
+  'backfill-lookup': VaultModule,
+  retention: RetentionModule,
+  'print-cards': InvitationsModule,
+};
 
 export interface OpsCliIo {
   out: (text: string) => void;
@@ -69,15 +71,24 @@ export async function runOpsCli(argv: string[], env: Env, io: OpsCliIo): Promise
     return 1;
   }
   const secrets = target.local ? { ...localSecrets(env), ...definedOnly(env) } : env;
-  let ds: DataSource | undefined;
+  let context: INestApplicationContext | undefined;
   try {
-    const keyRing = loadCryptoKeys(secrets, 'FULFILMENT');
-    ds = await openOrdersDataSource(target.adminUrl);
+    // Missing or malformed keys are said before the database is touched.
+    loadCryptoKeys(secrets, 'FULFILMENT');
+    // The vault module holds both fulfilment keys, so every vault-backed command needs both.
+    if (command.name !== 'print-cards') loadBlindIndex(secrets, 'FULFILMENT');
+    if (command.name === 'print-cards') loadTokenSigner(secrets, 'INVITE');
+    // The service's own feature module for the command: one object graph, wired in one place.
+    context = await openOrdersCliContext(FEATURE_OF[command.name], {
+      adminDatabaseUrl: target.adminUrl,
+      env: secrets,
+      brandId: secrets.BRAND_ID ?? 'demo',
+      publicBaseUrl: secrets.PUBLIC_BASE_URL ?? 'http://127.0.0.1:3000',
+    });
     const actor = `cli:${userInfo().username}`;
-    const dataKeys = new DataKeyRepository();
     switch (command.name) {
       case 'rotate-keys': {
-        const report = await new RotateDataKeys(ds, keyRing, dataKeys).execute(actor, {
+        const report = await context.get(RotateDataKeys).execute(actor, {
           batchSize: command.batch,
         });
         io.out(`${JSON.stringify(report, null, 2)}\n`);
@@ -87,23 +98,12 @@ export async function runOpsCli(argv: string[], env: Env, io: OpsCliIo): Promise
         return 0;
       }
       case 'backfill-lookup': {
-        const lookup = new ReceiverLookupRepository();
-        const indexer = new IndexReceivers(loadBlindIndex(secrets, 'FULFILMENT'), lookup);
-        const report = await new BackfillLookupIndex(
-          ds,
-          lookup,
-          new BuyerDataKeys(keyRing, dataKeys),
-          indexer,
-        ).execute();
+        const report = await context.get(BackfillLookupIndex).execute();
         io.out(`${JSON.stringify(report, null, 2)}\n`);
         return 0;
       }
       case 'retention': {
-        const report = await new ApplyRetention(
-          ds,
-          new RetentionRepository(),
-          new OrderRepository(ds),
-        ).execute(actor, {
+        const report = await context.get(ApplyRetention).execute(actor, {
           dryRun: command.dryRun,
           shopId: command.shop,
         });
@@ -117,19 +117,7 @@ export async function runOpsCli(argv: string[], env: Env, io: OpsCliIo): Promise
         return 0;
       }
       case 'print-cards': {
-        const options = {
-          env: secrets,
-          brandId: secrets.BRAND_ID ?? 'demo',
-          publicBaseUrl: secrets.PUBLIC_BASE_URL ?? 'http://127.0.0.1:3000',
-        };
-        const invitations = new InvitationRepository(ds);
-        const issue = new IssueInvitation(
-          new OrderRepository(ds),
-          invitations,
-          new ParcelCardLinks(loadTokenSigner(secrets, 'INVITE'), options),
-          ds,
-        );
-        const printed = await new PrintCardSheet(invitations, issue, options).execute({
+        const printed = await context.get(PrintCardSheet).execute({
           shopId: command.shop,
           shippedOn: command.date,
           perPage: command.perPage,
@@ -145,7 +133,7 @@ export async function runOpsCli(argv: string[], env: Env, io: OpsCliIo): Promise
     else io.err(`${command.name} failed: ${(err as Error)?.message ?? String(err)}\n`);
     return 1;
   } finally {
-    if (ds?.isInitialized) await ds.destroy();
+    await context?.close();
   }
 }
 

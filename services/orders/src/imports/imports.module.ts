@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { OrderBookModule } from '../order-book/order-book.module';
+import { VaultModule } from '../vault/vault.module';
+import { GetImportSummary } from './get-import-summary.query';
+import { ImportJobRepository } from './import-job.repository';
+import { ImportOrders } from './import-orders.use-case';
+import { ImportsController } from './imports.controller';
+import { IngestOrderChunk } from './ingest-order-chunk';
+import { ListImportJobs } from './list-import-jobs.query';
+import { ImportUploadLimits } from './upload-limits';
+
+/** Platform export files (upload or CLI) read, minimised, sealed and written into the order book. */
+@Module({
+  imports: [OrderBookModule, VaultModule],
+  controllers: [ImportsController],
+  providers: [
+    ImportJobRepository,
+    IngestOrderChunk,
+    ImportOrders,
+    ImportUploadLimits,
+    GetImportSummary,
+    ListImportJobs,
+  ],
+  exports: [IngestOrderChunk, ImportOrders],
+})
+export class ImportsModule {}
