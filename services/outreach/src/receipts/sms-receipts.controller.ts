@@ -1,6 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Body, Controller, HttpCode, Inject, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiOkResponse,
+  ApiProperty,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { DomainError, Public } from '@siyu/auth';
 import { parseAliyunSmsReports } from '../channels/aliyun-sms.receipts';
 import { OUTREACH_OPTIONS, type OutreachModuleOptions } from '../outreach.options';
@@ -45,6 +51,7 @@ export class SmsReceiptsController {
   @Public('signed-webhook')
   @ApiOkResponse({ type: AliyunReceiptAck, description: 'Aliyun’s expected answer { code: 0, msg: "成功" }' })
   @ApiUnauthorizedResponse({ description: 'RECEIPT_TOKEN_INVALID' })
+  @ApiBadRequestResponse({ description: 'CHANNEL_BAD_PAYLOAD: the body is not a list of SmsReport objects' })
   async aliyun(@Query('token') token: unknown, @Body() body: unknown): Promise<AliyunReceiptAck> {
     if (!this.aliyunToken || typeof token !== 'string' || !timingSafeEqual(digest(token), this.aliyunToken))
       throw new ReceiptTokenError('RECEIPT_TOKEN_INVALID', 'aliyun receipt token missing or wrong');
