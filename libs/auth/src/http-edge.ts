@@ -35,6 +35,9 @@ export class DomainErrorFilter implements ExceptionFilter {
 
   catch(err: unknown, host: ArgumentsHost): void {
     const res = host.switchToHttp().getResponse();
+    // An error is JSON even on a route that set another type before failing (@Header on a PNG,
+    // an HTML page): express's json() keeps a Content-Type already set (found by the fuzzer).
+    if (!res.headersSent) res.type('application/json');
     if (err instanceof DomainError) {
       res
         .status(err.httpStatus)
@@ -42,16 +45,29 @@ export class DomainErrorFilter implements ExceptionFilter {
       return;
     }
     if (err instanceof HttpException) {
-      const body = err.getResponse();
-      res
-        .status(err.getStatus())
-        .json(typeof body === 'string' ? { code: 'HTTP_ERROR', message: body } : body);
+      res.status(err.getStatus()).json(errorBodyOf(err));
       return;
     }
     // Unknown errors: log the class and message only (messages never carry PII by construction).
     this.logger.error(`${(err as Error)?.name}: ${(err as Error)?.message}`);
     res.status(500).json({ code: 'INTERNAL', message: 'internal error' });
   }
+}
+
+/**
+ * Nest's own exceptions (ParseUUIDPipe's 400, an unknown route's 404) answer in the house shape too:
+ * `{ code, message }`, never Nest's `{ statusCode, error, message }` (found by the fuzzer, issue 14).
+ */
+function errorBodyOf(err: HttpException): Record<string, unknown> {
+  const body = err.getResponse();
+  // Only Nest's default body is rewritten; a shaped body (ours, or terminus' health report) stays.
+  const nestDefault = typeof body === 'object' && body !== null && 'statusCode' in body && !('code' in body);
+  if (typeof body === 'object' && body !== null && !nestDefault) return body as Record<string, unknown>;
+  const raw = typeof body === 'string' ? body : (body as { message?: unknown })?.message;
+  const message = Array.isArray(raw) ? raw.join('; ') : String(raw ?? err.message);
+  const status = err.getStatus();
+  const code = status === 400 ? 'VALIDATION_FAILED' : status === 404 ? 'NOT_FOUND' : 'HTTP_ERROR';
+  return { code, message };
 }
 
 /** Precise 400s: which field, why — validated once, at the edge (STYLE rule 3). */

@@ -13,6 +13,18 @@ import {
 } from '@nestjs/swagger';
 import { PUBLIC_KEY, ROLES_KEY } from './decorators';
 
+/** One refused field of a VALIDATION_FAILED answer. */
+export class ApiFieldProblem {
+  @ApiProperty({ example: 'shop', description: 'Dotted path of the field' })
+  field: string;
+
+  @ApiProperty({ type: [String], example: ['shop must be 1-64 letters, digits, _ or -'] })
+  problems: string[];
+
+  @ApiProperty({ required: false, example: 'body', description: 'Where the field was: body or query' })
+  location?: string;
+}
+
 /** The body of every error answer (DomainErrorFilter, the guard and the validation pipe). */
 export class ApiErrorBody {
   @ApiProperty({ example: 'VALIDATION_FAILED', description: "The feature's error code (its code enum)" })
@@ -26,6 +38,7 @@ export class ApiErrorBody {
 
   @ApiProperty({
     required: false,
+    type: [ApiFieldProblem],
     description: 'VALIDATION_FAILED only: which field, why',
     example: [{ field: 'shop', problems: ['shop must be 1-64 letters, digits, _ or -'] }],
   })
@@ -107,7 +120,9 @@ export function buildApiDocument(app: INestApplication, service: string): OpenAP
     .setVersion('1')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'bearer')
     .build();
-  const document = SwaggerModule.createDocument(app, config, { extraModels: [ApiErrorBody] });
+  const document = SwaggerModule.createDocument(app, config, {
+    extraModels: [ApiErrorBody, ApiFieldProblem],
+  });
   const routes = routeMetadata(app);
   const seenIds = new Set<string>();
   for (const [path, item] of Object.entries(document.paths)) {
@@ -126,11 +141,13 @@ export function buildApiDocument(app: INestApplication, service: string): OpenAP
       }
       if ((op.parameters?.length || op.requestBody) && !op.responses['400'])
         op.responses['400'] = errorResponse('VALIDATION_FAILED: which field, why', 'VALIDATION_FAILED');
+      errorBodiesAreJson(op);
       // Two services may name a controller alike (ContactKeysController): keep operation ids unique.
       if (seenIds.has(op.operationId)) op.operationId = `${op.operationId}_${path.split('/')[3] ?? 'x'}`;
       seenIds.add(op.operationId);
     }
   }
+  optionalBodyFieldsTakeNull(document);
   return document;
 }
 
@@ -162,6 +179,38 @@ export function undescribedOperations(document: OpenAPIObject): string[] {
     }
   }
   return problems;
+}
+
+/**
+ * class-validator's `@IsOptional()` accepts null as well as absence, and the handlers treat both
+ * alike; the request bodies' optional properties say so (`nullable`), so clients and the fuzzer know.
+ */
+function optionalBodyFieldsTakeNull(document: OpenAPIObject): void {
+  const schemas = new Set<any>();
+  for (const item of Object.values(document.paths))
+    for (const method of HTTP_METHODS)
+      for (const media of Object.values(((item as any)[method]?.requestBody?.content ?? {}) as any[])) {
+        if (media.schema?.properties) schemas.add(media.schema);
+        for (const m of JSON.stringify(media).matchAll(/#\/components\/schemas\/([^"]+)/g))
+          schemas.add(document.components?.schemas?.[m[1]]);
+      }
+  for (const schema of schemas)
+    for (const [prop, def] of Object.entries((schema?.properties ?? {}) as Record<string, any>))
+      if (!(schema.required ?? []).includes(prop) && !def.$ref && def.nullable === undefined)
+        def.nullable = true;
+}
+
+/**
+ * A route producing PNG, SVG, HTML or XML still answers its errors as `ApiErrorBody` JSON (the
+ * DomainErrorFilter sets the type): `@ApiProduces` put the route's media type on them too.
+ */
+function errorBodiesAreJson(op: Operation): void {
+  for (const [status, response] of Object.entries(op.responses ?? {}) as [string, any][]) {
+    if (!/^[45]/.test(status) || !response.content) continue;
+    const media = Object.entries(response.content) as [string, any][];
+    const error = media.find(([, m]) => m.schema?.$ref === '#/components/schemas/ApiErrorBody');
+    if (error && error[0] !== 'application/json') response.content = { 'application/json': error[1] };
+  }
 }
 
 function errorResponse(description: string, code: string) {

@@ -15,6 +15,7 @@ export class SegmentDraftRequest {
   /** The rule tree (docs/marketers/audience.md); absent for a broadcast. Checked by the rule validator. */
   @ApiPropertyOptional({
     type: 'object',
+    nullable: true,
     additionalProperties: true,
     example: {
       and: [

@@ -1,10 +1,21 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Get,
+  Inject,
+  Param,
+  ParseIntPipe,
+  ParseUUIDPipe,
+  Post,
+  Query,
+} from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
   ApiCreatedResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
+  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentActor, Roles, type Actor } from '@siyu/auth';
@@ -57,10 +68,14 @@ export class SegmentsController {
   }
 
   @Get(':id/sample')
+  @ApiQuery({ name: 'size', required: false, type: Number, description: 'Sample size, default 20' })
   @ApiOkResponse({ type: SegmentPreviewResponse })
   @ApiNotFoundResponse({ description: 'SEGMENT_NOT_FOUND' })
-  sample(@Param('id', ParseUUIDPipe) id: string, @Query('size') size?: string) {
-    return this.preview.sample(id, Number(size ?? 20) || 20);
+  sample(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Query('size', new ParseIntPipe({ optional: true })) size?: number,
+  ) {
+    return this.preview.sample(id, size || 20);
   }
 
   @Post(':id/materialize')

@@ -43,7 +43,7 @@ export class WhatWeHoldController {
   ) {}
 
   @Get(':token')
-  @ApiQuery({ name: 'lang', required: false, enum: ['zh-CN', 'en'] })
+  @ApiQuery({ name: 'lang', required: false, type: String, description: 'en, else zh-CN' })
   @Public('customer-page')
   async show(@Param('token') token: string, @Query('lang') lang: string | undefined, @Res() res: Response) {
     const locale: PageLocale = lang === 'en' ? 'en' : 'zh-CN';

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiTags, ApiBody } from '@nestjs/swagger';
 import { ApiErrors } from '@siyu/auth';
 import { LedgerVerdictResponse, SubjectHistoryResponse, SubjectStateResponse } from './ledger.response';
 import { Roles } from '@siyu/auth';
@@ -48,6 +48,7 @@ export class LedgerApiController {
 
   /** The same, also against head receipts the officer kept outside Siyu. */
   @Post('ledger/verify')
+  @ApiBody({ type: VerifyLedgerRequest, required: false })
   @ApiOkResponse({ type: LedgerVerdictResponse })
   @ApiErrors({ 422: ['LEDGER_RECEIPT_FORGED', 'LEDGER_RECEIPT_OTHER_BRAND'] })
   @HttpCode(200)

@@ -26,7 +26,7 @@ export class NoticeContentResponse implements NoticeContent {
   retention: string;
   @ApiProperty({ example: '您可随时回复 TD 退订' })
   rights: string;
-  @ApiPropertyOptional({ description: 'Required when profiling is a purpose' })
+  @ApiPropertyOptional({ description: 'Required when profiling is a purpose', nullable: true })
   profiling?: string;
 }
 

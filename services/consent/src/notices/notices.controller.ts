@@ -6,6 +6,7 @@ import { Roles } from '@siyu/auth';
 import type { DataSource } from 'typeorm';
 import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { NoticeRepository } from './notice.repository';
+import { NoticeError, NoticeErrorCode } from './notices.errors';
 import { NoticeLocaleQuery, PublishNoticeRequest } from './publish-notice.request';
 import { PublishNotice } from './publish-notice.use-case';
 
@@ -29,10 +30,15 @@ export class NoticesController {
   }
 
   @Get('current')
-  @ApiOkResponse({ type: NoticeResponse, description: 'Empty body when none is published in that locale' })
+  @ApiOkResponse({ type: NoticeResponse })
+  @ApiErrors({ 404: ['NO_NOTICE'] })
   @Roles('privacy_officer', 'admin', 'marketer', 'ops')
-  current(@Query() query: NoticeLocaleQuery) {
-    return this.notices.findCurrent(this.ds.manager, this.options.brand.id, query.locale ?? 'zh-CN');
+  async current(@Query() query: NoticeLocaleQuery) {
+    const locale = query.locale ?? 'zh-CN';
+    const notice = await this.notices.findCurrent(this.ds.manager, this.options.brand.id, locale);
+    // 404 rather than a 200 with an empty body, which is not JSON (found by the fuzzer, issue 14).
+    if (!notice) throw new NoticeError(NoticeErrorCode.NONE_PUBLISHED, `no notice published in ${locale}`);
+    return notice;
   }
 
   @Get()

@@ -3,6 +3,7 @@ import { DomainError } from '@siyu/auth';
 export enum NoticeErrorCode {
   INCOMPLETE = 'NOTICE_INCOMPLETE',
   DUPLICATE = 'NOTICE_DUPLICATE',
+  NONE_PUBLISHED = 'NO_NOTICE',
 }
 
 export class NoticeError extends DomainError<NoticeErrorCode> {
@@ -12,6 +13,8 @@ export class NoticeError extends DomainError<NoticeErrorCode> {
         return 422;
       case NoticeErrorCode.DUPLICATE:
         return 409;
+      case NoticeErrorCode.NONE_PUBLISHED:
+        return 404;
     }
   }
 }

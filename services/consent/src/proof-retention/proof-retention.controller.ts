@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '@siyu/auth';
 import { PurgeReportResponse } from './purge.response';
 import { Roles } from '@siyu/auth';
@@ -14,6 +14,11 @@ export class ProofRetentionController {
   constructor(private readonly purge: PurgeExpiredProof) {}
 
   @Post()
+  @ApiBody({
+    type: PurgeProofRequest,
+    required: false,
+    description: 'Without a body: a real purge, as the daily job runs it',
+  })
   @ApiOkResponse({ type: PurgeReportResponse, description: 'Counts only' })
   @ApiErrors({ 500: ['PROOF_RETENTION_BELOW_MINIMUM', 'PROOF_RETENTION_INVALID'] })
   @HttpCode(200)

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiFoundResponse, ApiTags } from '@nestjs/swagger';
 import { ApiHtmlPage } from '@siyu/auth';
 import type { Request, Response } from 'express';
 import { Public } from '@siyu/auth';
@@ -47,6 +47,7 @@ export class WechatOAuthController {
   ) {}
 
   @Get(':token/wechat/start')
+  @ApiFoundResponse({ description: "A redirect to WeChat's OAuth page" })
   @Public('customer-page')
   async start(@Param('token') token: string, @Req() req: Request, @Res() res: Response) {
     const ctx = await this.context(req);

@@ -20,7 +20,10 @@ import { WithdrawalError } from './withdrawal.errors';
 
 /** R9: GET only shows a confirm button (link scanners must not unsubscribe anyone); POST withdraws. */
 @ApiTags('customer pages')
-@ApiHtmlPage('The unsubscribe confirmation / done page', { 404: ['UNSUBSCRIBE_LINK_INVALID'] })
+@ApiHtmlPage('The unsubscribe confirmation / done page', {
+  403: ['FORM_EXPIRED'],
+  404: ['UNSUBSCRIBE_LINK_INVALID'],
+})
 @Controller('u')
 export class UnsubscribeController {
   constructor(

@@ -16,9 +16,11 @@ export class CreateStaffAccount {
 
   async execute(
     admin: Actor,
-    request: { username: string; role: StaffRole; password?: string },
+    request: { username: string; role: StaffRole; password?: string | null },
   ): Promise<CreatedStaffAccountResponse> {
-    const generatedPassword = request.password === undefined ? generatePassword() : undefined;
+    // class-validator's IsOptional lets null through: null means "generate one", like absent (a
+    // null reached argon2 and answered 500; found by the fuzzer, issue 14).
+    const generatedPassword = request.password == null ? generatePassword() : undefined;
     const passwordHash = await hashPassword(request.password ?? generatedPassword!);
     const account = await this.ds.transaction((tx) =>
       this.accounts.insertUnlessUsernameTaken(tx, {

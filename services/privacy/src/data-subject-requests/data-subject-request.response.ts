@@ -12,7 +12,7 @@ export class HeldDataLineResponse {
 export class ServiceReceiptResponse {
   @ApiProperty() service: string;
   @ApiProperty({ enum: ['waiting', 'answered', 'overdue'] }) state: 'waiting' | 'answered' | 'overdue';
-  @ApiProperty({ nullable: true }) answeredAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) answeredAt: string | null;
   @ApiProperty({ type: [HeldDataLineResponse] }) lines: HeldDataLineResponse[];
 }
 
@@ -23,7 +23,7 @@ export class DataSubjectRequestResponse {
   @ApiProperty({ enum: ['open', 'completed'] }) status: 'open' | 'completed';
   @ApiProperty() receivedAt: string;
   @ApiProperty() dueAt: string;
-  @ApiProperty({ nullable: true }) completedAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) completedAt: string | null;
   @ApiProperty({ type: [ServiceReceiptResponse] }) receipts: ServiceReceiptResponse[];
 }
 

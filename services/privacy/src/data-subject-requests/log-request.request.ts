@@ -17,6 +17,7 @@ export class LogRequestRequest {
 }
 
 export class RequestIdParams {
+  @ApiProperty({ format: 'uuid' })
   @IsUUID()
   id: string;
 }
