@@ -70,6 +70,49 @@ describe('outbox and inbox (real PostgreSQL, in-process transport)', () => {
     expect(n).toBe(0);
   });
 
+  it('runs an effect’s after-commit callback once the effect committed: not for a redelivery, not for a rolled-back attempt', async () => {
+    const transport = new InProcessTransport();
+    const seen: string[] = [];
+    let failFirst = true;
+    const inbox = new InboxConsumer(consumer, transport, {
+      group: 'after-commit',
+      topics: [TOPICS.consentWithdrawn],
+      retryDelayMs: 1,
+      handlers: {
+        'consent.withdrawn.v1': async (tx, event) => {
+          const e = event as ConsentWithdrawnV1;
+          await tx.query('INSERT INTO effects (subject, seq) VALUES ($1, $2)', [e.subjectRef, e.ledgerSeq]);
+          if (failFirst) {
+            failFirst = false;
+            throw new Error('first attempt rolls back');
+          }
+          return () => {
+            seen.push(`${e.subjectRef}:${e.ledgerSeq}`);
+          };
+        },
+      },
+    });
+    await inbox.start();
+    const subject = randomUUID();
+    const message = {
+      topic: TOPICS.consentWithdrawn,
+      key: subject,
+      value: JSON.stringify({
+        eventId: randomUUID(),
+        schemaVersion: 1,
+        occurredAt: new Date().toISOString(),
+        ...withdrawal(subject, 1),
+      }),
+      partition: 0,
+      offset: '0',
+    };
+    await inbox.handle(message);
+    await inbox.handle(message); // a redelivery: no second effect, no second callback
+    expect(seen).toEqual([`${subject}:1`]);
+    expect(await effectsOf(subject)).toEqual([1]);
+    await inbox.stop();
+  });
+
   it('a relay that dies after publishing but before marking sent redelivers, and the effect happens once', async () => {
     const transport = new InProcessTransport();
     const inbox = new InboxConsumer(consumer, transport, {
