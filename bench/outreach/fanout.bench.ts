@@ -272,6 +272,12 @@ async function main(): Promise<void> {
     `race: ${withdrawn.size} withdrawals during the fan-out; ${afterCommit} dispatches after a withdrawal's commit, ` +
       `${late} later than commit + 1 s (target 0); worst lag ${worst === -Infinity ? 'n/a' : `${worst} ms`}`,
   );
+  // Same run, same members: what the racing withdrawals cost the fan-out.
+  console.log(
+    `race throughput: ${race.rate.toFixed(0)} msg/s with ${withdrawn.size} withdrawals vs gate ON ` +
+      `${mean(onRates).toFixed(0)} msg/s and gate OFF ${mean(offRates).toFixed(0)} msg/s without ` +
+      `(${((race.rate / mean(offRates)) * 100).toFixed(0)}% of the baseline)`,
+  );
 
   clearInterval(heartbeat);
   await app.close();

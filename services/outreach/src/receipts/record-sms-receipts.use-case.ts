@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { appendAuditMany } from '@siyu/audit';
 import { loadContactKeys, type ContactKeyRing } from '@siyu/crypto';
 import { ServiceMessaging } from '@siyu/messaging';
+import { siyuMetrics } from '@siyu/observability';
 import type { SmsReceipt } from '../channels/sms-receipt';
 import { ConsentProjectionRepository } from '../consent-projection/consent-projection.repository';
 import { OUTREACH_DB, OUTREACH_OPTIONS, type OutreachModuleOptions } from '../outreach.options';
@@ -112,6 +113,11 @@ export class RecordSmsReceipts {
         }
       }
       await this.sends.recordOutcomes(tx, vendor, outcomes);
+      for (const o of outcomes)
+        siyuMetrics.sends.inc({
+          channel: 'sms',
+          outcome: o.state === 'delivered' ? 'delivered' : 'undelivered',
+        });
       return { received: receipts.length, matched: outcomes.length, suppressed };
     });
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { readAudit, verifyAuditTrail } from '@siyu/audit';
+import { siyuMetrics } from '@siyu/observability';
 import { adminQuery, waitFor } from '@siyu/testing';
 import { OutreachHarness } from '../../test/outreach-harness';
 import { RecordingSmsChannel, RecordingSmsVendor } from '../../test/recording-sms-vendor';
@@ -87,6 +88,31 @@ describe('campaign runs: background jobs through the batched send gate (issue 17
       ].sort(),
     );
     expect(JSON.stringify(sends.body)).not.toMatch(/1[3-9]\d{9}/);
+  });
+
+  it('counts sends by channel and outcome and gate refusals by reason in the metrics registry', async () => {
+    const count = async (
+      metric: typeof siyuMetrics.sends | typeof siyuMetrics.gateRefusals,
+      labels: object,
+    ) =>
+      (await metric.get()).values
+        .filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k as keyof typeof v.labels] === l))
+        .reduce((n, v) => n + v.value, 0);
+    const before = {
+      submitted: await count(siyuMetrics.sends, { channel: 'sms', outcome: 'submitted' }),
+      withdrawn: await count(siyuMetrics.gateRefusals, { reason: 'consent_withdrawn' }),
+      noConsent: await count(siyuMetrics.gateRefusals, { reason: 'no_consent' }),
+    };
+    const [a, b] = await members(2, 5);
+    await h.withdraw(b);
+    const segment = randomUUID();
+    await h.materialize(segment, 1, [a, b, randomUUID()]);
+    await h.waitForRun(await h.startRun(await h.createCampaign(segment, await h.declareTemplate())), 'done');
+    expect(await count(siyuMetrics.sends, { channel: 'sms', outcome: 'submitted' })).toBe(
+      before.submitted + 1,
+    );
+    expect(await count(siyuMetrics.gateRefusals, { reason: 'consent_withdrawn' })).toBe(before.withdrawn + 1);
+    expect(await count(siyuMetrics.gateRefusals, { reason: 'no_consent' })).toBe(before.noConsent + 1);
   });
 
   it('audits every contact-point decrypt for a dispatch with actor and purpose, in an intact chain (R16)', async () => {

@@ -3,15 +3,19 @@ import type { DataSource } from 'typeorm';
 import { appendAuditMany } from '@siyu/audit';
 import { loadContactKeys, type ContactKeyRing } from '@siyu/crypto';
 import { ServiceMessaging } from '@siyu/messaging';
+import { siyuMetrics } from '@siyu/observability';
 import type { Campaign } from '../campaigns/campaign.repository';
 import type { SmsVendor } from '../channels/sms-vendor.channel';
-import { ConsentProjectionRepository } from '../consent-projection/consent-projection.repository';
+import {
+  ConsentProjectionRepository,
+  type GateChunk,
+} from '../consent-projection/consent-projection.repository';
 import { OUTREACH_DB, OUTREACH_OPTIONS, type OutreachModuleOptions } from '../outreach.options';
 import { reportSmsOptOut } from '../receipts/sms-opt-out.event';
 import { SendGate } from '../send-gate/send-gate';
 import { notStarted, type AdmittedRecipient, type ChunkSender } from './chunk-sender';
 import { UnsubscribeLinks } from '../templates/unsubscribe-links';
-import { SendRepository } from './send.repository';
+import { SendRepository, type SendOutcome } from './send.repository';
 import { TokenBucket } from './token-bucket';
 
 export type ChunkResult =
@@ -75,6 +79,7 @@ export class DispatchChunk {
       return { ...c, links };
     });
     bucket.giveBack(limit - chunk.admitted.length);
+    countGateRefusals(chunk);
     if (!chunk.fresh) return { kind: 'stale' };
     if (!chunk.live) return { kind: 'not_live' };
     // Measured from before the gate's statement: conservative by the statement's own duration.
@@ -134,6 +139,8 @@ export class DispatchChunk {
       }
     });
     if (blacklisted.length > 0) this.messaging.relay.kick();
+    for (const o of outcomes)
+      siyuMetrics.sends.inc({ channel: campaign.channel, outcome: dispatchOutcome(o) });
     return {
       kind: 'dispatched',
       admitted: chunk.admitted.length,
@@ -150,4 +157,18 @@ export class DispatchChunk {
     }
     return b;
   }
+}
+
+/** Gate refusals by reason (/metrics): stored refusals, quiet-hours deferrals, a stale projection. */
+function countGateRefusals(chunk: GateChunk): void {
+  if (!chunk.fresh) siyuMetrics.gateRefusals.inc({ reason: 'projection_stale' });
+  for (const b of chunk.blocked) siyuMetrics.gateRefusals.inc({ reason: b.reason });
+  if (chunk.deferred > 0) siyuMetrics.gateRefusals.inc({ reason: 'quiet_hours' }, chunk.deferred);
+}
+
+/** What became of one dispatched send, as /metrics counts it (siyu_sends_total{channel, outcome}). */
+function dispatchOutcome(o: SendOutcome): string {
+  if (o.state === 'planned') return 'dispatch_deadline';
+  if (o.state === 'failed') return o.reason ?? 'vendor_refused';
+  return o.state;
 }
