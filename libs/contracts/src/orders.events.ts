@@ -85,6 +85,14 @@ export class ReleasedOrderFact {
   @Type(() => OrderLineFact)
   @ArrayMaxSize(500)
   lines: OrderLineFact[];
+
+  /**
+   * The platform the order was placed on (a platform name, not an id; not personal). Optional and
+   * added within v1: releases written before it carry none, and consumers treat it as unknown.
+   */
+  @IsOptional()
+  @IsIn(PLATFORMS)
+  platform?: Platform;
 }
 
 /**

@@ -4,6 +4,7 @@ import { AudienceInitial1763900000200 } from './migrations/1763900000200-audienc
 import { ReleasedFacts1763900000201 } from './migrations/1763900000201-released-facts';
 import { TagsAndSegmentRules1763900000202 } from './migrations/1763900000202-tags-and-segment-rules';
 import { SegmentVersionsAndChangeLog1763900000203 } from './migrations/1763900000203-segment-versions-and-change-log';
+import { ReleasedFactPlatform1763900000204 } from './migrations/1763900000204-released-fact-platform';
 
 /** Audience's schema, in order (the module, the tests and the benchmark run the same list). */
 export const AUDIENCE_MIGRATIONS = [
@@ -14,4 +15,5 @@ export const AUDIENCE_MIGRATIONS = [
   ReleasedFacts1763900000201,
   TagsAndSegmentRules1763900000202,
   SegmentVersionsAndChangeLog1763900000203,
+  ReleasedFactPlatform1763900000204,
 ];

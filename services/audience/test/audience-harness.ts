@@ -165,6 +165,8 @@ export interface FactSpec {
   skus?: string[];
   /** China-time hour of the order (default 10). */
   hour?: number;
+  /** The platform the order was placed on (absent: an event from before the field existed). */
+  platform?: 'tmall' | 'jd' | 'douyin' | 'kuaishou' | 'pinduoduo' | 'youzan';
 }
 
 export function orderedAt(daysAgo: number, hour = 10): string {
@@ -188,6 +190,7 @@ export function release(subjectRef: string, facts: FactSpec[], releaseId = rando
       amountCents: f.amountCents,
       orderedAt: orderedAt(f.daysAgo, f.hour),
       lines: (f.skus ?? ['SKU-1']).map((sku) => ({ sku, quantity: 1 })),
+      ...(f.platform ? { platform: f.platform } : {}),
     })),
   };
 }

@@ -29,11 +29,11 @@ export class ReleasedFactsRepository {
     if (facts.length === 0) return 0;
     const stored: unknown[] = await tx.query(
       `INSERT INTO released_facts (release_id, order_ref, subject_ref, brand_id, status, amount_cents, ordered_at, skus,
-                                   categories, sensitive, hour_cn)
+                                   categories, sensitive, hour_cn, platform)
        SELECT $1, f.order_ref, $2, $4, f.status, f.amount_cents, f.ordered_at, f.skus,
               COALESCE(c.categories, '{}'), COALESCE(c.sensitive, false),
-              extract(hour FROM f.ordered_at AT TIME ZONE 'Asia/Shanghai')::smallint
-         FROM jsonb_to_recordset($3::jsonb) AS f(order_ref uuid, status text, amount_cents bigint, ordered_at timestamptz, skus text[])
+              extract(hour FROM f.ordered_at AT TIME ZONE 'Asia/Shanghai')::smallint, f.platform
+         FROM jsonb_to_recordset($3::jsonb) AS f(order_ref uuid, status text, amount_cents bigint, ordered_at timestamptz, skus text[], platform text)
          LEFT JOIN LATERAL (
            SELECT array_agg(DISTINCT pc.category ORDER BY pc.category) AS categories, bool_or(pc.sensitive) AS sensitive
              FROM unnest(f.skus) s JOIN product_categories pc ON pc.brand_id = $4 AND starts_with(s, pc.sku_prefix)
@@ -41,7 +41,8 @@ export class ReleasedFactsRepository {
         WHERE NOT EXISTS (SELECT 1 FROM revoked_releases r WHERE r.release_id = $1)
           AND NOT (EXISTS (SELECT 1 FROM member_consents WHERE subject_ref = $2 AND purpose = 'purchase_history')
                AND NOT EXISTS (SELECT 1 FROM member_consents WHERE subject_ref = $2 AND purpose = 'purchase_history' AND granted))
-       ON CONFLICT (release_id, order_ref) DO UPDATE SET status = EXCLUDED.status, amount_cents = EXCLUDED.amount_cents
+       ON CONFLICT (release_id, order_ref) DO UPDATE SET status = EXCLUDED.status, amount_cents = EXCLUDED.amount_cents,
+                                                          platform = COALESCE(EXCLUDED.platform, released_facts.platform)
        RETURNING 1`,
       [
         releaseId,
@@ -53,6 +54,7 @@ export class ReleasedFactsRepository {
             amount_cents: f.amountCents,
             ordered_at: f.orderedAt,
             skus: f.lines.map((l) => l.sku),
+            platform: f.platform ?? null,
           })),
         ),
         brandId,

@@ -218,6 +218,12 @@ function measureSql(
                  WHERE r2.subject_ref = rf.subject_ref AND ${filter('r2')}${sensitive ? '' : ' AND NOT r2.sensitive'}
                  GROUP BY c ORDER BY count(*) DESC, c LIMIT 1)`,
       };
+    case 'top_platform':
+      // Facts released before the event carried a platform have none: they do not vote.
+      return {
+        num: 'NULL::double precision',
+        text: `mode() WITHIN GROUP (ORDER BY rf.platform) FILTER (WHERE ${F} AND rf.platform IS NOT NULL)`,
+      };
     case 'hour_share': {
       const from = params.add(f.fromHour);
       const to = params.add(f.toHour);

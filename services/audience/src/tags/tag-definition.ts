@@ -16,6 +16,7 @@ export type FactMeasure =
   | { measure: 'order_count'; windowDays?: number; category?: string; skuPrefix?: string }
   | { measure: 'monetary_cents'; windowDays?: number; category?: string; skuPrefix?: string }
   | { measure: 'top_category'; windowDays?: number }
+  | { measure: 'top_platform'; windowDays?: number }
   | { measure: 'hour_share'; fromHour: number; toHour: number; windowDays?: number }
   | { measure: 'hour_band'; windowDays?: number }
   | {
@@ -35,6 +36,7 @@ export const FACT_MEASURES = [
   'order_count',
   'monetary_cents',
   'top_category',
+  'top_platform',
   'hour_share',
   'hour_band',
   'rfm',
@@ -79,7 +81,7 @@ export type TagDefinitionInput = Omit<TagDefinition, 'brandId' | 'version'>;
 export function valueTypeOf(d: Pick<TagDefinition, 'layer' | 'fact'>): TagInfo['valueType'] {
   if (d.layer === 'model') return 'presence';
   if (d.layer === 'prediction') return 'number';
-  return ['top_category', 'hour_band', 'rfm'].includes(d.fact!.measure) ? 'text' : 'number';
+  return ['top_category', 'top_platform', 'hour_band', 'rfm'].includes(d.fact!.measure) ? 'text' : 'number';
 }
 
 /** Its own category plus those of everything it is computed from (fact tags: their own only). */
@@ -281,6 +283,7 @@ function validateFact(
     order_count: ['windowDays', 'category', 'skuPrefix'],
     monetary_cents: ['windowDays', 'category', 'skuPrefix'],
     top_category: ['windowDays'],
+    top_platform: ['windowDays'],
     hour_share: ['fromHour', 'toHour', 'windowDays'],
     hour_band: ['windowDays'],
     rfm: ['windowDays', 'recencyDays', 'frequency', 'monetaryCents'],

@@ -289,6 +289,30 @@ describe('tags: fact → model → prediction, recomputed incrementally, each wi
       ]),
     );
   });
+  it('a platform fact tag: the platform most orders came from; facts released without a platform do not vote', async () => {
+    await define({
+      key: 'main_platform',
+      labels: labels('主要购物平台', 'Main platform'),
+      category: 'purchase_preference',
+      layer: 'fact',
+      fact: { measure: 'top_platform', windowDays: 365 },
+    });
+    const { s } = await member([
+      { daysAgo: 5, amountCents: 100, platform: 'douyin' },
+      { daysAgo: 6, amountCents: 100, platform: 'douyin' },
+      { daysAgo: 7, amountCents: 100, platform: 'jd' },
+      { daysAgo: 8, amountCents: 100 },
+      { daysAgo: 9, amountCents: 100 },
+      { daysAgo: 10, amountCents: 100 },
+    ]);
+    const old = await member([{ daysAgo: 5, amountCents: 100 }]);
+    await a.refresh.execute();
+    expect((await tagsOf(s)).main_platform).toBe('douyin');
+    expect(await tagsOf(old.s)).not.toHaveProperty('main_platform');
+    expect(
+      await a.ds.query('SELECT DISTINCT platform FROM released_facts WHERE subject_ref = $1 ORDER BY 1', [s]),
+    ).toEqual([{ platform: 'douyin' }, { platform: 'jd' }, { platform: null }]);
+  });
 });
 
 describe('prediction tags: a logistic repurchase model trained on the brand’s own facts', () => {

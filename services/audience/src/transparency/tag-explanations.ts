@@ -2,6 +2,16 @@ import { TAG_CATEGORY_LABELS, type TagCategory } from '@siyu/contracts';
 import type { MemberTagRow } from '../tags/member-tags.repository';
 import type { TagDefinition } from '../tags/tag-definition';
 
+/** Platform names as customers know them. */
+const PLATFORM_NAMES: Record<string, { 'zh-CN': string; en: string }> = {
+  tmall: { 'zh-CN': '天猫/淘宝', en: 'Tmall/Taobao' },
+  jd: { 'zh-CN': '京东', en: 'JD' },
+  douyin: { 'zh-CN': '抖音', en: 'Douyin' },
+  kuaishou: { 'zh-CN': '快手', en: 'Kuaishou' },
+  pinduoduo: { 'zh-CN': '拼多多', en: 'Pinduoduo' },
+  youzan: { 'zh-CN': '有赞', en: 'Youzan' },
+};
+
 export type PageLocale = 'zh-CN' | 'en';
 
 const BAND: Record<string, { 'zh-CN': string; en: string }> = {
@@ -54,6 +64,11 @@ export function explainTag(
         break;
       case 'top_category':
         reason = zh ? `最常购买「${row.valueText}」` : `you most often buy ${row.valueText}`;
+        break;
+      case 'top_platform':
+        reason = zh
+          ? `最常在「${PLATFORM_NAMES[row.valueText ?? '']?.['zh-CN'] ?? row.valueText}」购买`
+          : `you most often buy on ${PLATFORM_NAMES[row.valueText ?? '']?.en ?? row.valueText}`;
         break;
       case 'hour_share':
         reason = zh

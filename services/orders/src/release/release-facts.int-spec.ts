@@ -21,7 +21,7 @@ describe('release on consent (invariant 2)', () => {
   const released: {
     subjectRef: string;
     releaseId: string;
-    facts: { orderRef: string; amountCents: number }[];
+    facts: { orderRef: string; amountCents: number; platform?: string }[];
   }[] = [];
   const revoked: string[] = [];
   const keys = testAuthKeys();
@@ -139,6 +139,8 @@ describe('release on consent (invariant 2)', () => {
     );
     await waitFor(async () => released.length === 1, 'first release', 30_000);
     expect(released[0].facts.map((f) => f.amountCents).sort()).toEqual([1000, 2000]);
+    // The platform name (not an id) travels with each fact, for audience's platform tag.
+    expect(released[0].facts.map((f) => f.platform)).toEqual(['tmall', 'tmall']);
     const factJson = JSON.stringify(released[0]);
     for (const secret of ['buyer_x', '9000000000000000001', '张*', '138****5678', '浙江省'])
       expect(factJson).not.toContain(secret);

@@ -133,7 +133,7 @@ export class ReleaseRepository {
   /** Non-identifying facts only: never receiver data, platform ids or the buyer pseudonym. */
   async factsOf(tx: EntityManager, buyerPseudonym: string, orderRef?: string): Promise<ReleasedOrderFact[]> {
     const rows = await tx.query(
-      `SELECT order_ref, status, amount_cents, ordered_at, lines FROM orders
+      `SELECT order_ref, status, amount_cents, ordered_at, lines, platform FROM orders
         WHERE buyer_pseudonym = $1 AND ($2::uuid IS NULL OR order_ref = $2) ORDER BY ordered_at`,
       [buyerPseudonym, orderRef ?? null],
     );
@@ -144,12 +144,14 @@ export class ReleaseRepository {
         amount_cents: string;
         ordered_at: Date;
         lines: { sku: string; quantity: number }[];
+        platform: Platform;
       }) => ({
         orderRef: r.order_ref,
         status: r.status,
         amountCents: Number(r.amount_cents),
         orderedAt: new Date(r.ordered_at).toISOString(),
         lines: r.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
+        platform: r.platform,
       }),
     );
   }

@@ -261,6 +261,7 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
       released_facts: {
         purpose: 'marketing',
         columns: {
+          platform: 'purchase',
           brand_id: 'technical',
           categories: 'purchase',
           sensitive: 'purchase',
