@@ -1,0 +1,11 @@
+import { Module } from '@nestjs/common';
+import { LedgerModule } from '../ledger/ledger.module';
+import { LedgerAnchorsModule } from '../ledger-anchors/ledger-anchors.module';
+import { LedgerApiController } from './ledger-api.controller';
+
+/** Staff queries of the ledger: history and state as of any time. */
+@Module({
+  imports: [LedgerModule, LedgerAnchorsModule],
+  controllers: [LedgerApiController],
+})
+export class LedgerApiModule {}

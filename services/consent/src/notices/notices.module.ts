@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { NoticeRepository } from './notice.repository';
+import { NoticesController } from './notices.controller';
+import { PublishNotice } from './publish-notice.use-case';
+
+/** The notices customers are shown (R5): versions, immutable once published. */
+@Module({
+  controllers: [NoticesController],
+  providers: [NoticeRepository, PublishNotice],
+  exports: [NoticeRepository],
+})
+export class NoticesModule {}

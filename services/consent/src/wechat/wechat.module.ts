@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { WithdrawalModule } from '../withdrawal/withdrawal.module';
+import { RecordWechatEvent } from './record-wechat-event.use-case';
+import { WechatBindingRepository } from './wechat-binding.repository';
+import { WechatCallbackController } from './wechat-callback.controller';
+import { WechatSignature } from './wechat-signature';
+
+/** WeChat callbacks: 取消关注 withdraws what the bound openid granted (R9). */
+@Module({
+  imports: [WithdrawalModule],
+  controllers: [WechatCallbackController],
+  providers: [WechatSignature, WechatBindingRepository, RecordWechatEvent],
+  exports: [WechatBindingRepository],
+})
+export class WechatModule {}
