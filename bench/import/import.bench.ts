@@ -21,6 +21,7 @@ import { generateSecretsEnv, loadBlindIndex, loadCryptoKeys } from '../../libs/c
 import { createDatabaseIfMissing, startEmbeddedPostgres } from '../../libs/persistence/src';
 import { ImportJobRepository } from '../../services/orders/src/imports/import-job.repository';
 import { ImportOrders } from '../../services/orders/src/imports/import-orders.use-case';
+import { ImportWorkerPool } from '../../services/orders/src/imports/import-worker-pool';
 import { IngestOrderChunk } from '../../services/orders/src/imports/ingest-order-chunk';
 import { OrderRepository } from '../../services/orders/src/imports/order.repository';
 import { openOrdersDataSource } from '../../services/orders/src/orders.database';
@@ -96,6 +97,7 @@ async function main(): Promise<void> {
     const env = generateSecretsEnv();
     const ds = await openOrdersDataSource(adminUrl);
     const orders = new OrderRepository(ds);
+    const workers = ImportWorkerPool.fromEnv(env);
     const importOrders = new ImportOrders(
       ds,
       new ImportJobRepository(ds),
@@ -105,6 +107,7 @@ async function main(): Promise<void> {
         loadBlindIndex(env, 'FULFILMENT'),
         new ReceiverLookupRepository(),
       ),
+      workers,
     );
 
     const t0 = process.hrtime.bigint();
@@ -130,6 +133,7 @@ async function main(): Promise<void> {
     });
     const reimportSeconds = Number(process.hrtime.bigint() - t2) / 1e9;
     console.error('re-import done; COPY baseline…');
+    await workers.destroy();
     await ds.destroy();
 
     // Baseline: the same bytes, no parsing in Node, straight into a table of text columns.
