@@ -1,0 +1,85 @@
+import { detectUnmaskedPii, type PiiKind } from '@siyu/privacy';
+import type { ExportRecord } from './csv-records';
+import type { ExportColumns } from './export-columns';
+import type { CellProblem, MappedRow, PlatformExport } from './platform-export';
+
+// Real order rows are far below this; a larger one is a broken line (issue §9, a 1 MB single line).
+const MAX_ROW_CHARS = 64 * 1024;
+
+/** Unmasked personal data found in one cell: its column and kinds, never the value (R1). */
+export interface PiiFinding {
+  column: string;
+  kinds: PiiKind[];
+}
+
+/** One record checked and mapped: what a worker thread hands back (plain data, cloneable). */
+export interface ScreenedRecord {
+  row: number;
+  mapped: MappedRow;
+  pii: PiiFinding[];
+}
+
+/**
+ * Checks one record and maps it to an order. Every column, kept or dropped, is scanned for
+ * unmasked PII first, whatever else is wrong with the row; only kinds and row numbers are kept (R1).
+ */
+export function mapRecord(
+  { row, cells, inexactNumbers }: ExportRecord,
+  columns: ExportColumns,
+  mapping: PlatformExport,
+  delimitedText: boolean,
+): ScreenedRecord {
+  const problems = inexactNumbers
+    ? inexactNumbers.map((i) => ({
+        field: columns.labels[i] ?? `(column ${i + 1})`,
+        reason:
+          'the workbook stores this as a number too long to be exact (digits were lost); export the column as text or as CSV',
+      }))
+    : rowProblems(cells, columns, columns.labels.length, delimitedText);
+  const pii: PiiFinding[] = [];
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i];
+    if (!cell) continue;
+    const kinds = detectUnmaskedPii(cell);
+    if (kinds.length > 0) pii.push({ column: columns.labels[i] ?? `(column ${i + 1})`, kinds });
+  }
+  if (problems.length > 0) return { row, mapped: { problems }, pii };
+  return { row, mapped: mapping.mapRow(columns.readerFor(cells), columns.has), pii };
+}
+
+/** Row-level problems that come before the platform mapping: size, encoding, a short row. */
+function rowProblems(
+  cells: string[],
+  columns: ExportColumns,
+  width: number,
+  delimitedText: boolean,
+): CellProblem[] {
+  let chars = 0;
+  for (const c of cells) chars += c.length;
+  if (chars > MAX_ROW_CHARS)
+    return [
+      {
+        field: '(row)',
+        reason: `row is larger than ${MAX_ROW_CHARS / 1024} KiB: a broken line or a quote never closed`,
+      },
+    ];
+  for (let i = 0; i < cells.length; i++) {
+    if (cells[i].includes('\uFFFD'))
+      return [
+        {
+          field: columns.labels[i] ?? `(column ${i + 1})`,
+          reason:
+            'holds bytes that are not text in the file’s encoding (the file mixes encodings); save the export in one encoding and import it again',
+        },
+      ];
+  }
+  // A text export's rows are as wide as its header; a shorter one was cut (truncated download).
+  if (delimitedText && cells.length < width)
+    return [
+      {
+        field: '(row)',
+        reason: `row has ${cells.length} of ${width} columns: the file is truncated or the line is broken`,
+      },
+    ];
+  return [];
+}
