@@ -139,6 +139,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audience/segments/{id}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: marketer, admin. */
+        get: operations["SegmentsController_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audience/segments/preview": {
         parameters: {
             query?: never;
@@ -201,7 +218,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** @description Roles: admin, privacy_officer. */
-        post: operations["ContactKeysController_run"];
+        post: operations["ContactKeysController_run_consent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -850,7 +867,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** @description Roles: admin, privacy_officer. */
-        post: operations["ContactKeysController_run_outreach"];
+        post: operations["ContactKeysController_run"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1097,6 +1114,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/c/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ParcelCardShortLinksController_follow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/me/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["WhatWeHoldController_show"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -1225,6 +1274,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/rights": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CustomerRequestsController_form"];
+        put?: never;
+        post: operations["CustomerRequestsController_begin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rights/code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["CustomerRequestsController_verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rights/status/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CustomerRequestsController_show"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/rights/status/{token}/export.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CustomerExportController_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/t/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["UnsubscribeShortLinksController_follow"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/u/{token}": {
         parameters: {
             query?: never;
@@ -1283,6 +1412,22 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["SmsReceiptsController_aliyun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/sms-receipts/tencent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["SmsReceiptsController_tencent"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1435,9 +1580,27 @@ export interface components {
              *       }
              *     ]
              */
-            errors?: string[];
+            errors?: components["schemas"]["ApiFieldProblem"][];
             /** @example request body is invalid */
             message: string;
+        };
+        ApiFieldProblem: {
+            /**
+             * @description Dotted path of the field
+             * @example shop
+             */
+            field: string;
+            /**
+             * @description Where the field was: body or query
+             * @example body
+             */
+            location?: string;
+            /**
+             * @example [
+             *       "shop must be 1-64 letters, digits, _ or -"
+             *     ]
+             */
+            problems: string[];
         };
         ApiKeyResponse: {
             /**
@@ -1482,6 +1645,8 @@ export interface components {
             createdAt: string;
             estimate?: components["schemas"]["EstimateResponse"];
             id: string;
+            /** @description WeCom: { kind, text }; WeChat: { kind, templateId, data, page } (null for SMS) */
+            message?: Record<string, never> | null;
             name: string;
             nextRunAt?: Record<string, never>;
             purpose: string;
@@ -1491,7 +1656,8 @@ export interface components {
             segmentId: string;
             /** @enum {string} */
             state: "draft" | "scheduled" | "sending" | "done" | "paused" | "cancelled";
-            templateId: string;
+            /** @description SMS campaigns: the vendor template */
+            templateId: string | null;
             /** @description [{ name, variables }] */
             variants: string[];
         };
@@ -1552,18 +1718,22 @@ export interface components {
         CreateCampaignRequest: {
             caps?: components["schemas"]["CapsRequest"];
             /** @enum {string} */
-            channel: "sms";
+            channel: "sms" | "wechat" | "wecom";
             name: string;
             /** @enum {string} */
             purpose: "marketing_messages" | "purchase_history" | "personalisation" | "sensitive_profiling";
             /** @description Default 08:00–21:00 for marketing */
-            quietHours?: components["schemas"]["QuietHoursRequest"];
+            quietHours?: components["schemas"]["QuietHoursRequest"] | null;
             schedule: components["schemas"]["ScheduleRequest"];
             segmentId: string;
-            /** @description A synced or declared SMS template (GET /api/v1/outreach/templates) */
-            templateId: string;
-            /** @description One or more content variants (A/B), split evenly */
+            /** @description SMS: a synced or declared SMS template (GET /api/v1/outreach/templates) */
+            templateId?: string | null;
+            /** @description One or more content variants (A/B), split evenly (SMS; WeCom/WeChat: one, no variables) */
             variants: components["schemas"]["VariantRequest"][];
+            /** @description WeChat campaigns: the subscription message */
+            wechat?: components["schemas"]["WechatMessageRequest"] | null;
+            /** @description WeCom campaigns: the text */
+            wecom?: components["schemas"]["WecomMessageRequest"] | null;
         };
         CreatedApiKeyResponse: {
             /**
@@ -1608,6 +1778,8 @@ export interface components {
             username: string;
         };
         CreateSegmentRequest: {
+            /** @default true */
+            autoRefresh: boolean | null;
             /**
              * @example sms
              * @enum {string}
@@ -1642,14 +1814,14 @@ export interface components {
              */
             rule?: {
                 [key: string]: unknown;
-            };
+            } | null;
         };
         CreateStaffAccountRequest: {
             /**
              * Format: password
              * @description Omitted: a strong password is generated and returned once
              */
-            password?: string;
+            password?: string | null;
             /**
              * @example ops
              * @enum {string}
@@ -1674,7 +1846,8 @@ export interface components {
             subjects: number;
         };
         DataSubjectRequestResponse: {
-            completedAt: Record<string, never> | null;
+            /** Format: date-time */
+            completedAt: string | null;
             dueAt: string;
             id: string;
             /** @enum {string} */
@@ -1699,7 +1872,7 @@ export interface components {
             /** @example SMS_900001 */
             templateCode: string;
             /** @description Tencent only: the name of each positional variable, in order */
-            variableNames?: string[];
+            variableNames?: string[] | null;
             /** @enum {string} */
             vendor: "sandbox" | "aliyun" | "tencent";
         };
@@ -1724,9 +1897,9 @@ export interface components {
             /** @example 示例品牌 */
             signName: string;
             /** @description Tencent only: the name of each positional variable, in order */
-            variableNames?: string[];
+            variableNames?: string[] | null;
             /** @description Sample values for the variables (unsubscribe_link is filled in) */
-            variables?: Record<string, never>;
+            variables?: Record<string, never> | null;
             /** @enum {string} */
             vendor: "sandbox" | "aliyun" | "tencent";
         };
@@ -1908,8 +2081,13 @@ export interface components {
             rows: number[];
         };
         InvitationResponse: {
-            /** @description The QR code of url, as SVG markup */
+            /** @description The QR code of shortUrl, as SVG markup */
             qrSvg: string;
+            /**
+             * @description Short link the QR code encodes; redirects to a freshly signed url (ADR 0008)
+             * @example https://brand.example/c/3kTMd9Qx0bZ7LwP2a
+             */
+            shortUrl: string;
             /** @description Signed invitation token (opaque, stands for the order ref) */
             token: string;
             /** @example https://brand.example/q/… */
@@ -1945,7 +2123,7 @@ export interface components {
             /** @example 17 */
             seq: number;
             /** @enum {string} */
-            source?: "unsubscribe_link" | "sms_reply" | "wechat" | "preference_centre" | "membership_unbind" | "expiry" | "privacy_request";
+            source?: "unsubscribe_link" | "sms_reply" | "wechat" | "preference_centre" | "membership_unbind" | "expiry" | "privacy_request" | "sms_vendor_receipt";
             /** Format: uuid */
             subjectRef: string;
         };
@@ -2074,7 +2252,7 @@ export interface components {
             /** @example 短信发送 */
             processingMethods: string;
             /** @description Required when profiling is a purpose */
-            profiling?: string;
+            profiling?: string | null;
             purposes: components["schemas"]["NoticePurposeResponse"][];
             /** @example 撤回同意后 30 天内删除 */
             retention: string;
@@ -2278,13 +2456,13 @@ export interface components {
             dataCategories: string[];
             /**
              * @default zh-CN
-             * @enum {string}
+             * @enum {string|null}
              */
-            locale: "zh-CN" | "en";
+            locale: "zh-CN" | "en" | null;
             /** @example 短信发送 */
             processingMethods: string;
             /** @description Required when profiling is a purpose */
-            profiling?: string;
+            profiling?: string | null;
             purposes: components["schemas"]["NoticePurposeRequest"][];
             /** @example 撤回同意后 30 天内删除 */
             retention: string;
@@ -2296,7 +2474,7 @@ export interface components {
              * @description Report what would be purged, change nothing
              * @default false
              */
-            dryRun: boolean;
+            dryRun: boolean | null;
         };
         PurgeReportResponse: {
             deleted: components["schemas"]["SubjectDataCountsResponse"];
@@ -2477,7 +2655,7 @@ export interface components {
              */
             rule?: {
                 [key: string]: unknown;
-            };
+            } | null;
         };
         SegmentPreviewResponse: {
             count: number;
@@ -2488,6 +2666,8 @@ export interface components {
             usesSpendingPower: boolean;
         };
         SegmentResponse: {
+            /** @description a materialised segment refreshes itself when its members change */
+            autoRefresh: boolean;
             /** @description tag categories the rule selects by (R11) */
             categories: string[];
             channel: string;
@@ -2500,6 +2680,19 @@ export interface components {
                 [key: string]: unknown;
             } | null;
             /** @description last materialised version (0: never) */
+            version: number;
+        };
+        SegmentVersionResponse: {
+            createdAt: string;
+            /** @description staff id, or auto-refresh */
+            createdBy: string;
+            /** @description members who joined since the previous version */
+            joined: number;
+            /** @enum {string} */
+            kind: "full" | "incremental";
+            /** @description members who left since the previous version */
+            left: number;
+            size: number;
             version: number;
         };
         SendResponse: {
@@ -2518,7 +2711,8 @@ export interface components {
             variant: number;
         };
         ServiceReceiptResponse: {
-            answeredAt: Record<string, never> | null;
+            /** Format: date-time */
+            answeredAt: string | null;
             lines: components["schemas"]["HeldDataLineResponse"][];
             service: string;
             /** @enum {string} */
@@ -2670,6 +2864,12 @@ export interface components {
             usable: number;
             vendor: string;
         };
+        TencentReceiptAck: {
+            /** @example OK */
+            errmsg: string;
+            /** @example 0 */
+            result: number;
+        };
         TrainedModelResponse: {
             coefficients: {
                 [key: string]: unknown;
@@ -2710,7 +2910,22 @@ export interface components {
         };
         VerifyLedgerRequest: {
             /** @description Receipts kept outside Siyu (GET ledger/anchors/latest) */
-            receipts?: components["schemas"]["AnchorReceiptRequest"][];
+            receipts?: components["schemas"]["AnchorReceiptRequest"][] | null;
+        };
+        WechatMessageRequest: {
+            /** @description Keyword values (thing1, time2, …); never personal information */
+            data: Record<string, never>;
+            /** @description The page the message opens */
+            page?: string;
+            /** @description The subscription-message template id (订阅通知) of the official account */
+            templateId: string;
+        };
+        WecomMessageRequest: {
+            /**
+             * @description The text each customer’s own staff member sends (add_msg_template); marketing text carries ${unsubscribe_link}
+             * @example 广告 会员日满200减30，不想再收到点此 ${unsubscribe_link}
+             */
+            text: string;
         };
     };
     responses: never;
@@ -2751,7 +2966,7 @@ export interface operations {
                      *       "message": "internal"
                      *     }
                      */
-                    "text/html": components["schemas"]["ApiErrorBody"];
+                    "application/json": components["schemas"]["ApiErrorBody"];
                 };
             };
         };
@@ -2766,7 +2981,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    entries?: Record<string, never>[];
+                    entries?: Record<string, never>[] | null;
                 };
             };
         };
@@ -2820,7 +3035,10 @@ export interface operations {
     };
     TagsController_lineageOf: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description recorded in the audit trail */
+                purpose?: "segment_review" | "tag_review" | "subject_request" | "customer_care";
+            };
             header?: never;
             path: {
                 key: string;
@@ -2838,20 +3056,12 @@ export interface operations {
                     "application/json": components["schemas"]["LineageResponse"];
                 };
             };
-            /** @description VALIDATION_FAILED: which field, why */
+            /** @description purpose is not one of the member-read purposes */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    /**
-                     * @example {
-                     *       "code": "VALIDATION_FAILED",
-                     *       "message": "validation failed"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ApiErrorBody"];
-                };
+                content?: never;
             };
             /** @description TOKEN_MISSING | TOKEN_INVALID */
             401: {
@@ -3027,7 +3237,10 @@ export interface operations {
     };
     SegmentsController_explain: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description recorded in the audit trail */
+                purpose?: "segment_review" | "tag_review" | "subject_request" | "customer_care";
+            };
             header?: never;
             path: {
                 id: string;
@@ -3045,20 +3258,12 @@ export interface operations {
                     "application/json": components["schemas"]["ExplainResponse"];
                 };
             };
-            /** @description VALIDATION_FAILED: which field, why */
+            /** @description purpose is not one of the member-read purposes */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    /**
-                     * @example {
-                     *       "code": "VALIDATION_FAILED",
-                     *       "message": "validation failed"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ApiErrorBody"];
-                };
+                content?: never;
             };
             /** @description TOKEN_MISSING | TOKEN_INVALID */
             401: {
@@ -3174,8 +3379,9 @@ export interface operations {
     };
     SegmentsController_sample: {
         parameters: {
-            query: {
-                size: string;
+            query?: {
+                /** @description Sample size, default 20 */
+                size?: number;
             };
             header?: never;
             path: {
@@ -3191,6 +3397,79 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SegmentPreviewResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description SEGMENT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    SegmentsController_versions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentVersionResponse"][];
                 };
             };
             /** @description VALIDATION_FAILED: which field, why */
@@ -3498,7 +3777,7 @@ export interface operations {
             };
         };
     };
-    ContactKeysController_run: {
+    ContactKeysController_run_consent: {
         parameters: {
             query?: never;
             header?: never;
@@ -3684,7 +3963,8 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        /** @description Without a body: a real purge, as the daily job runs it */
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["PurgeProofRequest"];
             };
@@ -3817,7 +4097,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        requestBody?: {
             content: {
                 "application/json": components["schemas"]["VerifyLedgerRequest"];
             };
@@ -4053,7 +4333,6 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Empty body when none is published in that locale */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4102,6 +4381,21 @@ export interface operations {
                      * @example {
                      *       "code": "ROLE_NOT_ALLOWED",
                      *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description NO_NOTICE */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "NO_NOTICE",
+                     *       "message": "no notice"
                      *     }
                      */
                     "application/json": components["schemas"]["ApiErrorBody"];
@@ -5153,7 +5447,7 @@ export interface operations {
                      *       "message": "order not found"
                      *     }
                      */
-                    "image/png": components["schemas"]["ApiErrorBody"];
+                    "application/json": components["schemas"]["ApiErrorBody"];
                 };
             };
         };
@@ -5235,7 +5529,7 @@ export interface operations {
                      *       "message": "order not found"
                      *     }
                      */
-                    "image/svg+xml": components["schemas"]["ApiErrorBody"];
+                    "application/json": components["schemas"]["ApiErrorBody"];
                 };
             };
         };
@@ -5495,17 +5789,17 @@ export interface operations {
                 "application/octet-stream": {
                     /** Format: binary */
                     file: string;
-                    mapping?: string;
+                    mapping?: string | null;
                 };
                 "multipart/form-data": {
                     /** Format: binary */
                     file: string;
-                    mapping?: string;
+                    mapping?: string | null;
                 };
                 "text/csv": {
                     /** Format: binary */
                     file: string;
-                    mapping?: string;
+                    mapping?: string | null;
                 };
             };
         };
@@ -5772,7 +6066,7 @@ export interface operations {
                      *       "message": "no orders shipped"
                      *     }
                      */
-                    "text/html": components["schemas"]["ApiErrorBody"];
+                    "application/json": components["schemas"]["ApiErrorBody"];
                 };
             };
         };
@@ -6675,7 +6969,7 @@ export interface operations {
             };
         };
     };
-    ContactKeysController_run_outreach: {
+    ContactKeysController_run: {
         parameters: {
             query?: never;
             header?: never;
@@ -7360,7 +7654,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -7371,6 +7667,21 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DataSubjectRequestResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
                 };
             };
             /** @description TOKEN_MISSING | TOKEN_INVALID */
@@ -7408,7 +7719,9 @@ export interface operations {
         parameters: {
             query?: never;
             header?: never;
-            path?: never;
+            path: {
+                id: string;
+            };
             cookie?: never;
         };
         requestBody?: never;
@@ -7419,6 +7732,21 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AccessExportResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
                 };
             };
             /** @description TOKEN_MISSING | TOKEN_INVALID */
@@ -7545,7 +7873,7 @@ export interface operations {
                      * @description Required to allow a marketing purpose
                      * @example tmall-isv-2026-03
                      */
-                    agreementRef?: string;
+                    agreementRef?: string | null;
                     allowedPurposes: ("shipping" | "after_sales" | "customer_care" | "marketing_messages" | "purchase_history" | "personalisation" | "sensitive_profiling")[];
                 };
             };
@@ -7689,6 +8017,111 @@ export interface operations {
             };
         };
     };
+    ParcelCardShortLinksController_follow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 17 base62 characters (≈101 random bits) */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redirect to the customer page this link stands for (Location header) */
+            302: {
+                headers: {
+                    /** @description the long, signed customer-page URL */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description An HTML page: this link does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page: this link has expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    WhatWeHoldController_show: {
+        parameters: {
+            query?: {
+                /** @description en, else zh-CN */
+                lang?: string;
+            };
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What the brand holds about me: tags and why (zh-CN or en) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description An HTML page saying so: LINK_INVALID */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
     MetricsController_scrape: {
         parameters: {
             query?: never;
@@ -7719,7 +8152,7 @@ export interface operations {
                      *       "message": "internal"
                      *     }
                      */
-                    "text/plain": components["schemas"]["ApiErrorBody"];
+                    "application/json": components["schemas"]["ApiErrorBody"];
                 };
             };
         };
@@ -8225,6 +8658,13 @@ export interface operations {
                     "text/html": string;
                 };
             };
+            /** @description A redirect to WeChat's OAuth page */
+            302: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description VALIDATION_FAILED: which field, why */
             400: {
                 headers: {
@@ -8269,6 +8709,390 @@ export interface operations {
             };
         };
     };
+    CustomerRequestsController_form: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the data-subject request flow */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: PHONE_INVALID | KIND_INVALID | CODE_WRONG */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: CHALLENGE_UNKNOWN | STATUS_LINK_INVALID */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: STILL_CHECKING */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: TOO_MANY_ATTEMPTS | TOO_MANY_REQUESTS */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: NOT_READY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    CustomerRequestsController_begin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the data-subject request flow */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: PHONE_INVALID | KIND_INVALID | CODE_WRONG */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: CHALLENGE_UNKNOWN | STATUS_LINK_INVALID */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: STILL_CHECKING */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: TOO_MANY_ATTEMPTS | TOO_MANY_REQUESTS */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: NOT_READY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    CustomerRequestsController_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the data-subject request flow */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: PHONE_INVALID | KIND_INVALID | CODE_WRONG */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: CHALLENGE_UNKNOWN | STATUS_LINK_INVALID */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: STILL_CHECKING */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: TOO_MANY_ATTEMPTS | TOO_MANY_REQUESTS */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: NOT_READY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    CustomerRequestsController_show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of the data-subject request flow */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: PHONE_INVALID | KIND_INVALID | CODE_WRONG */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: CHALLENGE_UNKNOWN | STATUS_LINK_INVALID */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: STILL_CHECKING */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: TOO_MANY_ATTEMPTS | TOO_MANY_REQUESTS */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: NOT_READY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    CustomerExportController_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessExportResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description STATUS_LINK_INVALID */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "STATUS_LINK_INVALID",
+                     *       "message": "status link invalid"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description EXPORT_NOT_READY */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "EXPORT_NOT_READY",
+                     *       "message": "export not ready"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    UnsubscribeShortLinksController_follow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description 17 base62 characters (≈101 random bits) */
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Redirect to the customer page this link stands for (Location header) */
+            302: {
+                headers: {
+                    /** @description the long, signed customer-page URL */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description An HTML page: this link does not exist */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page: this link has expired */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
     UnsubscribeController_confirm: {
         parameters: {
             query?: never;
@@ -8302,6 +9126,15 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description An HTML page saying so: FORM_EXPIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
                 };
             };
             /** @description An HTML page saying so: UNSUBSCRIBE_LINK_INVALID */
@@ -8348,6 +9181,15 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description An HTML page saying so: FORM_EXPIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
                 };
             };
             /** @description An HTML page saying so: UNSUBSCRIBE_LINK_INVALID */
@@ -8514,12 +9356,85 @@ export interface operations {
                     "application/json": components["schemas"]["AliyunReceiptAck"];
                 };
             };
+            /** @description CHANNEL_BAD_PAYLOAD */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CHANNEL_BAD_PAYLOAD",
+                     *       "message": "channel bad payload"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
             /** @description RECEIPT_TOKEN_INVALID */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "RECEIPT_TOKEN_INVALID",
+                     *       "message": "receipt token invalid"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    SmsReceiptsController_tencent: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Tencent’s expected answer { result: 0, errmsg: "OK" } */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TencentReceiptAck"];
+                };
+            };
+            /** @description CHANNEL_BAD_PAYLOAD */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CHANNEL_BAD_PAYLOAD",
+                     *       "message": "channel bad payload"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description RECEIPT_TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "RECEIPT_TOKEN_INVALID",
+                     *       "message": "receipt token invalid"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -8705,7 +9620,7 @@ export interface operations {
                      *       "message": "wechat body invalid"
                      *     }
                      */
-                    "text/plain": components["schemas"]["ApiErrorBody"];
+                    "application/json": components["schemas"]["ApiErrorBody"];
                 };
             };
             /** @description WECHAT_SIGNATURE_INVALID */
@@ -8720,7 +9635,7 @@ export interface operations {
                      *       "message": "wechat signature invalid"
                      *     }
                      */
-                    "text/plain": components["schemas"]["ApiErrorBody"];
+                    "application/json": components["schemas"]["ApiErrorBody"];
                 };
             };
             /** @description WECHAT_BODY_TOO_LARGE */
@@ -8735,7 +9650,7 @@ export interface operations {
                      *       "message": "wechat body too large"
                      *     }
                      */
-                    "text/plain": components["schemas"]["ApiErrorBody"];
+                    "application/json": components["schemas"]["ApiErrorBody"];
                 };
             };
         };
@@ -8770,7 +9685,7 @@ export interface operations {
                      *       "message": "wechat body invalid"
                      *     }
                      */
-                    "text/plain": components["schemas"]["ApiErrorBody"];
+                    "application/json": components["schemas"]["ApiErrorBody"];
                 };
             };
             /** @description WECHAT_SIGNATURE_INVALID */
@@ -8785,7 +9700,7 @@ export interface operations {
                      *       "message": "wechat signature invalid"
                      *     }
                      */
-                    "text/plain": components["schemas"]["ApiErrorBody"];
+                    "application/json": components["schemas"]["ApiErrorBody"];
                 };
             };
             /** @description WECHAT_BODY_TOO_LARGE */
@@ -8800,7 +9715,7 @@ export interface operations {
                      *       "message": "wechat body too large"
                      *     }
                      */
-                    "text/plain": components["schemas"]["ApiErrorBody"];
+                    "application/json": components["schemas"]["ApiErrorBody"];
                 };
             };
         };
