@@ -13,6 +13,8 @@ import { openServiceDataSource, provisionServiceDatabase, RecurringJob } from '@
 import { DataSubjectAnswersConsumer } from './data-subject-requests/data-subject-answers.consumer';
 import { DataSubjectRequestRepository } from './data-subject-requests/data-subject-request.repository';
 import { DataSubjectRequestsController } from './data-subject-requests/data-subject-requests.controller';
+import { ListRequestsController } from './data-subject-requests/list-requests.controller';
+import { RequestListRepository } from './data-subject-requests/request-list.repository';
 import { LogRequest } from './data-subject-requests/log-request.use-case';
 import { RemindSilentServices } from './data-subject-requests/remind-silent-services.use-case';
 import { RequestStatus } from './data-subject-requests/request-status';
@@ -28,7 +30,7 @@ export class PrivacyModule implements OnApplicationBootstrap, OnApplicationShutd
   static register(options: PrivacyModuleOptions): DynamicModule {
     return {
       module: PrivacyModule,
-      controllers: [DataSubjectRequestsController, RecordsController],
+      controllers: [DataSubjectRequestsController, ListRequestsController, RecordsController],
       providers: [
         { provide: PRIVACY_OPTIONS, useValue: options },
         {
@@ -45,6 +47,7 @@ export class PrivacyModule implements OnApplicationBootstrap, OnApplicationShutd
             }),
         },
         DataSubjectRequestRepository,
+        RequestListRepository,
         DataSubjectAnswersConsumer,
         LogRequest,
         RemindSilentServices,
