@@ -110,7 +110,7 @@ export const PAGES: PageDef[] = [
     key: 'requests',
     group: 'privacy',
     roles: ['privacy_officer'],
-    operation: ['get', '/api/v1/privacy/requests/{id}'],
+    operation: ['get', '/api/v1/privacy/requests'],
     title: 'nav.requests',
   },
   {

@@ -25,6 +25,8 @@ import { StartCustomerRequest } from './customer-requests/start-customer-request
 import { DataSubjectAnswersConsumer } from './data-subject-requests/data-subject-answers.consumer';
 import { DataSubjectRequestRepository } from './data-subject-requests/data-subject-request.repository';
 import { DataSubjectRequestsController } from './data-subject-requests/data-subject-requests.controller';
+import { ListRequestsController } from './data-subject-requests/list-requests.controller';
+import { RequestListRepository } from './data-subject-requests/request-list.repository';
 import { LogRequest } from './data-subject-requests/log-request.use-case';
 import { RemindSilentServices } from './data-subject-requests/remind-silent-services.use-case';
 import { RequestStatus } from './data-subject-requests/request-status';
@@ -43,6 +45,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
       module: PrivacyModule,
       controllers: [
         DataSubjectRequestsController,
+        ListRequestsController,
         RecordsController,
         CustomerRequestsController,
         CustomerExportController,
@@ -64,6 +67,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
             }),
         },
         DataSubjectRequestRepository,
+        RequestListRepository,
         DataSubjectAnswersConsumer,
         LogRequest,
         RemindSilentServices,

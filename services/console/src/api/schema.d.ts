@@ -1035,7 +1035,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** @description Roles: privacy_officer. */
+        get: operations["ListRequestsController_list"];
         put?: never;
         /** @description Roles: privacy_officer. */
         post: operations["DataSubjectRequestsController_log"];
@@ -2531,6 +2532,24 @@ export interface components {
         };
         ReleaseRefusalsResponse: {
             refusals: components["schemas"]["ReleaseRefusalResponse"][];
+        };
+        RequestListItemResponse: {
+            /** @description Services that answered */
+            answered: number;
+            completedAt: Record<string, never> | null;
+            dueAt: string;
+            id: string;
+            /** @enum {string} */
+            kind: "access" | "erasure";
+            overdue: boolean;
+            receivedAt: string;
+            /** @enum {string} */
+            receivedVia: "offline" | "public_page";
+            /** @description Services asked */
+            services: number;
+            /** @enum {string} */
+            status: "open" | "completed";
+            subjectRef: string;
         };
         ResealReportResponse: {
             /**
@@ -7587,6 +7606,73 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    ListRequestsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                status?: "open" | "completed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RequestListItemResponse"][];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   Alert,
   Button,
@@ -330,13 +330,19 @@ function CampaignDetail({ initial, onChanged }: { initial: Campaign; onChanged: 
   const [sends, setSends] = useState<Send[]>([]);
   const [error, setError] = useState<string | null>(null);
   const id = initial.id;
+  const shownState = useRef(initial.state);
 
   const load = useCallback(async () => {
     const [c, r] = await Promise.all([
       api.GET('/api/v1/outreach/campaigns/{id}', { params: { path: { id } } }),
       api.GET('/api/v1/outreach/campaigns/{id}/runs', { params: { path: { id } } }),
     ]);
-    if (c.data) setCampaign(c.data);
+    if (c.data) {
+      // The list beside shows states too: tell it when this one moved (e.g. sending → done).
+      if (c.data.state !== shownState.current) onChanged();
+      shownState.current = c.data.state;
+      setCampaign(c.data);
+    }
     const latestRun = r.data?.[r.data.length - 1];
     if (r.data) setRuns(r.data);
     if (!latestRun) return;
@@ -348,7 +354,7 @@ function CampaignDetail({ initial, onChanged }: { initial: Campaign; onChanged: 
     ]);
     if (detail.data) setRun(detail.data);
     if (s.data) setSends(s.data);
-  }, [id]);
+  }, [id, onChanged]);
 
   // Live progress: follow the run while it is queued or sending.
   useEffect(() => {

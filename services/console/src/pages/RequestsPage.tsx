@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Alert, Button, Card, Descriptions, Form, Input, Select, Space, Table } from 'antd';
 import type { components } from '../api/schema';
 import { problemsOf, showProblemsOnFields } from '../api-errors';
@@ -8,6 +8,7 @@ import { api } from '../session';
 
 type Request = components['schemas']['DataSubjectRequestResponse'];
 type Receipt = components['schemas']['ServiceReceiptResponse'];
+type Item = components['schemas']['RequestListItemResponse'];
 const KINDS = ['access', 'erasure'] as const;
 
 /** Data-subject requests (R14): log one received offline, then follow it across services to completion. */
@@ -16,6 +17,16 @@ export function RequestsPage() {
   const [logForm] = Form.useForm<{ subjectRef: string; kind: (typeof KINDS)[number] }>();
   const [request, setRequest] = useState<Request | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [items, setItems] = useState<Item[]>([]);
+  const [filter, setFilter] = useState<'all' | 'open' | 'completed'>('open');
+
+  const refresh = useCallback(async () => {
+    const { data } = await api.GET('/api/v1/privacy/requests', {
+      params: { query: filter === 'all' ? {} : { status: filter } },
+    });
+    if (data) setItems(data);
+  }, [filter]);
+  useEffect(() => void refresh(), [refresh]);
 
   const open = async (id: string) => {
     setError(null);
@@ -37,7 +48,10 @@ export function RequestsPage() {
     const { data, error: e } = await api.POST('/api/v1/privacy/requests', {
       body: { subjectRef: v.subjectRef.trim(), kind: v.kind },
     });
-    if (data) return open(data.id);
+    if (data) {
+      void refresh();
+      return open(data.id);
+    }
     const rest = showProblemsOnFields(logForm, problemsOf(e), (p) =>
       p === 'subjectRef' || p === 'kind' ? [p] : null,
     );
@@ -66,6 +80,67 @@ export function RequestsPage() {
             {t('requests.logButton')}
           </Button>
         </Form>
+      </Card>
+      <Card
+        title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('requests.list')}</h2>}
+        extra={
+          <Select
+            aria-label={t('requests.status')}
+            style={{ width: 140 }}
+            value={filter}
+            onChange={setFilter}
+            options={(['open', 'completed', 'all'] as const).map((f) => ({
+              value: f,
+              label: t(`requestFilter.${f}`),
+            }))}
+          />
+        }
+      >
+        <Table
+          size="small"
+          rowKey="id"
+          data-testid="requests"
+          dataSource={items}
+          pagination={{ pageSize: 10 }}
+          locale={{ emptyText: t('requests.none') }}
+          columns={[
+            {
+              title: t('requests.receivedAt'),
+              dataIndex: 'receivedAt',
+              render: (v: string) => new Date(v).toLocaleString(),
+            },
+            { title: t('requests.kind'), dataIndex: 'kind', render: (k: string) => t(`requestKind.${k}`) },
+            { title: t('subjects.ref'), dataIndex: 'subjectRef' },
+            {
+              title: t('requests.status'),
+              key: 'status',
+              render: (_: unknown, r: Item) => (
+                <StatusTag tone={r.status === 'completed' ? 'ok' : r.overdue ? 'bad' : 'info'}>
+                  {r.overdue ? t('receiptState.overdue') : t(`requestStatus.${r.status}`)}
+                </StatusTag>
+              ),
+            },
+            {
+              title: t('requests.dueAt'),
+              dataIndex: 'dueAt',
+              render: (v: string) => new Date(v).toLocaleDateString(),
+            },
+            {
+              title: t('requests.answers'),
+              key: 'answers',
+              render: (_: unknown, r: Item) => `${r.answered} / ${r.services}`,
+            },
+            {
+              title: t('requests.detail'),
+              key: 'open',
+              render: (_: unknown, r: Item) => (
+                <Button size="small" onClick={() => open(r.id)}>
+                  {t('requests.openButton')}
+                </Button>
+              ),
+            },
+          ]}
+        />
       </Card>
       <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('requests.open')}</h2>}>
         <Form layout="inline" onFinish={(v: { id: string }) => open(v.id)}>

@@ -1,0 +1,61 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Roles } from '@siyu/auth';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import type { DataSource } from 'typeorm';
+import { PRIVACY_DB, PRIVACY_OPTIONS, type PrivacyModuleOptions } from '../privacy.options';
+import { RequestListRepository } from './request-list.repository';
+
+export class ListRequestsQuery {
+  @ApiPropertyOptional({ enum: ['open', 'completed'] })
+  @IsOptional()
+  @IsIn(['open', 'completed'])
+  status?: 'open' | 'completed';
+
+  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 500 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  limit?: number;
+}
+
+export class RequestListItemResponse {
+  @ApiProperty() id: string;
+  @ApiProperty() subjectRef: string;
+  @ApiProperty({ enum: ['access', 'erasure'] }) kind: string;
+  @ApiProperty({ enum: ['offline', 'public_page'] }) receivedVia: string;
+  @ApiProperty({ enum: ['open', 'completed'] }) status: 'open' | 'completed';
+  @ApiProperty() overdue: boolean;
+  @ApiProperty() receivedAt: string;
+  @ApiProperty() dueAt: string;
+  @ApiProperty({ nullable: true }) completedAt: string | null;
+  @ApiProperty({ description: 'Services asked' }) services: number;
+  @ApiProperty({ description: 'Services that answered' }) answered: number;
+}
+
+/** The privacy officer's worklist of data-subject requests (R14), newest first. */
+@ApiTags('privacy: data-subject requests')
+@ApiBearerAuth()
+@Controller('api/v1/privacy/requests')
+export class ListRequestsController {
+  constructor(
+    @Inject(PRIVACY_DB) private readonly ds: DataSource,
+    @Inject(PRIVACY_OPTIONS) private readonly options: PrivacyModuleOptions,
+    private readonly requests: RequestListRepository,
+  ) {}
+
+  @Get()
+  @Roles('privacy_officer')
+  @ApiOkResponse({ type: [RequestListItemResponse] })
+  async list(@Query() { status, limit = 100 }: ListRequestsQuery): Promise<RequestListItemResponse[]> {
+    const now = Date.now();
+    return (await this.requests.list(this.ds.manager, this.options.brandId, status, limit)).map((r) => ({
+      ...r,
+      status: r.completedAt ? 'completed' : 'open',
+      overdue: !r.completedAt && now > Date.parse(r.dueAt),
+    }));
+  }
+}
