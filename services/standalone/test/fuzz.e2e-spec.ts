@@ -173,7 +173,7 @@ describeWithSchemathesis('API fuzzing with schemathesis against every service’
       '--workers',
       '1',
       '--request-timeout',
-      '20',
+      '60',
       // Readiness answers 503 by design while a dependency lags (readiness.e2e-spec covers it).
       '--exclude-path',
       '/api/v1/health/ready',
