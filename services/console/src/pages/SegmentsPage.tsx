@@ -87,7 +87,14 @@ export function SegmentsPage() {
     setMaterialized(null);
     setExplained(null);
     const { data, error: e } = await api.POST('/api/v1/audience/segments', {
-      body: { name: v.name!, purpose: v.purpose, channel: v.channel, ...(v.rule ? { rule: v.rule } : {}) },
+      // Saved segments keep themselves current (audience's default, said explicitly).
+      body: {
+        name: v.name!,
+        purpose: v.purpose,
+        channel: v.channel,
+        autoRefresh: true,
+        ...(v.rule ? { rule: v.rule } : {}),
+      },
     });
     if (!data) {
       const rest = showProblemsOnFields(form, problemsOf(e), fieldOf);
