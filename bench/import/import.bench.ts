@@ -25,7 +25,6 @@ import { generateSecretsEnv, loadBlindIndex, loadCryptoKeys } from '../../libs/c
 import { copyRows, createDatabaseIfMissing, startEmbeddedPostgres } from '../../libs/persistence/src';
 import { ImportJobRepository } from '../../services/orders/src/imports/import-job.repository';
 import { ImportOrders } from '../../services/orders/src/imports/import-orders.use-case';
-import { ImportWorkerPool } from '../../services/orders/src/imports/import-worker-pool';
 import { IngestOrderChunk } from '../../services/orders/src/imports/ingest-order-chunk';
 import { OrderRepository } from '../../services/orders/src/imports/order.repository';
 import { openOrdersDataSource } from '../../services/orders/src/orders.database';
@@ -101,7 +100,6 @@ async function main(): Promise<void> {
     const env = generateSecretsEnv();
     const ds = await openOrdersDataSource(adminUrl);
     const orders = new OrderRepository(ds);
-    const workers = ImportWorkerPool.fromEnv(env);
     const importOrders = new ImportOrders(
       ds,
       new ImportJobRepository(ds),
@@ -111,7 +109,6 @@ async function main(): Promise<void> {
         loadBlindIndex(env, 'FULFILMENT'),
         new ReceiverLookupRepository(),
       ),
-      workers,
     );
 
     const t0 = process.hrtime.bigint();
@@ -137,7 +134,6 @@ async function main(): Promise<void> {
     });
     const reimportSeconds = Number(process.hrtime.bigint() - t2) / 1e9;
     console.error('re-import done; storage floor…');
-    await workers.destroy();
     const floor = await storageFloor(ds, pg.adminUrl);
     console.error('storage floor done; COPY baseline…');
     await ds.destroy();

@@ -15,7 +15,6 @@ import { SingleBar } from 'cli-progress';
 import { loadBlindIndex, loadCryptoKeys, type BlindIndex, type KeyRing } from '@siyu/crypto';
 import { ImportJobRepository } from './imports/import-job.repository';
 import { ImportOrders } from './imports/import-orders.use-case';
-import { ImportWorkerPool } from './imports/import-worker-pool';
 import type { ImportSummary } from './imports/import-summary';
 import { ImportsError } from './imports/imports.errors';
 import { IngestOrderChunk } from './imports/ingest-order-chunk';
@@ -77,12 +76,10 @@ export async function runCli(
   const adminUrl = target.adminUrl;
   let keyRing: KeyRing;
   let blindIndex: BlindIndex;
-  let workers: ImportWorkerPool;
   try {
     const secrets = target.local ? { ...localSecrets(env), ...definedOnly(env) } : env;
     keyRing = loadCryptoKeys(secrets, 'FULFILMENT');
     blindIndex = loadBlindIndex(secrets, 'FULFILMENT');
-    workers = ImportWorkerPool.fromEnv(secrets);
   } catch (err) {
     io.err(`${(err as Error).message}\n`);
     return 1;
@@ -108,7 +105,6 @@ export async function runCli(
         blindIndex,
         new ReceiverLookupRepository(),
       ),
-      workers,
     );
     const started = Date.now();
     const progress = new ImportProgress(statSync(args.file).size, io);
@@ -161,7 +157,6 @@ export async function runCli(
   } finally {
     const written = rejectsFile as WriteStream | null;
     if (written) await new Promise((resolve) => written.end(resolve));
-    await workers.destroy();
     await ds.destroy();
   }
 }

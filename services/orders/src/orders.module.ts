@@ -24,7 +24,6 @@ import { GetImportSummary } from './imports/get-import-summary.query';
 import { ListImportJobs } from './imports/list-import-jobs.query';
 import { ImportJobRepository } from './imports/import-job.repository';
 import { ImportOrders } from './imports/import-orders.use-case';
-import { ImportWorkerPool } from './imports/import-worker-pool';
 import { ImportsController } from './imports/imports.controller';
 import { IngestOrderChunk } from './imports/ingest-order-chunk';
 import { ImportUploadLimits } from './imports/upload-limits';
@@ -131,7 +130,6 @@ export class OrdersModule implements OnApplicationBootstrap, OnApplicationShutdo
         DataKeyRepository,
         BuyerDataKeys,
         IngestOrderChunk,
-        { provide: ImportWorkerPool, useFactory: () => ImportWorkerPool.fromEnv(options.env) },
         ImportOrders,
         ImportUploadLimits,
         GetImportSummary,
