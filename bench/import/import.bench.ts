@@ -14,7 +14,16 @@
 import { ReceiverLookupRepository } from '../../services/orders/src/vault/receiver-lookup.repository';
 import 'reflect-metadata';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { to as copyTo } from 'pg-copy-streams';
 import type { DataSource } from 'typeorm';
@@ -25,7 +34,6 @@ import { generateSecretsEnv, loadBlindIndex, loadCryptoKeys } from '../../libs/c
 import { copyRows, createDatabaseIfMissing, startEmbeddedPostgres } from '../../libs/persistence/src';
 import { ImportJobRepository } from '../../services/orders/src/imports/import-job.repository';
 import { ImportOrders } from '../../services/orders/src/imports/import-orders.use-case';
-import { ImportWorkerPool } from '../../services/orders/src/imports/import-worker-pool';
 import { IngestOrderChunk } from '../../services/orders/src/imports/ingest-order-chunk';
 import { OrderRepository } from '../../services/orders/src/order-book/order.repository';
 import { openOrdersDataSource } from '../../services/orders/src/orders.database';
@@ -101,7 +109,6 @@ async function main(): Promise<void> {
     const env = generateSecretsEnv();
     const ds = await openOrdersDataSource(adminUrl);
     const orders = new OrderRepository(ds);
-    const workers = ImportWorkerPool.fromEnv(env);
     const importOrders = new ImportOrders(
       ds,
       new ImportJobRepository(ds),
@@ -111,9 +118,11 @@ async function main(): Promise<void> {
         loadBlindIndex(env, 'FULFILMENT'),
         new ReceiverLookupRepository(),
       ),
-      workers,
     );
 
+    const postmaster = await postmasterPid(ds);
+    const server0 = serverCpuSeconds(postmaster);
+    const node0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     const summary = await importOrders.execute({
       platform: 'tmall',
@@ -126,6 +135,9 @@ async function main(): Promise<void> {
     });
     console.error('import done; the same file again (every order unchanged)…');
     const importSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const serverCpu = serverCpuSeconds(postmaster) - server0;
+    const nodeCpu = process.cpuUsage(node0);
+    const nodeCpuSeconds = (nodeCpu.user + nodeCpu.system) / 1e6;
     const importRss = process.resourceUsage().maxRSS / 1024;
     // A newer export of the same orders is the daily case: nothing to seal, each order marked read.
     const t2 = process.hrtime.bigint();
@@ -137,7 +149,6 @@ async function main(): Promise<void> {
     });
     const reimportSeconds = Number(process.hrtime.bigint() - t2) / 1e9;
     console.error('re-import done; storage floor…');
-    await workers.destroy();
     const floor = await storageFloor(ds, pg.adminUrl);
     console.error('storage floor done; COPY baseline…');
     await ds.destroy();
@@ -165,7 +176,13 @@ async function main(): Promise<void> {
           rows: summary.rows,
           accepted: summary.accepted,
           rejectedRows: summary.rejectedRows,
-          import: { seconds: +importSeconds.toFixed(1), rowsPerSecond: Math.round(importRate) },
+          import: {
+            seconds: +importSeconds.toFixed(1),
+            rowsPerSecond: Math.round(importRate),
+            // CPU per data row: this process (all its threads) and the PostgreSQL server (all backends).
+            nodeCpuMicrosPerRow: Math.round((nodeCpuSeconds * 1e6) / summary.rows),
+            serverCpuMicrosPerRow: Math.round((serverCpu * 1e6) / summary.rows),
+          },
           reimportUnchanged: {
             unchanged: again.unchanged,
             seconds: +reimportSeconds.toFixed(1),
@@ -237,6 +254,35 @@ async function storageFloor(
     await target.destroy();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The PostgreSQL server's process (the parent of this data source's backends). */
+async function postmasterPid(ds: DataSource): Promise<number | null> {
+  const [{ pid }]: { pid: number }[] = await ds.query('SELECT pg_backend_pid() AS pid');
+  try {
+    return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+  } catch {
+    return null; // not Linux, or a server on another machine (DATABASE_URL)
+  }
+}
+
+/** CPU seconds (user + system) used so far by the server's live processes, from /proc. */
+function serverCpuSeconds(postmaster: number | null): number {
+  if (postmaster === null) return NaN;
+  const ticks = 100; // USER_HZ on Linux
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ');
+      const pid = Number(entry);
+      if (pid !== postmaster && Number(fields[1]) !== postmaster) continue;
+      total += (Number(fields[11]) + Number(fields[12])) / ticks;
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
 }
 
 // In foreign-key order.

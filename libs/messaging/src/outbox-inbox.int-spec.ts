@@ -6,6 +6,7 @@ import { createTestDatabase, waitFor } from '@siyu/testing';
 import {
   addManyToOutbox,
   addToOutbox,
+  copyManyToOutbox,
   InboxConsumer,
   InProcessTransport,
   MessagingTables1763900000000,
@@ -307,6 +308,50 @@ describe('outbox and inbox (real PostgreSQL, in-process transport)', () => {
         ]),
       ),
     ).rejects.toThrow(/channels/);
+    await transport.disconnect();
+  });
+
+  it('events copied into the outbox (COPY) keep per-key order and a key with tab, newline and backslash intact, and vanish with a rolled-back transaction', async () => {
+    const transport = new InProcessTransport(3);
+    const inbox = new InboxConsumer(consumer, transport, {
+      group: 'consumer',
+      topics: [TOPICS.consentWithdrawn],
+      handlers: { 'consent.withdrawn.v1': effect },
+    });
+    await inbox.start();
+    const subject = randomUUID();
+    const entries = Array.from({ length: 2500 }, (_, i) => ({
+      topic: TOPICS.consentWithdrawn,
+      key: subject,
+      event: withdrawal(subject, i + 1),
+    }));
+    await producer.transaction((tx) =>
+      copyManyToOutbox<ConsentWithdrawnV1>(tx, entries, { validate: 'first-of-each-type' }),
+    );
+    // The relay reads 1,000 per batch: three batches of one round, in id order.
+    await new OutboxRelay(producer, transport, 'producer').drain();
+    expect(await effectsOf(subject)).toEqual(Array.from({ length: 2500 }, (_, i) => i + 1));
+
+    const [odd] = await producer.transaction((tx) =>
+      copyManyToOutbox<ConsentWithdrawnV1>(tx, [
+        { topic: TOPICS.consentWithdrawn, key: `k\t1\n2\\3`, event: withdrawal(subject, 9) },
+      ]),
+    );
+    const [row] = await producer.query('SELECT key, payload FROM outbox WHERE event_id = $1', [odd.eventId]);
+    expect(row.key).toBe('k\t1\n2\\3');
+    expect(JSON.parse(row.payload)).toEqual(JSON.parse(JSON.stringify(odd)));
+
+    const lost = randomUUID();
+    await expect(
+      producer.transaction(async (tx) => {
+        await copyManyToOutbox<ConsentWithdrawnV1>(tx, [
+          { topic: TOPICS.consentWithdrawn, key: lost, event: withdrawal(lost, 1) },
+        ]);
+        throw new Error('state change failed');
+      }),
+    ).rejects.toThrow('state change failed');
+    const [{ n }] = await producer.query('SELECT count(*)::int AS n FROM outbox WHERE key = $1', [lost]);
+    expect(n).toBe(0);
     await transport.disconnect();
   });
 

@@ -9,7 +9,6 @@ import { generateSecretsEnv, loadBlindIndex, loadCryptoKeys } from '@siyu/crypto
 import { adminQuery, createTestDatabase } from '@siyu/testing';
 import { ImportJobRepository } from '../src/imports/import-job.repository';
 import { ImportOrders, type RejectedRow } from '../src/imports/import-orders.use-case';
-import { ImportWorkerPool } from '../src/imports/import-worker-pool';
 import type { ImportSummary } from '../src/imports/import-summary';
 import { IngestOrderChunk } from '../src/imports/ingest-order-chunk';
 import { OrderRepository } from '../src/order-book/order.repository';
@@ -37,13 +36,11 @@ describe('platform order exports (real PostgreSQL)', () => {
   let adminUrl: string;
   let ds: DataSource;
   let importOrders: ImportOrders;
-  let workers: ImportWorkerPool;
 
   beforeAll(async () => {
     adminUrl = await createTestDatabase('platformimports');
     ds = await openOrdersDataSource(adminUrl);
     const env = generateSecretsEnv();
-    workers = ImportWorkerPool.fromEnv(env);
     importOrders = new ImportOrders(
       ds,
       new ImportJobRepository(ds),
@@ -53,12 +50,10 @@ describe('platform order exports (real PostgreSQL)', () => {
         loadBlindIndex(env, 'FULFILMENT'),
         new ReceiverLookupRepository(),
       ),
-      workers,
     );
   });
 
   afterAll(async () => {
-    await workers?.destroy();
     await ds?.destroy();
   });
 

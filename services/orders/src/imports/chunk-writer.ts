@@ -1,7 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { ImportJobRepository } from './import-job.repository';
 import type { ImportSummary, ImportTally } from './import-summary';
-import type { ImportWorkerPool } from './import-worker-pool';
 import { IngestOrderChunk, type ChunkContext, type PreparedOrder } from './ingest-order-chunk';
 import type { OpenOrder } from './order-assembler';
 
@@ -24,7 +23,7 @@ export interface ChunkJob {
  * The job row is created with the first chunk: a file refused before any order writes nothing.
  */
 export class ChunkWriter {
-  private chunk: OpenOrder[] = [];
+  private chunk: PreparedOrder[] = [];
   // The cells of the chunk's rows, for the rejects file should the database find a repeat.
   private cellsOf = new Map<number, string[]>();
   private inFlight: Promise<void> = Promise.resolve();
@@ -34,7 +33,6 @@ export class ChunkWriter {
     private readonly ds: DataSource,
     private readonly jobs: ImportJobRepository,
     private readonly ingestChunk: IngestOrderChunk,
-    private readonly workers: ImportWorkerPool,
     private readonly job: ChunkJob,
   ) {}
 
@@ -47,36 +45,27 @@ export class ChunkWriter {
     return this.chunk.length >= ORDERS_PER_CHUNK;
   }
 
-  /** Adds a whole order to the chunk being filled. */
+  /** Adds a whole order to the chunk being filled (CPU work only: fingerprint, pseudonym, digests). */
   add(open: OpenOrder): void {
-    this.chunk.push(open);
+    this.chunk.push(this.ingestChunk.prepare(this.job.context, open.order, open.row));
     this.cellsOf.set(open.row, open.cells);
   }
 
   /**
-   * Has the filled chunk's keyed digests (fingerprint, pseudonym, lookup) computed by the worker
-   * pool while the chunk in flight is written, waits for that one (its failure surfaces here), then
-   * starts writing the filled one without waiting for it.
+   * Waits for the chunk in flight (its failure surfaces here), then starts writing the filled one
+   * without waiting for it.
    */
   async flush(): Promise<void> {
-    const open = this.chunk;
-    const cellsOf = this.cellsOf;
-    this.chunk = [];
-    this.cellsOf = new Map();
-    const facts =
-      open.length === 0
-        ? []
-        : await this.workers.prepareOrders({
-            ctx: { platform: this.job.context.platform, shopId: this.job.context.shopId },
-            orders: open.map((o) => o.order),
-          });
     await this.inFlight;
-    if (open.length === 0) return;
+    if (this.chunk.length === 0) return;
     if (!this.started) {
       await this.jobs.start(this.job.tally.summary('running'), this.job.requestedBy);
       this.started = true;
     }
-    const orders: PreparedOrder[] = open.map((o, i) => ({ order: o.order, row: o.row, ...facts[i] }));
+    const orders = this.chunk;
+    const cellsOf = this.cellsOf;
+    this.chunk = [];
+    this.cellsOf = new Map();
     this.inFlight = this.store(orders, cellsOf);
     // Surfaced by the next `await inFlight`; this only keeps it from counting as unhandled.
     this.inFlight.catch(() => undefined);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { Platform } from '@siyu/contracts';
+import { detectUnmaskedPii } from '@siyu/privacy';
 import { ORDERS_DB } from '../orders.options';
 import type { ExportRecord } from './csv-records';
 import type { ExportColumns } from './export-columns';
@@ -14,9 +15,7 @@ import { ImportsError, ImportsErrorCode } from './imports.errors';
 import type { ExportMappingFile } from './mapping-file';
 import { recordImportJob } from '@siyu/observability';
 import { OrderAssembler, type OpenOrder } from './order-assembler';
-import type { CellProblem, KeptField, PlatformExport } from './platform-export';
-import { ImportWorkerPool } from './import-worker-pool';
-import type { ScreenedRecord } from './map-export-record';
+import type { CellProblem, KeptField, MappedRow, PlatformExport } from './platform-export';
 import { planExportColumns } from './platform-exports';
 
 export interface RejectedRow {
@@ -41,24 +40,10 @@ export interface ImportOrdersCommand {
 }
 
 export { ORDERS_PER_CHUNK } from './chunk-writer';
+// Real order rows are far below this; a larger one is a broken line (issue §9, a 1 MB single line).
+const MAX_ROW_CHARS = 64 * 1024;
 
 type RejectRow = (row: number, problems: CellProblem[], cells: string[]) => void;
-
-/** Records (or malformed ones, with why) read but not yet taken, in file order. */
-type Pending = (ExportRecord | { row: number; reason: string })[];
-interface InFlight {
-  batch: Pending;
-  screened: Promise<ScreenedRecord[]>;
-}
-/** Where a malformed record goes while rows flow (null before the header and after the last row). */
-interface MalformedRows {
-  pending: Pending | null;
-}
-
-// Records per worker task: large enough that the hand-over is cheap next to the work.
-const RECORDS_PER_BATCH = 500;
-// Batches being screened at once: keeps every thread busy, and bounds what is read ahead.
-const MAX_BATCHES_IN_FLIGHT = 4;
 
 /**
  * Imports a platform order export: streams it, keeps only what the fulfilment purpose declares
@@ -72,7 +57,6 @@ export class ImportOrders {
     @Inject(ORDERS_DB) private readonly ds: DataSource,
     private readonly jobs: ImportJobRepository,
     private readonly ingestChunk: IngestOrderChunk,
-    private readonly workers: ImportWorkerPool,
   ) {}
 
   async execute(command: ImportOrdersCommand): Promise<ImportSummary> {
@@ -83,11 +67,7 @@ export class ImportOrders {
       tally.reject(row, problems);
       command.onRejectedRow?.({ row, problems, cells, header });
     };
-    // A malformed record found while rows flow joins the batch being filled, so it is counted and
-    // reported in file order with the rows around it.
-    const malformed: MalformedRows = { pending: null };
     const { format, records } = await readExportRecords(command.source, (row, reason) => {
-      if (malformed.pending) return void malformed.pending.push({ row, reason });
       tally.countRow();
       reject(row, [{ field: '(record)', reason }], []);
     });
@@ -99,11 +79,7 @@ export class ImportOrders {
       // Refusals (format, encoding, platform, missing columns) happen above here: nothing is written.
       const { mapping, columns } = planExportColumns(header, platform, command.mappingFile);
       tally.droppedColumns = columns.droppedColumns;
-      return await this.importRows(records, columns, mapping, tally, reject, command, {
-        header,
-        delimitedText: format.kind === 'csv',
-        malformed,
-      });
+      return await this.importRows(records, columns, mapping, tally, reject, command, format.kind === 'csv');
     } finally {
       // Stops reading on every exit; the caller drains or closes the source.
       await records.return(undefined);
@@ -111,11 +87,8 @@ export class ImportOrders {
   }
 
   /**
-   * Reads the rows into whole orders and stores them chunk by chunk. Records go in batches to the
-   * worker pool (screened and mapped there, several batches at once) and come back in file order:
-   * each is assembled into its order, and each whole order queued for the next chunk. At most
-   * MAX_BATCHES_IN_FLIGHT batches are out, and a full chunk waits for the one being written, so
-   * memory stays bounded whatever the file's size (back-pressure reaches the file stream).
+   * Reads the rows into whole orders and stores them chunk by chunk: each row is checked and
+   * mapped, assembled into its order, and each whole order queued for the next chunk.
    */
   private async importRows(
     records: AsyncGenerator<ExportRecord>,
@@ -124,14 +97,14 @@ export class ImportOrders {
     tally: ImportTally,
     reject: RejectRow,
     command: ImportOrdersCommand,
-    plan: { header: string[]; delimitedText: boolean; malformed: MalformedRows },
+    delimitedText: boolean,
   ): Promise<ImportSummary> {
     const assembler = new OrderAssembler(
       mapping,
       columnOf(mapping, columns, 'order_id') ?? 'order_id',
       mapping.amountColumns.find((c) => columns.has(c)) ?? mapping.amountColumns[0],
     );
-    const writer = new ChunkWriter(this.ds, this.jobs, this.ingestChunk, this.workers, {
+    const writer = new ChunkWriter(this.ds, this.jobs, this.ingestChunk, {
       context: { importId: tally.importId, platform: command.platform, shopId: command.shopId },
       tally,
       requestedBy: command.requestedBy,
@@ -144,37 +117,20 @@ export class ImportOrders {
       if (whole.order.lines.length === 0) tally.noteOrderWithoutLines(whole.row);
       writer.add(whole);
     };
-    const submit = (batch: Pending): InFlight => {
-      const rows = batch.filter((entry): entry is ExportRecord => 'cells' in entry);
-      const screened = this.workers.mapRecords({
-        header: plan.header,
-        platform: command.platform,
-        mappingFile: command.mappingFile,
-        delimitedText: plan.delimitedText,
-        records: rows,
-      });
-      // Surfaced where the batch is taken; this keeps it from counting as unhandled meanwhile.
-      screened.catch(() => undefined);
-      return { batch, screened };
-    };
-    // Takes one batch's results, in file order: malformed records are in sequence with the others.
-    const take = async ({ batch, screened }: InFlight) => {
-      const results = await screened;
-      let next = 0;
-      for (const entry of batch) {
+
+    try {
+      for await (const record of records) {
         tally.countRow();
-        if (!('cells' in entry)) {
-          reject(entry.row, [{ field: '(record)', reason: entry.reason }], []);
-          continue;
-        }
-        const { row, mapped, pii } = results[next++];
-        for (const finding of pii) tally.notePii(finding.column, row, finding.kinds);
+        // Buffered records resolve as microtasks: without a turn of the event loop now and then, the
+        // chunk being written waits for its database replies until the parser runs dry.
+        if (record.row % 64 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        const mapped = mapRecord(record, columns, mapping, tally, delimitedText);
         if ('problems' in mapped) {
-          reject(row, mapped.problems, entry.cells);
+          reject(record.row, mapped.problems, record.cells);
           continue;
         }
-        const assembled = assembler.take(row, mapped.order, mapped.lineKey, entry.cells);
-        if (assembled.kind === 'rejected') reject(row, assembled.problems, entry.cells);
+        const assembled = assembler.take(record.row, mapped.order, mapped.lineKey, record.cells);
+        if (assembled.kind === 'rejected') reject(record.row, assembled.problems, record.cells);
         else if (assembled.kind === 'merged') tally.countMergedLine();
         else {
           queue(assembled.closed);
@@ -185,30 +141,6 @@ export class ImportOrders {
           }
         }
       }
-    };
-
-    const inFlight: InFlight[] = [];
-    let batch: Pending = [];
-    plan.malformed.pending = batch;
-    try {
-      let broken: ImportsError | null = null;
-      try {
-        for await (const record of records) {
-          batch.push(record);
-          if (batch.length < RECORDS_PER_BATCH) continue;
-          inFlight.push(submit(batch));
-          plan.malformed.pending = batch = [];
-          if (inFlight.length >= MAX_BATCHES_IN_FLIGHT) await take(inFlight.shift()!);
-        }
-      } catch (err) {
-        // A break in the file: the records read before it are still taken, in order.
-        if (!(err instanceof ImportsError)) throw err;
-        broken = err;
-      }
-      plan.malformed.pending = null;
-      if (batch.length > 0) inFlight.push(submit(batch));
-      while (inFlight.length > 0) await take(inFlight.shift()!);
-      if (broken) throw broken;
       queue(assembler.finish());
       await writer.drain();
     } catch (err) {
@@ -273,4 +205,69 @@ export class ImportOrders {
 /** The first of the file's columns that the mapping keeps as `field`. */
 function columnOf(mapping: PlatformExport, columns: ExportColumns, field: KeptField): string | undefined {
   return Object.keys(mapping.keptColumns).find((c) => mapping.keptColumns[c] === field && columns.has(c));
+}
+
+/**
+ * Checks one record and maps it to an order. Every column, kept or dropped, is scanned for
+ * unmasked PII first, whatever else is wrong with the row; only kinds and row numbers are kept (R1).
+ */
+function mapRecord(
+  { row, cells, inexactNumbers }: ExportRecord,
+  columns: ExportColumns,
+  mapping: PlatformExport,
+  tally: ImportTally,
+  delimitedText: boolean,
+): MappedRow {
+  const problems = inexactNumbers
+    ? inexactNumbers.map((i) => ({
+        field: columns.labels[i] ?? `(column ${i + 1})`,
+        reason:
+          'the workbook stores this as a number too long to be exact (digits were lost); export the column as text or as CSV',
+      }))
+    : rowProblems(cells, columns, columns.labels.length, delimitedText);
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i];
+    if (!cell) continue;
+    const kinds = detectUnmaskedPii(cell);
+    if (kinds.length > 0) tally.notePii(columns.labels[i] ?? `(column ${i + 1})`, row, kinds);
+  }
+  if (problems.length > 0) return { problems };
+  return mapping.mapRow(columns.readerFor(cells), columns.has);
+}
+
+/** Row-level problems that come before the platform mapping: size, encoding, a short row. */
+function rowProblems(
+  cells: string[],
+  columns: ExportColumns,
+  width: number,
+  delimitedText: boolean,
+): CellProblem[] {
+  let chars = 0;
+  for (const c of cells) chars += c.length;
+  if (chars > MAX_ROW_CHARS)
+    return [
+      {
+        field: '(row)',
+        reason: `row is larger than ${MAX_ROW_CHARS / 1024} KiB: a broken line or a quote never closed`,
+      },
+    ];
+  for (let i = 0; i < cells.length; i++) {
+    if (cells[i].includes('\uFFFD'))
+      return [
+        {
+          field: columns.labels[i] ?? `(column ${i + 1})`,
+          reason:
+            'holds bytes that are not text in the file’s encoding (the file mixes encodings); save the export in one encoding and import it again',
+        },
+      ];
+  }
+  // A text export's rows are as wide as its header; a shorter one was cut (truncated download).
+  if (delimitedText && cells.length < width)
+    return [
+      {
+        field: '(row)',
+        reason: `row has ${cells.length} of ${width} columns: the file is truncated or the line is broken`,
+      },
+    ];
+  return [];
 }

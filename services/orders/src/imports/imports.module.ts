@@ -8,8 +8,6 @@ import { ImportsController } from './imports.controller';
 import { IngestOrderChunk } from './ingest-order-chunk';
 import { ListImportJobs } from './list-import-jobs.query';
 import { ImportUploadLimits } from './upload-limits';
-import { ImportWorkerPool } from './import-worker-pool';
-import { ORDERS_OPTIONS, type OrdersModuleOptions } from '../orders.options';
 
 /** Platform export files (upload or CLI) read, minimised, sealed and written into the order book. */
 @Module({
@@ -18,12 +16,6 @@ import { ORDERS_OPTIONS, type OrdersModuleOptions } from '../orders.options';
   providers: [
     ImportJobRepository,
     IngestOrderChunk,
-    {
-      // Parsing, screening and sealing run on worker threads (issue 15); stopped with the application.
-      provide: ImportWorkerPool,
-      inject: [ORDERS_OPTIONS],
-      useFactory: (o: Pick<OrdersModuleOptions, 'env'>) => ImportWorkerPool.fromEnv(o.env),
-    },
     ImportOrders,
     ImportUploadLimits,
     GetImportSummary,
