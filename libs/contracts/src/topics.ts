@@ -9,6 +9,7 @@ export const TOPICS = {
   privacyAccessRequested: 'privacy.access-requested.v1',
   privacyErasureRequested: 'privacy.erasure-requested.v1',
   privacyRequestAnswered: 'privacy.request-answered.v1',
+  privacyWithdrawAllRequested: 'privacy.withdraw-all-requested.v1',
   tagCategoriesChanged: 'consent.tag-categories-changed.v1',
   consentRequesterSealKey: 'consent.requester-seal-key.v1',
   privacyRequesterChallenged: 'privacy.requester-challenged.v1',

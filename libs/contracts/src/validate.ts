@@ -8,6 +8,7 @@ import {
   PrivacyAccessRequestedV1,
   PrivacyErasureRequestedV1,
   PrivacyRequestAnsweredV1,
+  PrivacyWithdrawAllRequestedV1,
 } from './privacy.events';
 import { TagCategoriesChangedV1 } from './preferences.events';
 import {
@@ -30,6 +31,7 @@ export const EVENT_CLASSES: Record<string, EventClass> = {
   'privacy.access-requested.v1': PrivacyAccessRequestedV1,
   'privacy.erasure-requested.v1': PrivacyErasureRequestedV1,
   'privacy.request-answered.v1': PrivacyRequestAnsweredV1,
+  'privacy.withdraw-all-requested.v1': PrivacyWithdrawAllRequestedV1,
   'consent.tag-categories-changed.v1': TagCategoriesChangedV1,
   'consent.requester-seal-key.v1': ConsentRequesterSealKeyV1,
   'privacy.requester-challenged.v1': PrivacyRequesterChallengedV1,

@@ -81,6 +81,7 @@ import { SubjectDataRepository } from './proof-retention/subject-data.repository
 import { serviceReadiness } from '@siyu/observability';
 import { DATA_SUBJECT_REQUEST_PROVIDERS } from './data-subject-requests/data-subject-requests.consumer';
 import { REQUESTER_VERIFICATION_PROVIDERS } from './requester-verification/requester-verification.consumer';
+import { WITHDRAW_ALL_REQUEST_PROVIDERS } from './rights-requests/withdraw-all-requests.consumer';
 
 @Module({})
 export class ConsentModule implements NestModule, OnApplicationBootstrap, OnApplicationShutdown {
@@ -179,6 +180,7 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
         SubjectDataRepository,
         ...DATA_SUBJECT_REQUEST_PROVIDERS,
         ...REQUESTER_VERIFICATION_PROVIDERS,
+        ...WITHDRAW_ALL_REQUEST_PROVIDERS,
         PurgeExpiredProof,
         ProofRetentionJob,
       ],

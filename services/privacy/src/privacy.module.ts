@@ -31,6 +31,7 @@ import { RequestStatus } from './data-subject-requests/request-status';
 import { RecordsController } from './records/records.controller';
 import { PrivacyInitial1763900003000 } from './migrations/1763900003000-privacy-initial';
 import { CustomerRequests1763900004000 } from './migrations/1763900004000-customer-requests';
+import { WithdrawAllRequests1763900004100 } from './migrations/1763900004100-withdraw-all-requests';
 import { PRIVACY_DB, PRIVACY_OPTIONS, type PrivacyModuleOptions } from './privacy.options';
 
 export { PRIVACY_DB, PRIVACY_OPTIONS, type PrivacyModuleOptions } from './privacy.options';
@@ -60,6 +61,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
                 AuditTrail1763900000001,
                 PrivacyInitial1763900003000,
                 CustomerRequests1763900004000,
+                WithdrawAllRequests1763900004100,
               ],
             }),
         },
@@ -88,6 +90,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
                 TOPICS.privacyAccessRequested,
                 TOPICS.privacyErasureRequested,
                 TOPICS.privacyRequesterChallenged,
+                TOPICS.privacyWithdrawAllRequested,
               ],
               consumers: [
                 { name: 'answers', topics: [TOPICS.privacyRequestAnswered], handlers: answers.handlers },

@@ -222,6 +222,36 @@ describe('customer-started data-subject requests (R14)', () => {
     await request(privacy).get(`${statusPath}/export.json`).expect(409);
   });
 
+  it('withdraws every consent a member gave when they ask on the page, and the receipt says what was withdrawn', async () => {
+    const member = freshPhone();
+    const subjectRef = await consentThroughQr(consentApp(), member);
+    const statusPath = await requestThroughPages('withdraw_all', member);
+    const page = await waitFor(async () => {
+      const r = await request(privacy).get(statusPath).expect(200);
+      return r.text.includes('已完成') ? r.text : undefined;
+    }, 'the withdrawal to complete');
+    expect(page).toContain('撤回我给过的全部同意');
+    expect(page).toContain('已撤回');
+    expect(page).toMatch(/withdrawn at once: marketing_messages, purchase_history on sms, wechat/);
+    const ledger = await adminQuery<{ action: string; source: string | null }>(
+      adminUrl,
+      'SELECT action, source FROM consent.ledger WHERE subject_ref = $1 ORDER BY seq',
+      [subjectRef],
+    );
+    expect(ledger).toEqual([
+      { action: 'granted', source: null },
+      { action: 'withdrawn', source: 'privacy_request' },
+    ]);
+    // Only consent answers a withdrawal: the others follow consent.withdrawn.v1 (R10).
+    const [{ n }] = await adminQuery<{ n: number }>(
+      adminUrl,
+      `SELECT count(*)::int AS n FROM privacy.request_services rs
+         JOIN privacy.data_subject_requests r ON r.id = rs.request_id WHERE r.subject_ref = $1`,
+      [subjectRef],
+    );
+    expect(n).toBe(1);
+  });
+
   it('refuses a wrong code, and ends the challenge after five wrong codes even if the sixth is right', async () => {
     const phone = freshPhone();
     const { res, before } = await startRequest('access', phone);
