@@ -14,6 +14,7 @@ export const TOPICS = {
   consentRequesterSealKey: 'consent.requester-seal-key.v1',
   privacyRequesterChallenged: 'privacy.requester-challenged.v1',
   consentRequesterResolved: 'consent.requester-resolved.v1',
+  privacyRequesterSealKeyWanted: 'privacy.requester-seal-key-wanted.v1',
 } as const;
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];

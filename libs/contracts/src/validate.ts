@@ -15,6 +15,7 @@ import {
   ConsentRequesterResolvedV1,
   ConsentRequesterSealKeyV1,
   PrivacyRequesterChallengedV1,
+  PrivacyRequesterSealKeyWantedV1,
 } from './requester.events';
 
 type EventClass = new () => EventBase;
@@ -36,6 +37,7 @@ export const EVENT_CLASSES: Record<string, EventClass> = {
   'consent.requester-seal-key.v1': ConsentRequesterSealKeyV1,
   'privacy.requester-challenged.v1': PrivacyRequesterChallengedV1,
   'consent.requester-resolved.v1': ConsentRequesterResolvedV1,
+  'privacy.requester-seal-key-wanted.v1': PrivacyRequesterSealKeyWantedV1,
 };
 
 export class EventValidationError extends Error {

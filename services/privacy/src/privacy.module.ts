@@ -91,6 +91,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
                 TOPICS.privacyErasureRequested,
                 TOPICS.privacyRequesterChallenged,
                 TOPICS.privacyWithdrawAllRequested,
+                TOPICS.privacyRequesterSealKeyWanted,
               ],
               consumers: [
                 { name: 'answers', topics: [TOPICS.privacyRequestAnswered], handlers: answers.handlers },
@@ -112,6 +113,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
     @Inject(PRIVACY_DB) private readonly ds: DataSource,
     @Inject(PRIVACY_OPTIONS) private readonly options: PrivacyModuleOptions,
     private readonly messaging: ServiceMessaging,
+    private readonly requester: RequesterAnswersConsumer,
     remind: RemindSilentServices,
   ) {
     this.reminders = new RecurringJob(
@@ -127,6 +129,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
 
   async onApplicationBootstrap(): Promise<void> {
     await this.messaging.start();
+    await this.ds.transaction((tx) => this.requester.askForKeyIfMissing(tx));
     this.reminders.start(this.options.reminderIntervalMs ?? 0);
   }
 
