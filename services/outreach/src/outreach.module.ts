@@ -14,7 +14,6 @@ import { SandboxSmsChannel } from './channels/sandbox-sms.channel';
 import { SandboxSmsController } from './channels/sandbox-sms.controller';
 import { SmsChannels } from './channels/sms-channels';
 import { ConsentEventsConsumer } from './consent-projection/consent-events.consumer';
-import { OUTREACH_DATA_SUBJECT_REQUEST_PROVIDERS } from './data-subject-requests/data-subject-requests.consumer';
 import { ConsentProjectionRepository } from './consent-projection/consent-projection.repository';
 import { ContactKeysController } from './contact-keys/contact-keys.controller';
 import { ResealContactPoints } from './contact-keys/reseal-contact-points.use-case';
@@ -98,7 +97,6 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
         },
         ConsentProjectionRepository,
         ConsentEventsConsumer,
-        ...OUTREACH_DATA_SUBJECT_REQUEST_PROVIDERS,
         SegmentEventsConsumer,
         {
           provide: ServiceMessaging,
