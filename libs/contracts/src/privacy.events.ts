@@ -18,7 +18,7 @@ import { EventBase } from './event';
 export const ANSWERING_SERVICES = ['consent', 'orders', 'audience', 'outreach', 'identity'] as const;
 export type AnsweringService = (typeof ANSWERING_SERVICES)[number];
 
-export const REQUEST_KINDS = ['access', 'erasure'] as const;
+export const REQUEST_KINDS = ['access', 'erasure', 'withdraw_all'] as const;
 export type DataSubjectRequestKind = (typeof REQUEST_KINDS)[number];
 
 /** R14: "send me what you hold on this subject". Carries the subject ref only, never a contact point. */
@@ -52,6 +52,24 @@ export class PrivacyErasureRequestedV1 extends EventBase {
 }
 
 /**
+ * R14/R9: "withdraw every consent I gave", as a request the customer can follow. Consent withdraws
+ * and answers; every other service acts on the resulting consent.withdrawn.v1 as for any withdrawal (R10).
+ */
+export class PrivacyWithdrawAllRequestedV1 extends EventBase {
+  override type = 'privacy.withdraw-all-requested.v1';
+
+  @IsUUID()
+  requestId: string;
+
+  @IsUUID()
+  subjectRef: string;
+
+  @IsString()
+  @Matches(/^[a-z0-9-]{1,40}$/)
+  brandId: string;
+}
+
+/**
  * One line of a service's answer: a category of data, how many records, and what happened to it.
  * Counts and category names only: the answer travels as an event, so it carries no PII (R16).
  */
@@ -64,8 +82,8 @@ export class HeldDataLine {
   @Min(0)
   records: number;
 
-  @IsIn(['held', 'deleted', 'kept_as_proof', 'kept_under_legal_hold'])
-  status: 'held' | 'deleted' | 'kept_as_proof' | 'kept_under_legal_hold';
+  @IsIn(['held', 'deleted', 'kept_as_proof', 'kept_under_legal_hold', 'withdrawn'])
+  status: 'held' | 'deleted' | 'kept_as_proof' | 'kept_under_legal_hold' | 'withdrawn';
 
   /** Until when a kept record stays (legal hold end, proof retention end). */
   @IsOptional()

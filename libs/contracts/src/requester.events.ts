@@ -63,3 +63,12 @@ export class ConsentRequesterResolvedV1 extends EventBase {
   @IsUUID()
   subjectRef?: string;
 }
+
+/** The privacy service has no seal key yet (first start, or started after consent): consent sends it. */
+export class PrivacyRequesterSealKeyWantedV1 extends EventBase {
+  override type = 'privacy.requester-seal-key-wanted.v1';
+
+  @IsString()
+  @Matches(/^[a-z0-9-]{1,40}$/)
+  brandId: string;
+}

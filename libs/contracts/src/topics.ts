@@ -9,11 +9,13 @@ export const TOPICS = {
   privacyAccessRequested: 'privacy.access-requested.v1',
   privacyErasureRequested: 'privacy.erasure-requested.v1',
   privacyRequestAnswered: 'privacy.request-answered.v1',
+  privacyWithdrawAllRequested: 'privacy.withdraw-all-requested.v1',
   tagCategoriesChanged: 'consent.tag-categories-changed.v1',
   smsOptOutReceived: 'outreach.sms-opt-out-received.v1',
   consentRequesterSealKey: 'consent.requester-seal-key.v1',
   privacyRequesterChallenged: 'privacy.requester-challenged.v1',
   consentRequesterResolved: 'consent.requester-resolved.v1',
+  privacyRequesterSealKeyWanted: 'privacy.requester-seal-key-wanted.v1',
 } as const;
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];

@@ -8,6 +8,7 @@ import {
   PrivacyAccessRequestedV1,
   PrivacyErasureRequestedV1,
   PrivacyRequestAnsweredV1,
+  PrivacyWithdrawAllRequestedV1,
 } from './privacy.events';
 import { TagCategoriesChangedV1 } from './preferences.events';
 import { SmsOptOutReceivedV1 } from './outreach.events';
@@ -15,6 +16,7 @@ import {
   ConsentRequesterResolvedV1,
   ConsentRequesterSealKeyV1,
   PrivacyRequesterChallengedV1,
+  PrivacyRequesterSealKeyWantedV1,
 } from './requester.events';
 
 type EventClass = new () => EventBase;
@@ -31,11 +33,13 @@ export const EVENT_CLASSES: Record<string, EventClass> = {
   'privacy.access-requested.v1': PrivacyAccessRequestedV1,
   'privacy.erasure-requested.v1': PrivacyErasureRequestedV1,
   'privacy.request-answered.v1': PrivacyRequestAnsweredV1,
+  'privacy.withdraw-all-requested.v1': PrivacyWithdrawAllRequestedV1,
   'consent.tag-categories-changed.v1': TagCategoriesChangedV1,
   'outreach.sms-opt-out-received.v1': SmsOptOutReceivedV1,
   'consent.requester-seal-key.v1': ConsentRequesterSealKeyV1,
   'privacy.requester-challenged.v1': PrivacyRequesterChallengedV1,
   'consent.requester-resolved.v1': ConsentRequesterResolvedV1,
+  'privacy.requester-seal-key-wanted.v1': PrivacyRequesterSealKeyWantedV1,
 };
 
 export class EventValidationError extends Error {

@@ -12,6 +12,7 @@ import { ServiceMessaging } from '@siyu/messaging';
 import { openServiceDataSource, provisionServiceDatabase, RecurringJob } from '@siyu/persistence';
 import { AUDIENCE_MIGRATIONS } from './audience.migrations';
 import { AUDIENCE_DB, AUDIENCE_OPTIONS, type AudienceModuleOptions } from './audience.options';
+import { AUDIENCE_DATA_SUBJECT_REQUEST_PROVIDERS } from './data-subject-requests/data-subject-requests.consumer';
 import { ProductCategoriesRepository } from './catalogue/product-categories.repository';
 import { ReplaceCatalogue } from './catalogue/replace-catalogue.use-case';
 import { ReleasedFactsConsumer } from './facts/released-facts.consumer';
@@ -76,6 +77,7 @@ export class AudienceModule implements OnApplicationBootstrap, OnApplicationShut
         CategoryOptOutsRepository,
         ProductCategoriesRepository,
         ConsentEventsConsumer,
+        ...AUDIENCE_DATA_SUBJECT_REQUEST_PROVIDERS,
         ReleasedFactsConsumer,
         TagCategoriesConsumer,
         {

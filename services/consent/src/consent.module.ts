@@ -41,6 +41,7 @@ import { DataSubjectRequestsModule } from './data-subject-requests/data-subject-
 import { MarketingStatisticsModule } from './marketing-statistics/marketing-statistics.module';
 import { RequesterVerificationModule } from './requester-verification/requester-verification.module';
 import { SmsOptOutReceiptsModule } from './withdrawal/sms-opt-out-receipts.module';
+import { RightsRequestsModule } from './rights-requests/rights-requests.module';
 
 /**
  * The consent service: one module per feature folder (each exporting only what others use); this
@@ -75,6 +76,7 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
         MarketingStatisticsModule,
         RequesterVerificationModule,
         SmsOptOutReceiptsModule,
+        RightsRequestsModule,
       ],
       providers: [
         ...serviceReadiness({ service: 'consent', db: CONSENT_DB, transport: options.transport }),

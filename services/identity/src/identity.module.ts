@@ -13,6 +13,7 @@ import { ApiKeysController } from './api-keys/api-keys.controller';
 import { CreateApiKey } from './api-keys/create-api-key.use-case';
 import { IssueMachineToken } from './api-keys/issue-machine-token.use-case';
 import { RevokeApiKey } from './api-keys/revoke-api-key.use-case';
+import { IDENTITY_DATA_SUBJECT_REQUEST_PROVIDERS } from './data-subject-requests/data-subject-requests.consumer';
 import { IDENTITY_DB, IDENTITY_OPTIONS, type IdentityModuleOptions } from './identity.options';
 import { IdentityInitial1763900000500 } from './migrations/1763900000500-identity-initial';
 import { ChangeOwnPassword } from './staff-accounts/change-own-password.use-case';
@@ -58,6 +59,7 @@ export class IdentityModule implements OnApplicationBootstrap, OnApplicationShut
         CreateApiKey,
         RevokeApiKey,
         IssueMachineToken,
+        ...IDENTITY_DATA_SUBJECT_REQUEST_PROVIDERS,
       ],
     };
   }

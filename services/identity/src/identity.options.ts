@@ -1,4 +1,5 @@
 import type { AuthKeys } from '@siyu/auth';
+import type { MessageTransport } from '@siyu/messaging';
 
 export interface IdentityModuleOptions {
   /** A role that may create roles and schemas; used only to provision identity's own role. */
@@ -7,6 +8,8 @@ export interface IdentityModuleOptions {
   authKeys: AuthKeys;
   /** Prints the first-run admin password (the console in main.ts and standalone). */
   announce?: (line: string) => void;
+  /** Set, identity answers data-subject requests (R14) over it; unset, it has no messaging at all. */
+  transport?: MessageTransport;
 }
 
 // Kept apart from identity.module.ts so use cases can inject them without an import cycle.

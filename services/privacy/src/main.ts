@@ -35,6 +35,7 @@ async function main(): Promise<void> {
         adminDatabaseUrl: db.adminUrl,
         transport,
         brandId: env.BRAND_ID ?? 'demo',
+        brandName: env.BRAND_NAME,
         deadlineWorkingDays: env.PRIVACY_DEADLINE_WORKING_DAYS
           ? Number(env.PRIVACY_DEADLINE_WORKING_DAYS)
           : undefined,

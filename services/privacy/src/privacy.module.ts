@@ -33,6 +33,7 @@ import { RequestStatus } from './data-subject-requests/request-status';
 import { RecordsController } from './records/records.controller';
 import { PrivacyInitial1763900003000 } from './migrations/1763900003000-privacy-initial';
 import { CustomerRequests1763900004000 } from './migrations/1763900004000-customer-requests';
+import { WithdrawAllRequests1763900004100 } from './migrations/1763900004100-withdraw-all-requests';
 import { PRIVACY_DB, PRIVACY_OPTIONS, type PrivacyModuleOptions } from './privacy.options';
 
 export { PRIVACY_DB, PRIVACY_OPTIONS, type PrivacyModuleOptions } from './privacy.options';
@@ -63,6 +64,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
                 AuditTrail1763900000001,
                 PrivacyInitial1763900003000,
                 CustomerRequests1763900004000,
+                WithdrawAllRequests1763900004100,
               ],
             }),
         },
@@ -92,6 +94,8 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
                 TOPICS.privacyAccessRequested,
                 TOPICS.privacyErasureRequested,
                 TOPICS.privacyRequesterChallenged,
+                TOPICS.privacyWithdrawAllRequested,
+                TOPICS.privacyRequesterSealKeyWanted,
               ],
               consumers: [
                 { name: 'answers', topics: [TOPICS.privacyRequestAnswered], handlers: answers.handlers },
@@ -113,6 +117,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
     @Inject(PRIVACY_DB) private readonly ds: DataSource,
     @Inject(PRIVACY_OPTIONS) private readonly options: PrivacyModuleOptions,
     private readonly messaging: ServiceMessaging,
+    private readonly requester: RequesterAnswersConsumer,
     remind: RemindSilentServices,
   ) {
     this.reminders = new RecurringJob(
@@ -128,6 +133,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
 
   async onApplicationBootstrap(): Promise<void> {
     await this.messaging.start();
+    await this.ds.transaction((tx) => this.requester.askForKeyIfMissing(tx));
     this.reminders.start(this.options.reminderIntervalMs ?? 0);
   }
 

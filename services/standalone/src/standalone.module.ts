@@ -43,6 +43,7 @@ export class StandaloneModule {
           adminDatabaseUrl: o.adminDatabaseUrl,
           authKeys: o.authKeys,
           announce: o.announce,
+          transport: o.transport,
         }),
         OrdersModule.register({ ...common, publicBaseUrl: o.publicBaseUrl, brandId: o.brand.id }),
         ConsentModule.register({
@@ -68,6 +69,7 @@ export class StandaloneModule {
         PrivacyModule.register({
           ...common,
           brandId: o.brand.id,
+          brandName: o.brand.name,
           announce: o.announce,
           reminderIntervalMs: 3_600_000,
         }),

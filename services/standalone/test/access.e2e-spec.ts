@@ -61,6 +61,7 @@ describe('access: roles, public routes and schema walls', () => {
     /^\/u\//,
     /^\/p\//,
     /^\/me\//, // audience: what the brand holds about me (signed preference page token, R12)
+    /^\/rights(\/|$)/, // privacy: a customer starts a data-subject request (one-time code) and follows it (R14)
     /^\/webhooks\//,
     /^\/api\/v1\/identity\/(login|tokens)$/,
     /^\/api\/v1\/health(\/ready)?$/,

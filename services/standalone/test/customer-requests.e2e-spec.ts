@@ -44,7 +44,7 @@ describe('customer-started data-subject requests (R14)', () => {
       apps.push(app);
       return app.getHttpServer();
     };
-    // Privacy first: it must be subscribed when consent publishes its seal key at start.
+    // Privacy first: it asks for consent's key at start; consent, started after, publishes it anyway.
     privacy = await start([
       PrivacyModule.register({
         adminDatabaseUrl: adminUrl,
@@ -222,6 +222,36 @@ describe('customer-started data-subject requests (R14)', () => {
     await request(privacy).get(`${statusPath}/export.json`).expect(409);
   });
 
+  it('withdraws every consent a member gave when they ask on the page, and the receipt says what was withdrawn', async () => {
+    const member = freshPhone();
+    const subjectRef = await consentThroughQr(consentApp(), member);
+    const statusPath = await requestThroughPages('withdraw_all', member);
+    const page = await waitFor(async () => {
+      const r = await request(privacy).get(statusPath).expect(200);
+      return r.text.includes('已完成') ? r.text : undefined;
+    }, 'the withdrawal to complete');
+    expect(page).toContain('撤回我给过的全部同意');
+    expect(page).toContain('已撤回');
+    expect(page).toMatch(/withdrawn at once: marketing_messages, purchase_history on sms, wechat/);
+    const ledger = await adminQuery<{ action: string; source: string | null }>(
+      adminUrl,
+      'SELECT action, source FROM consent.ledger WHERE subject_ref = $1 ORDER BY seq',
+      [subjectRef],
+    );
+    expect(ledger).toEqual([
+      { action: 'granted', source: null },
+      { action: 'withdrawn', source: 'privacy_request' },
+    ]);
+    // Only consent answers a withdrawal: the others follow consent.withdrawn.v1 (R10).
+    const [{ n }] = await adminQuery<{ n: number }>(
+      adminUrl,
+      `SELECT count(*)::int AS n FROM privacy.request_services rs
+         JOIN privacy.data_subject_requests r ON r.id = rs.request_id WHERE r.subject_ref = $1`,
+      [subjectRef],
+    );
+    expect(n).toBe(1);
+  });
+
   it('refuses a wrong code, and ends the challenge after five wrong codes even if the sixth is right', async () => {
     const phone = freshPhone();
     const { res, before } = await startRequest('access', phone);
@@ -336,4 +366,50 @@ describe('the public request pages, per address', () => {
       await fresh.close();
     }
   });
+});
+
+describe("consent's seal key reaching a privacy service started later", () => {
+  it('is sent again when privacy asks for it at start, so the page works whatever the start order', async () => {
+    const adminUrl = await createTestDatabase('custreqkey');
+    const transport = new InProcessTransport();
+    const apps: INestApplication[] = [];
+    const start = async (module: Parameters<typeof Test.createTestingModule>[0]['imports']) => {
+      const ref = await Test.createTestingModule({ imports: module }).compile();
+      const app = ref.createNestApplication({ logger: ['error'] });
+      installHttpEdge(app, { publicKey: testAuthKeys().publicKey });
+      await app.init();
+      apps.push(app);
+      return app;
+    };
+    try {
+      await start([
+        ConsentModule.register({
+          adminDatabaseUrl: adminUrl,
+          transport,
+          env: generateSecretsEnv(),
+          brand: BRAND,
+          publicBaseUrl: 'http://127.0.0.1:3002',
+        }),
+      ]);
+      // Consent's own start-up publication has gone by with nobody subscribed to it.
+      await waitFor(
+        async () => (await adminQuery(adminUrl, 'SELECT 1 FROM consent.outbox')).length === 0,
+        "consent's outbox to drain",
+      );
+      const privacy = await start([
+        PrivacyModule.register({ adminDatabaseUrl: adminUrl, transport, brandId: BRAND.id }),
+      ]);
+      await waitFor(
+        async () => (await adminQuery(adminUrl, 'SELECT 1 FROM privacy.requester_seal_keys')).length > 0,
+        'the key, sent again on request',
+      );
+      await request(privacy.getHttpServer())
+        .post('/rights')
+        .type('form')
+        .send({ kind: 'access', phone: freshPhone() })
+        .expect(200);
+    } finally {
+      for (const app of apps.reverse()) await app.close();
+    }
+  }, 60_000);
 });

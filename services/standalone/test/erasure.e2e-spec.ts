@@ -5,6 +5,7 @@ import request from 'supertest';
 import type { App } from 'supertest/types';
 import { installHttpEdge } from '@siyu/auth';
 import { generateSecretsEnv, loadTokenSigner } from '@siyu/crypto';
+import { TOPICS } from '@siyu/contracts';
 import { KafkaTransport } from '@siyu/messaging';
 import {
   adminQuery,
@@ -15,8 +16,11 @@ import {
   uniqueTopicPrefix,
   waitFor,
 } from '@siyu/testing';
+import { AudienceModule } from '../../audience/src/audience.module';
 import { ConsentModule } from '../../consent/src/consent.module';
+import { IdentityModule } from '../../identity/src/identity.module';
 import { OrdersModule } from '../../orders/src/orders.module';
+import { OutreachModule } from '../../outreach/src/outreach.module';
 import { PrivacyModule } from '../../privacy/src/privacy.module';
 import { consentThroughQr, type ConsentTestApp } from '../../consent/test/consent-test-app';
 
@@ -25,12 +29,16 @@ const HEADER =
 
 // The documented minimal proof (docs/privacy/data-subject-requests.md): where a subject ref may remain.
 const MINIMAL_PROOF = [
+  'audience.member_consents', // consents turned off, evidence emptied: no late grant resurrects the member (R10)
   'consent.audit_log', // the answer's audit entry
   'consent.ledger', // consent and withdrawal entries, evidence emptied, and the purge entry (R10, R20)
   'orders.audit_log', // the answer's audit entry
+  'outreach.consent_projection', // consents turned off: the send gate refuses (R9)
+  'outreach.suppressions', // the withdrawal's suppression record (R10)
   'privacy.audit_log', // who logged the request
   'privacy.data_subject_requests', // the request itself, with its receipts
 ];
+const SCHEMAS = ['audience', 'consent', 'identity', 'orders', 'outreach', 'privacy'];
 
 describeWithKafka('erasure across services over real Kafka (R14)', (brokers) => {
   const apps: INestApplication[] = [];
@@ -38,7 +46,7 @@ describeWithKafka('erasure across services over real Kafka (R14)', (brokers) => 
   const authKeys = testAuthKeys();
   const secrets = generateSecretsEnv();
   let adminUrl: string;
-  let http: { orders: App; consent: App; privacy: App };
+  let http: { orders: App; consent: App; privacy: App; identity: App };
 
   beforeAll(async () => {
     adminUrl = await createTestDatabase('erasuree2e');
@@ -49,6 +57,18 @@ describeWithKafka('erasure across services over real Kafka (R14)', (brokers) => 
       transports.push(t);
       return t;
     };
+    // Every topic exists, with leaders, before six services subscribe and produce at once (kafkajs
+    // otherwise may hit "This server does not host this topic-partition" on a topic just created).
+    const topics = await transport('topics');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await topics.ensureTopics(Object.values(TOPICS));
+        break;
+      } catch (err) {
+        if (attempt >= 10) throw err;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
     const start = async (module: DynamicModule) => {
       const ref = await Test.createTestingModule({ imports: [module] }).compile();
       const app = ref.createNestApplication({ rawBody: true, logger: ['error', 'warn'] });
@@ -71,15 +91,37 @@ describeWithKafka('erasure across services over real Kafka (R14)', (brokers) => 
     const consent = await start(
       ConsentModule.register({ ...common, transport: await transport('consent'), brand, publicBaseUrl }),
     );
+    await start(
+      AudienceModule.register({
+        adminDatabaseUrl: adminUrl,
+        transport: await transport('audience'),
+        brandId: brand.id,
+      }),
+    );
+    await start(
+      OutreachModule.register({
+        ...common,
+        transport: await transport('outreach'),
+        brand: { id: brand.id, signature: brand.signature },
+        publicBaseUrl,
+      }),
+    );
+    const identity = await start(
+      IdentityModule.register({
+        adminDatabaseUrl: adminUrl,
+        authKeys,
+        transport: await transport('identity'),
+      }),
+    );
     const privacy = await start(
       PrivacyModule.register({
         adminDatabaseUrl: adminUrl,
         transport: await transport('privacy'),
         brandId: brand.id,
-        answeringServices: ['consent', 'orders'],
+        answeringServices: ['consent', 'orders', 'audience', 'identity'],
       }),
     );
-    http = { orders, consent, privacy };
+    http = { orders, consent, privacy, identity };
   }, 120_000);
 
   afterAll(async () => {
@@ -87,12 +129,13 @@ describeWithKafka('erasure across services over real Kafka (R14)', (brokers) => 
     for (const t of transports) await t.disconnect();
   });
 
-  /** Every table of the three schemas whose rows mention `needle` anywhere, as text. */
+  /** Every table of every service schema whose rows mention `needle` anywhere, as text. */
   async function tablesMentioning(needle: string): Promise<string[]> {
     const tables = await adminQuery<{ t: string }>(
       adminUrl,
       `SELECT table_schema || '.' || table_name AS t FROM information_schema.tables
-        WHERE table_schema IN ('consent', 'orders', 'privacy') AND table_type = 'BASE TABLE' ORDER BY 1`,
+        WHERE table_schema = ANY($1) AND table_type = 'BASE TABLE' ORDER BY 1`,
+      [SCHEMAS],
     );
     const found: string[] = [];
     for (const { t } of tables) {
@@ -144,11 +187,55 @@ describeWithKafka('erasure across services over real Kafka (R14)', (brokers) => 
       'the purchase-history release',
       60_000,
     );
+    // Audience and outreach hold the member (facts released, contact point projected) before erasure.
+    await waitFor(
+      async () =>
+        (
+          await adminQuery(
+            adminUrl,
+            `SELECT 1 FROM audience.released_facts WHERE subject_ref = $1
+              UNION ALL SELECT 1 FROM outreach.contact_points WHERE subject_ref = $1`,
+            [subjectRef],
+          )
+        ).length === 2,
+      'audience and outreach to hold the member',
+      60_000,
+    );
     expect(await tablesMentioning(subjectRef)).toEqual(
-      expect.arrayContaining(['consent.subjects', 'consent.ledger', 'orders.fact_releases']),
+      expect.arrayContaining([
+        'audience.members',
+        'audience.released_facts',
+        'consent.subjects',
+        'consent.ledger',
+        'orders.fact_releases',
+        'outreach.contact_points',
+      ]),
     );
 
+    // Access first: every service answers in its own words, identity that it holds nothing.
     const officer = await bearer(authKeys, 'privacy_officer');
+    const access = await request(http.privacy)
+      .post('/api/v1/privacy/requests')
+      .set('Authorization', officer)
+      .send({ subjectRef, kind: 'access' })
+      .expect(201);
+    const copy = await waitFor(
+      async () => {
+        const r = await request(http.privacy)
+          .get(`/api/v1/privacy/requests/${access.body.id}/export`)
+          .set('Authorization', officer);
+        return r.status === 200 ? r.body : undefined;
+      },
+      'every service to answer the access request',
+      60_000,
+    );
+    const held = (service: string, category: string) =>
+      copy.services[service].find((l: { category: string }) => l.category === category)?.records;
+    expect(held('audience', 'membership')).toBe(1);
+    expect(held('audience', 'released_purchase_facts')).toBeGreaterThan(0);
+    expect(held('identity', 'staff_account')).toBe(0);
+    expect(JSON.stringify(copy)).not.toContain(phone);
+
     const logged = await request(http.privacy)
       .post('/api/v1/privacy/requests')
       .set('Authorization', officer)
@@ -164,8 +251,13 @@ describeWithKafka('erasure across services over real Kafka (R14)', (brokers) => 
       'the erasure to complete in every service',
       60_000,
     );
-    expect(done.receipts.map((r: { service: string }) => r.service)).toEqual(['consent', 'orders']);
-    const ordersHold = done.receipts[1].lines.find(
+    expect(done.receipts.map((r: { service: string }) => r.service)).toEqual([
+      'audience',
+      'consent',
+      'identity',
+      'orders',
+    ]);
+    const ordersHold = done.receipts[3].lines.find(
       (l: { category: string; status: string }) =>
         l.category === 'order_receiver_data' && l.status === 'kept_under_legal_hold',
     );
@@ -177,13 +269,32 @@ describeWithKafka('erasure across services over real Kafka (R14)', (brokers) => 
         (
           await adminQuery<{ n: number }>(
             adminUrl,
-            'SELECT (SELECT count(*) FROM consent.outbox) + (SELECT count(*) FROM orders.outbox) + (SELECT count(*) FROM privacy.outbox) AS n',
+            `SELECT ${SCHEMAS.map((x) => `(SELECT count(*) FROM ${x}.outbox)`).join(' + ')} AS n`,
           )
         )[0].n == 0,
       'outboxes drained',
       30_000,
     );
+    // The withdrawal consent made for the erasure reaches outreach after the erasure request may have.
+    await waitFor(
+      async () =>
+        (
+          await adminQuery(adminUrl, 'SELECT 1 FROM outreach.suppressions WHERE subject_ref = $1', [
+            subjectRef,
+          ])
+        ).length > 0,
+      "outreach to record the erasure's withdrawal",
+      30_000,
+    );
     expect(await tablesMentioning(subjectRef)).toEqual(MINIMAL_PROOF);
+    expect(
+      await adminQuery(
+        adminUrl,
+        `SELECT 1 FROM audience.member_consents WHERE subject_ref = $1 AND (granted OR evidence_ref IS NOT NULL)
+          UNION ALL SELECT 1 FROM outreach.consent_projection WHERE subject_ref = $1 AND granted`,
+        [subjectRef],
+      ),
+    ).toEqual([]);
     expect(await tablesMentioning(phone)).toEqual([]);
     const ledger = await adminQuery<{ action: string; evidence: object }>(
       adminUrl,

@@ -5,26 +5,26 @@ import {
   type OnApplicationShutdown,
   type Provider,
 } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
-import { TOPICS, type ConsentRequesterSealKeyV1, type PrivacyRequesterChallengedV1 } from '@siyu/contracts';
+import type { DataSource, EntityManager } from 'typeorm';
+import {
+  TOPICS,
+  type ConsentRequesterSealKeyV1,
+  type PrivacyRequesterChallengedV1,
+  type PrivacyRequesterSealKeyWantedV1,
+} from '@siyu/contracts';
 import { addToOutbox, InboxConsumer } from '@siyu/messaging';
-import { RecurringJob } from '@siyu/persistence';
 import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { AnswerRequesterChallenge } from './answer-requester-challenge.use-case';
 import { RequesterCodeRepository } from './requester-code.repository';
 
-/** How often the seal key is published again: a privacy service that subscribed late still gets it. */
-const REPUBLISH_KEY_MS = 5 * 60_000;
-
 /**
  * Answers privacy.requester-challenged.v1 in its own consumer group, and tells the privacy service
- * which public key to seal requesters' phones to: at start, and every few minutes (the in-process
- * transport keeps no history for a subscriber that arrives after the first publication).
+ * which public key to seal requesters' phones to: at start, and whenever privacy asks for it
+ * (privacy.requester-seal-key-wanted.v1: the in-process transport keeps no history for a late subscriber).
  */
 @Injectable()
 export class RequesterVerificationConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly consumer: InboxConsumer;
-  private readonly republish: RecurringJob;
 
   constructor(
     @Inject(CONSENT_DB) private readonly ds: DataSource,
@@ -33,15 +33,15 @@ export class RequesterVerificationConsumer implements OnApplicationBootstrap, On
   ) {
     this.consumer = new InboxConsumer(ds, options.transport, {
       group: 'consent.requester-verification',
-      topics: [TOPICS.privacyRequesterChallenged],
+      topics: [TOPICS.privacyRequesterChallenged, TOPICS.privacyRequesterSealKeyWanted],
       handlers: {
         'privacy.requester-challenged.v1': (tx, e) => answer.execute(tx, e as PrivacyRequesterChallengedV1),
+        'privacy.requester-seal-key-wanted.v1': (tx, e) =>
+          (e as PrivacyRequesterSealKeyWantedV1).brandId === options.brand.id
+            ? this.publishKeyIn(tx)
+            : Promise.resolve(),
       },
     });
-    this.republish = new RecurringJob(
-      () => this.publishKey(),
-      (err) => options.announce?.(`consent: seal key publication failed: ${(err as Error).message}`),
-    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -49,25 +49,21 @@ export class RequesterVerificationConsumer implements OnApplicationBootstrap, On
       TOPICS.consentRequesterResolved,
       TOPICS.consentRequesterSealKey,
     ]);
-    await this.publishKey();
+    await this.ds.transaction((tx) => this.publishKeyIn(tx));
     await this.consumer.start();
-    this.republish.start(REPUBLISH_KEY_MS);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.republish.stop();
     await this.consumer.stop();
   }
 
-  private async publishKey(): Promise<void> {
-    await this.ds.transaction((tx) =>
-      addToOutbox<ConsentRequesterSealKeyV1>(tx, TOPICS.consentRequesterSealKey, this.options.brand.id, {
-        type: 'consent.requester-seal-key.v1',
-        brandId: this.options.brand.id,
-        kid: this.answer.sealKey.kid,
-        publicKey: this.answer.sealKey.publicKey,
-      }),
-    );
+  private async publishKeyIn(tx: EntityManager): Promise<void> {
+    await addToOutbox<ConsentRequesterSealKeyV1>(tx, TOPICS.consentRequesterSealKey, this.options.brand.id, {
+      type: 'consent.requester-seal-key.v1',
+      brandId: this.options.brand.id,
+      kid: this.answer.sealKey.kid,
+      publicKey: this.answer.sealKey.publicKey,
+    });
   }
 }
 

@@ -2,7 +2,7 @@ import type { DataSubjectRequestResponse } from '../data-subject-requests/data-s
 import type { PageLocale } from './page-locale';
 
 /** The request kinds a customer can start on the public page (R14). */
-export const CUSTOMER_REQUEST_KINDS = ['access', 'erasure'] as const;
+export const CUSTOMER_REQUEST_KINDS = ['access', 'erasure', 'withdraw_all'] as const;
 export type CustomerRequestKind = (typeof CUSTOMER_REQUEST_KINDS)[number];
 
 const MESSAGES = {
@@ -12,7 +12,11 @@ const MESSAGES = {
     intro: (brand: string) =>
       `您可以要求${brand}告诉您保存了哪些关于您的信息，或删除这些信息。为确认是您本人，我们会向您填写的手机号发送验证码。`,
     kindLegend: '您想做什么？',
-    kinds: { access: '查询并复制我的信息', erasure: '删除我的信息' } as Record<CustomerRequestKind, string>,
+    kinds: {
+      access: '查询并复制我的信息',
+      erasure: '删除我的信息',
+      withdraw_all: '撤回我给过的全部同意',
+    } as Record<CustomerRequestKind, string>,
     phoneLabel: '手机号',
     send: '发送验证码',
     codeTitle: '输入验证码',
@@ -37,6 +41,7 @@ const MESSAGES = {
       deleted: '已删除',
       kept_as_proof: '作为证明保留',
       kept_under_legal_hold: '依法暂时保留',
+      withdrawn: '已撤回',
     } as Record<string, string>,
     keptUntil: (d: string) => `保留至 ${d}`,
     exportLink: '下载机器可读副本（JSON）',
@@ -68,10 +73,11 @@ const MESSAGES = {
     intro: (brand: string) =>
       `You can ask ${brand} what it holds about you, or to delete it. To make sure it is you, we send a code to the mobile number you type.`,
     kindLegend: 'What would you like to do?',
-    kinds: { access: 'See and copy my information', erasure: 'Delete my information' } as Record<
-      CustomerRequestKind,
-      string
-    >,
+    kinds: {
+      access: 'See and copy my information',
+      erasure: 'Delete my information',
+      withdraw_all: 'Withdraw every consent I gave',
+    } as Record<CustomerRequestKind, string>,
     phoneLabel: 'Mobile number',
     send: 'Send code',
     codeTitle: 'Enter the code',
@@ -96,6 +102,7 @@ const MESSAGES = {
       deleted: 'deleted',
       kept_as_proof: 'kept as proof',
       kept_under_legal_hold: 'kept under a legal hold',
+      withdrawn: 'withdrawn',
     } as Record<string, string>,
     keptUntil: (d: string) => `kept until ${d}`,
     exportLink: 'Download the machine-readable copy (JSON)',

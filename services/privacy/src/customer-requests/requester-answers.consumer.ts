@@ -1,7 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { ConsentRequesterResolvedV1, ConsentRequesterSealKeyV1, EventBase } from '@siyu/contracts';
-import type { EventEffect } from '@siyu/messaging';
+import {
+  TOPICS,
+  type ConsentRequesterResolvedV1,
+  type ConsentRequesterSealKeyV1,
+  type EventBase,
+  type PrivacyRequesterSealKeyWantedV1,
+} from '@siyu/contracts';
+import { addToOutbox, type EventEffect } from '@siyu/messaging';
 import { PRIVACY_OPTIONS, type PrivacyModuleOptions } from '../privacy.options';
 import { RequesterChallengeRepository } from './requester-challenge.repository';
 
@@ -17,6 +23,17 @@ export class RequesterAnswersConsumer {
     'consent.requester-seal-key.v1': (tx, e) => this.saveKey(tx, e),
     'consent.requester-resolved.v1': (tx, e) => this.resolve(tx, e),
   };
+
+  /** At start: without consent's key the public page cannot start a request, so ask for it. */
+  async askForKeyIfMissing(tx: EntityManager): Promise<void> {
+    if (await this.challenges.findSealKey(tx, this.options.brandId)) return;
+    await addToOutbox<PrivacyRequesterSealKeyWantedV1>(
+      tx,
+      TOPICS.privacyRequesterSealKeyWanted,
+      this.options.brandId,
+      { type: 'privacy.requester-seal-key-wanted.v1', brandId: this.options.brandId },
+    );
+  }
 
   private async saveKey(tx: EntityManager, e: EventBase): Promise<void> {
     const key = e as ConsentRequesterSealKeyV1;

@@ -36,7 +36,7 @@ export class StartCustomerRequest {
     if (!(CUSTOMER_REQUEST_KINDS as readonly unknown[]).includes(input.kind))
       throw new CustomerRequestsError(
         CustomerRequestsErrorCode.KIND_INVALID,
-        'kind must be access or erasure',
+        'kind must be access, erasure or withdraw_all',
       );
     const parsed =
       typeof input.phone === 'string' && input.phone.length <= 32

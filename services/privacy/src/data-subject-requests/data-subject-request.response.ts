@@ -4,7 +4,8 @@ import type { DataSubjectRequest, ServiceReceipt } from './data-subject-request.
 export class HeldDataLineResponse {
   @ApiProperty() category: string;
   @ApiProperty() records: number;
-  @ApiProperty({ enum: ['held', 'deleted', 'kept_as_proof', 'kept_under_legal_hold'] }) status: string;
+  @ApiProperty({ enum: ['held', 'deleted', 'kept_as_proof', 'kept_under_legal_hold', 'withdrawn'] })
+  status: string;
   @ApiProperty({ required: false, nullable: true }) keptUntil?: string;
   @ApiProperty() explanation: string;
 }
@@ -19,7 +20,7 @@ export class ServiceReceiptResponse {
 export class DataSubjectRequestResponse {
   @ApiProperty() id: string;
   @ApiProperty() subjectRef: string;
-  @ApiProperty({ enum: ['access', 'erasure'] }) kind: string;
+  @ApiProperty({ enum: ['access', 'erasure', 'withdraw_all'] }) kind: string;
   @ApiProperty({ enum: ['open', 'completed'] }) status: 'open' | 'completed';
   @ApiProperty() receivedAt: string;
   @ApiProperty() dueAt: string;

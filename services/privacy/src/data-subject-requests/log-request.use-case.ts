@@ -8,6 +8,7 @@ import {
   type DataSubjectRequestKind,
   type PrivacyAccessRequestedV1,
   type PrivacyErasureRequestedV1,
+  type PrivacyWithdrawAllRequestedV1,
 } from '@siyu/contracts';
 import { addToOutbox } from '@siyu/messaging';
 import {
@@ -57,7 +58,11 @@ export class LogRequest {
   ): Promise<LoggedRequest> {
     const id = randomUUID();
     const dueAt = addWorkingDays(now, this.options.deadlineWorkingDays ?? DEFAULT_DEADLINE_WORKING_DAYS);
-    const services = this.options.answeringServices ?? DEFAULT_ANSWERING_SERVICES;
+    // A withdrawal lands in consent's ledger; every other service follows consent.withdrawn.v1 (R10).
+    const services =
+      input.kind === 'withdraw_all'
+        ? ['consent']
+        : (this.options.answeringServices ?? DEFAULT_ANSWERING_SERVICES);
     await this.requests.insert(
       tx,
       {
@@ -79,6 +84,13 @@ export class LogRequest {
         type: 'privacy.access-requested.v1',
         ...event,
       });
+    else if (input.kind === 'withdraw_all')
+      await addToOutbox<PrivacyWithdrawAllRequestedV1>(
+        tx,
+        TOPICS.privacyWithdrawAllRequested,
+        input.subjectRef,
+        { type: 'privacy.withdraw-all-requested.v1', ...event },
+      );
     else
       await addToOutbox<PrivacyErasureRequestedV1>(tx, TOPICS.privacyErasureRequested, input.subjectRef, {
         type: 'privacy.erasure-requested.v1',
