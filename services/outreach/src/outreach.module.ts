@@ -21,6 +21,7 @@ import { OutreachInitial1763900000300 } from './migrations/1763900000300-outreac
 import { OutreachCampaigns1763900003000 } from './migrations/1763900003000-outreach-campaigns';
 import { OutreachSendBatchIds1763900003010 } from './migrations/1763900003010-outreach-send-batch-ids';
 import { OutreachPlatformCampaigns1763900003020 } from './migrations/1763900003020-outreach-platform-campaigns';
+import { OutreachPlannedSendsByMember1763900003030 } from './migrations/1763900003030-outreach-planned-sends-by-member';
 import { AliyunSmsChannel } from './channels/aliyun-sms.channel';
 import { PlatformChannels } from './channels/platform-channels';
 import { TencentSmsChannel } from './channels/tencent-sms.channel';
@@ -86,6 +87,7 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
                 OutreachCampaigns1763900003000,
                 OutreachSendBatchIds1763900003010,
                 OutreachPlatformCampaigns1763900003020,
+                OutreachPlannedSendsByMember1763900003030,
               ],
             }),
         },
