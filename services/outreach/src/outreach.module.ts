@@ -22,6 +22,7 @@ import { OutreachCampaigns1763900003000 } from './migrations/1763900003000-outre
 import { OutreachSendBatchIds1763900003010 } from './migrations/1763900003010-outreach-send-batch-ids';
 import { ShortLinks1763900005000 } from '@siyu/short-links';
 import { OutreachPlatformCampaigns1763900003020 } from './migrations/1763900003020-outreach-platform-campaigns';
+import { OutreachPlannedSendsByMember1763900003030 } from './migrations/1763900003030-outreach-planned-sends-by-member';
 import { AliyunSmsChannel } from './channels/aliyun-sms.channel';
 import { PlatformChannels } from './channels/platform-channels';
 import { TencentSmsChannel } from './channels/tencent-sms.channel';
@@ -93,6 +94,7 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
                 OutreachSendBatchIds1763900003010,
                 ShortLinks1763900005000,
                 OutreachPlatformCampaigns1763900003020,
+                OutreachPlannedSendsByMember1763900003030,
               ],
             }),
         },
