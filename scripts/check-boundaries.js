@@ -87,6 +87,22 @@ for (const file of files) {
   }
 }
 
+// docs/architecture.md is the newcomer's map: every feature folder of every service is named there.
+const map = readFileSync(join(root, 'docs', 'architecture.md'), 'utf8');
+for (const service of readdirSync(join(root, 'services'))) {
+  const src = join(root, 'services', service, 'src');
+  if (!statSync(join(root, 'services', service)).isDirectory()) continue;
+  let folders = [];
+  try {
+    folders = readdirSync(src).filter((f) => statSync(join(src, f)).isDirectory());
+  } catch {
+    continue;
+  }
+  for (const folder of folders)
+    if (!map.includes(`${service}/src/${folder}/`))
+      problems.push(`services/${service}/src/${folder}/: not on the map in docs/architecture.md; add a row`);
+}
+
 for (const rel of Object.keys(SQL_ALLOWED))
   if (!files.some((f) => relative(root, f) === rel))
     problems.push(`${rel}: listed in SQL_ALLOWED but gone; remove it`);
