@@ -8,3 +8,4 @@ export * from './messaging.migration';
 export * from './partitioner';
 export * from './service-messaging';
 export * from './transport-from-env';
+export * from './event-handlers';

@@ -1,46 +1,24 @@
-import {
-  Inject,
-  Injectable,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-  type Provider,
-} from '@nestjs/common';
-import type { DataSource } from 'typeorm';
-import { TOPICS, type PrivacyAccessRequestedV1, type PrivacyErasureRequestedV1 } from '@siyu/contracts';
-import { InboxConsumer } from '@siyu/messaging';
-import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
+import type { Provider } from '@nestjs/common';
+import { PrivacyAccessRequestedV1, PrivacyErasureRequestedV1, TOPICS } from '@siyu/contracts';
+import { inboxConsumerProvider, on } from '@siyu/messaging';
+import { CONSENT_DB, CONSENT_OPTIONS } from '../consent.options';
 import { AnswerSubjectRequest } from './answer-subject-request.use-case';
 import { SubjectRequestRepository } from './subject-request.repository';
 
 /** Answers privacy.access-requested.v1 / privacy.erasure-requested.v1 in its own consumer group. */
-@Injectable()
-export class DataSubjectRequestsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly consumer: InboxConsumer;
-
-  constructor(
-    @Inject(CONSENT_DB) ds: DataSource,
-    @Inject(CONSENT_OPTIONS) private readonly options: ConsentModuleOptions,
-    answer: AnswerSubjectRequest,
-  ) {
-    this.consumer = new InboxConsumer(ds, options.transport, {
-      group: 'consent.data-subject-requests',
-      topics: [TOPICS.privacyAccessRequested, TOPICS.privacyErasureRequested],
-      handlers: {
-        'privacy.access-requested.v1': (tx, e) => answer.answerAccess(tx, e as PrivacyAccessRequestedV1),
-        'privacy.erasure-requested.v1': (tx, e) => answer.answerErasure(tx, e as PrivacyErasureRequestedV1),
-      },
-    });
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.options.transport.ensureTopics([TOPICS.privacyRequestAnswered, TOPICS.consentWithdrawn]);
-    await this.consumer.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.consumer.stop();
-  }
-}
+export const DataSubjectRequestsConsumer = inboxConsumerProvider<[AnswerSubjectRequest]>({
+  provide: 'consent.data-subject-requests',
+  group: 'consent.data-subject-requests',
+  topics: [TOPICS.privacyAccessRequested, TOPICS.privacyErasureRequested],
+  produces: [TOPICS.privacyRequestAnswered, TOPICS.consentWithdrawn],
+  db: CONSENT_DB,
+  options: CONSENT_OPTIONS,
+  inject: [AnswerSubjectRequest],
+  handlers: (answer) => [
+    on(PrivacyAccessRequestedV1, (tx, e) => answer.answerAccess(tx, e)),
+    on(PrivacyErasureRequestedV1, (tx, e) => answer.answerErasure(tx, e)),
+  ],
+});
 
 /** Everything the feature needs, added to the consent module's providers in one line. */
 export const DATA_SUBJECT_REQUEST_PROVIDERS: Provider[] = [

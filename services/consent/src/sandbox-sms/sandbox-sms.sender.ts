@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { maskPhone } from '@siyu/privacy';
 import { CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { ConsentKeys } from '../consent.keys';
+import { SandboxSmsRepository } from './sandbox-sms.repository';
 
 /**
  * Transactional SMS (one-time codes) through the sandbox channel: recorded with the recipient
@@ -13,15 +14,16 @@ export class SandboxSmsSender {
   constructor(
     private readonly keys: ConsentKeys,
     @Inject(CONSENT_OPTIONS) private readonly options: ConsentModuleOptions,
+    private readonly sent: SandboxSmsRepository,
   ) {}
 
   async send(tx: EntityManager, phone: string, body: string): Promise<void> {
     const masked = maskPhone(phone);
-    await tx.query('INSERT INTO sandbox_sms (to_masked, to_index, body) VALUES ($1, $2, $3)', [
-      masked,
-      this.keys.phoneIndex(this.options.brand.id, phone),
+    await this.sent.record(tx, {
+      toMasked: masked,
+      toIndex: this.keys.phoneIndex(this.options.brand.id, phone),
       body,
-    ]);
+    });
     this.options.announce?.(`[sandbox sms] to ${masked}: ${body}`);
   }
 }

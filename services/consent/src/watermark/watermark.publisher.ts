@@ -3,7 +3,7 @@ import type { DataSource } from 'typeorm';
 import { TOPICS, type ConsentWatermarkV1 } from '@siyu/contracts';
 import { addToOutbox, ServiceMessaging } from '@siyu/messaging';
 import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
-import { holdWatermarkExclusive } from './watermark.lock';
+import { databaseNow, holdWatermarkExclusive } from './watermark-lock.repository';
 
 /** Publishes a heartbeat on every partition of `consent.withdrawn.v1` (ARCHITECTURE invariant 4). */
 @Injectable()
@@ -37,8 +37,7 @@ export class WatermarkPublisher {
     const partitions = await this.messaging.transport.partitionCount(TOPICS.consentWithdrawn);
     await this.ds.transaction(async (tx) => {
       await holdWatermarkExclusive(tx);
-      const [{ now }] = await tx.query('SELECT clock_timestamp() AS now');
-      const at = new Date(now).toISOString();
+      const at = await databaseNow(tx);
       for (let partition = 0; partition < partitions; partition++) {
         await addToOutbox<ConsentWatermarkV1>(
           tx,

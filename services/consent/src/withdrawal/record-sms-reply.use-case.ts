@@ -5,6 +5,7 @@ import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../conse
 import { ConsentKeys } from '../consent.keys';
 import { normaliseMobile } from '../qr-consent/phone';
 import { SubjectRepository } from '../subjects/subject.repository';
+import { SmsInboundRepository } from './sms-inbound.repository';
 import { recogniseOptOut } from './sms-keywords';
 import { WithdrawConsent } from './withdraw-consent.use-case';
 
@@ -30,6 +31,7 @@ export class RecordSmsReply {
     private readonly keys: ConsentKeys,
     private readonly subjects: SubjectRepository,
     private readonly withdraw: WithdrawConsent,
+    private readonly inbound: SmsInboundRepository,
     private readonly messaging: ServiceMessaging,
   ) {}
 
@@ -54,10 +56,14 @@ export class RecordSmsReply {
               evidence: { keyword, vendor: reply.vendor },
             })
           : { withdrawn: false };
-      await tx.query(
-        'INSERT INTO sms_inbound (phone_index, keyword, text, acted, vendor, sign_name) VALUES ($1, $2, $3, $4, $5, $6)',
-        [phoneIndex, keyword, reply.text, outcome.withdrawn, reply.vendor, signName ?? null],
-      );
+      await this.inbound.record(tx, {
+        phoneIndex,
+        keyword,
+        text: reply.text,
+        acted: outcome.withdrawn,
+        vendor: reply.vendor,
+        signName: signName ?? null,
+      });
       return outcome.withdrawn;
     });
     if (acted) this.messaging.relay.kick();

@@ -11,7 +11,7 @@ import {
 import { addToOutbox, ServiceMessaging } from '@siyu/messaging';
 import { CONSENT_DB } from '../consent.options';
 import { LedgerRepository } from '../ledger/ledger.repository';
-import { holdWatermarkShared } from '../watermark/watermark.lock';
+import { holdWatermarkShared } from '../watermark/watermark-lock.repository';
 
 export interface Withdrawal {
   brandId: string;

@@ -3,6 +3,7 @@ import { LedgerModule } from '../ledger/ledger.module';
 import { SubjectsModule } from '../subjects/subjects.module';
 import { CustomerPagesModule } from '../customer-pages/customer-pages.module';
 import { RecordSmsReply } from './record-sms-reply.use-case';
+import { SmsInboundRepository } from './sms-inbound.repository';
 import { SmsReplyController } from './sms-reply.controller';
 import { UnsubscribeController } from './unsubscribe.controller';
 import { WithdrawConsent } from './withdraw-consent.use-case';
@@ -11,7 +12,7 @@ import { WithdrawConsent } from './withdraw-consent.use-case';
 @Module({
   imports: [LedgerModule, SubjectsModule, CustomerPagesModule],
   controllers: [UnsubscribeController, SmsReplyController],
-  providers: [WithdrawConsent, RecordSmsReply],
+  providers: [SmsInboundRepository, WithdrawConsent, RecordSmsReply],
   exports: [WithdrawConsent, RecordSmsReply],
 })
 export class WithdrawalModule {}

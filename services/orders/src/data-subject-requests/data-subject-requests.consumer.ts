@@ -1,46 +1,24 @@
-import {
-  Inject,
-  Injectable,
-  type OnApplicationBootstrap,
-  type OnApplicationShutdown,
-  type Provider,
-} from '@nestjs/common';
-import type { DataSource } from 'typeorm';
-import { TOPICS, type PrivacyAccessRequestedV1, type PrivacyErasureRequestedV1 } from '@siyu/contracts';
-import { InboxConsumer } from '@siyu/messaging';
-import { ORDERS_DB, ORDERS_OPTIONS, type OrdersModuleOptions } from '../orders.options';
+import type { Provider } from '@nestjs/common';
+import { PrivacyAccessRequestedV1, PrivacyErasureRequestedV1, TOPICS } from '@siyu/contracts';
+import { inboxConsumerProvider, on } from '@siyu/messaging';
+import { ORDERS_DB, ORDERS_OPTIONS } from '../orders.options';
 import { AnswerSubjectRequest } from './answer-subject-request.use-case';
 import { SubjectOrdersRepository } from './subject-orders.repository';
 
 /** Answers privacy.access-requested.v1 / privacy.erasure-requested.v1 in its own consumer group. */
-@Injectable()
-export class DataSubjectRequestsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly consumer: InboxConsumer;
-
-  constructor(
-    @Inject(ORDERS_DB) ds: DataSource,
-    @Inject(ORDERS_OPTIONS) private readonly options: OrdersModuleOptions,
-    answer: AnswerSubjectRequest,
-  ) {
-    this.consumer = new InboxConsumer(ds, options.transport, {
-      group: 'orders.data-subject-requests',
-      topics: [TOPICS.privacyAccessRequested, TOPICS.privacyErasureRequested],
-      handlers: {
-        'privacy.access-requested.v1': (tx, e) => answer.answerAccess(tx, e as PrivacyAccessRequestedV1),
-        'privacy.erasure-requested.v1': (tx, e) => answer.answerErasure(tx, e as PrivacyErasureRequestedV1),
-      },
-    });
-  }
-
-  async onApplicationBootstrap(): Promise<void> {
-    await this.options.transport.ensureTopics([TOPICS.privacyRequestAnswered, TOPICS.ordersFactsRevoked]);
-    await this.consumer.start();
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.consumer.stop();
-  }
-}
+export const DataSubjectRequestsConsumer = inboxConsumerProvider<[AnswerSubjectRequest]>({
+  provide: 'orders.data-subject-requests',
+  group: 'orders.data-subject-requests',
+  topics: [TOPICS.privacyAccessRequested, TOPICS.privacyErasureRequested],
+  produces: [TOPICS.privacyRequestAnswered, TOPICS.ordersFactsRevoked],
+  db: ORDERS_DB,
+  options: ORDERS_OPTIONS,
+  inject: [AnswerSubjectRequest],
+  handlers: (answer) => [
+    on(PrivacyAccessRequestedV1, (tx, e) => answer.answerAccess(tx, e)),
+    on(PrivacyErasureRequestedV1, (tx, e) => answer.answerErasure(tx, e)),
+  ],
+});
 
 /** Everything the feature needs, added to the orders module's providers in one line. */
 export const DATA_SUBJECT_REQUEST_PROVIDERS: Provider[] = [

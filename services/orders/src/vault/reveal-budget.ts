@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { FULFILMENT_PURPOSES, type FulfilmentPurpose } from '@siyu/privacy';
 import { ORDERS_OPTIONS, type OrdersModuleOptions } from '../orders.options';
+import { RevealBudgetRepository } from './reveal-budget.repository';
 
 export const DEFAULT_REVEAL_DAILY_BUDGET = 500;
 
@@ -14,7 +15,10 @@ export const DEFAULT_REVEAL_DAILY_BUDGET = 500;
 export class RevealBudget {
   readonly limits: Readonly<Record<FulfilmentPurpose, number>>;
 
-  constructor(@Inject(ORDERS_OPTIONS) options: Pick<OrdersModuleOptions, 'env'>) {
+  constructor(
+    @Inject(ORDERS_OPTIONS) options: Pick<OrdersModuleOptions, 'env'>,
+    private readonly usage: RevealBudgetRepository,
+  ) {
     const read = (name: string): number | undefined => {
       const raw = options.env[name]?.trim();
       if (raw === undefined || raw === '') return undefined;
@@ -31,14 +35,6 @@ export class RevealBudget {
   async consume(tx: EntityManager, purpose: FulfilmentPurpose): Promise<boolean> {
     const limit = this.limits[purpose];
     if (limit <= 0) return false;
-    const rows: unknown[] = await tx.query(
-      `INSERT INTO reveal_budget_usage (day, purpose, used)
-       VALUES ((now() AT TIME ZONE 'Asia/Shanghai')::date, $1, 1)
-       ON CONFLICT (day, purpose) DO UPDATE SET used = reveal_budget_usage.used + 1
-         WHERE reveal_budget_usage.used < $2
-       RETURNING used`,
-      [purpose, limit],
-    );
-    return rows.length > 0;
+    return this.usage.countOne(tx, purpose, limit);
   }
 }

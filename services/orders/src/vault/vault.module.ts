@@ -10,6 +10,7 @@ import { LookupOrders } from './lookup-orders.query';
 import { LookupController } from './lookup.controller';
 import { ReceiverLookupRepository } from './receiver-lookup.repository';
 import { RevealBudget } from './reveal-budget';
+import { RevealBudgetRepository } from './reveal-budget.repository';
 import { RevealReceiver } from './reveal-receiver.use-case';
 import { LookupRoleRefusals, RevealRoleRefusals } from './role-refusals';
 import { RotateDataKeys } from './rotate-data-keys.use-case';
@@ -36,6 +37,7 @@ type Env = Pick<OrdersModuleOptions, 'env'>;
     BuyerDataKeys,
     VaultedReceiverRepository,
     ReceiverLookupRepository,
+    RevealBudgetRepository,
     RevealBudget,
     IndexReceivers,
     BackfillLookupIndex,

@@ -352,6 +352,14 @@ export class ConsentProjectionRepository {
     return { seenAll: row.seen === partitions, lagMs: Number(row.lag_ms) };
   }
 
+  /** Age of the oldest partition's watermark in seconds (the readiness metric); null before any. */
+  async oldestWatermarkAgeSeconds(tx: EntityManager): Promise<number | null> {
+    const [{ age }] = await tx.query(
+      'SELECT extract(epoch FROM clock_timestamp() - min(at))::float8 AS age FROM consent_watermarks',
+    );
+    return age === null ? null : Number(age);
+  }
+
   /**
    * R10: a withdrawal prunes outreach's own copies resting on it: the member leaves every stored
    * segment version of that purpose × channel, and planned sends become `blocked` (the send log

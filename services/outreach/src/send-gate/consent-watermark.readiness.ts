@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { siyuMetrics, type ReadinessCheck } from '@siyu/observability';
 import { OUTREACH_DB, OUTREACH_OPTIONS, type OutreachModuleOptions } from '../outreach.options';
+import { ConsentProjectionRepository } from '../consent-projection/consent-projection.repository';
 import { SendGate } from './send-gate';
 
 /**
@@ -16,14 +17,12 @@ export class ConsentWatermarkReadiness implements ReadinessCheck {
     @Inject(OUTREACH_DB) private readonly ds: DataSource,
     @Inject(OUTREACH_OPTIONS) private readonly options: OutreachModuleOptions,
     private readonly gate: SendGate,
+    private readonly projection: ConsentProjectionRepository,
   ) {}
 
   async check() {
     const fresh = await this.gate.projectionIsFresh(this.ds.manager, this.options.transport);
-    const [{ age }] = await this.ds.query(
-      'SELECT extract(epoch FROM clock_timestamp() - min(at))::float8 AS age FROM consent_watermarks',
-    );
-    const ageSeconds = age === null ? null : Number(age);
+    const ageSeconds = await this.projection.oldestWatermarkAgeSeconds(this.ds.manager);
     if (ageSeconds !== null) siyuMetrics.consentWatermarkAge.set({ service: 'outreach' }, ageSeconds);
     return {
       up: fresh,

@@ -14,3 +14,9 @@ export async function holdWatermarkShared(tx: EntityManager): Promise<void> {
 export async function holdWatermarkExclusive(tx: EntityManager): Promise<void> {
   await tx.query('SELECT pg_advisory_xact_lock($1)', [WATERMARK_LOCK]);
 }
+
+/** The database clock, read under the exclusive lock: the moment the heartbeat vouches for. */
+export async function databaseNow(tx: EntityManager): Promise<string> {
+  const [{ now }] = await tx.query('SELECT clock_timestamp() AS now');
+  return new Date(now).toISOString();
+}
