@@ -60,6 +60,8 @@ describe('access: roles, public routes and schema walls', () => {
     /^\/q\//,
     /^\/u\//,
     /^\/p\//,
+    /^\/t\//, // outreach: short SMS unsubscribe links (ADR 0008)
+    /^\/c\//, // orders: short parcel-card links (ADR 0008)
     /^\/me\//, // audience: what the brand holds about me (signed preference page token, R12)
     /^\/rights(\/|$)/, // privacy: a customer starts a data-subject request (one-time code) and follows it (R14)
     /^\/webhooks\//,
