@@ -218,8 +218,8 @@ describeWithBrowser('the console for marketers and the privacy officer, in Chrom
         (t) => t.includes('【示例品牌】广告 冬季新品上市 http'), // the sample unsubscribe link filled in
       );
       const shortParts = await parts();
-      // The sample unsubscribe link alone passes 70 characters: the text is billed per 67 already.
-      expect(shortParts).toBeGreaterThanOrEqual(2);
+      // The short unsubscribe link (ADR 0008) keeps a short marketing text in one part.
+      expect(shortParts).toBe(1);
       await until(
         () => page.getByTestId('template-problems').innerText(),
         (t) => t.includes('opt-out'),
@@ -357,8 +357,11 @@ describeWithBrowser('the console for marketers and the privacy officer, in Chrom
         server.adminUrl,
         'SELECT body FROM outreach.sandbox_sms LIMIT 1',
       );
-      const link = `${server.url}${/\/u\/[A-Za-z0-9_.-]+/.exec(sms.body)![0]}`;
-      const confirm = await (await fetch(link)).text();
+      // The SMS carries the short /t/ link, which redirects to consent's unsubscribe page (ADR 0008).
+      const opened = await fetch(`${server.url}${/\/t\/[A-Za-z0-9]+/.exec(sms.body)![0]}`);
+      const link = opened.url;
+      expect(link).toMatch(/\/u\//);
+      const confirm = await opened.text();
       const done = await fetch(link, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },

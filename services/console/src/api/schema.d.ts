@@ -1852,7 +1852,7 @@ export interface components {
             dueAt: string;
             id: string;
             /** @enum {string} */
-            kind: "access" | "erasure";
+            kind: "access" | "erasure" | "withdraw_all";
             receipts: components["schemas"]["ServiceReceiptResponse"][];
             receivedAt: string;
             /** @enum {string} */
@@ -1966,7 +1966,7 @@ export interface components {
             keptUntil?: string | null;
             records: number;
             /** @enum {string} */
-            status: "held" | "deleted" | "kept_as_proof" | "kept_under_legal_hold";
+            status: "held" | "deleted" | "kept_as_proof" | "kept_under_legal_hold" | "withdrawn";
         };
         ImportFileResponse: {
             /** @example GB18030 */
@@ -2191,7 +2191,7 @@ export interface components {
         };
         LogRequestRequest: {
             /** @enum {string} */
-            kind: "access" | "erasure";
+            kind: "access" | "erasure" | "withdraw_all";
             /**
              * Format: uuid
              * @description The subject ref the officer found for the verified requester
