@@ -358,10 +358,15 @@ describeWithBrowser('the console for marketers and the privacy officer, in Chrom
         'SELECT body FROM outreach.sandbox_sms LIMIT 1',
       );
       // The SMS carries the short /t/ link, which redirects to consent's unsubscribe page (ADR 0008).
-      const opened = await fetch(`${server.url}${/\/t\/[A-Za-z0-9]+/.exec(sms.body)![0]}`);
-      const link = opened.url;
-      expect(link).toMatch(/\/u\//);
-      const confirm = await opened.text();
+      const short = await fetch(`${server.url}${/\/t\/[A-Za-z0-9]+/.exec(sms.body)![0]}`, {
+        redirect: 'manual',
+      });
+      expect(short.status).toBe(302);
+      // The redirect names the configured public host; the test server listens elsewhere.
+      const target = new URL(short.headers.get('location')!);
+      expect(target.pathname).toMatch(/^\/u\//);
+      const link = `${server.url}${target.pathname}${target.search}`;
+      const confirm = await (await fetch(link)).text();
       const done = await fetch(link, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },

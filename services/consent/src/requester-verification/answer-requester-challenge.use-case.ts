@@ -57,6 +57,7 @@ export class AnswerRequesterChallenge {
     const phone = normaliseMobile(typed);
     const phoneIndex = this.keys.phoneIndex(brand.id, phone);
     const subjectRef = await this.subjects.findByPhoneIndex(tx, brand.id, phoneIndex);
+    await this.codes.lockPhone(tx, phoneIndex);
     const recent = await this.codes.countTextsSince(tx, phoneIndex, new Date(Date.now() - 3600_000));
     const send = recent < REQUESTER_CODES_PER_PHONE_PER_HOUR && /^\d{6}$/.test(code);
     if (send) {

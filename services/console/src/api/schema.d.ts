@@ -2536,11 +2536,12 @@ export interface components {
         RequestListItemResponse: {
             /** @description Services that answered */
             answered: number;
-            completedAt: Record<string, never> | null;
+            /** Format: date-time */
+            completedAt: string | null;
             dueAt: string;
             id: string;
             /** @enum {string} */
-            kind: "access" | "erasure";
+            kind: "access" | "erasure" | "withdraw_all";
             overdue: boolean;
             receivedAt: string;
             /** @enum {string} */

@@ -32,7 +32,7 @@ describe('the estimate of a template being typed (the console counts parts with 
     expect(draft.problems).toEqual([
       'marketing template lacks the reply opt-out text ("回T退订" or "拒收请回复R") (R9)',
     ]);
-    expect(draft.text).toContain('/u/'); // the unsubscribe link as a sample
+    expect(draft.text).toContain('/t/'); // the unsubscribe link as a sample
   });
 
   it('is for marketers and admins only', async () => {

@@ -25,13 +25,13 @@ export class ListRequestsQuery {
 export class RequestListItemResponse {
   @ApiProperty() id: string;
   @ApiProperty() subjectRef: string;
-  @ApiProperty({ enum: ['access', 'erasure'] }) kind: string;
+  @ApiProperty({ enum: ['access', 'erasure', 'withdraw_all'] }) kind: string;
   @ApiProperty({ enum: ['offline', 'public_page'] }) receivedVia: string;
   @ApiProperty({ enum: ['open', 'completed'] }) status: 'open' | 'completed';
   @ApiProperty() overdue: boolean;
   @ApiProperty() receivedAt: string;
   @ApiProperty() dueAt: string;
-  @ApiProperty({ nullable: true }) completedAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) completedAt: string | null;
   @ApiProperty({ description: 'Services asked' }) services: number;
   @ApiProperty({ description: 'Services that answered' }) answered: number;
 }
