@@ -20,10 +20,22 @@ const CONSOLE_HEADERS: Record<string, string> = {
  * them run in this one app) and the console SPA at /console (static files from `dir`, built by
  * `npm run build:console`; any other /console/* path answers index.html, the SPA routes it).
  */
-export function serveConsoleAndApiDocs(
-  app: INestApplication,
-  dir = process.env.SIYU_CONSOLE_DIR ?? join(process.cwd(), 'dist', 'console'),
-): void {
+/** Where the built console lives (`npm run build:console`). */
+export function consoleDir(): string {
+  return process.env.SIYU_CONSOLE_DIR ?? join(process.cwd(), 'dist', 'console');
+}
+
+/** Whether `npm run build:console` has produced the console the front door may link. */
+export function consoleIsBuilt(dir = consoleDir()): boolean {
+  return existsSync(join(dir, 'index.html'));
+}
+
+/** What the page at `/` links besides health: the API reference, and the console once built. */
+export function frontDoorLinks(dir = consoleDir()): { apiDocsPath: string; consolePath?: string } {
+  return { apiDocsPath: '/api/docs', ...(consoleIsBuilt(dir) ? { consolePath: '/console/' } : {}) };
+}
+
+export function serveConsoleAndApiDocs(app: INestApplication, dir = consoleDir()): void {
   describeApi(app, 'standalone');
   const index = join(dir, 'index.html');
   const headers = (_req: Request, res: Response, next: NextFunction) => {

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { authKeysFromEnv, installHttpEdge } from '@siyu/auth';
-import { serveConsoleAndApiDocs } from './console-static';
+import { frontDoorLinks, serveConsoleAndApiDocs } from './console-static';
 import { transportFromEnv } from '@siyu/messaging';
 import { installObservability, JsonLogger } from '@siyu/observability';
 import { databaseFromEnv } from '@siyu/persistence';
@@ -42,6 +42,8 @@ async function main(): Promise<void> {
       brand: brandFromEnv(env),
       publicBaseUrl,
       announce: (line) => logger.log(line, 'announce'),
+      // The page at `/` links what this process serves: the console once built, the API reference.
+      frontDoor: frontDoorLinks(),
     }),
     { rawBody: true, logger },
   );

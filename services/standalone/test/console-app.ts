@@ -8,7 +8,7 @@ import { installHttpEdge } from '@siyu/auth';
 import { generateSecretsEnv } from '@siyu/crypto';
 import { InProcessTransport } from '@siyu/messaging';
 import { createTestDatabase, testAuthKeys } from '@siyu/testing';
-import { serveConsoleAndApiDocs } from '../src/console-static';
+import { frontDoorLinks, serveConsoleAndApiDocs } from '../src/console-static';
 import { StandaloneModule } from '../src/standalone.module';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -50,6 +50,7 @@ export async function startConsole(name: string, consoleDir: string): Promise<Ru
         authKeys,
         brand: { id: 'demo', name: '示例品牌', signature: '示例品牌', contact: 'privacy@example.com' },
         publicBaseUrl: 'http://127.0.0.1:3000',
+        frontDoor: frontDoorLinks(consoleDir),
         announce: (line) => {
           adminPassword = /one-time password (\S+)/.exec(line)?.[1] ?? adminPassword;
         },

@@ -269,6 +269,15 @@ describeWithBrowser('the console in Chromium (log in, do the thing, see the resu
     await page.close();
   });
 
+  it('the page at / links the console, the API reference and the public request page, and each answers', async () => {
+    const page = await (await fetch(`${server.url}/`)).text();
+    for (const path of ['/console/', '/api/docs', '/rights']) {
+      expect(page).toContain(`href="${path}"`);
+      expect((await fetch(`${server.url}${path}`)).status).toBe(200);
+    }
+    expect(page).not.toContain('not built in this version');
+  });
+
   it('serves the SPA for any /console path and the merged API description', async () => {
     const res = await fetch(`${server.url}/console/some/deep/link`);
     expect(res.status).toBe(200);

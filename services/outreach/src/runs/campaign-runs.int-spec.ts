@@ -371,13 +371,19 @@ describe('campaign runs: background jobs through the batched send gate (issue 17
       .post(`/api/v1/outreach/campaigns/${campaign}/pause`)
       .set('Authorization', await h.marketer())
       .expect(409);
-    // A run planned but held (paused before its first chunk): the withdrawal blocks its planned send.
-    const runId = await h.startRun(campaign);
-    await request(h.http)
-      .post(`/api/v1/outreach/campaigns/${campaign}/pause`)
-      .set('Authorization', await h.marketer())
-      .expect(200);
-    await h.withdraw(a);
+    // A run planned but held before its first chunk: the withdrawal blocks its planned send. It is
+    // held by stopping consent's heartbeats (the gate pauses a stale projection), not by a pause
+    // request, which would race a one-member run that can finish before the request lands.
+    h.stopHeartbeat();
+    let runId: string;
+    try {
+      await new Promise((r) => setTimeout(r, 1200));
+      runId = await h.startRun(campaign);
+      expect((await h.waitForRun(runId, 'paused')).results).toMatchObject({ submitted: 0, pending: 1 });
+      await h.withdraw(a);
+    } finally {
+      h.startHeartbeat();
+    }
     expect(
       await adminQuery(h.adminUrl, 'SELECT 1 FROM outreach.segment_members WHERE subject_ref = $1', [a]),
     ).toEqual([]);

@@ -51,11 +51,13 @@ export function renderFrontDoor(links: FrontDoorLinks): string {
   </ul>
 
   <h2>Customer pages</h2>
-  <p class="muted">Customers reach these only through signed links; opening one without its token shows nothing.</p>
+  <p class="muted">Customers reach these through signed links (opening one without its token shows nothing), except the public request page.</p>
   <ul>
     <li><code>/q/&lt;token&gt;</code>: the consent page behind the parcel-card QR code (cards: <code>GET /api/v1/orders/invitations/sheet</code>; one QR: <code>GET /api/v1/orders/&lt;orderRef&gt;/invitations/qr.png</code>).</li>
     <li><code>/u/&lt;token&gt;</code>: one-click unsubscribe, the link in every marketing SMS (opening it confirms; the button withdraws).</li>
     <li><code>/p/&lt;token&gt;</code>: the preference centre (staff hand it out with <code>POST /api/v1/consent/subjects/&lt;subjectRef&gt;/preference-link</code>).</li>
+    <li><code>/t/&lt;code&gt;</code> and <code>/c/&lt;code&gt;</code>: the short links an SMS and a parcel card's QR carry; they redirect to <code>/u/</code> and <code>/q/</code>.</li>
+    <li><a href="/rights">/rights</a>: a customer asks to see, copy or delete what the brand holds, or to withdraw every consent (a one-time code proves the number).</li>
   </ul>
 
   <h2>Webhooks</h2>
