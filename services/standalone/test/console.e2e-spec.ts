@@ -108,7 +108,8 @@ describeWithBrowser('the console in Chromium (log in, do the thing, see the resu
         expect(pii).toContain('买家留言');
         expect(pii).toContain('身份证号');
         expect(pii).not.toContain('11010519491231002X');
-        expect(await page.getByTestId('import-jobs').innerText()).toContain(`shop-${viewport.width}`);
+        // The job list is re-read once the upload answers; wait for that answer, not for a timer.
+        await page.getByTestId('import-jobs').getByText(`shop-${viewport.width}`).first().waitFor();
         const rejected = page.getByRole('button', { name: '下载拒绝行 CSV' });
         if (await rejected.count()) {
           const [download] = await Promise.all([page.waitForEvent('download'), rejected.click()]);
