@@ -119,6 +119,7 @@ const zhCN = {
   'lookup.shredded': '已销毁',
   'lookup.revealTitle': '查看收件人信息',
   'lookup.revealWarning': '仅为所选用途查看；本次查看会被审计并计入当日额度。',
+  'lookup.budgetLeft': '该用途今日剩余查看额度：{remaining} / {limit}',
   'lookup.confirmReveal': '确认查看',
   'lookup.name': '姓名',
   'lookup.phone2': '电话',
@@ -585,6 +586,7 @@ const en: Record<MessageKey, string> = {
   'lookup.revealTitle': 'Reveal the receiver',
   'lookup.revealWarning':
     "For the chosen purpose only; this reveal is audited and counts against today's budget.",
+  'lookup.budgetLeft': 'Reveals left today for this purpose: {remaining} of {limit}',
   'lookup.confirmReveal': 'Reveal',
   'lookup.name': 'Name',
   'lookup.phone2': 'Phone',

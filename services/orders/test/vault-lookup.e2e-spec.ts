@@ -289,6 +289,22 @@ describe('per-purpose daily reveal budget (R16)', () => {
       { purpose: 'customer_care', used: 1 },
     ]);
   });
+
+  it("tells ops what is left of today's budget per purpose, and refuses everyone else", async () => {
+    const budget = await request(t.app.getHttpServer())
+      .get('/api/v1/orders/reveal-budget')
+      .set('Authorization', await t.as('ops', 'ops-frank'))
+      .expect(200);
+    expect(budget.body.purposes).toEqual([
+      { purpose: 'shipping', limit: 0, used: 0, remaining: 0 },
+      { purpose: 'after_sales', limit: 2, used: 2, remaining: 0 },
+      { purpose: 'customer_care', limit: 500, used: 1, remaining: 499 },
+    ]);
+    await request(t.app.getHttpServer())
+      .get('/api/v1/orders/reveal-budget')
+      .set('Authorization', await t.as('marketer', 'marketer-mia'))
+      .expect(403);
+  });
 });
 
 describe('KEK rotation re-wraps data keys without re-encrypting data (R16)', () => {

@@ -131,11 +131,27 @@ describeWithBrowser('the console in Chromium (log in, do the thing, see the resu
           .click();
         const results = page.getByTestId('lookup-results');
         await results.waitFor();
+        const budgetLeft = async () => {
+          const text = await page.getByTestId('reveal-budget').innerText();
+          return Number(/(\d+) \/ 500/.exec(text)?.[1] ?? NaN);
+        };
         await results.getByRole('button', { name: '查看收件人' }).first().click();
+        await page.getByTestId('reveal-budget').waitFor();
+        const before = await budgetLeft();
+        expect(before).toBeGreaterThan(0);
         await page.getByRole('button', { name: '确认查看' }).click();
         const receiver = page.getByTestId('receiver');
         await receiver.waitFor();
         expect(await receiver.innerText()).toContain('张三');
+        // The day's budget for the purpose shows one reveal fewer when the dialog opens again.
+        await page
+          .getByRole('button', { name: '关 闭' })
+          .or(page.getByRole('button', { name: '关闭' }))
+          .first()
+          .click();
+        await results.getByRole('button', { name: '查看收件人' }).first().click();
+        for (let i = 0; i < 50 && (await budgetLeft()) !== before - 1; i++) await page.waitForTimeout(100);
+        expect(await budgetLeft()).toBe(before - 1);
         await shot(page, 'ops-lookup-reveal');
         await expectAccessible(page);
         await page.close();

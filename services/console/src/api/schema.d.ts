@@ -736,6 +736,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/reveal-budget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: ops. */
+        get: operations["RevealBudgetController_show"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/outreach/campaigns": {
         parameters: {
             query?: never;
@@ -2572,6 +2589,19 @@ export interface components {
             /** @example true */
             dryRun: boolean;
             shops: components["schemas"]["ShopRetentionReportResponse"][];
+        };
+        RevealBudgetLineResponse: {
+            /** @description Reveals allowed per China day for this purpose */
+            limit: number;
+            /** @enum {string} */
+            purpose: "shipping" | "after_sales" | "customer_care";
+            /** @description Reveals left today */
+            remaining: number;
+            /** @description Reveals counted today */
+            used: number;
+        };
+        RevealBudgetResponse: {
+            purposes: components["schemas"]["RevealBudgetLineResponse"][];
         };
         RevealedReceiverResponse: {
             /** @example 浙江省杭州市西湖区文三路 1 号 */
@@ -6365,6 +6395,55 @@ export interface operations {
                      * @example {
                      *       "code": "RETENTION_SHORTER_THAN_WINDOW",
                      *       "message": "retention shorter than window"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    RevealBudgetController_show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevealBudgetResponse"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
                      *     }
                      */
                     "application/json": components["schemas"]["ApiErrorBody"];

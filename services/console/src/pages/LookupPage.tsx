@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Descriptions, Form, Input, Modal, Select, Space, Table, Tag } from 'antd';
 import type { components } from '../api/schema';
 import { useI18n } from '../i18n';
@@ -6,6 +6,7 @@ import { api } from '../session';
 
 type Facts = components['schemas']['OrderFactsResponse'];
 type Receiver = components['schemas']['RevealedReceiverResponse'];
+type BudgetLine = components['schemas']['RevealBudgetLineResponse'];
 const KINDS = ['orderNo', 'phoneLast4', 'phone', 'buyerId'] as const;
 const PURPOSES = ['after_sales', 'shipping', 'customer_care'] as const;
 type Purpose = (typeof PURPOSES)[number];
@@ -17,6 +18,17 @@ export function LookupPage() {
   const [revealing, setRevealing] = useState<Facts | null>(null);
   const [purpose, setPurpose] = useState<Purpose>('after_sales');
   const [receiver, setReceiver] = useState<Receiver | null>(null);
+  const [budget, setBudget] = useState<BudgetLine[] | null>(null);
+
+  // Today's reveal budget per purpose, read when the dialog opens and after each reveal.
+  const loadBudget = async () => {
+    const { data } = await api.GET('/api/v1/orders/reveal-budget');
+    if (data) setBudget(data.purposes);
+  };
+  useEffect(() => {
+    if (revealing) void loadBudget();
+  }, [revealing]);
+  const left = budget?.find((b) => b.purpose === purpose);
 
   const search = async (v: {
     kind: (typeof KINDS)[number];
@@ -41,6 +53,7 @@ export function LookupPage() {
     });
     if (data) setReceiver(data);
     else setError(`${(e as any)?.code}: ${t(`error.${(e as any)?.code}`)}`);
+    void loadBudget();
   };
 
   const close = () => {
@@ -141,12 +154,18 @@ export function LookupPage() {
           <Form layout="vertical">
             <Form.Item label={t('lookup.purpose')}>
               <Select
+                aria-label={t('lookup.purpose')}
                 value={purpose}
                 onChange={setPurpose}
                 options={PURPOSES.map((p) => ({ value: p, label: t(`purpose.${p}`) }))}
               />
             </Form.Item>
             <Alert type="warning" title={t('lookup.revealWarning')} />
+            {left && (
+              <p data-testid="reveal-budget" style={{ marginTop: 12 }}>
+                {t('lookup.budgetLeft', { remaining: left.remaining, limit: left.limit })}
+              </p>
+            )}
           </Form>
         )}
       </Modal>

@@ -17,4 +17,13 @@ export class RevealBudgetRepository {
     );
     return rows.length > 0;
   }
+
+  /** Reveals counted today (China day) per purpose; purposes with none are absent. */
+  async usedToday(manager: EntityManager): Promise<Map<FulfilmentPurpose, number>> {
+    const rows: { purpose: FulfilmentPurpose; used: number }[] = await manager.query(
+      `SELECT purpose, used FROM reveal_budget_usage
+        WHERE day = (now() AT TIME ZONE 'Asia/Shanghai')::date`,
+    );
+    return new Map(rows.map((r) => [r.purpose, Number(r.used)]));
+  }
 }

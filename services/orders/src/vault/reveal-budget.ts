@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { FULFILMENT_PURPOSES, type FulfilmentPurpose } from '@siyu/privacy';
-import { ORDERS_OPTIONS, type OrdersModuleOptions } from '../orders.options';
+import { ORDERS_DB, ORDERS_OPTIONS, type OrdersModuleOptions } from '../orders.options';
 import { RevealBudgetRepository } from './reveal-budget.repository';
 
 export const DEFAULT_REVEAL_DAILY_BUDGET = 500;
@@ -18,6 +18,7 @@ export class RevealBudget {
   constructor(
     @Inject(ORDERS_OPTIONS) options: Pick<OrdersModuleOptions, 'env'>,
     private readonly usage: RevealBudgetRepository,
+    @Inject(ORDERS_DB) private readonly ds: DataSource,
   ) {
     const read = (name: string): number | undefined => {
       const raw = options.env[name]?.trim();
@@ -37,4 +38,21 @@ export class RevealBudget {
     if (limit <= 0) return false;
     return this.usage.countOne(tx, purpose, limit);
   }
+
+  /** Today's budget per purpose, for the after-sales page: the limit, what is used, what is left. */
+  async today(): Promise<RevealBudgetLine[]> {
+    const used = await this.usage.usedToday(this.ds.manager);
+    return FULFILMENT_PURPOSES.map((purpose) => {
+      const limit = this.limits[purpose];
+      const spent = used.get(purpose) ?? 0;
+      return { purpose, limit, used: spent, remaining: Math.max(0, limit - spent) };
+    });
+  }
+}
+
+export interface RevealBudgetLine {
+  purpose: FulfilmentPurpose;
+  limit: number;
+  used: number;
+  remaining: number;
 }

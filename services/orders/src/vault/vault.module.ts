@@ -10,6 +10,7 @@ import { LookupOrders } from './lookup-orders.query';
 import { LookupController } from './lookup.controller';
 import { ReceiverLookupRepository } from './receiver-lookup.repository';
 import { RevealBudget } from './reveal-budget';
+import { RevealBudgetController } from './reveal-budget.controller';
 import { RevealBudgetRepository } from './reveal-budget.repository';
 import { RevealReceiver } from './reveal-receiver.use-case';
 import { LookupRoleRefusals, RevealRoleRefusals } from './role-refusals';
@@ -21,7 +22,7 @@ type Env = Pick<OrdersModuleOptions, 'env'>;
 
 /** The fulfilment vault: the FULFILMENT keys (only orders holds them, R16), sealing, lookup and reveal. */
 @Module({
-  controllers: [VaultController, LookupController, AuditTrailController],
+  controllers: [VaultController, LookupController, AuditTrailController, RevealBudgetController],
   providers: [
     {
       provide: KeyRing,
