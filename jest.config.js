@@ -21,4 +21,11 @@ module.exports = {
   setupFiles: ['reflect-metadata'],
   testTimeout: 60000,
   maxWorkers: 2,
+  // Jest's own report, a plain totals line on stdout, and JUnit XML (test-artifacts/junit.xml) for CI
+  // tools that count executed tests from a report file.
+  reporters: [
+    'default',
+    '<rootDir>/libs/testing/src/plain-summary-reporter.js',
+    ['jest-junit', { outputDirectory: '<rootDir>/test-artifacts', outputName: 'junit.xml' }],
+  ],
 };
