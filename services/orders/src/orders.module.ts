@@ -21,7 +21,7 @@ import { ReleaseModule } from './release/release.module';
 import { RetentionSchedule } from './retention/retention-schedule';
 import { RetentionModule } from './retention/retention.module';
 import { VaultModule } from './vault/vault.module';
-import { OrderPushesModule } from './webhooks/order-pushes.module';
+import { OrderPushesModule } from './order-pushes/order-pushes.module';
 
 export { ORDERS_DB, ORDERS_OPTIONS, type OrdersModuleOptions } from './orders.options';
 

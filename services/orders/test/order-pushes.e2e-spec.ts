@@ -9,8 +9,8 @@ import { generateSecretsEnv } from '@siyu/crypto';
 import { InProcessTransport } from '@siyu/messaging';
 import { adminQuery, bearer, createTestDatabase, testAuthKeys, waitFor } from '@siyu/testing';
 import { OrdersModule } from '../src/orders.module';
-import { signPush } from '../src/webhooks/push-signature';
-import { ProcessOrderPushes } from '../src/webhooks/process-order-pushes.use-case';
+import { signPush } from '../src/order-pushes/push-signature';
+import { ProcessOrderPushes } from '../src/order-pushes/process-order-pushes.use-case';
 
 // Platform order pushes through HTTP, on real PostgreSQL. The poller is off (ORDER_PUSH_POLL_MS=0):
 // each test drains the queue with processPending(), so what it checks is deterministic.

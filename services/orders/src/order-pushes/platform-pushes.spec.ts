@@ -77,3 +77,18 @@ describe('platform push shapes', () => {
     expect(() => splitPush('douyin', [m, m])).toThrow(/message id|p_id/);
   });
 });
+
+describe('push envelopes', () => {
+  it('refuses a body that is not the platform’s envelope with the pushes’ own error, naming where', () => {
+    expect(() => splitPush('tmall', [{ id: 1 }])).toThrow(OrderPushError);
+    expect(() => splitPush('tmall', [{ id: 1 }])).toThrow(/^push is not a JSON object$/);
+    expect(() => splitPush('kuaishou', { msgId: 'm-1' })).toThrow(OrderPushError);
+    expect(() => splitPush('kuaishou', { msgId: 'm-1' })).toThrow(/list of 1–100 messages/);
+  });
+
+  it('refuses a Youzan message that is not URL-encoded as a bad body', () => {
+    const refuse = () => splitPush('youzan', { msg_id: 'y-1', msg: '%E4%zz' });
+    expect(refuse).toThrow(OrderPushError);
+    expect(refuse).toThrow(/push\.msg is not URL-encoded/);
+  });
+});

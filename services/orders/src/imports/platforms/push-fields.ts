@@ -1,10 +1,16 @@
-import { parseAmountCents, parseChinaTime, type Parsed } from '../imports/cell-values';
-import type { OrderStatus } from '../order-book/order';
-import { OrderPushError, OrderPushErrorCode } from './order-pushes.errors';
+import type { OrderStatus } from '../../order-book/order';
+import { parseAmountCents, parseChinaTime, type Parsed } from '../cell-values';
 
-/** A refusal that names the field, never its value (it may be personal data). */
-export function badPush(message: string): OrderPushError {
-  return new OrderPushError(OrderPushErrorCode.BODY_INVALID, message);
+/**
+ * A push body that is not the platform's shape. The message names the field, never its value (it
+ * may be personal data); the pushes feature answers it as its own BODY_INVALID error.
+ */
+export class PushBodyInvalid extends Error {
+  override readonly name = 'PushBodyInvalid';
+}
+
+export function badPush(message: string): PushBodyInvalid {
+  return new PushBodyInvalid(message);
 }
 
 /** Typed reads of one JSON object of a push; `at` is its path, for precise refusals. */
