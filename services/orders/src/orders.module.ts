@@ -16,7 +16,6 @@ import { InvitationsModule } from './invitations/invitations.module';
 import { OrderBookModule } from './order-book/order-book.module';
 import { ORDERS_DB, type OrdersModuleOptions } from './orders.options';
 import { OrdersSettingsModule } from './orders-settings.module';
-import { ReleaseFactsConsumer } from './release/release-facts.consumer';
 import { ReleaseModule } from './release/release.module';
 import { RetentionSchedule } from './retention/retention-schedule';
 import { RetentionModule } from './retention/retention.module';
@@ -57,18 +56,13 @@ export class OrdersModule implements OnApplicationBootstrap, OnApplicationShutdo
         ...serviceReadiness({ service: 'orders', db: ORDERS_DB, transport: options.transport }),
         {
           provide: ServiceMessaging,
-          inject: [ORDERS_DB, ReleaseFactsConsumer],
-          useFactory: (ds: DataSource, release: ReleaseFactsConsumer) =>
+          inject: [ORDERS_DB],
+          // The relay; each feature declares its own consumers (release, data-subject-requests).
+          useFactory: (ds: DataSource) =>
             new ServiceMessaging(ds, options.transport, {
               schema: 'orders',
               produces: [TOPICS.ordersIngested, TOPICS.ordersFactsReleased, TOPICS.ordersFactsRevoked],
-              consumers: [
-                {
-                  name: 'release',
-                  topics: [TOPICS.consentGranted, TOPICS.consentWithdrawn, TOPICS.ordersIngested],
-                  handlers: release.handlers,
-                },
-              ],
+              consumers: [],
             }),
         },
         RetentionSchedule,
