@@ -12,6 +12,7 @@ import { ApiKeyRepository } from './api-keys/api-key.repository';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { CreateApiKey } from './api-keys/create-api-key.use-case';
 import { IssueMachineToken } from './api-keys/issue-machine-token.use-case';
+import { ListApiKeys } from './api-keys/list-api-keys.query';
 import { RevokeApiKey } from './api-keys/revoke-api-key.use-case';
 import { IDENTITY_DATA_SUBJECT_REQUEST_PROVIDERS } from './data-subject-requests/data-subject-requests.consumer';
 import { IDENTITY_DB, IDENTITY_OPTIONS, type IdentityModuleOptions } from './identity.options';
@@ -19,6 +20,7 @@ import { IdentityInitial1763900000500 } from './migrations/1763900000500-identit
 import { ChangeOwnPassword } from './staff-accounts/change-own-password.use-case';
 import { CreateFirstAdmin } from './staff-accounts/create-first-admin.use-case';
 import { CreateStaffAccount } from './staff-accounts/create-staff-account.use-case';
+import { ListStaffAccounts } from './staff-accounts/list-staff-accounts.query';
 import { LogIn } from './staff-accounts/log-in.use-case';
 import { LoginThrottle } from './staff-accounts/login-throttle';
 import { StaffAccountRepository } from './staff-accounts/staff-account.repository';
@@ -59,6 +61,8 @@ export class IdentityModule implements OnApplicationBootstrap, OnApplicationShut
         CreateApiKey,
         RevokeApiKey,
         IssueMachineToken,
+        ListStaffAccounts,
+        ListApiKeys,
         ...IDENTITY_DATA_SUBJECT_REQUEST_PROVIDERS,
       ],
     };

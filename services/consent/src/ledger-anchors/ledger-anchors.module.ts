@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { LedgerModule } from '../ledger/ledger.module';
 import { AnchorLedgerHead } from './anchor-ledger-head.use-case';
+import { GetLatestAnchor } from './get-latest-anchor.query';
 import { LedgerAnchorJob } from './ledger-anchor.job';
 import { LedgerAnchorRepository } from './ledger-anchor.repository';
 import { LedgerAnchorsController } from './ledger-anchors.controller';
@@ -10,7 +11,7 @@ import { LedgerVerifier } from './ledger-verifier';
 @Module({
   imports: [LedgerModule],
   controllers: [LedgerAnchorsController],
-  providers: [LedgerAnchorRepository, AnchorLedgerHead, LedgerAnchorJob, LedgerVerifier],
+  providers: [LedgerAnchorRepository, AnchorLedgerHead, GetLatestAnchor, LedgerAnchorJob, LedgerVerifier],
   exports: [LedgerVerifier],
 })
 export class LedgerAnchorsModule {}

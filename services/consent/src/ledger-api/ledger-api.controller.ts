@@ -1,13 +1,12 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags, ApiBody } from '@nestjs/swagger';
-import { ApiErrors } from '@siyu/auth';
-import { LedgerVerdictResponse, SubjectHistoryResponse, SubjectStateResponse } from './ledger.response';
-import { Roles } from '@siyu/auth';
-import type { DataSource } from 'typeorm';
-import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
-import { LedgerRepository } from '../ledger/ledger.repository';
+import { ApiErrors, Roles } from '@siyu/auth';
+import { CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { LedgerVerifier } from '../ledger-anchors/ledger-verifier';
 import { VerifyLedgerRequest } from '../ledger-anchors/verify-ledger.request';
+import { GetSubjectHistory } from './get-subject-history.query';
+import { GetSubjectState } from './get-subject-state.query';
+import { LedgerVerdictResponse, SubjectHistoryResponse, SubjectStateResponse } from './ledger.response';
 import { StateAsOfQuery, SubjectParams } from './ledger-query.request';
 
 /** R20: what privacy officers ask the ledger. Entries carry refs and hashes only, never PII. */
@@ -16,27 +15,22 @@ import { StateAsOfQuery, SubjectParams } from './ledger-query.request';
 @Roles('privacy_officer', 'admin')
 export class LedgerApiController {
   constructor(
-    @Inject(CONSENT_DB) private readonly ds: DataSource,
     @Inject(CONSENT_OPTIONS) private readonly options: ConsentModuleOptions,
-    private readonly ledger: LedgerRepository,
+    private readonly subjectState: GetSubjectState,
+    private readonly subjectHistory: GetSubjectHistory,
     private readonly verifier: LedgerVerifier,
   ) {}
 
   @Get('subjects/:subjectRef/state')
   @ApiOkResponse({ type: SubjectStateResponse })
-  async state(@Param() { subjectRef }: SubjectParams, @Query() { asOf }: StateAsOfQuery) {
-    const at = asOf ? new Date(asOf) : undefined;
-    const state = await this.ledger.stateOf(this.ds.manager, subjectRef, at, this.options.brand.id);
-    return { subjectRef, asOf: (at ?? new Date()).toISOString(), state };
+  state(@Param() { subjectRef }: SubjectParams, @Query() { asOf }: StateAsOfQuery) {
+    return this.subjectState.execute(this.options.brand.id, subjectRef, asOf ? new Date(asOf) : undefined);
   }
 
   @Get('subjects/:subjectRef/history')
   @ApiOkResponse({ type: SubjectHistoryResponse })
-  async history(@Param() { subjectRef }: SubjectParams) {
-    return {
-      subjectRef,
-      entries: await this.ledger.historyOf(this.ds.manager, subjectRef, this.options.brand.id),
-    };
+  history(@Param() { subjectRef }: SubjectParams) {
+    return this.subjectHistory.execute(this.options.brand.id, subjectRef);
   }
 
   /** The chain and the stored anchors. */

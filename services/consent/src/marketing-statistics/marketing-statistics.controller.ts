@@ -3,9 +3,8 @@ import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nes
 import { Roles } from '@siyu/auth';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import type { DataSource } from 'typeorm';
-import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
-import { MarketingStatisticsRepository } from './marketing-statistics.repository';
+import { CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
+import { GetMarketingStatistics } from './get-marketing-statistics.query';
 import { MarketingStatisticsResponse } from './marketing-statistics.response';
 
 export class MarketingStatisticsQuery {
@@ -18,8 +17,6 @@ export class MarketingStatisticsQuery {
   days?: number;
 }
 
-const TIME_ZONE = 'Asia/Shanghai';
-
 /** Members by channel and opt-outs over time, for the marketers' overview: counts, never people. */
 @ApiTags('consent: marketing statistics')
 @ApiBearerAuth()
@@ -27,19 +24,13 @@ const TIME_ZONE = 'Asia/Shanghai';
 @Roles('marketer', 'privacy_officer', 'admin')
 export class MarketingStatisticsController {
   constructor(
-    @Inject(CONSENT_DB) private readonly ds: DataSource,
     @Inject(CONSENT_OPTIONS) private readonly options: ConsentModuleOptions,
-    private readonly statistics: MarketingStatisticsRepository,
+    private readonly statistics: GetMarketingStatistics,
   ) {}
 
   @Get()
   @ApiOkResponse({ type: MarketingStatisticsResponse })
-  async show(@Query() { days = 30 }: MarketingStatisticsQuery): Promise<MarketingStatisticsResponse> {
-    const brandId = this.options.brand.id;
-    const [channels, optOuts] = await Promise.all([
-      this.statistics.membersByChannel(this.ds.manager, brandId),
-      this.statistics.optOutsPerDay(this.ds.manager, brandId, days, TIME_ZONE),
-    ]);
-    return { days, timeZone: TIME_ZONE, channels, optOuts };
+  show(@Query() { days = 30 }: MarketingStatisticsQuery): Promise<MarketingStatisticsResponse> {
+    return this.statistics.execute(this.options.brand.id, days);
   }
 }

@@ -1,12 +1,10 @@
 import { Body, Controller, Get, Inject, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ApiErrors } from '@siyu/auth';
+import { ApiErrors, Roles } from '@siyu/auth';
+import { CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
+import { GetCurrentNotice } from './get-current-notice.query';
+import { ListNoticeVersions } from './list-notice-versions.query';
 import { NoticeResponse } from './notice.response';
-import { Roles } from '@siyu/auth';
-import type { DataSource } from 'typeorm';
-import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
-import { NoticeRepository } from './notice.repository';
-import { NoticeError, NoticeErrorCode } from './notices.errors';
 import { NoticeLocaleQuery, PublishNoticeRequest } from './publish-notice.request';
 import { PublishNotice } from './publish-notice.use-case';
 
@@ -14,10 +12,10 @@ import { PublishNotice } from './publish-notice.use-case';
 @Controller('api/v1/consent/notices')
 export class NoticesController {
   constructor(
-    private readonly publishNotice: PublishNotice,
-    private readonly notices: NoticeRepository,
-    @Inject(CONSENT_DB) private readonly ds: DataSource,
     @Inject(CONSENT_OPTIONS) private readonly options: ConsentModuleOptions,
+    private readonly publishNotice: PublishNotice,
+    private readonly currentNotice: GetCurrentNotice,
+    private readonly noticeVersions: ListNoticeVersions,
   ) {}
 
   @Post()
@@ -33,18 +31,14 @@ export class NoticesController {
   @ApiOkResponse({ type: NoticeResponse })
   @ApiErrors({ 404: ['NO_NOTICE'] })
   @Roles('privacy_officer', 'admin', 'marketer', 'ops')
-  async current(@Query() query: NoticeLocaleQuery) {
-    const locale = query.locale ?? 'zh-CN';
-    const notice = await this.notices.findCurrent(this.ds.manager, this.options.brand.id, locale);
-    // 404 rather than a 200 with an empty body, which is not JSON (found by the fuzzer, issue 14).
-    if (!notice) throw new NoticeError(NoticeErrorCode.NONE_PUBLISHED, `no notice published in ${locale}`);
-    return notice;
+  current(@Query() query: NoticeLocaleQuery) {
+    return this.currentNotice.execute(this.options.brand.id, query.locale ?? 'zh-CN');
   }
 
   @Get()
   @ApiOkResponse({ type: NoticeResponse, isArray: true, description: 'zh-CN first, newest version first' })
   @Roles('privacy_officer', 'admin')
   versions() {
-    return this.notices.listVersions(this.ds.manager, this.options.brand.id);
+    return this.noticeVersions.execute(this.options.brand.id);
   }
 }

@@ -7,6 +7,7 @@ import { WithdrawalModule } from '../withdrawal/withdrawal.module';
 import { ChangePreferences } from './change-preferences.use-case';
 import { ChangeTagCategories } from './change-tag-categories.use-case';
 import { GetPreferenceCentre } from './get-preference-centre.query';
+import { IssuePreferenceLink } from './issue-preference-link.query';
 import { PreferenceLinkController } from './preference-link.controller';
 import { PreferencesController } from './preferences.controller';
 import { TagCategoryChoicesRepository } from './tag-category-choices.repository';
@@ -15,6 +16,12 @@ import { TagCategoryChoicesRepository } from './tag-category-choices.repository'
 @Module({
   imports: [LedgerModule, NoticesModule, CustomerPagesModule, SubjectsModule, WithdrawalModule],
   controllers: [PreferencesController, PreferenceLinkController],
-  providers: [ChangePreferences, ChangeTagCategories, TagCategoryChoicesRepository, GetPreferenceCentre],
+  providers: [
+    ChangePreferences,
+    ChangeTagCategories,
+    TagCategoryChoicesRepository,
+    GetPreferenceCentre,
+    IssuePreferenceLink,
+  ],
 })
 export class PreferencesModule {}

@@ -1,28 +1,20 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, CurrentActor, Public, Roles, type Actor } from '@siyu/auth';
-import type { DataSource } from 'typeorm';
-import { IDENTITY_DB } from '../identity.options';
 import { ApiKeyIdParams } from './api-key-id.request';
-import { ApiKeyRepository } from './api-key.repository';
-import {
-  ApiKeyResponse,
-  CreatedApiKeyResponse,
-  MachineTokenResponse,
-  toApiKeyResponse,
-} from './api-key.response';
+import { ApiKeyResponse, CreatedApiKeyResponse, MachineTokenResponse } from './api-key.response';
 import { CreateApiKeyRequest } from './create-api-key.request';
 import { CreateApiKey } from './create-api-key.use-case';
 import { IssueMachineToken } from './issue-machine-token.use-case';
+import { ListApiKeys } from './list-api-keys.query';
 import { RevokeApiKey } from './revoke-api-key.use-case';
 
 @ApiTags('identity: API keys')
 @Controller('api/v1/identity')
 export class ApiKeysController {
   constructor(
-    @Inject(IDENTITY_DB) private readonly ds: DataSource,
-    private readonly apiKeys: ApiKeyRepository,
     private readonly createApiKey: CreateApiKey,
+    private readonly apiKeys: ListApiKeys,
     private readonly revokeApiKey: RevokeApiKey,
     private readonly issueMachineToken: IssueMachineToken,
   ) {}
@@ -37,8 +29,8 @@ export class ApiKeysController {
   @Get('api-keys')
   @ApiOkResponse({ type: ApiKeyResponse, isArray: true })
   @Roles('admin')
-  async list() {
-    return (await this.apiKeys.listAll(this.ds.manager)).map(toApiKeyResponse);
+  list() {
+    return this.apiKeys.execute();
   }
 
   @Delete('api-keys/:id')

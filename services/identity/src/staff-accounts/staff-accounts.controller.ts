@@ -1,29 +1,21 @@
-import { Body, Controller, Get, HttpCode, Inject, Ip, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Ip, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, CurrentActor, Public, Roles, STAFF_ROLES, type Actor } from '@siyu/auth';
-import type { DataSource } from 'typeorm';
-import { IDENTITY_DB } from '../identity.options';
 import { ChangeOwnPasswordRequest } from './change-own-password.request';
 import { ChangeOwnPassword } from './change-own-password.use-case';
 import { CreateStaffAccountRequest } from './create-staff-account.request';
 import { CreateStaffAccount } from './create-staff-account.use-case';
 import { LogInRequest } from './log-in.request';
+import { ListStaffAccounts } from './list-staff-accounts.query';
 import { LogIn } from './log-in.use-case';
-import { StaffAccountRepository } from './staff-account.repository';
-import {
-  CreatedStaffAccountResponse,
-  LogInResponse,
-  StaffAccountResponse,
-  toStaffAccountResponse,
-} from './staff-account.response';
+import { CreatedStaffAccountResponse, LogInResponse, StaffAccountResponse } from './staff-account.response';
 
 @ApiTags('identity: staff accounts')
 @Controller('api/v1/identity')
 export class StaffAccountsController {
   constructor(
-    @Inject(IDENTITY_DB) private readonly ds: DataSource,
-    private readonly accounts: StaffAccountRepository,
     private readonly logIn: LogIn,
+    private readonly staffAccounts: ListStaffAccounts,
     private readonly createStaffAccount: CreateStaffAccount,
     private readonly changeOwnPassword: ChangeOwnPassword,
   ) {}
@@ -48,8 +40,8 @@ export class StaffAccountsController {
   @Get('accounts')
   @ApiOkResponse({ type: StaffAccountResponse, isArray: true })
   @Roles('admin')
-  async list() {
-    return (await this.accounts.listAll(this.ds.manager)).map(toStaffAccountResponse);
+  list() {
+    return this.staffAccounts.execute();
   }
 
   @Post('accounts/me/password')

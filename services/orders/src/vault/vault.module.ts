@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { BlindIndex, KeyRing, loadBlindIndex, loadCryptoKeys } from '@siyu/crypto';
 import { ORDERS_OPTIONS, type OrdersModuleOptions } from '../orders.options';
 import { AuditTrailController } from './audit-trail.controller';
+import { VerifyAuditTrail } from './verify-audit-trail.query';
 import { BackfillLookupIndex } from './backfill-lookup-index.use-case';
 import { BuyerDataKeys } from './buyer-data-keys';
 import { DataKeyRepository } from './data-key.repository';
@@ -43,6 +44,7 @@ type Env = Pick<OrdersModuleOptions, 'env'>;
     IndexReceivers,
     BackfillLookupIndex,
     LookupOrders,
+    VerifyAuditTrail,
     RotateDataKeys,
     RevealReceiver,
     RevealRoleRefusals,

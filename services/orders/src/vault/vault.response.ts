@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PLATFORMS } from '@siyu/contracts';
 import type { LookupResult } from './lookup-orders.query';
 import type { OrderFacts } from './receiver-lookup.repository';
@@ -39,4 +39,14 @@ export class RevealedReceiverResponse implements Receiver {
   phone: string;
   @ApiProperty({ example: '浙江省杭州市西湖区文三路 1 号' })
   address: string;
+}
+
+export class AuditVerdict {
+  @ApiProperty({ example: true })
+  intact: boolean;
+  @ApiProperty({ example: 1234 })
+  entries: number;
+  /** The first entry whose hash does not follow from its body and predecessor (R20). */
+  @ApiPropertyOptional({ description: 'The first entry whose hash does not follow (R20)' })
+  brokenSeq?: string;
 }
