@@ -3,3 +3,4 @@ export * from './kafka';
 export * from './wait-for';
 export * from './auth';
 export * from './fake-vendors';
+export * from './server-build';

@@ -1,32 +1,22 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { generateAuthKeyPem } from '@siyu/auth';
 import { generateSecretsEnv } from '@siyu/crypto';
 import { TOPICS } from '@siyu/contracts';
 import { KafkaTransport } from '@siyu/messaging';
 import { freePort } from '@siyu/persistence';
-import { createTestDatabase, describeWithKafka, uniqueTopicPrefix, waitFor } from '@siyu/testing';
+import {
+  builtServiceEntry,
+  createTestDatabase,
+  describeWithKafka,
+  uniqueTopicPrefix,
+  waitFor,
+} from '@siyu/testing';
 
 const root = join(__dirname, '..', '..', '..');
 // Producers before consumers, as docker-compose.yml orders them (depends_on … service_healthy):
 // two services creating one topic at the same moment can see it before its partitions have leaders.
 const SERVICES = ['identity', 'consent', 'orders', 'audience', 'outreach'] as const;
-
-/** The containers' commands need the build output; build it when a source is newer than it. */
-function ensureBuilt(): void {
-  const entries = SERVICES.map((s) => join(root, 'dist', 'services', s, 'src', 'main.js'));
-  const newestSource = (dir: string): number =>
-    readdirSync(dir, { withFileTypes: true }).reduce((max, e) => {
-      const p = join(dir, e.name);
-      if (e.isDirectory()) return e.name === 'node_modules' ? max : Math.max(max, newestSource(p));
-      return e.name.endsWith('.ts') ? Math.max(max, statSync(p).mtimeMs) : max;
-    }, 0);
-  const built = entries.every(existsSync) ? Math.min(...entries.map((e) => statSync(e).mtimeMs)) : 0;
-  if (built > Math.max(newestSource(join(root, 'libs')), newestSource(join(root, 'services')))) return;
-  const tsc = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
-  if (tsc.status !== 0) throw new Error('npm run build failed');
-}
 
 /**
  * What docker-compose.yml runs, without Docker: each service as its own process with the same
@@ -36,7 +26,8 @@ describeWithKafka('every service as its own process, as the containers run them'
   const running: { name: string; child: ChildProcess; port: number; out: string[]; err: string[] }[] = [];
 
   beforeAll(async () => {
-    ensureBuilt();
+    // The build output the jest global setup brought up to date before any test started.
+    const entries = new Map(SERVICES.map((name) => [name, builtServiceEntry(root, name)]));
     const { publicKeyPem, privateKeyPem } = generateAuthKeyPem();
     const topicPrefix = uniqueTopicPrefix('procs');
     // Topics exist before the services start, as the runbook's first start creates them: a consumer
@@ -65,7 +56,7 @@ describeWithKafka('every service as its own process, as the containers run them'
       for (let attempt = 1; ; attempt++) {
         const out: string[] = [];
         const err: string[] = [];
-        const child = spawn(process.execPath, [join(root, 'dist', 'services', name, 'src', 'main.js')], {
+        const child = spawn(process.execPath, [entries.get(name)!], {
           cwd: root,
           env: {
             ...env,
