@@ -34,6 +34,7 @@ import { RecordsController } from './records/records.controller';
 import { PrivacyInitial1763900003000 } from './migrations/1763900003000-privacy-initial';
 import { CustomerRequests1763900004000 } from './migrations/1763900004000-customer-requests';
 import { WithdrawAllRequests1763900004100 } from './migrations/1763900004100-withdraw-all-requests';
+import { CorrectionRequests1763900006000 } from './migrations/1763900006000-correction-requests';
 import { PRIVACY_DB, PRIVACY_OPTIONS, type PrivacyModuleOptions } from './privacy.options';
 
 export { PRIVACY_DB, PRIVACY_OPTIONS, type PrivacyModuleOptions } from './privacy.options';
@@ -65,6 +66,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
                 PrivacyInitial1763900003000,
                 CustomerRequests1763900004000,
                 WithdrawAllRequests1763900004100,
+                CorrectionRequests1763900006000,
               ],
             }),
         },
@@ -95,6 +97,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
                 TOPICS.privacyErasureRequested,
                 TOPICS.privacyRequesterChallenged,
                 TOPICS.privacyWithdrawAllRequested,
+                TOPICS.privacyCorrectionRequested,
                 TOPICS.privacyRequesterSealKeyWanted,
               ],
               consumers: [

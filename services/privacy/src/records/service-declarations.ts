@@ -1236,6 +1236,8 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           due_at: 'request',
           completed_at: 'request',
           status_token_hash: 'technical',
+          correction_field: 'request',
+          correction_value: 'request',
         },
       },
       requester_challenges: {
