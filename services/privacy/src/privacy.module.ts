@@ -35,6 +35,11 @@ import { PrivacyInitial1763900003000 } from './migrations/1763900003000-privacy-
 import { CustomerRequests1763900004000 } from './migrations/1763900004000-customer-requests';
 import { WithdrawAllRequests1763900004100 } from './migrations/1763900004100-withdraw-all-requests';
 import { CorrectionRequests1763900006000 } from './migrations/1763900006000-correction-requests';
+import { ProcessorContracts1763900006100 } from './migrations/1763900006100-processor-contracts';
+import { ProcessorContractsRepository } from './processors/processor-contracts.repository';
+import { ProcessorRegisterQuery } from './processors/processor-register.query';
+import { ProcessorsController } from './processors/processors.controller';
+import { RecordProcessorContract } from './processors/record-processor-contract.use-case';
 import { PRIVACY_DB, PRIVACY_OPTIONS, type PrivacyModuleOptions } from './privacy.options';
 
 export { PRIVACY_DB, PRIVACY_OPTIONS, type PrivacyModuleOptions } from './privacy.options';
@@ -49,6 +54,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
         DataSubjectRequestsController,
         ListRequestsController,
         RecordsController,
+        ProcessorsController,
         CustomerRequestsController,
         CustomerExportController,
       ],
@@ -67,6 +73,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
                 CustomerRequests1763900004000,
                 WithdrawAllRequests1763900004100,
                 CorrectionRequests1763900006000,
+                ProcessorContracts1763900006100,
               ],
             }),
         },
@@ -82,6 +89,9 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
         ConfirmRequesterCode,
         CustomerRequestStatus,
         RightsPageRateLimit,
+        ProcessorContractsRepository,
+        ProcessorRegisterQuery,
+        RecordProcessorContract,
         {
           provide: ServiceMessaging,
           inject: [PRIVACY_DB, DataSubjectAnswersConsumer, RequesterAnswersConsumer],

@@ -1240,6 +1240,18 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           correction_value: 'request',
         },
       },
+      processor_contracts: {
+        purpose: 'security',
+        retention: 'while the entrustment lasts, then 3 years as a record (PIPL Art. 56)',
+        columns: {
+          processor_id: 'technical',
+          contract_reference: 'technical',
+          signed_on: 'technical',
+          location: 'technical',
+          recorded_by: 'audit',
+          recorded_at: 'technical',
+        },
+      },
       requester_challenges: {
         purpose: 'data_subject_rights',
         retention: 'deleted when the code is typed back, or a day after the code expired',
