@@ -18,7 +18,7 @@ import { EventBase } from './event';
 export const ANSWERING_SERVICES = ['consent', 'orders', 'audience', 'outreach', 'identity'] as const;
 export type AnsweringService = (typeof ANSWERING_SERVICES)[number];
 
-export const REQUEST_KINDS = ['access', 'erasure', 'withdraw_all'] as const;
+export const REQUEST_KINDS = ['access', 'erasure', 'withdraw_all', 'correct'] as const;
 export type DataSubjectRequestKind = (typeof REQUEST_KINDS)[number];
 
 /** R14: "send me what you hold on this subject". Carries the subject ref only, never a contact point. */
@@ -70,6 +70,37 @@ export class PrivacyWithdrawAllRequestedV1 extends EventBase {
 }
 
 /**
+ * What a customer can have corrected (R14, PIPL Art. 46), from a fixed catalogue: a field whose
+ * corrected value is not personal information on its own, so it may travel in an event. The phone is
+ * not here: a new contact point is verified by a code in consent's own flow (R6), never by an event.
+ */
+export const CORRECTABLE_FIELDS = ['time_zone'] as const;
+export type CorrectableField = (typeof CORRECTABLE_FIELDS)[number];
+
+/** R14: "this is wrong about me, correct it to this value". */
+export class PrivacyCorrectionRequestedV1 extends EventBase {
+  override type = 'privacy.correction-requested.v1';
+
+  @IsUUID()
+  requestId: string;
+
+  @IsUUID()
+  subjectRef: string;
+
+  @IsString()
+  @Matches(/^[a-z0-9-]{1,40}$/)
+  brandId: string;
+
+  @IsIn(CORRECTABLE_FIELDS)
+  field: CorrectableField;
+
+  /** The corrected value: for `time_zone` an IANA zone name (letters, `/`, `_`, `+`, `-`; no digit runs). */
+  @IsString()
+  @Matches(/^[A-Za-z][A-Za-z0-9_+\/-]{0,63}$/)
+  value: string;
+}
+
+/**
  * One line of a service's answer: a category of data, how many records, and what happened to it.
  * Counts and category names only: the answer travels as an event, so it carries no PII (R16).
  */
@@ -82,8 +113,8 @@ export class HeldDataLine {
   @Min(0)
   records: number;
 
-  @IsIn(['held', 'deleted', 'kept_as_proof', 'kept_under_legal_hold', 'withdrawn'])
-  status: 'held' | 'deleted' | 'kept_as_proof' | 'kept_under_legal_hold' | 'withdrawn';
+  @IsIn(['held', 'deleted', 'kept_as_proof', 'kept_under_legal_hold', 'withdrawn', 'corrected'])
+  status: 'held' | 'deleted' | 'kept_as_proof' | 'kept_under_legal_hold' | 'withdrawn' | 'corrected';
 
   /** Until when a kept record stays (legal hold end, proof retention end). */
   @IsOptional()

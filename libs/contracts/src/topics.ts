@@ -10,6 +10,7 @@ export const TOPICS = {
   privacyErasureRequested: 'privacy.erasure-requested.v1',
   privacyRequestAnswered: 'privacy.request-answered.v1',
   privacyWithdrawAllRequested: 'privacy.withdraw-all-requested.v1',
+  privacyCorrectionRequested: 'privacy.correction-requested.v1',
   tagCategoriesChanged: 'consent.tag-categories-changed.v1',
   smsOptOutReceived: 'outreach.sms-opt-out-received.v1',
   consentRequesterSealKey: 'consent.requester-seal-key.v1',

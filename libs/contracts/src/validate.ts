@@ -6,6 +6,7 @@ import { OrdersFactsReleasedV1, OrdersFactsRevokedV1, OrdersIngestedV1 } from '.
 import { SegmentMaterializedV1 } from './audience.events';
 import {
   PrivacyAccessRequestedV1,
+  PrivacyCorrectionRequestedV1,
   PrivacyErasureRequestedV1,
   PrivacyRequestAnsweredV1,
   PrivacyWithdrawAllRequestedV1,
@@ -34,6 +35,7 @@ export const EVENT_CLASSES: Record<string, EventClass> = {
   'privacy.erasure-requested.v1': PrivacyErasureRequestedV1,
   'privacy.request-answered.v1': PrivacyRequestAnsweredV1,
   'privacy.withdraw-all-requested.v1': PrivacyWithdrawAllRequestedV1,
+  'privacy.correction-requested.v1': PrivacyCorrectionRequestedV1,
   'consent.tag-categories-changed.v1': TagCategoriesChangedV1,
   'outreach.sms-opt-out-received.v1': SmsOptOutReceivedV1,
   'consent.requester-seal-key.v1': ConsentRequesterSealKeyV1,

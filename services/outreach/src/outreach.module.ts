@@ -35,6 +35,7 @@ import {
   readWecomCredentials,
 } from './channels/vendor-credentials';
 import { OUTREACH_DB, OUTREACH_OPTIONS, type OutreachModuleOptions } from './outreach.options';
+import { OUTREACH_DATA_SUBJECT_REQUEST_PROVIDERS } from './data-subject-requests/data-subject-requests.consumer';
 import { SegmentEventsConsumer } from './segments/segment-events.consumer';
 import { RecordSmsReceipts } from './receipts/record-sms-receipts.use-case';
 import { SmsReceiptsController } from './receipts/sms-receipts.controller';
@@ -133,6 +134,7 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
         ConsentProjectionRepository,
         ConsentEventsConsumer,
         SegmentEventsConsumer,
+        ...OUTREACH_DATA_SUBJECT_REQUEST_PROVIDERS,
         {
           provide: ServiceMessaging,
           inject: [OUTREACH_DB, ConsentEventsConsumer, SegmentEventsConsumer],

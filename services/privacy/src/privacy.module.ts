@@ -34,6 +34,12 @@ import { RecordsController } from './records/records.controller';
 import { PrivacyInitial1763900003000 } from './migrations/1763900003000-privacy-initial';
 import { CustomerRequests1763900004000 } from './migrations/1763900004000-customer-requests';
 import { WithdrawAllRequests1763900004100 } from './migrations/1763900004100-withdraw-all-requests';
+import { CorrectionRequests1763900006000 } from './migrations/1763900006000-correction-requests';
+import { ProcessorContracts1763900006100 } from './migrations/1763900006100-processor-contracts';
+import { ProcessorContractsRepository } from './processors/processor-contracts.repository';
+import { ProcessorRegisterQuery } from './processors/processor-register.query';
+import { ProcessorsController } from './processors/processors.controller';
+import { RecordProcessorContract } from './processors/record-processor-contract.use-case';
 import { PRIVACY_DB, PRIVACY_OPTIONS, type PrivacyModuleOptions } from './privacy.options';
 
 export { PRIVACY_DB, PRIVACY_OPTIONS, type PrivacyModuleOptions } from './privacy.options';
@@ -48,6 +54,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
         DataSubjectRequestsController,
         ListRequestsController,
         RecordsController,
+        ProcessorsController,
         CustomerRequestsController,
         CustomerExportController,
       ],
@@ -65,6 +72,8 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
                 PrivacyInitial1763900003000,
                 CustomerRequests1763900004000,
                 WithdrawAllRequests1763900004100,
+                CorrectionRequests1763900006000,
+                ProcessorContracts1763900006100,
               ],
             }),
         },
@@ -80,6 +89,9 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
         ConfirmRequesterCode,
         CustomerRequestStatus,
         RightsPageRateLimit,
+        ProcessorContractsRepository,
+        ProcessorRegisterQuery,
+        RecordProcessorContract,
         {
           provide: ServiceMessaging,
           inject: [PRIVACY_DB, DataSubjectAnswersConsumer, RequesterAnswersConsumer],
@@ -95,6 +107,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
                 TOPICS.privacyErasureRequested,
                 TOPICS.privacyRequesterChallenged,
                 TOPICS.privacyWithdrawAllRequested,
+                TOPICS.privacyCorrectionRequested,
                 TOPICS.privacyRequesterSealKeyWanted,
               ],
               consumers: [

@@ -24,7 +24,13 @@ export interface PrivacyModuleOptions {
 }
 
 export const DEFAULT_DEADLINE_WORKING_DAYS = 15;
-export const DEFAULT_ANSWERING_SERVICES: AnsweringService[] = ['consent', 'orders', 'audience', 'identity'];
+export const DEFAULT_ANSWERING_SERVICES: AnsweringService[] = [
+  'consent',
+  'orders',
+  'audience',
+  'outreach',
+  'identity',
+];
 
 // Kept apart from privacy.module.ts so use cases can inject them without an import cycle.
 export const PRIVACY_OPTIONS = 'PRIVACY_OPTIONS';

@@ -33,6 +33,7 @@ const MINIMAL_PROOF = [
   'consent.audit_log', // the answer's audit entry
   'consent.ledger', // consent and withdrawal entries, evidence emptied, and the purge entry (R10, R20)
   'orders.audit_log', // the answer's audit entry
+  'outreach.audit_log', // the answer's audit entry
   'outreach.consent_projection', // consents turned off: the send gate refuses (R9)
   'outreach.suppressions', // the withdrawal's suppression record (R10)
   'privacy.audit_log', // who logged the request
@@ -118,7 +119,7 @@ describeWithKafka('erasure across services over real Kafka (R14)', (brokers) => 
         adminDatabaseUrl: adminUrl,
         transport: await transport('privacy'),
         brandId: brand.id,
-        answeringServices: ['consent', 'orders', 'audience', 'identity'],
+        answeringServices: ['consent', 'orders', 'audience', 'outreach', 'identity'],
       }),
     );
     http = { orders, consent, privacy, identity };
@@ -234,6 +235,7 @@ describeWithKafka('erasure across services over real Kafka (R14)', (brokers) => 
     expect(held('audience', 'membership')).toBe(1);
     expect(held('audience', 'released_purchase_facts')).toBeGreaterThan(0);
     expect(held('identity', 'staff_account')).toBe(0);
+    expect(held('outreach', 'contact_points')).toBe(1);
     expect(JSON.stringify(copy)).not.toContain(phone);
 
     const logged = await request(http.privacy)
@@ -256,6 +258,7 @@ describeWithKafka('erasure across services over real Kafka (R14)', (brokers) => 
       'consent',
       'identity',
       'orders',
+      'outreach',
     ]);
     const ordersHold = done.receipts[3].lines.find(
       (l: { category: string; status: string }) =>

@@ -5,6 +5,7 @@ import {
   TOPICS,
   type HeldDataLine,
   type PrivacyAccessRequestedV1,
+  type PrivacyCorrectionRequestedV1,
   type PrivacyErasureRequestedV1,
   type PrivacyRequestAnsweredV1,
 } from '@siyu/contracts';
@@ -118,10 +119,38 @@ export class AnswerOutreachSubjectRequest {
     ]);
   }
 
+  /** Correction (R14): only the time zone is outreach's to correct; the receipt says what happened. */
+  async answerCorrection(tx: EntityManager, e: PrivacyCorrectionRequestedV1): Promise<void> {
+    if (e.brandId !== this.options.brand.id) return;
+    const outcome = await this.data.correctTimeZone(tx, e.subjectRef, e.value);
+    const line: HeldDataLine =
+      outcome === 'corrected'
+        ? {
+            category: 'time_zone',
+            records: 1,
+            status: 'corrected',
+            explanation: `your time zone for quiet hours is now ${e.value}`,
+          }
+        : outcome === 'not_held'
+          ? {
+              category: 'time_zone',
+              records: 0,
+              status: 'held',
+              explanation: 'we send you no messages and hold no time zone of yours: nothing to correct',
+            }
+          : {
+              category: 'time_zone',
+              records: 0,
+              status: 'held',
+              explanation: `${e.value} is not a time zone we can apply; your time zone is unchanged`,
+            };
+    await this.answer(tx, e, 'correct', [line]);
+  }
+
   private async answer(
     tx: EntityManager,
-    e: PrivacyAccessRequestedV1 | PrivacyErasureRequestedV1,
-    kind: 'access' | 'erasure',
+    e: PrivacyAccessRequestedV1 | PrivacyErasureRequestedV1 | PrivacyCorrectionRequestedV1,
+    kind: 'access' | 'erasure' | 'correct',
     lines: HeldDataLine[],
   ): Promise<void> {
     await appendAudit(tx, {

@@ -1,15 +1,20 @@
 import type { Provider } from '@nestjs/common';
-import { PrivacyAccessRequestedV1, PrivacyErasureRequestedV1, TOPICS } from '@siyu/contracts';
+import {
+  PrivacyAccessRequestedV1,
+  PrivacyCorrectionRequestedV1,
+  PrivacyErasureRequestedV1,
+  TOPICS,
+} from '@siyu/contracts';
 import { inboxConsumerProvider, on } from '@siyu/messaging';
 import { OUTREACH_DB, OUTREACH_OPTIONS } from '../outreach.options';
 import { AnswerOutreachSubjectRequest } from './answer-subject-request.use-case';
 import { SubjectOutreachDataRepository } from './subject-outreach-data.repository';
 
-/** Answers privacy.access-requested.v1 / privacy.erasure-requested.v1 in its own consumer group. */
+/** Answers privacy access, erasure and correction requests in its own consumer group. */
 export const OutreachDataSubjectRequestsConsumer = inboxConsumerProvider<[AnswerOutreachSubjectRequest]>({
   provide: 'outreach.data-subject-requests',
   group: 'outreach.data-subject-requests',
-  topics: [TOPICS.privacyAccessRequested, TOPICS.privacyErasureRequested],
+  topics: [TOPICS.privacyAccessRequested, TOPICS.privacyErasureRequested, TOPICS.privacyCorrectionRequested],
   produces: [TOPICS.privacyRequestAnswered],
   db: OUTREACH_DB,
   options: OUTREACH_OPTIONS,
@@ -17,6 +22,7 @@ export const OutreachDataSubjectRequestsConsumer = inboxConsumerProvider<[Answer
   handlers: (answer) => [
     on(PrivacyAccessRequestedV1, (tx, e) => answer.answerAccess(tx, e)),
     on(PrivacyErasureRequestedV1, (tx, e) => answer.answerErasure(tx, e)),
+    on(PrivacyCorrectionRequestedV1, (tx, e) => answer.answerCorrection(tx, e)),
   ],
 });
 

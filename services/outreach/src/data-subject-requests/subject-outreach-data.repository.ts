@@ -51,4 +51,27 @@ export class SubjectOutreachDataRepository {
       [subjectRef],
     );
   }
+
+  /**
+   * Correction (R14): the recipient's time zone for quiet hours, for a subject outreach holds a
+   * consent copy of, and only a zone PostgreSQL knows (the gate statement reads it).
+   */
+  async correctTimeZone(
+    tx: EntityManager,
+    subjectRef: string,
+    zone: string,
+  ): Promise<'corrected' | 'not_held' | 'unknown_zone'> {
+    const [held] = await tx.query('SELECT 1 FROM consent_projection WHERE subject_ref = $1 LIMIT 1', [
+      subjectRef,
+    ]);
+    if (!held) return 'not_held';
+    const rows: unknown[] = await tx.query(
+      `INSERT INTO recipient_time_zones (subject_ref, time_zone)
+       SELECT $1, name FROM pg_timezone_names WHERE name = $2 LIMIT 1
+       ON CONFLICT (subject_ref) DO UPDATE SET time_zone = EXCLUDED.time_zone
+       RETURNING 1`,
+      [subjectRef, zone],
+    );
+    return rows.length > 0 ? 'corrected' : 'unknown_zone';
+  }
 }

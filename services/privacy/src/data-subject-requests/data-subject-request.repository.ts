@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { DataSubjectRequestKind, HeldDataLine } from '@siyu/contracts';
+import type { CorrectableField, DataSubjectRequestKind, HeldDataLine } from '@siyu/contracts';
 
 export interface DataSubjectRequest {
   id: string;
@@ -11,6 +11,13 @@ export interface DataSubjectRequest {
   receivedAt: string;
   dueAt: string;
   completedAt: string | null;
+  /** A `correct` request's field and corrected value (R14); null for every other kind. */
+  correction: RequestedCorrection | null;
+}
+
+export interface RequestedCorrection {
+  field: CorrectableField;
+  value: string;
 }
 
 export interface ServiceReceipt {
@@ -32,7 +39,8 @@ export interface SilentService {
 const iso = (v: Date | null): string | null => (v ? new Date(v).toISOString() : null);
 
 const REQUEST_COLUMNS = `id, brand_id AS "brandId", subject_ref AS "subjectRef", kind, received_via AS "receivedVia",
-  logged_by AS "loggedBy", received_at AS "receivedAt", due_at AS "dueAt", completed_at AS "completedAt"`;
+  logged_by AS "loggedBy", received_at AS "receivedAt", due_at AS "dueAt", completed_at AS "completedAt",
+  correction_field AS "correctionField", correction_value AS "correctionValue"`;
 
 /** The only SQL over data-subject requests and their per-service receipts. */
 export class DataSubjectRequestRepository {
@@ -44,8 +52,9 @@ export class DataSubjectRequestRepository {
   ): Promise<void> {
     await tx.query(
       `INSERT INTO data_subject_requests
-         (id, brand_id, subject_ref, kind, received_via, logged_by, received_at, due_at, status_token_hash)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+         (id, brand_id, subject_ref, kind, received_via, logged_by, received_at, due_at, status_token_hash,
+          correction_field, correction_value)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
       [
         r.id,
         r.brandId,
@@ -56,6 +65,8 @@ export class DataSubjectRequestRepository {
         r.receivedAt,
         r.dueAt,
         statusTokenHash ?? null,
+        r.correction?.field ?? null,
+        r.correction?.value ?? null,
       ],
     );
     await tx.query('INSERT INTO request_services (request_id, service) SELECT $1, unnest($2::text[])', [
@@ -67,8 +78,10 @@ export class DataSubjectRequestRepository {
   async findById(tx: EntityManager, id: string): Promise<DataSubjectRequest | undefined> {
     const [row] = await tx.query(`SELECT ${REQUEST_COLUMNS} FROM data_subject_requests WHERE id = $1`, [id]);
     if (!row) return undefined;
+    const { correctionField, correctionValue, ...rest } = row;
     return {
-      ...row,
+      ...rest,
+      correction: correctionField ? { field: correctionField, value: correctionValue } : null,
       receivedAt: iso(row.receivedAt),
       dueAt: iso(row.dueAt),
       completedAt: iso(row.completedAt),

@@ -4,10 +4,17 @@ import type { DataSubjectRequest, ServiceReceipt } from './data-subject-request.
 export class HeldDataLineResponse {
   @ApiProperty() category: string;
   @ApiProperty() records: number;
-  @ApiProperty({ enum: ['held', 'deleted', 'kept_as_proof', 'kept_under_legal_hold', 'withdrawn'] })
+  @ApiProperty({
+    enum: ['held', 'deleted', 'kept_as_proof', 'kept_under_legal_hold', 'withdrawn', 'corrected'],
+  })
   status: string;
   @ApiProperty({ required: false, nullable: true }) keptUntil?: string;
   @ApiProperty() explanation: string;
+}
+
+export class CorrectionResponse {
+  @ApiProperty({ enum: ['time_zone'] }) field: string;
+  @ApiProperty() value: string;
 }
 
 export class ServiceReceiptResponse {
@@ -20,7 +27,8 @@ export class ServiceReceiptResponse {
 export class DataSubjectRequestResponse {
   @ApiProperty() id: string;
   @ApiProperty() subjectRef: string;
-  @ApiProperty({ enum: ['access', 'erasure', 'withdraw_all'] }) kind: string;
+  @ApiProperty({ enum: ['access', 'erasure', 'withdraw_all', 'correct'] }) kind: string;
+  @ApiProperty({ type: CorrectionResponse, nullable: true }) correction: CorrectionResponse | null;
   @ApiProperty({ enum: ['open', 'completed'] }) status: 'open' | 'completed';
   @ApiProperty() receivedAt: string;
   @ApiProperty() dueAt: string;
@@ -47,6 +55,7 @@ export function toRequestResponse(
     id: r.id,
     subjectRef: r.subjectRef,
     kind: r.kind,
+    correction: r.correction,
     status: r.completedAt ? 'completed' : 'open',
     receivedAt: r.receivedAt,
     dueAt: r.dueAt,

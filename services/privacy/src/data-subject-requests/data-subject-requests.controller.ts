@@ -9,7 +9,7 @@ import {
   ApiProperty,
   ApiTags,
 } from '@nestjs/swagger';
-import { CurrentActor, Roles, type Actor } from '@siyu/auth';
+import { ApiErrors, CurrentActor, Roles, type Actor } from '@siyu/auth';
 import { AccessExportResponse, DataSubjectRequestResponse } from './data-subject-request.response';
 import { LogRequestRequest, RequestIdParams } from './log-request.request';
 import { LogRequest } from './log-request.use-case';
@@ -34,6 +34,7 @@ export class DataSubjectRequestsController {
   @Post()
   @Roles('privacy_officer')
   @ApiCreatedResponse({ type: LoggedRequestResponse })
+  @ApiErrors({ 400: ['INVALID_CORRECTION'], 409: ['NO_SERVICE_HOLDS_FIELD'] })
   log(@Body() body: LogRequestRequest, @CurrentActor() officer: Actor) {
     return this.logRequest.execute(officer, body);
   }

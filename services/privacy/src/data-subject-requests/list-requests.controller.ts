@@ -25,7 +25,7 @@ export class ListRequestsQuery {
 export class RequestListItemResponse {
   @ApiProperty() id: string;
   @ApiProperty() subjectRef: string;
-  @ApiProperty({ enum: ['access', 'erasure', 'withdraw_all'] }) kind: string;
+  @ApiProperty({ enum: ['access', 'erasure', 'withdraw_all', 'correct'] }) kind: string;
   @ApiProperty({ enum: ['offline', 'public_page'] }) receivedVia: string;
   @ApiProperty({ enum: ['open', 'completed'] }) status: 'open' | 'completed';
   @ApiProperty() overdue: boolean;

@@ -5,8 +5,11 @@ import { appendAudit } from '@siyu/audit';
 import type { Actor } from '@siyu/auth';
 import {
   TOPICS,
+  type AnsweringService,
+  type CorrectableField,
   type DataSubjectRequestKind,
   type PrivacyAccessRequestedV1,
+  type PrivacyCorrectionRequestedV1,
   type PrivacyErasureRequestedV1,
   type PrivacyWithdrawAllRequestedV1,
 } from '@siyu/contracts';
@@ -18,8 +21,29 @@ import {
   PRIVACY_OPTIONS,
   type PrivacyModuleOptions,
 } from '../privacy.options';
-import { DataSubjectRequestRepository } from './data-subject-request.repository';
+import { DataSubjectRequestRepository, type RequestedCorrection } from './data-subject-request.repository';
+import { DataSubjectRequestsError, DataSubjectRequestsErrorCode } from './data-subject-requests.errors';
 import { addWorkingDays } from './working-days';
+
+/** Which services hold each correctable field: a correction waits only for them. */
+export const CORRECTION_HOLDERS: Record<CorrectableField, AnsweringService[]> = {
+  time_zone: ['outreach'], // quiet hours per recipient; audience and consent keep no time zone
+};
+
+export interface RequestInput {
+  subjectRef: string;
+  kind: DataSubjectRequestKind;
+  correction?: RequestedCorrection;
+}
+
+function isKnownTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export interface LoggedRequest {
   id: string;
@@ -40,7 +64,7 @@ export class LogRequest {
 
   async execute(
     actor: Actor,
-    input: { subjectRef: string; kind: DataSubjectRequestKind },
+    input: RequestInput,
     receivedVia: 'offline' | 'public_page' = 'offline',
     now = new Date(),
   ): Promise<LoggedRequest> {
@@ -51,18 +75,14 @@ export class LogRequest {
   async logIn(
     tx: EntityManager,
     loggedBy: string,
-    input: { subjectRef: string; kind: DataSubjectRequestKind },
+    input: RequestInput,
     receivedVia: 'offline' | 'public_page',
     now: Date,
     statusTokenHash?: string,
   ): Promise<LoggedRequest> {
     const id = randomUUID();
     const dueAt = addWorkingDays(now, this.options.deadlineWorkingDays ?? DEFAULT_DEADLINE_WORKING_DAYS);
-    // A withdrawal lands in consent's ledger; every other service follows consent.withdrawn.v1 (R10).
-    const services =
-      input.kind === 'withdraw_all'
-        ? ['consent']
-        : (this.options.answeringServices ?? DEFAULT_ANSWERING_SERVICES);
+    const services = this.servicesFor(input);
     await this.requests.insert(
       tx,
       {
@@ -74,6 +94,7 @@ export class LogRequest {
         loggedBy,
         receivedAt: now.toISOString(),
         dueAt: dueAt.toISOString(),
+        correction: input.kind === 'correct' ? input.correction! : null,
       },
       services,
       statusTokenHash,
@@ -91,6 +112,18 @@ export class LogRequest {
         input.subjectRef,
         { type: 'privacy.withdraw-all-requested.v1', ...event },
       );
+    else if (input.kind === 'correct')
+      await addToOutbox<PrivacyCorrectionRequestedV1>(
+        tx,
+        TOPICS.privacyCorrectionRequested,
+        input.subjectRef,
+        {
+          type: 'privacy.correction-requested.v1',
+          ...event,
+          field: input.correction!.field,
+          value: input.correction!.value,
+        },
+      );
     else
       await addToOutbox<PrivacyErasureRequestedV1>(tx, TOPICS.privacyErasureRequested, input.subjectRef, {
         type: 'privacy.erasure-requested.v1',
@@ -101,9 +134,42 @@ export class LogRequest {
       action: `data-subject-request.${input.kind}.logged`,
       purpose: 'data_subject_rights',
       subject: input.subjectRef,
-      fields: [],
+      fields: input.correction ? [input.correction.field] : [],
       outcome: 'allowed',
     });
     return { id, dueAt: dueAt.toISOString() };
+  }
+
+  /** The services a request waits for; a correction is checked here, before anything is written. */
+  private servicesFor(input: RequestInput): AnsweringService[] {
+    const answering = this.options.answeringServices ?? DEFAULT_ANSWERING_SERVICES;
+    // A withdrawal lands in consent's ledger; every other service follows consent.withdrawn.v1 (R10).
+    if (input.kind === 'withdraw_all') return ['consent'];
+    if (input.kind !== 'correct') {
+      if (input.correction)
+        throw new DataSubjectRequestsError(
+          DataSubjectRequestsErrorCode.INVALID_CORRECTION,
+          `correction: only a "correct" request carries one, not "${input.kind}"`,
+        );
+      return answering;
+    }
+    const c = input.correction;
+    if (!c)
+      throw new DataSubjectRequestsError(
+        DataSubjectRequestsErrorCode.INVALID_CORRECTION,
+        'correction: a "correct" request names the field and its corrected value',
+      );
+    if (c.field === 'time_zone' && !isKnownTimeZone(c.value))
+      throw new DataSubjectRequestsError(
+        DataSubjectRequestsErrorCode.INVALID_CORRECTION,
+        `correction.value: "${c.value}" is not a time zone this system knows (IANA name, e.g. Asia/Shanghai)`,
+      );
+    const holders = CORRECTION_HOLDERS[c.field].filter((s) => answering.includes(s));
+    if (holders.length === 0)
+      throw new DataSubjectRequestsError(
+        DataSubjectRequestsErrorCode.NO_SERVICE_HOLDS_FIELD,
+        `correction.field: no answering service of this deployment holds ${c.field}`,
+      );
+    return holders;
   }
 }

@@ -4,6 +4,7 @@ import {
   type DataCategory,
   type ProcessingPurpose,
 } from './data-categories';
+import { PROCESSORS } from '../processors/processor-register';
 import { SERVICE_DECLARATIONS } from './service-declarations';
 
 export interface ColumnRecord {
@@ -70,6 +71,16 @@ export function processingRecordsMarkdown(): string {
     }
     out.push('');
   }
+  // R18 asks the records to name the processors; the full register is docs/privacy/processors.md (R15).
+  out.push(
+    '## Entrusted processors',
+    '',
+    '| processor | purpose | categories | location |',
+    '|---|---|---|---|',
+  );
+  for (const p of PROCESSORS)
+    out.push(`| ${p.name} | ${p.processingPurpose} | ${p.dataCategories.join(', ')} | ${p.location} |`);
+  out.push('');
   out.push('## Categories', '', '| category | meaning |', '|---|---|');
   for (const [k, v] of Object.entries(DATA_CATEGORIES)) out.push(`| ${k} | ${v} |`);
   return out.join('\n') + '\n';

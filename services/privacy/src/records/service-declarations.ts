@@ -1236,6 +1236,20 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           due_at: 'request',
           completed_at: 'request',
           status_token_hash: 'technical',
+          correction_field: 'request',
+          correction_value: 'request',
+        },
+      },
+      processor_contracts: {
+        purpose: 'security',
+        retention: 'while the entrustment lasts, then 3 years as a record (PIPL Art. 56)',
+        columns: {
+          processor_id: 'technical',
+          contract_reference: 'technical',
+          signed_on: 'technical',
+          location: 'technical',
+          recorded_by: 'audit',
+          recorded_at: 'technical',
         },
       },
       requester_challenges: {
