@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Button, Card, Space, Table, Tag } from 'antd';
 import type { components } from '../api/schema';
 import { useI18n } from '../i18n';
+import { EmptyText } from './EmptyText';
 import { api } from '../session';
 
 type Item = components['schemas']['SegmentListItemResponse'];
@@ -37,7 +38,7 @@ export function SegmentList({ reload, onOpen }: { reload: number; onOpen: (id: s
         data-testid="segment-list"
         dataSource={items}
         pagination={false}
-        locale={{ emptyText: t('segments.none') }}
+        locale={{ emptyText: <EmptyText text={t('segments.none')} /> }}
         columns={[
           { title: t('segments.name'), dataIndex: 'name' },
           {

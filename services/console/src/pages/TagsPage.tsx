@@ -16,6 +16,7 @@ import {
 import type { components } from '../api/schema';
 import { problemsOf, showProblemsOnFields, type Problem } from '../api-errors';
 import { useI18n } from '../i18n';
+import { EmptyText } from './EmptyText';
 import { StatusTag } from './StatusTag';
 import { api } from '../session';
 import { RuleEditor, tagKeysIn, type RuleValue } from './RuleEditor';
@@ -123,7 +124,7 @@ export function TagsPage() {
           rowKey="key"
           dataSource={tags}
           pagination={false}
-          locale={{ emptyText: t('tags.none') }}
+          locale={{ emptyText: <EmptyText text={t('tags.none')} /> }}
           columns={[
             { title: t('tags.key'), dataIndex: 'key' },
             {

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { Alert, Card, Segmented, Space, Statistic, Table } from 'antd';
 import type { components } from '../api/schema';
 import { useI18n } from '../i18n';
+import { EmptyText } from './EmptyText';
 import { api } from '../session';
 import { Chart } from './ResultsChart';
 import { StatusTag } from './StatusTag';
@@ -110,6 +111,7 @@ export function WithdrawalsPage() {
         <Chart
           testId="withdrawal-days-chart"
           kind="line"
+          whole={false}
           label={t('withdrawals.byDayLabel')}
           categories={byDay.map((d) => d.day)}
           series={daySeries}
@@ -119,7 +121,7 @@ export function WithdrawalsPage() {
           rowKey="day"
           data-testid="withdrawal-days"
           pagination={{ pageSize: 10, hideOnSinglePage: true }}
-          locale={{ emptyText: t('withdrawals.none') }}
+          locale={{ emptyText: <EmptyText text={t('withdrawals.none')} /> }}
           dataSource={[...byDay].reverse()}
           columns={[{ title: t('withdrawals.day'), dataIndex: 'day' }, ...summaryColumns]}
         />
@@ -130,7 +132,7 @@ export function WithdrawalsPage() {
           rowKey="source"
           data-testid="withdrawal-sources"
           pagination={false}
-          locale={{ emptyText: t('withdrawals.none') }}
+          locale={{ emptyText: <EmptyText text={t('withdrawals.none')} /> }}
           dataSource={figures?.bySource ?? []}
           columns={[
             {
