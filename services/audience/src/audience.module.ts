@@ -34,6 +34,8 @@ import { PreviewSegment } from './segments/preview-segment';
 import { RefreshSegments } from './segments/refresh-segments.use-case';
 import { SegmentCompiler } from './segments/segment-compiler';
 import { SegmentRepository } from './segments/segment.repository';
+import { SegmentListController } from './segments/segment-list.controller';
+import { SegmentListRepository } from './segments/segment-list.repository';
 import { SegmentsController } from './segments/segments.controller';
 import { serviceReadiness } from '@siyu/observability';
 import { DefineTag } from './tags/define-tag.use-case';
@@ -51,7 +53,7 @@ export class AudienceModule implements OnApplicationBootstrap, OnApplicationShut
   static register(options: AudienceModuleOptions): DynamicModule {
     return {
       module: AudienceModule,
-      controllers: [SegmentsController, TagsController, WhatWeHoldController],
+      controllers: [SegmentsController, SegmentListController, TagsController, WhatWeHoldController],
       providers: [
         ...serviceReadiness({ service: 'audience', db: AUDIENCE_DB, transport: options.transport }),
         { provide: AUDIENCE_OPTIONS, useValue: options },
@@ -67,6 +69,7 @@ export class AudienceModule implements OnApplicationBootstrap, OnApplicationShut
         MemberRepository,
         MemberDataRepository,
         SegmentRepository,
+        SegmentListRepository,
         ReleasedFactsRepository,
         DirtyMembersRepository,
         MemberFeaturesRepository,

@@ -31,6 +31,7 @@ import { OverviewPage } from './pages/OverviewPage';
 import { TemplatesPage } from './pages/TemplatesPage';
 import { CampaignsPage } from './pages/CampaignsPage';
 import { RequestsPage } from './pages/RequestsPage';
+import { WithdrawalsPage } from './pages/WithdrawalsPage';
 
 const BASE = '/console/';
 const COMPONENTS: Record<PageKey, (p: { session: Session }) => React.ReactElement> = {
@@ -48,6 +49,7 @@ const COMPONENTS: Record<PageKey, (p: { session: Session }) => React.ReactElemen
   templates: TemplatesPage,
   campaigns: CampaignsPage,
   requests: RequestsPage,
+  withdrawals: WithdrawalsPage,
   password: PasswordPage,
 };
 

@@ -5,6 +5,7 @@ import { toCsv } from './csv';
 import { messages } from './messages';
 import { PAGES } from './nav';
 import { tagKeysIn, toRule } from './rule-building';
+import { filledPoints } from './timeline';
 
 const SRC = __dirname;
 const tsxFiles = (dir: string): string[] =>
@@ -93,5 +94,27 @@ describe('the console without a browser', () => {
     expect(csv.startsWith('\uFEFF')).toBe(true);
     expect(csv).toContain(`"'=HYPERLINK(""x"")","'+1"`);
     expect(csv).toContain(`"'@SUM(A1)","ok ""quoted"""`);
+  });
+
+  it('fills the hours of a results timeline in which nothing happened with zeros, in order', () => {
+    const p = (start: string, sent: number) => ({
+      start,
+      sent,
+      delivered: 0,
+      failed: 0,
+      blocked: 0,
+      unsubscribed: 0,
+    });
+    const filled = filledPoints([p('2026-12-06T01:00:00.000Z', 3), p('2026-12-06T04:00:00.000Z', 1)], 'hour');
+    expect(filled.map((x) => [x.start.slice(11, 13), x.sent])).toEqual([
+      ['01', 3],
+      ['02', 0],
+      ['03', 0],
+      ['04', 1],
+    ]);
+    // Sparse over too long a span: only the buckets with something in them.
+    const far = [p('2026-01-01T00:00:00.000Z', 1), p('2026-12-01T00:00:00.000Z', 1)];
+    expect(filledPoints(far, 'hour')).toEqual(far);
+    expect(filledPoints(far, 'day')).toHaveLength(335);
   });
 });

@@ -16,6 +16,7 @@ export type PageKey =
   | 'templates'
   | 'campaigns'
   | 'requests'
+  | 'withdrawals'
   | 'password';
 
 export interface PageDef {
@@ -112,6 +113,13 @@ export const PAGES: PageDef[] = [
     roles: ['privacy_officer'],
     operation: ['get', '/api/v1/privacy/requests'],
     title: 'nav.requests',
+  },
+  {
+    key: 'withdrawals',
+    group: 'privacy',
+    roles: ['privacy_officer', 'admin'],
+    operation: ['get', '/api/v1/outreach/withdrawals/time-to-suppression'],
+    title: 'nav.withdrawals',
   },
   {
     key: 'accounts',

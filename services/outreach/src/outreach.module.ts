@@ -5,6 +5,8 @@ import { TOPICS } from '@siyu/contracts';
 import { MessagingTables1763900000000, ServiceMessaging } from '@siyu/messaging';
 import { openServiceDataSource, provisionServiceDatabase } from '@siyu/persistence';
 import { CampaignReads } from './campaigns/campaign-reads';
+import { CampaignResultsTimelineController } from './campaigns/campaign-results-timeline.controller';
+import { CampaignResultsTimelineRepository } from './campaigns/campaign-results-timeline.repository';
 import { CampaignRepository } from './campaigns/campaign.repository';
 import { CampaignsController } from './campaigns/campaigns.controller';
 import { ChangeCampaignState } from './campaigns/change-campaign-state.use-case';
@@ -15,6 +17,8 @@ import { SandboxSmsController } from './channels/sandbox-sms.controller';
 import { SmsChannels } from './channels/sms-channels';
 import { ConsentEventsConsumer } from './consent-projection/consent-events.consumer';
 import { ConsentProjectionRepository } from './consent-projection/consent-projection.repository';
+import { TimeToSuppressionController } from './consent-projection/time-to-suppression.controller';
+import { TimeToSuppressionRepository } from './consent-projection/time-to-suppression.repository';
 import { ContactKeysController } from './contact-keys/contact-keys.controller';
 import { ResealContactPoints } from './contact-keys/reseal-contact-points.use-case';
 import { OutreachInitial1763900000300 } from './migrations/1763900000300-outreach-initial';
@@ -23,6 +27,7 @@ import { OutreachSendBatchIds1763900003010 } from './migrations/1763900003010-ou
 import { ShortLinks1763900005000 } from '@siyu/short-links';
 import { OutreachPlatformCampaigns1763900003020 } from './migrations/1763900003020-outreach-platform-campaigns';
 import { OutreachPlannedSendsByMember1763900003030 } from './migrations/1763900003030-outreach-planned-sends-by-member';
+import { OutreachSuppressionAppliedAt1763900003500 } from './migrations/1763900003500-outreach-suppression-applied-at';
 import { AliyunSmsChannel } from './channels/aliyun-sms.channel';
 import { PlatformChannels } from './channels/platform-channels';
 import { TencentSmsChannel } from './channels/tencent-sms.channel';
@@ -72,6 +77,8 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
         SmsReceiptsController,
         ContactKeysController,
         UnsubscribeShortLinksController,
+        CampaignResultsTimelineController,
+        TimeToSuppressionController,
       ],
       providers: [
         ...serviceReadiness({
@@ -96,6 +103,7 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
                 ShortLinks1763900005000,
                 OutreachPlatformCampaigns1763900003020,
                 OutreachPlannedSendsByMember1763900003030,
+                OutreachSuppressionAppliedAt1763900003500,
               ],
             }),
         },
@@ -174,6 +182,8 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
         CampaignRunner,
         RecordSmsReceipts,
         ResealContactPoints,
+        CampaignResultsTimelineRepository,
+        TimeToSuppressionRepository,
       ],
     };
   }

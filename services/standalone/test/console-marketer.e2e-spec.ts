@@ -15,6 +15,16 @@ const PASSWORD = 'console-test-password-1';
 const VIEWPORT = { width: 1440, height: 900 };
 // Generous: the CI machine runs these beside other suites; a campaign run alone takes seconds.
 const TEST_TIMEOUT = 180_000;
+/** File names for the 1280-px screenshots, by menu entry. */
+const PAGE_SLUGS: Record<string, string> = {
+  会员与退订概览: 'overview',
+  标签: 'tags',
+  人群: 'segments',
+  短信模板: 'templates',
+  营销活动: 'campaigns',
+  撤回生效时间: 'withdrawals',
+  个人信息权利请求: 'requests',
+};
 
 // One browser and one logged-in tab per role for the whole file; the tests run in order on it, as a
 // marketer works: tags → segment → template → campaign.
@@ -112,7 +122,10 @@ describeWithBrowser('the console for marketers and the privacy officer, in Chrom
   }
 
   const shot = (page: Page, name: string) =>
-    page.screenshot({ path: join(SHOTS, `${name}-${VIEWPORT.width}.png`), fullPage: true });
+    page.screenshot({
+      path: join(SHOTS, `${name}-${page.viewportSize()?.width ?? VIEWPORT.width}.png`),
+      fullPage: true,
+    });
 
   it(
     'the marketer creates a fact tag and a model tag built on it, sees the lineage, and sees the API refuse a bad key under the key field',
@@ -145,6 +158,36 @@ describeWithBrowser('the console for marketers and the privacy officer, in Chrom
       const tags = page.getByTestId('tags');
       await tags.getByText('orders_365 → loyal_buyer').waitFor();
       expect(await tags.innerText()).toContain('已释放的购买事实 · order_count');
+
+      // Layer 3: a prediction tag; the API refuses a horizon out of range under that field.
+      const prediction = page.getByTestId('prediction-tag-form');
+      await prediction.getByLabel('标签键').fill('repurchase_90');
+      await prediction.getByLabel('中文名称').fill('90天复购可能');
+      await prediction.getByLabel('英文名称').fill('Likely to reorder in 90 days');
+      await prediction.getByLabel('预测天数').fill('3');
+      await prediction.getByRole('button', { name: '创建预测标签' }).click();
+      await prediction
+        .locator('.ant-form-item-explain-error', {
+          hasText: 'prediction.horizonDays: must be a whole number of days from 7 to 365',
+        })
+        .waitFor();
+      await prediction.getByLabel('预测天数').fill('90');
+      await prediction.getByRole('button', { name: '创建预测标签' }).click();
+      await prediction.getByText('已创建：repurchase_90 v1').waitFor();
+      const row = tags.locator('tr', { hasText: 'repurchase_90' });
+      await until(
+        () => row.innerText(),
+        (t) => t.includes('复购模型 · 距上次购买天数、近365天订单数 · 预测 90 天内复购'),
+      );
+      // Two members with one order each are too little history: the API says so, and the page shows why.
+      await row
+        .getByRole('button', { name: '训 练' })
+        .or(row.getByRole('button', { name: '训练' }))
+        .click();
+      await until(
+        () => page.getByTestId('train-error').innerText(),
+        (t) => t.startsWith('TAG_NOT_ENOUGH_HISTORY: need at least 20 members'),
+      );
       await shot(page, 'marketer-tags');
       await expectAccessible(page);
     },
@@ -195,7 +238,71 @@ describeWithBrowser('the console for marketers and the privacy officer, in Chrom
       const why = page.getByTestId('explanation');
       await why.waitFor();
       expect(await why.innerText()).toContain('该会员在此人群中');
+      // The list of saved segments shows it with the version just materialised.
+      await until(
+        () => page.getByTestId('segment-list').innerText(),
+        (t) => /新会员[\s\S]*第 1 版 · 2 人/.test(t),
+      );
       await shot(page, 'marketer-segment-builder');
+      await expectAccessible(page);
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'the saved segments list pages newest first through the API cursor, and opening an older one shows it with its own sample',
+    async () => {
+      const token = await apiLogIn(server, 'wang.marketer', PASSWORD);
+      for (let i = 1; i <= 10; i++) {
+        const res = await callApi(server, 'POST', '/api/v1/audience/segments', token, {
+          name: `批量人群 ${String(i).padStart(2, '0')}`,
+          purpose: 'marketing_messages',
+          channel: 'sms',
+          rule: null,
+        });
+        expect(res.status).toBe(201);
+      }
+      const page = marketer;
+      // A fresh load: the tab is still on the builder from the test before.
+      await page.goto(`${server.url}/console/segments`);
+      await page.getByRole('heading', { level: 1, name: '人群' }).waitFor();
+      const list = page.getByTestId('segment-list');
+      const names = async () =>
+        (await list.locator('tbody tr td:first-child').allInnerTexts()).map((t) => t.trim());
+      await until(
+        () => names().then((n) => n.join('|')),
+        (t) => t.startsWith('批量人群 10|批量人群 09'),
+      );
+      expect(await names()).toHaveLength(10);
+      expect(await names()).not.toContain('新会员');
+      await page.getByRole('button', { name: '下一页' }).click();
+      await until(
+        () => names().then((n) => n.join('|')),
+        (t) => t === '新会员',
+      );
+      expect(await page.getByTestId('segment-page').innerText()).toBe('第 2 页');
+      const row = list.locator('tr', { hasText: '新会员' });
+      expect(await row.getByRole('link', { name: '用于活动' }).getAttribute('href')).toBe(
+        `/console/campaigns?segment=${segmentId}`,
+      );
+      await row
+        .getByRole('button', { name: '查 看' })
+        .or(row.getByRole('button', { name: '查看' }))
+        .click();
+      await until(
+        () => page.getByTestId('segment-id').innerText(),
+        (t) => t === segmentId,
+      );
+      await until(
+        () => page.getByTestId('sample').locator('code').count().then(String),
+        (n) => n === '2',
+      );
+      await page.getByRole('button', { name: '上一页' }).click();
+      await until(
+        () => names().then((n) => n[0] ?? ''),
+        (t) => t === '批量人群 10',
+      );
+      await shot(page, 'marketer-segment-list');
       await expectAccessible(page);
     },
     TEST_TIMEOUT,
@@ -301,6 +408,17 @@ describeWithBrowser('the console for marketers and the privacy officer, in Chrom
       const perVariant = await page.getByTestId('variant-table').innerText();
       expect(perVariant).toContain('A');
       expect(perVariant).toContain('B');
+      // Results over time, from outreach's timeline: both sends in the hour they went out.
+      await until(
+        () => page.getByTestId('timeline-totals').innerText(),
+        (t) => t.includes('已发送 2') && t.includes('被拦截 0'),
+      );
+      expect(await page.getByTestId('timeline-chart').locator('svg').count()).toBe(1);
+      await page.getByTestId('campaign').getByText('按天', { exact: true }).click();
+      await until(
+        () => page.getByTestId('timeline-table').locator('tbody tr').count().then(String),
+        (n) => n === '1',
+      );
       await shot(page, 'marketer-campaign-results');
       await expectAccessible(page);
 
@@ -387,6 +505,45 @@ describeWithBrowser('the console for marketers and the privacy officer, in Chrom
       expect(await page.getByTestId('optouts-chart').locator('svg').count()).toBe(1);
       await shot(page, 'marketer-overview');
       await expectAccessible(page);
+
+      // The campaign's results over time count the opt-out in the hour it happened.
+      await open(page, '营销活动');
+      const campaignRow = page.getByTestId('campaigns').locator('tr', { hasText: '冬季面霜' });
+      await campaignRow
+        .getByRole('button', { name: '查 看' })
+        .or(campaignRow.getByRole('button', { name: '查看' }))
+        .click();
+      await until(
+        () => page.getByTestId('timeline-totals').innerText(),
+        (t) => t.includes('退订 1'),
+      );
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    "the privacy officer sees how long the member's unsubscribe took to reach the send gate, by source, without any member named",
+    async () => {
+      const page = await logIn('zhao.privacy');
+      await open(page, '撤回生效时间');
+      const overall = page.getByTestId('withdrawal-overall');
+      await until(
+        () => overall.innerText(),
+        (t) => /撤回数\s+1\b/.test(t),
+      );
+      const sources = await page.getByTestId('withdrawal-sources').innerText();
+      expect(sources).toMatch(/退订链接\s+1\b/);
+      expect(await page.getByTestId('withdrawal-days').locator('tbody tr').count()).toBe(1);
+      expect(await page.getByTestId('withdrawal-histogram').locator('svg').count()).toBe(1);
+      expect(await page.getByTestId('withdrawal-days-chart').locator('svg').count()).toBe(1);
+      const [member] = await adminQuery<{ subject_ref: string }>(
+        server.adminUrl,
+        'SELECT subject_ref::text FROM outreach.suppressions LIMIT 1',
+      );
+      expect(await page.getByRole('main').last().innerText()).not.toContain(member.subject_ref);
+      await shot(page, 'privacy-withdrawals');
+      await expectAccessible(page);
+      await page.close();
     },
     TEST_TIMEOUT,
   );
@@ -402,15 +559,19 @@ describeWithBrowser('the console for marketers and the privacy officer, in Chrom
         '平台协议与保留期限',
         '同意账本校验',
         '个人信息权利请求',
+        '撤回生效时间',
         '员工账号',
       ])
         expect(nav).not.toContain(forbidden);
-      for (const path of ['imports', 'lookup', 'requests']) {
+      for (const path of ['imports', 'lookup', 'requests', 'withdrawals']) {
         await page.goto(`${server.url}/console/${path}`);
         await page.getByText('无权访问此页面').waitFor();
       }
       const token = await apiLogIn(server, 'wang.marketer', PASSWORD);
       expect((await callApi(server, 'GET', '/api/v1/orders/imports', token)).status).toBe(403);
+      expect(
+        (await callApi(server, 'GET', '/api/v1/outreach/withdrawals/time-to-suppression', token)).status,
+      ).toBe(403);
       expect(
         (
           await callApi(server, 'POST', '/api/v1/privacy/requests', token, {
@@ -478,6 +639,49 @@ describeWithBrowser('the console for marketers and the privacy officer, in Chrom
       await page.waitForTimeout(2500);
       expect(listCalls.length - before).toBe(0);
       await page.close();
+    },
+    TEST_TIMEOUT,
+  );
+
+  it(
+    'at 1280×800 every marketer and privacy-officer page fits without sideways scrolling and passes axe',
+    async () => {
+      const narrow = async (
+        username: string,
+        menus: string[],
+        prepare?: (page: Page, menu: string) => Promise<void>,
+      ) => {
+        const page = await logIn(username);
+        await page.setViewportSize({ width: 1280, height: 800 });
+        for (const menu of menus) {
+          await open(page, menu);
+          await prepare?.(page, menu);
+          // Charts and tables have drawn once the page stops asking.
+          await page.waitForLoadState('networkidle');
+          const overflow = await page.evaluate(() => {
+            const root = (globalThis as any).document.documentElement;
+            return root.scrollWidth - root.clientWidth;
+          });
+          expect({ menu, overflow }).toEqual({ menu, overflow: 0 });
+          await shot(page, `narrow-${PAGE_SLUGS[menu]}`);
+          await expectAccessible(page);
+        }
+        await page.close();
+      };
+      await narrow(
+        'wang.marketer',
+        ['会员与退订概览', '标签', '人群', '短信模板', '营销活动'],
+        async (page, menu) => {
+          if (menu !== '营销活动') return;
+          const row = page.getByTestId('campaigns').locator('tr', { hasText: '冬季面霜' });
+          await row
+            .getByRole('button', { name: '查 看' })
+            .or(row.getByRole('button', { name: '查看' }))
+            .click();
+          await page.getByTestId('timeline-chart').locator('svg').waitFor();
+        },
+      );
+      await narrow('zhao.privacy', ['撤回生效时间', '个人信息权利请求', '会员与退订概览']);
     },
     TEST_TIMEOUT,
   );

@@ -61,7 +61,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** @description Roles: marketer, admin. */
+        get: operations["SegmentListController_list"];
         put?: never;
         /** @description Roles: marketer, admin. */
         post: operations["SegmentsController_create"];
@@ -874,6 +875,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/outreach/campaigns/{id}/timeline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: marketer, admin. */
+        get: operations["CampaignResultsTimelineController_timeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/outreach/contact-keys/reseal": {
         parameters: {
             query?: never;
@@ -1005,6 +1023,23 @@ export interface paths {
         put?: never;
         /** @description Roles: marketer, admin. */
         post: operations["TemplatesController_sync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outreach/withdrawals/time-to-suppression": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: privacy_officer, admin. */
+        get: operations["TimeToSuppressionController_timeToSuppression"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1679,6 +1714,16 @@ export interface components {
             /** @description [{ name, variables }] */
             variants: string[];
         };
+        CampaignResultsTimelineResponse: {
+            /** @enum {string} */
+            bucket: "hour" | "day";
+            /** Format: uuid */
+            campaignId: string;
+            /** @description Oldest first; buckets in which nothing happened are left out */
+            points: components["schemas"]["TimelinePointResponse"][];
+            /** @example Asia/Shanghai */
+            timeZone: string;
+        };
         CapsRequest: {
             /** @description At most this many recipients for one run */
             maxRecipients?: number;
@@ -1875,6 +1920,22 @@ export interface components {
             /** @enum {string} */
             status: "open" | "completed";
             subjectRef: string;
+        };
+        DayLatencyResponse: {
+            /** @description Withdrawals applied */
+            count: number;
+            /**
+             * @description Day the withdrawal was applied, in timeZone
+             * @example 2026-12-06
+             */
+            day: string;
+            maxSeconds: number | null;
+            /** @description Median seconds (null: none) */
+            p50Seconds: number | null;
+            p95Seconds: number | null;
+            p99Seconds: number | null;
+            /** @description Took longer than slowAfterSeconds */
+            slowCount: number;
         };
         DeclareTemplateRequest: {
             /** @description The approved text; variables ${name} (Aliyun, sandbox) or {1} (Tencent) */
@@ -2112,6 +2173,22 @@ export interface components {
             url: string;
             /** @description WeCom 联系我 state (opaque, no PII) */
             wecomState: string;
+        };
+        LatencyBucketResponse: {
+            count: number;
+            /** @description Upper bound in seconds (null: longer) */
+            upToSeconds: number | null;
+        };
+        LatencySummaryResponse: {
+            /** @description Withdrawals applied */
+            count: number;
+            maxSeconds: number | null;
+            /** @description Median seconds (null: none) */
+            p50Seconds: number | null;
+            p95Seconds: number | null;
+            p99Seconds: number | null;
+            /** @description Took longer than slowAfterSeconds */
+            slowCount: number;
         };
         LedgerEntryResponse: {
             /**
@@ -2707,6 +2784,35 @@ export interface components {
                 [key: string]: unknown;
             } | null;
         };
+        SegmentListItemResponse: {
+            autoRefresh: boolean;
+            /** @description tag categories the rule selects by (R11) */
+            categories: string[];
+            /** @example sms */
+            channel: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: date-time */
+            materializedAt: string | null;
+            name: string;
+            /** @example marketing_messages */
+            purpose: string;
+            /** @description members in the last materialised version */
+            size: number | null;
+            /** @description last materialised version (0: never) */
+            version: number;
+        };
+        SegmentListResponse: {
+            /** @description Newest first */
+            items: components["schemas"]["SegmentListItemResponse"][];
+            /**
+             * Format: uuid
+             * @description Pass as `after` for the next page (null: last page)
+             */
+            next: string | null;
+        };
         SegmentPreviewResponse: {
             count: number;
             guards: string[];
@@ -2817,6 +2923,22 @@ export interface components {
             /** @description The text as one recipient receives it (the unsubscribe link as a sample) */
             text: string;
         };
+        SourceLatencyResponse: {
+            /** @description Withdrawals applied */
+            count: number;
+            maxSeconds: number | null;
+            /** @description Median seconds (null: none) */
+            p50Seconds: number | null;
+            p95Seconds: number | null;
+            p99Seconds: number | null;
+            /** @description Took longer than slowAfterSeconds */
+            slowCount: number;
+            /**
+             * @description Where the customer said no
+             * @example unsubscribe_link
+             */
+            source: string;
+        };
         StaffAccountResponse: {
             /**
              * Format: date-time
@@ -2919,6 +3041,39 @@ export interface components {
             errmsg: string;
             /** @example 0 */
             result: number;
+        };
+        TimelinePointResponse: {
+            /** @description Refused by the send gate (consent, caps, suppression), by refusal time */
+            blocked: number;
+            /** @description Delivery receipts, by receipt time */
+            delivered: number;
+            /** @description Refused at submit or failed receipts, by receipt time */
+            failed: number;
+            /** @description Handed to the vendor or platform, by dispatch time */
+            sent: number;
+            /**
+             * Format: date-time
+             * @description Start of the bucket
+             */
+            start: string;
+            /** @description Recipients who opted out within 72 h of a send, by opt-out time */
+            unsubscribed: number;
+        };
+        TimeToSuppressionResponse: {
+            /** @description Oldest first; days without withdrawals left out */
+            byDay: components["schemas"]["DayLatencyResponse"][];
+            bySource: components["schemas"]["SourceLatencyResponse"][];
+            /** @description The metric’s histogram bounds */
+            histogram: components["schemas"]["LatencyBucketResponse"][];
+            /** @description Suppressions recorded before their time was kept (not measured) */
+            notMeasured: number;
+            overall: components["schemas"]["LatencySummaryResponse"];
+            /** Format: date-time */
+            since: string;
+            /** @description The alert threshold SiyuWithdrawalSlowToSuppress pages at (p99) */
+            slowAfterSeconds: number;
+            /** @example Asia/Shanghai */
+            timeZone: string;
         };
         TrainedModelResponse: {
             coefficients: {
@@ -3149,6 +3304,89 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    SegmentListController_list: {
+        parameters: {
+            query?: {
+                /** @description The `next` of the previous page */
+                after?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SegmentListResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description SEGMENT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "SEGMENT_NOT_FOUND",
+                     *       "message": "segment not found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -7068,6 +7306,91 @@ export interface operations {
             };
         };
     };
+    CampaignResultsTimelineController_timeline: {
+        parameters: {
+            query?: {
+                bucket?: "hour" | "day";
+                /** @description IANA time zone the buckets are cut in (a "day" is a day there) */
+                timeZone?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignResultsTimelineResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description CAMPAIGN_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "CAMPAIGN_NOT_FOUND",
+                     *       "message": "campaign not found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
     ContactKeysController_run: {
         parameters: {
             query?: never;
@@ -7602,6 +7925,75 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    TimeToSuppressionController_timeToSuppression: {
+        parameters: {
+            query?: {
+                /** @description The last N days */
+                days?: number;
+                /** @description IANA time zone the days are cut in */
+                timeZone?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TimeToSuppressionResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };

@@ -19,11 +19,13 @@ import { useI18n } from '../i18n';
 import { StatusTag } from './StatusTag';
 import { api } from '../session';
 import { Chart } from './ResultsChart';
+import { ResultsTimeline, type Bucket } from './ResultsTimeline';
 
 type Campaign = components['schemas']['CampaignResponse'];
 type Template = components['schemas']['TemplateResponse'];
 type Run = components['schemas']['RunResponse'];
 type Send = components['schemas']['SendResponse'];
+type Timeline = components['schemas']['CampaignResultsTimelineResponse'];
 const PURPOSES = ['marketing_messages'] as const;
 const UNSUBSCRIBE = 'unsubscribe_link';
 
@@ -328,15 +330,21 @@ function CampaignDetail({ initial, onChanged }: { initial: Campaign; onChanged: 
   const [runs, setRuns] = useState<Run[]>([]);
   const [run, setRun] = useState<Run | null>(null);
   const [sends, setSends] = useState<Send[]>([]);
+  const [timeline, setTimeline] = useState<Timeline | null>(null);
+  const [bucket, setBucket] = useState<Bucket>('hour');
   const [error, setError] = useState<string | null>(null);
   const id = initial.id;
   const shownState = useRef(initial.state);
 
   const load = useCallback(async () => {
-    const [c, r] = await Promise.all([
+    const [c, r, tl] = await Promise.all([
       api.GET('/api/v1/outreach/campaigns/{id}', { params: { path: { id } } }),
       api.GET('/api/v1/outreach/campaigns/{id}/runs', { params: { path: { id } } }),
+      api.GET('/api/v1/outreach/campaigns/{id}/timeline', {
+        params: { path: { id }, query: { bucket } },
+      }),
     ]);
+    if (tl.data) setTimeline(tl.data);
     if (c.data) {
       // The list beside shows states too: tell it when this one moved (e.g. sending → done).
       if (c.data.state !== shownState.current) onChanged();
@@ -354,7 +362,7 @@ function CampaignDetail({ initial, onChanged }: { initial: Campaign; onChanged: 
     ]);
     if (detail.data) setRun(detail.data);
     if (s.data) setSends(s.data);
-  }, [id, onChanged]);
+  }, [id, onChanged, bucket]);
 
   // Live progress: follow the run while it is queued or sending.
   useEffect(() => {
@@ -501,6 +509,9 @@ function CampaignDetail({ initial, onChanged }: { initial: Campaign; onChanged: 
             ]}
           />
         </>
+      )}
+      {runs.length > 0 && (
+        <ResultsTimeline timeline={timeline} bucket={bucket} onBucket={setBucket} name={campaign.name} />
       )}
     </Card>
   );

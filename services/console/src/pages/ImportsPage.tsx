@@ -17,6 +17,7 @@ import {
 import type { components } from '../api/schema';
 import { toCsv } from '../csv';
 import { useI18n } from '../i18n';
+import { EmptyText } from './EmptyText';
 import { latestOnly } from '../api-errors';
 import { api, loadSession } from '../session';
 
@@ -201,7 +202,7 @@ export function ImportsPage() {
             data-testid="unmasked-pii"
             rowKey="column"
             pagination={false}
-            locale={{ emptyText: t('imports.noUnmaskedPii') }}
+            locale={{ emptyText: <EmptyText text={t('imports.noUnmaskedPii')} /> }}
             dataSource={Object.entries(summary.unmaskedPii).map(([column, f]) => ({ column, ...f }))}
             columns={[
               { title: t('imports.column'), dataIndex: 'column' },

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { Card, Segmented, Space, Statistic, Table } from 'antd';
 import type { components } from '../api/schema';
 import { useI18n } from '../i18n';
+import { EmptyText } from './EmptyText';
 import { api } from '../session';
 import { Chart } from './ResultsChart';
 
@@ -104,7 +105,7 @@ export function OverviewPage() {
           data-testid="optouts"
           rowKey={(r) => `${r.day}-${r.channel}-${r.source}`}
           pagination={{ pageSize: 10 }}
-          locale={{ emptyText: t('overview.noOptOuts') }}
+          locale={{ emptyText: <EmptyText text={t('overview.noOptOuts')} /> }}
           dataSource={stats?.optOuts ?? []}
           columns={[
             { title: t('overview.day'), dataIndex: 'day' },

@@ -3,6 +3,7 @@ import { Alert, Button, Card, Descriptions, Form, Input, Select, Space, Table } 
 import type { components } from '../api/schema';
 import { problemsOf, showProblemsOnFields } from '../api-errors';
 import { useI18n } from '../i18n';
+import { EmptyText } from './EmptyText';
 import { StatusTag } from './StatusTag';
 import { api } from '../session';
 
@@ -102,7 +103,7 @@ export function RequestsPage() {
           data-testid="requests"
           dataSource={items}
           pagination={{ pageSize: 10 }}
-          locale={{ emptyText: t('requests.none') }}
+          locale={{ emptyText: <EmptyText text={t('requests.none')} /> }}
           columns={[
             {
               title: t('requests.receivedAt'),

@@ -30,12 +30,15 @@ export function Chart({
   kind = 'bar',
   label,
   testId,
+  whole = true,
 }: {
   categories: string[];
   series: Series[];
   kind?: 'bar' | 'line';
   label: string;
   testId?: string;
+  /** Counts (whole-number axis); false for durations. */
+  whole?: boolean;
 }) {
   const el = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
@@ -58,7 +61,7 @@ export function Chart({
         legend: { top: 0, textStyle: { color: '#262626' } },
         grid: { left: 48, right: 16, top: 40, bottom: 32 },
         xAxis: { type: 'category', data: categories, axisLabel: { color: '#262626' } },
-        yAxis: { type: 'value', minInterval: 1, axisLabel: { color: '#262626' } },
+        yAxis: { type: 'value', minInterval: whole ? 1 : undefined, axisLabel: { color: '#262626' } },
         series: series.map((s) => ({
           name: s.name,
           type: kind,
@@ -69,7 +72,7 @@ export function Chart({
       },
       true,
     );
-  }, [categories, series, kind, label]);
+  }, [categories, series, kind, label, whole]);
   return (
     <div ref={el} role="img" aria-label={label} data-testid={testId} style={{ width: '100%', height: 300 }} />
   );

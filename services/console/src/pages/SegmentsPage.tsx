@@ -19,6 +19,7 @@ import { useI18n } from '../i18n';
 import { StatusTag } from './StatusTag';
 import { api } from '../session';
 import { RuleEditor, type RuleValue } from './RuleEditor';
+import { SegmentList } from './SegmentList';
 
 type Segment = components['schemas']['SegmentResponse'];
 type Preview = components['schemas']['SegmentPreviewResponse'];
@@ -55,6 +56,9 @@ export function SegmentsPage() {
   const [error, setError] = useState<string | null>(null);
   const [materialized, setMaterialized] = useState<{ version: number; size: number } | null>(null);
   const [explained, setExplained] = useState<Explain | null>(null);
+  const [listed, setListed] = useState(0);
+  // An opened saved segment's own sample; null: the one the draft preview shows.
+  const [savedSample, setSavedSample] = useState<string[] | null>(null);
   const latest = useRef(latestOnly()).current;
 
   useEffect(() => {
@@ -102,6 +106,21 @@ export function SegmentsPage() {
     }
     const shown = await api.GET('/api/v1/audience/segments/{id}', { params: { path: { id: data.id } } });
     setSegment(shown.data ?? data);
+    setSavedSample(null);
+    setListed((n) => n + 1);
+  };
+
+  const openSaved = async (id: string) => {
+    setError(null);
+    setMaterialized(null);
+    setExplained(null);
+    const { data, error: e } = await api.GET('/api/v1/audience/segments/{id}', { params: { path: { id } } });
+    if (data) {
+      setSegment(data);
+      // The sample shown is the opened segment's, not the draft's.
+      const sample = await api.GET('/api/v1/audience/segments/{id}/sample', { params: { path: { id } } });
+      setSavedSample(sample.data?.sample ?? []);
+    } else setError(problemText(problemsOf(e)));
   };
 
   const materialize = async () => {
@@ -109,8 +128,10 @@ export function SegmentsPage() {
     const { data, error: e } = await api.POST('/api/v1/audience/segments/{id}/materialize', {
       params: { path: { id: segment.id } },
     });
-    if (data) setMaterialized({ version: data.version, size: data.size });
-    else setError(problemText(problemsOf(e)));
+    if (data) {
+      setMaterialized({ version: data.version, size: data.size });
+      setListed((n) => n + 1);
+    } else setError(problemText(problemsOf(e)));
   };
 
   const explain = async (subjectRef: string) => {
@@ -218,7 +239,7 @@ export function SegmentsPage() {
             locale={{
               emptyText: <Typography.Text type="secondary">{t('segments.noSample')}</Typography.Text>,
             }}
-            dataSource={preview?.sample ?? []}
+            dataSource={savedSample ?? preview?.sample ?? []}
             renderItem={(ref) => (
               <List.Item
                 actions={[
@@ -244,6 +265,7 @@ export function SegmentsPage() {
           {explained && <Explanation e={explained} />}
         </Card>
       )}
+      <SegmentList reload={listed} onOpen={openSaved} />
     </Space>
   );
 }

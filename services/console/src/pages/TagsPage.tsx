@@ -1,13 +1,37 @@
 import { useCallback, useEffect, useState } from 'react';
-import { Alert, Button, Card, Checkbox, Form, Input, InputNumber, Select, Space, Table, Tag } from 'antd';
+import {
+  Alert,
+  Button,
+  Card,
+  Checkbox,
+  Descriptions,
+  Form,
+  Input,
+  InputNumber,
+  Select,
+  Space,
+  Table,
+  Tag,
+} from 'antd';
 import type { components } from '../api/schema';
 import { problemsOf, showProblemsOnFields, type Problem } from '../api-errors';
 import { useI18n } from '../i18n';
+import { EmptyText } from './EmptyText';
 import { StatusTag } from './StatusTag';
 import { api } from '../session';
 import { RuleEditor, tagKeysIn, type RuleValue } from './RuleEditor';
 
 type TagDef = components['schemas']['TagDefinitionResponse'];
+type Trained = components['schemas']['TrainedModelResponse'];
+/** The features a prediction may use (audience's PREDICTION_FEATURES; the API refuses others). */
+export const PREDICTION_FEATURES = [
+  'recency_days',
+  'orders_total',
+  'orders_90d',
+  'orders_365d',
+  'monetary_365d_cents',
+  'night_share',
+] as const;
 export const TAG_CATEGORIES = [
   'purchase_preference',
   'active_hours',
@@ -45,6 +69,7 @@ interface TagForm {
   spendingPower?: boolean;
   fact?: Record<string, string | number | undefined>;
   rule?: RuleValue;
+  prediction?: { horizonDays?: number; features?: string[] };
 }
 
 /** A problem path from the API (`fact.windowDays`, `labels.en`, `model.rule.and[0]`) → the form field. */
@@ -54,6 +79,7 @@ function fieldOf(path: string): (string | number)[] | null {
   if (['key', 'category', 'sensitive', 'spendingPower', 'personalised'].includes(head)) return [head];
   if (head === 'labels' && sub) return ['labels', sub];
   if (head === 'fact') return ['fact', sub ?? 'measure'];
+  if (head === 'prediction') return ['prediction', sub === 'horizonDays' ? 'horizonDays' : 'features'];
   return null;
 }
 
@@ -66,6 +92,22 @@ export function derivedFrom(t: TagDef): string[] {
 export function TagsPage() {
   const { t, locale } = useI18n();
   const [tags, setTags] = useState<TagDef[]>([]);
+  const [trained, setTrained] = useState<Trained | null>(null);
+  const [trainError, setTrainError] = useState<string | null>(null);
+  const train = async (key: string) => {
+    setTrained(null);
+    setTrainError(null);
+    const { data, error: e } = await api.POST('/api/v1/audience/tags/{key}/train', {
+      params: { path: { key } },
+    });
+    if (data) setTrained(data);
+    else
+      setTrainError(
+        `${(e as { code?: string } | undefined)?.code ?? 'ERROR'}: ${problemsOf(e)
+          .map((p) => p.message)
+          .join('; ')}`,
+      );
+  };
   const refresh = useCallback(async () => {
     const { data } = await api.GET('/api/v1/audience/tags');
     if (data) setTags(data);
@@ -82,7 +124,7 @@ export function TagsPage() {
           rowKey="key"
           dataSource={tags}
           pagination={false}
-          locale={{ emptyText: t('tags.none') }}
+          locale={{ emptyText: <EmptyText text={t('tags.none')} /> }}
           columns={[
             { title: t('tags.key'), dataIndex: 'key' },
             {
@@ -119,15 +161,36 @@ export function TagsPage() {
                 const from = derivedFrom(r);
                 if (r.layer === 'fact')
                   return t('tags.fromFacts', { measure: String((r.fact as any)?.measure) });
-                if (r.layer === 'prediction') return t('tags.fromModel');
+                if (r.layer === 'prediction') {
+                  const p = r.prediction as { features?: string[]; horizonDays?: number } | undefined;
+                  return t('tags.fromPrediction', {
+                    features: (p?.features ?? []).map((f) => t(`feature.${f}`)).join('、'),
+                    days: p?.horizonDays ?? '',
+                  });
+                }
                 return from.length ? `${from.join(', ')} → ${r.key}` : t('tags.fromFeatures');
               },
             },
+            {
+              title: t('tags.model'),
+              key: 'train',
+              render: (_: unknown, r: TagDef) =>
+                r.layer === 'prediction' ? (
+                  <Button size="small" onClick={() => train(r.key)}>
+                    {t('tags.train')}
+                  </Button>
+                ) : null,
+            },
           ]}
         />
+        {trainError && (
+          <Alert type="error" style={{ marginTop: 12 }} data-testid="train-error" title={trainError} />
+        )}
+        {trained && <TrainedModel model={trained} />}
       </Card>
       <FactTagCard onCreated={refresh} />
       <ModelTagCard tags={tags} onCreated={refresh} />
+      <PredictionTagCard onCreated={refresh} />
     </Space>
   );
 }
@@ -291,6 +354,96 @@ function ModelTagCard({ tags, onCreated }: { tags: TagDef[]; onCreated: () => vo
         </Form.Item>
         <Button type="primary" htmlType="submit">
           {t('tags.createModel')}
+        </Button>
+      </Form>
+      <Outcome error={error} created={created} />
+    </Card>
+  );
+}
+
+function TrainedModel({ model }: { model: Trained }) {
+  const { t } = useI18n();
+  const metrics = model.metrics as { rows: number; positives: number; auc: number; logLoss: number };
+  const window = model.trainingWindow as { cutoff: string; horizonDays: number };
+  const weights = (model.coefficients as { weights?: Record<string, number> }).weights ?? {};
+  return (
+    <Descriptions
+      bordered
+      size="small"
+      column={3}
+      style={{ marginTop: 12 }}
+      data-testid="trained-model"
+      title={t('tags.trained', { tag: model.tagKey, version: model.modelVersion })}
+    >
+      <Descriptions.Item label={t('tags.trainRows')}>{metrics.rows}</Descriptions.Item>
+      <Descriptions.Item label={t('tags.trainPositives')}>{metrics.positives}</Descriptions.Item>
+      <Descriptions.Item label={t('tags.auc')}>{metrics.auc.toFixed(3)}</Descriptions.Item>
+      <Descriptions.Item label={t('tags.cutoff')}>
+        {new Date(window.cutoff).toLocaleDateString()}
+      </Descriptions.Item>
+      <Descriptions.Item label={t('tags.horizonDays')}>{window.horizonDays}</Descriptions.Item>
+      <Descriptions.Item label={t('tags.weights')}>
+        {Object.entries(weights)
+          .map(([f, w]) => `${t(`feature.${f}`)} ${w.toFixed(3)}`)
+          .join('；')}
+      </Descriptions.Item>
+    </Descriptions>
+  );
+}
+
+/** Layer 3: a repurchase model over fact aggregates; it is trained from the list once saved. */
+function PredictionTagCard({ onCreated }: { onCreated: () => void }) {
+  const { t } = useI18n();
+  const { form, error, created, submit } = useTagCreation(onCreated);
+  const finish = (v: TagForm) =>
+    submit({
+      key: v.key,
+      labels: v.labels,
+      category: v.category,
+      layer: 'prediction',
+      personalised: true,
+      spendingPower: !!v.spendingPower,
+      prediction: {
+        model: 'repurchase_logistic',
+        horizonDays: v.prediction?.horizonDays,
+        features: v.prediction?.features ?? [],
+      },
+    });
+  return (
+    <Card
+      title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('tags.newPrediction')}</h2>}
+      data-testid="prediction-tag-form"
+    >
+      <Alert type="info" style={{ marginBottom: 12 }} title={t('tags.predictionHint')} />
+      <Form
+        form={form}
+        name="predictionTag"
+        layout="vertical"
+        onFinish={finish}
+        initialValues={{
+          category: 'prediction',
+          prediction: { horizonDays: 90, features: ['recency_days', 'orders_365d'] },
+        }}
+      >
+        <Space wrap align="start">
+          <CommonFields withSensitive={false} />
+          <Form.Item
+            label={t('tags.horizonDays')}
+            name={['prediction', 'horizonDays']}
+            extra={t('tags.horizonHint')}
+          >
+            <InputNumber style={{ width: 120 }} />
+          </Form.Item>
+          <Form.Item label={t('tags.features')} name={['prediction', 'features']}>
+            <Select
+              mode="multiple"
+              style={{ width: 360 }}
+              options={PREDICTION_FEATURES.map((f) => ({ value: f, label: t(`feature.${f}`) }))}
+            />
+          </Form.Item>
+        </Space>
+        <Button type="primary" htmlType="submit">
+          {t('tags.createPrediction')}
         </Button>
       </Form>
       <Outcome error={error} created={created} />

@@ -3,6 +3,7 @@ import { Alert, Button, Card, Descriptions, Form, Input, Select, Space, Table } 
 import type { components } from '../api/schema';
 import { debounce, latestOnly, problemsOf, showProblemsOnFields, type Problem } from '../api-errors';
 import { useI18n } from '../i18n';
+import { EmptyText } from './EmptyText';
 import { StatusTag } from './StatusTag';
 import { api } from '../session';
 
@@ -103,7 +104,7 @@ export function TemplatesPage() {
           data-testid="templates"
           dataSource={templates}
           pagination={{ pageSize: 10 }}
-          locale={{ emptyText: t('templates.none') }}
+          locale={{ emptyText: <EmptyText text={t('templates.none')} /> }}
           columns={[
             { title: t('templates.name'), dataIndex: 'name' },
             { title: t('templates.vendor'), dataIndex: 'vendor', render: (v: string) => t(`vendor.${v}`) },

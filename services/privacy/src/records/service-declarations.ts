@@ -1198,6 +1198,7 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           channels: 'marketing_profile',
           source: 'marketing_profile',
           effective_at: 'marketing_profile',
+          applied_at: 'technical',
         },
       },
     },
