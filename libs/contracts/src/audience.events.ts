@@ -52,6 +52,8 @@ export class SegmentMaterializedV1 extends EventBase {
  * who left since `previousVersion` (opaque subject refs only), in parts of at most SEGMENT_PART_SIZE
  * refs in all. A consumer that keeps versions whole builds `version` from `previousVersion`; a
  * whole evaluation still publishes the whole version as `audience.segment-materialized.v1`.
+ * Members removed at once by a withdrawal or an opt-out (deleted from every version, R10/R11) are
+ * not listed in `left`: a consumer prunes them on the consent events, as for whole versions.
  */
 export class SegmentVersionChangedV1 extends EventBase {
   override type = 'audience.segment-version-changed.v1';
