@@ -2,7 +2,8 @@
  * Audience at scale (issue 10 §6): N consented members (default 1,000,000) with facts generated in
  * PostgreSQL by set-based SQL, tags computed by the real refresh, then for 5 segments the compiled
  * count and materialisation next to the same query hand-written in plain SQL, in the same run; then
- * the incremental refresh after 10,000 fact changes.
+ * the incremental refresh (tags, then segments) after a change to 10 members (three rounds) and to
+ * 10,000 members, each next to same-run baselines.
  *
  *   npm run build && node dist/bench/audience/segments.bench.js [members]
  */
@@ -38,6 +39,8 @@ import { TagDefinitionsRepository } from '../../services/audience/src/tags/tag-d
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const CHANGES = 10_000;
+/** "A change affecting a few members": the incremental target's case. */
+const FEW = 10;
 /** PROFILE=1: EXPLAIN (ANALYZE, BUFFERS) of each compiled count and a per-statement profile of the refresh. */
 const PROFILE = process.env.PROFILE === '1';
 
@@ -373,31 +376,90 @@ async function main(): Promise<void> {
       );
     }
 
-    // 10,000 fact changes (a new order each for 10,000 members), marked dirty as the consumer does.
-    await ds.query(`INSERT INTO released_facts (release_id, order_ref, subject_ref, brand_id, status, amount_cents, ordered_at, skus, categories, hour_cn)
-      SELECT bench_v4('r' || i), bench_v4('new' || i), bench_v4('m' || i), 'demo', 'paid', 15000, now() - interval '1 hour', ARRAY['运动-1'], ARRAY['运动'], 12
-        FROM generate_series(1, ${N}, ${Math.max(1, Math.floor(N / CHANGES))}) i LIMIT ${CHANGES}`);
-    await ds.query(`INSERT INTO dirty_members (subject_ref, brand_id)
-      SELECT DISTINCT subject_ref, 'demo' FROM released_facts WHERE status = 'paid'
-      ON CONFLICT DO NOTHING`);
-    const inc = await time(() =>
-      PROFILE ? statementProfile(() => refresh.execute(20_000)) : refresh.execute(20_000),
-    );
-    console.log(
-      `\nincremental refresh after ${CHANGES.toLocaleString('en')} fact changes: ${inc.value.toLocaleString('en')} members recomputed (features + every tag) in ${fmt(inc.ms)}`,
-    );
-    // The 5 materialised segments refresh from the change log: only those 10,000 members are evaluated.
-    const segInc = await time(() =>
-      PROFILE ? statementProfile(() => refreshSegments.execute()) : refreshSegments.execute(),
-    );
-    console.log(
-      `automatic refresh of the 5 materialised segments from the change log: ${fmt(segInc.ms)} in all (new versions' outbox events included)`,
-    );
-    for (const r of segInc.value)
-      console.log(
-        `  ${(await segments.find(ds.manager, 'demo', r.segmentId))!.name.padEnd(12)} ${r.evaluated}: ${r.version ? `v${r.version.version} size ${r.version.size.toLocaleString('en')}, +${r.version.joined} −${r.version.left}` : 'no change, no new version'}`,
+    const saved = await segments.list(ds.manager, 'demo');
+    let round = 0;
+    /**
+     * `n` members (a different set each round) get a new order each, stored and marked dirty as the
+     * facts consumer does; then the tag refresh and the automatic refresh of the materialised
+     * segments, each timed, next to same-run baselines: the same 5 predicates hand-written and
+     * restricted to the changed members (what an incremental evaluation must at least read), the
+     * whole evaluation of the 5 segments (what a full refresh reads), and a hand-written read and
+     * aggregation of the changed members' facts (what a tag refresh must at least read).
+     */
+    async function changeAndRefresh(n: number): Promise<void> {
+      round++;
+      const stride = Math.max(1, Math.floor(N / n));
+      const members = `SELECT i FROM generate_series(${round}, ${N}, ${stride}) i LIMIT ${n}`;
+      const changed: string[] = (await ds.query(`SELECT bench_v4('m' || i) AS s FROM (${members}) x`)).map(
+        (r: { s: string }) => r.s,
       );
-    const seg = (await segments.list(ds.manager, 'demo'))[0];
+      await ds.query(`INSERT INTO released_facts (release_id, order_ref, subject_ref, brand_id, status, amount_cents, ordered_at, skus, categories, hour_cn)
+        SELECT bench_v4('r' || i), bench_v4('new' || ${round} || '-' || i), bench_v4('m' || i), 'demo', 'paid', 15000, now() - interval '1 hour', ARRAY['运动-1'], ARRAY['运动'], 12
+          FROM (${members}) x`);
+      await ds.query(
+        `INSERT INTO dirty_members (subject_ref, brand_id) SELECT unnest($1::uuid[]), 'demo' ON CONFLICT DO NOTHING`,
+        [changed],
+      );
+      const [{ last }] = await ds.query('SELECT COALESCE(max(id), 0) AS last FROM outbox');
+      const tags = await time(() =>
+        PROFILE ? statementProfile(() => refresh.execute(20_000)) : refresh.execute(20_000),
+      );
+      const segs = await time(() =>
+        PROFILE ? statementProfile(() => refreshSegments.execute()) : refreshSegments.execute(),
+      );
+      const events: { topic: string; n: number; bytes: string }[] = await ds.query(
+        `SELECT topic, count(*)::int AS n, sum(length(payload))::bigint AS bytes FROM outbox WHERE id > $1 GROUP BY topic ORDER BY topic`,
+        [last],
+      );
+      const handFacts = await best(() =>
+        ds.query(
+          `SELECT count(*) FROM (SELECT rf.subject_ref, max(rf.ordered_at), count(*), sum(rf.amount_cents),
+                  count(*) FILTER (WHERE rf.ordered_at > now() - interval '180 days' AND '运动' = ANY(rf.categories)),
+                  sum(rf.amount_cents) FILTER (WHERE rf.ordered_at > now() - interval '365 days'),
+                  array_agg(rf.order_ref ORDER BY rf.ordered_at DESC)
+             FROM released_facts rf JOIN members m ON m.subject_ref = rf.subject_ref
+            WHERE rf.subject_ref = ANY($1::uuid[]) AND NOT rf.sensitive
+              AND m.grants && ARRAY['personalisation:sms', 'personalisation:wechat', 'personalisation:wecom']
+            GROUP BY rf.subject_ref) x`,
+          [changed],
+        ),
+      );
+      // Both hand-written forms: correlated EXISTS (a few probes per member, as the refresh's row
+      // form) and uncorrelated IN sets (built whole, whatever the number of members).
+      const handOn = (form: Record<keyof typeof HAND, string>) =>
+        best(() =>
+          evaluate(async (tx) => {
+            for (const sg of saved)
+              await tx.query(
+                `SELECT m.subject_ref ${form[sg.name as keyof typeof HAND]} AND m.subject_ref = ANY($1::uuid[])`,
+                [changed],
+              );
+          }),
+        );
+      const handRows = await handOn(HAND);
+      const handSets = await handOn(HAND_IN);
+      const whole = await best(() =>
+        evaluate(async (tx) => {
+          for (const sg of saved) await segments.count(tx, await compiler.compile(tx, sg));
+        }),
+      );
+      console.log(
+        `\n${n.toLocaleString('en')} members changed (a new order each), round ${round}:` +
+          `\n  tag refresh (features + every tag of ${tags.value.toLocaleString('en')} members)     ${fmt(tags.ms)}` +
+          `   | hand-written read + aggregation of their facts ${fmt(handFacts.ms)}` +
+          `\n  automatic refresh of the ${saved.length} segments  ${fmt(segs.ms)}` +
+          `   | hand-written predicates on the changed members: EXISTS form ${fmt(handRows.ms)}, IN-set form ${fmt(handSets.ms)}` +
+          `   | whole evaluation of the ${saved.length} (full refresh's read) ${fmt(whole.ms)}` +
+          `\n  incremental total ${fmt(tags.ms + segs.ms)}; events: ${events.map((e) => `${e.n} × ${e.topic} (${(Number(e.bytes) / 1024).toFixed(1)} KiB)`).join(', ') || 'none'}`,
+      );
+      for (const r of segs.value)
+        console.log(
+          `    ${(await segments.find(ds.manager, 'demo', r.segmentId))!.name.padEnd(12)} ${r.evaluated}: ${r.version ? `v${r.version.version} size ${r.version.size.toLocaleString('en')}, +${r.version.joined} −${r.version.left}` : 'no change, no new version'}`,
+        );
+    }
+    for (let i = 0; i < 3; i++) await changeAndRefresh(FEW);
+    await changeAndRefresh(CHANGES);
+    const seg = saved[0];
     const after = await time(() =>
       evaluate(async (tx) => segments.count(tx, await compiler.compile(tx, seg))),
     );

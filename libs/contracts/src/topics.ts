@@ -6,6 +6,7 @@ export const TOPICS = {
   consentGranted: 'consent.granted.v1',
   consentWithdrawn: 'consent.withdrawn.v1',
   segmentMaterialized: 'audience.segment-materialized.v1',
+  segmentVersionChanged: 'audience.segment-version-changed.v1',
   privacyAccessRequested: 'privacy.access-requested.v1',
   privacyErasureRequested: 'privacy.erasure-requested.v1',
   privacyRequestAnswered: 'privacy.request-answered.v1',

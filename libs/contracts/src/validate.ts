@@ -3,7 +3,7 @@ import { validateSync, ValidationError } from 'class-validator';
 import type { EventBase } from './event';
 import { ConsentGrantedV1, ConsentWatermarkV1, ConsentWithdrawnV1 } from './consent.events';
 import { OrdersFactsReleasedV1, OrdersFactsRevokedV1, OrdersIngestedV1 } from './orders.events';
-import { SegmentMaterializedV1 } from './audience.events';
+import { SegmentMaterializedV1, SegmentVersionChangedV1 } from './audience.events';
 import {
   PrivacyAccessRequestedV1,
   PrivacyCorrectionRequestedV1,
@@ -31,6 +31,7 @@ export const EVENT_CLASSES: Record<string, EventClass> = {
   'consent.withdrawn.v1': ConsentWithdrawnV1,
   'consent.watermark.v1': ConsentWatermarkV1,
   'audience.segment-materialized.v1': SegmentMaterializedV1,
+  'audience.segment-version-changed.v1': SegmentVersionChangedV1,
   'privacy.access-requested.v1': PrivacyAccessRequestedV1,
   'privacy.erasure-requested.v1': PrivacyErasureRequestedV1,
   'privacy.request-answered.v1': PrivacyRequestAnsweredV1,

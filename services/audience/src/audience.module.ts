@@ -94,7 +94,7 @@ export class AudienceModule implements OnApplicationBootstrap, OnApplicationShut
           ) =>
             new ServiceMessaging(ds, options.transport, {
               schema: 'audience',
-              produces: [TOPICS.segmentMaterialized],
+              produces: [TOPICS.segmentMaterialized, TOPICS.segmentVersionChanged],
               consumers: [
                 {
                   name: 'consent',

@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { ServiceMessaging } from '@siyu/messaging';
 import { AUDIENCE_DB, AUDIENCE_OPTIONS, type AudienceModuleOptions } from '../audience.options';
 import { MemberChangesRepository } from '../features/member-changes.repository';
-import { publishSegmentVersion } from './publish-segment-version';
+import { publishSegmentChange, publishSegmentVersion } from './publish-segment-version';
 import { SegmentCompiler } from './segment-compiler';
 import { SegmentRepository, type SegmentVersion } from './segment.repository';
 
@@ -22,9 +22,11 @@ export interface SegmentRefresh {
 /**
  * Automatic refresh of materialised segments. Incremental: only the members logged in
  * member_changes since the segment's last version are evaluated again (the rule's row form, a few
- * index probes each), and the new version is written as who joined and who left. Whole: when the
- * last whole evaluation is older than segmentFullRefreshEveryMs, or too many members changed. A new
- * version exists only when membership changed; every version stays readable (a campaign pins one).
+ * index probes each), and the new version is written, and published, as who joined and who left
+ * (`audience.segment-version-changed.v1`). Whole: when the last whole evaluation is older than
+ * segmentFullRefreshEveryMs, or too many members changed; a whole evaluation publishes the whole
+ * version (`audience.segment-materialized.v1`). A new version exists only when membership changed
+ * (or to hand a version known only as changes over whole); every version stays readable.
  * Consent withdrawals do not wait for this: they delete the member's memberships at once (R10).
  */
 @Injectable()
@@ -64,12 +66,13 @@ export class RefreshSegments {
         ? await this.changes.changedBetween(tx, brandId, segment.changeSeq, upTo, INCREMENTAL_LIMIT)
         : null;
     const version = segment.version + 1;
-    let delta: { size: number; joined: number; left: number };
+    let delta: { size: number; joined: string[] | number; left: string[] | number };
     if (changed === null) {
       await this.segments.useEvaluationMemory(tx);
       delta = await this.segments.writeFullVersion(tx, segment.id, version, query);
     } else {
       if (changed.length === 0) return { segmentId: id, version: null, evaluated: 'nothing-changed' };
+      // Only the changed members are evaluated (the rule's row form) and compared with the latest version.
       const matching = new Set(await this.segments.matchingAmong(tx, query, changed));
       const current = new Set(await this.segments.currentAmong(tx, segment.id, changed));
       const joined = [...matching].filter((s) => !current.has(s));
@@ -78,14 +81,31 @@ export class RefreshSegments {
         joined.length + left.length > 0
           ? await this.segments.writeDelta(tx, segment.id, version, joined, left)
           : 0;
-      delta = { size, joined: joined.length, left: left.length };
+      delta = { size, joined, left };
     }
     const kind = changed === null ? 'full' : 'incremental';
     await this.segments.markEvaluated(tx, segment.id, upTo, kind === 'full');
-    if (delta.joined + delta.left === 0) return { segmentId: id, version: null, evaluated: kind };
-    const v: SegmentVersion = { segmentId: id, version, kind, ...delta, createdBy: 'auto-refresh' };
+    const count = (x: string[] | number) => (typeof x === 'number' ? x : x.length);
+    if (count(delta.joined) + count(delta.left) === 0) {
+      // Consumers that keep versions whole got the latest one only as a change: a whole evaluation
+      // that changes nothing hands it over whole once (as a new version with no change).
+      const latest = await this.segments.latestVersionKind(tx, segment.id);
+      if (kind === 'incremental' || latest !== 'incremental')
+        return { segmentId: id, version: null, evaluated: kind };
+    }
+    const v: SegmentVersion = {
+      segmentId: id,
+      version,
+      kind,
+      size: delta.size,
+      joined: count(delta.joined),
+      left: count(delta.left),
+      createdBy: 'auto-refresh',
+    };
     await this.segments.recordVersion(tx, v);
-    await publishSegmentVersion(tx, this.segments, segment, version, delta.size);
+    if (typeof delta.joined === 'number' || typeof delta.left === 'number')
+      await publishSegmentVersion(tx, this.segments, segment, version, delta.size);
+    else await publishSegmentChange(tx, segment, version, delta.size, delta.joined, delta.left);
     return { segmentId: id, version: v, evaluated: kind };
   }
 }

@@ -63,12 +63,50 @@ describe('materialised segments refresh themselves, keep every version, and lose
       [2, 'incremental', 'auto-refresh'],
       [1, 'full', 'marketer-1'],
     ]);
-    const [event] = await a.ds.query(
-      `SELECT payload FROM outbox WHERE topic = 'audience.segment-materialized.v1'
-          AND payload::jsonb->>'segmentId' = $1 AND (payload::jsonb->>'version')::int = 2`,
+    // The incremental version is published as its change only: who joined, who left, from which version.
+    const events = await a.ds.query(
+      `SELECT topic, payload FROM outbox WHERE payload::jsonb->>'segmentId' = $1 AND (payload::jsonb->>'version')::int = 2`,
       [id],
     );
-    expect(JSON.parse(event.payload).subjectRefs).toEqual(expect.arrayContaining([rich.s, later.s]));
+    expect(events.map((e: { topic: string }) => e.topic)).toEqual(['audience.segment-version-changed.v1']);
+    expect(JSON.parse(events[0].payload)).toMatchObject({
+      previousVersion: 1,
+      size: r!.version!.size,
+      joined: [later.s],
+      left: [],
+      part: 0,
+      parts: 1,
+    });
+  });
+
+  it('a whole evaluation after incremental versions hands the latest membership over whole once, even if nothing changed', async () => {
+    const rich = await member([{ daysAgo: 3, amountCents: 90000 }]);
+    await a.refresh.execute();
+    const id = await segment(bigSpend);
+    await a.materialize.execute(id);
+    const later = await member([{ daysAgo: 1, amountCents: 80000 }]);
+    await a.refresh.execute();
+    expect(await refreshOf(id)).toMatchObject({
+      evaluated: 'incremental',
+      version: { version: 2, joined: 1 },
+    });
+
+    const hourLater = new Date(Date.now() + 2 * 3_600_000);
+    expect(await refreshOf(id, hourLater)).toMatchObject({
+      evaluated: 'full',
+      version: { version: 3, kind: 'full', joined: 0, left: 0 },
+    });
+    const [whole] = await a.ds.query(
+      `SELECT payload FROM outbox WHERE topic = 'audience.segment-materialized.v1'
+          AND payload::jsonb->>'segmentId' = $1 AND (payload::jsonb->>'version')::int = 3`,
+      [id],
+    );
+    expect(JSON.parse(whole.payload).subjectRefs).toEqual(expect.arrayContaining([rich.s, later.s]));
+    // Handed over whole now: the next whole evaluation with no change makes no version.
+    expect(await refreshOf(id, new Date(Date.now() + 4 * 3_600_000))).toMatchObject({
+      evaluated: 'full',
+      version: null,
+    });
   });
 
   it('no change since the last version: no new version and no event', async () => {

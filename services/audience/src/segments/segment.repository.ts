@@ -228,6 +228,15 @@ export class SegmentRepository {
     return size;
   }
 
+  /** How the latest version was made (null: none yet). */
+  async latestVersionKind(tx: EntityManager, segmentId: string): Promise<'full' | 'incremental' | null> {
+    const [r] = await tx.query(
+      'SELECT kind FROM segment_versions WHERE segment_id = $1 ORDER BY version DESC LIMIT 1',
+      [segmentId],
+    );
+    return r?.kind ?? null;
+  }
+
   /** Who was in version `version` (kept after later refreshes: a campaign pins a version). */
   async membersOf(tx: EntityManager, segmentId: string, version: number): Promise<string[]> {
     const rows: { subject_ref: string }[] = await tx.query(

@@ -14,8 +14,9 @@ export const REFRESH_BATCH = 20000;
 
 /**
  * Incremental recomputation: members whose facts, consents or opt-outs changed are "dirty"; a batch
- * of them gets features, then fact, model and prediction tags, each layer one set-based statement
- * per tag definition over the whole batch (no loop per member). One transaction per batch.
+ * of them gets features and fact tags in one statement that reads the batch's member rows and facts
+ * once, then model and prediction tags, one set-based statement per definition over the whole batch
+ * (no loop per member). One transaction per batch.
  */
 @Injectable()
 export class RefreshMemberTags {
@@ -56,10 +57,16 @@ export class RefreshMemberTags {
       sensitiveProductCategories: await this.definitions.sensitiveProductCategories(tx, brandId),
     };
     await this.tags.deleteFor(tx, batch);
-    await this.features.recompute(tx, batch);
+    await this.features.deleteFor(tx, batch);
+    // One statement reads the batch's member rows and facts once: features and every fact tag.
+    await this.tags.computeFeaturesAndFactTags(
+      tx,
+      batch,
+      defs.filter((d) => d.layer === 'fact'),
+    );
     for (const d of defs) {
-      if (d.layer === 'fact') await this.tags.computeFactTag(tx, d, batch);
-      else if (d.layer === 'model') await this.tags.computeModelTag(tx, d, batch, ctx);
+      if (d.layer === 'fact') continue;
+      if (d.layer === 'model') await this.tags.computeModelTag(tx, d, batch, ctx);
       else {
         const model = await this.models.latest(tx, brandId, d.key, d.version);
         // An untrained prediction tag has no score yet (POST …/tags/:key/train).
