@@ -47,3 +47,49 @@ describe('consent.granted.v1 contact points', () => {
     }
   });
 });
+
+describe('consent.granted.v1 WeChat and WeCom contact points and the member time zone', () => {
+  const ring = loadContactKeys({ CONTACT_KEYS: `k20260101:${generateKeyMaterial()}` });
+
+  it('carries a sealed openid for WeChat, a sealed WeCom contact and an IANA time zone', () => {
+    const e = {
+      ...granted(ring.seal('13912345678', 'x')),
+      channels: ['sms', 'wechat', 'wecom'],
+      timeZone: 'Asia/Shanghai',
+    };
+    e.contactPoints = [
+      { channel: 'sms', sealed: ring.seal('13912345678', 'x') },
+      { channel: 'wechat', sealed: ring.seal('oLVPpjqs9BhvzwPj5A-vTYAX3GLc', 'x') },
+      { channel: 'wecom', sealed: ring.seal('{"externalUserId":"wm1","staffUserId":"zhangsan"}', 'x') },
+    ];
+    expect(() => parseEvent(e)).not.toThrow();
+  });
+
+  it('still accepts an event without a time zone or WeChat/WeCom points (back-compatible)', () => {
+    expect(() => parseEvent(granted(ring.seal('13912345678', 'x')))).not.toThrow();
+  });
+
+  it('refuses a contact point for a channel the grant does not cover, and two for one channel', () => {
+    const sealed = ring.seal('oLVPpjqs9BhvzwPj5A-vTYAX3GLc', 'x');
+    const notGranted = { ...granted(sealed), contactPoints: [{ channel: 'wechat', sealed }] };
+    expect(() => parseEvent(notGranted)).toThrow(
+      'contactPoints: each contact point must be for a distinct channel listed in channels',
+    );
+    const twice = {
+      ...granted(sealed),
+      contactPoints: [
+        { channel: 'sms', sealed },
+        { channel: 'sms', sealed },
+      ],
+    };
+    expect(() => parseEvent(twice)).toThrow(EventValidationError);
+  });
+
+  it('refuses a time zone that is not an IANA name', () => {
+    for (const timeZone of ['+08:00', 'asia/shanghai', 'Asia/Shanghai<script>']) {
+      expect(() => parseEvent({ ...granted(ring.seal('13912345678', 'x')), timeZone })).toThrow(
+        EventValidationError,
+      );
+    }
+  });
+});

@@ -9,7 +9,11 @@ import {
   IsUUID,
   Matches,
   Min,
+  Validate,
   ValidateNested,
+  ValidatorConstraint,
+  type ValidationArguments,
+  type ValidatorConstraintInterface,
 } from 'class-validator';
 import { EventBase } from './event';
 import { CHANNELS, CONSENT_DOORS, PURPOSES, WITHDRAWAL_SOURCES } from './purposes';
@@ -28,7 +32,11 @@ export class ConsentLink {
 
 /**
  * The verified contact point the customer gave the brand, sealed (AES-256-GCM) under the marketing
- * contact key that only consent and outreach hold. It never travels in clear (ADR 0003).
+ * contact key that only consent and outreach hold. It never travels in clear (ADR 0003). What is
+ * sealed depends on the channel: `sms` the mobile number, `wechat` the official account's openid,
+ * `wecom` the JSON `{"externalUserId","staffUserId"}` (the customer and the staff member whose
+ * contact they are: only that staff member can send them a WeCom message). Additive since v1 was
+ * first published: consumers that only knew `sms` ignore the other channels' points.
  */
 export class SealedContactPoint {
   @IsIn(CHANNELS)
@@ -39,6 +47,22 @@ export class SealedContactPoint {
   @IsString()
   @Matches(/^(s1|c1\.[A-Za-z0-9_-]{1,32})\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]+$/)
   sealed: string;
+}
+
+/** A contact point for a channel the grant does not cover, or two for one channel, is refused. */
+@ValidatorConstraint({ name: 'contactPointsOfGrantedChannels' })
+export class ContactPointsOfGrantedChannels implements ValidatorConstraintInterface {
+  validate(points: unknown, args: ValidationArguments): boolean {
+    if (!Array.isArray(points)) return true; // the nested validation reports it
+    const channels = (args.object as { channels?: unknown }).channels;
+    const granted = Array.isArray(channels) ? channels : [];
+    const seen = points.map((p) => (p as { channel?: unknown } | null)?.channel);
+    return seen.every((c, i) => granted.includes(c) && seen.indexOf(c) === i);
+  }
+
+  defaultMessage(): string {
+    return 'each contact point must be for a distinct channel listed in channels';
+  }
 }
 
 export class ConsentGrantedV1 extends EventBase {
@@ -58,8 +82,10 @@ export class ConsentGrantedV1 extends EventBase {
   @IsIn(CHANNELS, { each: true })
   channels: Channel[];
 
+  /** One per granted channel at most, and only for a channel this grant covers. */
   @ValidateNested({ each: true })
   @Type(() => SealedContactPoint)
+  @Validate(ContactPointsOfGrantedChannels)
   contactPoints: SealedContactPoint[];
 
   @Matches(/^[0-9a-f]{64}$/)

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { TOPICS } from '@siyu/contracts';
 import { ServiceMessaging } from '@siyu/messaging';
 import { adminQuery } from '@siyu/testing';
+import { ConsentKeys } from '../src/consent.keys';
 import { FakeWechat, FakeWechatOAuth } from '../../../libs/testing/src/fake-vendors';
 import {
   inviteToken,
@@ -79,7 +80,7 @@ describe('QR page: 用微信授权 (WeChat OAuth) in place of the phone code', (
     return request(t.baseUrl).post(`/q/${token}/wechat/agree`).type('form').send(form.toString());
   }
 
-  it('records a wechat-only grant, binds the openid and emits consent.granted.v1 without an SMS contact', async () => {
+  it('records a wechat-only grant, binds the openid and emits consent.granted.v1 with the openid sealed for outreach and the page’s time zone', async () => {
     const orderRef = randomUUID();
     const token = inviteToken(t, orderRef);
     const openid = freshOpenid();
@@ -90,11 +91,13 @@ describe('QR page: 用微信授权 (WeChat OAuth) in place of the phone code', (
     expect(step.text).not.toContain('value="sms"');
     expect(step.text).toContain('value="wechat"');
     expect(step.text).not.toContain(openid);
+    expect(step.text).toContain('name="tz"');
 
     const done = await agree(token, step.text, {
       purposes: 'marketing_messages',
       channels: ['wechat', 'sms'],
       agree: 'yes',
+      tz: 'Europe/Berlin',
     }).expect(200);
     expect(done.text).toContain('已加入');
 
@@ -123,8 +126,17 @@ describe('QR page: 用微信授权 (WeChat OAuth) in place of the phone code', (
     const granted = events.find((e) => e.value.subjectRef === entry.subject_ref)!;
     expect(granted.topic).toBe(TOPICS.consentGranted);
     expect(granted.value.channels).toEqual(['wechat']);
-    expect(granted.value.contactPoints).toEqual([]);
+    // The openid travels only sealed, for WeChat only (ADR 0003): outreach sends to it.
+    expect(granted.value.contactPoints).toEqual([{ channel: 'wechat', sealed: expect.any(String) }]);
+    expect(
+      t.app.get(ConsentKeys).contacts.open(granted.value.contactPoints[0].sealed, entry.subject_ref),
+    ).toBe(openid);
     expect(JSON.stringify(granted.value)).not.toContain(openid);
+    expect(granted.value.timeZone).toBe('Europe/Berlin');
+    const ledger = await adminQuery(t.adminUrl, 'SELECT * FROM consent.ledger WHERE subject_ref = $1', [
+      entry.subject_ref,
+    ]);
+    expect(JSON.stringify(ledger)).not.toContain('Europe/Berlin');
 
     // 取消关注 now withdraws it (R9).
     expect((await wechat.unsubscribe(openid)).status).toBe(200);

@@ -1,6 +1,7 @@
 import type { Channel, Purpose } from '@siyu/contracts';
 import type { NoticeLocale, PublishedNotice } from '../notices/notice';
 import { PAGE_MESSAGES, type PageMessages } from './page-messages';
+import { TIME_ZONE_FIELD } from '../grants/member-time-zone';
 
 /** The language a page is rendered in, and where the same page can be read in the others. */
 export interface PageContext {
@@ -143,7 +144,7 @@ ${errorLine(v.error)}
 <p>${escapeHtml(m.wechatVerified)}</p>
 <form method="post" action="/q/${encodeURIComponent(v.token)}/wechat/agree">
 ${nonceField(v.nonce)}${shownNoticeFields(ctx, v.notice)}
-<input type="hidden" name="ticket" value="${escapeHtml(v.ticket)}">
+<input type="hidden" name="ticket" value="${escapeHtml(v.ticket)}">${TIME_ZONE_FIELD}
 <fieldset><legend>${escapeHtml(m.purposesLegend)}</legend>${purposeBoxes(ctx, v.notice)}</fieldset>
 <fieldset><legend>${escapeHtml(m.channelsLegend)}</legend><label><input type="checkbox" name="channels" value="wechat"> ${escapeHtml(channelLabel(ctx, 'wechat'))}</label></fieldset>
 <label><input type="checkbox" name="agree" value="yes"> ${escapeHtml(m.agreeLabel)}</label>
@@ -177,7 +178,7 @@ ${errorLine(v.error)}
 <p>${escapeHtml(m.codeSent)}</p>
 <form method="post" action="/q/${encodeURIComponent(v.token)}/agree">
 ${nonceField(v.nonce)}${shownNoticeFields(ctx, v.notice)}
-<input type="hidden" name="phone" value="${escapeHtml(v.phone)}">
+<input type="hidden" name="phone" value="${escapeHtml(v.phone)}">${TIME_ZONE_FIELD}
 <label for="code">${escapeHtml(m.codeLabel)}</label>
 <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required>
 <fieldset><legend>${escapeHtml(m.purposesLegend)}</legend>${purposeBoxes(ctx, v.notice)}</fieldset>

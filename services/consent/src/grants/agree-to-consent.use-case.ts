@@ -25,6 +25,8 @@ export interface Agreement {
   link: ConsentGrantedV1['link'];
   /** When the grant lapses (a membership's lifetime). */
   expiresAt?: Date;
+  /** The member's IANA zone when the door knew it (quiet hours); travels on the event only. */
+  timeZone?: string;
 }
 
 /**
@@ -54,6 +56,7 @@ export class AgreeToConsent {
       evidenceRef,
       contactPoints: this.proofs.contactPoints(proof, subjectRef, channels),
       link: agreement.link,
+      timeZone: agreement.timeZone,
     });
     await this.proofs.bindIn(tx, brandId, proof, subjectRef);
     return entry;

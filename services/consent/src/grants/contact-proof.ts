@@ -83,16 +83,20 @@ export class ContactProofs {
   }
 
   /**
-   * The verified phone travels sealed for outreach only (ADR 0003), never in clear, and only when
-   * SMS is granted. An openid travels not at all: WeChat outreach resolves the subject by its binding.
+   * The verified contact point of each granted channel travels sealed for outreach only (ADR 0003),
+   * never in clear: the phone for SMS, the openid for WeChat (outreach sends subscription messages
+   * to it). Sealed under the subject ref, so a copy cannot be replayed for another member.
    */
   contactPoints(
     proof: ContactProof,
     subjectRef: string,
     channels: Channel[],
   ): ConsentGrantedV1['contactPoints'] {
-    if (proof.by === 'wechat_oauth' || proof.phone === null || !channels.includes('sms')) return [];
-    return [{ channel: 'sms', sealed: this.keys.contacts.seal(proof.phone, subjectRef) }];
+    const seal = (plain: string) => this.keys.contacts.seal(plain, subjectRef);
+    if (proof.by === 'wechat_oauth')
+      return channels.includes('wechat') ? [{ channel: 'wechat', sealed: seal(proof.openid) }] : [];
+    if (proof.phone === null || !channels.includes('sms')) return [];
+    return [{ channel: 'sms', sealed: seal(proof.phone) }];
   }
 
   /** After a grant by openid, 取消关注 must withdraw it (R9): the openid is bound to the subject. */

@@ -24,6 +24,8 @@ export interface Grant {
   link: ConsentGrantedV1['link'];
   /** When the grant lapses (R20 §2), e.g. with a membership's lifetime; hashed with the entry. */
   expiresAt?: Date;
+  /** The member's IANA zone for quiet hours, when the door knew it: on the event, not in the ledger. */
+  timeZone?: string;
 }
 
 /**
@@ -73,6 +75,7 @@ export class RecordGrant {
       link: grant.link,
       ledgerSeq: entry.seq,
       effectiveAt: entry.at,
+      ...(grant.timeZone ? { timeZone: grant.timeZone } : {}),
     });
     return entry;
   }

@@ -11,6 +11,7 @@ import { cardErrorMessage } from './card-error-messages';
 import type { CardAgreeForm, GrantOutcome } from './grant-consent-by-card.use-case';
 import { QrConsentError, QrConsentErrorCode } from './qr-consent.errors';
 import { readShownNotice, type ShownNotice } from './shown-notice';
+import { memberTimeZone } from '../grants/member-time-zone';
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
 
@@ -64,6 +65,7 @@ export class CardPages {
       channels: list(body?.channels),
       ip: req.ip ?? '',
       userAgent: String(req.headers['user-agent'] ?? ''),
+      timeZone: memberTimeZone(body?.tz),
     };
   }
 

@@ -25,6 +25,8 @@ export interface CardAgreeForm {
   channels: string[];
   ip: string;
   userAgent: string;
+  /** The browser's IANA zone, for quiet hours in the member's own time (not consent evidence). */
+  timeZone?: string;
 }
 
 /**
@@ -101,6 +103,7 @@ export class GrantConsentByCard {
           userAgentHash: sha256(form.userAgent).slice(0, 16),
         },
         link: { orderRef: invitation.orderRef },
+        timeZone: form.timeZone,
       });
       return { alreadyJoined: false as const, subjectRef, purposes, channels, notice };
     });
