@@ -141,10 +141,83 @@ export function reservedKeyPaths(value: unknown, limit = MAX_REPORTED): string[]
 }
 
 /**
+ * How deep a body may nest. class-transformer copies a body onto its DTO recursively, so a body
+ * nested 20,000 levels deep overflowed the stack and answered 500 (found by abuse.e2e-spec.ts,
+ * issue 14 §4); no request of ours nests near this.
+ */
+export const MAX_BODY_DEPTH = 64;
+
+/** True when `value` nests objects/arrays deeper than `max` levels. Iterative: cannot overflow. */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** A NUL (PostgreSQL text cannot hold it) or a surrogate without its pair (not text at all). */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * The paths of the strings (values or keys) in a parsed body or query that cannot be stored as text:
+ * they answered 500 from PostgreSQL ("invalid byte sequence for encoding UTF8: 0x00", "unsupported
+ * Unicode escape sequence") on routes that store them (found by abuse.e2e-spec.ts, issue 14 §4).
+ * Iterative, like reservedKeyPaths.
+ */
+export function unstorableTextPaths(value: unknown, limit = MAX_REPORTED): string[] {
+  const found: string[] = [];
+  const stack: KeyNode[] = [{ value, key: '', parent: null }];
+  while (stack.length > 0 && found.length < limit) {
+    const node = stack.pop()!;
+    if (typeof node.value === 'string') {
+      if (UNSTORABLE.test(node.value)) found.push(pathOf(node) || '(body)');
+      continue;
+    }
+    if (node.value === null || typeof node.value !== 'object') continue;
+    for (const [key, child] of Object.entries(node.value)) {
+      const next: KeyNode = { value: child, key: key.replace(/[\u0000\ud800-\udfff]/g, '?'), parent: node };
+      if (UNSTORABLE.test(key)) found.push(pathOf(next));
+      else stack.push(next);
+    }
+  }
+  return found.slice(0, limit);
+}
+
+/**
  * Refuses a request whose parsed JSON or form body, or query, holds a reserved key, before any
  * guard, pipe or handler sees it: 400 naming each key's path, in the validation error's shape.
+ * A body nested deeper than MAX_BODY_DEPTH is refused the same way.
  */
 export function rejectReservedKeys(req: Request, res: Response, next: NextFunction): void {
+  if (nestedDeeperThan(req.body, MAX_BODY_DEPTH)) {
+    res.status(400).json({
+      code: 'VALIDATION_FAILED',
+      message: `request body is invalid: it nests deeper than ${MAX_BODY_DEPTH} levels`,
+      errors: [
+        { field: '(body)', location: 'body', problems: [`nests deeper than ${MAX_BODY_DEPTH} levels`] },
+      ],
+    });
+    return;
+  }
+  const unstorable = unstorableTextPaths(req.body);
+  const unstorableWhere = unstorable.length > 0 ? 'body' : 'query';
+  if (unstorable.length === 0) unstorable.push(...unstorableTextPaths(req.query));
+  if (unstorable.length > 0) {
+    res.status(400).json({
+      code: 'VALIDATION_FAILED',
+      message: `request ${unstorableWhere} is invalid: ${unstorable.map((p) => `"${p}"`).join(', ')} holds a NUL character or an unpaired surrogate, which is not text`,
+      errors: unstorable.map((field) => ({
+        field,
+        location: unstorableWhere,
+        problems: ['holds a NUL character or an unpaired surrogate, which is not text'],
+      })),
+    });
+    return;
+  }
   const inBody = reservedKeyPaths(req.body);
   const where = inBody.length > 0 ? 'body' : 'query';
   const paths = inBody.length > 0 ? inBody : reservedKeyPaths(req.query);
