@@ -6,7 +6,12 @@
  * no parsing or crypto); then the same file loaded with a raw `COPY … FROM STDIN` into a plain
  * table, in the same run. Not a test: it prints figures.
  *
- *   npm run build && node dist/bench/import/import.bench.js [rows=1000000] [existing.csv]
+ *   npm run build:server && node --max-old-space-size=256 dist/bench/import/import.bench.js \
+ *     [rows=1000000] [existing.csv] [--threads N] [--no-reimport] [--no-floor] [--profile]
+ *
+ * `--threads N`: the import's worker threads (default: the service's default, IMPORT_WORKER_THREADS
+ * or cores − 1; 0 = every row on the importing thread). `--profile`: a CPU profile of the importing
+ * thread during the first import, written beside the CSV and summed per step in µs per row.
  *
  * The raw-file COPY baseline drives pg's own copy-in protocol messages (copyData/copyDone) through a
  * small submittable, the way pg-copy-streams does (kept as it was, so figures stay comparable).
@@ -39,10 +44,18 @@ import { OrderRepository } from '../../services/orders/src/order-book/order.repo
 import { openOrdersDataSource } from '../../services/orders/src/orders.database';
 import { BuyerDataKeys } from '../../services/orders/src/vault/buyer-data-keys';
 import { DataKeyRepository } from '../../services/orders/src/vault/data-key.repository';
+import { ImportWorkerPool } from '../../services/orders/src/imports/import-worker-pool';
 import { generateTmallExport, TMALL_HEADER } from './generate-tmall';
+import { breakdown, profiled } from './profile-breakdown';
 
-const ROWS = Number(process.argv[2] ?? 1_000_000);
-const FILE = process.argv[3];
+const flags = new Set(process.argv.slice(2).filter((a) => a.startsWith('--') && a !== '--threads'));
+const threadsAt = process.argv.indexOf('--threads');
+const positional = process.argv
+  .slice(2)
+  .filter((a, i, all) => !a.startsWith('--') && all[i - 1] !== '--threads');
+const ROWS = Number(positional[0] ?? 1_000_000);
+const FILE = positional[1];
+const THREADS = threadsAt > 0 ? Number(process.argv[threadsAt + 1]) : undefined;
 const MiB = 1024 * 1024;
 
 /** `COPY … FROM STDIN` over pg's protocol messages, with back-pressure on the socket. */
@@ -109,6 +122,11 @@ async function main(): Promise<void> {
     const env = generateSecretsEnv();
     const ds = await openOrdersDataSource(adminUrl);
     const orders = new OrderRepository(ds);
+    const workers =
+      THREADS === undefined
+        ? ImportWorkerPool.fromEnv(env)
+        : new ImportWorkerPool(env.FULFILMENT_BLIND_INDEX_KEY!, THREADS);
+    console.error(`import worker threads: ${workers.threads}`);
     const importOrders = new ImportOrders(
       ds,
       new ImportJobRepository(ds),
@@ -118,39 +136,53 @@ async function main(): Promise<void> {
         loadBlindIndex(env, 'FULFILMENT'),
         new ReceiverLookupRepository(),
       ),
+      workers,
     );
 
     const postmaster = await postmasterPid(ds);
     const server0 = serverCpuSeconds(postmaster);
     const node0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
-    const summary = await importOrders.execute({
-      platform: 'tmall',
-      shopId: 'bench-shop',
-      requestedBy: 'bench',
-      source: createReadStream(file, { highWaterMark: 256 * 1024 }),
-      onProgress: (s) => {
-        if (s.rows % 100_000 < 2500) console.error(`  ${s.rows.toLocaleString('en')} rows`);
-      },
-    });
-    console.error('import done; the same file again (every order unchanged)…');
+    const firstImport = () =>
+      importOrders.execute({
+        platform: 'tmall',
+        shopId: 'bench-shop',
+        requestedBy: 'bench',
+        source: createReadStream(file, { highWaterMark: 256 * 1024 }),
+        onProgress: (s) => {
+          if (s.rows % 100_000 < 2500) console.error(`  ${s.rows.toLocaleString('en')} rows`);
+        },
+      });
+    const profileFile = `${file}.import-${Date.now()}.cpuprofile`;
+    const { result: summary, profile } = flags.has('--profile')
+      ? await profiled(profileFile, firstImport)
+      : { result: await firstImport(), profile: null };
     const importSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const serverCpu = serverCpuSeconds(postmaster) - server0;
     const nodeCpu = process.cpuUsage(node0);
     const nodeCpuSeconds = (nodeCpu.user + nodeCpu.system) / 1e6;
     const importRss = process.resourceUsage().maxRSS / 1024;
+    const workerBatches = workers.screenedBatches;
     // A newer export of the same orders is the daily case: nothing to seal, each order marked read.
-    const t2 = process.hrtime.bigint();
-    const again = await importOrders.execute({
-      platform: 'tmall',
-      shopId: 'bench-shop',
-      requestedBy: 'bench',
-      source: createReadStream(file, { highWaterMark: 256 * 1024 }),
-    });
-    const reimportSeconds = Number(process.hrtime.bigint() - t2) / 1e9;
-    console.error('re-import done; storage floor…');
-    const floor = await storageFloor(ds, pg.adminUrl);
-    console.error('storage floor done; COPY baseline…');
+    let again: { unchanged: number; rows: number; seconds: number } | null = null;
+    if (!flags.has('--no-reimport')) {
+      console.error('import done; the same file again (every order unchanged)…');
+      const t2 = process.hrtime.bigint();
+      const s = await importOrders.execute({
+        platform: 'tmall',
+        shopId: 'bench-shop',
+        requestedBy: 'bench',
+        source: createReadStream(file, { highWaterMark: 256 * 1024 }),
+      });
+      again = { unchanged: s.unchanged, rows: s.rows, seconds: Number(process.hrtime.bigint() - t2) / 1e9 };
+    }
+    await workers.destroy();
+    let floor: { orders: number; seconds: number } | null = null;
+    if (!flags.has('--no-floor')) {
+      console.error('storage floor…');
+      floor = await storageFloor(ds, pg.adminUrl);
+    }
+    console.error('COPY baseline…');
     await ds.destroy();
 
     // Baseline: the same bytes, no parsing in Node, straight into a table of text columns.
@@ -177,29 +209,36 @@ async function main(): Promise<void> {
           accepted: summary.accepted,
           rejectedRows: summary.rejectedRows,
           import: {
+            workerThreads: workers.threads,
+            workerBatches,
             seconds: +importSeconds.toFixed(1),
             rowsPerSecond: Math.round(importRate),
             // CPU per data row: this process (all its threads) and the PostgreSQL server (all backends).
             nodeCpuMicrosPerRow: Math.round((nodeCpuSeconds * 1e6) / summary.rows),
             serverCpuMicrosPerRow: Math.round((serverCpu * 1e6) / summary.rows),
           },
-          reimportUnchanged: {
+          reimportUnchanged: again && {
             unchanged: again.unchanged,
-            seconds: +reimportSeconds.toFixed(1),
-            rowsPerSecond: Math.round(again.rows / reimportSeconds),
+            seconds: +again.seconds.toFixed(1),
+            rowsPerSecond: Math.round(again.rows / again.seconds),
           },
           copy: {
             rows: copy.rowCount,
             seconds: +copySeconds.toFixed(1),
             rowsPerSecond: Math.round(copyRate),
           },
-          storageFloor: {
+          storageFloor: floor && {
             orders: floor.orders,
             seconds: +floor.seconds.toFixed(1),
             rowsPerSecond: Math.round(floor.orders / floor.seconds),
           },
           importToCopyRatio: +(importRate / copyRate).toFixed(3),
-          importToStorageFloorRatio: +(importRate / (floor.orders / floor.seconds)).toFixed(3),
+          importToStorageFloorRatio: floor && +(importRate / (floor.orders / floor.seconds)).toFixed(3),
+          // The importing thread's own time per row, by step (workers' time is not in it).
+          importingThreadMicrosPerRow: profile && {
+            profile: profileFile,
+            ...breakdown(profile, summary.rows),
+          },
           peakRssMiB: Math.round(importRss),
           peakRssMiBWholeRun: Math.round(process.resourceUsage().maxRSS / 1024),
         },

@@ -9,6 +9,7 @@ import { generateSecretsEnv, loadBlindIndex, loadCryptoKeys } from '@siyu/crypto
 import { adminQuery, createTestDatabase } from '@siyu/testing';
 import { ImportJobRepository } from '../src/imports/import-job.repository';
 import { ImportOrders, type RejectedRow } from '../src/imports/import-orders.use-case';
+import { ImportWorkerPool } from '../src/imports/import-worker-pool';
 import type { ImportSummary } from '../src/imports/import-summary';
 import { IngestOrderChunk } from '../src/imports/ingest-order-chunk';
 import { OrderRepository } from '../src/order-book/order.repository';
@@ -32,15 +33,22 @@ async function xlsxOf(csvText: string): Promise<Buffer> {
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
-describe('platform order exports (real PostgreSQL)', () => {
+// Every case runs twice: rows read on the importing thread, and cut into batches that real worker
+// threads parse, screen, map and digest (issue 15) — same summaries, rejects and stored orders.
+describe.each([
+  { threads: 0, how: 'on the importing thread' },
+  { threads: 2, how: 'on two worker threads' },
+])('platform order exports, rows read $how (real PostgreSQL)', ({ threads }) => {
   let adminUrl: string;
   let ds: DataSource;
   let importOrders: ImportOrders;
+  let workers: ImportWorkerPool;
 
   beforeAll(async () => {
     adminUrl = await createTestDatabase('platformimports');
     ds = await openOrdersDataSource(adminUrl);
     const env = generateSecretsEnv();
+    workers = new ImportWorkerPool(env.FULFILMENT_BLIND_INDEX_KEY!, threads);
     importOrders = new ImportOrders(
       ds,
       new ImportJobRepository(ds),
@@ -50,10 +58,12 @@ describe('platform order exports (real PostgreSQL)', () => {
         loadBlindIndex(env, 'FULFILMENT'),
         new ReceiverLookupRepository(),
       ),
+      workers,
     );
   });
 
   afterAll(async () => {
+    await workers?.destroy();
     await ds?.destroy();
   });
 
@@ -517,8 +527,11 @@ describe('platform order exports (real PostgreSQL)', () => {
     const parts = Array.from({ length: Math.ceil(bytes.length / 70_000) }, (_, k) =>
       bytes.subarray(k * 70_000, (k + 1) * 70_000),
     );
+    const batches = workers.screenedBatches;
     const summary = await run('pinduoduo', 'shop-pdd-big', parts);
     expect(summary).toMatchObject({ rows: 4500, accepted: 4500, file: { encoding: 'gb18030' } });
     expect(await ordersOf('shop-pdd-big')).toBe(4500);
+    // With threads, the rows went through them in batches; without, through none.
+    expect(Math.sign(workers.screenedBatches - batches)).toBe(threads > 0 ? 1 : 0);
   });
 });

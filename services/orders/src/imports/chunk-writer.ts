@@ -3,6 +3,7 @@ import { ImportJobRepository } from './import-job.repository';
 import type { ImportSummary, ImportTally } from './import-summary';
 import { IngestOrderChunk, type ChunkContext, type PreparedOrder } from './ingest-order-chunk';
 import type { OpenOrder } from './order-assembler';
+import type { RowSource } from './screened-row';
 
 /** Orders per transaction: few round trips, and a failure loses at most this many rows' work. */
 export const ORDERS_PER_CHUNK = 2000;
@@ -14,7 +15,7 @@ export interface ChunkJob {
   requestedBy: string;
   onProgress?: (summary: ImportSummary) => void;
   /** The database found the order already stored by an earlier chunk of this file. */
-  onRepeated: (row: number, firstRow: number | null, cells: string[]) => void;
+  onRepeated: (row: number, firstRow: number | null, source: RowSource) => void;
 }
 
 /**
@@ -25,7 +26,7 @@ export interface ChunkJob {
 export class ChunkWriter {
   private chunk: PreparedOrder[] = [];
   // The cells of the chunk's rows, for the rejects file should the database find a repeat.
-  private cellsOf = new Map<number, string[]>();
+  private cellsOf = new Map<number, RowSource>();
   private inFlight: Promise<void> = Promise.resolve();
   private started = false;
 
@@ -45,10 +46,10 @@ export class ChunkWriter {
     return this.chunk.length >= ORDERS_PER_CHUNK;
   }
 
-  /** Adds a whole order to the chunk being filled (CPU work only: fingerprint, pseudonym, digests). */
+  /** Adds a whole order to the chunk being filled (its digests: from the worker, or computed here). */
   add(open: OpenOrder): void {
-    this.chunk.push(this.ingestChunk.prepare(this.job.context, open.order, open.row));
-    this.cellsOf.set(open.row, open.cells);
+    this.chunk.push(this.ingestChunk.prepare(this.job.context, open.order, open.row, open.digests));
+    this.cellsOf.set(open.row, open.source);
   }
 
   /**
@@ -77,7 +78,7 @@ export class ChunkWriter {
     await this.inFlight;
   }
 
-  private async store(orders: PreparedOrder[], cellsOf: Map<number, string[]>): Promise<void> {
+  private async store(orders: PreparedOrder[], cellsOf: Map<number, RowSource>): Promise<void> {
     const { tally } = this.job;
     const outcome = await this.ds.transaction(async (tx) => {
       const stored = await this.ingestChunk.execute(tx, this.job.context, orders);

@@ -4,7 +4,10 @@ import { readXlsxRecords } from './xlsx-records';
 
 export interface ExportReading {
   format: ExportFormat;
-  records: AsyncGenerator<ExportRecord>;
+  /** The file's bytes from the start (for the worker threads), or… */
+  bytes: AsyncGenerator<Buffer>;
+  /** …its records, read on this thread (from `bytes`, or from bytes handed back unread). Read one of the two. */
+  records(bytes?: AsyncGenerator<Buffer>): AsyncGenerator<ExportRecord>;
 }
 
 /**
@@ -40,9 +43,8 @@ export async function readExportRecords(
       yield typeof next.value === 'string' ? Buffer.from(next.value, 'utf8') : next.value;
     }
   }
-  const records =
-    format.kind === 'xlsx'
-      ? readXlsxRecords(bytes())
-      : readCsvRecords(bytes(), format.encoding, onMalformedRecord);
-  return { format, records };
+  const all = bytes();
+  const records = (from: AsyncGenerator<Buffer> = all) =>
+    format.kind === 'xlsx' ? readXlsxRecords(from) : readCsvRecords(from, format.encoding, onMalformedRecord);
+  return { format, bytes: all, records };
 }

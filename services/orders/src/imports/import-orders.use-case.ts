@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import type { Platform } from '@siyu/contracts';
-import { detectUnmaskedPii } from '@siyu/privacy';
 import { ORDERS_DB } from '../orders.options';
 import type { ExportRecord } from './csv-records';
 import type { ExportColumns } from './export-columns';
-import { readExportRecords } from './export-records';
+import { readExportRecords, type ExportReading } from './export-records';
+import { openRowsOnWorkers, type ScreenInThread } from './export-rows';
+import { ImportWorkerPool } from './import-worker-pool';
 import { ChunkWriter } from './chunk-writer';
 import { ImportJobRepository } from './import-job.repository';
 import { ImportTally, type ImportSummary } from './import-summary';
@@ -15,8 +16,10 @@ import { ImportsError, ImportsErrorCode } from './imports.errors';
 import type { ExportMappingFile } from './mapping-file';
 import { recordImportJob } from '@siyu/observability';
 import { OrderAssembler, type OpenOrder } from './order-assembler';
-import type { CellProblem, KeptField, MappedRow, PlatformExport } from './platform-export';
+import type { CellProblem, KeptField, PlatformExport } from './platform-export';
 import { planExportColumns } from './platform-exports';
+import type { RowSource, ScreenedRow } from './screened-row';
+import { screenRecord } from './screen-record';
 
 export interface RejectedRow {
   row: number;
@@ -40,10 +43,17 @@ export interface ImportOrdersCommand {
 }
 
 export { ORDERS_PER_CHUNK } from './chunk-writer';
-// Real order rows are far below this; a larger one is a broken line (issue §9, a 1 MB single line).
-const MAX_ROW_CHARS = 64 * 1024;
 
-type RejectRow = (row: number, problems: CellProblem[], cells: string[]) => void;
+type RejectRow = (row: number, problems: CellProblem[], source: RowSource) => void;
+
+/** An export's data rows, screened on this thread or on the workers, and how to get a row's cells back. */
+interface ExportRows {
+  header: string[] | undefined;
+  rows(columns: ExportColumns, mapping: PlatformExport): AsyncGenerator<ScreenedRow>;
+  cellsOf(source: RowSource): string[];
+  /** Stops reading (every exit, also a refusal before any row was read). */
+  close(): Promise<unknown>;
+}
 
 /**
  * Imports a platform order export: streams it, keeps only what the fulfilment purpose declares
@@ -57,47 +67,104 @@ export class ImportOrders {
     @Inject(ORDERS_DB) private readonly ds: DataSource,
     private readonly jobs: ImportJobRepository,
     private readonly ingestChunk: IngestOrderChunk,
+    // Absent (tests, tools) or with 0 threads: every row is read on this thread.
+    @Optional() private readonly workers?: ImportWorkerPool,
   ) {}
 
   async execute(command: ImportOrdersCommand): Promise<ImportSummary> {
     const { platform, shopId } = command;
     const tally = new ImportTally(randomUUID(), platform, shopId);
     let header: string[] = [];
-    const reject: RejectRow = (row, problems, cells) => {
+    let cellsOf = (source: RowSource) => (typeof source === 'string' ? [] : source);
+    const reject: RejectRow = (row, problems, source) => {
       tally.reject(row, problems);
-      command.onRejectedRow?.({ row, problems, cells, header });
+      if (command.onRejectedRow) command.onRejectedRow({ row, problems, cells: cellsOf(source), header });
     };
-    const { format, records } = await readExportRecords(command.source, (row, reason) => {
+    const reading = await readExportRecords(command.source, (row, reason) => {
       tally.countRow();
       reject(row, [{ field: '(record)', reason }], []);
     });
+    const { format } = reading;
     tally.file = { format: format.kind, encoding: format.kind === 'csv' ? format.encoding : null };
+    const exportRows = await this.openRows(reading, command);
+    cellsOf = exportRows.cellsOf;
     try {
-      const first = await records.next();
-      if (first.done) throw new ImportsError(ImportsErrorCode.EMPTY_FILE, 'the file holds no header row');
-      header = first.value.cells;
+      if (!exportRows.header)
+        throw new ImportsError(ImportsErrorCode.EMPTY_FILE, 'the file holds no header row');
+      header = exportRows.header;
       // Refusals (format, encoding, platform, missing columns) happen above here: nothing is written.
       const { mapping, columns } = planExportColumns(header, platform, command.mappingFile);
       tally.droppedColumns = columns.droppedColumns;
-      return await this.importRows(records, columns, mapping, tally, reject, command, format.kind === 'csv');
+      return await this.importRows(
+        exportRows.rows(columns, mapping),
+        columns,
+        mapping,
+        tally,
+        reject,
+        command,
+      );
     } finally {
-      // Stops reading on every exit; the caller drains or closes the source.
-      await records.return(undefined);
+      // Stops reading on every exit; the caller drains or closes the source (a read still
+      // pending on a stalled upload is not waited for).
+      await exportRows.close();
+      reading.bytes.return(undefined).catch(() => undefined);
     }
   }
 
   /**
-   * Reads the rows into whole orders and stores them chunk by chunk: each row is checked and
-   * mapped, assembled into its order, and each whole order queued for the next chunk.
+   * Text exports in UTF-8 or GB18030 are cut into batches of whole records that worker threads
+   * parse, screen, map and digest (issue 15); workbooks, UTF-16 text, a pool of 0 threads, and
+   * files the cutter is unsure of are read on this thread, record by record.
+   */
+  private async openRows(reading: ExportReading, command: ImportOrdersCommand): Promise<ExportRows> {
+    const { format } = reading;
+    const delimitedText = format.kind === 'csv';
+    const inThread = async (bytes?: AsyncGenerator<Buffer>): Promise<ExportRows> => {
+      const records = reading.records(bytes);
+      const first = await records.next();
+      return {
+        header: first.done ? undefined : first.value.cells,
+        rows: (columns, mapping) =>
+          screenedInThread(records, inThreadScreen(columns, mapping, delimitedText)),
+        cellsOf: (source) => (typeof source === 'string' ? [] : source),
+        close: () => records.return(undefined),
+      };
+    };
+    if (
+      !this.workers?.enabled ||
+      format.kind !== 'csv' ||
+      (format.encoding !== 'utf-8' && format.encoding !== 'gb18030')
+    )
+      return inThread();
+    const opened = await openRowsOnWorkers(reading.bytes, format.encoding, this.workers);
+    if ('inThread' in opened) return inThread(opened.inThread);
+    const { onWorkers } = opened;
+    const { platform, shopId, mappingFile } = command;
+    return {
+      header: onWorkers.header,
+      cellsOf: onWorkers.cellsOf,
+      rows: (columns, mapping) =>
+        onWorkers.rows(
+          randomUUID(),
+          { platform, shopId, mappingFile, header: onWorkers.header },
+          inThreadScreen(columns, mapping, true),
+        ),
+      close: async () => undefined,
+    };
+  }
+
+  /**
+   * Takes the screened rows into whole orders and stores them chunk by chunk: each row's PII
+   * findings and problems are tallied, each good row assembled into its order, and each whole
+   * order queued for the next chunk.
    */
   private async importRows(
-    records: AsyncGenerator<ExportRecord>,
+    rows: AsyncGenerator<ScreenedRow>,
     columns: ExportColumns,
     mapping: PlatformExport,
     tally: ImportTally,
     reject: RejectRow,
     command: ImportOrdersCommand,
-    delimitedText: boolean,
   ): Promise<ImportSummary> {
     const assembler = new OrderAssembler(
       mapping,
@@ -109,8 +176,8 @@ export class ImportOrders {
       tally,
       requestedBy: command.requestedBy,
       onProgress: command.onProgress,
-      onRepeated: (row, firstRow, cells) =>
-        reject(row, [{ field: assembler.orderIdColumn, reason: assembler.repeatReason(firstRow) }], cells),
+      onRepeated: (row, firstRow, source) =>
+        reject(row, [{ field: assembler.orderIdColumn, reason: assembler.repeatReason(firstRow) }], source),
     });
     const queue = (whole: OpenOrder | null) => {
       if (!whole) return;
@@ -119,18 +186,18 @@ export class ImportOrders {
     };
 
     try {
-      for await (const record of records) {
+      for await (const screened of rows) {
         tally.countRow();
         // Buffered records resolve as microtasks: without a turn of the event loop now and then, the
         // chunk being written waits for its database replies until the parser runs dry.
-        if (record.row % 64 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
-        const mapped = mapRecord(record, columns, mapping, tally, delimitedText);
-        if ('problems' in mapped) {
-          reject(record.row, mapped.problems, record.cells);
+        if (screened.row % 64 === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+        for (const { column, kinds } of screened.pii ?? []) tally.notePii(column, screened.row, kinds);
+        if (screened.problems) {
+          reject(screened.row, screened.problems, screened.source);
           continue;
         }
-        const assembled = assembler.take(record.row, mapped.order, mapped.lineKey, record.cells);
-        if (assembled.kind === 'rejected') reject(record.row, assembled.problems, record.cells);
+        const assembled = assembler.take(screened);
+        if (assembled.kind === 'rejected') reject(screened.row, assembled.problems, screened.source);
         else if (assembled.kind === 'merged') tally.countMergedLine();
         else {
           queue(assembled.closed);
@@ -207,67 +274,26 @@ function columnOf(mapping: PlatformExport, columns: ExportColumns, field: KeptFi
   return Object.keys(mapping.keptColumns).find((c) => mapping.keptColumns[c] === field && columns.has(c));
 }
 
-/**
- * Checks one record and maps it to an order. Every column, kept or dropped, is scanned for
- * unmasked PII first, whatever else is wrong with the row; only kinds and row numbers are kept (R1).
- */
-function mapRecord(
-  { row, cells, inexactNumbers }: ExportRecord,
+/** Screens records on this thread: the row checks and PII scan, then the mapping (R1, R4). */
+function inThreadScreen(
   columns: ExportColumns,
   mapping: PlatformExport,
-  tally: ImportTally,
   delimitedText: boolean,
-): MappedRow {
-  const problems = inexactNumbers
-    ? inexactNumbers.map((i) => ({
-        field: columns.labels[i] ?? `(column ${i + 1})`,
-        reason:
-          'the workbook stores this as a number too long to be exact (digits were lost); export the column as text or as CSV',
-      }))
-    : rowProblems(cells, columns, columns.labels.length, delimitedText);
-  for (let i = 0; i < cells.length; i++) {
-    const cell = cells[i];
-    if (!cell) continue;
-    const kinds = detectUnmaskedPii(cell);
-    if (kinds.length > 0) tally.notePii(columns.labels[i] ?? `(column ${i + 1})`, row, kinds);
-  }
-  if (problems.length > 0) return { problems };
-  return mapping.mapRow(columns.readerFor(cells), columns.has);
+): ScreenInThread {
+  return (record) => {
+    let pii: ScreenedRow['pii'];
+    const mapped = screenRecord(record, columns, mapping, delimitedText, (column, _row, kinds) =>
+      (pii ??= []).push({ column, kinds }),
+    );
+    return 'problems' in mapped
+      ? { row: record.row, source: record.cells, pii, problems: mapped.problems }
+      : { row: record.row, source: record.cells, pii, order: mapped.order, lineKey: mapped.lineKey };
+  };
 }
 
-/** Row-level problems that come before the platform mapping: size, encoding, a short row. */
-function rowProblems(
-  cells: string[],
-  columns: ExportColumns,
-  width: number,
-  delimitedText: boolean,
-): CellProblem[] {
-  let chars = 0;
-  for (const c of cells) chars += c.length;
-  if (chars > MAX_ROW_CHARS)
-    return [
-      {
-        field: '(row)',
-        reason: `row is larger than ${MAX_ROW_CHARS / 1024} KiB: a broken line or a quote never closed`,
-      },
-    ];
-  for (let i = 0; i < cells.length; i++) {
-    if (cells[i].includes('\uFFFD'))
-      return [
-        {
-          field: columns.labels[i] ?? `(column ${i + 1})`,
-          reason:
-            'holds bytes that are not text in the file’s encoding (the file mixes encodings); save the export in one encoding and import it again',
-        },
-      ];
-  }
-  // A text export's rows are as wide as its header; a shorter one was cut (truncated download).
-  if (delimitedText && cells.length < width)
-    return [
-      {
-        field: '(row)',
-        reason: `row has ${cells.length} of ${width} columns: the file is truncated or the line is broken`,
-      },
-    ];
-  return [];
+async function* screenedInThread(
+  records: AsyncGenerator<ExportRecord>,
+  screen: ScreenInThread,
+): AsyncGenerator<ScreenedRow> {
+  for await (const record of records) yield screen(record);
 }

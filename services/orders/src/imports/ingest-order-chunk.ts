@@ -5,12 +5,15 @@ import { OrdersIngestedV1, TOPICS, type Platform } from '@siyu/contracts';
 import { BlindIndex } from '@siyu/crypto';
 import { copyManyToOutbox, type OutboxEntry } from '@siyu/messaging';
 import { BuyerDataKeys } from '../vault/buyer-data-keys';
-import { receiverIndexes, type LookupDigest } from '../vault/receiver-lookup-index';
+import type { LookupDigest } from '../vault/receiver-lookup-index';
 import { ReceiverLookupRepository } from '../vault/receiver-lookup.repository';
 import { sealBuyerId, sealReceiver } from '../vault/seal-receiver';
 import type { ChunkOutcome } from './import-summary';
 import { OrderRepository, type KnownOrder, type OrderRecord } from '../order-book/order.repository';
 import { STATUS_RANK, type MappedOrder } from '../order-book/order';
+import { orderDigests, type OrderDigests } from './order-digests';
+
+export { contentJson } from './order-digests';
 
 /** An order with what can be computed before its transaction (so it overlaps the previous chunk's writes). */
 export interface PreparedOrder {
@@ -45,15 +48,17 @@ export class IngestOrderChunk {
     private readonly lookup: ReceiverLookupRepository,
   ) {}
 
-  /** Keyed fingerprint, buyer pseudonym and lookup digests of an order: CPU only, no database. */
-  prepare(ctx: ChunkContext, order: MappedOrder, row: number | null = null): PreparedOrder {
-    return {
-      order,
-      row,
-      fingerprint: this.fingerprint(order),
-      pseudonym: this.buyerPseudonym(ctx, order),
-      lookup: receiverIndexes(this.blindIndex, order.receiver, order.buyerId),
-    };
+  /**
+   * Keyed fingerprint, buyer pseudonym and lookup digests of an order: CPU only, no database.
+   * `digests` computed already (on an import's worker thread) are taken as they are.
+   */
+  prepare(
+    ctx: ChunkContext,
+    order: MappedOrder,
+    row: number | null = null,
+    digests: OrderDigests = orderDigests(this.blindIndex, ctx, order),
+  ): PreparedOrder {
+    return { order, row, ...digests };
   }
 
   async execute(tx: EntityManager, ctx: ChunkContext, chunk: PreparedOrder[]): Promise<ChunkOutcome> {
@@ -192,50 +197,6 @@ export class IngestOrderChunk {
       sourceModifiedAt: order.sourceModifiedAt ?? null,
     };
   }
-
-  /**
-   * Keyed pseudonym of the platform buyer id, scoped to the shop (R1). An order without a buyer id
-   * gets a pseudonym of its own, so its data key is still shreddable on its own.
-   */
-  private buyerPseudonym(ctx: ChunkContext, order: MappedOrder): string {
-    return order.buyerId
-      ? this.blindIndex.pseudonym(`${ctx.platform}:buyer`, `${ctx.shopId}\0${order.buyerId}`)
-      : this.blindIndex.pseudonym(
-          `${ctx.platform}:order-without-buyer`,
-          `${ctx.shopId}\0${order.platformOrderId}`,
-        );
-  }
-
-  /**
-   * Keyed, because the content includes the receiver: an unkeyed hash could confirm a guess. The
-   * modification time is not content: a newer export of an unchanged order is "unchanged".
-   */
-  private fingerprint(order: MappedOrder): string {
-    return this.blindIndex.compute('orders:content', contentJson(order));
-  }
-}
-
-/**
- * `canonicalJson` of the order's content, built directly (members in sorted order, so plain
- * JSON.stringify yields the same text): fingerprints stay comparable with stored ones, at a
- * fraction of the cost on a million-row import.
- */
-export function contentJson(order: MappedOrder): string {
-  return JSON.stringify({
-    amountCents: order.amountCents,
-    buyerId: order.buyerId,
-    // A line's own amount only where the export has one (absent keys keep older fingerprints).
-    lines: order.lines.map((l) => ({ amountCents: l.amountCents, quantity: l.quantity, sku: l.sku })),
-    logisticsCompany: order.logisticsCompany,
-    orderedAt: order.orderedAt,
-    paidAt: order.paidAt,
-    platformOrderId: order.platformOrderId,
-    receiver: { address: order.receiver.address, name: order.receiver.name, phone: order.receiver.phone },
-    // Absent (not null) without a 发货时间 column: fingerprints of such exports stay as they were.
-    shippedAt: order.shippedAt ?? undefined,
-    status: order.status,
-    trackingNumber: order.trackingNumber,
-  });
 }
 
 /**

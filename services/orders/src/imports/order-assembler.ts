@@ -1,12 +1,16 @@
 import type { CellProblem, PlatformExport } from './platform-export';
 import type { MappedOrder } from '../order-book/order';
+import type { OrderDigests } from './order-digests';
+import type { RowSource, ScreenedRow } from './screened-row';
 
 /** An order being read: its first row, that row's cells (for a rejects file) and its line keys. */
 export interface OpenOrder {
   order: MappedOrder;
   row: number;
-  cells: string[];
+  source: RowSource;
   lineKeys: Set<string>;
+  /** Digests of the first row's order (from a worker); dropped when a further line changes the content. */
+  digests?: OrderDigests;
 }
 
 /** What became of a mapped row: a further line of the open order, a refused row, or a new order. */
@@ -35,7 +39,11 @@ export class OrderAssembler {
     private readonly amountColumn: string,
   ) {}
 
-  take(row: number, order: MappedOrder, lineKey: string, cells: string[]): AssembledRow {
+  /** `screened` is a row without problems (its `order` and `lineKey` are set). */
+  take(screened: ScreenedRow): AssembledRow {
+    const { row, source, digests } = screened;
+    const order = screened.order!;
+    const lineKey = screened.lineKey!;
     const current = this.open;
     if (current && current.order.platformOrderId === order.platformOrderId && this.mapping.rowPerLine)
       return this.merge(current, row, order, lineKey);
@@ -46,7 +54,7 @@ export class OrderAssembler {
         problems: [{ field: this.orderIdColumn, reason: this.repeatReason(earlier) }],
       };
     this.firstRowOf.set(order.platformOrderId, row);
-    this.open = { order, row, cells, lineKeys: new Set([lineKey]) };
+    this.open = { order, row, source, lineKeys: new Set([lineKey]), digests };
     return { kind: 'opened', closed: current };
   }
 
@@ -92,6 +100,8 @@ export class OrderAssembler {
       };
     current.lineKeys.add(lineKey);
     current.order.lines.push(...order.lines);
+    // The fingerprint covers the lines: the order's digests are computed again when it is stored.
+    current.digests = undefined;
     // A line row's own amount (Douyin 子订单): the order's is their sum (issue 9 §2).
     if (this.mapping.amountPerLine) current.order.amountCents += order.amountCents;
     return { kind: 'merged' };

@@ -1,0 +1,95 @@
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+/**
+ * Where an import's thread spends its time, per step of the per-row pipeline. A sample goes to the
+ * innermost frame of its stack that names a step (a crypto call under `sealReceiver` is sealing,
+ * under `orderDigests` a blind index); V8's own garbage collection and idle time are their own rows.
+ */
+const STEPS: [step: string, frame: RegExp][] = [
+  ['parse (CSV, decoding)', /csv-parse|iconv-lite|string_decoder|readCsvRecords|parseCsvBatch/],
+  ['cut into batches, hand to workers', /csv-batches|export-rows|import-worker-pool|export-batch-task/],
+  ['screen (row checks, unmasked-PII scan)', /screen-record|detect-unmasked-pii|screenRecord|rowProblems/],
+  [
+    'map + minimise (kept columns only), assemble',
+    /export-layout|cell-values|export-columns|order-assembler/,
+  ],
+  ['blind index (fingerprint, pseudonym, lookup digests)', /order-digests|receiver-lookup-index|blind-index/],
+  ['seal (AES-256-GCM receiver + buyer id)', /seal-receiver|sealedRecord|envelope|sealed/],
+  ['data keys (one per buyer, wrapped)', /buyer-data-keys|data-key\.repository/],
+  [
+    'COPY + SQL (rows to text, protocol, socket)',
+    /copy-rows|pg-copy-streams|outbox|order\.repository|receiver-lookup\.repository|import-job\.repository|node_modules\/pg|typeorm|node:net|stream_base_commons/,
+  ],
+  ['tally, chunking, job', /import-summary|chunk-writer|ingest-order-chunk|import-orders\.use-case/],
+];
+
+function stepOf(stack: ProfileNode[]): string {
+  const leaf = stack[0].callFrame.functionName;
+  if (leaf === '(garbage collector)') return 'garbage collection';
+  if (leaf === '(idle)') return 'idle (waiting for PostgreSQL / workers)';
+  if (leaf === '(program)') return 'V8/native (unattributed)';
+  for (const node of stack) {
+    const frame = `${node.callFrame.functionName}@${node.callFrame.url}`;
+    for (const [step, pattern] of STEPS) if (pattern.test(frame)) return step;
+  }
+  return 'other';
+}
+
+/** Microseconds per row by step, from a CPU profile of one thread. */
+export function breakdown(profile: Profile, rows: number): Record<string, number> {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const totals = new Map<string, number>();
+  const stepOfNode = new Map<number, string>();
+  profile.samples.forEach((id, i) => {
+    let step = stepOfNode.get(id);
+    if (step === undefined) {
+      const stack: ProfileNode[] = [];
+      for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur))
+        stack.push(byId.get(cur)!);
+      step = stepOf(stack);
+      stepOfNode.set(id, step);
+    }
+    totals.set(step, (totals.get(step) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  return Object.fromEntries(
+    [...totals].sort((a, b) => b[1] - a[1]).map(([step, micros]) => [step, +(micros / rows).toFixed(1)]),
+  );
+}
+
+/** Profiles this thread (V8's sampling profiler through the inspector) while `work` runs. */
+export async function profiled<T>(
+  file: string,
+  work: () => Promise<T>,
+): Promise<{ result: T; profile: Profile }> {
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object) =>
+    new Promise<any>((resolve, reject) =>
+      session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 500 });
+  await post('Profiler.start');
+  try {
+    const result = await work();
+    const { profile } = (await post('Profiler.stop')) as { profile: Profile };
+    writeFileSync(file, JSON.stringify(profile));
+    return { result, profile };
+  } finally {
+    session.disconnect();
+  }
+}
