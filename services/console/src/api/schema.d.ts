@@ -1046,6 +1046,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/privacy/processors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: privacy_officer. */
+        get: operations["ProcessorsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/processors/{id}/contract": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** @description Roles: privacy_officer. */
+        put: operations["ProcessorsController_record"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/privacy/records/data-map.csv": {
         parameters: {
             query?: never;
@@ -1766,6 +1800,20 @@ export interface components {
             /** @example 17 */
             seq: number;
         };
+        CorrectionRequest: {
+            /** @enum {string} */
+            field: "time_zone";
+            /**
+             * @description For time_zone: an IANA zone name
+             * @example Asia/Urumqi
+             */
+            value: string;
+        };
+        CorrectionResponse: {
+            /** @enum {string} */
+            field: "time_zone";
+            value: string;
+        };
         CreateApiKeyRequest: {
             /**
              * @description Who holds the key; shown in listings, never secret
@@ -1911,10 +1959,11 @@ export interface components {
         DataSubjectRequestResponse: {
             /** Format: date-time */
             completedAt: string | null;
+            correction: components["schemas"]["CorrectionResponse"] | null;
             dueAt: string;
             id: string;
             /** @enum {string} */
-            kind: "access" | "erasure" | "withdraw_all";
+            kind: "access" | "erasure" | "withdraw_all" | "correct";
             receipts: components["schemas"]["ServiceReceiptResponse"][];
             receivedAt: string;
             /** @enum {string} */
@@ -2044,7 +2093,7 @@ export interface components {
             keptUntil?: string | null;
             records: number;
             /** @enum {string} */
-            status: "held" | "deleted" | "kept_as_proof" | "kept_under_legal_hold" | "withdrawn";
+            status: "held" | "deleted" | "kept_as_proof" | "kept_under_legal_hold" | "withdrawn" | "corrected";
         };
         ImportFileResponse: {
             /** @example GB18030 */
@@ -2284,8 +2333,10 @@ export interface components {
             token: string;
         };
         LogRequestRequest: {
+            /** @description Required for kind "correct" only */
+            correction?: components["schemas"]["CorrectionRequest"] | null;
             /** @enum {string} */
-            kind: "access" | "erasure" | "withdraw_all";
+            kind: "access" | "erasure" | "withdraw_all" | "correct";
             /**
              * Format: uuid
              * @description The subject ref the officer found for the verified requester
@@ -2532,6 +2583,32 @@ export interface components {
             /** @description Values for the template variables (unsubscribe_link is filled per recipient) */
             variables: Record<string, never>;
         };
+        ProcessorContractResponse: {
+            contractReference: string;
+            /** Format: date-time */
+            recordedAt: string;
+            recordedBy: string;
+            /** Format: date */
+            signedOn: string;
+        };
+        ProcessorRegisterResponse: {
+            processors: components["schemas"]["ProcessorResponse"][];
+        };
+        ProcessorResponse: {
+            contract: components["schemas"]["ProcessorContractResponse"] | null;
+            /** @description True while no contract is recorded: the entrustment lacks its legal basis */
+            contractMissing: boolean;
+            dataCategories: string[];
+            dataSent: string;
+            duties: string[];
+            endpoint: string;
+            id: string;
+            location: string;
+            name: string;
+            processingPurpose: string;
+            purpose: string;
+            usedBy: string[];
+        };
         PublishNoticeRequest: {
             /** @example privacy@example.com */
             brandContact: string;
@@ -2609,6 +2686,21 @@ export interface components {
              */
             start: string;
         };
+        RecordProcessorContractRequest: {
+            /**
+             * @description Contract / DPA reference in the brand’s contract register
+             * @example DPA-2026-007
+             */
+            contractReference: string;
+            /** @description Where the processor processes the data, when the register cannot know (the host) */
+            location?: string | null;
+            /**
+             * Format: date
+             * @description Date the contract was signed
+             * @example 2026-03-01
+             */
+            signedOn: string;
+        };
         ReleaseRefusalResponse: {
             /** @example 42 */
             ledgerSeq: number | null;
@@ -2635,7 +2727,7 @@ export interface components {
             dueAt: string;
             id: string;
             /** @enum {string} */
-            kind: "access" | "erasure" | "withdraw_all";
+            kind: "access" | "erasure" | "withdraw_all" | "correct";
             overdue: boolean;
             receivedAt: string;
             /** @enum {string} */
@@ -7997,6 +8089,140 @@ export interface operations {
             };
         };
     };
+    ProcessorsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProcessorRegisterResponse"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    ProcessorsController_record: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordProcessorContractRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProcessorResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description PROCESSOR_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PROCESSOR_NOT_FOUND",
+                     *       "message": "processor not found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
     RecordsController_dataMap: {
         parameters: {
             query?: never;
@@ -8169,7 +8395,7 @@ export interface operations {
                     "application/json": components["schemas"]["LoggedRequestResponse"];
                 };
             };
-            /** @description VALIDATION_FAILED: which field, why */
+            /** @description INVALID_CORRECTION */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8177,8 +8403,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "code": "VALIDATION_FAILED",
-                     *       "message": "validation failed"
+                     *       "code": "INVALID_CORRECTION",
+                     *       "message": "invalid correction"
                      *     }
                      */
                     "application/json": components["schemas"]["ApiErrorBody"];
@@ -8205,6 +8431,21 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description NO_SERVICE_HOLDS_FIELD */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "NO_SERVICE_HOLDS_FIELD",
+                     *       "message": "no service holds field"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
