@@ -373,6 +373,16 @@ function CampaignDetail({ initial, onChanged }: { initial: Campaign; onChanged: 
     return () => clearInterval(timer);
   }, [load, run]);
 
+  // Receipts and opt-outs keep arriving after a run is done: the timeline is re-read every 15 s.
+  useEffect(() => {
+    const timer = setInterval(() => {
+      void api
+        .GET('/api/v1/outreach/campaigns/{id}/timeline', { params: { path: { id }, query: { bucket } } })
+        .then(({ data }) => data && setTimeline(data));
+    }, 15_000);
+    return () => clearInterval(timer);
+  }, [id, bucket]);
+
   const act = async (action: 'runs' | 'schedule' | 'pause' | 'resume' | 'cancel') => {
     setError(null);
     const path = { params: { path: { id } } };
