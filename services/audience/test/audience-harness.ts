@@ -169,11 +169,17 @@ export interface FactSpec {
   platform?: 'tmall' | 'jd' | 'douyin' | 'kuaishou' | 'pinduoduo' | 'youzan';
 }
 
+/**
+ * An order placed at `hour` (China time) that is `daysAgo` whole days old now: its age is in
+ * [daysAgo, daysAgo + 1) days whatever the time of day the test runs (setting the hour alone made
+ * a 5-day-old order 4 days old when a test ran between 00:00 and 15:00 UTC).
+ */
 export function orderedAt(daysAgo: number, hour = 10): string {
-  const d = new Date(Date.now() - daysAgo * 86400_000);
+  const notBefore = Date.now() - daysAgo * 86400_000;
+  const d = new Date(notBefore);
   // hour in Asia/Shanghai (UTC+8)
   d.setUTCHours((hour + 24 - 8) % 24, 0, 0, 0);
-  if (d.getTime() > Date.now()) d.setTime(d.getTime() - 86400_000);
+  if (d.getTime() > notBefore) d.setTime(d.getTime() - 86400_000);
   return d.toISOString();
 }
 
