@@ -1240,6 +1240,21 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           correction_value: 'request',
         },
       },
+      individuals_counts: {
+        purpose: 'security',
+        retention: '3 years (PIPL Art. 56 records)',
+        columns: { id: 'technical', started_at: 'technical', started_by: 'audit', services: 'technical' },
+      },
+      individuals_count_answers: {
+        purpose: 'security',
+        retention: '3 years (PIPL Art. 56 records)',
+        columns: {
+          count_id: 'technical',
+          service: 'technical',
+          populations: 'technical',
+          answered_at: 'technical',
+        },
+      },
       processor_contracts: {
         purpose: 'security',
         retention: 'while the entrustment lasts, then 3 years as a record (PIPL Art. 56)',
