@@ -37,6 +37,11 @@ import { WithdrawAllRequests1763900004100 } from './migrations/1763900004100-wit
 import { CorrectionRequests1763900006000 } from './migrations/1763900006000-correction-requests';
 import { ProcessorContracts1763900006100 } from './migrations/1763900006100-processor-contracts';
 import { IndividualsCounts1763900006200 } from './migrations/1763900006200-individuals-counts';
+import { ImpactAssessments1763900006300 } from './migrations/1763900006300-impact-assessments';
+import { ImpactAssessmentsController } from './impact-assessments/impact-assessments.controller';
+import { ImpactAssessmentsQuery } from './impact-assessments/impact-assessments.query';
+import { ImpactAssessmentsRepository } from './impact-assessments/impact-assessments.repository';
+import { RecordImpactAssessment } from './impact-assessments/record-impact-assessment.use-case';
 import { IndividualsCountAnswersConsumer } from './individuals-count/individuals-count-answers.consumer';
 import { IndividualsCountController } from './individuals-count/individuals-count.controller';
 import { IndividualsCountQuery } from './individuals-count/individuals-count.query';
@@ -62,6 +67,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
         RecordsController,
         ProcessorsController,
         IndividualsCountController,
+        ImpactAssessmentsController,
         CustomerRequestsController,
         CustomerExportController,
       ],
@@ -82,6 +88,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
                 CorrectionRequests1763900006000,
                 ProcessorContracts1763900006100,
                 IndividualsCounts1763900006200,
+                ImpactAssessments1763900006300,
               ],
             }),
         },
@@ -104,6 +111,9 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
         IndividualsCountQuery,
         StartIndividualsCount,
         IndividualsCountAnswersConsumer,
+        { provide: ImpactAssessmentsRepository, useValue: new ImpactAssessmentsRepository() },
+        ImpactAssessmentsQuery,
+        RecordImpactAssessment,
         {
           provide: ServiceMessaging,
           inject: [

@@ -1240,6 +1240,21 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           correction_value: 'request',
         },
       },
+      impact_assessments: {
+        purpose: 'security',
+        retention: '3 years from the assessment (PIPL Art. 56: keep_until); not deleted automatically yet',
+        columns: {
+          id: 'technical',
+          subject_key: 'technical',
+          summary: 'technical',
+          risks: 'technical',
+          measures: 'technical',
+          conclusion: 'technical',
+          assessed_by: 'audit',
+          assessed_at: 'technical',
+          keep_until: 'technical',
+        },
+      },
       individuals_counts: {
         purpose: 'security',
         retention: '3 years (PIPL Art. 56 records)',
