@@ -150,3 +150,45 @@ export class PrivacyRequestAnsweredV1 extends EventBase {
   @Type(() => HeldDataLine)
   lines: HeldDataLine[];
 }
+
+/**
+ * R19: "count the individuals whose personal information you process". Each service answers with
+ * counts per population of its own keys (blind indexes, pseudonyms, account ids): no identity is
+ * joined across services, so privacy reports bounds, not an exact union.
+ */
+export class PrivacyIndividualsCountRequestedV1 extends EventBase {
+  override type = 'privacy.individuals-count-requested.v1';
+
+  @IsUUID()
+  countId: string;
+
+  @IsString()
+  @Matches(/^[a-z0-9-]{1,40}$/)
+  brandId: string;
+}
+
+export class IndividualsPopulation {
+  /** What was counted, in the service's words: `consent_subjects`, `buyers`, `receivers`, `staff`. */
+  @IsString()
+  @Matches(/^[a-z][a-z0-9_]{0,59}$/)
+  population: string;
+
+  @IsInt()
+  @Min(0)
+  individuals: number;
+}
+
+export class PrivacyIndividualsCountedV1 extends EventBase {
+  override type = 'privacy.individuals-counted.v1';
+
+  @IsUUID()
+  countId: string;
+
+  @IsIn(ANSWERING_SERVICES)
+  service: AnsweringService;
+
+  @ValidateNested({ each: true })
+  @ArrayMaxSize(20)
+  @Type(() => IndividualsPopulation)
+  populations: IndividualsPopulation[];
+}

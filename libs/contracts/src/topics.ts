@@ -12,6 +12,8 @@ export const TOPICS = {
   privacyRequestAnswered: 'privacy.request-answered.v1',
   privacyWithdrawAllRequested: 'privacy.withdraw-all-requested.v1',
   privacyCorrectionRequested: 'privacy.correction-requested.v1',
+  privacyIndividualsCountRequested: 'privacy.individuals-count-requested.v1',
+  privacyIndividualsCounted: 'privacy.individuals-counted.v1',
   tagCategoriesChanged: 'consent.tag-categories-changed.v1',
   smsOptOutReceived: 'outreach.sms-opt-out-received.v1',
   consentRequesterSealKey: 'consent.requester-seal-key.v1',

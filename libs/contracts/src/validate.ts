@@ -8,6 +8,8 @@ import {
   PrivacyAccessRequestedV1,
   PrivacyCorrectionRequestedV1,
   PrivacyErasureRequestedV1,
+  PrivacyIndividualsCountedV1,
+  PrivacyIndividualsCountRequestedV1,
   PrivacyRequestAnsweredV1,
   PrivacyWithdrawAllRequestedV1,
 } from './privacy.events';
@@ -37,6 +39,8 @@ export const EVENT_CLASSES: Record<string, EventClass> = {
   'privacy.request-answered.v1': PrivacyRequestAnsweredV1,
   'privacy.withdraw-all-requested.v1': PrivacyWithdrawAllRequestedV1,
   'privacy.correction-requested.v1': PrivacyCorrectionRequestedV1,
+  'privacy.individuals-count-requested.v1': PrivacyIndividualsCountRequestedV1,
+  'privacy.individuals-counted.v1': PrivacyIndividualsCountedV1,
   'consent.tag-categories-changed.v1': TagCategoriesChangedV1,
   'outreach.sms-opt-out-received.v1': SmsOptOutReceivedV1,
   'consent.requester-seal-key.v1': ConsentRequesterSealKeyV1,

@@ -18,7 +18,8 @@ function answeringServicesFromEnv(value: string | undefined): AnsweringService[]
 
 /**
  * Runs the privacy service alone: DATABASE_URL, KAFKA_BROKERS, AUTH_PUBLIC_KEY, BRAND_ID, HOST, PORT (3006),
- * PRIVACY_DEADLINE_WORKING_DAYS, PRIVACY_ANSWERING_SERVICES, PRIVACY_REMINDER_INTERVAL_MS.
+ * PRIVACY_DEADLINE_WORKING_DAYS, PRIVACY_ANSWERING_SERVICES, PRIVACY_REMINDER_INTERVAL_MS,
+ * PRIVACY_INDIVIDUALS_COUNT_INTERVAL_MS (daily by default).
  */
 async function main(): Promise<void> {
   const env = process.env;
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
           : undefined,
         answeringServices: answeringServicesFromEnv(env.PRIVACY_ANSWERING_SERVICES),
         reminderIntervalMs: Number(env.PRIVACY_REMINDER_INTERVAL_MS ?? 3_600_000),
+        individualsCountIntervalMs: Number(env.PRIVACY_INDIVIDUALS_COUNT_INTERVAL_MS ?? 86_400_000),
         announce: (line) => logger.log(line, 'announce'),
       }),
     ),

@@ -36,6 +36,17 @@ import { CustomerRequests1763900004000 } from './migrations/1763900004000-custom
 import { WithdrawAllRequests1763900004100 } from './migrations/1763900004100-withdraw-all-requests';
 import { CorrectionRequests1763900006000 } from './migrations/1763900006000-correction-requests';
 import { ProcessorContracts1763900006100 } from './migrations/1763900006100-processor-contracts';
+import { IndividualsCounts1763900006200 } from './migrations/1763900006200-individuals-counts';
+import { ImpactAssessments1763900006300 } from './migrations/1763900006300-impact-assessments';
+import { ImpactAssessmentsController } from './impact-assessments/impact-assessments.controller';
+import { ImpactAssessmentsQuery } from './impact-assessments/impact-assessments.query';
+import { ImpactAssessmentsRepository } from './impact-assessments/impact-assessments.repository';
+import { RecordImpactAssessment } from './impact-assessments/record-impact-assessment.use-case';
+import { IndividualsCountAnswersConsumer } from './individuals-count/individuals-count-answers.consumer';
+import { IndividualsCountController } from './individuals-count/individuals-count.controller';
+import { IndividualsCountQuery } from './individuals-count/individuals-count.query';
+import { IndividualsCountRepository } from './individuals-count/individuals-count.repository';
+import { StartIndividualsCount } from './individuals-count/start-individuals-count.use-case';
 import { ProcessorContractsRepository } from './processors/processor-contracts.repository';
 import { ProcessorRegisterQuery } from './processors/processor-register.query';
 import { ProcessorsController } from './processors/processors.controller';
@@ -55,6 +66,8 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
         ListRequestsController,
         RecordsController,
         ProcessorsController,
+        IndividualsCountController,
+        ImpactAssessmentsController,
         CustomerRequestsController,
         CustomerExportController,
       ],
@@ -74,6 +87,8 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
                 WithdrawAllRequests1763900004100,
                 CorrectionRequests1763900006000,
                 ProcessorContracts1763900006100,
+                IndividualsCounts1763900006200,
+                ImpactAssessments1763900006300,
               ],
             }),
         },
@@ -92,13 +107,26 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
         ProcessorContractsRepository,
         ProcessorRegisterQuery,
         RecordProcessorContract,
+        { provide: IndividualsCountRepository, useValue: new IndividualsCountRepository() },
+        IndividualsCountQuery,
+        StartIndividualsCount,
+        IndividualsCountAnswersConsumer,
+        { provide: ImpactAssessmentsRepository, useValue: new ImpactAssessmentsRepository() },
+        ImpactAssessmentsQuery,
+        RecordImpactAssessment,
         {
           provide: ServiceMessaging,
-          inject: [PRIVACY_DB, DataSubjectAnswersConsumer, RequesterAnswersConsumer],
+          inject: [
+            PRIVACY_DB,
+            DataSubjectAnswersConsumer,
+            RequesterAnswersConsumer,
+            IndividualsCountAnswersConsumer,
+          ],
           useFactory: (
             ds: DataSource,
             answers: DataSubjectAnswersConsumer,
             requester: RequesterAnswersConsumer,
+            individuals: IndividualsCountAnswersConsumer,
           ) =>
             new ServiceMessaging(ds, options.transport, {
               schema: 'privacy',
@@ -108,6 +136,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
                 TOPICS.privacyRequesterChallenged,
                 TOPICS.privacyWithdrawAllRequested,
                 TOPICS.privacyCorrectionRequested,
+                TOPICS.privacyIndividualsCountRequested,
                 TOPICS.privacyRequesterSealKeyWanted,
               ],
               consumers: [
@@ -117,6 +146,11 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
                   topics: [TOPICS.consentRequesterSealKey, TOPICS.consentRequesterResolved],
                   handlers: requester.handlers,
                 },
+                {
+                  name: 'individuals',
+                  topics: [TOPICS.privacyIndividualsCounted],
+                  handlers: individuals.handlers,
+                },
               ],
             }),
         },
@@ -125,6 +159,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
   }
 
   private readonly reminders: RecurringJob;
+  private readonly individualsCount: RecurringJob;
 
   constructor(
     @Inject(PRIVACY_DB) private readonly ds: DataSource,
@@ -132,10 +167,15 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
     private readonly messaging: ServiceMessaging,
     private readonly requester: RequesterAnswersConsumer,
     remind: RemindSilentServices,
+    countIndividuals: StartIndividualsCount,
   ) {
     this.reminders = new RecurringJob(
       () => remind.execute(),
       (err) => options.announce?.(`privacy: deadline watch failed: ${(err as Error).message}`),
+    );
+    this.individualsCount = new RecurringJob(
+      async () => void (await countIndividuals.execute('privacy-schedule')),
+      (err) => options.announce?.(`privacy: individuals count failed: ${(err as Error).message}`),
     );
   }
 
@@ -148,10 +188,12 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
     await this.messaging.start();
     await this.ds.transaction((tx) => this.requester.askForKeyIfMissing(tx));
     this.reminders.start(this.options.reminderIntervalMs ?? 0);
+    this.individualsCount.start(this.options.individualsCountIntervalMs ?? 0);
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.reminders.stop();
+    await this.individualsCount.stop();
     await this.messaging.stop();
     await this.ds.destroy();
   }

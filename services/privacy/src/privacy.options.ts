@@ -17,6 +17,8 @@ export interface PrivacyModuleOptions {
   answeringServices?: AnsweringService[];
   /** How often the silent-service check runs; 0 or unset = off (tests call it directly). */
   reminderIntervalMs?: number;
+  /** How often the distinct-individuals count runs (R19); 0 or unset = off (on demand only). */
+  individualsCountIntervalMs?: number;
   /** Requests per minute and IP on the public request pages (/rights); default 60. */
   publicPageRateLimitPerMinute?: number;
   /** Where reminders and escalations are announced (the console in standalone). */

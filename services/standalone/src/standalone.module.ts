@@ -72,6 +72,7 @@ export class StandaloneModule {
           brandName: o.brand.name,
           announce: o.announce,
           reminderIntervalMs: 3_600_000,
+          individualsCountIntervalMs: 86_400_000,
         }),
       ],
     };

@@ -26,4 +26,10 @@ export class SubjectRequestRepository {
     );
     return row.n;
   }
+
+  /** R19: the brand's subjects, one per verified phone (blind index): distinct individuals. */
+  async countSubjects(tx: EntityManager, brandId: string): Promise<number> {
+    const [row] = await tx.query('SELECT count(*)::int AS n FROM subjects WHERE brand_id = $1', [brandId]);
+    return row.n;
+  }
 }

@@ -28,4 +28,12 @@ export class StaffSubjectRepository {
       [id, passwordHash, id],
     );
   }
+
+  /** R19: staff accounts not anonymised by an erasure (each is one person). */
+  async countStaff(tx: EntityManager): Promise<number> {
+    const [row] = await tx.query(
+      "SELECT count(*)::int AS n FROM staff_accounts WHERE username NOT LIKE 'erased-%'",
+    );
+    return row.n;
+  }
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { RECEIVER_SHREDDED_SQL } from '../vault/vaulted-receiver.repository';
 import { DEFAULT_AFTER_SALES_DAYS, DEFAULT_RECORD_RETENTION_DAYS } from '../retention/retention.repository';
 
 export interface SubjectRelease {
@@ -75,6 +76,20 @@ export class SubjectOrdersRepository {
             f AS (DELETE FROM release_refusals WHERE subject_ref = $1 RETURNING 1)
        SELECT (SELECT count(*) FROM r)::int AS releases, (SELECT count(*) FROM f)::int AS refusals`,
       [subjectRef],
+    );
+    return row;
+  }
+
+  /**
+   * R19: buyers (one data key per buyer pseudonym, shredded or not: the pseudonym still points at a
+   * person, R1) and orders whose receiver data is still readable (at most one receiver each).
+   */
+  async countIndividuals(tx: EntityManager): Promise<{ buyers: number; receivers: number }> {
+    const [row] = await tx.query(
+      `SELECT (SELECT count(*) FROM data_keys)::int AS buyers,
+              (SELECT count(*) FROM orders o JOIN data_keys k ON k.buyer_pseudonym = o.buyer_pseudonym
+                 LEFT JOIN receiver_shreds r ON r.order_ref = o.order_ref
+                WHERE NOT ${RECEIVER_SHREDDED_SQL})::int AS receivers`,
     );
     return row;
   }

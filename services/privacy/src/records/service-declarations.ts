@@ -1241,6 +1241,36 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           correction_value: 'request',
         },
       },
+      impact_assessments: {
+        purpose: 'security',
+        retention: '3 years from the assessment (PIPL Art. 56: keep_until); not deleted automatically yet',
+        columns: {
+          id: 'technical',
+          subject_key: 'technical',
+          summary: 'technical',
+          risks: 'technical',
+          measures: 'technical',
+          conclusion: 'technical',
+          assessed_by: 'audit',
+          assessed_at: 'technical',
+          keep_until: 'technical',
+        },
+      },
+      individuals_counts: {
+        purpose: 'security',
+        retention: '3 years (PIPL Art. 56 records)',
+        columns: { id: 'technical', started_at: 'technical', started_by: 'audit', services: 'technical' },
+      },
+      individuals_count_answers: {
+        purpose: 'security',
+        retention: '3 years (PIPL Art. 56 records)',
+        columns: {
+          count_id: 'technical',
+          service: 'technical',
+          populations: 'technical',
+          answered_at: 'technical',
+        },
+      },
       processor_contracts: {
         purpose: 'security',
         retention: 'while the entrustment lasts, then 3 years as a record (PIPL Art. 56)',
