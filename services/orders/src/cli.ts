@@ -8,7 +8,6 @@ import {
   type WriteStream,
 } from 'node:fs';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { PLATFORMS, type Platform } from '@siyu/contracts';
 import { SingleBar } from 'cli-progress';
@@ -20,7 +19,7 @@ import type { ImportSummary } from './imports/import-summary';
 import { ImportsError } from './imports/imports.errors';
 import { parseMappingFile, type ExportMappingFile } from './imports/mapping-file';
 import { RejectsCsv } from './imports/rejects-csv';
-import { openOrdersCliContext } from './orders-cli.context';
+import { cliTarget, openOrdersCliContext } from './orders-cli.context';
 
 const USAGE = `usage: orders import <export.csv|.xlsx> --platform <${PLATFORMS.join('|')}> --shop <shopId>
                      [--rejects <rejects.csv>] [--mapping <mapping.json>]
@@ -62,17 +61,14 @@ export async function runCli(
     io.err(`--mapping ${args.mapping}: ${reason}\n`);
     return 2;
   }
-  const target = databaseFrom(env);
-  if (!target) {
-    io.err(
-      `no database: set DATABASE_URL, or start Siyu (npm start) so that ${join(dataDir(env), 'postgres-url')} exists\n`,
-    );
+  const target = cliTarget(env, ['FULFILMENT_KEK', 'FULFILMENT_BLIND_INDEX_KEY']);
+  if ('problem' in target) {
+    io.err(`${target.problem}\n`);
     return 1;
   }
-  const adminUrl = target.adminUrl;
+  const { adminUrl, secrets } = target;
   let context: INestApplicationContext;
   try {
-    const secrets = target.local ? { ...localSecrets(env), ...definedOnly(env) } : env;
     // Missing or malformed keys are said before the database is touched.
     loadCryptoKeys(secrets, 'FULFILMENT');
     loadBlindIndex(secrets, 'FULFILMENT');
@@ -234,35 +230,6 @@ class ImportProgress {
   stop(): void {
     this.bar?.stop();
   }
-}
-
-function dataDir(env: Record<string, string | undefined>): string {
-  return env.SIYU_DATA_DIR ?? join(process.cwd(), '.data');
-}
-
-function databaseFrom(env: Record<string, string | undefined>): { adminUrl: string; local: boolean } | null {
-  if (env.DATABASE_URL) return { adminUrl: env.DATABASE_URL, local: false };
-  const file = join(dataDir(env), 'postgres-url');
-  const url = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
-  return url ? { adminUrl: url, local: true } : null;
-}
-
-/** The FULFILMENT keys `npm start` generated beside its database; nothing else is read. */
-function localSecrets(env: Record<string, string | undefined>): Record<string, string | undefined> {
-  const file = join(dataDir(env), 'secrets.json');
-  if (!existsSync(file)) return {};
-  const stored = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  const pick = (name: string) => (typeof stored[name] === 'string' ? stored[name] : undefined);
-  return {
-    FULFILMENT_KEK: pick('FULFILMENT_KEK'),
-    FULFILMENT_BLIND_INDEX_KEY: pick('FULFILMENT_BLIND_INDEX_KEY'),
-  };
-}
-
-function definedOnly(env: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''),
-  );
 }
 
 if (require.main === module) {

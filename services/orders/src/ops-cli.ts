@@ -1,7 +1,6 @@
 import 'reflect-metadata';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { INestApplicationContext, Type } from '@nestjs/common';
 import { loadBlindIndex, loadCryptoKeys, loadTokenSigner } from '@siyu/crypto';
@@ -9,7 +8,7 @@ import { InvitationsError } from './invitations/invitations.errors';
 import { InvitationsModule } from './invitations/invitations.module';
 import { CARDS_PER_PAGE, type CardsPerPage } from './invitations/parcel-card-sheet';
 import { PrintCardSheet } from './invitations/print-card-sheet.query';
-import { openOrdersCliContext } from './orders-cli.context';
+import { cliTarget, openOrdersCliContext, type CliEnv } from './orders-cli.context';
 import { ApplyRetention } from './retention/apply-retention.use-case';
 import { RetentionModule } from './retention/retention.module';
 import { BackfillLookupIndex } from './vault/backfill-lookup-index.use-case';
@@ -33,7 +32,7 @@ Secrets: FULFILMENT_KEK, FULFILMENT_BLIND_INDEX_KEY, INVITE_TOKEN_KEYS from the 
 npm start secrets.json. Cards: BRAND_ID, PUBLIC_BASE_URL, PARCEL_CARD_HEADLINE, PARCEL_CARD_TEXT.
 Reports are counts only: never a receiver, buyer or order number.`;
 
-type Env = Record<string, string | undefined>;
+type Env = CliEnv;
 
 /** The feature module each command runs in. */
 const FEATURE_OF: Record<Command['name'], Type> = {
@@ -63,14 +62,12 @@ export async function runOpsCli(argv: string[], env: Env, io: OpsCliIo): Promise
     io.err(`${(err as Error).message}\n\n${USAGE}\n`);
     return 2;
   }
-  const target = databaseFrom(env);
-  if (!target) {
-    io.err(
-      `no database: set DATABASE_URL, or start Siyu (npm start) so that ${join(dataDir(env), 'postgres-url')} exists\n`,
-    );
+  const target = cliTarget(env, ['FULFILMENT_KEK', 'FULFILMENT_BLIND_INDEX_KEY', 'INVITE_TOKEN_KEYS']);
+  if ('problem' in target) {
+    io.err(`${target.problem}\n`);
     return 1;
   }
-  const secrets = target.local ? { ...localSecrets(env), ...definedOnly(env) } : env;
+  const secrets = target.secrets;
   let context: INestApplicationContext | undefined;
   try {
     // Missing or malformed keys are said before the database is touched.
@@ -186,36 +183,6 @@ function parseCommand(argv: string[]): Command {
     default:
       throw new Error(name ? `unknown command: ${name}` : 'no command');
   }
-}
-
-function dataDir(env: Env): string {
-  return env.SIYU_DATA_DIR ?? join(process.cwd(), '.data');
-}
-
-function databaseFrom(env: Env): { adminUrl: string; local: boolean } | null {
-  if (env.DATABASE_URL) return { adminUrl: env.DATABASE_URL, local: false };
-  const file = join(dataDir(env), 'postgres-url');
-  const url = existsSync(file) ? readFileSync(file, 'utf8').trim() : '';
-  return url ? { adminUrl: url, local: true } : null;
-}
-
-/** The orders service's own keys that `npm start` generated beside its database; nothing else. */
-function localSecrets(env: Env): Env {
-  const file = join(dataDir(env), 'secrets.json');
-  if (!existsSync(file)) return {};
-  const stored = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  const pick = (name: string) => (typeof stored[name] === 'string' ? stored[name] : undefined);
-  return {
-    FULFILMENT_KEK: pick('FULFILMENT_KEK'),
-    FULFILMENT_BLIND_INDEX_KEY: pick('FULFILMENT_BLIND_INDEX_KEY'),
-    INVITE_TOKEN_KEYS: pick('INVITE_TOKEN_KEYS'),
-  };
-}
-
-function definedOnly(env: Env): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(env).filter((e): e is [string, string] => typeof e[1] === 'string' && e[1] !== ''),
-  );
 }
 
 if (require.main === module) {
