@@ -34,8 +34,13 @@ import { SegmentCompiler } from '../../services/audience/src/segments/segment-co
 import { SegmentRepository } from '../../services/audience/src/segments/segment.repository';
 import { DefineTag } from '../../services/audience/src/tags/define-tag.use-case';
 import { MemberTagsRepository } from '../../services/audience/src/tags/member-tags.repository';
-import { RefreshMemberTags } from '../../services/audience/src/tags/refresh-member-tags.use-case';
+import {
+  orderByDependency,
+  RefreshMemberTags,
+} from '../../services/audience/src/tags/refresh-member-tags.use-case';
 import { TagDefinitionsRepository } from '../../services/audience/src/tags/tag-definitions.repository';
+import { MemberFeaturesRepository as PreviousFeatures } from './previous/member-features.repository';
+import { MemberTagsRepository as PreviousTags } from './previous/member-tags.repository';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const CHANGES = 10_000;
@@ -377,6 +382,39 @@ async function main(): Promise<void> {
     }
 
     const saved = await segments.list(ds.manager, 'demo');
+    const ROLLBACK = new Error('bench: roll back');
+    /** Runs `fn` in a transaction that is rolled back; answers how long it took. */
+    const rolledBack = async (fn: (tx: EntityManager) => Promise<unknown>): Promise<number> => {
+      const t = process.hrtime.bigint();
+      try {
+        await ds.transaction(async (tx) => {
+          await fn(tx);
+          throw ROLLBACK;
+        });
+      } catch (err) {
+        if (err !== ROLLBACK) throw err;
+      }
+      return Number(process.hrtime.bigint() - t) / 1e6;
+    };
+    const previousTags = new PreviousTags();
+    const previousFeatures = new PreviousFeatures();
+    /** One refresh batch as the previous design ran it: one statement per tag, each re-reading the facts. */
+    const previousRefreshBatch = async (tx: EntityManager): Promise<void> => {
+      const batch = await dirty.claim(tx, 'demo', 20_000);
+      const defs = orderByDependency(await definitions.current(tx, 'demo'));
+      const ctx = await compiler.context(tx, 'demo');
+      await previousTags.deleteFor(tx, batch);
+      await previousFeatures.recompute(tx, batch);
+      for (const d of defs) {
+        if (d.layer === 'fact') await previousTags.computeFactTag(tx, d, batch);
+        else if (d.layer === 'model') await previousTags.computeModelTag(tx, d, batch, ctx);
+        else {
+          const model = await models.latest(tx, 'demo', d.key, d.version);
+          if (model) await previousTags.computePredictionTag(tx, d, model, batch);
+        }
+      }
+      await changes.append(tx, 'demo', batch);
+    };
     let round = 0;
     /**
      * `n` members (a different set each round) get a new order each, stored and marked dirty as the
@@ -400,6 +438,14 @@ async function main(): Promise<void> {
         `INSERT INTO dirty_members (subject_ref, brand_id) SELECT unnest($1::uuid[]), 'demo' ON CONFLICT DO NOTHING`,
         [changed],
       );
+      // The same batch through the previous design's statements and through the current ones, each
+      // in a transaction rolled back afterwards (best of two, alternating), then the real refresh.
+      let previousMs = Infinity;
+      let currentMs = Infinity;
+      for (let i = 0; i < 2; i++) {
+        currentMs = Math.min(currentMs, await rolledBack((tx) => refresh['refreshBatch'](tx, 20_000)));
+        previousMs = Math.min(previousMs, await rolledBack((tx) => previousRefreshBatch(tx)));
+      }
       const [{ last }] = await ds.query('SELECT COALESCE(max(id), 0) AS last FROM outbox');
       const tags = await time(() =>
         PROFILE ? statementProfile(() => refresh.execute(20_000)) : refresh.execute(20_000),
@@ -446,6 +492,7 @@ async function main(): Promise<void> {
       console.log(
         `\n${n.toLocaleString('en')} members changed (a new order each), round ${round}:` +
           `\n  tag refresh (features + every tag of ${tags.value.toLocaleString('en')} members)     ${fmt(tags.ms)}` +
+          `   | rolled back: current ${fmt(currentMs)}, previous design ${fmt(previousMs)} (${(currentMs / previousMs).toFixed(2)}×)` +
           `   | hand-written read + aggregation of their facts ${fmt(handFacts.ms)}` +
           `\n  automatic refresh of the ${saved.length} segments  ${fmt(segs.ms)}` +
           `   | hand-written predicates on the changed members: EXISTS form ${fmt(handRows.ms)}, IN-set form ${fmt(handSets.ms)}` +

@@ -1,0 +1,269 @@
+/**
+ * The tag refresh's SQL as it was before one statement read each batch once (commit 54ab0ac), kept
+ * verbatim for bench:audience's same-run comparison only; services never import it.
+ */
+import type { EntityManager } from 'typeorm';
+import type { TagCategory } from '@siyu/contracts';
+import { HOUR_BAND_SQL, ON_ANY_CHANNEL } from './member-features.repository';
+import {
+  compileRule,
+  SqlParams,
+  type CompileContext,
+} from '../../../services/audience/src/rule-language/compile-rule';
+import { FEATURES, type FeatureName, type Rule } from '../../../services/audience/src/rule-language/rule';
+import type { FactMeasure, TagDefinition } from '../../../services/audience/src/tags/tag-definition';
+
+/** A trained model as scoring needs it (see logistic-regression.ts). */
+export interface StoredModel {
+  modelVersion: number;
+  features: FeatureName[];
+  intercept: number;
+  weights: number[];
+  means: number[];
+  stds: number[];
+}
+
+export interface MemberTagRow {
+  tagKey: string;
+  tagVersion: number;
+  category: TagCategory;
+  valueNum: number | null;
+  valueText: string | null;
+  inputs: Record<string, unknown>;
+  computedAt: string;
+}
+
+export const RFM_DEFAULTS = {
+  recencyDays: [30, 90, 180, 365],
+  frequency: [2, 3, 5, 8],
+  monetaryCents: [10000, 30000, 80000, 200000],
+};
+
+/** The model input of a feature: spending on a log scale, everything else as is. */
+export const modelInput = (feature: FeatureName, column: string) =>
+  feature.startsWith('monetary')
+    ? `ln(1 + ${column}::double precision / 100)`
+    : `${column}::double precision`;
+
+const INSERT = `INSERT INTO member_tags (subject_ref, brand_id, tag_key, tag_version, category, value_num, value_text, inputs)`;
+
+/**
+ * Guards every computed tag carries: a profiling consent, not a closed category, R2 for sensitive
+ * tags; all read from the member row's copies (members.grants / closed_categories), one probe.
+ */
+function tagGuards(subject: string, d: TagDefinition, params: SqlParams): string {
+  const g = [
+    `gm.grants && ${ON_ANY_CHANNEL('personalisation')}`,
+    `NOT (gm.closed_categories && ARRAY[${params.add(d.category)}::text])`,
+  ];
+  if (d.sensitive) g.push(`gm.grants && ${ON_ANY_CHANNEL('sensitive_profiling')}`);
+  return `EXISTS (SELECT 1 FROM members gm WHERE gm.subject_ref = ${subject} AND ${g.join(' AND ')})`;
+}
+
+export class MemberTagsRepository {
+  async deleteFor(tx: EntityManager, batch: string[]): Promise<void> {
+    await tx.query('DELETE FROM member_tags WHERE subject_ref = ANY($1::uuid[])', [batch]);
+  }
+
+  /** R11: the tags of closed categories go at once, not at the next refresh. */
+  async deleteCategories(tx: EntityManager, subjectRef: string, categories: TagCategory[]): Promise<void> {
+    await tx.query('DELETE FROM member_tags WHERE subject_ref = $1 AND category = ANY($2::text[])', [
+      subjectRef,
+      categories,
+    ]);
+  }
+
+  async deleteKeys(tx: EntityManager, subjectRef: string, keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await tx.query('DELETE FROM member_tags WHERE subject_ref = $1 AND tag_key = ANY($2::text[])', [
+      subjectRef,
+      keys,
+    ]);
+  }
+
+  /**
+   * A fact tag for a batch, in one statement: an aggregate over each member's released facts, with
+   * the orders and releases it used (lineage).
+   */
+  async computeFactTag(tx: EntityManager, d: TagDefinition, batch: string[]): Promise<void> {
+    const params = new SqlParams();
+    const batchP = params.add(batch);
+    const f = d.fact!;
+    const filter = (alias: string) => {
+      const c: string[] = [];
+      if ('windowDays' in f && f.windowDays !== undefined)
+        c.push(`${alias}.ordered_at > now() - make_interval(days => ${params.add(f.windowDays)})`);
+      if ('category' in f && f.category !== undefined)
+        c.push(`${params.add(f.category)} = ANY(${alias}.categories)`);
+      if ('skuPrefix' in f && f.skuPrefix !== undefined)
+        c.push(
+          `EXISTS (SELECT 1 FROM unnest(${alias}.skus) s WHERE starts_with(s, ${params.add(f.skuPrefix)}))`,
+        );
+      return c.length ? c.join(' AND ') : 'true';
+    };
+    const F = filter('rf');
+    const { num, text } = measureSql(f, F, params, filter, d.sensitive);
+    // RFM's recency looks at every order; its frequency and monetary at the window only.
+    const N = f.measure === 'rfm' ? 'true' : F;
+    const sql = `${INSERT}
+      SELECT x.subject_ref, x.brand_id, ${params.add(d.key)}, ${params.add(d.version)}, ${params.add(d.category)}, x.vn, x.vt,
+             jsonb_build_object('measure', ${params.add(f.measure)}::text, 'orders', x.n,
+                                'orderRefs', to_jsonb(x.orders[1:20]), 'releaseIds', to_jsonb(x.releases))
+        FROM (SELECT rf.subject_ref, min(rf.brand_id) AS brand_id, ${num} AS vn, ${text} AS vt,
+                     count(*) FILTER (WHERE ${N}) AS n,
+                     array_agg(rf.order_ref ORDER BY rf.ordered_at DESC) FILTER (WHERE ${N}) AS orders,
+                     array_agg(DISTINCT rf.release_id) FILTER (WHERE ${N}) AS releases
+                FROM released_facts rf
+               WHERE rf.subject_ref = ANY(${batchP}::uuid[])${d.sensitive ? '' : ' AND NOT rf.sensitive'}
+                 AND ${tagGuards('rf.subject_ref', d, params)}
+               GROUP BY rf.subject_ref) x
+       WHERE x.n > 0 AND (x.vn IS NOT NULL OR x.vt IS NOT NULL)`;
+    await tx.query(sql, params.values);
+  }
+
+  /** A model tag for a batch: present where its rule over fact/model tags and features holds. */
+  async computeModelTag(
+    tx: EntityManager,
+    d: TagDefinition,
+    batch: string[],
+    ctx: CompileContext,
+  ): Promise<void> {
+    const params = new SqlParams();
+    const batchP = params.add(batch);
+    const rule = d.model!.rule;
+    const { root, usage } = compileRule(rule, ctx, params);
+    const features = featuresIn(rule);
+    const featureJson = features.length
+      ? `jsonb_build_object(${features.map((x) => `'${x}', f.${x}`).join(', ')})`
+      : `'{}'::jsonb`;
+    const sql = `${INSERT}
+      SELECT m.subject_ref, m.brand_id, ${params.add(d.key)}, ${params.add(d.version)}, ${params.add(d.category)}, 1, NULL,
+             jsonb_build_object('rule', ${params.add(JSON.stringify(rule))}::jsonb,
+               'tags', COALESCE((SELECT jsonb_object_agg(t.tag_key, jsonb_build_object('version', t.tag_version,
+                                   'value', COALESCE(to_jsonb(t.value_text), to_jsonb(t.value_num))))
+                                   FROM member_tags t WHERE t.subject_ref = m.subject_ref
+                                    AND t.tag_key = ANY(${params.add(usage.tags.map((t) => t.key))}::text[])), '{}'::jsonb),
+               'features', ${featureJson})
+        FROM members m LEFT JOIN member_features f ON f.subject_ref = m.subject_ref
+       WHERE m.subject_ref = ANY(${batchP}::uuid[]) AND ${tagGuards('m.subject_ref', d, params)} AND ${root.memberSql}`;
+    await tx.query(sql, params.values);
+  }
+
+  /** A prediction tag for a batch: the stored logistic model scored in SQL, with per-feature contributions. */
+  async computePredictionTag(
+    tx: EntityManager,
+    d: TagDefinition,
+    model: StoredModel,
+    batch: string[],
+  ): Promise<void> {
+    const params = new SqlParams();
+    const batchP = params.add(batch);
+    const terms = model.features.map((feat, i) => {
+      const x = modelInput(feat, `f.${feat}`);
+      return `(${params.add(model.weights[i])}::double precision * ((${x} - ${params.add(model.means[i])}::double precision) / ${params.add(model.stds[i])}::double precision))`;
+    });
+    const logit = `(${params.add(model.intercept)}::double precision + ${terms.join(' + ')})`;
+    const contributions = model.features.map((feat, i) => `'${feat}', ${terms[i]}`).join(', ');
+    const sql = `${INSERT}
+      SELECT f.subject_ref, f.brand_id, ${params.add(d.key)}, ${params.add(d.version)}, ${params.add(d.category)},
+             1 / (1 + exp(-${logit})), NULL,
+             jsonb_build_object('modelVersion', ${params.add(model.modelVersion)}::int, 'intercept', ${params.add(model.intercept)}::double precision,
+                                'contributions', jsonb_build_object(${contributions}),
+                                'features', jsonb_build_object(${model.features.map((x) => `'${x}', f.${x}`).join(', ')}))
+        FROM member_features f
+       WHERE f.subject_ref = ANY(${batchP}::uuid[]) AND ${tagGuards('f.subject_ref', d, params)}
+         AND ${model.features.map((x) => `f.${x} IS NOT NULL`).join(' AND ')}`;
+    await tx.query(sql, params.values);
+  }
+
+  async tagsOf(tx: EntityManager, subjectRef: string): Promise<MemberTagRow[]> {
+    const rows: {
+      tag_key: string;
+      tag_version: number;
+      category: TagCategory;
+      value_num: number | null;
+      value_text: string | null;
+      inputs: Record<string, unknown>;
+      computed_at: Date;
+    }[] = await tx.query(
+      `SELECT tag_key, tag_version, category, value_num, value_text, inputs, computed_at
+         FROM member_tags WHERE subject_ref = $1 ORDER BY category, tag_key`,
+      [subjectRef],
+    );
+    return rows.map((r) => ({
+      tagKey: r.tag_key,
+      tagVersion: r.tag_version,
+      category: r.category,
+      valueNum: r.value_num,
+      valueText: r.value_text,
+      inputs: r.inputs,
+      computedAt: r.computed_at.toISOString(),
+    }));
+  }
+}
+
+function measureSql(
+  f: FactMeasure,
+  F: string,
+  params: SqlParams,
+  filter: (alias: string) => string,
+  sensitive: boolean,
+): { num: string; text: string } {
+  const days = (expr: string) => `floor(extract(epoch FROM now() - ${expr}) / 86400)`;
+  switch (f.measure) {
+    case 'recency_days':
+      return { num: days('max(rf.ordered_at) FILTER (WHERE ' + F + ')'), text: 'NULL::text' };
+    case 'first_order_days_ago':
+      return { num: days('min(rf.ordered_at) FILTER (WHERE ' + F + ')'), text: 'NULL::text' };
+    case 'order_count':
+      return { num: `count(*) FILTER (WHERE ${F})`, text: 'NULL::text' };
+    case 'monetary_cents':
+      return { num: `sum(rf.amount_cents) FILTER (WHERE ${F})`, text: 'NULL::text' };
+    case 'top_category':
+      return {
+        num: 'NULL::double precision',
+        text: `(SELECT c FROM released_facts r2, unnest(r2.categories) c
+                 WHERE r2.subject_ref = rf.subject_ref AND ${filter('r2')}${sensitive ? '' : ' AND NOT r2.sensitive'}
+                 GROUP BY c ORDER BY count(*) DESC, c LIMIT 1)`,
+      };
+    case 'top_platform':
+      // Facts released before the event carried a platform have none: they do not vote.
+      return {
+        num: 'NULL::double precision',
+        text: `mode() WITHIN GROUP (ORDER BY rf.platform) FILTER (WHERE ${F} AND rf.platform IS NOT NULL)`,
+      };
+    case 'hour_share': {
+      const from = params.add(f.fromHour);
+      const to = params.add(f.toHour);
+      const inBand = `CASE WHEN ${from}::int <= ${to}::int THEN rf.hour_cn >= ${from}::int AND rf.hour_cn < ${to}::int
+                           ELSE rf.hour_cn >= ${from}::int OR rf.hour_cn < ${to}::int END`;
+      return {
+        num: `avg(CASE WHEN ${inBand} THEN 1.0 ELSE 0.0 END) FILTER (WHERE ${F})`,
+        text: 'NULL::text',
+      };
+    }
+    case 'hour_band':
+      return {
+        num: 'NULL::double precision',
+        text: `mode() WITHIN GROUP (ORDER BY ${HOUR_BAND_SQL('rf.hour_cn')}) FILTER (WHERE ${F})`,
+      };
+    case 'rfm': {
+      const r = `(5 - width_bucket(${days('max(rf.ordered_at)')}, ${params.add(f.recencyDays ?? RFM_DEFAULTS.recencyDays)}::double precision[]))`;
+      const fr = `(1 + width_bucket((count(*) FILTER (WHERE ${F}))::double precision, ${params.add(f.frequency ?? RFM_DEFAULTS.frequency)}::double precision[]))`;
+      const mo = `(1 + width_bucket(COALESCE(sum(rf.amount_cents) FILTER (WHERE ${F}), 0)::double precision, ${params.add(f.monetaryCents ?? RFM_DEFAULTS.monetaryCents)}::double precision[]))`;
+      return { num: `(${r} * 100 + ${fr} * 10 + ${mo})`, text: `format('R%sF%sM%s', ${r}, ${fr}, ${mo})` };
+    }
+  }
+}
+
+function featuresIn(rule: Rule): FeatureName[] {
+  const out = new Set<FeatureName>();
+  const walk = (n: Rule): void => {
+    if ('and' in n) n.and.forEach(walk);
+    else if ('or' in n) n.or.forEach(walk);
+    else if ('not' in n) walk(n.not);
+    else if ('feature' in n && n.feature in FEATURES) out.add(n.feature);
+  };
+  walk(rule);
+  return [...out];
+}
