@@ -23,5 +23,7 @@ export const WITHDRAWAL_SOURCES = [
   'privacy_request',
   // A vendor's opt-out or blacklist receipt for our SMS, forwarded by outreach (issue 17 §5).
   'sms_vendor_receipt',
+  // The customer deleted the brand's WeCom staff member (del_follow_user): WeCom is withdrawn.
+  'wecom',
 ] as const;
 export type WithdrawalSource = (typeof WITHDRAWAL_SOURCES)[number];

@@ -16,6 +16,7 @@ import { LedgerEvidenceDigest1763900002200 } from './migrations/1763900002200-le
 import { LedgerAnchors1763900002210 } from './migrations/1763900002210-ledger-anchors';
 import { TagCategoryChoices1763900002300 } from './migrations/1763900002300-tag-category-choices';
 import { ParcelCardClaims1763900002310 } from './migrations/1763900002310-parcel-card-claims';
+import { WecomDoor1763900003200 } from './migrations/1763900003200-wecom-door';
 
 /**
  * What every consent feature may inject: the settings, the keys (R16), the data source (the consent
@@ -50,6 +51,7 @@ export class ConsentSettingsModule {
                 LedgerAnchors1763900002210,
                 ParcelCardClaims1763900002310,
                 TagCategoryChoices1763900002300,
+                WecomDoor1763900003200,
               ],
             }),
         },

@@ -42,6 +42,7 @@ import { MarketingStatisticsModule } from './marketing-statistics/marketing-stat
 import { RequesterVerificationModule } from './requester-verification/requester-verification.module';
 import { SmsOptOutReceiptsModule } from './withdrawal/sms-opt-out-receipts.module';
 import { RightsRequestsModule } from './rights-requests/rights-requests.module';
+import { WecomDoorModule } from './wecom-door/wecom-door.module';
 
 /**
  * The consent service: one module per feature folder (each exporting only what others use); this
@@ -77,6 +78,7 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
         RequesterVerificationModule,
         SmsOptOutReceiptsModule,
         RightsRequestsModule,
+        WecomDoorModule,
       ],
       providers: [
         ...serviceReadiness({ service: 'consent', db: CONSENT_DB, transport: options.transport }),

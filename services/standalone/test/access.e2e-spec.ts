@@ -58,6 +58,7 @@ describe('access: roles, public routes and schema walls', () => {
   // Prometheus metrics (no PII in labels; restricted at the network edge) and the front door page.
   const PUBLIC = [
     /^\/q\//,
+    /^\/w\//, // consent: the WeCom door's consent page (link in the staff member's welcome message)
     /^\/u\//,
     /^\/p\//,
     /^\/t\//, // outreach: short SMS unsubscribe links (ADR 0008)

@@ -15,6 +15,7 @@ import {
   describeWithKafka,
   FakeWechatOAuth,
   FakeWechatSubscriptionServer,
+  FakeWecomServer,
   testAuthKeys,
   uniqueTopicPrefix,
   waitFor,
@@ -23,6 +24,20 @@ import { ConsentModule } from '../../consent/src/consent.module';
 import { OutreachModule } from '../../outreach/src/outreach.module';
 
 const APP = { appId: 'wx00000000door0001', appSecret: 'fake-wechat-door-secret' };
+const CORP = {
+  corpId: 'ww00000000door0002',
+  secret: 'fake-wecom-door-secret-2',
+  token: 'fakeDoorCallbackToken2',
+  encodingAesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
+};
+// The same WeCom app for consent (door, callbacks) and outreach (customer messages).
+const WECOM_ENV = (baseUrl: string) => ({
+  WECOM_CORP_ID: CORP.corpId,
+  WECOM_SECRET: CORP.secret,
+  WECOM_TOKEN: CORP.token,
+  WECOM_AES_KEY: CORP.encodingAesKey,
+  WECOM_API_BASE_URL: baseUrl,
+});
 const TEMPLATE = 'tmpl-door-member-day';
 
 describeWithKafka(
@@ -38,6 +53,7 @@ describeWithKafka(
     let publisher: KafkaTransport;
     let oauth: FakeWechatOAuth;
     let wechat: FakeWechatSubscriptionServer;
+    let wecom: FakeWecomServer;
     const events: { topic: string; value: string }[] = [];
 
     beforeAll(async () => {
@@ -60,6 +76,7 @@ describeWithKafka(
         ...APP,
         templates: { [TEMPLATE]: ['thing1', 'time2'] },
       });
+      wecom = await FakeWecomServer.start(CORP);
       const start = async (module: DynamicModule, listen = false) => {
         const ref = await Test.createTestingModule({ imports: [module] }).compile();
         // Every log level, so the capture below sees whatever a service would log.
@@ -82,6 +99,7 @@ describeWithKafka(
             WECHAT_OAUTH_BASE_URL: oauth.baseUrl,
             WECHAT_API_BASE_URL: oauth.baseUrl,
             WECHAT_TOKEN: 'door-test-token',
+            ...WECOM_ENV(wecom.baseUrl),
           },
           transport: await transport('consent'),
           brand,
@@ -100,6 +118,7 @@ describeWithKafka(
               WECHAT_APP_ID: APP.appId,
               WECHAT_APP_SECRET: APP.appSecret,
               WECHAT_API_BASE_URL: wechat.baseUrl,
+              ...WECOM_ENV(wecom.baseUrl),
             },
             transport: await transport('outreach'),
             brand: { id: brand.id, signature: brand.signature },
@@ -115,6 +134,7 @@ describeWithKafka(
       for (const t of transports) await t.disconnect();
       await oauth?.stop();
       await wechat?.close();
+      await wecom?.close();
     });
 
     /** Door 2 by 用微信授权: card page → WeChat OAuth → agree, as the customer's browser does it. */
@@ -154,7 +174,88 @@ describeWithKafka(
       return row.subject_ref;
     }
 
-    async function materialize(refs: string[], channel: 'wechat'): Promise<string> {
+    /** The WeCom door: the customer adds the staff member, opens the welcome message's link, agrees. */
+    async function agreeThroughWecom(externalUserId: string, staffUserId: string): Promise<string> {
+      const welcomeCode = `WELCOME${randomBytes(8).toString('hex')}`;
+      const added = await wecom.pushEvent(`${consentUrl}/webhooks/wecom`, {
+        ToUserName: CORP.corpId,
+        FromUserName: 'sys',
+        CreateTime: String(Math.floor(Date.now() / 1000)),
+        MsgType: 'event',
+        Event: 'change_external_contact',
+        ChangeType: 'add_external_contact',
+        UserID: staffUserId,
+        ExternalUserID: externalUserId,
+        WelcomeCode: welcomeCode,
+      });
+      expect(added.status).toBe(200);
+      const welcome = wecom.calls.find(
+        (c) =>
+          c.path === '/cgi-bin/externalcontact/send_welcome_msg' &&
+          (c.body as { welcome_code?: string }).welcome_code === welcomeCode,
+      );
+      const text = (welcome!.body as { text: { content: string } }).text.content;
+      const link = /http:\/\/127\.0\.0\.1:3002(\/w\/[\w.-]+)/.exec(text)![1];
+      const page = await request(consentUrl).get(link).expect(200);
+      const field = (name: string) => new RegExp(`name="${name}" value="([^"]+)"`).exec(page.text)![1];
+      await request(consentUrl)
+        .post(`${link}/agree`)
+        .type('form')
+        .send(
+          new URLSearchParams({
+            nonce: field('nonce'),
+            lang: field('lang'),
+            notice: field('notice'),
+            purposes: 'marketing_messages',
+            channels: 'wecom',
+            agree: 'yes',
+          }).toString(),
+        )
+        .expect(200);
+      const [row] = await adminQuery<{ subject_ref: string }>(
+        adminUrl,
+        `SELECT subject_ref FROM consent.ledger WHERE evidence->>'contactVerifiedBy' = 'wecom_contact'
+          ORDER BY seq DESC LIMIT 1`,
+      );
+      return row.subject_ref;
+    }
+
+    async function runCampaign(
+      body: Record<string, unknown>,
+      waitUntil: (run: any) => boolean,
+    ): Promise<any> {
+      const marketer = await bearer(authKeys, 'marketer');
+      const campaign = await request(outreach)
+        .post('/api/v1/outreach/campaigns')
+        .set('Authorization', marketer)
+        .send({
+          name: 'door campaign',
+          purpose: 'marketing_messages',
+          variants: [{ name: 'A', variables: {} }],
+          schedule: { kind: 'now' },
+          quietHours: { start: '00:00', end: '24:00' },
+          ...body,
+        })
+        .expect(201);
+      const run = await request(outreach)
+        .post(`/api/v1/outreach/campaigns/${campaign.body.id}/runs`)
+        .set('Authorization', marketer)
+        .expect(202);
+      return waitFor(
+        async () => {
+          const r = await request(outreach)
+            .get(`/api/v1/outreach/runs/${run.body.id}`)
+            .set('Authorization', marketer)
+            .expect(200);
+          return waitUntil(r.body) ? r.body : null;
+        },
+        'run progressed',
+        60_000,
+        100,
+      );
+    }
+
+    async function materialize(refs: string[], channel: 'wechat' | 'wecom'): Promise<string> {
       const segmentId = randomUUID();
       await publisher.publish([
         {
@@ -279,6 +380,75 @@ describeWithKafka(
       });
       expect(events.length).toBeGreaterThan(1);
       for (const e of events) expect(e.value).not.toContain(openid);
+    }, 120_000);
+
+    it('a WeCom contact who agreed on the welcome message’s page receives a WeCom campaign from their staff member; the external_userid is in no log line and no event', async () => {
+      const externalUserId = `wm${randomBytes(20).toString('base64url')}`;
+      wecom.addContact(externalUserId, 'lisi');
+      // The brand's notice lists WeCom (the door refuses otherwise, R5).
+      await request(consentUrl)
+        .post('/api/v1/consent/notices')
+        .set('Authorization', await bearer(authKeys, 'privacy_officer'))
+        .send({
+          brandName: '示例品牌',
+          brandContact: 'privacy@example.com',
+          purposes: [
+            { id: 'marketing_messages', description: '向您发送会员活动、新品与优惠信息（营销信息）' },
+          ],
+          channels: ['sms', 'wechat', 'wecom'],
+          processingMethods: '收集、存储、使用；不向第三方提供；加密保存',
+          dataCategories: ['企业微信联系人标识（加密保存）'],
+          retention: '在您的同意有效期间保存',
+          rights: '您可随时撤回同意；联系 privacy@example.com',
+        })
+        .expect(201);
+      let subjectRef = '';
+      const output = await captureOutput(async () => {
+        subjectRef = await agreeThroughWecom(externalUserId, 'lisi');
+        await waitFor(
+          async () =>
+            (
+              await adminQuery(
+                adminUrl,
+                `SELECT 1 FROM outreach.contact_points WHERE subject_ref = $1 AND channel = 'wecom'`,
+                [subjectRef],
+              )
+            ).length === 1,
+          'WeCom contact point in outreach',
+          30_000,
+        );
+        const run = await runCampaign(
+          {
+            segmentId: await materialize([subjectRef], 'wecom'),
+            channel: 'wecom',
+            wecom: { text: '广告 会员日满200减30，不想再收到点此 ${unsubscribe_link}' },
+          },
+          (r) => r.results.submitted === 1,
+        );
+        const task = wecom.tasks.find((t) => t.externalUserIds.includes(externalUserId))!;
+        expect(task.sender).toBe('lisi');
+        wecom.confirm(task.msgid);
+        expect(run.results).toMatchObject({ targeted: 1, submitted: 1 });
+      });
+      const audit = await adminQuery<{ action: string; fields: string[] }>(
+        adminUrl,
+        `SELECT action, fields FROM outreach.audit_log WHERE subject = $1`,
+        [subjectRef],
+      );
+      expect(audit).toEqual([
+        expect.objectContaining({
+          action: 'decrypt_contact_for_dispatch',
+          fields: ['wecom_external_userid'],
+        }),
+      ]);
+      expect(output).not.toContain(externalUserId);
+      for (const e of events) expect(e.value).not.toContain(externalUserId);
+      const stored = await adminQuery(
+        adminUrl,
+        `SELECT (SELECT json_agg(c) FROM outreach.contact_points c)::text AS a,
+                (SELECT json_agg(l) FROM consent.ledger l)::text AS b`,
+      );
+      expect(JSON.stringify(stored)).not.toContain(externalUserId);
     }, 120_000);
   },
 );

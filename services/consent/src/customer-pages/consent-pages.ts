@@ -153,6 +153,32 @@ ${noticeBlock(ctx, v.notice)}`,
   );
 }
 
+export interface WecomAgreeStep {
+  token: string;
+  notice: PublishedNotice;
+  nonce: string;
+  error?: string;
+}
+
+/** Door 2 reached from WeCom: the WeCom contact stands in for the phone, so only WeCom is offered. */
+export function wecomAgreeStep(ctx: PageContext, v: WecomAgreeStep): string {
+  const m = messagesFor(ctx).join;
+  return page(
+    ctx,
+    m.confirmTitle,
+    `<h1>${escapeHtml(m.confirmHeading(v.notice.content.brandName))}</h1>
+${errorLine(v.error)}
+<p>${escapeHtml(m.wecomVerified)}</p>
+<form method="post" action="/w/${encodeURIComponent(v.token)}/agree">
+${nonceField(v.nonce)}${shownNoticeFields(ctx, v.notice)}${TIME_ZONE_FIELD}
+<fieldset><legend>${escapeHtml(m.purposesLegend)}</legend>${purposeBoxes(ctx, v.notice)}</fieldset>
+<fieldset><legend>${escapeHtml(m.channelsLegend)}</legend><label><input type="checkbox" name="channels" value="wecom"> ${escapeHtml(channelLabel(ctx, 'wecom'))}</label></fieldset>
+<label><input type="checkbox" name="agree" value="yes"> ${escapeHtml(m.agreeLabel)}</label>
+<button type="submit">${escapeHtml(m.agreeButton)}</button></form>
+${noticeBlock(ctx, v.notice)}`,
+  );
+}
+
 export interface AgreeStep {
   token: string;
   notice: PublishedNotice;

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import type { TokenSigner } from '@siyu/crypto';
 
 /** The public forms; a nonce issued for one never passes for another. */
-export type PublicForm = 'qr-code' | 'qr-agree' | 'qr-wechat-agree' | 'unsubscribe' | 'preferences';
+export type PublicForm =
+  'qr-code' | 'qr-agree' | 'qr-wechat-agree' | 'wecom-agree' | 'unsubscribe' | 'preferences';
 
 /** valid; missing/forged/expired/for another form or link; or genuine but the bound fields were changed. */
 export type FormNonceCheck = 'valid' | 'invalid' | 'tampered';

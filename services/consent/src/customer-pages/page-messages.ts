@@ -38,6 +38,8 @@ export interface PageMessages {
     confirmHeading: (brand: string) => string;
     codeSent: string;
     wechatVerified: string;
+    /** The WeCom door's page: the customer came from the staff member's welcome message. */
+    wecomVerified: string;
     codeLabel: string;
     purposesLegend: string;
     channelsLegend: string;

@@ -52,7 +52,7 @@ export class CardPages {
 
   /** The agree form as submitted: the notice it showed must be bound to this step's nonce (R5). */
   agreeForm(
-    step: 'qr-agree' | 'qr-wechat-agree',
+    step: 'qr-agree' | 'qr-wechat-agree' | 'wecom-agree',
     token: string,
     body: Record<string, unknown>,
     req: Request,

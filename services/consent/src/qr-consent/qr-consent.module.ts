@@ -27,5 +27,7 @@ import { WechatOAuthController } from './wechat-oauth.controller';
     CardPages,
     WechatOAuthClient,
   ],
+  // The WeCom door's page is door 2 as well: the same notice, agree form and outcome pages.
+  exports: [CardPages],
 })
 export class QrConsentModule {}

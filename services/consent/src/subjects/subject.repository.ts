@@ -67,11 +67,8 @@ export class SubjectRepository {
     return this.findByContactIndex(tx, brandId, openidIndex);
   }
 
-  private async findByContactIndex(
-    tx: EntityManager,
-    brandId: string,
-    index: string,
-  ): Promise<string | null> {
+  /** By any contact's blind index (phone, openid, WeCom external user: separate index domains). */
+  async findByContactIndex(tx: EntityManager, brandId: string, index: string): Promise<string | null> {
     const [found] = await tx.query(
       'SELECT subject_ref FROM subjects WHERE brand_id = $1 AND phone_index = $2',
       [brandId, index],

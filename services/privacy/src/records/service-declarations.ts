@@ -570,6 +570,27 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           received_at: 'consent_record',
         },
       },
+      // The WeCom door: deleting the staff member withdraws what the bound contact granted (R9).
+      wecom_bindings: {
+        purpose: 'consent_proof',
+        columns: {
+          brand_id: 'technical',
+          external_index: 'contact_index',
+          subject_ref: 'subject_ref',
+          bound_at: 'consent_record',
+        },
+      },
+      wecom_events: {
+        purpose: 'consent_proof',
+        columns: {
+          id: 'technical',
+          brand_id: 'technical',
+          external_index: 'contact_index',
+          change_type: 'consent_record',
+          created_at_wecom: 'consent_record',
+          received_at: 'consent_record',
+        },
+      },
     },
   },
   {

@@ -30,6 +30,8 @@ export const EN: PageMessages = {
     confirmHeading: (brand) => `Join ${brand}`,
     codeSent: 'We have sent a code to your phone.',
     wechatVerified: 'WeChat has confirmed who you are.',
+    wecomVerified:
+      'You added our advisor on WeCom. Adding them is not an agreement: choose below whether we may send you offers there.',
     codeLabel: 'Code',
     purposesLegend: 'I agree that the brand may use my information to (choose any)',
     channelsLegend: 'Contact me by',

@@ -30,6 +30,8 @@ export const ZH_CN: PageMessages = {
     confirmHeading: (brand) => `确认加入 ${brand} 会员`,
     codeSent: '验证码已发送至您的手机。',
     wechatVerified: '已通过微信确认您的身份。',
+    wecomVerified:
+      '您已在企业微信添加我们的顾问。添加好友不等于同意：请在下方选择是否愿意通过企业微信接收优惠信息。',
     codeLabel: '验证码',
     purposesLegend: '我同意品牌将我的信息用于（可多选）',
     channelsLegend: '通过以下渠道联系我',

@@ -1,6 +1,6 @@
 import { createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
-import { ChannelError, ChannelErrorCode } from './channels.errors';
-import type { WecomCredentials } from './vendor-credentials';
+import { WecomDoorError, WecomDoorErrorCode } from './wecom-door.errors';
+import type { WecomCredentials } from './wecom-credentials';
 
 export interface WecomCallbackQuery {
   msg_signature: string;
@@ -9,7 +9,7 @@ export interface WecomCallbackQuery {
 }
 
 /**
- * What our WeCom callback cares about. Adding the brand's staff member is NOT consent (R6, R7): it
+ * What the brand's WeCom callback URL (consent's `/webhooks/wecom`) cares about. Adding the brand's staff member is NOT consent (R6, R7): it
  * only opens the door to the consent page the welcome message links to. A customer deleting the
  * staff member (`del_follow_user`) withdraws the WeCom channel in consent.
  */
@@ -39,13 +39,12 @@ export class WecomCallbackVerifier {
   private readonly key: Buffer;
 
   constructor(private readonly credentials: Pick<WecomCredentials, 'corpId' | 'token' | 'encodingAesKey'>) {
-    this.key = Buffer.from(`${credentials.encodingAesKey.reveal()}=`, 'base64');
-    if (this.key.length !== 32) {
-      throw new ChannelError(
-        ChannelErrorCode.CREDENTIALS_INCOMPLETE,
+    this.key = Buffer.from(`${credentials.encodingAesKey}=`, 'base64');
+    if (this.key.length !== 32)
+      throw new WecomDoorError(
+        WecomDoorErrorCode.NOT_CONFIGURED,
         'WECOM_AES_KEY does not decode to 32 bytes',
       );
-    }
   }
 
   /** GET on saving the callback URL: answer the decrypted echostr as the plain body. */
@@ -70,7 +69,7 @@ export class WecomCallbackVerifier {
       throw bad('timestamp is more than 10 minutes away from now (replay?)');
     }
     const expected = createHash('sha1')
-      .update([this.credentials.token.reveal(), q.timestamp, q.nonce, encrypt].sort().join(''))
+      .update([this.credentials.token, q.timestamp, q.nonce, encrypt].sort().join(''))
       .digest();
     const given = Buffer.from(q.msg_signature, 'hex');
     if (given.length !== expected.length || !timingSafeEqual(given, expected))
@@ -141,10 +140,10 @@ function xmlField(xml: string, tag: string): string | undefined {
   return m ? (m[1] ?? m[2]) : undefined;
 }
 
-function bad(message: string): ChannelError {
-  return new ChannelError(ChannelErrorCode.BAD_CALLBACK_SIGNATURE, `WeCom callback refused: ${message}`);
+function bad(message: string): WecomDoorError {
+  return new WecomDoorError(WecomDoorErrorCode.SIGNATURE_INVALID, `WeCom callback refused: ${message}`);
 }
 
-function badPayload(message: string): ChannelError {
-  return new ChannelError(ChannelErrorCode.BAD_PAYLOAD, `WeCom event refused: ${message}`);
+function badPayload(message: string): WecomDoorError {
+  return new WecomDoorError(WecomDoorErrorCode.BODY_INVALID, `WeCom event refused: ${message}`);
 }

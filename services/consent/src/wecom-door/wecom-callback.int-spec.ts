@@ -1,5 +1,5 @@
 import { FakeWecomServer, wecomXml } from '@siyu/testing';
-import { readWecomCredentials } from './vendor-credentials';
+import { readWecomCredentials } from './wecom-credentials';
 import { parseWecomEvent, WecomCallbackVerifier } from './wecom-callback';
 
 const CORP_ID = 'ww00000000fake0001';
