@@ -234,11 +234,8 @@ async function main(): Promise<void> {
           },
           importToCopyRatio: +(importRate / copyRate).toFixed(3),
           importToStorageFloorRatio: floor && +(importRate / (floor.orders / floor.seconds)).toFixed(3),
-          // The importing thread's own time per row, by step (workers' time is not in it).
-          importingThreadMicrosPerRow: profile && {
-            profile: profileFile,
-            ...breakdown(profile, summary.rows),
-          },
+          // The importing thread's busy time by step, per cent (workers' time is not in it).
+          importingThreadProfileShares: profile && { profile: profileFile, ...breakdown(profile) },
           peakRssMiB: Math.round(importRss),
           peakRssMiBWholeRun: Math.round(process.resourceUsage().maxRSS / 1024),
         },

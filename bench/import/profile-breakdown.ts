@@ -33,6 +33,9 @@ const STEPS: [step: string, frame: RegExp][] = [
     /copy-rows|pg-copy-streams|outbox|order\.repository|receiver-lookup\.repository|import-job\.repository|node_modules\/pg|typeorm|node:net|stream_base_commons/,
   ],
   ['tally, chunking, job', /import-summary|chunk-writer|ingest-order-chunk|import-orders\.use-case/],
+  ['streams (file reads, COPY text to bytes)', /node:internal\/streams|node:buffer|node:fs/],
+  ['promise and tick machinery', /^runMicrotasks@|processTicksAndRejections|async_hooks/],
+  ['the profiler itself', /profile-breakdown|node:inspector/],
 ];
 
 function stepOf(stack: ProfileNode[]): string {
@@ -47,8 +50,12 @@ function stepOf(stack: ProfileNode[]): string {
   return 'other';
 }
 
-/** Microseconds per row by step, from a CPU profile of one thread. */
-export function breakdown(profile: Profile, rows: number): Record<string, number> {
+/**
+ * Share of one thread's busy samples by step (idle left out), in per cent. Sample times are wall
+ * time: on a loaded machine they include time the thread waited for a core, so shares (not sample
+ * microseconds) are what carries over; multiply by the measured CPU µs per row for a per-step cost.
+ */
+export function breakdown(profile: Profile): Record<string, number> {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -65,8 +72,14 @@ export function breakdown(profile: Profile, rows: number): Record<string, number
     }
     totals.set(step, (totals.get(step) ?? 0) + (profile.timeDeltas[i] ?? 0));
   });
+  const idle = 'idle (waiting for PostgreSQL / workers)';
+  let busy = 0;
+  for (const [step, micros] of totals) if (step !== idle) busy += micros;
   return Object.fromEntries(
-    [...totals].sort((a, b) => b[1] - a[1]).map(([step, micros]) => [step, +(micros / rows).toFixed(1)]),
+    [...totals]
+      .filter(([step]) => step !== idle)
+      .sort((a, b) => b[1] - a[1])
+      .map(([step, micros]) => [step, +((100 * micros) / busy).toFixed(1)]),
   );
 }
 
