@@ -1046,6 +1046,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/privacy/impact-assessments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: privacy_officer. */
+        get: operations["ImpactAssessmentsController_list"];
+        put?: never;
+        /** @description Roles: privacy_officer. */
+        post: operations["ImpactAssessmentsController_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/individuals-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: privacy_officer. */
+        get: operations["IndividualsCountController_latest"];
+        put?: never;
+        /** @description Roles: privacy_officer. */
+        post: operations["IndividualsCountController_count"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/privacy/processors": {
         parameters: {
             query?: never;
@@ -1457,6 +1493,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/w/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["WecomConsentController_show"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/w/{token}/agree": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["WecomConsentController_agree"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/webhooks/membership/{platform}/{action}": {
         parameters: {
             query?: never;
@@ -1579,6 +1647,22 @@ export interface paths {
         get: operations["WechatCallbackController_verify"];
         put?: never;
         post: operations["WechatCallbackController_receive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/wecom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["WecomCallbackController_verify"];
+        put?: never;
+        post: operations["WecomCallbackController_receive"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2095,6 +2179,29 @@ export interface components {
             /** @enum {string} */
             status: "held" | "deleted" | "kept_as_proof" | "kept_under_legal_hold" | "withdrawn" | "corrected";
         };
+        ImpactAssessmentRegisterResponse: {
+            assessments: components["schemas"]["ImpactAssessmentResponse"][];
+            /** @description Processing the code does that has no assessment yet */
+            missing: components["schemas"]["MissingAssessmentResponse"][];
+        };
+        ImpactAssessmentResponse: {
+            /** Format: date-time */
+            assessedAt: string;
+            assessedBy: string;
+            /** @enum {string} */
+            conclusion: "acceptable" | "acceptable_with_measures" | "not_acceptable";
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description Kept at least until (PIPL Art. 56: three years)
+             */
+            keepUntil: string;
+            measures: string;
+            risks: string;
+            subjectKey: string;
+            summary: string;
+        };
         ImportFileResponse: {
             /** @example GB18030 */
             encoding: string | null;
@@ -2208,6 +2315,22 @@ export interface components {
              */
             rows: number[];
         };
+        IndividualsCountResponse: {
+            /** @description Every counting service answered */
+            complete: boolean;
+            /** Format: uuid */
+            countId: string;
+            /** @description At least this many distinct individuals (largest single population) */
+            lowerBound: number;
+            method: string;
+            services: components["schemas"]["ServiceCountResponse"][];
+            /** Format: date-time */
+            startedAt: string;
+            thresholds: components["schemas"]["ThresholdResponse"][];
+            /** @description At most this many (every population added up) */
+            upperBound: number;
+            waitingFor: string[];
+        };
         InvitationResponse: {
             /** @description The QR code of shortUrl, as SVG markup */
             qrSvg: string;
@@ -2267,7 +2390,7 @@ export interface components {
             /** @example 17 */
             seq: number;
             /** @enum {string} */
-            source?: "unsubscribe_link" | "sms_reply" | "wechat" | "preference_centre" | "membership_unbind" | "expiry" | "privacy_request" | "sms_vendor_receipt";
+            source?: "unsubscribe_link" | "sms_reply" | "wechat" | "preference_centre" | "membership_unbind" | "expiry" | "privacy_request" | "sms_vendor_receipt" | "wecom";
             /** Format: uuid */
             subjectRef: string;
         };
@@ -2377,6 +2500,10 @@ export interface components {
             segmentId: string;
             size: number;
             version: number;
+        };
+        MissingAssessmentResponse: {
+            reason: string;
+            subjectKey: string;
         };
         NoticeContentResponse: {
             /** @example privacy@example.com */
@@ -2570,6 +2697,11 @@ export interface components {
             /** @description Staff account id */
             updatedBy: string | null;
         };
+        PopulationResponse: {
+            individuals: number;
+            /** @example consent_subjects */
+            population: string;
+        };
         PreferenceLinkResponse: {
             /** Format: date-time */
             expiresAt: string;
@@ -2685,6 +2817,21 @@ export interface components {
              * @example 08:00
              */
             start: string;
+        };
+        RecordImpactAssessmentRequest: {
+            /** @enum {string} */
+            conclusion: "acceptable" | "acceptable_with_measures" | "not_acceptable";
+            /** @description Protective measures and whether they are proportionate */
+            measures: string;
+            /** @description Risks to the individuals */
+            risks: string;
+            /**
+             * @description One of the register’s required subjects
+             * @example processor:aliyun-sms
+             */
+            subjectKey: string;
+            /** @description What is processed, why, how */
+            summary: string;
         };
         RecordProcessorContractRequest: {
             /**
@@ -2958,6 +3105,12 @@ export interface components {
             subjectRef: string;
             variant: number;
         };
+        ServiceCountResponse: {
+            /** Format: date-time */
+            answeredAt: string;
+            populations: components["schemas"]["PopulationResponse"][];
+            service: string;
+        };
         ServiceReceiptResponse: {
             /** Format: date-time */
             answeredAt: string | null;
@@ -3052,6 +3205,10 @@ export interface components {
             /** @example li.ops */
             username: string;
         };
+        StartedCountResponse: {
+            /** Format: uuid */
+            countId: string;
+        };
         SubjectDataCountsResponse: {
             /** @example 1 */
             memberLinks: number;
@@ -3133,6 +3290,12 @@ export interface components {
             errmsg: string;
             /** @example 0 */
             result: number;
+        };
+        ThresholdResponse: {
+            /** @enum {string} */
+            status: "below" | "possibly_reached" | "reached";
+            /** @example 1000000 */
+            threshold: number;
         };
         TimelinePointResponse: {
             /** @description Refused by the send gate (consent, caps, suppression), by refusal time */
@@ -8089,6 +8252,236 @@ export interface operations {
             };
         };
     };
+    ImpactAssessmentsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImpactAssessmentRegisterResponse"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    ImpactAssessmentsController_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RecordImpactAssessmentRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImpactAssessmentResponse"];
+                };
+            };
+            /** @description UNKNOWN_ASSESSMENT_SUBJECT */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "UNKNOWN_ASSESSMENT_SUBJECT",
+                     *       "message": "unknown assessment subject"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    IndividualsCountController_latest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IndividualsCountResponse"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description NO_COUNT_YET */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "NO_COUNT_YET",
+                     *       "message": "no count yet"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    IndividualsCountController_count: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StartedCountResponse"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
     ProcessorsController_list: {
         parameters: {
             query?: never;
@@ -10002,6 +10395,158 @@ export interface operations {
             };
         };
     };
+    WecomConsentController_show: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The consent page a WeCom welcome message links to, or its outcome */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: NO_AGREEMENT | NOTHING_CHOSEN | NOTICE_MISMATCH */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: FORM_EXPIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: LINK_INVALID */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: NOTICE_CHANGED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: LINK_EXPIRED */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: NO_NOTICE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
+    WecomConsentController_agree: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The consent page a WeCom welcome message links to, or its outcome */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: NO_AGREEMENT | NOTHING_CHOSEN | NOTICE_MISMATCH */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: FORM_EXPIRED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: LINK_INVALID */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: NOTICE_CHANGED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: LINK_EXPIRED */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description An HTML page saying so: NO_NOTICE */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+        };
+    };
     MembershipWebhookController_receive: {
         parameters: {
             query?: never;
@@ -10512,6 +11057,166 @@ export interface operations {
                      * @example {
                      *       "code": "WECHAT_BODY_TOO_LARGE",
                      *       "message": "wechat body too large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    WecomCallbackController_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the decrypted echostr on GET (URL check), `success` on POST */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description WECOM_BODY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "WECOM_BODY_INVALID",
+                     *       "message": "wecom body invalid"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description WECOM_SIGNATURE_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "WECOM_SIGNATURE_INVALID",
+                     *       "message": "wecom signature invalid"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description WECOM_NOT_CONFIGURED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "WECOM_NOT_CONFIGURED",
+                     *       "message": "wecom not configured"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description WECOM_BODY_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "WECOM_BODY_TOO_LARGE",
+                     *       "message": "wecom body too large"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    WecomCallbackController_receive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the decrypted echostr on GET (URL check), `success` on POST */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description WECOM_BODY_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "WECOM_BODY_INVALID",
+                     *       "message": "wecom body invalid"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description WECOM_SIGNATURE_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "WECOM_SIGNATURE_INVALID",
+                     *       "message": "wecom signature invalid"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description WECOM_NOT_CONFIGURED */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "WECOM_NOT_CONFIGURED",
+                     *       "message": "wecom not configured"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description WECOM_BODY_TOO_LARGE */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "WECOM_BODY_TOO_LARGE",
+                     *       "message": "wecom body too large"
                      *     }
                      */
                     "application/json": components["schemas"]["ApiErrorBody"];
