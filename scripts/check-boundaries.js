@@ -138,7 +138,9 @@ for (const rel of Object.keys(SQL_ALLOWED))
 
 for (const rel of Object.keys(CONTROLLERS_WITH_DATASOURCE))
   if (!files.some((f) => relative(root, f) === rel))
-    notes.push(`${rel}: listed in CONTROLLERS_WITH_DATASOURCE but gone; remove it`);
+    notes.push(
+      `${rel}: listed in CONTROLLERS_WITH_DATASOURCE but not in this tree (a branch not merged yet, or gone: then remove it)`,
+    );
 for (const note of notes) console.warn(`note: ${note}`);
 
 if (problems.length > 0) {
