@@ -46,6 +46,13 @@ function touch(root: string, path: string, secondsAgo = 0): void {
   utimesSync(full, t, t);
 }
 
+/** The state right after a build: sources a minute old, entry points ten seconds old. */
+function builtAfterItsSources(root: string): void {
+  for (const s of ['orders', 'consent']) touch(root, `dist/services/${s}/src/main.js`, 10);
+  for (const s of ['services/orders/src/main.ts', 'services/consent/src/main.ts', 'libs/crypto/src/seal.ts'])
+    touch(root, s, 60);
+}
+
 function buildsRun(root: string): number {
   try {
     return readFileSync(join(root, 'builds.log'), 'utf8').split('\n').filter(Boolean).length;
@@ -75,13 +82,7 @@ describe('the server build the process tests start services from', () => {
 
   it('is stale when a service or lib source is newer than the oldest entry point, fresh otherwise', () => {
     const root = fresh();
-    for (const s of ['orders', 'consent']) touch(root, `dist/services/${s}/src/main.js`, 10);
-    for (const s of [
-      'services/orders/src/main.ts',
-      'services/consent/src/main.ts',
-      'libs/crypto/src/seal.ts',
-    ])
-      touch(root, s, 60);
+    builtAfterItsSources(root);
     expect(serverBuildStaleness(root)).toBeNull();
     touch(root, 'libs/crypto/src/seal.ts');
     expect(serverBuildStaleness(root)).toMatch(/newer than the build output/);
@@ -89,13 +90,7 @@ describe('the server build the process tests start services from', () => {
 
   it('ignores what the server build does not compile: tests, libs/testing, the console and its generated types', () => {
     const root = fresh();
-    for (const s of ['orders', 'consent']) touch(root, `dist/services/${s}/src/main.js`, 10);
-    for (const s of [
-      'services/orders/src/main.ts',
-      'services/consent/src/main.ts',
-      'libs/crypto/src/seal.ts',
-    ])
-      touch(root, s, 60);
+    builtAfterItsSources(root);
     for (const s of [
       'services/orders/src/vault/vault.int-spec.ts',
       'services/orders/src/imports/cells.spec.ts',
