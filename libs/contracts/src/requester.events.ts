@@ -72,3 +72,49 @@ export class PrivacyRequesterSealKeyWantedV1 extends EventBase {
   @Matches(/^[a-z0-9-]{1,40}$/)
   brandId: string;
 }
+
+/**
+ * A privacy officer looks a subject up by the phone a verified offline requester gave (R14): the
+ * phone is sealed to consent's key, which looks it up by its blind index and answers the subject ref.
+ * No general search exists: one phone, one lookup, with the officer and purpose named (R16).
+ */
+export class PrivacySubjectLookupRequestedV1 extends EventBase {
+  override type = 'privacy.subject-lookup-requested.v1';
+
+  @IsUUID()
+  lookupId: string;
+
+  @IsString()
+  @Matches(/^[a-z0-9-]{1,40}$/)
+  brandId: string;
+
+  /** The staff account id of the officer (not personal data of the customer). */
+  @IsString()
+  @Matches(/^[A-Za-z0-9:_-]{1,80}$/)
+  requestedBy: string;
+
+  @Matches(/^(answer_verified_request|follow_up_customer_request)$/)
+  purpose: string;
+
+  @IsString()
+  @Matches(
+    /^x1\.[A-Za-z0-9_-]{1,32}\.[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{1,2000}$/,
+  )
+  sealed: string;
+}
+
+/** Consent's answer to a lookup: the subject whose verified phone it is, or none. */
+export class ConsentSubjectLookupAnsweredV1 extends EventBase {
+  override type = 'consent.subject-lookup-answered.v1';
+
+  @IsUUID()
+  lookupId: string;
+
+  @IsString()
+  @Matches(/^[a-z0-9-]{1,40}$/)
+  brandId: string;
+
+  @IsOptional()
+  @IsUUID()
+  subjectRef?: string;
+}

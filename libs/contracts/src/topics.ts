@@ -20,6 +20,8 @@ export const TOPICS = {
   privacyRequesterChallenged: 'privacy.requester-challenged.v1',
   consentRequesterResolved: 'consent.requester-resolved.v1',
   privacyRequesterSealKeyWanted: 'privacy.requester-seal-key-wanted.v1',
+  privacySubjectLookupRequested: 'privacy.subject-lookup-requested.v1',
+  consentSubjectLookupAnswered: 'consent.subject-lookup-answered.v1',
 } as const;
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];

@@ -18,8 +18,10 @@ import { SmsOptOutReceivedV1 } from './outreach.events';
 import {
   ConsentRequesterResolvedV1,
   ConsentRequesterSealKeyV1,
+  ConsentSubjectLookupAnsweredV1,
   PrivacyRequesterChallengedV1,
   PrivacyRequesterSealKeyWantedV1,
+  PrivacySubjectLookupRequestedV1,
 } from './requester.events';
 
 type EventClass = new () => EventBase;
@@ -47,6 +49,8 @@ export const EVENT_CLASSES: Record<string, EventClass> = {
   'privacy.requester-challenged.v1': PrivacyRequesterChallengedV1,
   'consent.requester-resolved.v1': ConsentRequesterResolvedV1,
   'privacy.requester-seal-key-wanted.v1': PrivacyRequesterSealKeyWantedV1,
+  'privacy.subject-lookup-requested.v1': PrivacySubjectLookupRequestedV1,
+  'consent.subject-lookup-answered.v1': ConsentSubjectLookupAnsweredV1,
 };
 
 export class EventValidationError extends Error {

@@ -100,6 +100,7 @@ describeWithBrowser('consent pages in a real browser (issue 5 §8)', (executable
     if (tick) {
       await page.getByLabel('接收营销信息（活动、新品、优惠）').check();
       await page.getByLabel('短信').check();
+      await page.getByLabel('我已年满14周岁').check();
       await page.getByLabel('我已阅读并同意上述个人信息处理告知').check();
     }
     await fitsWidth(page, viewport.width);
@@ -132,6 +133,7 @@ describeWithBrowser('consent pages in a real browser (issue 5 §8)', (executable
         await page.getByLabel('Code', { exact: true }).fill(await lastCode(t.adminUrl));
         await page.getByLabel('Receive marketing messages (events, new products, offers)').check();
         await page.getByLabel('SMS', { exact: true }).check();
+        await page.getByLabel('I am 14 or older').check();
         await page.getByLabel('I have read and agree to the notice on this page').check();
         await fitsWidth(page, viewport.width);
         await shot(page, 'qr-consent-en-2-choices', viewport);

@@ -38,6 +38,12 @@ import { CorrectionRequests1763900006000 } from './migrations/1763900006000-corr
 import { ProcessorContracts1763900006100 } from './migrations/1763900006100-processor-contracts';
 import { IndividualsCounts1763900006200 } from './migrations/1763900006200-individuals-counts';
 import { ImpactAssessments1763900006300 } from './migrations/1763900006300-impact-assessments';
+import { SubjectLookups1763900006400 } from './migrations/1763900006400-subject-lookups';
+import { LookUpSubject } from './subject-lookups/look-up-subject.use-case';
+import { SubjectLookupAnswersConsumer } from './subject-lookups/subject-lookup-answers.consumer';
+import { SubjectLookupQuery } from './subject-lookups/subject-lookup.query';
+import { SubjectLookupsController } from './subject-lookups/subject-lookups.controller';
+import { SubjectLookupsRepository } from './subject-lookups/subject-lookups.repository';
 import { ImpactAssessmentsController } from './impact-assessments/impact-assessments.controller';
 import { ImpactAssessmentsQuery } from './impact-assessments/impact-assessments.query';
 import { ImpactAssessmentsRepository } from './impact-assessments/impact-assessments.repository';
@@ -68,6 +74,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
         ProcessorsController,
         IndividualsCountController,
         ImpactAssessmentsController,
+        SubjectLookupsController,
         CustomerRequestsController,
         CustomerExportController,
       ],
@@ -89,6 +96,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
                 ProcessorContracts1763900006100,
                 IndividualsCounts1763900006200,
                 ImpactAssessments1763900006300,
+                SubjectLookups1763900006400,
               ],
             }),
         },
@@ -114,6 +122,10 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
         { provide: ImpactAssessmentsRepository, useValue: new ImpactAssessmentsRepository() },
         ImpactAssessmentsQuery,
         RecordImpactAssessment,
+        { provide: SubjectLookupsRepository, useValue: new SubjectLookupsRepository() },
+        LookUpSubject,
+        SubjectLookupQuery,
+        SubjectLookupAnswersConsumer,
         {
           provide: ServiceMessaging,
           inject: [
@@ -121,12 +133,14 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
             DataSubjectAnswersConsumer,
             RequesterAnswersConsumer,
             IndividualsCountAnswersConsumer,
+            SubjectLookupAnswersConsumer,
           ],
           useFactory: (
             ds: DataSource,
             answers: DataSubjectAnswersConsumer,
             requester: RequesterAnswersConsumer,
             individuals: IndividualsCountAnswersConsumer,
+            lookups: SubjectLookupAnswersConsumer,
           ) =>
             new ServiceMessaging(ds, options.transport, {
               schema: 'privacy',
@@ -137,6 +151,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
                 TOPICS.privacyWithdrawAllRequested,
                 TOPICS.privacyCorrectionRequested,
                 TOPICS.privacyIndividualsCountRequested,
+                TOPICS.privacySubjectLookupRequested,
                 TOPICS.privacyRequesterSealKeyWanted,
               ],
               consumers: [
@@ -150,6 +165,11 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
                   name: 'individuals',
                   topics: [TOPICS.privacyIndividualsCounted],
                   handlers: individuals.handlers,
+                },
+                {
+                  name: 'subject-lookups',
+                  topics: [TOPICS.consentSubjectLookupAnswered],
+                  handlers: lookups.handlers,
                 },
               ],
             }),

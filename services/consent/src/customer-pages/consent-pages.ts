@@ -147,6 +147,7 @@ ${nonceField(v.nonce)}${shownNoticeFields(ctx, v.notice)}
 <input type="hidden" name="ticket" value="${escapeHtml(v.ticket)}">${TIME_ZONE_FIELD}
 <fieldset><legend>${escapeHtml(m.purposesLegend)}</legend>${purposeBoxes(ctx, v.notice)}</fieldset>
 <fieldset><legend>${escapeHtml(m.channelsLegend)}</legend><label><input type="checkbox" name="channels" value="wechat"> ${escapeHtml(channelLabel(ctx, 'wechat'))}</label></fieldset>
+${ageFieldset(m)}
 <label><input type="checkbox" name="agree" value="yes"> ${escapeHtml(m.agreeLabel)}</label>
 <button type="submit">${escapeHtml(m.agreeButton)}</button></form>
 ${noticeBlock(ctx, v.notice)}`,
@@ -188,6 +189,11 @@ export interface AgreeStep {
 }
 
 /** R6: every purpose and channel is an unticked box; nothing is pre-selected. */
+/** R2 / PIPL Art. 31: asked on every agree step; an under-14 answer records no consent. */
+function ageFieldset(m: { ageLegend: string; age14OrOlder: string; ageUnder14: string }): string {
+  return `<fieldset><legend>${escapeHtml(m.ageLegend)}</legend><label><input type="radio" name="age" value="14_or_older"> ${escapeHtml(m.age14OrOlder)}</label> <label><input type="radio" name="age" value="under_14"> ${escapeHtml(m.ageUnder14)}</label></fieldset>`;
+}
+
 export function agreeStep(ctx: PageContext, v: AgreeStep): string {
   const m = messagesFor(ctx).join;
   const channels = v.notice.content.channels
@@ -209,6 +215,7 @@ ${nonceField(v.nonce)}${shownNoticeFields(ctx, v.notice)}
 <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="6" required>
 <fieldset><legend>${escapeHtml(m.purposesLegend)}</legend>${purposeBoxes(ctx, v.notice)}</fieldset>
 <fieldset><legend>${escapeHtml(m.channelsLegend)}</legend>${channels}</fieldset>
+${ageFieldset(m)}
 <label><input type="checkbox" name="agree" value="yes"> ${escapeHtml(m.agreeLabel)}</label>
 <button type="submit">${escapeHtml(m.agreeButton)}</button></form>
 ${noticeBlock(ctx, v.notice)}`,

@@ -44,6 +44,10 @@ export interface PageMessages {
     purposesLegend: string;
     channelsLegend: string;
     agreeLabel: string;
+    /** R2 / PIPL Art. 31: the age question; neither answer is pre-selected (R6). */
+    ageLegend: string;
+    age14OrOlder: string;
+    ageUnder14: string;
     agreeButton: string;
   };
   done: {

@@ -23,6 +23,10 @@ const CARD_ERRORS: Record<NoticeLocale, Record<QrConsentErrorCode, CustomerError
         '此包裹卡已被用于加入会员，每张包裹卡只能关联一位会员。我们没有记录任何信息。您仍可以通过品牌的其他方式（如店铺会员、公众号）加入会员，只是不会关联此订单。',
     },
     NO_AGREEMENT: { title: '无法完成', message: '您未勾选同意，我们没有记录任何同意。' },
+    UNDER_14: {
+      title: '未满14周岁',
+      message: '未满14周岁的用户需由父母或其他监护人同意，此页面无法代为办理。我们没有记录任何信息。',
+    },
     NOTHING_CHOSEN: {
       title: '无法完成',
       message: '请至少勾选一项用途和一个渠道；否则我们不会记录任何同意。',
@@ -76,6 +80,11 @@ const CARD_ERRORS: Record<NoticeLocale, Record<QrConsentErrorCode, CustomerError
       title: 'Parcel card already used',
       message:
         "This parcel card was already used to join, and each card can link to one member only. We recorded nothing. You can still join through the brand's other ways in (such as its shop membership or official account), just without a link to this order.",
+    },
+    UNDER_14: {
+      title: 'Under 14',
+      message:
+        'Customers under 14 need the consent of a parent or guardian, which this page cannot take. We recorded nothing.',
     },
     NO_AGREEMENT: {
       title: 'Could not continue',

@@ -60,6 +60,7 @@ export class CardPages {
     return {
       token,
       agree: body?.agree === 'yes',
+      declaredUnder14: body?.age === 'under_14',
       shownNotice: readShownNotice(this.keys.invitations, step, token, body),
       purposes: list(body?.purposes),
       channels: list(body?.channels),

@@ -19,6 +19,8 @@ import { confirmShownNotice, type ShownNotice } from './shown-notice';
 export interface CardAgreeForm {
   token: string;
   agree: boolean;
+  /** The customer answered "under 14" (R2, PIPL Art. 31): no marketing consent without a guardian's. */
+  declaredUnder14: boolean;
   /** The notice the page showed (R5); the grant records its hash, or is refused. */
   shownNotice: ShownNotice;
   purposes: string[];
@@ -65,6 +67,9 @@ export class GrantConsentByCard {
     const invitation = readInvitation(this.keys.invitations, form.token, this.options.brand.id);
     if (!form.agree)
       throw new QrConsentError(QrConsentErrorCode.NO_AGREEMENT, 'the agree box was not ticked');
+    // R2: a child under 14 cannot consent alone and this page has no guardian's consent flow.
+    if (form.declaredUnder14)
+      throw new QrConsentError(QrConsentErrorCode.UNDER_14, 'age: declared under 14; no consent recorded');
     const brandId = invitation.brandId;
     const outcome = await this.ds.transaction(async (tx) => {
       const notice = await confirmShownNotice(this.notices, tx, brandId, form.shownNotice);

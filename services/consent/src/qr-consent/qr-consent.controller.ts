@@ -23,7 +23,7 @@ import { WechatOAuthClient } from './wechat-oauth.client';
 @ApiTags('customer pages')
 @ApiHtmlPage('The parcel-card consent page (zh-CN or en)', {
   400: ['PHONE_INVALID', 'CODE_INVALID', 'NO_AGREEMENT', 'NOTHING_CHOSEN', 'NOTICE_MISMATCH'],
-  403: ['FORM_EXPIRED'],
+  403: ['FORM_EXPIRED', 'UNDER_14'],
   404: ['LINK_INVALID'],
   409: ['NOTICE_CHANGED'],
   410: ['LINK_EXPIRED'],

@@ -8,6 +8,7 @@ export enum QrConsentErrorCode {
   CODE_INVALID = 'CODE_INVALID',
   CARD_ALREADY_USED = 'CARD_ALREADY_USED',
   NO_AGREEMENT = 'NO_AGREEMENT',
+  UNDER_14 = 'UNDER_14',
   NOTHING_CHOSEN = 'NOTHING_CHOSEN',
   NO_NOTICE = 'NO_NOTICE',
   FORM_EXPIRED = 'FORM_EXPIRED',
@@ -31,6 +32,7 @@ export class QrConsentError extends DomainError<QrConsentErrorCode> {
         return 503;
       case QrConsentErrorCode.FORM_EXPIRED:
       case QrConsentErrorCode.WECHAT_AUTH_FAILED:
+      case QrConsentErrorCode.UNDER_14:
         return 403;
       case QrConsentErrorCode.WECHAT_UNAVAILABLE:
         return 503;

@@ -32,7 +32,7 @@ const RESTART_ON = [
 /** Door 2, "用微信授权": WeChat OAuth (snsapi_base) in place of the phone code. */
 @ApiTags('customer pages')
 @ApiHtmlPage('The WeChat sign-in step of the consent page, or a redirect to WeChat', {
-  403: ['WECHAT_AUTH_FAILED', 'FORM_EXPIRED'],
+  403: ['WECHAT_AUTH_FAILED', 'FORM_EXPIRED', 'UNDER_14'],
   404: ['LINK_INVALID'],
   503: ['WECHAT_UNAVAILABLE'],
 })

@@ -11,10 +11,12 @@ import {
   type ConsentRequesterSealKeyV1,
   type PrivacyRequesterChallengedV1,
   type PrivacyRequesterSealKeyWantedV1,
+  type PrivacySubjectLookupRequestedV1,
 } from '@siyu/contracts';
 import { addToOutbox, InboxConsumer } from '@siyu/messaging';
 import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { AnswerRequesterChallenge } from './answer-requester-challenge.use-case';
+import { AnswerSubjectLookup } from './answer-subject-lookup.use-case';
 import { RequesterCodeRepository } from './requester-code.repository';
 
 /**
@@ -30,16 +32,23 @@ export class RequesterVerificationConsumer implements OnApplicationBootstrap, On
     @Inject(CONSENT_DB) private readonly ds: DataSource,
     @Inject(CONSENT_OPTIONS) private readonly options: ConsentModuleOptions,
     private readonly answer: AnswerRequesterChallenge,
+    lookup: AnswerSubjectLookup,
   ) {
     this.consumer = new InboxConsumer(ds, options.transport, {
       group: 'consent.requester-verification',
-      topics: [TOPICS.privacyRequesterChallenged, TOPICS.privacyRequesterSealKeyWanted],
+      topics: [
+        TOPICS.privacyRequesterChallenged,
+        TOPICS.privacyRequesterSealKeyWanted,
+        TOPICS.privacySubjectLookupRequested,
+      ],
       handlers: {
         'privacy.requester-challenged.v1': (tx, e) => answer.execute(tx, e as PrivacyRequesterChallengedV1),
         'privacy.requester-seal-key-wanted.v1': (tx, e) =>
           (e as PrivacyRequesterSealKeyWantedV1).brandId === options.brand.id
             ? this.publishKeyIn(tx)
             : Promise.resolve(),
+        'privacy.subject-lookup-requested.v1': (tx, e) =>
+          lookup.execute(tx, e as PrivacySubjectLookupRequestedV1),
       },
     });
   }
@@ -48,6 +57,7 @@ export class RequesterVerificationConsumer implements OnApplicationBootstrap, On
     await this.options.transport.ensureTopics([
       TOPICS.consentRequesterResolved,
       TOPICS.consentRequesterSealKey,
+      TOPICS.consentSubjectLookupAnswered,
     ]);
     await this.ds.transaction((tx) => this.publishKeyIn(tx));
     await this.consumer.start();
@@ -71,5 +81,6 @@ export class RequesterVerificationConsumer implements OnApplicationBootstrap, On
 export const REQUESTER_VERIFICATION_PROVIDERS: Provider[] = [
   RequesterCodeRepository,
   AnswerRequesterChallenge,
+  AnswerSubjectLookup,
   RequesterVerificationConsumer,
 ];

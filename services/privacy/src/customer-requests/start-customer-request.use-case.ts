@@ -19,6 +19,17 @@ export function requesterCodeHash(challengeId: string, code: string): string {
   return createHash('sha256').update(`${challengeId}:${code}`).digest('hex');
 }
 
+/** A mainland mobile number's national digits, or undefined when the input is not one. */
+export function parseMainlandMobile(input: unknown): string | undefined {
+  const parsed =
+    typeof input === 'string' && input.length <= 32
+      ? parsePhoneNumberFromString(input.trim(), 'CN')
+      : undefined;
+  if (!parsed || parsed.country !== 'CN' || !parsed.isValid() || parsed.getType() !== 'MOBILE')
+    return undefined;
+  return parsed.nationalNumber;
+}
+
 /**
  * A customer starts a request on the public page (R14). Privacy neither looks the phone up nor keeps
  * it: it seals phone + a fresh code to consent's key (consent owns verified phones and sends the
@@ -38,11 +49,8 @@ export class StartCustomerRequest {
         CustomerRequestsErrorCode.KIND_INVALID,
         'kind must be access, erasure or withdraw_all',
       );
-    const parsed =
-      typeof input.phone === 'string' && input.phone.length <= 32
-        ? parsePhoneNumberFromString(input.phone.trim(), 'CN')
-        : undefined;
-    if (!parsed || parsed.country !== 'CN' || !parsed.isValid() || parsed.getType() !== 'MOBILE')
+    const phone = parseMainlandMobile(input.phone);
+    if (!phone)
       throw new CustomerRequestsError(
         CustomerRequestsErrorCode.PHONE_INVALID,
         'phone is not a valid mainland mobile number',
@@ -67,7 +75,7 @@ export class StartCustomerRequest {
         at: now,
         ttlMs: CODE_TTL_MS,
       });
-      const sealed = sealToRecipient(key, JSON.stringify({ phone: parsed.nationalNumber, code }), id);
+      const sealed = sealToRecipient(key, JSON.stringify({ phone, code }), id);
       await addToOutbox<PrivacyRequesterChallengedV1>(tx, TOPICS.privacyRequesterChallenged, id, {
         type: 'privacy.requester-challenged.v1',
         challengeId: id,

@@ -1262,6 +1262,19 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           correction_value: 'request',
         },
       },
+      subject_lookups: {
+        purpose: 'data_subject_rights',
+        retention: 'as the requests they served (legal obligation); the phone is never stored',
+        columns: {
+          id: 'technical',
+          requested_by: 'audit',
+          purpose: 'audit',
+          reference: 'request',
+          requested_at: 'technical',
+          answered_at: 'technical',
+          subject_ref: 'subject_ref',
+        },
+      },
       impact_assessments: {
         purpose: 'security',
         retention: '3 years from the assessment (PIPL Art. 56: keep_until); not deleted automatically yet',

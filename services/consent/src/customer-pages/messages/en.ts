@@ -36,6 +36,9 @@ export const EN: PageMessages = {
     purposesLegend: 'I agree that the brand may use my information to (choose any)',
     channelsLegend: 'Contact me by',
     agreeLabel: 'I have read and agree to the notice on this page',
+    ageLegend: 'Your age',
+    age14OrOlder: 'I am 14 or older',
+    ageUnder14: 'I am under 14',
     agreeButton: 'Agree and join',
   },
   done: {

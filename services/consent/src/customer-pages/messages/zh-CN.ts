@@ -36,6 +36,9 @@ export const ZH_CN: PageMessages = {
     purposesLegend: '我同意品牌将我的信息用于（可多选）',
     channelsLegend: '通过以下渠道联系我',
     agreeLabel: '我已阅读并同意上述个人信息处理告知',
+    ageLegend: '您的年龄',
+    age14OrOlder: '我已年满14周岁',
+    ageUnder14: '我未满14周岁',
     agreeButton: '同意并加入',
   },
   done: {
