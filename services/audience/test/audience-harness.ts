@@ -170,10 +170,13 @@ export interface FactSpec {
 }
 
 export function orderedAt(daysAgo: number, hour = 10): string {
-  const d = new Date(Date.now() - daysAgo * 86400_000);
-  // hour in Asia/Shanghai (UTC+8)
+  const exactly = Date.now() - daysAgo * 86400_000;
+  const d = new Date(exactly);
+  // hour in Asia/Shanghai (UTC+8), on the day that makes the order's age daysAgo whole days and a
+  // fraction, whatever the time of day the test runs at (the later hour of that day was 4 days and
+  // some hours ago for daysAgo 5 before 15:00 UTC).
   d.setUTCHours((hour + 24 - 8) % 24, 0, 0, 0);
-  if (d.getTime() > Date.now()) d.setTime(d.getTime() - 86400_000);
+  if (d.getTime() > exactly) d.setTime(d.getTime() - 86400_000);
   return d.toISOString();
 }
 
