@@ -11,6 +11,11 @@ export interface AudienceModuleOptions {
   /** A refresh evaluates a segment whole when its last whole evaluation is older (ms; default 1 h). */
   segmentFullRefreshEveryMs?: number;
   /**
+   * From this many changed members on, an incremental refresh evaluates them with the rule's set
+   * form (each leaf's set built once) instead of its row form (probes per member); default 1000.
+   */
+  segmentSetFormFrom?: number;
+  /**
    * UNSUBSCRIBE_TOKEN_KEYS, to verify the preference centre's signed page token itself (R12's
    * "what the brand holds about me"); without it that page answers 404.
    */

@@ -11,6 +11,8 @@ import { SegmentRepository, type SegmentVersion } from './segment.repository';
 export const DEFAULT_FULL_REFRESH_MS = 3_600_000;
 /** More changed members than this since the last version: evaluate whole (cheaper than probing each). */
 export const INCREMENTAL_LIMIT = 50_000;
+/** From this many changed members on, they are evaluated with the rule's set form (see matchingAmong). */
+export const DEFAULT_SET_FORM_FROM = 1000;
 
 export interface SegmentRefresh {
   segmentId: string;
@@ -73,7 +75,11 @@ export class RefreshSegments {
     } else {
       if (changed.length === 0) return { segmentId: id, version: null, evaluated: 'nothing-changed' };
       // Only the changed members are evaluated (the rule's row form) and compared with the latest version.
-      const matching = new Set(await this.segments.matchingAmong(tx, query, changed));
+      const setForm = changed.length >= (this.options.segmentSetFormFrom ?? DEFAULT_SET_FORM_FROM);
+      if (setForm) await this.segments.useEvaluationMemory(tx);
+      const matching = new Set(
+        await this.segments.matchingAmong(tx, query, changed, setForm ? 'set' : 'row'),
+      );
       const current = new Set(await this.segments.currentAmong(tx, segment.id, changed));
       const joined = [...matching].filter((s) => !current.has(s));
       const left = [...current].filter((s) => !matching.has(s));
