@@ -469,6 +469,27 @@ describe.each([
     ]);
   });
 
+  it('reads on after a line too long to cut: earlier batches from the workers, the rest in one stream, rows numbered on', async () => {
+    const [header] = fixture('pinduoduo').toString('utf8').split('\n');
+    const row = (i: number) =>
+      `茶,2612-${String(i).padStart(8, '0')},已签收,10.00,0,0,0,10.00,10.00,1,,,王**,186****0001,否,北京市,北京市,朝阳区,,****,2026-11-03 11:00:00,,100g,SKU-${i % 9},,,,`;
+    const before = Array.from({ length: 2000 }, (_, i) => row(i));
+    const after = Array.from({ length: 10 }, (_, i) => row(5000 + i));
+    const huge = `茶,2612-99999999,"${'x'.repeat(1100 * 1024)}"`;
+    const bytes = Buffer.from([header, ...before, huge, ...after].join('\r\n'));
+    const parts = Array.from({ length: Math.ceil(bytes.length / 65_536) }, (_, k) =>
+      bytes.subarray(k * 65_536, (k + 1) * 65_536),
+    );
+    const batches = workers.screenedBatches;
+    const summary = await run('pinduoduo', 'shop-pdd-cut', parts);
+    expect(summary).toMatchObject({ rows: 2011, accepted: 2010, rejectedRows: 1 });
+    expect(summary.rejected).toEqual([
+      { row: 2002, field: '(row)', reason: expect.stringMatching(/larger than 64 KiB/) },
+    ]);
+    expect(await ordersOf('shop-pdd-cut')).toBe(2010);
+    expect(Math.sign(workers.screenedBatches - batches)).toBe(threads > 0 ? 1 : 0);
+  });
+
   it('neutralises formula-injection cells in the rejects CSV it writes back', async () => {
     const lines = fixture('kuaishou').toString('utf8').trimEnd().split('\n');
     const evil = lines[1]
