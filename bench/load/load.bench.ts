@@ -1,0 +1,366 @@
+/**
+ * Sustained load (issue 14 §6) against standalone as `npm start` runs it (`node
+ * dist/services/standalone/src/main.js`: embedded PostgreSQL, in-process transport), with autocannon:
+ *
+ *   npm run bench:load                     # 10 minutes of mixed load
+ *   npm run bench:load -- --minutes 2      # shorter
+ *
+ * 1. Each public endpoint alone for `--solo` seconds (default 10), after the same-run baseline: the
+ *    liveness route `GET /api/v1/health`, which does no database work.
+ * 2. Mixed load for the rest of the time: every endpoint at once, plus withdrawals (membership
+ *    unbinds) probed for withdrawal → suppression latency: from the unbind request until outreach's
+ *    consent projection (what the send gate reads) says "withdrawn".
+ * Throughout, the standalone process's resident memory is sampled every 5 s; the figure is the
+ * growth over the mixed phase and its slope over the mixed phase's second half (MB/min).
+ * Prints p50/p99 latency, requests/s and errors per endpoint (solo and mixed), each vs the baseline.
+ */
+import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { Client } from 'pg';
+import { authKeysFromEnv, issueAccessToken } from '../../libs/auth/src';
+import { signTopRequest } from '../../libs/crypto/src';
+import { freePort } from '../../libs/persistence/src';
+
+const SHOP = 'load-shop';
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Endpoint {
+  name: string;
+  /** One autocannon request; `setupRequest` signs each one afresh (nonces are single-use). */
+  request: () => Record<string, unknown>;
+  connections: number;
+}
+
+interface Figures {
+  rps: number;
+  p50: number;
+  p99: number;
+  requests: number;
+  errors: number;
+  non2xx: number;
+}
+
+async function main(): Promise<void> {
+  const arg = (name: string, fallback: number) => {
+    const i = process.argv.indexOf(`--${name}`);
+    return i > 0 ? Number(process.argv[i + 1]) : fallback;
+  };
+  const totalSeconds = arg('minutes', 10) * 60;
+  const soloSeconds = arg('solo', 10);
+  const root = join(__dirname, '..', '..', '..');
+  const dataDir = mkdtempSync(join(tmpdir(), 'siyu-load-'));
+  const port = await freePort();
+  const membershipSecret = randomBytes(24).toString('base64');
+  const pushSecret = randomBytes(24).toString('base64');
+  const base = `http://127.0.0.1:${port}`;
+
+  const child = spawn(process.execPath, [join(root, 'dist', 'services', 'standalone', 'src', 'main.js')], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? '',
+      SIYU_DATA_DIR: dataDir,
+      PORT: String(port),
+      LOG_LEVEL: 'error',
+      MEMBERSHIP_WEBHOOK_SECRETS: `${SHOP}:${membershipSecret}`,
+      MEMBERSHIP_AGREEMENTS: JSON.stringify({
+        [SHOP]: { '3': { purposes: ['marketing_messages'], channels: ['sms'] } },
+      }),
+      ORDER_PUSH_SECRETS: `${SHOP}:${pushSecret}`,
+      // One client address drives all the load: the per-address page limit would answer 429.
+      PUBLIC_PAGE_RATE_LIMIT_PER_MINUTE: '100000000',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const stopChild = () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+  };
+  process.once('SIGINT', () => {
+    stopChild();
+    process.exit(130);
+  });
+  try {
+    for (let i = 0; ; i++) {
+      const res = await fetch(`${base}/api/v1/health/ready`).catch(() => null);
+      if (res?.status === 200) break;
+      if (child.exitCode !== null || i > 1200) throw new Error('standalone did not become ready');
+      await sleep(250);
+    }
+    const secrets = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>;
+    const keys = authKeysFromEnv(secrets);
+    const ops = `Bearer ${(await issueAccessToken(keys, { id: randomUUID(), role: 'ops', kind: 'staff' }, 7200)).token}`;
+    const db = new Client({ connectionString: readFileSync(join(dataDir, 'postgres-url'), 'utf8').trim() });
+    await db.connect();
+
+    // A parcel card to scan: one imported order and its invitation token.
+    const imported = await fetch(`${base}/api/v1/orders/imports?platform=tmall&shop=${SHOP}`, {
+      method: 'POST',
+      headers: { Authorization: ops, 'Content-Type': 'text/csv' },
+      body: tmallExport('3000000000000000001'),
+    });
+    if (imported.status !== 201) throw new Error(`import: ${imported.status} ${await imported.text()}`);
+    let orderRef: string | undefined;
+    for (let i = 0; !orderRef && i < 100; i++) {
+      orderRef = (await db.query('SELECT order_ref FROM orders.orders LIMIT 1')).rows[0]?.order_ref;
+      if (!orderRef) await sleep(100);
+    }
+    const invitation = (await (
+      await fetch(`${base}/api/v1/orders/${orderRef}/invitations`, {
+        method: 'POST',
+        headers: { Authorization: ops },
+      })
+    ).json()) as { token: string };
+
+    const signedQuery = (raw: string, secret: string) => {
+      const query: Record<string, string> = {
+        shop_id: SHOP,
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        nonce: randomBytes(12).toString('hex'),
+        sign_method: 'hmac-sha256',
+      };
+      query.sign = signTopRequest(query, raw, secret);
+      return new URLSearchParams(query).toString();
+    };
+    let seq = 0;
+    const joinBody = () => {
+      const n = seq++;
+      return {
+        request_id: randomUUID(),
+        omid: `omid_${randomBytes(8).toString('hex')}`,
+        agreement_version: '3',
+        mobile: `13${String(100_000_000 + (n % 900_000_000)).padStart(9, '0')}`,
+        join_time: Math.floor(Date.now() / 1000),
+      };
+    };
+    const signed = (path: string, secret: string, body: () => object) => () => ({
+      method: 'POST',
+      path,
+      headers: { 'content-type': 'application/json' },
+      setupRequest: (req: Record<string, unknown>) => {
+        const raw = JSON.stringify(body());
+        return { ...req, path: `${path}?${signedQuery(raw, secret)}`, body: raw };
+      },
+    });
+    const baseline: Endpoint = {
+      name: 'GET /api/v1/health (baseline)',
+      request: () => ({ method: 'GET', path: '/api/v1/health' }),
+      connections: 4,
+    };
+    const endpoints: Endpoint[] = [
+      {
+        name: 'GET /q/{token} (parcel-card landing page)',
+        request: () => ({ method: 'GET', path: `/q/${invitation.token}` }),
+        connections: 4,
+      },
+      {
+        name: 'POST /webhooks/membership/tmall/bind (signed join)',
+        request: signed('/webhooks/membership/tmall/bind', membershipSecret, joinBody),
+        connections: 4,
+      },
+      {
+        name: 'POST /webhooks/orders/tmall (signed order push)',
+        request: signed('/webhooks/orders/tmall', pushSecret, () =>
+          tmcPush(`load-${randomBytes(6).toString('hex')}`, `40${String(seq++).padStart(17, '0')}`),
+        ),
+        connections: 4,
+      },
+    ];
+
+    const cannon = (e: Endpoint, seconds: number): Promise<Figures> =>
+      new Promise((resolve, reject) => {
+        autocannon(
+          { url: base, connections: e.connections, duration: seconds, requests: [e.request()] },
+          (err: Error | null, r: any) =>
+            err
+              ? reject(err)
+              : resolve({
+                  rps: r.requests.average,
+                  p50: r.latency.p50,
+                  p99: r.latency.p99,
+                  requests: r.requests.total,
+                  errors: r.errors + r.timeouts,
+                  non2xx: r.non2xx,
+                }),
+        );
+      });
+
+    // Memory: resident set of the standalone process (its PostgreSQL is a separate process).
+    const rss: { t: number; mb: number }[] = [];
+    const rssNow = () => {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      return m ? Number(m[1]) / 1024 : NaN;
+    };
+    const began = Date.now();
+    const sampler = setInterval(() => rss.push({ t: (Date.now() - began) / 1000, mb: rssNow() }), 5000);
+
+    const solo: Record<string, Figures> = {};
+    for (const e of [baseline, ...endpoints]) {
+      solo[e.name] = await cannon(e, soloSeconds);
+      console.log(`solo ${e.name}: ${fmt(solo[e.name])}`);
+    }
+
+    // Mixed: everything at once for the rest of the time, plus probed withdrawals.
+    const mixedSeconds = Math.max(30, totalSeconds - soloSeconds * (endpoints.length + 1));
+    const mixedBegan = (Date.now() - began) / 1000;
+    console.log(`mixed load for ${mixedSeconds} s …`);
+    const latencies: number[] = [];
+    let probing = true;
+    const probe = async () => {
+      while (probing) {
+        const body = joinBody();
+        const raw = JSON.stringify(body);
+        const joined = await fetch(
+          `${base}/webhooks/membership/tmall/bind?${signedQuery(raw, membershipSecret)}`,
+          {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: raw,
+          },
+        );
+        if (joined.status !== 200) continue;
+        const granted = async () =>
+          (
+            await db.query(
+              `SELECT p.granted FROM outreach.consent_projection p JOIN consent.ledger l ON l.subject_ref = p.subject_ref
+               WHERE l.evidence->>'requestId' = $1 AND p.purpose = 'marketing_messages' AND p.channel = 'sms'`,
+              [body.request_id],
+            )
+          ).rows[0]?.granted as boolean | undefined;
+        while (probing && (await granted()) !== true) await sleep(20);
+        const unbind = JSON.stringify({ request_id: `unbind-${body.request_id}`, omid: body.omid });
+        const t0 = Date.now();
+        const left = await fetch(
+          `${base}/webhooks/membership/tmall/unbind?${signedQuery(unbind, membershipSecret)}`,
+          {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: unbind,
+          },
+        );
+        if (left.status !== 200) throw new Error(`unbind: ${left.status}`);
+        while ((await granted()) !== false) await sleep(5);
+        latencies.push(Date.now() - t0);
+        await sleep(200);
+      }
+    };
+    const probing$ = probe();
+    const mixed = await Promise.all([baseline, ...endpoints].map((e) => cannon(e, mixedSeconds)));
+    probing = false;
+    await probing$;
+    clearInterval(sampler);
+    rss.push({ t: (Date.now() - began) / 1000, mb: rssNow() });
+
+    const pct = (xs: number[], p: number) => {
+      const s = [...xs].sort((a, b) => a - b);
+      return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN;
+    };
+    const inMixed = rss.filter((s) => s.t >= mixedBegan);
+    const secondHalf = inMixed.filter((s) => s.t >= mixedBegan + mixedSeconds / 2);
+    const slope = linearSlope(secondHalf) * 60;
+    const base0 = solo[baseline.name];
+    const baseM = mixed[0];
+    console.log('\n| endpoint | phase | req/s | p50 ms | p99 ms | p50 vs baseline | errors | non-2xx |');
+    console.log('|---|---|---|---|---|---|---|---|');
+    for (const [i, e] of [baseline, ...endpoints].entries()) {
+      const s = solo[e.name];
+      const m = mixed[i];
+      console.log(
+        `| ${e.name} | alone | ${s.rps.toFixed(0)} | ${s.p50} | ${s.p99} | ${(s.p50 / Math.max(base0.p50, 1)).toFixed(1)}× | ${s.errors} | ${s.non2xx} |`,
+      );
+      console.log(
+        `| ${e.name} | mixed | ${m.rps.toFixed(0)} | ${m.p50} | ${m.p99} | ${(m.p50 / Math.max(baseM.p50, 1)).toFixed(1)}× | ${m.errors} | ${m.non2xx} |`,
+      );
+    }
+    console.log(
+      `\nwithdrawal → suppression (unbind request → outreach projection withdrawn), under mixed load: n=${latencies.length}, p50 ${pct(latencies, 0.5)} ms, p99 ${pct(latencies, 0.99)} ms, max ${Math.max(...latencies)} ms`,
+    );
+    console.log(
+      `memory (standalone RSS): ${inMixed[0]?.mb.toFixed(0)} MB at the start of the mixed phase, ${inMixed.at(-1)?.mb.toFixed(0)} MB at its end (peak ${Math.max(...rss.map((s) => s.mb)).toFixed(0)} MB); slope over its second half ${slope.toFixed(2)} MB/min`,
+    );
+    console.log(`samples: ${JSON.stringify(rss.map((s) => [Math.round(s.t), Math.round(s.mb)]))}`);
+    await db.end();
+  } finally {
+    stopChild();
+    await new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(null)));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function fmt(f: Figures): string {
+  return `${f.rps.toFixed(0)} req/s, p50 ${f.p50} ms, p99 ${f.p99} ms, ${f.errors} errors, ${f.non2xx} non-2xx`;
+}
+
+/** Least-squares slope of mb over t (per second). */
+function linearSlope(samples: { t: number; mb: number }[]): number {
+  if (samples.length < 2) return NaN;
+  const n = samples.length;
+  const mt = samples.reduce((a, s) => a + s.t, 0) / n;
+  const mm = samples.reduce((a, s) => a + s.mb, 0) / n;
+  const num = samples.reduce((a, s) => a + (s.t - mt) * (s.mb - mm), 0);
+  const den = samples.reduce((a, s) => a + (s.t - mt) ** 2, 0);
+  return num / den;
+}
+
+function tmcPush(id: string, tid: string) {
+  return {
+    id,
+    topic: 'taobao_trade_TradeChanged',
+    pub_time: '2026-11-20 10:02:00',
+    content: JSON.stringify({
+      tid,
+      status: 'WAIT_SELLER_SEND_GOODS',
+      payment: '199.00',
+      created: '2026-11-20 10:00:00',
+      pay_time: '2026-11-20 10:01:00',
+      modified: '2026-11-20 10:02:00',
+      buyer_open_uid: `load_buyer_${tid.slice(-6)}`,
+      receiver_name: '赵*',
+      receiver_mobile: '137****5678',
+      receiver_address: '北京市朝阳区**路**号',
+      orders: [{ outer_sku_id: 'SKU-TEA-01', num: 2 }],
+    }),
+  };
+}
+
+function tmallExport(id: string): string {
+  const header =
+    '订单编号,买家会员名,买家支付宝账号,买家应付货款,买家应付邮费,总金额,买家实际支付金额,订单状态,买家留言,收货人姓名,收货地址,运送方式,联系电话,联系手机,订单创建时间,订单付款时间,宝贝标题,宝贝种类,物流单号,物流公司,订单备注,宝贝总数量,商家编码';
+  const row = [
+    id,
+    'tb_load_1',
+    'alipay@example.com',
+    '19.90',
+    '0.00',
+    '19.90',
+    '19.90',
+    '卖家已发货，等待买家确认',
+    '',
+    '王*',
+    '浙江省杭州市西湖区**路**号',
+    '快递',
+    '',
+    '139****5678',
+    '2026-11-01 10:00:00',
+    '2026-11-01 10:01:00',
+    '保湿面霜50ml',
+    '1',
+    'SF0000000001',
+    '顺丰速运',
+    '',
+    '1',
+    'SKU-CREAM-50',
+  ].join(',');
+  return `${header}\n${row}\n`;
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(`load: ${(err as Error).stack ?? String(err)}`);
+    process.exit(1);
+  },
+);
