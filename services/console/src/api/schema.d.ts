@@ -1202,6 +1202,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/privacy/subject-lookups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Roles: privacy_officer. */
+        post: operations["SubjectLookupsController_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/subject-lookups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: privacy_officer. */
+        get: operations["SubjectLookupsController_describe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/shops/{platform}/{shopId}/agreement": {
         parameters: {
             query?: never;
@@ -2479,6 +2513,17 @@ export interface components {
              */
             truncated: boolean;
         };
+        LookUpSubjectRequest: {
+            /**
+             * @description The mainland mobile number the verified requester gave
+             * @example 13800138000
+             */
+            phone: string;
+            /** @enum {string} */
+            purpose: "answer_verified_request" | "follow_up_customer_request";
+            /** @description Which verified request this is for (letter, ticket or call reference) */
+            reference: string;
+        };
         MachineTokenResponse: {
             /**
              * Format: date-time
@@ -3209,6 +3254,10 @@ export interface components {
             /** Format: uuid */
             countId: string;
         };
+        StartedLookupResponse: {
+            /** Format: uuid */
+            lookupId: string;
+        };
         SubjectDataCountsResponse: {
             /** @example 1 */
             memberLinks: number;
@@ -3229,6 +3278,32 @@ export interface components {
             entries: components["schemas"]["LedgerEntryResponse"][];
             /** Format: uuid */
             subjectRef: string;
+        };
+        SubjectLookupResponse: {
+            /** Format: uuid */
+            lookupId: string;
+            purpose: string;
+            reference: string;
+            /** Format: date-time */
+            requestedAt: string;
+            requestedBy: string;
+            requests: components["schemas"]["SubjectRequestItemResponse"][];
+            /** @enum {string} */
+            status: "pending" | "found" | "not_found";
+            /** Format: uuid */
+            subjectRef: string | null;
+        };
+        SubjectRequestItemResponse: {
+            /** Format: date-time */
+            completedAt: string | null;
+            /** Format: date-time */
+            dueAt: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "access" | "erasure" | "withdraw_all" | "correct";
+            /** Format: date-time */
+            receivedAt: string;
         };
         SubjectStateResponse: {
             /** Format: date-time */
@@ -8979,6 +9054,171 @@ export interface operations {
             };
         };
     };
+    SubjectLookupsController_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LookUpSubjectRequest"];
+            };
+        };
+        responses: {
+            /** @description Consent answers shortly; read it by id */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StartedLookupResponse"];
+                };
+            };
+            /** @description PHONE_INVALID */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PHONE_INVALID",
+                     *       "message": "phone invalid"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description NOT_READY */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "NOT_READY",
+                     *       "message": "not ready"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    SubjectLookupsController_describe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubjectLookupResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description LOOKUP_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "LOOKUP_NOT_FOUND",
+                     *       "message": "lookup not found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
     AgreementsController_get: {
         parameters: {
             query?: never;
@@ -9476,7 +9716,7 @@ export interface operations {
                     "text/html": string;
                 };
             };
-            /** @description An HTML page saying so: FORM_EXPIRED */
+            /** @description An HTML page saying so: FORM_EXPIRED | UNDER_14 */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9561,7 +9801,7 @@ export interface operations {
                     "text/html": string;
                 };
             };
-            /** @description An HTML page saying so: FORM_EXPIRED */
+            /** @description An HTML page saying so: FORM_EXPIRED | UNDER_14 */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9646,7 +9886,7 @@ export interface operations {
                     "text/html": string;
                 };
             };
-            /** @description An HTML page saying so: FORM_EXPIRED */
+            /** @description An HTML page saying so: FORM_EXPIRED | UNDER_14 */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9737,7 +9977,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorBody"];
                 };
             };
-            /** @description An HTML page saying so: WECHAT_AUTH_FAILED | FORM_EXPIRED */
+            /** @description An HTML page saying so: WECHAT_AUTH_FAILED | FORM_EXPIRED | UNDER_14 */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9801,7 +10041,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorBody"];
                 };
             };
-            /** @description An HTML page saying so: WECHAT_AUTH_FAILED | FORM_EXPIRED */
+            /** @description An HTML page saying so: WECHAT_AUTH_FAILED | FORM_EXPIRED | UNDER_14 */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -9872,7 +10112,7 @@ export interface operations {
                     "application/json": components["schemas"]["ApiErrorBody"];
                 };
             };
-            /** @description An HTML page saying so: WECHAT_AUTH_FAILED | FORM_EXPIRED */
+            /** @description An HTML page saying so: WECHAT_AUTH_FAILED | FORM_EXPIRED | UNDER_14 */
             403: {
                 headers: {
                     [name: string]: unknown;
