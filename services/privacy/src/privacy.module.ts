@@ -39,6 +39,7 @@ import { ProcessorContracts1763900006100 } from './migrations/1763900006100-proc
 import { IndividualsCounts1763900006200 } from './migrations/1763900006200-individuals-counts';
 import { ImpactAssessments1763900006300 } from './migrations/1763900006300-impact-assessments';
 import { SubjectLookups1763900006400 } from './migrations/1763900006400-subject-lookups';
+import { ChallengeCorrections1763900006500 } from './migrations/1763900006500-challenge-corrections';
 import { LookUpSubject } from './subject-lookups/look-up-subject.use-case';
 import { SubjectLookupAnswersConsumer } from './subject-lookups/subject-lookup-answers.consumer';
 import { SubjectLookupQuery } from './subject-lookups/subject-lookup.query';
@@ -97,6 +98,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
                 IndividualsCounts1763900006200,
                 ImpactAssessments1763900006300,
                 SubjectLookups1763900006400,
+                ChallengeCorrections1763900006500,
               ],
             }),
         },

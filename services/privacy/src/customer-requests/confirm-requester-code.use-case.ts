@@ -56,7 +56,13 @@ export class ConfirmRequesterCode {
       const logged = await this.logRequest.logIn(
         tx,
         'customer:public-page',
-        { subjectRef: c.subjectRef ?? randomUUID(), kind: c.kind as DataSubjectRequestKind },
+        {
+          subjectRef: c.subjectRef ?? randomUUID(),
+          kind: c.kind as DataSubjectRequestKind,
+          ...(c.kind === 'correct' && c.correctionValue
+            ? { correction: { field: 'time_zone' as const, value: c.correctionValue } }
+            : {}),
+        },
         'public_page',
         now,
         statusTokenHash(token),

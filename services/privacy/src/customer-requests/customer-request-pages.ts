@@ -2,7 +2,7 @@ import type { DataSubjectRequestResponse } from '../data-subject-requests/data-s
 import type { PageLocale } from './page-locale';
 
 /** The request kinds a customer can start on the public page (R14). */
-export const CUSTOMER_REQUEST_KINDS = ['access', 'erasure', 'withdraw_all'] as const;
+export const CUSTOMER_REQUEST_KINDS = ['access', 'erasure', 'withdraw_all', 'correct'] as const;
 export type CustomerRequestKind = (typeof CUSTOMER_REQUEST_KINDS)[number];
 
 const MESSAGES = {
@@ -16,7 +16,9 @@ const MESSAGES = {
       access: '查询并复制我的信息',
       erasure: '删除我的信息',
       withdraw_all: '撤回我给过的全部同意',
+      correct: '更正我的时区（决定消息在几点送达）',
     } as Record<CustomerRequestKind, string>,
+    timeZoneLabel: '更正后的时区（仅更正时填写，如 Asia/Shanghai）',
     phoneLabel: '手机号',
     send: '发送验证码',
     codeTitle: '输入验证码',
@@ -42,6 +44,7 @@ const MESSAGES = {
       kept_as_proof: '作为证明保留',
       kept_under_legal_hold: '依法暂时保留',
       withdrawn: '已撤回',
+      corrected: '已更正',
     } as Record<string, string>,
     keptUntil: (d: string) => `保留至 ${d}`,
     exportLink: '下载机器可读副本（JSON）',
@@ -55,6 +58,7 @@ const MESSAGES = {
     errors: {
       PHONE_INVALID: '请填写有效的中国大陆手机号。',
       KIND_INVALID: '请选择您想做的事情。',
+      TIME_ZONE_INVALID: '请填写有效的时区名称，例如 Asia/Shanghai。',
       NOT_READY: '服务暂时不可用，请稍后再试。',
       CHALLENGE_UNKNOWN: '验证码已过期，请重新开始。',
       CODE_WRONG: '验证码不正确，请重新输入。',
@@ -77,7 +81,9 @@ const MESSAGES = {
       access: 'See and copy my information',
       erasure: 'Delete my information',
       withdraw_all: 'Withdraw every consent I gave',
+      correct: 'Correct my time zone (when messages may reach me)',
     } as Record<CustomerRequestKind, string>,
+    timeZoneLabel: 'The correct time zone (only to correct it, e.g. Asia/Shanghai)',
     phoneLabel: 'Mobile number',
     send: 'Send code',
     codeTitle: 'Enter the code',
@@ -103,6 +109,7 @@ const MESSAGES = {
       kept_as_proof: 'kept as proof',
       kept_under_legal_hold: 'kept under a legal hold',
       withdrawn: 'withdrawn',
+      corrected: 'corrected',
     } as Record<string, string>,
     keptUntil: (d: string) => `kept until ${d}`,
     exportLink: 'Download the machine-readable copy (JSON)',
@@ -116,6 +123,7 @@ const MESSAGES = {
     errors: {
       PHONE_INVALID: 'Please type a valid mainland China mobile number.',
       KIND_INVALID: 'Please choose what you would like to do.',
+      TIME_ZONE_INVALID: 'Please type a valid time zone name, such as Asia/Shanghai.',
       NOT_READY: 'The service is not available right now; please try again later.',
       CHALLENGE_UNKNOWN: 'This code has expired; please start again.',
       CODE_WRONG: 'That code is not right; please type it again.',
@@ -174,6 +182,7 @@ ${error ? `<p class="error" role="alert">${escapeHtml(error)}</p>` : ''}
 <p>${escapeHtml(m.intro(brandName))}</p>
 <form method="post" action="/rights"><input type="hidden" name="lang" value="${locale}">
 <fieldset><legend>${escapeHtml(m.kindLegend)}</legend>${kinds}</fieldset>
+<label>${escapeHtml(m.timeZoneLabel)}<input type="text" name="timeZone" maxlength="64" autocomplete="off"></label>
 <label>${escapeHtml(m.phoneLabel)}<input type="tel" name="phone" autocomplete="tel" inputmode="tel" required></label>
 <button type="submit">${escapeHtml(m.send)}</button></form>`,
     `/rights?lang=${other(locale)}`,

@@ -48,7 +48,12 @@ export class CustomerRequestsController {
   async begin(@Body() body: Record<string, unknown>, @Req() req: Request, @Res() res: Response) {
     const locale = localeOf(req);
     try {
-      const { challengeId } = await this.start.execute({ kind: body?.kind, phone: body?.phone, locale });
+      const { challengeId } = await this.start.execute({
+        kind: body?.kind,
+        phone: body?.phone,
+        timeZone: body?.timeZone,
+        locale,
+      });
       res.status(200).type('html').send(codePage(locale, challengeId));
     } catch (err) {
       if (!(err instanceof CustomerRequestsError)) throw err;

@@ -3,6 +3,7 @@ import { DomainError } from '@siyu/auth';
 export enum CustomerRequestsErrorCode {
   PHONE_INVALID = 'PHONE_INVALID',
   KIND_INVALID = 'KIND_INVALID',
+  TIME_ZONE_INVALID = 'TIME_ZONE_INVALID',
   NOT_READY = 'NOT_READY',
   CHALLENGE_UNKNOWN = 'CHALLENGE_UNKNOWN',
   CODE_WRONG = 'CODE_WRONG',
@@ -17,6 +18,7 @@ export class CustomerRequestsError extends DomainError<CustomerRequestsErrorCode
     switch (this.code) {
       case CustomerRequestsErrorCode.PHONE_INVALID:
       case CustomerRequestsErrorCode.KIND_INVALID:
+      case CustomerRequestsErrorCode.TIME_ZONE_INVALID:
       case CustomerRequestsErrorCode.CODE_WRONG:
         return 400;
       case CustomerRequestsErrorCode.CHALLENGE_UNKNOWN:

@@ -9,6 +9,8 @@ export interface RequesterChallenge {
   expiresAt: Date;
   resolvedAt: Date | null;
   subjectRef: string | null;
+  /** A `correct` request's corrected time zone (R14). */
+  correctionValue: string | null;
 }
 
 /** The only SQL over requester challenges and consent's seal key. */
@@ -40,12 +42,22 @@ export class RequesterChallengeRepository {
       codeHash: string;
       at: Date;
       ttlMs: number;
+      correctionValue?: string;
     },
   ): Promise<void> {
     await tx.query(
-      `INSERT INTO requester_challenges (id, brand_id, kind, locale, code_hash, created_at, expires_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [c.id, c.brandId, c.kind, c.locale, c.codeHash, c.at, new Date(c.at.getTime() + c.ttlMs)],
+      `INSERT INTO requester_challenges (id, brand_id, kind, locale, code_hash, created_at, expires_at, correction_value)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [
+        c.id,
+        c.brandId,
+        c.kind,
+        c.locale,
+        c.codeHash,
+        c.at,
+        new Date(c.at.getTime() + c.ttlMs),
+        c.correctionValue ?? null,
+      ],
     );
   }
 
@@ -60,7 +72,7 @@ export class RequesterChallengeRepository {
   async lock(tx: EntityManager, id: string): Promise<RequesterChallenge | null> {
     const [row] = await tx.query(
       `SELECT id, kind, locale, code_hash AS "codeHash", attempts, expires_at AS "expiresAt",
-              resolved_at AS "resolvedAt", subject_ref AS "subjectRef"
+              resolved_at AS "resolvedAt", subject_ref AS "subjectRef", correction_value AS "correctionValue"
          FROM requester_challenges WHERE id = $1 FOR UPDATE`,
       [id],
     );

@@ -6,7 +6,13 @@ import { appendAudit } from '@siyu/audit';
 import { TOPICS, type PrivacyRequesterChallengedV1 } from '@siyu/contracts';
 import { sealToRecipient } from '@siyu/crypto';
 import { addToOutbox } from '@siyu/messaging';
-import { PRIVACY_DB, PRIVACY_OPTIONS, type PrivacyModuleOptions } from '../privacy.options';
+import { CORRECTION_HOLDERS, isKnownTimeZone } from '../data-subject-requests/log-request.use-case';
+import {
+  DEFAULT_ANSWERING_SERVICES,
+  PRIVACY_DB,
+  PRIVACY_OPTIONS,
+  type PrivacyModuleOptions,
+} from '../privacy.options';
 import { CUSTOMER_REQUEST_KINDS, type CustomerRequestKind } from './customer-request-pages';
 import { CustomerRequestsError, CustomerRequestsErrorCode } from './customer-requests.errors';
 import type { PageLocale } from './page-locale';
@@ -43,12 +49,16 @@ export class StartCustomerRequest {
     private readonly challenges: RequesterChallengeRepository,
   ) {}
 
-  async execute(input: { kind: unknown; phone: unknown; locale: PageLocale }, now = new Date()) {
+  async execute(
+    input: { kind: unknown; phone: unknown; locale: PageLocale; timeZone?: unknown },
+    now = new Date(),
+  ) {
     if (!(CUSTOMER_REQUEST_KINDS as readonly unknown[]).includes(input.kind))
       throw new CustomerRequestsError(
         CustomerRequestsErrorCode.KIND_INVALID,
-        'kind must be access, erasure or withdraw_all',
+        'kind must be access, erasure, withdraw_all or correct',
       );
+    const correctionValue = input.kind === 'correct' ? this.correctedTimeZone(input.timeZone) : undefined;
     const phone = parseMainlandMobile(input.phone);
     if (!phone)
       throw new CustomerRequestsError(
@@ -74,6 +84,7 @@ export class StartCustomerRequest {
         codeHash: requesterCodeHash(id, code),
         at: now,
         ttlMs: CODE_TTL_MS,
+        correctionValue,
       });
       const sealed = sealToRecipient(key, JSON.stringify({ phone, code }), id);
       await addToOutbox<PrivacyRequesterChallengedV1>(tx, TOPICS.privacyRequesterChallenged, id, {
@@ -93,5 +104,22 @@ export class StartCustomerRequest {
       });
     });
     return { challengeId: id };
+  }
+
+  /** R14 correction from the public page: a time zone, checked before any code is sent. */
+  private correctedTimeZone(value: unknown): string {
+    const answering = this.options.answeringServices ?? DEFAULT_ANSWERING_SERVICES;
+    if (!CORRECTION_HOLDERS.time_zone.some((s) => answering.includes(s)))
+      throw new CustomerRequestsError(
+        CustomerRequestsErrorCode.KIND_INVALID,
+        'kind: no service of this deployment holds a time zone to correct',
+      );
+    const zone = typeof value === 'string' ? value.trim() : '';
+    if (!/^[A-Za-z][A-Za-z0-9_+/-]{0,63}$/.test(zone) || !isKnownTimeZone(zone))
+      throw new CustomerRequestsError(
+        CustomerRequestsErrorCode.TIME_ZONE_INVALID,
+        'timeZone: not a time zone name (e.g. Asia/Shanghai)',
+      );
+    return zone;
   }
 }

@@ -36,7 +36,7 @@ export interface RequestInput {
   correction?: RequestedCorrection;
 }
 
-function isKnownTimeZone(zone: string): boolean {
+export function isKnownTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;

@@ -1331,6 +1331,7 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           expires_at: 'technical',
           resolved_at: 'technical',
           subject_ref: 'subject_ref',
+          correction_value: 'request',
         },
       },
       requester_seal_keys: {
