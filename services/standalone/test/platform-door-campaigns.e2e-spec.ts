@@ -366,9 +366,13 @@ describeWithKafka(
         `SELECT action, fields FROM outreach.audit_log WHERE subject = $1`,
         [subjectRef],
       );
-      expect(audit).toEqual([
-        expect.objectContaining({ action: 'decrypt_contact_for_dispatch', fields: ['wechat_openid'] }),
-      ]);
+      // Every decrypt is audited as a dispatch decrypt of the openid. A chunk re-claimed after its
+      // lease lapsed (a loaded machine) decrypts and audits again without sending twice (checked above).
+      expect(audit.length).toBeGreaterThanOrEqual(1);
+      for (const row of audit)
+        expect(row).toEqual(
+          expect.objectContaining({ action: 'decrypt_contact_for_dispatch', fields: ['wechat_openid'] }),
+        );
 
       // No PII in logs or events (R16): the openid travelled only inside the sealed contact point.
       expect(output).not.toContain(openid);
@@ -435,12 +439,14 @@ describeWithKafka(
         `SELECT action, fields FROM outreach.audit_log WHERE subject = $1`,
         [subjectRef],
       );
-      expect(audit).toEqual([
-        expect.objectContaining({
-          action: 'decrypt_contact_for_dispatch',
-          fields: ['wecom_external_userid'],
-        }),
-      ]);
+      expect(audit.length).toBeGreaterThanOrEqual(1); // a re-claimed chunk audits its decrypt again
+      for (const row of audit)
+        expect(row).toEqual(
+          expect.objectContaining({
+            action: 'decrypt_contact_for_dispatch',
+            fields: ['wecom_external_userid'],
+          }),
+        );
       expect(output).not.toContain(externalUserId);
       for (const e of events) expect(e.value).not.toContain(externalUserId);
       const stored = await adminQuery(
