@@ -67,7 +67,12 @@ export function RequestsPage() {
       void refresh();
       return open(data.id);
     }
-    const rest = showProblemsOnFields(logForm, problemsOf(e), (p) =>
+    // Domain refusals name their field at the start of the message ("correction.value: …").
+    const problems = problemsOf(e, (m) => /^([\w.]+): /.exec(m)?.[1] ?? '').map((p) => ({
+      path: p.path,
+      message: p.path && p.message.startsWith(`${p.path}: `) ? p.message.slice(p.path.length + 2) : p.message,
+    }));
+    const rest = showProblemsOnFields(logForm, problems, (p) =>
       p === 'subjectRef' || p === 'kind'
         ? [p]
         : p.startsWith('correction')
