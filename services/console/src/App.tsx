@@ -32,6 +32,9 @@ import { TemplatesPage } from './pages/TemplatesPage';
 import { CampaignsPage } from './pages/CampaignsPage';
 import { RequestsPage } from './pages/RequestsPage';
 import { WithdrawalsPage } from './pages/WithdrawalsPage';
+import { ProcessorsPage } from './pages/ProcessorsPage';
+import { AssessmentsPage } from './pages/AssessmentsPage';
+import { IndividualsPage } from './pages/IndividualsPage';
 
 const BASE = '/console/';
 const COMPONENTS: Record<PageKey, (p: { session: Session }) => React.ReactElement> = {
@@ -50,6 +53,9 @@ const COMPONENTS: Record<PageKey, (p: { session: Session }) => React.ReactElemen
   campaigns: CampaignsPage,
   requests: RequestsPage,
   withdrawals: WithdrawalsPage,
+  processors: ProcessorsPage,
+  assessments: AssessmentsPage,
+  individuals: IndividualsPage,
   password: PasswordPage,
 };
 

@@ -17,6 +17,9 @@ export type PageKey =
   | 'campaigns'
   | 'requests'
   | 'withdrawals'
+  | 'processors'
+  | 'assessments'
+  | 'individuals'
   | 'password';
 
 export interface PageDef {
@@ -120,6 +123,27 @@ export const PAGES: PageDef[] = [
     roles: ['privacy_officer', 'admin'],
     operation: ['get', '/api/v1/outreach/withdrawals/time-to-suppression'],
     title: 'nav.withdrawals',
+  },
+  {
+    key: 'processors',
+    group: 'privacy',
+    roles: ['privacy_officer'],
+    operation: ['get', '/api/v1/privacy/processors'],
+    title: 'nav.processors',
+  },
+  {
+    key: 'assessments',
+    group: 'privacy',
+    roles: ['privacy_officer'],
+    operation: ['get', '/api/v1/privacy/impact-assessments'],
+    title: 'nav.assessments',
+  },
+  {
+    key: 'individuals',
+    group: 'privacy',
+    roles: ['privacy_officer'],
+    operation: ['get', '/api/v1/privacy/individuals-count'],
+    title: 'nav.individuals',
   },
   {
     key: 'accounts',

@@ -2916,6 +2916,8 @@ export interface components {
             answered: number;
             /** Format: date-time */
             completedAt: string | null;
+            /** @description For kind "correct" only */
+            correction: components["schemas"]["CorrectionResponse"] | null;
             dueAt: string;
             id: string;
             /** @enum {string} */

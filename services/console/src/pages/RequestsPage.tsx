@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { Alert, Button, Card, Descriptions, Form, Input, Select, Space, Table } from 'antd';
 import type { components } from '../api/schema';
 import { problemsOf, showProblemsOnFields } from '../api-errors';
@@ -10,12 +10,20 @@ import { api } from '../session';
 type Request = components['schemas']['DataSubjectRequestResponse'];
 type Receipt = components['schemas']['ServiceReceiptResponse'];
 type Item = components['schemas']['RequestListItemResponse'];
-const KINDS = ['access', 'erasure'] as const;
+const KINDS = ['access', 'erasure', 'withdraw_all', 'correct'] as const;
+/** What a request may correct (libs/contracts CORRECTABLE_FIELDS; the API refuses anything else). */
+const CORRECTABLE = ['time_zone'] as const;
+interface LogForm {
+  subjectRef: string;
+  kind: (typeof KINDS)[number];
+  correction?: { field: (typeof CORRECTABLE)[number]; value: string };
+}
 
 /** Data-subject requests (R14): log one received offline, then follow it across services to completion. */
 export function RequestsPage() {
   const { t } = useI18n();
-  const [logForm] = Form.useForm<{ subjectRef: string; kind: (typeof KINDS)[number] }>();
+  const [logForm] = Form.useForm<LogForm>();
+  const kind = Form.useWatch('kind', logForm);
   const [request, setRequest] = useState<Request | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [items, setItems] = useState<Item[]>([]);
@@ -44,26 +52,54 @@ export function RequestsPage() {
       );
   };
 
-  const log = async (v: { subjectRef: string; kind: (typeof KINDS)[number] }) => {
+  const log = async (v: LogForm) => {
     setError(null);
     const { data, error: e } = await api.POST('/api/v1/privacy/requests', {
-      body: { subjectRef: v.subjectRef.trim(), kind: v.kind },
+      body: {
+        subjectRef: v.subjectRef.trim(),
+        kind: v.kind,
+        ...(v.kind === 'correct' && v.correction
+          ? { correction: { field: v.correction.field, value: v.correction.value.trim() } }
+          : {}),
+      },
     });
     if (data) {
       void refresh();
       return open(data.id);
     }
-    const rest = showProblemsOnFields(logForm, problemsOf(e), (p) =>
-      p === 'subjectRef' || p === 'kind' ? [p] : null,
+    // Domain refusals name their field at the start of the message ("correction.value: …").
+    const problems = problemsOf(e, (m) => /^([\w.]+): /.exec(m)?.[1] ?? '').map((p) => ({
+      path: p.path,
+      message: p.path && p.message.startsWith(`${p.path}: `) ? p.message.slice(p.path.length + 2) : p.message,
+    }));
+    const rest = showProblemsOnFields(logForm, problems, (p) =>
+      p === 'subjectRef' || p === 'kind'
+        ? [p]
+        : p.startsWith('correction')
+          ? ['correction', p === 'correction.field' ? 'field' : 'value']
+          : null,
     );
     if (rest.length) setError(rest.map((p) => p.message).join('; '));
   };
+
+  /** `time_zone → Asia/Urumqi`: the field and its corrected value (not personal information on its own). */
+  const correctionText = (c: { field: string; value: string } | null | undefined): ReactNode =>
+    c ? (
+      <div data-testid="correction">
+        {t(`correctableField.${c.field}`)} → <code>{c.value}</code>
+      </div>
+    ) : null;
 
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>
       <h1 style={{ margin: 0 }}>{t('nav.requests')}</h1>
       <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('requests.log')}</h2>}>
-        <Form form={logForm} layout="inline" onFinish={log} initialValues={{ kind: 'access' }}>
+        <Form
+          form={logForm}
+          layout="inline"
+          onFinish={log}
+          initialValues={{ kind: 'access', correction: { field: 'time_zone', value: '' } }}
+        >
           <Form.Item
             label={t('subjects.ref')}
             name="subjectRef"
@@ -73,10 +109,28 @@ export function RequestsPage() {
           </Form.Item>
           <Form.Item label={t('requests.kind')} name="kind">
             <Select
-              style={{ width: 140 }}
+              style={{ width: 160 }}
               options={KINDS.map((k) => ({ value: k, label: t(`requestKind.${k}`) }))}
             />
           </Form.Item>
+          {kind === 'correct' && (
+            <>
+              <Form.Item label={t('requests.correctionField')} name={['correction', 'field']}>
+                <Select
+                  style={{ width: 160 }}
+                  options={CORRECTABLE.map((f) => ({ value: f, label: t(`correctableField.${f}`) }))}
+                />
+              </Form.Item>
+              <Form.Item
+                label={t('requests.correctionValue')}
+                name={['correction', 'value']}
+                extra={t('requests.correctionHint')}
+                rules={[{ required: true, message: t('form.required') }]}
+              >
+                <Input style={{ width: 200 }} />
+              </Form.Item>
+            </>
+          )}
           <Button type="primary" htmlType="submit">
             {t('requests.logButton')}
           </Button>
@@ -110,7 +164,16 @@ export function RequestsPage() {
               dataIndex: 'receivedAt',
               render: (v: string) => new Date(v).toLocaleString(),
             },
-            { title: t('requests.kind'), dataIndex: 'kind', render: (k: string) => t(`requestKind.${k}`) },
+            {
+              title: t('requests.kind'),
+              key: 'kind',
+              render: (_: unknown, r: Item) => (
+                <>
+                  {t(`requestKind.${r.kind}`)}
+                  {correctionText(r.correction)}
+                </>
+              ),
+            },
             { title: t('subjects.ref'), dataIndex: 'subjectRef' },
             {
               title: t('requests.status'),
@@ -173,6 +236,11 @@ export function RequestsPage() {
               </StatusTag>
             </Descriptions.Item>
             <Descriptions.Item label={t('subjects.ref')}>{request.subjectRef}</Descriptions.Item>
+            {request.correction && (
+              <Descriptions.Item label={t('requests.correction')} span={3}>
+                {correctionText(request.correction)}
+              </Descriptions.Item>
+            )}
             <Descriptions.Item label={t('requests.receivedAt')}>
               {new Date(request.receivedAt).toLocaleString()}
             </Descriptions.Item>

@@ -5,6 +5,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { DataSource } from 'typeorm';
 import { PRIVACY_DB, PRIVACY_OPTIONS, type PrivacyModuleOptions } from '../privacy.options';
+import { CorrectionResponse } from './data-subject-request.response';
 import { RequestListRepository } from './request-list.repository';
 
 export class ListRequestsQuery {
@@ -26,6 +27,8 @@ export class RequestListItemResponse {
   @ApiProperty() id: string;
   @ApiProperty() subjectRef: string;
   @ApiProperty({ enum: ['access', 'erasure', 'withdraw_all', 'correct'] }) kind: string;
+  @ApiProperty({ type: CorrectionResponse, nullable: true, description: 'For kind "correct" only' })
+  correction: CorrectionResponse | null;
   @ApiProperty({ enum: ['offline', 'public_page'] }) receivedVia: string;
   @ApiProperty({ enum: ['open', 'completed'] }) status: 'open' | 'completed';
   @ApiProperty() overdue: boolean;

@@ -55,6 +55,7 @@ describe("the privacy officer's worklist of data-subject requests (R14)", () => 
     expect(open.body[0]).toMatchObject({
       subjectRef: second,
       kind: 'erasure',
+      correction: null,
       status: 'open',
       overdue: false,
       services: 2,

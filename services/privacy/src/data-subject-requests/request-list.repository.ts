@@ -4,6 +4,8 @@ export interface RequestListRow {
   id: string;
   subjectRef: string;
   kind: string;
+  /** For kind `correct`: the field and its corrected value (never personal information on its own). */
+  correction: { field: string; value: string } | null;
   receivedVia: string;
   receivedAt: string;
   dueAt: string;
@@ -20,12 +22,15 @@ export class RequestListRepository {
     status: 'open' | 'completed' | undefined,
     limit: number,
   ): Promise<RequestListRow[]> {
-    const rows: (Omit<RequestListRow, 'receivedAt' | 'dueAt' | 'completedAt'> & {
+    const rows: (Omit<RequestListRow, 'receivedAt' | 'dueAt' | 'completedAt' | 'correction'> & {
+      correctionField: string | null;
+      correctionValue: string | null;
       receivedAt: Date;
       dueAt: Date;
       completedAt: Date | null;
     })[] = await tx.query(
       `SELECT r.id, r.subject_ref AS "subjectRef", r.kind, r.received_via AS "receivedVia",
+              r.correction_field AS "correctionField", r.correction_value AS "correctionValue",
               r.received_at AS "receivedAt", r.due_at AS "dueAt", r.completed_at AS "completedAt",
               count(s.service)::int AS services,
               count(s.service) FILTER (WHERE s.answered_at IS NOT NULL)::int AS answered
@@ -37,8 +42,9 @@ export class RequestListRepository {
         LIMIT $3`,
       [brandId, status ?? null, limit],
     );
-    return rows.map((r) => ({
+    return rows.map(({ correctionField, correctionValue, ...r }) => ({
       ...r,
+      correction: correctionField ? { field: correctionField, value: correctionValue ?? '' } : null,
       receivedAt: new Date(r.receivedAt).toISOString(),
       dueAt: new Date(r.dueAt).toISOString(),
       completedAt: r.completedAt ? new Date(r.completedAt).toISOString() : null,
