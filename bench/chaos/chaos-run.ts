@@ -6,59 +6,97 @@ import { authKeysFromPem, generateAuthKeyPem, issueAccessToken } from '../../lib
 import { TOPICS } from '../../libs/contracts/src';
 import { generateSecretsEnv, signTopRequest } from '../../libs/crypto/src';
 import { KafkaTransport } from '../../libs/messaging/src';
-import { freePort } from '../../libs/persistence/src';
+import { createDatabaseIfMissing, freePort } from '../../libs/persistence/src';
+import { FakeAliyunSmsServer } from '../../libs/testing/src/fake-vendors/aliyun-sms-server';
+import type { ChaosInfrastructure } from './chaos-infra';
 
 /**
- * One chaos run (issue 14 §1): orders, consent and audience as separate processes (the containers'
- * command, `node dist/services/<name>/src/main.js`) over real PostgreSQL and Kafka; mixed traffic —
- * order imports, membership joins (consent grants) and leaves (withdrawals) — while a driver SIGKILLs
- * a random service and restarts it; then a sequence oracle reads the databases.
+ * One chaos run (issue 14 §1): orders, consent, audience and outreach as separate processes (the
+ * containers' command, `node dist/services/<name>/src/main.js`) over the runner's own PostgreSQL and
+ * Kafka broker; mixed traffic — order-export imports, signed platform order pushes, membership joins
+ * (consent grants) and leaves (withdrawals), and a campaign fan-out to a fake Aliyun SMS server that
+ * races withdrawals — while a driver SIGKILLs a random service, restarts the Kafka broker, or restarts
+ * PostgreSQL; then a sequence oracle reads the databases and the vendor's log.
  */
-export const CHAOS_SERVICES = ['consent', 'orders', 'audience'] as const;
+export const CHAOS_SERVICES = ['consent', 'orders', 'audience', 'outreach'] as const;
 type ServiceName = (typeof CHAOS_SERVICES)[number];
+export const FAULT_KINDS = ['kill', 'kafka', 'postgres'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface ChaosOptions {
   root: string;
-  /** A fresh database (admin URL) for this run. */
-  databaseUrl: string;
-  brokers: string[];
-  /** How long traffic and faults last. */
+  infra: ChaosInfrastructure;
+  /** How long new faults may start (the traffic may outlast it while services recover). */
   trafficMs: number;
   members: number;
   imports: number;
   rowsPerImport: number;
+  pushes: number;
+  /** Members who join before the campaign; half of them leave while it fans out. */
+  campaignMembers: number;
+  /** Faults to inject first, in this order (CI injects one of each kind); random ones follow. */
+  faultPlan?: FaultKind[];
   log?: (line: string) => void;
 }
 
 export interface ChaosReport {
   faults: Record<string, number>;
-  recoveryMs: number[];
+  /** Fault injected → every service ready again, per fault kind. */
+  recoveryMs: Record<FaultKind, number[]>;
+  /** Services that exited by themselves (restarted as docker-compose's restart policy would). */
+  selfExits: Record<string, number>;
   violations: string[];
-  acknowledged: { importRows: number; joins: number; leaves: number };
+  acknowledged: { importRows: number; pushes: number; joins: number; leaves: number };
+  campaign: {
+    cohort: number;
+    left: number;
+    sent: number;
+    sentToLeaver: number;
+    /** Runs paused for a stale consent projection and resumed (as a marketer would). */
+    resumes: number;
+    blocked: Record<string, number>;
+  };
   retries: number;
-  /** From the end of traffic until every outbox was relayed and audience had applied every event. */
+  /** From the end of traffic until every outbox was relayed and every consumer had applied every event. */
   drainMs?: number;
 }
 
 interface Running {
   name: ServiceName;
-  port: number;
   child: ChildProcess;
   err: string[];
 }
 
 const SHOP = 'chaos-shop';
+/** Every service process a run started, so an interrupted runner can stop them (stopAllServices). */
+const spawned = new Set<ChildProcess>();
+
+export function stopAllServices(): void {
+  for (const child of spawned)
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+/** outreach's default freshness bound (ARCHITECTURE §2 invariant 4). */
+const FRESHNESS_BOUND_MS = 1000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const masked = (phone: string) => `${phone.slice(0, 3)}****${phone.slice(-4)}`;
 
 export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const log = o.log ?? (() => {});
   const pem = generateAuthKeyPem();
   const keys = authKeysFromPem(pem.publicKeyPem, pem.privateKeyPem);
-  const ops = `Bearer ${(await issueAccessToken(keys, { id: randomUUID(), role: 'ops', kind: 'staff' }, 3600)).token}`;
+  const token = async (role: 'ops' | 'marketer') =>
+    `Bearer ${(await issueAccessToken(keys, { id: randomUUID(), role, kind: 'staff' }, 7200)).token}`;
+  const ops = await token('ops');
+  const marketer = await token('marketer');
   const membershipSecret = randomBytes(24).toString('base64');
+  const pushSecret = randomBytes(24).toString('base64');
   const topicPrefix = `t-chaos-${randomBytes(4).toString('hex')}.`;
+  const databaseUrl = await createDatabaseIfMissing(
+    o.infra.adminUrl,
+    `chaos_${Date.now()}_${randomBytes(2).toString('hex')}`,
+  );
   const admin = new KafkaTransport({
-    brokers: o.brokers,
+    brokers: o.infra.brokers,
     clientId: 'chaos-admin',
     partitions: 3,
     topicPrefix,
@@ -67,10 +105,22 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   await admin.ensureTopics(Object.values(TOPICS));
   await admin.disconnect();
   await sleep(1000);
+  const vendor = await FakeAliyunSmsServer.start({
+    accessKeyId: 'chaos-key',
+    accessKeySecret: 'chaos-secret',
+    templates: [
+      {
+        templateCode: 'SMS_CHAOS',
+        templateName: 'chaos',
+        content: '广告 冬季会员价${discount} 退订${unsubscribe_link} 回T退订',
+        type: 2,
+      },
+    ],
+  });
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
-    DATABASE_URL: o.databaseUrl,
-    KAFKA_BROKERS: o.brokers.join(','),
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: o.infra.brokers.join(','),
     KAFKA_TOPIC_PREFIX: topicPrefix,
     AUTH_PUBLIC_KEY: pem.publicKeyPem,
     BRAND_ID: 'chaos',
@@ -81,12 +131,21 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     MEMBERSHIP_AGREEMENTS: JSON.stringify({
       [SHOP]: { '3': { purposes: ['marketing_messages'], channels: ['sms'] } },
     }),
+    ORDER_PUSH_SECRETS: `${SHOP}:${pushSecret}`,
+    ALIYUN_SMS_ACCESS_KEY_ID: 'chaos-key',
+    ALIYUN_SMS_ACCESS_KEY_SECRET: 'chaos-secret',
+    ALIYUN_SMS_ENDPOINT: `http://${vendor.endpoint}`,
     ...generateSecretsEnv(),
   };
 
   const running = new Map<ServiceName, Running>();
   const ports = new Map<ServiceName, number>();
+  /** Services the driver or the supervisor is (re)starting right now. */
+  const restarting = new Set<ServiceName>();
   for (const name of CHAOS_SERVICES) ports.set(name, await freePort());
+  const url = (name: ServiceName, path: string) => `http://127.0.0.1:${ports.get(name)}${path}`;
+  const ready = async (name: ServiceName) =>
+    (await fetch(url(name, '/api/v1/health/ready')).catch(() => null))?.status === 200;
   const start = async (name: ServiceName): Promise<number> => {
     const began = Date.now();
     for (let attempt = 1; ; attempt++) {
@@ -97,23 +156,66 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       child.stderr!.on('data', (d: Buffer) => err.push(d.toString('utf8')));
-      running.set(name, { name, port: ports.get(name)!, child, err });
-      const deadline = Date.now() + 60_000;
-      while (Date.now() < deadline && child.exitCode === null) {
-        const res = await fetch(`http://127.0.0.1:${ports.get(name)}/api/v1/health/ready`).catch(() => null);
-        if (res?.status === 200) return Date.now() - began;
+      spawned.add(child);
+      child.once('exit', () => spawned.delete(child));
+      running.set(name, { name, child, err });
+      // A live process is never killed for being slow: outreach is ready only once it has caught up
+      // with consent's heartbeats, which takes minutes on a loaded machine, and a restart loses that.
+      const deadline = Date.now() + 900_000;
+      while (Date.now() < deadline && child.exitCode === null && child.signalCode === null) {
+        if (await ready(name)) return Date.now() - began;
         await sleep(100);
       }
       // docker-compose restarts a service that exits at start (the kafkajs metadata race, runbook).
-      if (attempt >= 5) throw new Error(`${name} did not become ready: ${err.join('').slice(-500)}`);
+      if (attempt >= 5 || Date.now() >= deadline)
+        throw new Error(`${name} did not become ready: ${err.join('').slice(-500)}`);
       child.kill('SIGKILL');
     }
   };
-  const url = (name: ServiceName, path: string) => `http://127.0.0.1:${ports.get(name)}${path}`;
+  const allReady = async (since: number): Promise<number> => {
+    const deadline = Date.now() + 900_000;
+    for (;;) {
+      const states = await Promise.all(
+        CHAOS_SERVICES.map(async (n) => !restarting.has(n) && (await ready(n))),
+      );
+      if (states.every(Boolean)) return Date.now() - since;
+      if (Date.now() > deadline) throw new Error('services not ready 900 s after a fault');
+      await sleep(200);
+    }
+  };
+
+  const report: ChaosReport = {
+    faults: {},
+    recoveryMs: { kill: [], kafka: [], postgres: [] },
+    selfExits: {},
+    violations: [],
+    acknowledged: { importRows: 0, pushes: 0, joins: 0, leaves: 0 },
+    campaign: { cohort: 0, left: 0, sent: 0, sentToLeaver: 0, resumes: 0, blocked: {} },
+    retries: 0,
+  };
+  // docker-compose's `restart: unless-stopped`: a service that exits by itself is started again.
+  let supervising = true;
+  const supervisorErrors: string[] = [];
+  const supervisor = (async () => {
+    while (supervising) {
+      for (const [name, r] of running) {
+        if (restarting.has(name) || (r.child.exitCode === null && r.child.signalCode === null)) continue;
+        restarting.add(name);
+        report.selfExits[name] = (report.selfExits[name] ?? 0) + 1;
+        log(`${name} exited by itself: ${r.err.join('').slice(-300)}`);
+        start(name)
+          .catch((e: Error) => void supervisorErrors.push(e.message))
+          .finally(() => restarting.delete(name));
+      }
+      await sleep(250);
+    }
+  })();
 
   try {
     return await driveAndCheck();
   } finally {
+    supervising = false;
+    await supervisor;
     await Promise.all(
       [...running.values()].map(
         (r) =>
@@ -124,23 +226,22 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
           }),
       ),
     );
+    await vendor.close();
   }
 
   async function driveAndCheck(): Promise<ChaosReport> {
-    for (const name of CHAOS_SERVICES) await start(name);
+    for (const name of CHAOS_SERVICES) {
+      restarting.add(name);
+      await start(name);
+      restarting.delete(name);
+    }
     log(`services ready on ${[...ports].map(([n, p]) => `${n}:${p}`).join(' ')}`);
 
     // --- traffic: each request is retried with the same content until acknowledged (idempotent).
-    const report: ChaosReport = {
-      faults: {},
-      recoveryMs: [],
-      violations: [],
-      acknowledged: { importRows: 0, joins: 0, leaves: 0 },
-      retries: 0,
-    };
     const untilAcknowledged = async (what: string, call: () => Promise<Response>): Promise<Response> => {
       let last = '';
-      for (let attempt = 0; attempt < 600; attempt++) {
+      const deadline = Date.now() + 400_000;
+      while (Date.now() < deadline) {
         const res = await call().catch((e: Error) => {
           last = e.message;
           return null;
@@ -153,6 +254,26 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       const stderr = [...running.values()].map((r) => `${r.name}: ${r.err.join('').slice(-400)}`).join(' | ');
       throw new Error(`${what} never acknowledged (last: ${last}); ${stderr}`);
     };
+    /** Polls until `check` returns a value; errors (a service or the database restarting) are waited out. */
+    const eventually = async <T>(what: string, check: () => Promise<T | null | undefined>): Promise<T> => {
+      const deadline = Date.now() + 400_000;
+      while (Date.now() < deadline) {
+        const value = await check().catch(() => null);
+        if (value !== null && value !== undefined) return value;
+        await sleep(250);
+      }
+      throw new Error(`${what}: not reached within 400 s`);
+    };
+    const db = async <T = any>(sql: string, params: unknown[] = []): Promise<T[]> => {
+      const c = new Client({ connectionString: databaseUrl });
+      await c.connect();
+      try {
+        return (await c.query(sql, params)).rows as T[];
+      } finally {
+        await c.end();
+      }
+    };
+    const json = async (res: Response) => (await res.json()) as Record<string, any>;
 
     const orderIds: string[] = [];
     const importTraffic = async () => {
@@ -161,12 +282,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
           { length: o.rowsPerImport },
           () => `30${randomBytes(8).readBigUInt64BE() % 10n ** 16n}`,
         );
-        const csv = tmallExport(ids);
         const res = await untilAcknowledged('import', () =>
           fetch(url('orders', `/api/v1/orders/imports?platform=tmall&shop=${SHOP}`), {
             method: 'POST',
             headers: { Authorization: ops, 'Content-Type': 'text/csv' },
-            body: csv,
+            body: tmallExport(ids),
           }),
         );
         if (res.status !== 201) throw new Error(`import refused: ${res.status} ${await res.text()}`);
@@ -175,7 +295,40 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       }
     };
 
-    const members: { omid: string; join: string; leave?: string }[] = [];
+    // Platform order pushes (Tmall TMC): a retry re-signs with a fresh nonce, as a platform re-sends.
+    const pushedIds: string[] = [];
+    const pushTraffic = async () => {
+      for (let i = 0; i < o.pushes; i++) {
+        const tid = `40${randomBytes(8).readBigUInt64BE() % 10n ** 17n}`;
+        const raw = JSON.stringify(tmcPush(`chaos-${randomBytes(6).toString('hex')}`, tid));
+        const res = await untilAcknowledged('push', () => {
+          const query: Record<string, string> = {
+            shop_id: SHOP,
+            timestamp: String(Math.floor(Date.now() / 1000)),
+            nonce: randomBytes(12).toString('hex'),
+            sign_method: 'hmac-sha256',
+          };
+          query.sign = signTopRequest(query, raw, pushSecret);
+          return fetch(url('orders', `/webhooks/orders/tmall?${new URLSearchParams(query)}`), {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: raw,
+          });
+        });
+        if (res.status !== 200) throw new Error(`push refused: ${res.status} ${await res.text()}`);
+        pushedIds.push(tid);
+        report.acknowledged.pushes++;
+      }
+    };
+
+    interface Member {
+      omid: string;
+      phone: string;
+      join: string;
+      leave?: string;
+    }
+    const members: Member[] = [];
+    let phoneSeq = 0;
     const membershipCall = (action: 'bind' | 'unbind', body: Record<string, unknown>) => {
       const raw = JSON.stringify(body);
       const query: Record<string, string> = {
@@ -191,140 +344,365 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         body: raw,
       });
     };
+    const join = async (): Promise<Member> => {
+      const m: Member = {
+        omid: `omid_${randomBytes(8).toString('hex')}`,
+        phone: `139${String(10_000_000 + phoneSeq++).slice(-8)}`,
+        join: randomUUID(),
+      };
+      const body = {
+        request_id: m.join,
+        omid: m.omid,
+        agreement_version: '3',
+        mobile: m.phone,
+        join_time: Math.floor(Date.now() / 1000),
+      };
+      const res = await untilAcknowledged('join', () => membershipCall('bind', body));
+      if (res.status !== 200) throw new Error(`join refused: ${res.status} ${await res.text()}`);
+      members.push(m);
+      report.acknowledged.joins++;
+      return m;
+    };
+    const leave = async (m: Member) => {
+      m.leave = `unbind-${m.join}`;
+      const left = await untilAcknowledged('leave', () =>
+        membershipCall('unbind', { request_id: m.leave, omid: m.omid }),
+      );
+      if (left.status !== 200) throw new Error(`leave refused: ${left.status} ${await left.text()}`);
+      report.acknowledged.leaves++;
+    };
     const consentTraffic = async () => {
       for (let i = 0; i < o.members; i++) {
-        const m = {
-          omid: `omid_${randomBytes(8).toString('hex')}`,
-          join: randomUUID(),
-        } as (typeof members)[number];
-        const body = {
-          request_id: m.join,
-          omid: m.omid,
-          agreement_version: '3',
-          mobile: `139${String(10_000_000 + i).slice(-8)}`,
-          join_time: Math.floor(Date.now() / 1000),
-        };
-        const res = await untilAcknowledged('join', () => membershipCall('bind', body));
-        if (res.status !== 200) throw new Error(`join refused: ${res.status} ${await res.text()}`);
-        members.push(m);
-        report.acknowledged.joins++;
+        const m = await join();
         // Every other member leaves again: a withdrawal right behind its grant.
-        if (i % 2 === 1) {
-          m.leave = `unbind-${m.join}`;
-          const left = await untilAcknowledged('leave', () =>
-            membershipCall('unbind', { request_id: m.leave, omid: m.omid }),
-          );
-          if (left.status !== 200) throw new Error(`leave refused: ${left.status} ${await left.text()}`);
-          report.acknowledged.leaves++;
-        }
+        if (i % 2 === 1) await leave(m);
       }
     };
 
-    // --- faults: SIGKILL a random service, restart it, measure until ready again.
+    // A campaign fan-out to the cohort, with half the cohort withdrawing while it runs.
+    const cohort: Member[] = [];
+    let runId = '';
+    const campaignTraffic = async () => {
+      for (let i = 0; i < o.campaignMembers; i++) cohort.push(await join());
+      report.campaign.cohort = cohort.length;
+      const segment = await json(
+        await untilAcknowledged('segment', () =>
+          fetch(url('audience', '/api/v1/audience/segments'), {
+            method: 'POST',
+            headers: { Authorization: marketer, 'Content-Type': 'application/json' },
+            body: JSON.stringify({ name: 'chaos cohort', purpose: 'marketing_messages', channel: 'sms' }),
+          }),
+        ),
+      );
+      // Every cohort member (and the consent traffic's stayers so far) counted by audience.
+      await eventually('segment counts the cohort', async () => {
+        const res = await fetch(url('audience', `/api/v1/audience/segments/${segment.id}`), {
+          headers: { Authorization: marketer },
+        });
+        const body = await json(res);
+        const [row] = await db<{ n: string }>(
+          `SELECT count(*) AS n FROM audience.members m WHERE m.subject_ref IN (
+             SELECT subject_ref FROM consent.ledger WHERE evidence->>'requestId' = ANY($1))`,
+          [cohort.map((m) => m.join)],
+        );
+        return Number(row.n) === cohort.length && body.count >= cohort.length ? true : null;
+      });
+      const materialized = await untilAcknowledged('materialize', () =>
+        fetch(url('audience', `/api/v1/audience/segments/${segment.id}/materialize`), {
+          method: 'POST',
+          headers: { Authorization: marketer },
+        }),
+      );
+      if (materialized.status !== 201) throw new Error(`materialize refused: ${materialized.status}`);
+      await eventually('segment version in outreach', async () =>
+        (
+          await db(
+            'SELECT 1 FROM outreach.segment_versions WHERE segment_id = $1 AND parts_received >= parts',
+            [segment.id],
+          )
+        ).length > 0
+          ? true
+          : null,
+      );
+      const template = await json(
+        await untilAcknowledged('template', () =>
+          fetch(url('outreach', '/api/v1/outreach/templates'), {
+            method: 'POST',
+            headers: { Authorization: marketer, 'Content-Type': 'application/json' },
+            body: JSON.stringify({
+              vendor: 'aliyun',
+              signName: '示例品牌',
+              templateCode: 'SMS_CHAOS',
+              name: 'chaos',
+              content: '广告 冬季会员价${discount} 退订${unsubscribe_link} 回T退订',
+              kind: 'marketing',
+            }),
+          }),
+        ),
+      );
+      if (!template.id) throw new Error(`template refused: ${JSON.stringify(template)}`);
+      const campaign = await json(
+        await untilAcknowledged('campaign', () =>
+          fetch(url('outreach', '/api/v1/outreach/campaigns'), {
+            method: 'POST',
+            headers: { Authorization: marketer, 'Content-Type': 'application/json' },
+            body: JSON.stringify({
+              name: 'chaos',
+              segmentId: segment.id,
+              purpose: 'marketing_messages',
+              channel: 'sms',
+              templateId: template.id,
+              variants: [{ name: 'A', variables: { discount: '8折' } }],
+              schedule: { kind: 'now' },
+              quietHours: { start: '00:00', end: '24:00' },
+            }),
+          }),
+        ),
+      );
+      if (!campaign.id) throw new Error(`campaign refused: ${JSON.stringify(campaign)}`);
+      // One vendor answer is lost after the vendor accepted the batch (SDK read timeout): outreach
+      // must reconcile from the vendor, never resend blindly.
+      vendor.hangNextSend({ accept: true });
+      const leavers = cohort.filter((_, i) => i % 2 === 0);
+      report.campaign.left = leavers.length;
+      const withdrawals = (async () => {
+        for (const m of leavers) {
+          await sleep(Math.random() * 150);
+          await leave(m);
+        }
+      })();
+      const started = await json(
+        await untilAcknowledged('run', () =>
+          fetch(url('outreach', `/api/v1/outreach/campaigns/${campaign.id}/runs`), {
+            method: 'POST',
+            headers: { Authorization: marketer },
+          }),
+        ),
+      );
+      runId = started.id;
+      await withdrawals;
+      await eventually('campaign run done', async () => {
+        const res = await fetch(url('outreach', `/api/v1/outreach/runs/${runId}`), {
+          headers: { Authorization: marketer },
+        });
+        const run = await json(res);
+        // Outreach pauses a run whose consent projection stays stale (invariant 4) and waits for the
+        // marketer: the runner resumes it as a marketer would, once outreach answers again.
+        if (run.state === 'paused' && run.pausedReason === 'stale_projection') {
+          const resumed = await fetch(url('outreach', `/api/v1/outreach/campaigns/${campaign.id}/resume`), {
+            method: 'POST',
+            headers: { Authorization: marketer },
+          });
+          if (resumed.status === 200) report.campaign.resumes++;
+        }
+        return run.state === 'done' ? true : null;
+      }).catch(async (e: Error) => {
+        const runs = await db(
+          'SELECT id, state, paused_reason, lease_owner, lease_until FROM outreach.campaign_runs',
+        );
+        const sends = await db('SELECT state, reason, count(*) AS n FROM outreach.sends GROUP BY 1, 2');
+        throw new Error(
+          `${e.message}: runs ${JSON.stringify(runs)}, sends ${JSON.stringify(sends)}, vendor calls ${vendor.calls.length}`,
+        );
+      });
+    };
+
+    // --- faults: a planned sequence first, then random ones while the traffic window lasts.
     let trafficDone = false;
+    const plan = [...(o.faultPlan ?? [])];
     const faults = async () => {
       const until = Date.now() + o.trafficMs;
-      while (Date.now() < until && !trafficDone) {
+      while (plan.length > 0 || (Date.now() < until && !trafficDone)) {
         await sleep(500 + Math.random() * 2000);
-        const victim = CHAOS_SERVICES[Math.floor(Math.random() * CHAOS_SERVICES.length)];
-        const r = running.get(victim)!;
-        const exited = new Promise((resolve) => r.child.once('exit', resolve));
-        r.child.kill('SIGKILL');
-        await exited;
-        report.faults[`SIGKILL ${victim}`] = (report.faults[`SIGKILL ${victim}`] ?? 0) + 1;
-        await sleep(Math.random() * 1000);
-        const recovery = await start(victim);
-        report.recoveryMs.push(recovery);
-        log(`SIGKILL ${victim}: ready again after ${recovery} ms`);
+        const kind: FaultKind =
+          plan.shift() ?? (['kill', 'kill', 'kafka', 'postgres'] as const)[Math.floor(Math.random() * 4)];
+        const began = Date.now();
+        if (kind === 'kill') {
+          const victim = CHAOS_SERVICES[Math.floor(Math.random() * CHAOS_SERVICES.length)];
+          restarting.add(victim);
+          try {
+            const r = running.get(victim)!;
+            if (r.child.exitCode === null && r.child.signalCode === null) {
+              const exited = new Promise((resolve) => r.child.once('exit', resolve));
+              r.child.kill('SIGKILL');
+              await exited;
+            }
+            report.faults[`SIGKILL ${victim}`] = (report.faults[`SIGKILL ${victim}`] ?? 0) + 1;
+            await sleep(Math.random() * 1000);
+            await start(victim);
+          } finally {
+            restarting.delete(victim);
+          }
+        } else if (kind === 'kafka') {
+          report.faults['Kafka broker restart'] = (report.faults['Kafka broker restart'] ?? 0) + 1;
+          await o.infra.restartKafka();
+        } else {
+          report.faults['PostgreSQL restart'] = (report.faults['PostgreSQL restart'] ?? 0) + 1;
+          await o.infra.restartPostgres();
+        }
+        const recovery = await allReady(began);
+        report.recoveryMs[kind].push(recovery);
+        log(`fault ${kind}: every service ready again after ${recovery} ms`);
       }
     };
 
-    const traffic = Promise.all([importTraffic(), consentTraffic()]).finally(() => (trafficDone = true));
+    const traffic = Promise.all([
+      importTraffic(),
+      pushTraffic(),
+      consentTraffic(),
+      campaignTraffic(),
+    ]).finally(() => (trafficDone = true));
     await Promise.all([traffic, faults()]);
+    if (supervisorErrors.length)
+      throw new Error(`a service did not come back: ${supervisorErrors.join(' | ')}`);
 
-    // --- oracle, once every outbox has drained and audience has applied what it received.
-    const db = new Client({ connectionString: o.databaseUrl });
-    await db.connect();
-    try {
-      const q = async <T = any>(sql: string, params: unknown[] = []) =>
-        (await db.query(sql, params)).rows as T[];
-      // A SIGKILLed consumer's partitions move only when its Kafka session expires (tens of seconds).
-      const drainStarted = Date.now();
-      const deadline = Date.now() + 180_000;
-      let pending = Infinity;
-      while (Date.now() < deadline) {
-        const [row] = await q<{ n: string }>(
-          `SELECT (SELECT count(*) FROM consent.outbox WHERE topic NOT LIKE '%watermark%')
-              + (SELECT count(*) FROM orders.outbox) AS n`,
-        );
-        pending = Number(row.n);
-        // Consent's watermark heartbeats share the withdrawn topic and are no effect: count the
-        // ledger's entries (one event each) against what audience's inbox applied.
-        const [missing] = await q<{ n: string }>(
-          `SELECT (SELECT count(*) FROM consent.ledger)
-                - (SELECT count(*) FROM audience.inbox
-                    WHERE topic LIKE '%consent.granted%' OR topic LIKE '%consent.withdrawn%') AS n`,
-        );
-        if (pending === 0 && Number(missing.n) === 0) break;
-        await sleep(250);
-      }
-      report.drainMs = Date.now() - drainStarted;
-      const v = report.violations;
-      if (pending !== 0) v.push(`outbox: ${pending} events never relayed`);
-      const [gap] = await q<{ ledger: string; applied: string }>(
-        `SELECT (SELECT count(*) FROM consent.ledger) AS ledger,
-                (SELECT count(*) FROM audience.inbox
-                  WHERE topic LIKE '%consent.granted%' OR topic LIKE '%consent.withdrawn%') AS applied`,
-      );
-      if (Number(gap.ledger) !== Number(gap.applied))
-        v.push(`events lost: ${gap.ledger} consent ledger entries, ${gap.applied} applied by audience`);
+    // --- oracle, once every outbox has drained and every consumer has applied what it received.
+    const q = db;
+    const drainStarted = Date.now();
+    const consentApplied = (schema: string) =>
+      `(SELECT count(*) FROM ${schema}.inbox WHERE topic LIKE '%consent.granted%' OR topic LIKE '%consent.withdrawn%')`;
+    const deadline = Date.now() + 300_000;
+    let pending = { outbox: Infinity, pushes: Infinity, audience: Infinity, outreach: Infinity };
+    while (Date.now() < deadline) {
+      const [row] = await q<{ outbox: string; pushes: string; audience: string; outreach: string }>(
+        `SELECT (SELECT count(*) FROM consent.outbox WHERE topic NOT LIKE '%watermark%')
+              + (SELECT count(*) FROM orders.outbox) + (SELECT count(*) FROM audience.outbox)
+              + (SELECT count(*) FROM outreach.outbox) AS outbox,
+                (SELECT count(*) FROM orders.order_pushes WHERE processed_at IS NULL) AS pushes,
+                (SELECT count(*) FROM consent.ledger) - ${consentApplied('audience')} AS audience,
+                (SELECT count(*) FROM consent.ledger) - ${consentApplied('outreach')} AS outreach`,
+      ).catch(() => [{ outbox: 'NaN', pushes: 'NaN', audience: 'NaN', outreach: 'NaN' }]);
+      pending = {
+        outbox: Number(row.outbox),
+        pushes: Number(row.pushes),
+        audience: Number(row.audience),
+        outreach: Number(row.outreach),
+      };
+      if (Object.values(pending).every((n) => n === 0)) break;
+      await sleep(250);
+    }
+    report.drainMs = Date.now() - drainStarted;
+    const v = report.violations;
+    if (pending.outbox !== 0) v.push(`outbox: ${pending.outbox} events never relayed`);
+    if (pending.pushes !== 0) v.push(`pushes: ${pending.pushes} acknowledged pushes never processed`);
+    for (const consumer of ['audience', 'outreach'] as const)
+      if (pending[consumer] !== 0)
+        v.push(`events lost: ${pending[consumer]} consent ledger entries not applied by ${consumer}`);
+    for (const schema of ['consent', 'orders', 'audience', 'outreach']) {
       const twiceSent = await q<{ event_id: string; n: string }>(
-        'SELECT event_id, count(*) AS n FROM consent.outbox_sent GROUP BY event_id HAVING count(*) > 1',
+        `SELECT event_id, count(*) AS n FROM ${schema}.outbox_sent GROUP BY event_id HAVING count(*) > 1`,
       );
-      for (const e of twiceSent) v.push(`outbox: event ${e.event_id} recorded as sent ${e.n} times`);
-
-      // Every accepted import row stored exactly once.
-      const stored = await q<{ platform_order_id: string; n: string }>(
-        'SELECT platform_order_id, count(*) AS n FROM orders.orders WHERE shop_id = $1 GROUP BY platform_order_id',
-        [SHOP],
-      );
-      const storedCount = new Map(stored.map((r) => [r.platform_order_id, Number(r.n)]));
-      for (const id of orderIds)
-        if (storedCount.get(id) !== 1) v.push(`import: order ${id} stored ${storedCount.get(id) ?? 0} times`);
-
-      // Each acknowledged join is one grant, each leave one withdrawal, whatever was retried.
-      const ledger = await q<{ request_id: string; action: string; subject_ref: string; n: string }>(
-        `SELECT evidence->>'requestId' AS request_id, action, min(subject_ref::text) AS subject_ref, count(*) AS n
-         FROM consent.ledger GROUP BY 1, 2`,
-      );
-      const byRequest = new Map(ledger.map((r) => [r.request_id, r]));
-      for (const m of members) {
-        const grant = byRequest.get(m.join);
-        if (!grant || Number(grant.n) !== 1)
-          v.push(`consent: join ${m.join} in the ledger ${grant?.n ?? 0} times`);
-        if (m.leave) {
-          const withdrawal = byRequest.get(m.leave);
-          if (!withdrawal || Number(withdrawal.n) !== 1)
-            v.push(`consent: leave ${m.leave} in the ledger ${withdrawal?.n ?? 0} times`);
-        }
-        // Consumer effect, applied once and in order: a member who left is no member; one who stayed is.
-        if (grant) {
-          const [member] = await q('SELECT 1 FROM audience.members WHERE subject_ref = $1', [
-            grant.subject_ref,
-          ]);
-          if (m.leave && member) v.push(`audience: ${grant.subject_ref} still a member after leaving`);
-          if (!m.leave && !member) v.push(`audience: ${grant.subject_ref} joined but is no member`);
-        }
-      }
+      for (const e of twiceSent)
+        v.push(`${schema} outbox: event ${e.event_id} recorded as sent ${e.n} times`);
+    }
+    for (const schema of ['orders', 'audience', 'outreach']) {
       const twice = await q<{ consumer: string; event_id: string }>(
-        'SELECT consumer, event_id FROM audience.inbox GROUP BY 1, 2 HAVING count(*) > 1',
+        `SELECT consumer, event_id FROM ${schema}.inbox GROUP BY 1, 2 HAVING count(*) > 1`,
       );
-      for (const e of twice) v.push(`audience: ${e.consumer} applied ${e.event_id} twice`);
-    } finally {
-      await db.end();
+      for (const e of twice) v.push(`${schema}: ${e.consumer} applied ${e.event_id} twice`);
+    }
+
+    // Every acknowledged import row and every acknowledged push stored exactly once.
+    const stored = await q<{ platform_order_id: string; n: string }>(
+      'SELECT platform_order_id, count(*) AS n FROM orders.orders WHERE shop_id = $1 GROUP BY platform_order_id',
+      [SHOP],
+    );
+    const storedCount = new Map(stored.map((r) => [r.platform_order_id, Number(r.n)]));
+    for (const id of orderIds)
+      if (storedCount.get(id) !== 1) v.push(`import: order ${id} stored ${storedCount.get(id) ?? 0} times`);
+    for (const id of pushedIds)
+      if (storedCount.get(id) !== 1) v.push(`push: order ${id} stored ${storedCount.get(id) ?? 0} times`);
+    const failedPushes = await q<{ push_id: string; error: string }>(
+      'SELECT push_id, error FROM orders.order_pushes WHERE error IS NOT NULL',
+    );
+    for (const p of failedPushes) v.push(`push ${p.push_id} failed: ${p.error}`);
+
+    // Each acknowledged join is one grant, each leave one withdrawal, whatever was retried.
+    const ledger = await q<{ request_id: string; action: string; subject_ref: string; n: string; at: Date }>(
+      `SELECT evidence->>'requestId' AS request_id, action, min(subject_ref::text) AS subject_ref,
+              count(*) AS n, min(at) AS at
+       FROM consent.ledger GROUP BY 1, 2`,
+    );
+    const byRequest = new Map(ledger.map((r) => [r.request_id, r]));
+    for (const m of members) {
+      const grant = byRequest.get(m.join);
+      if (!grant || Number(grant.n) !== 1)
+        v.push(`consent: join ${m.join} in the ledger ${grant?.n ?? 0} times`);
+      if (m.leave) {
+        const withdrawal = byRequest.get(m.leave);
+        if (!withdrawal || Number(withdrawal.n) !== 1)
+          v.push(`consent: leave ${m.leave} in the ledger ${withdrawal?.n ?? 0} times`);
+      }
+      // Consumer effect, applied once and in order: a member who left is no member; one who stayed is.
+      if (grant) {
+        const [member] = await q('SELECT 1 FROM audience.members WHERE subject_ref = $1', [
+          grant.subject_ref,
+        ]);
+        if (m.leave && member) v.push(`audience: ${grant.subject_ref} still a member after leaving`);
+        if (!m.leave && !member) v.push(`audience: ${grant.subject_ref} joined but is no member`);
+      }
+    }
+
+    // The campaign, from the vendor's own log. The segment is every member with SMS consent when it
+    // was materialised (the cohort, and the consent traffic's members so far): nobody twice, nobody
+    // who never gave that number, nobody after their withdrawal's commit + the freshness bound, and
+    // every stayer of the cohort reached (or a refusal recorded).
+    const sentTo = new Map<string, Date[]>();
+    for (const m of vendor.messages) sentTo.set(m.phone, [...(sentTo.get(m.phone) ?? []), m.sentAt]);
+    report.campaign.sent = vendor.messages.length;
+    const memberPhones = new Set(members.map((m) => m.phone));
+    for (const [phone, times] of sentTo) {
+      if (!memberPhones.has(phone)) v.push(`vendor: ${masked(phone)} is no member's number`);
+      if (times.length > 1)
+        v.push(`vendor: ${masked(phone)} received ${times.length} messages of one campaign`);
+    }
+    const blocked = await q<{ subject_ref: string; state: string; reason: string | null }>(
+      'SELECT subject_ref::text, state, reason FROM outreach.sends WHERE run_id = $1 AND state NOT IN ($2, $3, $4)',
+      [runId, 'submitted', 'delivered', 'failed'],
+    );
+    const refusals = new Map(blocked.map((b) => [b.subject_ref, `${b.state}:${b.reason ?? ''}`]));
+    for (const b of blocked)
+      report.campaign.blocked[b.reason ?? b.state] = (report.campaign.blocked[b.reason ?? b.state] ?? 0) + 1;
+    const inCohort = new Set(cohort.map((m) => m.phone));
+    for (const m of members) {
+      const sends = sentTo.get(m.phone) ?? [];
+      const subject = byRequest.get(m.join)?.subject_ref ?? '';
+      if (m.leave) {
+        const withdrawnAt = byRequest.get(m.leave)?.at;
+        if (sends.length > 0) report.campaign.sentToLeaver++;
+        for (const at of sends)
+          if (withdrawnAt && at.getTime() > new Date(withdrawnAt).getTime() + FRESHNESS_BOUND_MS)
+            v.push(
+              `vendor: ${masked(m.phone)} sent ${at.getTime() - new Date(withdrawnAt).getTime()} ms after the withdrawal's commit`,
+            );
+      } else if (inCohort.has(m.phone) && sends.length === 0 && !refusals.has(subject)) {
+        v.push(`campaign: stayer ${masked(m.phone)} never sent and no refusal recorded`);
+      }
     }
     return report;
   }
+}
+
+/** A Tmall TMC trade push (the shape services/orders/test/order-pushes.e2e-spec.ts sends). */
+function tmcPush(id: string, tid: string) {
+  return {
+    id,
+    topic: 'taobao_trade_TradeChanged',
+    pub_time: '2026-11-20 10:02:00',
+    content: JSON.stringify({
+      tid,
+      status: 'WAIT_SELLER_SEND_GOODS',
+      payment: '199.00',
+      created: '2026-11-20 10:00:00',
+      pay_time: '2026-11-20 10:01:00',
+      modified: '2026-11-20 10:02:00',
+      buyer_open_uid: `chaos_buyer_${tid.slice(-6)}`,
+      receiver_name: '赵*',
+      receiver_mobile: '137****5678',
+      receiver_address: '北京市朝阳区**路**号',
+      orders: [{ outer_sku_id: 'SKU-TEA-01', num: 2 }],
+    }),
+  };
 }
 
 /** A Tmall order export (the columns the walking skeleton imports), one row per order id. */

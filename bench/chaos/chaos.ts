@@ -1,85 +1,130 @@
 /**
  * The long chaos run, on demand (issue 14 §1):
- *   npm run kafka:start && KAFKA_BROKERS=127.0.0.1:9092 npm run chaos -- --runs 50
- * Each run: fresh database and topics, orders/consent/audience as separate processes, mixed traffic
- * while random services are SIGKILLed and restarted, then the sequence oracle (bench/chaos/chaos-run.ts).
+ *   npm run chaos -- --runs 50
+ * It starts its own PostgreSQL and Kafka broker (both are restarted as faults; see chaos-infra.ts).
+ * Each run: fresh database and topics, orders/consent/audience/outreach as separate processes, mixed
+ * traffic while services are SIGKILLed and the broker and the database restarted, then the sequence
+ * oracle (bench/chaos/chaos-run.ts). Prints one line per run and a JSON summary; `--out FILE` also
+ * writes the summary there after every run (a long run interrupted still leaves its figures).
  */
 import 'reflect-metadata';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createDatabaseIfMissing, startEmbeddedPostgres } from '../../libs/persistence/src';
-import { runChaos, type ChaosReport } from './chaos-run';
+import { startChaosInfrastructure } from './chaos-infra';
+import { FAULT_KINDS, runChaos, stopAllServices, type ChaosReport, type FaultKind } from './chaos-run';
+
+export function summarise(reports: ChaosReport[], wallMs: number) {
+  const faults: Record<string, number> = {};
+  for (const r of reports) for (const [k, n] of Object.entries(r.faults)) faults[k] = (faults[k] ?? 0) + n;
+  const percentiles = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+    return { n: sorted.length, p50: pct(0.5), p95: pct(0.95), max: sorted.at(-1) ?? 0 };
+  };
+  const sum = <K extends string>(pick: (r: ChaosReport) => Record<K, number>) =>
+    reports.reduce(
+      (a, r) => {
+        for (const [k, n] of Object.entries(pick(r)) as [K, number][]) a[k] = (a[k] ?? 0) + n;
+        return a;
+      },
+      {} as Record<K, number>,
+    );
+  return {
+    runs: reports.length,
+    faults,
+    violations: reports.reduce((n, r) => n + r.violations.length, 0),
+    violationList: reports.flatMap((r, i) => r.violations.map((v) => `run ${i + 1}: ${v}`)),
+    recoveryMs: {
+      all: percentiles(reports.flatMap((r) => Object.values(r.recoveryMs).flat())),
+      ...Object.fromEntries(
+        FAULT_KINDS.map((k) => [k, percentiles(reports.flatMap((r) => r.recoveryMs[k]))]),
+      ),
+    },
+    selfExits: sum((r) => r.selfExits),
+    acknowledged: sum((r) => r.acknowledged),
+    campaign: sum((r) => ({
+      cohort: r.campaign.cohort,
+      left: r.campaign.left,
+      sent: r.campaign.sent,
+      sentToLeaver: r.campaign.sentToLeaver,
+      resumes: r.campaign.resumes,
+    })),
+    retries: reports.reduce((n, r) => n + r.retries, 0),
+    wallMinutes: Math.round(wallMs / 600) / 100,
+  };
+}
+
+function shuffled<T>(xs: readonly T[]): T[] {
+  const a = [...xs];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+}
 
 async function main(): Promise<void> {
   const arg = (name: string, fallback: number) => {
     const i = process.argv.indexOf(`--${name}`);
     return i > 0 ? Number(process.argv[i + 1]) : fallback;
   };
+  const outIndex = process.argv.indexOf('--out');
+  const out = outIndex > 0 ? process.argv[outIndex + 1] : undefined;
   const runs = arg('runs', 5);
-  const brokers = process.env.KAFKA_BROKERS?.split(',');
-  if (!brokers) throw new Error('KAFKA_BROKERS is required (npm run kafka:start)');
+  const planIndex = process.argv.indexOf('--plan');
+  const plan = planIndex > 0 ? (process.argv[planIndex + 1] ?? '') : undefined;
   const root = join(__dirname, '..', '..', '..');
-  const pg = process.env.DATABASE_URL
-    ? null
-    : await startEmbeddedPostgres({
-        dataDir: mkdtempSync(join(tmpdir(), 'siyu-chaos-pg-')),
-        persistent: false,
-      });
-  const adminUrl = process.env.DATABASE_URL ?? pg!.adminUrl;
+  const began = Date.now();
   const reports: ChaosReport[] = [];
+  const infra = await startChaosInfrastructure(root, (l) => console.log(l));
+  // Interrupted (Ctrl-C, timeout): stop the broker and the database it started, keep the figures.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      console.log(JSON.stringify(summarise(reports, Date.now() - began), null, 2));
+      stopAllServices();
+      void infra.stop().finally(() => process.exit(130));
+    });
   try {
     for (let run = 1; run <= runs; run++) {
-      const databaseUrl = await createDatabaseIfMissing(adminUrl, `chaos_${Date.now()}_${run}`);
+      const runBegan = Date.now();
       const report = await runChaos({
         root,
-        databaseUrl,
-        brokers,
+        infra,
         trafficMs: arg('seconds', 20) * 1000,
-        members: arg('members', 40),
-        imports: arg('imports', 8),
+        members: arg('members', 30),
+        imports: arg('imports', 4),
         rowsPerImport: arg('rows', 100),
+        pushes: arg('pushes', 30),
+        campaignMembers: arg('cohort', 30),
+        // Every run injects each kind once, in a random order, then random faults while traffic lasts.
+        faultPlan:
+          plan !== undefined ? (plan.split(',').filter(Boolean) as FaultKind[]) : shuffled(FAULT_KINDS),
+        log: process.env.CHAOS_VERBOSE ? (l) => console.log(`  ${l}`) : undefined,
       });
       reports.push(report);
       const kills = Object.values(report.faults).reduce((a, b) => a + b, 0);
-      console.log(`run ${run}/${runs}: ${kills} faults, ${report.violations.length} violations`);
+      console.log(
+        `run ${run}/${runs}: ${kills} faults (${Object.entries(report.faults)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(
+            ', ',
+          )}), ${report.violations.length} violations, ${Math.round((Date.now() - runBegan) / 1000)} s`,
+      );
       for (const v of report.violations) console.log(`  VIOLATION ${v}`);
+      if (out) writeFileSync(out, JSON.stringify(summarise(reports, Date.now() - began), null, 2) + '\n');
     }
   } finally {
-    await pg?.stop();
+    await infra.stop();
   }
-  const faults: Record<string, number> = {};
-  for (const r of reports) for (const [k, n] of Object.entries(r.faults)) faults[k] = (faults[k] ?? 0) + n;
-  const recovery = reports.flatMap((r) => r.recoveryMs).sort((a, b) => a - b);
-  const pct = (p: number) => recovery[Math.min(recovery.length - 1, Math.floor(p * recovery.length))] ?? 0;
-  console.log(
-    JSON.stringify(
-      {
-        runs,
-        faults,
-        violations: reports.reduce((n, r) => n + r.violations.length, 0),
-        recoveryMs: { p50: pct(0.5), p95: pct(0.95), max: recovery.at(-1) ?? 0 },
-        acknowledged: reports.reduce(
-          (a, r) => ({
-            importRows: a.importRows + r.acknowledged.importRows,
-            joins: a.joins + r.acknowledged.joins,
-            leaves: a.leaves + r.acknowledged.leaves,
-          }),
-          { importRows: 0, joins: 0, leaves: 0 },
-        ),
-        retries: reports.reduce((n, r) => n + r.retries, 0),
-      },
-      null,
-      2,
-    ),
-  );
+  console.log(JSON.stringify(summarise(reports, Date.now() - began), null, 2));
   if (reports.some((r) => r.violations.length > 0)) process.exit(1);
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(`chaos: ${(err as Error).message}`);
-    process.exit(1);
-  },
-);
+if (require.main === module)
+  main().then(
+    () => process.exit(0),
+    (err: unknown) => {
+      console.error(`chaos: ${(err as Error).message}`);
+      process.exit(1);
+    },
+  );

@@ -41,7 +41,10 @@ interface Figures {
   p50: number;
   p99: number;
   requests: number;
+  /** Socket errors as autocannon counts them (a timed-out request also counts here). */
   errors: number;
+  /** Requests unanswered after autocannon's 10 s timeout. */
+  timeouts: number;
   non2xx: number;
 }
 
@@ -182,7 +185,8 @@ async function main(): Promise<void> {
                   p50: r.latency.p50,
                   p99: r.latency.p99,
                   requests: r.requests.total,
-                  errors: r.errors + r.timeouts,
+                  errors: r.errors,
+                  timeouts: r.timeouts,
                   non2xx: r.non2xx,
                 }),
         );
@@ -263,16 +267,18 @@ async function main(): Promise<void> {
     const slope = linearSlope(secondHalf) * 60;
     const base0 = solo[baseline.name];
     const baseM = mixed[0];
-    console.log('\n| endpoint | phase | req/s | p50 ms | p99 ms | p50 vs baseline | errors | non-2xx |');
+    console.log(
+      '\n| endpoint | phase | req/s | p50 ms | p99 ms | p50 vs baseline | errors (timeouts) | non-2xx |',
+    );
     console.log('|---|---|---|---|---|---|---|---|');
     for (const [i, e] of [baseline, ...endpoints].entries()) {
       const s = solo[e.name];
       const m = mixed[i];
       console.log(
-        `| ${e.name} | alone | ${s.rps.toFixed(0)} | ${s.p50} | ${s.p99} | ${(s.p50 / Math.max(base0.p50, 1)).toFixed(1)}× | ${s.errors} | ${s.non2xx} |`,
+        `| ${e.name} | alone | ${s.rps.toFixed(0)} | ${s.p50} | ${s.p99} | ${(s.p50 / Math.max(base0.p50, 1)).toFixed(1)}× | ${s.errors} (${s.timeouts}) | ${s.non2xx} |`,
       );
       console.log(
-        `| ${e.name} | mixed | ${m.rps.toFixed(0)} | ${m.p50} | ${m.p99} | ${(m.p50 / Math.max(baseM.p50, 1)).toFixed(1)}× | ${m.errors} | ${m.non2xx} |`,
+        `| ${e.name} | mixed | ${m.rps.toFixed(0)} | ${m.p50} | ${m.p99} | ${(m.p50 / Math.max(baseM.p50, 1)).toFixed(1)}× | ${m.errors} (${m.timeouts}) | ${m.non2xx} |`,
       );
     }
     console.log(
@@ -291,7 +297,7 @@ async function main(): Promise<void> {
 }
 
 function fmt(f: Figures): string {
-  return `${f.rps.toFixed(0)} req/s, p50 ${f.p50} ms, p99 ${f.p99} ms, ${f.errors} errors, ${f.non2xx} non-2xx`;
+  return `${f.rps.toFixed(0)} req/s, p50 ${f.p50} ms, p99 ${f.p99} ms, ${f.errors} errors (${f.timeouts} timeouts), ${f.non2xx} non-2xx`;
 }
 
 /** Least-squares slope of mb over t (per second). */

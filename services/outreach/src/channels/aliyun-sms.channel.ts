@@ -146,6 +146,14 @@ export class AliyunSmsChannel implements SmsVendorChannel {
     const ourIds = new Set(messages.map((m) => m.sendId));
     const reports: DeliveryReport[] = [];
     for (const m of messages) {
+      // The member withdrew and R10 deleted the number while this send was in doubt: QuerySendDetails
+      // needs the number, so the outcome can never be learnt. Settle it (never resent: the gate has
+      // no number either) instead of failing the whole batch's query every pass, which kept the run
+      // 'sending' for ever (found by the chaos runner, issue 14 §1).
+      if (!m.phone) {
+        reports.push({ sendId: m.sendId, status: 'failed', errorCode: 'CONTACT_POINT_DELETED' });
+        continue;
+      }
       const days = [
         ...new Set([beijingDay(m.submittedAt), beijingDay(new Date(m.submittedAt.getTime() + 86_400_000))]),
       ];
