@@ -60,6 +60,11 @@ import { ProcessorsController } from './processors/processors.controller';
 import { RecordProcessorContract } from './processors/record-processor-contract.use-case';
 import { PRIVACY_DB, PRIVACY_OPTIONS, type PrivacyModuleOptions } from './privacy.options';
 
+import { PrivacyAuditTrailController } from './audit-trail/audit-trail.controller';
+import { VerifyPrivacyAuditTrail } from './audit-trail/verify-audit-trail.query';
+import { AuditChainsController } from './audit-chains/audit-chains.controller';
+import { VerifyAuditChains } from './audit-chains/verify-audit-chains.query';
+
 export { PRIVACY_DB, PRIVACY_OPTIONS, type PrivacyModuleOptions } from './privacy.options';
 
 /** Data-subject requests fanned out to every service and tracked to completion (R14). */
@@ -78,8 +83,12 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
         SubjectLookupsController,
         CustomerRequestsController,
         CustomerExportController,
+        PrivacyAuditTrailController,
+        AuditChainsController,
       ],
       providers: [
+        VerifyPrivacyAuditTrail,
+        VerifyAuditChains,
         { provide: PRIVACY_OPTIONS, useValue: options },
         {
           provide: PRIVACY_DB,
