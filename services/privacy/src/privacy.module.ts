@@ -64,6 +64,8 @@ import { PrivacyAuditTrailController } from './audit-trail/audit-trail.controlle
 import { VerifyPrivacyAuditTrail } from './audit-trail/verify-audit-trail.query';
 import { AuditChainsController } from './audit-chains/audit-chains.controller';
 import { VerifyAuditChains } from './audit-chains/verify-audit-chains.query';
+import { AuditChainHeadRepository } from './audit-chains/audit-chain-heads.repository';
+import { AuditChainHeads1763900006650 } from './migrations/1763900006650-audit-chain-heads';
 
 export { PRIVACY_DB, PRIVACY_OPTIONS, type PrivacyModuleOptions } from './privacy.options';
 
@@ -89,6 +91,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
       providers: [
         VerifyPrivacyAuditTrail,
         VerifyAuditChains,
+        AuditChainHeadRepository,
         { provide: PRIVACY_OPTIONS, useValue: options },
         {
           provide: PRIVACY_DB,
@@ -108,6 +111,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
                 ImpactAssessments1763900006300,
                 SubjectLookups1763900006400,
                 ChallengeCorrections1763900006500,
+                AuditChainHeads1763900006650,
               ],
             }),
         },

@@ -134,6 +134,49 @@ describe('one verification over every hash chain (R20)', () => {
     },
   );
 
+  it('names removed newest entries after the head it last saw intact, which the chain alone cannot show', async () => {
+    await chains(); // privacy keeps each intact chain's head
+    const [newest] = await adminQuery<{ seq: string; row: unknown }>(
+      adminUrl,
+      'SELECT seq::text, row_to_json(a) AS row FROM audience.audit_log a ORDER BY seq DESC LIMIT 1',
+    );
+    const [{ seq: before }] = await adminQuery<{ seq: string }>(
+      adminUrl,
+      'SELECT seq::text FROM audience.audit_log WHERE seq < $1 ORDER BY seq DESC LIMIT 1',
+      [newest.seq],
+    );
+    await asDbAdmin('audience', 'DELETE FROM audience.audit_log WHERE seq = $1', [newest.seq]);
+    try {
+      const own = await request(app.getHttpServer())
+        .get('/api/v1/audience/audit/verify')
+        .set('Authorization', officer)
+        .expect(200);
+      expect(own.body).toMatchObject({ intact: true, headSeq: before });
+
+      for (const run of [1, 2]) {
+        // The witness does not move while the chain is broken: the second run still reports it.
+        const audience = (await chains()).chains.find((c) => c.chain === 'audience-audit');
+        expect({ run, ...audience }).toMatchObject({ run, state: 'broken', truncatedAfterSeq: before });
+        expect(audience?.problems.join(' ')).toContain(`entries after seq ${before} are missing`);
+      }
+    } finally {
+      await adminQuery(
+        adminUrl,
+        'INSERT INTO audience.audit_log SELECT * FROM json_populate_record(NULL::audience.audit_log, $1)',
+        [JSON.stringify(newest.row)],
+      );
+    }
+    expect((await chains()).intact).toBe(true);
+  });
+
+  it('refuses a known head without its hash on a service verifier, naming the field', async () => {
+    const res = await request(app.getHttpServer())
+      .get('/api/v1/outreach/audit/verify?knownSeq=12')
+      .set('Authorization', officer)
+      .expect(400);
+    expect(JSON.stringify(res.body)).toContain('knownHash is required with knownSeq');
+  });
+
   it('names the entry after a removed one as the break', async () => {
     const [{ seq: next }] = await adminQuery<{ seq: string }>(
       adminUrl,

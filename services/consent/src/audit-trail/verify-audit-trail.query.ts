@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { auditTrailVerdict, type AuditTrailVerdictResponse } from '@siyu/audit';
+import { auditTrailVerdict, type AuditTrailVerdictResponse, type VerifyAuditTrailQuery } from '@siyu/audit';
 import { CONSENT_DB } from '../consent.options';
 
 /** Whether consent's hash-chained audit trail is intact, and where it breaks if not (R20). */
@@ -8,7 +8,9 @@ import { CONSENT_DB } from '../consent.options';
 export class VerifyConsentAuditTrail {
   constructor(@Inject(CONSENT_DB) private readonly ds: DataSource) {}
 
-  execute(): Promise<AuditTrailVerdictResponse> {
-    return auditTrailVerdict(this.ds.manager);
+  execute(known: VerifyAuditTrailQuery = {}): Promise<AuditTrailVerdictResponse> {
+    return this.ds.transaction('REPEATABLE READ', (tx) =>
+      auditTrailVerdict(tx, { seq: known.knownSeq, hash: known.knownHash }),
+    );
   }
 }

@@ -23,11 +23,11 @@ export class AuditChainResult {
   brokenSeq?: string;
 
   @ApiPropertyOptional({
-    example: 812,
+    example: '812',
     description:
-      'Consent ledger only: a signed anchor names a head beyond the ledger (newest entries removed)',
+      'Newest entries removed after this seq: shown by a signed anchor (consent ledger) or by the head privacy saw earlier (audit chains)',
   })
-  truncatedAfterSeq?: number;
+  truncatedAfterSeq?: string;
 
   @ApiProperty({ type: [String], description: 'One sentence per finding; empty when intact' })
   problems: string[];

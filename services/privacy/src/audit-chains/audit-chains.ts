@@ -8,15 +8,21 @@ export interface AuditChain {
   service: ChainService;
   /** The service's own verifier (each verifies its chain with its own database role). */
   path: string;
+  /**
+   * Privacy passes the head it last saw intact (`knownSeq`/`knownHash`). The consent ledger does not
+   * need it: its signed anchors show removed newest entries.
+   */
+  witnessed: boolean;
 }
 
 /** Every hash chain in Siyu: the consent ledger and each service's audit trail of PII reads. */
 export const AUDIT_CHAINS: readonly AuditChain[] = [
-  { chain: 'consent-ledger', service: 'consent', path: '/api/v1/consent/ledger/verify' },
+  { chain: 'consent-ledger', service: 'consent', path: '/api/v1/consent/ledger/verify', witnessed: false },
   ...CHAIN_SERVICES.map((service) => ({
     chain: `${service}-audit`,
     service,
     path: `/api/v1/${service}/audit/verify`,
+    witnessed: true,
   })),
 ];
 

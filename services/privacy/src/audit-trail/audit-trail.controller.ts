@@ -1,6 +1,6 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { AuditTrailVerdictResponse } from '@siyu/audit';
+import { AuditTrailVerdictResponse, VerifyAuditTrailQuery } from '@siyu/audit';
 import { Roles } from '@siyu/auth';
 import { VerifyPrivacyAuditTrail } from './verify-audit-trail.query';
 
@@ -14,7 +14,7 @@ export class PrivacyAuditTrailController {
   @Get('verify')
   @ApiOkResponse({ type: AuditTrailVerdictResponse, description: 'The first broken entry, if any' })
   @Roles('privacy_officer', 'admin')
-  verify(): Promise<AuditTrailVerdictResponse> {
-    return this.auditTrail.execute();
+  verify(@Query() known: VerifyAuditTrailQuery): Promise<AuditTrailVerdictResponse> {
+    return this.auditTrail.execute(known);
   }
 }
