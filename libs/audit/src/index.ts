@@ -1,2 +1,3 @@
 export * from './audit.migration';
 export * from './audit-log';
+export * from './audit-trail.response';

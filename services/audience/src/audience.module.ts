@@ -48,13 +48,23 @@ import { WhatWeHold } from './transparency/what-we-hold';
 import { WhatWeHoldController } from './transparency/what-we-hold.controller';
 import { AuditedMemberReads } from './member-reads/audited-member-reads';
 
+import { AudienceAuditTrailController } from './audit-trail/audit-trail.controller';
+import { VerifyAudienceAuditTrail } from './audit-trail/verify-audit-trail.query';
+
 @Module({})
 export class AudienceModule implements OnApplicationBootstrap, OnApplicationShutdown {
   static register(options: AudienceModuleOptions): DynamicModule {
     return {
       module: AudienceModule,
-      controllers: [SegmentsController, SegmentListController, TagsController, WhatWeHoldController],
+      controllers: [
+        SegmentsController,
+        SegmentListController,
+        TagsController,
+        WhatWeHoldController,
+        AudienceAuditTrailController,
+      ],
       providers: [
+        VerifyAudienceAuditTrail,
         ...serviceReadiness({ service: 'audience', db: AUDIENCE_DB, transport: options.transport }),
         { provide: AUDIENCE_OPTIONS, useValue: options },
         {

@@ -43,6 +43,7 @@ import { RequesterVerificationModule } from './requester-verification/requester-
 import { SmsOptOutReceiptsModule } from './withdrawal/sms-opt-out-receipts.module';
 import { RightsRequestsModule } from './rights-requests/rights-requests.module';
 import { WecomDoorModule } from './wecom-door/wecom-door.module';
+import { AuditTrailModule } from './audit-trail/audit-trail.module';
 
 /**
  * The consent service: one module per feature folder (each exporting only what others use); this
@@ -79,6 +80,7 @@ export class ConsentModule implements NestModule, OnApplicationBootstrap, OnAppl
         SmsOptOutReceiptsModule,
         RightsRequestsModule,
         WecomDoorModule,
+        AuditTrailModule,
       ],
       providers: [
         ...serviceReadiness({ service: 'consent', db: CONSENT_DB, transport: options.transport }),

@@ -401,7 +401,13 @@ describe('audit trail verification (R20)', () => {
   it('reports an intact chain and its length to the privacy officer and admin only', async () => {
     const res = await verify('privacy_officer');
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ intact: true, entries: 4 });
+    expect(res.body).toEqual({
+      intact: true,
+      entries: 4,
+      headSeq: expect.stringMatching(/^[0-9]+$/),
+      headHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      problems: [],
+    });
     expect((await verify('admin')).status).toBe(200);
     expect((await verify('ops')).status).toBe(403);
     expect((await verify('marketer')).status).toBe(403);
@@ -417,10 +423,11 @@ describe('audit trail verification (R20)', () => {
       third.seq,
     ]);
     await adminQuery(adminUrl, 'ALTER TABLE orders.audit_log ENABLE TRIGGER audit_log_no_update');
-    expect((await verify('privacy_officer')).body).toEqual({
+    expect((await verify('privacy_officer')).body).toMatchObject({
       intact: false,
       entries: 4,
       brokenSeq: third.seq,
+      problems: [expect.stringContaining(`entry seq ${third.seq} does not follow`)],
     });
   });
 });

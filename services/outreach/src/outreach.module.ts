@@ -64,6 +64,9 @@ import { UnsubscribeLinks } from './templates/unsubscribe-links';
 import { UnsubscribeShortLinkTarget } from './short-links/unsubscribe-short-link.target';
 import { UnsubscribeShortLinksController } from './short-links/unsubscribe-short-links.controller';
 
+import { OutreachAuditTrailController } from './audit-trail/audit-trail.controller';
+import { VerifyOutreachAuditTrail } from './audit-trail/verify-audit-trail.query';
+
 @Module({})
 export class OutreachModule implements OnApplicationBootstrap, OnApplicationShutdown {
   static register(options: OutreachModuleOptions): DynamicModule {
@@ -79,8 +82,10 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
         UnsubscribeShortLinksController,
         CampaignResultsTimelineController,
         TimeToSuppressionController,
+        OutreachAuditTrailController,
       ],
       providers: [
+        VerifyOutreachAuditTrail,
         ...serviceReadiness({
           service: 'outreach',
           db: OUTREACH_DB,

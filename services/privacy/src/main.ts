@@ -5,6 +5,7 @@ import { ANSWERING_SERVICES, type AnsweringService } from '@siyu/contracts';
 import { transportFromEnv } from '@siyu/messaging';
 import { installObservability, JsonLogger, withObservability } from '@siyu/observability';
 import { databaseFromEnv } from '@siyu/persistence';
+import { chainBaseUrlsFromEnv } from './audit-chains/audit-chains';
 import { PrivacyModule } from './privacy.module';
 
 function answeringServicesFromEnv(value: string | undefined): AnsweringService[] | undefined {
@@ -19,7 +20,8 @@ function answeringServicesFromEnv(value: string | undefined): AnsweringService[]
 /**
  * Runs the privacy service alone: DATABASE_URL, KAFKA_BROKERS, AUTH_PUBLIC_KEY, BRAND_ID, HOST, PORT (3006),
  * PRIVACY_DEADLINE_WORKING_DAYS, PRIVACY_ANSWERING_SERVICES, PRIVACY_REMINDER_INTERVAL_MS,
- * PRIVACY_INDIVIDUALS_COUNT_INTERVAL_MS (daily by default).
+ * PRIVACY_INDIVIDUALS_COUNT_INTERVAL_MS (daily by default), PRIVACY_AUDIT_VERIFY_URLS
+ * (`consent=http://host:3002,orders=…`: where each service's audit verifier answers; R20).
  */
 async function main(): Promise<void> {
   const env = process.env;
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
         answeringServices: answeringServicesFromEnv(env.PRIVACY_ANSWERING_SERVICES),
         reminderIntervalMs: Number(env.PRIVACY_REMINDER_INTERVAL_MS ?? 3_600_000),
         individualsCountIntervalMs: Number(env.PRIVACY_INDIVIDUALS_COUNT_INTERVAL_MS ?? 86_400_000),
+        auditVerifyBaseUrls: chainBaseUrlsFromEnv(env.PRIVACY_AUDIT_VERIFY_URLS),
         announce: (line) => logger.log(line, 'announce'),
       }),
     ),

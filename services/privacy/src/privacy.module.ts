@@ -60,6 +60,13 @@ import { ProcessorsController } from './processors/processors.controller';
 import { RecordProcessorContract } from './processors/record-processor-contract.use-case';
 import { PRIVACY_DB, PRIVACY_OPTIONS, type PrivacyModuleOptions } from './privacy.options';
 
+import { PrivacyAuditTrailController } from './audit-trail/audit-trail.controller';
+import { VerifyPrivacyAuditTrail } from './audit-trail/verify-audit-trail.query';
+import { AuditChainsController } from './audit-chains/audit-chains.controller';
+import { VerifyAuditChains } from './audit-chains/verify-audit-chains.query';
+import { AuditChainHeadRepository } from './audit-chains/audit-chain-heads.repository';
+import { AuditChainHeads1763900006650 } from './migrations/1763900006650-audit-chain-heads';
+
 export { PRIVACY_DB, PRIVACY_OPTIONS, type PrivacyModuleOptions } from './privacy.options';
 
 /** Data-subject requests fanned out to every service and tracked to completion (R14). */
@@ -78,8 +85,13 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
         SubjectLookupsController,
         CustomerRequestsController,
         CustomerExportController,
+        PrivacyAuditTrailController,
+        AuditChainsController,
       ],
       providers: [
+        VerifyPrivacyAuditTrail,
+        VerifyAuditChains,
+        AuditChainHeadRepository,
         { provide: PRIVACY_OPTIONS, useValue: options },
         {
           provide: PRIVACY_DB,
@@ -99,6 +111,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
                 ImpactAssessments1763900006300,
                 SubjectLookups1763900006400,
                 ChallengeCorrections1763900006500,
+                AuditChainHeads1763900006650,
               ],
             }),
         },

@@ -21,6 +21,11 @@ export interface PrivacyModuleOptions {
   individualsCountIntervalMs?: number;
   /** Requests per minute and IP on the public request pages (/rights); default 60. */
   publicPageRateLimitPerMinute?: number;
+  /**
+   * Base URL of each service's audit verifier (R20), when services run apart. Unset: this process's
+   * own port (the standalone app serves every service there).
+   */
+  auditVerifyBaseUrls?: Partial<Record<'consent' | 'orders' | 'audience' | 'outreach' | 'privacy', string>>;
   /** Where reminders and escalations are announced (the console in standalone). */
   announce?: (line: string) => void;
 }

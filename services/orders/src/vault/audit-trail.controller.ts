@@ -1,5 +1,6 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { VerifyAuditTrailQuery } from '@siyu/audit';
 import { Roles } from '@siyu/auth';
 import { VerifyAuditTrail } from './verify-audit-trail.query';
 import { AuditVerdict } from './vault.response';
@@ -12,7 +13,7 @@ export class AuditTrailController {
   @Get('verify')
   @ApiOkResponse({ type: AuditVerdict })
   @Roles('privacy_officer', 'admin')
-  verify(): Promise<AuditVerdict> {
-    return this.auditTrail.execute();
+  verify(@Query() known: VerifyAuditTrailQuery): Promise<AuditVerdict> {
+    return this.auditTrail.execute(known);
   }
 }

@@ -1,4 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { AuditTrailVerdictResponse } from '@siyu/audit';
+import { ApiProperty } from '@nestjs/swagger';
 import { PLATFORMS } from '@siyu/contracts';
 import type { LookupResult } from './lookup-orders.query';
 import type { OrderFacts } from './receiver-lookup.repository';
@@ -41,12 +42,5 @@ export class RevealedReceiverResponse implements Receiver {
   address: string;
 }
 
-export class AuditVerdict {
-  @ApiProperty({ example: true })
-  intact: boolean;
-  @ApiProperty({ example: 1234 })
-  entries: number;
-  /** The first entry whose hash does not follow from its body and predecessor (R20). */
-  @ApiPropertyOptional({ description: 'The first entry whose hash does not follow (R20)' })
-  brokenSeq?: string;
-}
+/** Orders' audit verdict: the shared one (R20), under the name the console already reads. */
+export class AuditVerdict extends AuditTrailVerdictResponse {}

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { verifyAuditTrail } from '@siyu/audit';
+import { auditTrailVerdict, type VerifyAuditTrailQuery } from '@siyu/audit';
 import { ORDERS_DB } from '../orders.options';
 import type { AuditVerdict } from './vault.response';
 
@@ -9,8 +9,9 @@ import type { AuditVerdict } from './vault.response';
 export class VerifyAuditTrail {
   constructor(@Inject(ORDERS_DB) private readonly ds: DataSource) {}
 
-  async execute(): Promise<AuditVerdict> {
-    const { intact, entries, brokenSeq } = await verifyAuditTrail(this.ds.manager);
-    return brokenSeq === undefined ? { intact, entries } : { intact, entries, brokenSeq };
+  execute(known: VerifyAuditTrailQuery = {}): Promise<AuditVerdict> {
+    return this.ds.transaction('REPEATABLE READ', (tx) =>
+      auditTrailVerdict(tx, { seq: known.knownSeq, hash: known.knownHash }),
+    );
   }
 }

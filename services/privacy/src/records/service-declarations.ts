@@ -1275,6 +1275,11 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           subject_ref: 'subject_ref',
         },
       },
+      audit_chain_heads: {
+        purpose: 'security',
+        retention: 'one row per audit chain, replaced by each newer intact head (R20 witness)',
+        columns: { chain: 'technical', seq: 'technical', hash: 'technical', seen_at: 'technical' },
+      },
       impact_assessments: {
         purpose: 'security',
         retention: '3 years from the assessment (PIPL Art. 56: keep_until); not deleted automatically yet',

@@ -1,0 +1,20 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { AuditTrailVerdictResponse, VerifyAuditTrailQuery } from '@siyu/audit';
+import { Roles } from '@siyu/auth';
+import { VerifyConsentAuditTrail } from './verify-audit-trail.query';
+
+/** R20: the privacy officer checks consent's audit chain here (privacy's /audit-chains asks every service). */
+@ApiTags('consent: audit')
+@ApiBearerAuth()
+@Controller('api/v1/consent/audit')
+export class ConsentAuditTrailController {
+  constructor(private readonly auditTrail: VerifyConsentAuditTrail) {}
+
+  @Get('verify')
+  @ApiOkResponse({ type: AuditTrailVerdictResponse, description: 'The first broken entry, if any' })
+  @Roles('privacy_officer', 'admin')
+  verify(@Query() known: VerifyAuditTrailQuery): Promise<AuditTrailVerdictResponse> {
+    return this.auditTrail.execute(known);
+  }
+}
