@@ -46,8 +46,6 @@ const SQL_HOME = /\.repository\.ts$|\/migrations\/|\/test\/|\.(?:spec|int-spec|e
 const SQL_ALLOWED = {
   'services/outreach/src/channels/sandbox-sms.channel.ts':
     "outreach's sandbox channel writes its own outbox table inline, like consent's did before it got a repository; outreach's to move",
-  'services/outreach/src/segments/segment-events.consumer.ts':
-    "the segment-materialised consumer copies member parts with set-based SQL inline; outreach's to move into its segment repository",
   'services/outreach/src/send-gate/send-gate.ts':
     "the gate reads the database clock (SELECT clock_timestamp()) beside its gate query; outreach's to move into the projection repository",
 };

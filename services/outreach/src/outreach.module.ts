@@ -42,6 +42,7 @@ import {
 import { OUTREACH_DB, OUTREACH_OPTIONS, type OutreachModuleOptions } from './outreach.options';
 import { OUTREACH_DATA_SUBJECT_REQUEST_PROVIDERS } from './data-subject-requests/data-subject-requests.consumer';
 import { SegmentEventsConsumer } from './segments/segment-events.consumer';
+import { SegmentVersionsRepository } from './segments/segment-versions.repository';
 import { RecordSmsReceipts } from './receipts/record-sms-receipts.use-case';
 import { SmsReceiptsController } from './receipts/sms-receipts.controller';
 import { CampaignRunner } from './runs/campaign-runner';
@@ -146,6 +147,7 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
         },
         ConsentProjectionRepository,
         ConsentEventsConsumer,
+        SegmentVersionsRepository,
         SegmentEventsConsumer,
         ...OUTREACH_DATA_SUBJECT_REQUEST_PROVIDERS,
         {
@@ -162,7 +164,11 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
                   handlers: consent.handlers,
                   idempotentTypes: ['consent.watermark.v1'],
                 },
-                { name: 'segments', topics: [TOPICS.segmentMaterialized], handlers: segments.handlers },
+                {
+                  name: 'segments',
+                  topics: [TOPICS.segmentMaterialized, TOPICS.segmentVersionChanged],
+                  handlers: segments.handlers,
+                },
               ],
             }),
         },
