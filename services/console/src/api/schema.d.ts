@@ -20,6 +20,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audience/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: privacy_officer, admin. */
+        get: operations["AudienceAuditTrailController_verify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audience/catalogue": {
         parameters: {
             query?: never;
@@ -203,6 +220,23 @@ export interface paths {
         put?: never;
         /** @description Roles: marketer, admin. */
         post: operations["TagsController_trainModel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/consent/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: privacy_officer, admin. */
+        get: operations["ConsentAuditTrailController_verify"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -754,6 +788,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/outreach/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: privacy_officer, admin. */
+        get: operations["OutreachAuditTrailController_verify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/outreach/campaigns": {
         parameters: {
             query?: never;
@@ -1038,6 +1089,40 @@ export interface paths {
         };
         /** @description Roles: privacy_officer, admin. */
         get: operations["TimeToSuppressionController_timeToSuppression"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/audit-chains": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: privacy_officer, admin. */
+        get: operations["AuditChainsController_verify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: privacy_officer, admin. */
+        get: operations["PrivacyAuditTrailController_verify"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1836,13 +1921,108 @@ export interface components {
              */
             role: "platform";
         };
-        AuditVerdict: {
-            /** @description The first entry whose hash does not follow (R20) */
+        AuditChainResult: {
+            /**
+             * @description The first entry whose hash does not follow
+             * @example 42
+             */
             brokenSeq?: string;
-            /** @example 1234 */
-            entries: number;
-            /** @example true */
+            /**
+             * @description consent-ledger or <service>-audit
+             * @example outreach-audit
+             */
+            chain: string;
+            /**
+             * @description Entries walked
+             * @example 1234
+             */
+            entries?: number;
+            /** @description One sentence per finding; empty when intact */
+            problems: string[];
+            /** @example outreach */
+            service: string;
+            /**
+             * @description unreachable: the service did not answer its verifier, so nothing is known
+             * @enum {string}
+             */
+            state: "intact" | "broken" | "unreachable";
+            /**
+             * @description Newest entries removed after this seq: shown by a signed anchor (consent ledger) or by the head privacy saw earlier (audit chains)
+             * @example 812
+             */
+            truncatedAfterSeq?: string;
+        };
+        AuditChainsResponse: {
+            chains: components["schemas"]["AuditChainResult"][];
+            /** Format: date-time */
+            checkedAt: string;
+            /**
+             * @description Every chain answered and is intact
+             * @example true
+             */
             intact: boolean;
+        };
+        AuditTrailVerdictResponse: {
+            /**
+             * @description The first entry whose hash does not follow (R20)
+             * @example 42
+             */
+            brokenSeq?: string;
+            /**
+             * @description Entries walked
+             * @example 1234
+             */
+            entries: number;
+            /** @description Its hash: pass both back later as knownSeq/knownHash */
+            headHash?: string;
+            /**
+             * @description The newest entry; absent when the trail is empty
+             * @example 1234
+             */
+            headSeq?: string;
+            /**
+             * @description Every entry follows from its body and its predecessor
+             * @example true
+             */
+            intact: boolean;
+            /** @description One sentence per finding; empty when intact */
+            problems?: string[];
+            /**
+             * @description The known head is gone beyond this seq: the newest entries were removed
+             * @example 1200
+             */
+            truncatedAfterSeq?: string;
+        };
+        AuditVerdict: {
+            /**
+             * @description The first entry whose hash does not follow (R20)
+             * @example 42
+             */
+            brokenSeq?: string;
+            /**
+             * @description Entries walked
+             * @example 1234
+             */
+            entries: number;
+            /** @description Its hash: pass both back later as knownSeq/knownHash */
+            headHash?: string;
+            /**
+             * @description The newest entry; absent when the trail is empty
+             * @example 1234
+             */
+            headSeq?: string;
+            /**
+             * @description Every entry follows from its body and its predecessor
+             * @example true
+             */
+            intact: boolean;
+            /** @description One sentence per finding; empty when intact */
+            problems?: string[];
+            /**
+             * @description The known head is gone beyond this seq: the newest entries were removed
+             * @example 1200
+             */
+            truncatedAfterSeq?: string;
         };
         CampaignResponse: {
             caps: Record<string, never>;
@@ -3508,6 +3688,76 @@ export interface operations {
             };
         };
     };
+    AudienceAuditTrailController_verify: {
+        parameters: {
+            query?: {
+                /** @description hash of that head (64 lowercase hex); with knownSeq */
+                knownHash?: string;
+                /** @description seq of a head seen earlier; with knownHash */
+                knownSeq?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The first broken entry, if any */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditTrailVerdictResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
     TagsController_catalogue: {
         parameters: {
             query?: never;
@@ -4394,6 +4644,76 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    ConsentAuditTrailController_verify: {
+        parameters: {
+            query?: {
+                /** @description hash of that head (64 lowercase hex); with knownSeq */
+                knownHash?: string;
+                /** @description seq of a head seen earlier; with knownHash */
+                knownSeq?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The first broken entry, if any */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditTrailVerdictResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -6275,7 +6595,12 @@ export interface operations {
     };
     AuditTrailController_verify: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description hash of that head (64 lowercase hex); with knownSeq */
+                knownHash?: string;
+                /** @description seq of a head seen earlier; with knownHash */
+                knownSeq?: string;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -6288,6 +6613,21 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditVerdict"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
                 };
             };
             /** @description TOKEN_MISSING | TOKEN_INVALID */
@@ -6987,6 +7327,76 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RevealBudgetResponse"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    OutreachAuditTrailController_verify: {
+        parameters: {
+            query?: {
+                /** @description hash of that head (64 lowercase hex); with knownSeq */
+                knownHash?: string;
+                /** @description seq of a head seen earlier; with knownHash */
+                knownSeq?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The first broken entry, if any */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditTrailVerdictResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
                 };
             };
             /** @description TOKEN_MISSING | TOKEN_INVALID */
@@ -8280,6 +8690,143 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TimeToSuppressionResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    AuditChainsController_verify: {
+        parameters: {
+            query?: never;
+            header: {
+                authorization: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Per chain: intact, broken (with the first broken seq) or unreachable */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditChainsResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    PrivacyAuditTrailController_verify: {
+        parameters: {
+            query?: {
+                /** @description hash of that head (64 lowercase hex); with knownSeq */
+                knownHash?: string;
+                /** @description seq of a head seen earlier; with knownHash */
+                knownSeq?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The first broken entry, if any */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditTrailVerdictResponse"];
                 };
             };
             /** @description VALIDATION_FAILED: which field, why */
