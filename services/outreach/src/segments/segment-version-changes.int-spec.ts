@@ -186,4 +186,25 @@ describe('outreach builds incremental segment versions from audience.segment-ver
     expect(await versionRow(segment, 2)).toEqual({ parts: 2, parts_received: 2 });
     expect(await stored(segment, 2)).toEqual([b, c].sort());
   });
+
+  it('a whole version audience publishes after an opt-out (R11) becomes the latest version, without the member', async () => {
+    // What audience publishes when personalisation is switched off between refreshes
+    // (services/audience/src/segments/whole-version-after-deletion.int-spec.ts): a whole version
+    // without the member, after a chain of changes.
+    const [a, b, c] = await members(3);
+    const segment = randomUUID();
+    await h.materialize(segment, 1, [a, b]);
+    await complete(segment, 1);
+    await change({ segmentId: segment, version: 2, joined: [c], size: 3 });
+    await complete(segment, 2);
+    await h.materialize(segment, 3, [b, c]);
+    await complete(segment, 3);
+    const [latest] = await adminQuery<{ version: number }>(
+      h.adminUrl,
+      'SELECT max(version) AS version FROM outreach.segment_versions WHERE segment_id = $1 AND parts_received >= parts',
+      [segment],
+    );
+    expect(latest.version).toBe(3);
+    expect(await stored(segment, 3)).toEqual([b, c].sort());
+  });
 });
