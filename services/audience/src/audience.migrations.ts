@@ -5,6 +5,7 @@ import { ReleasedFacts1763900000201 } from './migrations/1763900000201-released-
 import { TagsAndSegmentRules1763900000202 } from './migrations/1763900000202-tags-and-segment-rules';
 import { SegmentVersionsAndChangeLog1763900000203 } from './migrations/1763900000203-segment-versions-and-change-log';
 import { ReleasedFactPlatform1763900000204 } from './migrations/1763900000204-released-fact-platform';
+import { SegmentWholeVersionOwed1763900000205 } from './migrations/1763900000205-segment-whole-version-owed';
 
 /** Audience's schema, in order (the module, the tests and the benchmark run the same list). */
 export const AUDIENCE_MIGRATIONS = [
@@ -16,4 +17,5 @@ export const AUDIENCE_MIGRATIONS = [
   TagsAndSegmentRules1763900000202,
   SegmentVersionsAndChangeLog1763900000203,
   ReleasedFactPlatform1763900000204,
+  SegmentWholeVersionOwed1763900000205,
 ];

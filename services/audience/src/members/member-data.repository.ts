@@ -21,6 +21,7 @@ export class MemberDataRepository {
   async deleteDerived(tx: EntityManager, subjectRef: string): Promise<void> {
     await tx.query('DELETE FROM member_features WHERE subject_ref = $1', [subjectRef]);
     await tx.query('DELETE FROM member_tags WHERE subject_ref = $1', [subjectRef]);
+    await markWholeVersionOwed(tx, subjectRef);
     await tx.query('DELETE FROM segment_members WHERE subject_ref = $1', [subjectRef]);
   }
 
@@ -90,3 +91,23 @@ export class MemberDataRepository {
 
 /** The brand-wide lock between materialisations (exclusive) and member data changes (shared). */
 export const evaluationLockKey = (brandId: string) => `audience-evaluation:${brandId}`;
+
+/**
+ * R11: a member deleted from a segment's current version without a new version would stay in
+ * every consumer's copy until some other change. The segments the member is currently in are
+ * marked (whole_owed), and their next refresh publishes the whole version, even when its
+ * evaluation finds nothing new. Call before deleting the memberships.
+ */
+export async function markWholeVersionOwed(
+  tx: EntityManager,
+  subjectRef: string,
+  closedCategories?: string[],
+): Promise<void> {
+  await tx.query(
+    `UPDATE segments s SET whole_owed = true
+      WHERE EXISTS (SELECT 1 FROM segment_members sm
+                     WHERE sm.segment_id = s.id AND sm.subject_ref = $1 AND sm.to_version IS NULL)
+        AND ($2::text[] IS NULL OR s.categories && $2::text[])`,
+    [subjectRef, closedCategories ?? null],
+  );
+}

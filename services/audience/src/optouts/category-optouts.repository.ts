@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { markWholeVersionOwed } from '../members/member-data.repository';
 import type { TagCategory } from '@siyu/contracts';
 
 export class CategoryOptOutsRepository {
@@ -53,6 +54,7 @@ export class CategoryOptOutsRepository {
     subjectRef: string,
     closed: TagCategory[],
   ): Promise<void> {
+    await markWholeVersionOwed(tx, subjectRef, closed);
     await tx.query(
       `DELETE FROM segment_members sm USING segments s
         WHERE sm.subject_ref = $1 AND s.id = sm.segment_id AND s.categories && $2::text[]`,

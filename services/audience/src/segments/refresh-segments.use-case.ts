@@ -30,6 +30,9 @@ export interface SegmentRefresh {
  * version (`audience.segment-materialized.v1`). A new version exists only when membership changed
  * (or to hand a version known only as changes over whole); every version stays readable.
  * Consent withdrawals do not wait for this: they delete the member's memberships at once (R10).
+ * Deletions that no consent event tells consumers about (personalisation off, a category closed,
+ * facts revoked: R10/R11) mark the segment `whole_owed`; its next refresh, incremental or not,
+ * publishes the whole version, even if the evaluation itself changed nothing.
  */
 @Injectable()
 export class RefreshSegments {
@@ -67,24 +70,32 @@ export class RefreshSegments {
       segment.evaluatedAt && now.getTime() - segment.evaluatedAt.getTime() < fullEvery
         ? await this.changes.changedBetween(tx, brandId, segment.changeSeq, upTo, INCREMENTAL_LIMIT)
         : null;
+    // Members were deleted from the current version outside a refresh (personalisation off, a
+    // category closed, facts revoked): consumers learn it only from a whole version (R11).
+    const wholeOwed = segment.wholeOwed;
     const version = segment.version + 1;
     let delta: { size: number; joined: string[] | number; left: string[] | number };
     if (changed === null) {
       await this.segments.useEvaluationMemory(tx);
       delta = await this.segments.writeFullVersion(tx, segment.id, version, query);
     } else {
-      if (changed.length === 0) return { segmentId: id, version: null, evaluated: 'nothing-changed' };
+      if (changed.length === 0 && !wholeOwed)
+        return { segmentId: id, version: null, evaluated: 'nothing-changed' };
       // Only the changed members are evaluated (the rule's row form) and compared with the latest version.
       const setForm = changed.length >= (this.options.segmentSetFormFrom ?? DEFAULT_SET_FORM_FROM);
       if (setForm) await this.segments.useEvaluationMemory(tx);
       const matching = new Set(
-        await this.segments.matchingAmong(tx, query, changed, setForm ? 'set' : 'row'),
+        changed.length > 0
+          ? await this.segments.matchingAmong(tx, query, changed, setForm ? 'set' : 'row')
+          : [],
       );
-      const current = new Set(await this.segments.currentAmong(tx, segment.id, changed));
+      const current = new Set(
+        changed.length > 0 ? await this.segments.currentAmong(tx, segment.id, changed) : [],
+      );
       const joined = [...matching].filter((s) => !current.has(s));
       const left = [...current].filter((s) => !matching.has(s));
       const size =
-        joined.length + left.length > 0
+        joined.length + left.length > 0 || wholeOwed
           ? await this.segments.writeDelta(tx, segment.id, version, joined, left)
           : 0;
       delta = { size, joined, left };
@@ -94,9 +105,10 @@ export class RefreshSegments {
     const count = (x: string[] | number) => (typeof x === 'number' ? x : x.length);
     if (count(delta.joined) + count(delta.left) === 0) {
       // Consumers that keep versions whole got the latest one only as a change: a whole evaluation
-      // that changes nothing hands it over whole once (as a new version with no change).
+      // that changes nothing hands it over whole once (as a new version with no change); so does
+      // one owed after members were deleted from the current version.
       const latest = await this.segments.latestVersionKind(tx, segment.id);
-      if (kind === 'incremental' || latest !== 'incremental')
+      if (!wholeOwed && (kind === 'incremental' || latest !== 'incremental'))
         return { segmentId: id, version: null, evaluated: kind };
     }
     const v: SegmentVersion = {
@@ -109,7 +121,7 @@ export class RefreshSegments {
       createdBy: 'auto-refresh',
     };
     await this.segments.recordVersion(tx, v);
-    if (typeof delta.joined === 'number' || typeof delta.left === 'number')
+    if (wholeOwed || typeof delta.joined === 'number' || typeof delta.left === 'number')
       await publishSegmentVersion(tx, this.segments, segment, version, delta.size);
     else await publishSegmentChange(tx, segment, version, delta.size, delta.joined, delta.left);
     return { segmentId: id, version: v, evaluated: kind };

@@ -26,6 +26,8 @@ export interface SegmentState extends Segment {
   changeSeq: number;
   /** Last whole evaluation (a refresh evaluates whole again after segmentFullRefreshEveryMs). */
   evaluatedAt: Date | null;
+  /** Members were deleted from the current version outside a refresh: publish the whole version next. */
+  wholeOwed: boolean;
 }
 
 export interface SegmentVersion {
@@ -134,7 +136,7 @@ export class SegmentRepository {
   /** The segment, locked against a concurrent refresh or materialisation of the same segment. */
   async lock(tx: EntityManager, brandId: string, id: string): Promise<SegmentState | null> {
     const [r] = await tx.query(
-      `SELECT ${COLUMNS}, auto_refresh, change_seq, evaluated_at FROM segments WHERE id = $1 AND brand_id = $2 FOR UPDATE`,
+      `SELECT ${COLUMNS}, auto_refresh, change_seq, evaluated_at, whole_owed FROM segments WHERE id = $1 AND brand_id = $2 FOR UPDATE`,
       [id, brandId],
     );
     return r
@@ -143,6 +145,7 @@ export class SegmentRepository {
           autoRefresh: r.auto_refresh,
           changeSeq: Number(r.change_seq),
           evaluatedAt: r.evaluated_at,
+          wholeOwed: r.whole_owed,
         }
       : null;
   }
@@ -266,10 +269,14 @@ export class SegmentRepository {
     );
   }
 
-  /** The segment has seen every member change up to `changeSeq` (and, if full, was evaluated whole now). */
+  /**
+   * The segment has seen every member change up to `changeSeq` (and, if full, was evaluated whole
+   * now); the caller publishes this version whole if one was owed, so nothing is owed any more.
+   */
   async markEvaluated(tx: EntityManager, segmentId: string, changeSeq: number, full: boolean): Promise<void> {
     await tx.query(
-      `UPDATE segments SET change_seq = GREATEST(change_seq, $2)${full ? ', evaluated_at = now()' : ''} WHERE id = $1`,
+      `UPDATE segments SET change_seq = GREATEST(change_seq, $2), whole_owed = false${full ? ', evaluated_at = now()' : ''}
+        WHERE id = $1`,
       [segmentId, changeSeq],
     );
   }

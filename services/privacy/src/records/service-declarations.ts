@@ -299,6 +299,7 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           auto_refresh: 'technical',
           change_seq: 'technical',
           evaluated_at: 'technical',
+          whole_owed: 'technical',
         },
       },
     },
