@@ -53,7 +53,10 @@ export class SegmentMaterializedV1 extends EventBase {
  * refs in all. A consumer that keeps versions whole builds `version` from `previousVersion`; a
  * whole evaluation still publishes the whole version as `audience.segment-materialized.v1`.
  * Members removed at once by a withdrawal or an opt-out (deleted from every version, R10/R11) are
- * not listed in `left`: a consumer prunes them on the consent events, as for whole versions.
+ * not listed in `left`. A withdrawal of the segment's own purpose × channel reaches consumers as a
+ * consent event (they prune on it); personalisation off, a closed category or revoked facts owe the
+ * segment a whole version (`segments.whole_owed`), published as `audience.segment-materialized.v1`
+ * on the next refresh.
  */
 export class SegmentVersionChangedV1 extends EventBase {
   override type = 'audience.segment-version-changed.v1';
