@@ -21,8 +21,8 @@ export interface ShortLink {
 
 /** Expired links answer "expired" this long, then they are deleted. */
 export const EXPIRED_LINKS_KEPT_DAYS = 30;
-/** 5 parameters a row, far below PostgreSQL's 65,535. */
-const ROWS_PER_STATEMENT = 2000;
+/** Rows per statement (array parameters: no bind-parameter limit, only memory). */
+const ROWS_PER_STATEMENT = 5000;
 
 /**
  * The only SQL on `short_links`. One link per (kind, brand, claims): issuing again returns the same
@@ -42,20 +42,26 @@ export class ShortLinkRepository {
     const rows = [...unique.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const codes = new Map<string, string>();
     for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
-      const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
-      const params: unknown[] = [];
-      const values = chunk.map(([, r]) => {
-        params.push(newShortCode(), r.kind, r.brandId, canonical(r.claims), r.expiresAt);
-        const n = params.length;
-        return `($${n - 4}, $${n - 3}, $${n - 2}, $${n - 1}::jsonb, $${n})`;
-      });
+      const chunk = rows.slice(i, i + ROWS_PER_STATEMENT).map(([, r]) => r);
+      // Five array parameters whatever the count (a VALUES list of 5 parameters a row cost ~0.3 ms
+      // a link to bind and plan: a campaign chunk's slowest step); rows inserted in key order.
       const returned: { code: string; kind: string; brand_id: string; claims: ShortLinkClaims }[] =
         await tx.query(
-          `INSERT INTO short_links (code, kind, brand_id, claims, expires_at) VALUES ${values.join(', ')}
+          `INSERT INTO short_links (code, kind, brand_id, claims, expires_at)
+           SELECT v.code, v.kind, v.brand_id, v.claims::jsonb, v.expires_at
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::timestamptz[])
+                  WITH ORDINALITY AS v (code, kind, brand_id, claims, expires_at, n)
+            ORDER BY v.n
            ON CONFLICT (kind, brand_id, claims) DO UPDATE
              SET expires_at = greatest(short_links.expires_at, EXCLUDED.expires_at)
            RETURNING code, kind, brand_id, claims`,
-          params,
+          [
+            chunk.map(() => newShortCode()),
+            chunk.map((r) => r.kind),
+            chunk.map((r) => r.brandId),
+            chunk.map((r) => canonical(r.claims)),
+            chunk.map((r) => r.expiresAt),
+          ],
         );
       for (const r of returned)
         codes.set(

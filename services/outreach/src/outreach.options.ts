@@ -37,6 +37,11 @@ export interface OutreachModuleOptions {
     chunkSize?: number;
     /** How long a claimed run stays with one process without renewal (default 15 s). */
     leaseMs?: number;
+    /**
+     * Gate the next chunk while this one is at the vendor (default true). `false` works one chunk
+     * at a time, as before: the benchmark's same-run baseline for the pipelining.
+     */
+    pipelined?: boolean;
   };
   /** Benchmarks only: `off-for-benchmark` skips every gate check, to measure the gate's overhead. */
   sendGate?: 'on' | 'off-for-benchmark';

@@ -237,8 +237,10 @@ export class ConsentProjectionRepository {
          UPDATE sends s SET not_before = v.defer_until, reason = 'quiet_hours', updated_at = clock_timestamp()
            FROM v WHERE s.send_id = v.send_id AND v.reason IS NULL AND v.defer_until IS NOT NULL
          RETURNING s.send_id),
+       -- dispatched_at = when this statement's snapshot was taken: a send admitted at t saw every
+       -- withdrawal the projection had committed before t (the race figure relies on it).
        admitted AS (
-         UPDATE sends s SET state = 'submitting', reason = NULL, dispatched_at = clock_timestamp(),
+         UPDATE sends s SET state = 'submitting', reason = NULL, dispatched_at = statement_timestamp(),
                             updated_at = clock_timestamp()
            FROM v WHERE s.send_id = v.send_id AND v.reason IS NULL AND v.defer_until IS NULL
          RETURNING s.send_id, s.subject_ref, s.variant, v.sealed)

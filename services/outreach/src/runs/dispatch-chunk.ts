@@ -8,6 +8,7 @@ import type { Campaign } from '../campaigns/campaign.repository';
 import type { SmsVendor } from '../channels/sms-vendor.channel';
 import {
   ConsentProjectionRepository,
+  type AdmittedSend,
   type GateChunk,
 } from '../consent-projection/consent-projection.repository';
 import { OUTREACH_DB, OUTREACH_OPTIONS, type OutreachModuleOptions } from '../outreach.options';
@@ -22,10 +23,25 @@ export type ChunkResult =
   | { kind: 'dispatched'; admitted: number; blocked: number; deferred: number; missedDeadline: number }
   | { kind: 'stale' | 'not_live' };
 
+/** A chunk the gate decided: the admitted recipients with their contact opened, and their deadline. */
+export type AdmittedChunk =
+  | { kind: 'stale' | 'not_live' }
+  | {
+      kind: 'admitted';
+      /** Admitted sends with their contact point still sealed: opened just before the vendor call. */
+      sends: AdmittedSend[];
+      /** No vendor call of this chunk starts after this moment (this process's clock, ADR 0006). */
+      deadline: number;
+      blocked: number;
+      deferred: number;
+    };
+
 /**
- * One chunk of a run: the gate (one statement) and the audit of every contact point it lets us
- * open commit together; then, outside any transaction, the vendor batches — each started before the
- * chunk's dispatch deadline or not at all — and one statement records what the vendor said.
+ * One chunk of a run in two steps, so a run can gate the next chunk while this one is at the
+ * vendor: `admit` — the gate (one statement) and the audit of every contact point it lets us open
+ * commit together; `dispatch` — the short unsubscribe links, then outside any transaction the
+ * vendor batches, each started before the chunk's dispatch deadline or not at all, and one
+ * statement recording what the vendor said.
  */
 @Injectable()
 export class DispatchChunk {
@@ -45,6 +61,11 @@ export class DispatchChunk {
   }
 
   async execute(runId: string, campaign: Campaign, sender: ChunkSender, limit: number): Promise<ChunkResult> {
+    const admitted = await this.admit(runId, campaign, sender, limit);
+    return admitted.kind === 'admitted' ? this.dispatch(admitted, campaign, sender) : admitted;
+  }
+
+  async admit(runId: string, campaign: Campaign, sender: ChunkSender, limit: number): Promise<AdmittedChunk> {
     // Throughput first: waiting for tokens must never sit between the gate and the vendor call.
     const bucket = this.bucketFor(sender.vendor);
     await bucket.take(limit);
@@ -69,14 +90,7 @@ export class DispatchChunk {
           outcome: 'allowed' as const,
         })),
       );
-      // The short unsubscribe links exist before any message carrying them leaves (ADR 0008).
-      const links = await this.links.shortLinksFor(
-        tx,
-        c.admitted.map((a) => a.subjectRef),
-        campaign.channel,
-        campaign.purpose,
-      );
-      return { ...c, links };
+      return c;
     });
     bucket.giveBack(limit - chunk.admitted.length);
     countGateRefusals(chunk);
@@ -85,12 +99,39 @@ export class DispatchChunk {
     // Measured from before the gate's statement: conservative by the statement's own duration.
     const deadline = this.gate.dispatchDeadline(chunk, askedAt);
 
-    const recipients: AdmittedRecipient[] = chunk.admitted.map((a) => ({
+    return {
+      kind: 'admitted',
+      sends: chunk.admitted,
+      deadline,
+      blocked: chunk.blocked.length,
+      deferred: chunk.deferred,
+    };
+  }
+
+  async dispatch(
+    admitted: Extract<AdmittedChunk, { kind: 'admitted' }>,
+    campaign: Campaign,
+    sender: ChunkSender,
+  ): Promise<ChunkResult> {
+    const { sends, deadline } = admitted;
+    // The short unsubscribe links exist before any message carrying them leaves (ADR 0008). Issued
+    // here, not in the gate's transaction, so the next chunk's gate need not wait for them: a link
+    // is no consent decision, and a crash before the vendor call leaves the sends in doubt to
+    // reconcile, as any crash after the gate does.
+    const links = await this.ds.transaction((tx) =>
+      this.links.shortLinksFor(
+        tx,
+        sends.map((a) => a.subjectRef),
+        campaign.channel,
+        campaign.purpose,
+      ),
+    );
+    const recipients: AdmittedRecipient[] = sends.map((a) => ({
       sendId: a.sendId,
       subjectRef: a.subjectRef,
       variant: a.variant,
       contact: this.contacts.open(a.sealedContact, a.subjectRef),
-      unsubscribeLink: chunk.links.get(a.subjectRef)!,
+      unsubscribeLink: links.get(a.subjectRef)!,
     }));
     const batches: AdmittedRecipient[][] = [];
     for (let i = 0; i < recipients.length; i += sender.maxBatch)
@@ -143,9 +184,9 @@ export class DispatchChunk {
       siyuMetrics.sends.inc({ channel: campaign.channel, outcome: dispatchOutcome(o) });
     return {
       kind: 'dispatched',
-      admitted: chunk.admitted.length,
-      blocked: chunk.blocked.length,
-      deferred: chunk.deferred,
+      admitted: sends.length,
+      blocked: admitted.blocked,
+      deferred: admitted.deferred,
       missedDeadline,
     };
   }

@@ -7,7 +7,7 @@ import { OUTREACH_DB, OUTREACH_OPTIONS, type OutreachModuleOptions } from '../ou
 import { EstimateSms } from '../templates/estimate-sms';
 import type { SmsTemplate } from '../templates/template.repository';
 import type { ChunkSender } from './chunk-sender';
-import { DispatchChunk } from './dispatch-chunk';
+import { DispatchChunk, type ChunkResult } from './dispatch-chunk';
 import { ReconcileSends } from './reconcile-sends.use-case';
 import { RunRepository, type CampaignRun } from './run.repository';
 import { SendRepository } from './send.repository';
@@ -93,28 +93,58 @@ export class DispatchRun {
     const limit = this.options.runner?.chunkSize ?? 500;
     const waitMs = this.options.freshnessWaitMs ?? 10_000;
     let staleSince: number | null = null;
-    while (!stopping()) {
-      await runs.renewLease(this.ds.manager, run.id, owner, leaseMs);
-      const result = await this.chunk.execute(run.id, campaign, sender, limit);
-      if (result.kind === 'stale') {
-        // Invariant 4: not known to be current → wait a little, then pause rather than guess.
-        staleSince ??= Date.now();
-        if (Date.now() - staleSince > waitMs) {
-          this.logger.warn(`run ${run.id} paused: consent projection not current`);
-          await this.pause(run.id, campaign, 'stale_projection');
-          return;
-        }
-        await new Promise((r) => setTimeout(r, 50));
-        continue;
+    // Pipelined: the next chunk is gated while the previous one is at the vendor, and its vendor
+    // calls start as soon as its own gate answered (never queued behind another chunk: each chunk's
+    // deadline runs from its own gate answer, ADR 0006). At most two chunks are at the vendor.
+    const pipelined = this.options.runner?.pipelined !== false;
+    const inFlight: Promise<ChunkResult>[] = [];
+    let missedDeadline = 0;
+    const settle = async (keep: number): Promise<void> => {
+      while (inFlight.length > keep) {
+        const r = await inFlight.shift()!;
+        if (r.kind === 'dispatched') missedDeadline += r.missedDeadline;
       }
-      staleSince = null;
-      if (result.kind !== 'dispatched') return;
-      if (result.admitted + result.blocked + result.deferred + result.missedDeadline > 0) continue;
-      // Nothing due now: done, or waiting for quiet hours to end or the vendor to answer.
-      const left = await sends.countByState(this.ds.manager, run.id);
-      if (left.inDoubt > 0 && (await this.reconcile.inDoubtOf(run.id, sender.vendor)) > 0) continue;
-      if (left.planned === 0 && left.inDoubt === 0) await this.finish(run.id, campaign);
-      return;
+    };
+    try {
+      while (!stopping()) {
+        await runs.renewLease(this.ds.manager, run.id, owner, leaseMs);
+        const admitted = await this.chunk.admit(run.id, campaign, sender, limit);
+        if (admitted.kind === 'stale') {
+          await settle(0);
+          // Invariant 4: not known to be current → wait a little, then pause rather than guess.
+          staleSince ??= Date.now();
+          if (Date.now() - staleSince > waitMs) {
+            this.logger.warn(`run ${run.id} paused: consent projection not current`);
+            await this.pause(run.id, campaign, 'stale_projection');
+            return;
+          }
+          await new Promise((r) => setTimeout(r, 50));
+          continue;
+        }
+        staleSince = null;
+        if (admitted.kind !== 'admitted') return;
+        if (admitted.sends.length > 0) {
+          const dispatched = this.chunk.dispatch(admitted, campaign, sender);
+          // Awaited by settle(); marked handled so a failure surfaces there, not as an unhandled rejection.
+          dispatched.catch(() => undefined);
+          inFlight.push(dispatched);
+        }
+        await settle(pipelined ? 1 : 0);
+        if (admitted.sends.length + admitted.blocked + admitted.deferred > 0) continue;
+        await settle(0);
+        // Sends that missed their deadline went back to planned: gate them again.
+        if (missedDeadline > 0) {
+          missedDeadline = 0;
+          continue;
+        }
+        // Nothing due now: done, or waiting for quiet hours to end or the vendor to answer.
+        const left = await sends.countByState(this.ds.manager, run.id);
+        if (left.inDoubt > 0 && (await this.reconcile.inDoubtOf(run.id, sender.vendor)) > 0) continue;
+        if (left.planned === 0 && left.inDoubt === 0) await this.finish(run.id, campaign);
+        return;
+      }
+    } finally {
+      await settle(0);
     }
   }
 
