@@ -3,6 +3,5 @@ export * from './decorators';
 export * from './auth-keys';
 export * from './token-issuer';
 export * from './auth.guard';
-export * from './http-edge';
 export * from './auth-keys-from-env';
 export * from './openapi';

@@ -1,7 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { describeApi, installHttpEdge, undescribedOperations } from '@siyu/auth';
+import { describeApi, undescribedOperations } from '@siyu/auth';
+import { installHttpEdge } from '@siyu/http';
 import { createTestDatabase, testAuthKeys } from '@siyu/testing';
 import { IdentityModule } from './identity.module';
 

@@ -2,7 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { installHttpEdge, type AuthKeys, type Role } from '@siyu/auth';
+import { type AuthKeys, type Role } from '@siyu/auth';
+import { installHttpEdge } from '@siyu/http';
 import { adminQuery, bearer, createTestDatabase, testAuthKeys } from '@siyu/testing';
 import { IdentityModule } from './identity.module';
 

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { authKeysFromEnv, installHttpEdge } from '@siyu/auth';
+import { authKeysFromEnv } from '@siyu/auth';
+import { installHttpEdge } from '@siyu/http';
 import { describeApi } from '@siyu/auth';
 import { transportFromEnv } from '@siyu/messaging';
 import { installObservability, JsonLogger, withObservability } from '@siyu/observability';

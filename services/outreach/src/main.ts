@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { authKeysFromEnv, describeApi, installHttpEdge } from '@siyu/auth';
+import { authKeysFromEnv, describeApi } from '@siyu/auth';
+import { installHttpEdge } from '@siyu/http';
 import { transportFromEnv } from '@siyu/messaging';
 import { installObservability, JsonLogger, withObservability } from '@siyu/observability';
 import { databaseFromEnv } from '@siyu/persistence';

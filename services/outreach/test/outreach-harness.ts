@@ -4,7 +4,8 @@ import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import type { DataSource } from 'typeorm';
-import { installHttpEdge, type AuthKeys } from '@siyu/auth';
+import { type AuthKeys } from '@siyu/auth';
+import { installHttpEdge } from '@siyu/http';
 import {
   TOPICS,
   type Channel,

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
-import { authKeysFromEnv, installHttpEdge } from '@siyu/auth';
+import { authKeysFromEnv } from '@siyu/auth';
+import { installHttpEdge } from '@siyu/http';
 import { frontDoorLinks, serveConsoleAndApiDocs } from './console-static';
 import { transportFromEnv } from '@siyu/messaging';
 import { installObservability, JsonLogger } from '@siyu/observability';

@@ -3,7 +3,7 @@ import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import type { DataSource } from 'typeorm';
 import { appendAudit } from '@siyu/audit';
-import { installHttpEdge } from '@siyu/auth';
+import { installHttpEdge } from '@siyu/http';
 import { generateSecretsEnv } from '@siyu/crypto';
 import { InProcessTransport } from '@siyu/messaging';
 import { adminQuery, bearer, createTestDatabase, testAuthKeys } from '@siyu/testing';

@@ -3,7 +3,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import { installHttpEdge } from '@siyu/auth';
+import { installHttpEdge } from '@siyu/http';
 import { adminQuery, bearer, waitFor } from '@siyu/testing';
 import { OutreachHarness } from '../../outreach/test/outreach-harness';
 import { PrivacyModule } from '../../privacy/src/privacy.module';

@@ -3,7 +3,7 @@ import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import { installHttpEdge } from '@siyu/auth';
+import { installHttpEdge } from '@siyu/http';
 import { generateSecretsEnv, loadTokenSigner } from '@siyu/crypto';
 import { adminQuery, testAuthKeys, waitFor } from '@siyu/testing';
 import { ConsentModule } from '../../consent/src/consent.module';

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import { installHttpEdge } from '@siyu/auth';
+import { installHttpEdge } from '@siyu/http';
 import { generateSecretsEnv, loadBlindIndex, loadTokenSigner } from '@siyu/crypto';
 import { TOPICS } from '@siyu/contracts';
 import { InProcessTransport } from '@siyu/messaging';

@@ -1,6 +1,6 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { installHttpEdge } from '@siyu/auth';
+import { installHttpEdge } from '@siyu/http';
 import { TOPICS } from '@siyu/contracts';
 import { generateSecretsEnv } from '@siyu/crypto';
 import { KafkaTransport } from '@siyu/messaging';

@@ -4,7 +4,7 @@ import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { ModulesContainer } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { installHttpEdge } from '@siyu/auth';
+import { installHttpEdge } from '@siyu/http';
 import { generateSecretsEnv } from '@siyu/crypto';
 import { InProcessTransport } from '@siyu/messaging';
 import { adminQuery, bearer, createTestDatabase, testAuthKeys } from '@siyu/testing';

@@ -5,7 +5,7 @@ import request from 'supertest';
 import type { App } from 'supertest/types';
 import type { DataSource } from 'typeorm';
 import { bearer } from '@siyu/testing';
-import { installHttpEdge } from '@siyu/auth';
+import { installHttpEdge } from '@siyu/http';
 import { TOPICS, type SegmentMaterializedV1 } from '@siyu/contracts';
 import { generateSecretsEnv, loadContactKeys } from '@siyu/crypto';
 import { KafkaTransport, ServiceMessaging } from '@siyu/messaging';

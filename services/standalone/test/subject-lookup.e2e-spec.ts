@@ -3,7 +3,7 @@ import type { DynamicModule, INestApplication, LoggerService } from '@nestjs/com
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import { installHttpEdge } from '@siyu/auth';
+import { installHttpEdge } from '@siyu/http';
 import { generateSecretsEnv, loadTokenSigner } from '@siyu/crypto';
 import { InProcessTransport } from '@siyu/messaging';
 import { adminQuery, bearer, createTestDatabase, testAuthKeys, waitFor } from '@siyu/testing';

@@ -1,4 +1,4 @@
-import { DomainError } from '@siyu/auth';
+import { DomainError } from '@siyu/http';
 
 export enum SegmentErrorCode {
   NOT_FOUND = 'SEGMENT_NOT_FOUND',

@@ -1,4 +1,4 @@
-import { DomainError } from '@siyu/auth';
+import { DomainError } from '@siyu/http';
 
 export enum TagErrorCode {
   INVALID_DEFINITION = 'TAG_DEFINITION_INVALID',

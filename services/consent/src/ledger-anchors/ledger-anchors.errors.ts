@@ -1,4 +1,4 @@
-import { DomainError } from '@siyu/auth';
+import { DomainError } from '@siyu/http';
 
 export enum LedgerAnchorErrorCode {
   RECEIPT_FORGED = 'LEDGER_RECEIPT_FORGED',

@@ -1,4 +1,4 @@
-import { DomainError } from '@siyu/auth';
+import { DomainError } from '@siyu/http';
 
 export enum MembershipErrorCode {
   SIGNATURE_INVALID = 'MEMBERSHIP_SIGNATURE_INVALID',

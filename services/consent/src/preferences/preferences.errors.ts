@@ -1,4 +1,4 @@
-import { DomainError } from '@siyu/auth';
+import { DomainError } from '@siyu/http';
 
 export enum PreferencesErrorCode {
   LINK_INVALID = 'PREFERENCE_LINK_INVALID',

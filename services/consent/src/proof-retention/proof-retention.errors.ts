@@ -1,4 +1,4 @@
-import { DomainError } from '@siyu/auth';
+import { DomainError } from '@siyu/http';
 
 export enum ProofRetentionErrorCode {
   RETENTION_BELOW_MINIMUM = 'PROOF_RETENTION_BELOW_MINIMUM',

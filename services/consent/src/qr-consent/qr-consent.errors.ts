@@ -1,4 +1,4 @@
-import { DomainError } from '@siyu/auth';
+import { DomainError } from '@siyu/http';
 
 export enum QrConsentErrorCode {
   LINK_INVALID = 'LINK_INVALID',

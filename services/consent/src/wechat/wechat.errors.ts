@@ -1,4 +1,4 @@
-import { DomainError } from '@siyu/auth';
+import { DomainError } from '@siyu/http';
 
 export enum WechatErrorCode {
   SIGNATURE_INVALID = 'WECHAT_SIGNATURE_INVALID',

@@ -1,4 +1,4 @@
-import { DomainError } from '@siyu/auth';
+import { DomainError } from '@siyu/http';
 
 export enum WecomDoorErrorCode {
   /** WECOM_* credentials are not set: this deployment has no WeCom door. */

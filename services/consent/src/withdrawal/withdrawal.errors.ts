@@ -1,4 +1,4 @@
-import { DomainError } from '@siyu/auth';
+import { DomainError } from '@siyu/http';
 
 export enum WithdrawalErrorCode {
   LINK_INVALID = 'UNSUBSCRIBE_LINK_INVALID',

@@ -1,4 +1,4 @@
-import { DomainError } from '@siyu/auth';
+import { DomainError } from '@siyu/http';
 
 export enum ApiKeysErrorCode {
   INVALID_API_KEY = 'INVALID_API_KEY',

@@ -3,7 +3,8 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { decodeJwt } from 'jose';
 import request from 'supertest';
-import { installHttpEdge, verifyAccessToken, type AuthKeys } from '@siyu/auth';
+import { verifyAccessToken, type AuthKeys } from '@siyu/auth';
+import { installHttpEdge } from '@siyu/http';
 import { adminQuery, bearer, createTestDatabase, testAuthKeys } from '@siyu/testing';
 import { IdentityModule } from '../identity.module';
 

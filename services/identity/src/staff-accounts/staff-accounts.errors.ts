@@ -1,4 +1,4 @@
-import { DomainError } from '@siyu/auth';
+import { DomainError } from '@siyu/http';
 
 export enum StaffAccountsErrorCode {
   INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',

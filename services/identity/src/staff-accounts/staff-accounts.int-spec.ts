@@ -3,14 +3,8 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { decodeJwt, jwtVerify } from 'jose';
 import request from 'supertest';
-import {
-  installHttpEdge,
-  TOKEN_AUDIENCE,
-  TOKEN_ISSUER,
-  verifyAccessToken,
-  type AuthKeys,
-  type StaffRole,
-} from '@siyu/auth';
+import { TOKEN_AUDIENCE, TOKEN_ISSUER, verifyAccessToken, type AuthKeys, type StaffRole } from '@siyu/auth';
+import { installHttpEdge } from '@siyu/http';
 import { adminQuery, bearer, createTestDatabase, testAuthKeys } from '@siyu/testing';
 import { IdentityModule } from '../identity.module';
 

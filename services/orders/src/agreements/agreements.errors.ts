@@ -1,4 +1,4 @@
-import { DomainError } from '@siyu/auth';
+import { DomainError } from '@siyu/http';
 
 export enum AgreementErrorCode {
   /** Marketing purposes recorded without naming the agreement that allows them. */

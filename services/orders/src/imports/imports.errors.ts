@@ -1,4 +1,4 @@
-import { DomainError } from '@siyu/auth';
+import { DomainError } from '@siyu/http';
 
 export enum ImportsErrorCode {
   PLATFORM_NOT_SUPPORTED = 'PLATFORM_NOT_SUPPORTED',

@@ -1,4 +1,4 @@
-import { DomainError } from '@siyu/auth';
+import { DomainError } from '@siyu/http';
 
 export enum InvitationsErrorCode {
   ORDER_NOT_FOUND = 'ORDER_NOT_FOUND',

@@ -1,4 +1,4 @@
-import { DomainError } from '@siyu/auth';
+import { DomainError } from '@siyu/http';
 
 export enum OrderPushErrorCode {
   PLATFORM_NOT_SUPPORTED = 'ORDER_PUSH_PLATFORM_NOT_SUPPORTED',

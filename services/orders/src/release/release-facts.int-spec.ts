@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { installHttpEdge } from '@siyu/auth';
+import { installHttpEdge } from '@siyu/http';
 import { TOPICS } from '@siyu/contracts';
 import { generateSecretsEnv } from '@siyu/crypto';
 import { InProcessTransport } from '@siyu/messaging';

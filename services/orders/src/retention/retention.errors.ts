@@ -1,4 +1,4 @@
-import { DomainError } from '@siyu/auth';
+import { DomainError } from '@siyu/http';
 
 export enum RetentionErrorCode {
   RETENTION_SHORTER_THAN_WINDOW = 'RETENTION_SHORTER_THAN_WINDOW',

@@ -1,4 +1,4 @@
-import { DomainError } from '@siyu/auth';
+import { DomainError } from '@siyu/http';
 
 export enum CampaignErrorCode {
   NOT_FOUND = 'CAMPAIGN_NOT_FOUND',

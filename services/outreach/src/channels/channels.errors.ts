@@ -1,4 +1,4 @@
-import { DomainError } from '@siyu/auth';
+import { DomainError } from '@siyu/http';
 
 export enum ChannelErrorCode {
   /** A vendor's env variables are partly set (which one is missing is in the message). */

@@ -1,7 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Body, Controller, HttpCode, Inject, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { ApiErrors, DomainError, Public } from '@siyu/auth';
+import { ApiErrors, Public } from '@siyu/auth';
+import { DomainError } from '@siyu/http';
 import { parseAliyunSmsReports } from '../channels/aliyun-sms.receipts';
 import { parseTencentStatusCallback } from '../channels/tencent-sms.receipts';
 import { OUTREACH_OPTIONS, type OutreachModuleOptions } from '../outreach.options';

@@ -1,4 +1,4 @@
-import { DomainError } from '@siyu/auth';
+import { DomainError } from '@siyu/http';
 
 export enum CustomerRequestsErrorCode {
   PHONE_INVALID = 'PHONE_INVALID',

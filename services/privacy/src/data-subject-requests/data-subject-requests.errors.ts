@@ -1,4 +1,4 @@
-import { DomainError } from '@siyu/auth';
+import { DomainError } from '@siyu/http';
 
 export enum DataSubjectRequestsErrorCode {
   REQUEST_NOT_FOUND = 'REQUEST_NOT_FOUND',

@@ -1,4 +1,4 @@
-import { DomainError } from '@siyu/auth';
+import { DomainError } from '@siyu/http';
 
 export enum ImpactAssessmentsErrorCode {
   UNKNOWN_ASSESSMENT_SUBJECT = 'UNKNOWN_ASSESSMENT_SUBJECT',

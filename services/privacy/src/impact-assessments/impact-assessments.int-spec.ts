@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import type { App } from 'supertest/types';
-import { installHttpEdge } from '@siyu/auth';
+import { installHttpEdge } from '@siyu/http';
 import { InProcessTransport } from '@siyu/messaging';
 import { adminQuery, bearer, createTestDatabase, testAuthKeys } from '@siyu/testing';
 import { PrivacyModule } from '../privacy.module';

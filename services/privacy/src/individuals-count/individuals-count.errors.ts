@@ -1,4 +1,4 @@
-import { DomainError } from '@siyu/auth';
+import { DomainError } from '@siyu/http';
 
 export enum IndividualsCountErrorCode {
   NO_COUNT_YET = 'NO_COUNT_YET',

@@ -1,4 +1,4 @@
-import { DomainError } from '@siyu/auth';
+import { DomainError } from '@siyu/http';
 
 export enum ProcessorsErrorCode {
   PROCESSOR_NOT_FOUND = 'PROCESSOR_NOT_FOUND',

@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { installHttpEdge } from '@siyu/auth';
+import { installHttpEdge } from '@siyu/http';
 import { InProcessTransport } from '@siyu/messaging';
 import { bearer, createTestDatabase, testAuthKeys } from '@siyu/testing';
 import { PrivacyModule } from '../privacy.module';

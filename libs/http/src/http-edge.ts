@@ -11,8 +11,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import type { ValidationError } from 'class-validator';
 import type { NextFunction, Request, Response } from 'express';
-import type { AuthKeys } from './auth-keys';
-import { AuthGuard } from './auth.guard';
+import { AuthGuard, type AuthKeys } from '@siyu/auth';
 
 /**
  * Base of every feature's error class (STYLE rule 7): a code enum per feature and an exhaustive
