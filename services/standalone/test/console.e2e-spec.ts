@@ -179,13 +179,19 @@ describeWithBrowser('the console in Chromium (log in, do the thing, see the resu
         await page.close();
       });
 
-      it('the privacy officer verifies the consent ledger and the orders audit trail, and lists notice versions', async () => {
+      it("the privacy officer verifies the consent ledger and every service's audit chain, and lists notice versions", async () => {
         const page = await logIn('zhao.privacy', PASSWORD, viewport, 'ledger');
         await page.getByRole('button', { name: '校验账本' }).click();
         await page.getByTestId('ledger-verdict').waitFor();
         expect(await page.getByTestId('ledger-verdict').innerText()).toContain('账本完整');
         await page.getByRole('button', { name: '校验审计日志' }).click();
+        await page.getByTestId('audit-verdict').waitFor();
         expect(await page.getByTestId('audit-verdict').innerText()).toContain('审计日志完整');
+        // One verification over every chain (R20): the consent ledger and each service's audit log.
+        const chains = await page.getByTestId('audit-chains').innerText();
+        for (const chain of ['consent-ledger', 'orders-audit', 'outreach-audit', 'privacy-audit'])
+          expect(chains).toContain(chain);
+        expect(chains).not.toContain('被改动');
         await shot(page, 'privacy-ledger');
         await expectAccessible(page);
         await page.getByRole('menuitem', { name: '隐私告知版本' }).click();

@@ -8742,9 +8742,7 @@ export interface operations {
     AuditChainsController_verify: {
         parameters: {
             query?: never;
-            header: {
-                authorization: string;
-            };
+            header?: never;
             path?: never;
             cookie?: never;
         };
@@ -8757,21 +8755,6 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditChainsResponse"];
-                };
-            };
-            /** @description VALIDATION_FAILED: which field, why */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "code": "VALIDATION_FAILED",
-                     *       "message": "validation failed"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["ApiErrorBody"];
                 };
             };
             /** @description TOKEN_MISSING | TOKEN_INVALID */

@@ -1,6 +1,8 @@
 import { useState } from 'react';
-import { Alert, Button, Card, Descriptions, Input, Result, Space } from 'antd';
+import { Alert, Button, Card, Descriptions, Input, Result, Space, Table } from 'antd';
 import type { components } from '../api/schema';
+import { EmptyText } from './EmptyText';
+import { StatusTag } from './StatusTag';
 import { useI18n } from '../i18n';
 import { api } from '../session';
 
@@ -11,7 +13,7 @@ export function LedgerPage() {
   const { t } = useI18n();
   const [verdict, setVerdict] = useState<Verdict | null>(null);
   const [receiptText, setReceiptText] = useState('');
-  const [audit, setAudit] = useState<components['schemas']['AuditVerdict'] | null>(null);
+  const [audit, setAudit] = useState<components['schemas']['AuditChainsResponse'] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const verify = async () => {
@@ -93,15 +95,52 @@ export function LedgerPage() {
         )}
       </Card>
       <Card title={<h2 style={{ fontSize: 16, margin: 0 }}>{t('ledger.auditTrail')}</h2>}>
-        <Button onClick={async () => setAudit((await api.GET('/api/v1/orders/audit/verify')).data ?? null)}>
+        <Button
+          onClick={async () => {
+            setError(null);
+            const { data, error: e } = await api.GET('/api/v1/privacy/audit-chains');
+            if (data) setAudit(data);
+            else setError(`${(e as any)?.code}: ${(e as any)?.message}`);
+          }}
+        >
           {t('ledger.verifyAudit')}
         </Button>
         {audit && (
-          <p data-testid="audit-verdict">
-            {audit.intact
-              ? t('ledger.auditIntact', { n: audit.entries })
-              : t('ledger.auditBroken', { seq: audit.brokenSeq ?? '' })}
-          </p>
+          <>
+            <p data-testid="audit-verdict">
+              {audit.intact
+                ? t('ledger.auditIntact', { n: audit.chains.length })
+                : t('ledger.auditBroken', {
+                    n: audit.chains.filter((c) => c.state !== 'intact').length,
+                  })}
+            </p>
+            <Table
+              data-testid="audit-chains"
+              rowKey="chain"
+              size="small"
+              pagination={false}
+              locale={{ emptyText: <EmptyText text={t('ledger.noChains')} /> }}
+              dataSource={audit.chains}
+              columns={[
+                { title: t('ledger.chain'), dataIndex: 'chain' },
+                {
+                  title: t('ledger.state'),
+                  dataIndex: 'state',
+                  render: (state: string) => (
+                    <StatusTag tone={state === 'intact' ? 'ok' : 'bad'}>
+                      {t(`ledger.state.${state}`)}
+                    </StatusTag>
+                  ),
+                },
+                { title: t('ledger.entries'), dataIndex: 'entries', render: (n?: number) => n ?? '—' },
+                {
+                  title: t('ledger.findings'),
+                  dataIndex: 'problems',
+                  render: (problems: string[]) => (problems.length ? problems.join(' ') : '—'),
+                },
+              ]}
+            />
+          </>
         )}
       </Card>
     </Space>

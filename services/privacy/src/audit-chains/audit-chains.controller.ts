@@ -1,4 +1,5 @@
-import { Controller, Get, Headers } from '@nestjs/common';
+import { Controller, Get, Req } from '@nestjs/common';
+import type { Request } from 'express';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@siyu/auth';
 import { AuditChainsResponse } from './audit-chains.response';
@@ -17,7 +18,10 @@ export class AuditChainsController {
     description: 'Per chain: intact, broken (with the first broken seq) or unreachable',
   })
   @Roles('privacy_officer', 'admin')
-  verify(@Headers('authorization') authorization: string): Promise<AuditChainsResponse> {
-    return this.verifyChains.execute(authorization);
+  verify(@Req() req: Request): Promise<AuditChainsResponse> {
+    // The officer's own bearer token is forwarded to each verifier. Read from the request rather
+    // than @Headers() so the description does not list `authorization` as a parameter of its own
+    // (the bearer scheme already says it; the console's typed client would otherwise demand it).
+    return this.verifyChains.execute(req.headers.authorization ?? '');
   }
 }
