@@ -348,6 +348,9 @@ describeWithBrowser(
         const request = page.getByTestId('request');
         await request.waitFor();
         expect(await request.innerText()).toContain('时区（免打扰时段） → Asia/Urumqi');
+        // Outreach may answer before the list is read: the request is then no longer open, so the
+        // worklist is read with every status (the default filter shows open requests only).
+        await choose(page, page.getByRole('combobox', { name: '状态' }), '全部');
         await until(
           () => page.getByTestId('requests').innerText(),
           (t) => t.includes(member.subject_ref) && t.includes('更正') && t.includes('Asia/Urumqi'),
