@@ -70,8 +70,11 @@ describe('exactly-once dispatch across a crash (issue 17 §4)', () => {
       "SELECT count(*)::int AS n FROM outreach.sends WHERE run_id = $1 AND state = 'submitting'",
       [runId],
     );
-    // The batch the vendor accepted is in doubt: admitted, never recorded as submitted.
-    expect(inDoubt[0].n).toBe(50);
+    // The batch the vendor accepted is in doubt: admitted, never recorded as submitted. The run
+    // gates the next chunk while one is at the vendor (two in flight), so the first batch may not
+    // have been recorded either when the process died: one or both accepted batches are in doubt.
+    const doubted = inDoubt[0].n;
+    expect([50, 100]).toContain(doubted);
     const atVendorBefore = vendor.received.length;
     expect(atVendorBefore).toBe(100);
 
@@ -98,10 +101,10 @@ describe('exactly-once dispatch across a crash (issue 17 §4)', () => {
       'SELECT state, count(*)::int AS n FROM outreach.sends WHERE run_id = $1 GROUP BY state ORDER BY state',
       [runId],
     );
-    // The 50 in doubt were reconciled from the vendor (it reports them delivered), never resent.
+    // Those in doubt were reconciled from the vendor (it reports them delivered), never resent.
     expect(states).toEqual([
-      { state: 'delivered', n: 50 },
-      { state: 'submitted', n: N - 50 },
+      { state: 'delivered', n: doubted },
+      { state: 'submitted', n: N - doubted },
     ]);
   });
 });
