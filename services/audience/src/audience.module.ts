@@ -36,12 +36,14 @@ import { SegmentCompiler } from './segments/segment-compiler';
 import { SegmentRepository } from './segments/segment.repository';
 import { SegmentListController } from './segments/segment-list.controller';
 import { SegmentListRepository } from './segments/segment-list.repository';
+import { ListSegments } from './segments/list-segments.query';
 import { SegmentsController } from './segments/segments.controller';
 import { serviceReadiness } from '@siyu/observability';
 import { DefineTag } from './tags/define-tag.use-case';
 import { MemberTagsRepository } from './tags/member-tags.repository';
 import { RefreshMemberTags } from './tags/refresh-member-tags.use-case';
 import { TagDefinitionsRepository } from './tags/tag-definitions.repository';
+import { ListTagDefinitions } from './tags/list-tag-definitions.query';
 import { TagLineage } from './tags/tag-lineage';
 import { TagsController } from './tags/tags.controller';
 import { WhatWeHold } from './transparency/what-we-hold';
@@ -134,6 +136,8 @@ export class AudienceModule implements OnApplicationBootstrap, OnApplicationShut
         DefineTag,
         TrainPrediction,
         TagLineage,
+        ListTagDefinitions,
+        ListSegments,
         ReplaceCatalogue,
         WhatWeHold,
         AuditedMemberReads,

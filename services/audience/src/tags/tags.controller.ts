@@ -1,15 +1,4 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  Inject,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Put,
-  Query,
-} from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -23,12 +12,10 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { CurrentActor, Roles, type Actor } from '@siyu/auth';
-import type { DataSource } from 'typeorm';
-import { AUDIENCE_DB, AUDIENCE_OPTIONS, type AudienceModuleOptions } from '../audience.options';
 import { ReplaceCatalogue } from '../catalogue/replace-catalogue.use-case';
 import { TrainPrediction } from '../predictions/train-prediction.use-case';
 import { DefineTag } from './define-tag.use-case';
-import { TagDefinitionsRepository } from './tag-definitions.repository';
+import { ListTagDefinitions } from './list-tag-definitions.query';
 import { AuditedMemberReads } from '../member-reads/audited-member-reads';
 import { MemberReadQuery } from '../member-reads/member-read.request';
 
@@ -80,9 +67,7 @@ class CatalogueEntry {
 @Roles('marketer', 'admin')
 export class TagsController {
   constructor(
-    @Inject(AUDIENCE_DB) private readonly ds: DataSource,
-    @Inject(AUDIENCE_OPTIONS) private readonly options: AudienceModuleOptions,
-    private readonly definitions: TagDefinitionsRepository,
+    private readonly listDefinitions: ListTagDefinitions,
     private readonly defineTag: DefineTag,
     private readonly train: TrainPrediction,
     private readonly reads: AuditedMemberReads,
@@ -101,7 +86,7 @@ export class TagsController {
   @Get('tags')
   @ApiOkResponse({ type: [TagDefinitionResponse] })
   list() {
-    return this.definitions.current(this.ds.manager, this.options.brandId);
+    return this.listDefinitions.execute();
   }
 
   @Post('tags/:key/train')

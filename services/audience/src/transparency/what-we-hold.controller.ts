@@ -1,10 +1,8 @@
-import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiHtmlPage, Public } from '@siyu/auth';
 import { TAG_CATEGORIES, TAG_CATEGORY_LABELS } from '@siyu/contracts';
-import type { DataSource } from 'typeorm';
-import { AUDIENCE_DB, AUDIENCE_OPTIONS, type AudienceModuleOptions } from '../audience.options';
 import { AuditedMemberReads } from '../member-reads/audited-member-reads';
 import type { PageLocale } from './tag-explanations';
 
@@ -36,11 +34,7 @@ const TEXT = {
 @ApiHtmlPage('What the brand holds about me: tags and why (zh-CN or en)', { 404: ['LINK_INVALID'] })
 @Controller('me')
 export class WhatWeHoldController {
-  constructor(
-    @Inject(AUDIENCE_DB) private readonly ds: DataSource,
-    @Inject(AUDIENCE_OPTIONS) private readonly options: AudienceModuleOptions,
-    private readonly reads: AuditedMemberReads,
-  ) {}
+  constructor(private readonly reads: AuditedMemberReads) {}
 
   @Get(':token')
   @ApiQuery({ name: 'lang', required: false, type: String, description: 'en, else zh-CN' })
