@@ -8,6 +8,9 @@ import { CampaignReads } from './campaigns/campaign-reads';
 import { CampaignResultsTimelineController } from './campaigns/campaign-results-timeline.controller';
 import { CampaignResultsTimelineRepository } from './campaigns/campaign-results-timeline.repository';
 import { CampaignRepository } from './campaigns/campaign.repository';
+import { GetCampaignResultsTimeline } from './campaigns/get-campaign-results-timeline.query';
+import { GetTimeToSuppression } from './consent-projection/get-time-to-suppression.query';
+import { TemplateReads } from './templates/template-reads.query';
 import { CampaignsController } from './campaigns/campaigns.controller';
 import { ChangeCampaignState } from './campaigns/change-campaign-state.use-case';
 import { CreateCampaign } from './campaigns/create-campaign.use-case';
@@ -195,6 +198,9 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
         ResealContactPoints,
         CampaignResultsTimelineRepository,
         TimeToSuppressionRepository,
+        GetCampaignResultsTimeline,
+        GetTimeToSuppression,
+        TemplateReads,
       ],
     };
   }

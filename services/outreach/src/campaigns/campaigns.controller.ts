@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -11,15 +11,12 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { CurrentActor, Roles, type Actor } from '@siyu/auth';
-import type { DataSource } from 'typeorm';
-import { OUTREACH_DB, OUTREACH_OPTIONS, type OutreachModuleOptions } from '../outreach.options';
 import {
   CampaignResponse,
   RunResponse,
   SendResponse,
   toCampaignResponse,
   toRunResponse,
-  toSendResponse,
 } from './campaign.response';
 import { CampaignReads } from './campaign-reads';
 import { ChangeCampaignState } from './change-campaign-state.use-case';
@@ -36,8 +33,6 @@ import { StartCampaignRun } from './start-campaign-run.use-case';
 @Roles('marketer', 'admin')
 export class CampaignsController {
   constructor(
-    @Inject(OUTREACH_DB) private readonly ds: DataSource,
-    @Inject(OUTREACH_OPTIONS) private readonly options: OutreachModuleOptions,
     private readonly repos: CampaignReads,
     private readonly createCampaign: CreateCampaign,
     private readonly startRun: StartCampaignRun,
@@ -56,10 +51,8 @@ export class CampaignsController {
 
   @Get('campaigns')
   @ApiOkResponse({ type: [CampaignResponse] })
-  async list(): Promise<CampaignResponse[]> {
-    return (await this.repos.campaigns.list(this.ds.manager, this.options.brand.id, 200)).map((c) =>
-      toCampaignResponse(c),
-    );
+  list(): Promise<CampaignResponse[]> {
+    return this.repos.list();
   }
 
   @Get('campaigns/:id')
@@ -113,9 +106,8 @@ export class CampaignsController {
 
   @Get('campaigns/:id/runs')
   @ApiOkResponse({ type: [RunResponse] })
-  async runs(@Param('id', ParseUUIDPipe) id: string): Promise<RunResponse[]> {
-    await this.repos.campaign(id);
-    return (await this.repos.runs.listForCampaign(this.ds.manager, id)).map((r) => toRunResponse(r));
+  runs(@Param('id', ParseUUIDPipe) id: string): Promise<RunResponse[]> {
+    return this.repos.runsOf(id);
   }
 
   @Get('runs/:runId')
@@ -124,20 +116,16 @@ export class CampaignsController {
     description:
       'With results: targeted, blocked by reason, submitted, delivered, failed by code, opted out within 72 h, parts billed',
   })
-  async getRun(@Param('runId', ParseUUIDPipe) runId: string): Promise<RunResponse> {
-    const run = await this.repos.run(runId);
-    return toRunResponse(run, await this.repos.runs.results(this.ds.manager, run.id));
+  getRun(@Param('runId', ParseUUIDPipe) runId: string): Promise<RunResponse> {
+    return this.repos.runWithResults(runId);
   }
 
   @Get('runs/:runId/sends')
   @ApiOkResponse({ type: [SendResponse] })
-  async sends(
+  sends(
     @Param('runId', ParseUUIDPipe) runId: string,
     @Query() query: ListSendsQuery,
   ): Promise<SendResponse[]> {
-    await this.repos.run(runId);
-    return (await this.repos.sends.list(this.ds.manager, runId, { ...query, limit: query.limit ?? 100 })).map(
-      toSendResponse,
-    );
+    return this.repos.sendsOf(runId, query);
   }
 }

@@ -1,24 +1,16 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@siyu/auth';
-import type { DataSource } from 'typeorm';
-import { OUTREACH_DB } from '../outreach.options';
-import { TimeToSuppressionRepository } from './time-to-suppression.repository';
+import { GetTimeToSuppression } from './get-time-to-suppression.query';
 import { TimeToSuppressionQuery } from './time-to-suppression.request';
 import { TimeToSuppressionResponse } from './time-to-suppression.response';
-
-/** infra/prometheus/alerts.yml SiyuWithdrawalSlowToSuppress pages when p99 exceeds this. */
-export const SLOW_AFTER_SECONDS = 5;
 
 @ApiTags('outreach: withdrawals')
 @ApiBearerAuth()
 @Controller('api/v1/outreach/withdrawals')
 @Roles('privacy_officer', 'admin')
 export class TimeToSuppressionController {
-  constructor(
-    @Inject(OUTREACH_DB) private readonly ds: DataSource,
-    private readonly latencies: TimeToSuppressionRepository,
-  ) {}
+  constructor(private readonly query: GetTimeToSuppression) {}
 
   /**
    * How long each "no" took from the ledger to the send gate (R9, invariant 4): percentiles per
@@ -26,10 +18,7 @@ export class TimeToSuppressionController {
    */
   @Get('time-to-suppression')
   @ApiOkResponse({ type: TimeToSuppressionResponse })
-  async timeToSuppression(@Query() query: TimeToSuppressionQuery): Promise<TimeToSuppressionResponse> {
-    const timeZone = query.timeZone ?? 'Asia/Shanghai';
-    const since = new Date(Date.now() - (query.days ?? 30) * 86400_000);
-    const figures = await this.latencies.since(this.ds.manager, since, timeZone, SLOW_AFTER_SECONDS);
-    return { since: since.toISOString(), timeZone, slowAfterSeconds: SLOW_AFTER_SECONDS, ...figures };
+  timeToSuppression(@Query() query: TimeToSuppressionQuery): Promise<TimeToSuppressionResponse> {
+    return this.query.execute(query.days ?? 30, query.timeZone ?? 'Asia/Shanghai');
   }
 }

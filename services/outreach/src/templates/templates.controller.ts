@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -10,11 +10,8 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import { Roles } from '@siyu/auth';
-import type { DataSource } from 'typeorm';
-import { OUTREACH_DB, OUTREACH_OPTIONS, type OutreachModuleOptions } from '../outreach.options';
 import { DeclareTemplateRequest, PreviewTemplateRequest } from './declare-template.request';
 import { DeclareTemplate } from './declare-template.use-case';
-import { EstimateSms } from './estimate-sms';
 import { SyncTemplates } from './sync-templates.use-case';
 import {
   SmsEstimateResponse,
@@ -22,7 +19,7 @@ import {
   TemplateSyncResponse,
   toTemplateResponse,
 } from './template.response';
-import { TemplateRepository } from './template.repository';
+import { TemplateReads } from './template-reads.query';
 import { TemplateError, TemplateErrorCode } from './templates.errors';
 
 @ApiTags('outreach templates')
@@ -32,12 +29,9 @@ import { TemplateError, TemplateErrorCode } from './templates.errors';
 @Roles('marketer', 'admin')
 export class TemplatesController {
   constructor(
-    @Inject(OUTREACH_DB) private readonly ds: DataSource,
-    @Inject(OUTREACH_OPTIONS) private readonly options: OutreachModuleOptions,
-    private readonly templates: TemplateRepository,
+    private readonly templates: TemplateReads,
     private readonly declareTemplate: DeclareTemplate,
     private readonly syncTemplates: SyncTemplates,
-    private readonly estimates: EstimateSms,
   ) {}
 
   @Post()
@@ -59,20 +53,18 @@ export class TemplatesController {
 
   @Get()
   @ApiOkResponse({ type: [TemplateResponse] })
-  async list(): Promise<TemplateResponse[]> {
-    return (await this.templates.list(this.ds.manager, this.options.brand.id)).map(toTemplateResponse);
+  list(): Promise<TemplateResponse[]> {
+    return this.templates.list();
   }
 
   @Post(':id/preview')
   @HttpCode(200)
   @ApiOkResponse({ type: SmsEstimateResponse })
   @ApiNotFoundResponse({ description: 'TEMPLATE_NOT_FOUND' })
-  async preview(
+  preview(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() body: PreviewTemplateRequest,
   ): Promise<SmsEstimateResponse> {
-    const t = await this.templates.find(this.ds.manager, this.options.brand.id, id);
-    if (!t) throw new TemplateError(TemplateErrorCode.NOT_FOUND, `template ${id} not found`);
-    return this.estimates.estimate(t, body.variables ?? {}, 'sms', 'marketing_messages');
+    return this.templates.preview(id, body.variables ?? {});
   }
 }
