@@ -6,16 +6,12 @@ import {
   type Provider,
 } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import {
-  TOPICS,
-  type PrivacyAccessRequestedV1,
-  type PrivacyErasureRequestedV1,
-  type PrivacyIndividualsCountRequestedV1,
-} from '@siyu/contracts';
-import { ServiceMessaging } from '@siyu/messaging';
+import { PrivacyIndividualsCountRequestedV1, TOPICS } from '@siyu/contracts';
+import { subjectRequestHandlers, subjectRequestTopics } from '@siyu/data-subject-requests';
+import { eventHandlerMap, on, ServiceMessaging } from '@siyu/messaging';
 import { IDENTITY_DB, IDENTITY_OPTIONS, type IdentityModuleOptions } from '../identity.options';
-import { AnswerIdentitySubjectRequest } from './answer-subject-request.use-case';
 import { CountIdentityIndividuals } from './count-individuals.use-case';
+import { IdentitySubjectData } from './identity-subject-data.port';
 import { StaffSubjectRepository } from './staff-subject.repository';
 
 /**
@@ -29,7 +25,7 @@ export class IdentityDataSubjectRequestsConsumer implements OnApplicationBootstr
   constructor(
     @Inject(IDENTITY_DB) ds: DataSource,
     @Inject(IDENTITY_OPTIONS) options: IdentityModuleOptions,
-    answer: AnswerIdentitySubjectRequest,
+    subjectData: IdentitySubjectData,
     count: CountIdentityIndividuals,
   ) {
     if (!options.transport) return;
@@ -39,18 +35,11 @@ export class IdentityDataSubjectRequestsConsumer implements OnApplicationBootstr
       consumers: [
         {
           name: 'data-subject-requests',
-          topics: [
-            TOPICS.privacyAccessRequested,
-            TOPICS.privacyErasureRequested,
-            TOPICS.privacyIndividualsCountRequested,
-          ],
-          handlers: {
-            'privacy.access-requested.v1': (tx, e) => answer.answerAccess(tx, e as PrivacyAccessRequestedV1),
-            'privacy.erasure-requested.v1': (tx, e) =>
-              answer.answerErasure(tx, e as PrivacyErasureRequestedV1),
-            'privacy.individuals-count-requested.v1': (tx, e) =>
-              count.answer(tx, e as PrivacyIndividualsCountRequestedV1), // R19
-          },
+          topics: [...subjectRequestTopics(subjectData), TOPICS.privacyIndividualsCountRequested],
+          handlers: eventHandlerMap([
+            ...subjectRequestHandlers(subjectData),
+            on(PrivacyIndividualsCountRequestedV1, (tx, e) => count.answer(tx, e)), // R19
+          ]),
         },
       ],
     });
@@ -68,7 +57,7 @@ export class IdentityDataSubjectRequestsConsumer implements OnApplicationBootstr
 /** Everything the feature needs, added to the identity module's providers in one line. */
 export const IDENTITY_DATA_SUBJECT_REQUEST_PROVIDERS: Provider[] = [
   StaffSubjectRepository,
-  AnswerIdentitySubjectRequest,
+  IdentitySubjectData,
   CountIdentityIndividuals,
   IdentityDataSubjectRequestsConsumer,
 ];

@@ -1,15 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { appendAudit } from '@siyu/audit';
 import {
   CHANNELS,
-  TOPICS,
   type HeldDataLine,
   type PrivacyAccessRequestedV1,
   type PrivacyErasureRequestedV1,
-  type PrivacyRequestAnsweredV1,
 } from '@siyu/contracts';
-import { addToOutbox } from '@siyu/messaging';
+import type { SubjectDataPort } from '@siyu/data-subject-requests';
 import { CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { PURGED_SEQS } from '../ledger/walk-chain';
@@ -38,23 +35,32 @@ const contactLines = (c: SubjectDataCounts, status: HeldDataLine['status']): Hel
 ];
 
 /**
- * Consent's answer to a data-subject request (R14), in the effect's transaction. Access: what the
- * ledger and contact tables hold. Erasure: withdraw everything (R10 then deletes marketing data
+ * What consent holds on a data subject (R14), answered in the effect's transaction by
+ * `answerSubjectRequest` with an audit row naming the categories. Access: what the ledger and
+ * contact tables hold. Erasure: withdraw everything (R10 then deletes marketing data
  * downstream), delete every contact point and identifier, empty the ledger entries' evidence and keep
  * their content and hashes as the minimal proof (R20), with a `purged` entry recording it.
  */
 @Injectable()
-export class AnswerSubjectRequest {
+export class ConsentSubjectData implements SubjectDataPort {
+  readonly service = 'consent';
+  readonly brandId: string;
+
   constructor(
-    @Inject(CONSENT_OPTIONS) private readonly options: ConsentModuleOptions,
+    @Inject(CONSENT_OPTIONS) options: ConsentModuleOptions,
     private readonly ledger: LedgerRepository,
     private readonly subjectData: SubjectDataRepository,
     private readonly requests: SubjectRequestRepository,
     private readonly withdraw: WithdrawConsent,
-  ) {}
+  ) {
+    this.brandId = options.brand.id;
+  }
 
-  async answerAccess(tx: EntityManager, e: PrivacyAccessRequestedV1): Promise<void> {
-    if (e.brandId !== this.options.brand.id) return;
+  auditedFields(_kind: string, lines: HeldDataLine[]): string[] {
+    return lines.map((l) => l.category);
+  }
+
+  async access(tx: EntityManager, e: PrivacyAccessRequestedV1): Promise<HeldDataLine[]> {
     const state = await this.ledger.stateOf(tx, e.subjectRef);
     const active = state.filter((s) => s.granted).map((s) => `${s.purpose} by ${s.channel}`);
     const lines: HeldDataLine[] = [
@@ -78,11 +84,10 @@ export class AnswerSubjectRequest {
       },
       ...contactLines(await this.subjectData.countAllOf(tx, e.brandId, e.subjectRef), 'held'),
     ];
-    await this.answer(tx, e, 'access', lines);
+    return lines;
   }
 
-  async answerErasure(tx: EntityManager, e: PrivacyErasureRequestedV1): Promise<void> {
-    if (e.brandId !== this.options.brand.id) return;
+  async erase(tx: EntityManager, e: PrivacyErasureRequestedV1): Promise<HeldDataLine[]> {
     await this.withdraw.withdrawIn(tx, {
       brandId: e.brandId,
       subjectRef: e.subjectRef,
@@ -121,30 +126,6 @@ export class AnswerSubjectRequest {
       },
       ...contactLines(deleted, 'deleted'),
     ];
-    await this.answer(tx, e, 'erasure', lines);
-  }
-
-  private async answer(
-    tx: EntityManager,
-    e: PrivacyAccessRequestedV1 | PrivacyErasureRequestedV1,
-    kind: 'access' | 'erasure',
-    lines: HeldDataLine[],
-  ): Promise<void> {
-    await appendAudit(tx, {
-      actor: 'privacy-request',
-      action: `data-subject-request.${kind}.answered`,
-      purpose: 'data_subject_rights',
-      subject: e.subjectRef,
-      fields: lines.map((l) => l.category),
-      outcome: 'allowed',
-    });
-    await addToOutbox<PrivacyRequestAnsweredV1>(tx, TOPICS.privacyRequestAnswered, e.subjectRef, {
-      type: 'privacy.request-answered.v1',
-      requestId: e.requestId,
-      subjectRef: e.subjectRef,
-      service: 'consent',
-      kind,
-      lines,
-    });
+    return lines;
   }
 }

@@ -1,13 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import {
-  TOPICS,
-  type HeldDataLine,
-  type PrivacyAccessRequestedV1,
-  type PrivacyErasureRequestedV1,
-  type PrivacyRequestAnsweredV1,
-} from '@siyu/contracts';
-import { addToOutbox } from '@siyu/messaging';
+import type { HeldDataLine, PrivacyAccessRequestedV1, PrivacyErasureRequestedV1 } from '@siyu/contracts';
+import type { SubjectDataPort } from '@siyu/data-subject-requests';
 import { AUDIENCE_OPTIONS, type AudienceModuleOptions } from '../audience.options';
 import { MemberDataRepository } from '../members/member-data.repository';
 import { SubjectMarketingDataRepository, type AudienceCounts } from './subject-marketing-data.repository';
@@ -42,22 +36,27 @@ const lines = (c: AudienceCounts, status: HeldDataLine['status']): HeldDataLine[
 ];
 
 /**
- * Audience's answer to a data-subject request (R14), in the effect's transaction. Erasure deletes
- * the member and everything derived (R10's path, taken at once, whatever consent is still active)
- * and keeps only the turned-off consent rows as the suppression record.
+ * What audience holds on a data subject (R14), answered in the effect's transaction by
+ * `answerSubjectRequest`. Erasure deletes the member and everything derived (R10's path, taken at
+ * once, whatever consent is still active) and keeps only the turned-off consent rows as the
+ * suppression record. Audience's answer writes no audit row (it reads no sealed data).
  */
 @Injectable()
-export class AnswerAudienceSubjectRequest {
+export class AudienceSubjectData implements SubjectDataPort {
+  readonly service = 'audience';
+  readonly brandId: string;
+
   constructor(
-    @Inject(AUDIENCE_OPTIONS) private readonly options: AudienceModuleOptions,
+    @Inject(AUDIENCE_OPTIONS) options: AudienceModuleOptions,
     private readonly data: SubjectMarketingDataRepository,
     private readonly members: MemberDataRepository,
-  ) {}
+  ) {
+    this.brandId = options.brandId;
+  }
 
-  async answerAccess(tx: EntityManager, e: PrivacyAccessRequestedV1): Promise<void> {
-    if (e.brandId !== this.options.brandId) return;
+  async access(tx: EntityManager, e: PrivacyAccessRequestedV1): Promise<HeldDataLine[]> {
     const c = await this.data.countAllOf(tx, e.subjectRef);
-    await this.answer(tx, e, 'access', [
+    return [
       ...lines(c, 'held'),
       {
         category: 'consent_copy',
@@ -66,16 +65,15 @@ export class AnswerAudienceSubjectRequest {
         explanation:
           "a copy of your consents per purpose and channel, kept in step with the consent service's",
       },
-    ]);
+    ];
   }
 
-  async answerErasure(tx: EntityManager, e: PrivacyErasureRequestedV1): Promise<void> {
-    if (e.brandId !== this.options.brandId) return;
+  async erase(tx: EntityManager, e: PrivacyErasureRequestedV1): Promise<HeldDataLine[]> {
     await this.members.lockMember(tx, e.brandId, e.subjectRef);
     const before = await this.data.countAllOf(tx, e.subjectRef);
     await this.members.deleteAllButSuppression(tx, e.subjectRef);
     await this.data.turnOffConsents(tx, e.subjectRef);
-    await this.answer(tx, e, 'erasure', [
+    return [
       ...lines(before, 'deleted'),
       {
         category: 'consent_copy',
@@ -84,22 +82,6 @@ export class AnswerAudienceSubjectRequest {
         explanation:
           'kept turned off, without evidence, so no older consent message can make you a member again (R10)',
       },
-    ]);
-  }
-
-  private async answer(
-    tx: EntityManager,
-    e: PrivacyAccessRequestedV1 | PrivacyErasureRequestedV1,
-    kind: 'access' | 'erasure',
-    answerLines: HeldDataLine[],
-  ): Promise<void> {
-    await addToOutbox<PrivacyRequestAnsweredV1>(tx, TOPICS.privacyRequestAnswered, e.subjectRef, {
-      type: 'privacy.request-answered.v1',
-      requestId: e.requestId,
-      subjectRef: e.subjectRef,
-      service: 'audience',
-      kind,
-      lines: answerLines,
-    });
+    ];
   }
 }

@@ -1,33 +1,39 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { appendAudit } from '@siyu/audit';
-import {
-  TOPICS,
-  type HeldDataLine,
-  type PrivacyAccessRequestedV1,
-  type PrivacyCorrectionRequestedV1,
-  type PrivacyErasureRequestedV1,
-  type PrivacyRequestAnsweredV1,
+import type {
+  HeldDataLine,
+  PrivacyAccessRequestedV1,
+  PrivacyCorrectionRequestedV1,
+  PrivacyErasureRequestedV1,
 } from '@siyu/contracts';
-import { addToOutbox } from '@siyu/messaging';
+import type { SubjectDataPort } from '@siyu/data-subject-requests';
 import { OUTREACH_OPTIONS, type OutreachModuleOptions } from '../outreach.options';
 import { SubjectOutreachDataRepository } from './subject-outreach-data.repository';
 
 /**
- * Outreach's answer to a data-subject request (R14), in the effect's transaction: what it holds to
- * send to the subject, or what it deleted and what it keeps as proof of what was sent.
+ * What outreach holds on a data subject (R14), answered in the effect's transaction by
+ * `answerSubjectRequest` with an audit row naming the categories: what it holds to send to the
+ * subject, or what it deleted and what it keeps as proof of what was sent.
  */
 @Injectable()
-export class AnswerOutreachSubjectRequest {
-  constructor(
-    @Inject(OUTREACH_OPTIONS) private readonly options: OutreachModuleOptions,
-    private readonly data: SubjectOutreachDataRepository,
-  ) {}
+export class OutreachSubjectData implements SubjectDataPort {
+  readonly service = 'outreach';
+  readonly brandId: string;
 
-  async answerAccess(tx: EntityManager, e: PrivacyAccessRequestedV1): Promise<void> {
-    if (e.brandId !== this.options.brand.id) return;
+  constructor(
+    @Inject(OUTREACH_OPTIONS) options: OutreachModuleOptions,
+    private readonly data: SubjectOutreachDataRepository,
+  ) {
+    this.brandId = options.brand.id;
+  }
+
+  auditedFields(_kind: string, lines: HeldDataLine[]): string[] {
+    return lines.map((l) => l.category);
+  }
+
+  async access(tx: EntityManager, e: PrivacyAccessRequestedV1): Promise<HeldDataLine[]> {
     const c = await this.data.countAllOf(tx, e.subjectRef);
-    await this.answer(tx, e, 'access', [
+    return [
       {
         category: 'consent_copy',
         records: c.consents,
@@ -70,14 +76,13 @@ export class AnswerOutreachSubjectRequest {
         status: 'held',
         explanation: 'your withdrawals, so nothing is sent after them',
       },
-    ]);
+    ];
   }
 
-  async answerErasure(tx: EntityManager, e: PrivacyErasureRequestedV1): Promise<void> {
-    if (e.brandId !== this.options.brand.id) return;
+  async erase(tx: EntityManager, e: PrivacyErasureRequestedV1): Promise<HeldDataLine[]> {
     const c = await this.data.countAllOf(tx, e.subjectRef);
     await this.data.erase(tx, e.subjectRef);
-    await this.answer(tx, e, 'erasure', [
+    return [
       {
         category: 'contact_points',
         records: c.contactPoints,
@@ -116,12 +121,11 @@ export class AnswerOutreachSubjectRequest {
         status: 'kept_as_proof',
         explanation: 'your withdrawals (purposes, channels, time)',
       },
-    ]);
+    ];
   }
 
   /** Correction (R14): only the time zone is outreach's to correct; the receipt says what happened. */
-  async answerCorrection(tx: EntityManager, e: PrivacyCorrectionRequestedV1): Promise<void> {
-    if (e.brandId !== this.options.brand.id) return;
+  async correct(tx: EntityManager, e: PrivacyCorrectionRequestedV1): Promise<HeldDataLine[]> {
     const outcome = await this.data.correctTimeZone(tx, e.subjectRef, e.value);
     const line: HeldDataLine =
       outcome === 'corrected'
@@ -144,30 +148,6 @@ export class AnswerOutreachSubjectRequest {
               status: 'held',
               explanation: `${e.value} is not a time zone we can apply; your time zone is unchanged`,
             };
-    await this.answer(tx, e, 'correct', [line]);
-  }
-
-  private async answer(
-    tx: EntityManager,
-    e: PrivacyAccessRequestedV1 | PrivacyErasureRequestedV1 | PrivacyCorrectionRequestedV1,
-    kind: 'access' | 'erasure' | 'correct',
-    lines: HeldDataLine[],
-  ): Promise<void> {
-    await appendAudit(tx, {
-      actor: 'privacy-request',
-      action: `data-subject-request.${kind}.answered`,
-      purpose: 'data_subject_rights',
-      subject: e.subjectRef,
-      fields: lines.map((l) => l.category),
-      outcome: 'allowed',
-    });
-    await addToOutbox<PrivacyRequestAnsweredV1>(tx, TOPICS.privacyRequestAnswered, e.subjectRef, {
-      type: 'privacy.request-answered.v1',
-      requestId: e.requestId,
-      subjectRef: e.subjectRef,
-      service: 'outreach',
-      kind,
-      lines,
-    });
+    return [line];
   }
 }

@@ -1,15 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { appendAudit } from '@siyu/audit';
-import {
-  TOPICS,
-  type HeldDataLine,
-  type PrivacyAccessRequestedV1,
-  type PrivacyErasureRequestedV1,
-  type PrivacyRequestAnsweredV1,
-} from '@siyu/contracts';
+import type { HeldDataLine, PrivacyAccessRequestedV1, PrivacyErasureRequestedV1 } from '@siyu/contracts';
 import { generateDataKey } from '@siyu/crypto';
-import { addToOutbox } from '@siyu/messaging';
+import type { AnsweredKind, SubjectDataPort } from '@siyu/data-subject-requests';
 import { SEALED_FULFILMENT_FIELDS } from '@siyu/privacy';
 import { ORDERS_OPTIONS, type OrdersModuleOptions } from '../orders.options';
 import { ReleasedFactsOutbox } from '../release/released-facts-outbox';
@@ -24,28 +17,37 @@ const latest = (dates: (string | null)[]): string | undefined =>
     .at(-1);
 
 /**
- * Orders' answer to a data-subject request (R14). Erasure: releases revoked (audience deletes the
+ * What orders holds on a data subject (R14), answered by `answerSubjectRequest`; the audit row of an
+ * erasure names the sealed receiver fields it shredded or holds. Erasure: releases revoked (audience deletes the
  * facts), subject ↔ buyer links deleted, receiver data past the after-sales window shredded now;
  * receiver data still inside the window stays under legal hold (contract, R3/R17) until it closes,
  * and the non-identifying transaction record for its own retention. The answer says which, until when.
  */
 @Injectable()
-export class AnswerSubjectRequest {
+export class OrdersSubjectData implements SubjectDataPort {
+  readonly service = 'orders';
+  readonly brandId: string;
+
   constructor(
-    @Inject(ORDERS_OPTIONS) private readonly options: OrdersModuleOptions,
+    @Inject(ORDERS_OPTIONS) options: OrdersModuleOptions,
     private readonly subjectOrders: SubjectOrdersRepository,
     private readonly retention: RetentionRepository,
     private readonly facts: ReleasedFactsOutbox,
-  ) {}
+  ) {
+    this.brandId = options.brandId;
+  }
 
-  async answerAccess(tx: EntityManager, e: PrivacyAccessRequestedV1): Promise<void> {
-    if (e.brandId !== this.options.brandId) return;
+  auditedFields(kind: AnsweredKind): string[] {
+    return kind === 'erasure' ? [...SEALED_FULFILMENT_FIELDS, 'tracking_number'] : [];
+  }
+
+  async access(tx: EntityManager, e: PrivacyAccessRequestedV1): Promise<HeldDataLine[]> {
     const releases = await this.subjectOrders.releasesOf(tx, e.subjectRef);
     const orders = await this.subjectOrders.ordersOfBuyers(tx, [
       ...new Set(releases.map((r) => r.buyerPseudonym)),
     ]);
     const readable = orders.filter((o) => !o.shredded);
-    await this.answer(tx, e, 'access', [
+    return [
       {
         category: 'purchase_fact_releases',
         records: releases.filter((r) => r.active).length,
@@ -70,11 +72,10 @@ export class AnswerSubjectRequest {
         status: 'held',
         explanation: 'order dates, amounts and items',
       },
-    ]);
+    ];
   }
 
-  async answerErasure(tx: EntityManager, e: PrivacyErasureRequestedV1): Promise<void> {
-    if (e.brandId !== this.options.brandId) return;
+  async erase(tx: EntityManager, e: PrivacyErasureRequestedV1): Promise<HeldDataLine[]> {
     const releases = await this.subjectOrders.releasesOf(tx, e.subjectRef);
     // Revoke before unlinking: audience deletes the facts these releases fed (R10).
     for (const r of releases.filter((x) => x.active)) await this.facts.publishRevoked(tx, r);
@@ -123,7 +124,7 @@ export class AnswerSubjectRequest {
         explanation: 'dates, amounts and items kept for accounting, no longer linked to you',
       });
     }
-    await this.answer(tx, e, 'erasure', lines);
+    return lines;
   }
 
   private async shred(tx: EntityManager, due: SubjectOrder[]): Promise<void> {
@@ -138,29 +139,5 @@ export class AnswerSubjectRequest {
       })),
     );
     discarded.fill(0);
-  }
-
-  private async answer(
-    tx: EntityManager,
-    e: PrivacyAccessRequestedV1 | PrivacyErasureRequestedV1,
-    kind: 'access' | 'erasure',
-    lines: HeldDataLine[],
-  ): Promise<void> {
-    await appendAudit(tx, {
-      actor: 'privacy-request',
-      action: `data-subject-request.${kind}.answered`,
-      purpose: 'data_subject_rights',
-      subject: e.subjectRef,
-      fields: kind === 'erasure' ? [...SEALED_FULFILMENT_FIELDS, 'tracking_number'] : [],
-      outcome: 'allowed',
-    });
-    await addToOutbox<PrivacyRequestAnsweredV1>(tx, TOPICS.privacyRequestAnswered, e.subjectRef, {
-      type: 'privacy.request-answered.v1',
-      requestId: e.requestId,
-      subjectRef: e.subjectRef,
-      service: 'orders',
-      kind,
-      lines,
-    });
   }
 }

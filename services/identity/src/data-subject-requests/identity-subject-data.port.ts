@@ -1,29 +1,27 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import {
-  TOPICS,
-  type HeldDataLine,
-  type PrivacyAccessRequestedV1,
-  type PrivacyErasureRequestedV1,
-  type PrivacyRequestAnsweredV1,
-} from '@siyu/contracts';
-import { addToOutbox } from '@siyu/messaging';
+import type { HeldDataLine, PrivacyAccessRequestedV1, PrivacyErasureRequestedV1 } from '@siyu/contracts';
+import type { SubjectDataPort } from '@siyu/data-subject-requests';
 import { hashPassword } from '../staff-accounts/passwords';
 import { StaffSubjectRepository } from './staff-subject.repository';
 
 /**
- * Identity's answer to a data-subject request (R14). Identity holds personal data of staff only:
+ * What identity holds on a data subject (R14), answered by `answerSubjectRequest` for every brand
+ * (staff accounts belong to no brand) and without an audit row. Identity holds personal data of staff only:
  * for a customer it answers that it holds nothing; for a staff member (the subject ref is their
  * account id) it names the account, and on erasure anonymises it.
  */
 @Injectable()
-export class AnswerIdentitySubjectRequest {
+export class IdentitySubjectData implements SubjectDataPort {
+  readonly service = 'identity';
+  readonly brandId = null;
+
   constructor(private readonly staff: StaffSubjectRepository) {}
 
-  async answerAccess(tx: EntityManager, e: PrivacyAccessRequestedV1): Promise<void> {
+  async access(tx: EntityManager, e: PrivacyAccessRequestedV1): Promise<HeldDataLine[]> {
     const account = await this.staff.lockAccount(tx, e.subjectRef);
-    await this.answer(tx, e, 'access', [
+    return [
       {
         category: 'staff_account',
         records: account ? 1 : 0,
@@ -38,14 +36,14 @@ export class AnswerIdentitySubjectRequest {
         status: 'held',
         explanation: 'machine keys you created (name, role, dates; the key itself is never kept)',
       },
-    ]);
+    ];
   }
 
-  async answerErasure(tx: EntityManager, e: PrivacyErasureRequestedV1): Promise<void> {
+  async erase(tx: EntityManager, e: PrivacyErasureRequestedV1): Promise<HeldDataLine[]> {
     const account = await this.staff.lockAccount(tx, e.subjectRef);
     if (account)
       await this.staff.anonymise(tx, account.id, await hashPassword(randomBytes(32).toString('base64')));
-    await this.answer(tx, e, 'erasure', [
+    return [
       {
         category: 'staff_account',
         records: account ? 1 : 0,
@@ -54,22 +52,6 @@ export class AnswerIdentitySubjectRequest {
           ? 'disabled, username and password removed; the account id stays because audit trails name it'
           : 'identity holds staff accounts only; none is yours',
       },
-    ]);
-  }
-
-  private async answer(
-    tx: EntityManager,
-    e: PrivacyAccessRequestedV1 | PrivacyErasureRequestedV1,
-    kind: 'access' | 'erasure',
-    lines: HeldDataLine[],
-  ): Promise<void> {
-    await addToOutbox<PrivacyRequestAnsweredV1>(tx, TOPICS.privacyRequestAnswered, e.subjectRef, {
-      type: 'privacy.request-answered.v1',
-      requestId: e.requestId,
-      subjectRef: e.subjectRef,
-      service: 'identity',
-      kind,
-      lines,
-    });
+    ];
   }
 }

@@ -1,0 +1,3 @@
+export * from './subject-data.port';
+export * from './answer-subject-request';
+export * from './subject-requests-consumer';
