@@ -6,6 +6,7 @@
 // test-artifacts/summary.txt so .ci/run can repeat it as its very last line, after stopping Kafka.
 // A suite that failed to run (syntax error, failed import) counts as one failed test: its tests
 // never ran, and the line must not read as all green.
+/* eslint-disable @typescript-eslint/no-require-imports -- Jest loads reporters as CommonJS */
 const fs = require('node:fs');
 const path = require('node:path');
 
