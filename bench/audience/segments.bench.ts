@@ -23,7 +23,6 @@ import { AUDIENCE_MIGRATIONS } from '../../services/audience/src/audience.migrat
 import type { AudienceModuleOptions } from '../../services/audience/src/audience.options';
 import { DirtyMembersRepository } from '../../services/audience/src/features/dirty-members.repository';
 import { MemberChangesRepository } from '../../services/audience/src/features/member-changes.repository';
-import { MemberFeaturesRepository } from '../../services/audience/src/features/member-features.repository';
 import { TagModelsRepository } from '../../services/audience/src/predictions/tag-models.repository';
 import { TrainPrediction } from '../../services/audience/src/predictions/train-prediction.use-case';
 import type { Rule } from '../../services/audience/src/rule-language/rule';
@@ -247,7 +246,6 @@ async function main(): Promise<void> {
       ds,
       options,
       dirty,
-      new MemberFeaturesRepository(),
       new MemberTagsRepository(),
       definitions,
       models,
@@ -398,17 +396,24 @@ async function main(): Promise<void> {
     };
     const previousTags = new PreviousTags();
     const previousFeatures = new PreviousFeatures();
-    /** One refresh batch as the previous design ran it: one statement per tag, each re-reading the facts. */
+    /**
+     * One refresh batch as the previous design ran it: the batch's features and tags deleted, then
+     * every row inserted again (fact layer in one statement, then one per model/prediction tag).
+     */
     const previousRefreshBatch = async (tx: EntityManager): Promise<void> => {
       const batch = await dirty.claim(tx, 'demo', 20_000);
       const defs = orderByDependency(await definitions.current(tx, 'demo'));
       const ctx = await compiler.context(tx, 'demo');
       await previousTags.deleteFor(tx, batch);
-      await previousFeatures.recompute(tx, batch);
+      await previousFeatures.deleteFor(tx, batch);
+      await previousTags.computeFeaturesAndFactTags(
+        tx,
+        batch,
+        defs.filter((d) => d.layer === 'fact'),
+      );
       for (const d of defs) {
-        if (d.layer === 'fact') await previousTags.computeFactTag(tx, d, batch);
-        else if (d.layer === 'model') await previousTags.computeModelTag(tx, d, batch, ctx);
-        else {
+        if (d.layer === 'model') await previousTags.computeModelTag(tx, d, batch, ctx);
+        else if (d.layer === 'prediction') {
           const model = await models.latest(tx, 'demo', d.key, d.version);
           if (model) await previousTags.computePredictionTag(tx, d, model, batch);
         }

@@ -1,10 +1,17 @@
 /**
- * The tag refresh's SQL as it was before one statement read each batch once (commit 54ab0ac), kept
- * verbatim for bench:audience's same-run comparison only; services never import it.
+ * The tag refresh's SQL as it was before the refresh wrote by difference (issue 10: it deleted the
+ * batch's features and tags, then inserted them all again), kept verbatim for bench:audience's
+ * same-run comparison only; services never import it.
  */
 import type { EntityManager } from 'typeorm';
 import type { TagCategory } from '@siyu/contracts';
-import { HOUR_BAND_SQL, ON_ANY_CHANNEL } from './member-features.repository';
+import {
+  BATCH,
+  batchInputsSql,
+  featureInsertSql,
+  HOUR_BAND_SQL,
+  ON_ANY_CHANNEL,
+} from './member-features.repository';
 import {
   compileRule,
   SqlParams,
@@ -49,15 +56,62 @@ const INSERT = `INSERT INTO member_tags (subject_ref, brand_id, tag_key, tag_ver
 
 /**
  * Guards every computed tag carries: a profiling consent, not a closed category, R2 for sensitive
- * tags; all read from the member row's copies (members.grants / closed_categories), one probe.
+ * tags; all read from the member row's copies (`gm`: members.grants / closed_categories).
  */
-function tagGuards(subject: string, d: TagDefinition, params: SqlParams): string {
+function tagGuards(d: TagDefinition, params: SqlParams, gm = 'gm'): string {
   const g = [
-    `gm.grants && ${ON_ANY_CHANNEL('personalisation')}`,
-    `NOT (gm.closed_categories && ARRAY[${params.add(d.category)}::text])`,
+    `${gm}.grants && ${ON_ANY_CHANNEL('personalisation')}`,
+    `NOT (${gm}.closed_categories && ARRAY[${params.add(d.category)}::text])`,
   ];
-  if (d.sensitive) g.push(`gm.grants && ${ON_ANY_CHANNEL('sensitive_profiling')}`);
-  return `EXISTS (SELECT 1 FROM members gm WHERE gm.subject_ref = ${subject} AND ${g.join(' AND ')})`;
+  if (d.sensitive) g.push(`${gm}.grants && ${ON_ANY_CHANNEL('sensitive_profiling')}`);
+  return g.join(' AND ');
+}
+
+/**
+ * A fact tag for the refresh batch, as an INSERT over the batch's rows read once (batchInputsSql):
+ * an aggregate over each member's released facts, with the orders and releases it used (lineage).
+ */
+function factTagInsertSql(d: TagDefinition, params: SqlParams): string {
+  const f = d.fact!;
+  const filter = (alias: string) => {
+    const c: string[] = [];
+    if ('windowDays' in f && f.windowDays !== undefined)
+      c.push(`${alias}.ordered_at > now() - make_interval(days => ${params.add(f.windowDays)})`);
+    if ('category' in f && f.category !== undefined)
+      c.push(`${params.add(f.category)} = ANY(${alias}.categories)`);
+    if ('skuPrefix' in f && f.skuPrefix !== undefined)
+      c.push(
+        `EXISTS (SELECT 1 FROM unnest(${alias}.skus) s WHERE starts_with(s, ${params.add(f.skuPrefix)}))`,
+      );
+    return c.length ? c.join(' AND ') : 'true';
+  };
+  const F = filter('rf');
+  const { num, text } = measureSql(f, F, params);
+  // RFM's recency looks at every order; its frequency and monetary at the window only.
+  const N = f.measure === 'rfm' ? 'true' : F;
+  const sensitive = d.sensitive ? '' : ' AND NOT rf.sensitive';
+  // The most frequent category: counted per member and category over the batch's fact × category
+  // rows, ties to the first by name (a correlated subquery would rescan the batch per member).
+  const top =
+    f.measure === 'top_category'
+      ? `LEFT JOIN (SELECT DISTINCT ON (rf.subject_ref) rf.subject_ref, rf.c
+                      FROM ${BATCH.factCategories} rf WHERE ${filter('rf')}${sensitive}
+                     GROUP BY rf.subject_ref, rf.c ORDER BY rf.subject_ref, count(*) DESC, rf.c) tc
+                ON tc.subject_ref = x.subject_ref`
+      : '';
+  const vt = f.measure === 'top_category' ? 'tc.c' : 'x.vt';
+  return `${INSERT}
+      SELECT x.subject_ref, x.brand_id, ${params.add(d.key)}, ${params.add(d.version)}, ${params.add(d.category)}, x.vn, ${vt},
+             jsonb_build_object('measure', ${params.add(f.measure)}::text, 'orders', x.n,
+                                'orderRefs', to_jsonb(x.orders[1:20]), 'releaseIds', to_jsonb(x.releases))
+        FROM (SELECT rf.subject_ref, min(gm.brand_id) AS brand_id, ${num} AS vn, ${text} AS vt,
+                     count(*) FILTER (WHERE ${N}) AS n,
+                     array_agg(rf.order_ref ORDER BY rf.ordered_at DESC) FILTER (WHERE ${N}) AS orders,
+                     array_agg(DISTINCT rf.release_id) FILTER (WHERE ${N}) AS releases
+                FROM ${BATCH.facts} rf JOIN ${BATCH.members} gm ON gm.subject_ref = rf.subject_ref
+               WHERE ${tagGuards(d, params)}${sensitive}
+               GROUP BY rf.subject_ref) x ${top}
+       WHERE x.n > 0 AND (x.vn IS NOT NULL OR ${vt} IS NOT NULL)`;
 }
 
 export class MemberTagsRepository {
@@ -82,43 +136,22 @@ export class MemberTagsRepository {
   }
 
   /**
-   * A fact tag for a batch, in one statement: an aggregate over each member's released facts, with
-   * the orders and releases it used (lineage).
+   * The batch's features and every fact tag in ONE statement: the batch's member rows and facts are
+   * read once (batchInputsSql) and each feature/fact tag INSERT is a CTE over those rows. Model and
+   * prediction tags come after (they read these tags and features).
    */
-  async computeFactTag(tx: EntityManager, d: TagDefinition, batch: string[]): Promise<void> {
+  async computeFeaturesAndFactTags(
+    tx: EntityManager,
+    batch: string[],
+    factTags: TagDefinition[],
+  ): Promise<void> {
     const params = new SqlParams();
-    const batchP = params.add(batch);
-    const f = d.fact!;
-    const filter = (alias: string) => {
-      const c: string[] = [];
-      if ('windowDays' in f && f.windowDays !== undefined)
-        c.push(`${alias}.ordered_at > now() - make_interval(days => ${params.add(f.windowDays)})`);
-      if ('category' in f && f.category !== undefined)
-        c.push(`${params.add(f.category)} = ANY(${alias}.categories)`);
-      if ('skuPrefix' in f && f.skuPrefix !== undefined)
-        c.push(
-          `EXISTS (SELECT 1 FROM unnest(${alias}.skus) s WHERE starts_with(s, ${params.add(f.skuPrefix)}))`,
-        );
-      return c.length ? c.join(' AND ') : 'true';
-    };
-    const F = filter('rf');
-    const { num, text } = measureSql(f, F, params, filter, d.sensitive);
-    // RFM's recency looks at every order; its frequency and monetary at the window only.
-    const N = f.measure === 'rfm' ? 'true' : F;
-    const sql = `${INSERT}
-      SELECT x.subject_ref, x.brand_id, ${params.add(d.key)}, ${params.add(d.version)}, ${params.add(d.category)}, x.vn, x.vt,
-             jsonb_build_object('measure', ${params.add(f.measure)}::text, 'orders', x.n,
-                                'orderRefs', to_jsonb(x.orders[1:20]), 'releaseIds', to_jsonb(x.releases))
-        FROM (SELECT rf.subject_ref, min(rf.brand_id) AS brand_id, ${num} AS vn, ${text} AS vt,
-                     count(*) FILTER (WHERE ${N}) AS n,
-                     array_agg(rf.order_ref ORDER BY rf.ordered_at DESC) FILTER (WHERE ${N}) AS orders,
-                     array_agg(DISTINCT rf.release_id) FILTER (WHERE ${N}) AS releases
-                FROM released_facts rf
-               WHERE rf.subject_ref = ANY(${batchP}::uuid[])${d.sensitive ? '' : ' AND NOT rf.sensitive'}
-                 AND ${tagGuards('rf.subject_ref', d, params)}
-               GROUP BY rf.subject_ref) x
-       WHERE x.n > 0 AND (x.vn IS NOT NULL OR x.vt IS NOT NULL)`;
-    await tx.query(sql, params.values);
+    const ctes = [
+      ...batchInputsSql(params.add(batch)),
+      `features AS (${featureInsertSql(params)})`,
+      ...factTags.map((d, i) => `fact_tag_${i} AS (${factTagInsertSql(d, params)})`),
+    ];
+    await tx.query(`WITH ${ctes.join(',\n')} SELECT 1`, params.values);
   }
 
   /** A model tag for a batch: present where its rule over fact/model tags and features holds. */
@@ -145,7 +178,7 @@ export class MemberTagsRepository {
                                     AND t.tag_key = ANY(${params.add(usage.tags.map((t) => t.key))}::text[])), '{}'::jsonb),
                'features', ${featureJson})
         FROM members m LEFT JOIN member_features f ON f.subject_ref = m.subject_ref
-       WHERE m.subject_ref = ANY(${batchP}::uuid[]) AND ${tagGuards('m.subject_ref', d, params)} AND ${root.memberSql}`;
+       WHERE m.subject_ref = ANY(${batchP}::uuid[]) AND ${tagGuards(d, params, 'm')} AND ${root.memberSql}`;
     await tx.query(sql, params.values);
   }
 
@@ -170,8 +203,8 @@ export class MemberTagsRepository {
              jsonb_build_object('modelVersion', ${params.add(model.modelVersion)}::int, 'intercept', ${params.add(model.intercept)}::double precision,
                                 'contributions', jsonb_build_object(${contributions}),
                                 'features', jsonb_build_object(${model.features.map((x) => `'${x}', f.${x}`).join(', ')}))
-        FROM member_features f
-       WHERE f.subject_ref = ANY(${batchP}::uuid[]) AND ${tagGuards('f.subject_ref', d, params)}
+        FROM members gm JOIN member_features f ON f.subject_ref = gm.subject_ref
+       WHERE gm.subject_ref = ANY(${batchP}::uuid[]) AND ${tagGuards(d, params)}
          AND ${model.features.map((x) => `f.${x} IS NOT NULL`).join(' AND ')}`;
     await tx.query(sql, params.values);
   }
@@ -202,13 +235,7 @@ export class MemberTagsRepository {
   }
 }
 
-function measureSql(
-  f: FactMeasure,
-  F: string,
-  params: SqlParams,
-  filter: (alias: string) => string,
-  sensitive: boolean,
-): { num: string; text: string } {
+function measureSql(f: FactMeasure, F: string, params: SqlParams): { num: string; text: string } {
   const days = (expr: string) => `floor(extract(epoch FROM now() - ${expr}) / 86400)`;
   switch (f.measure) {
     case 'recency_days':
@@ -220,12 +247,8 @@ function measureSql(
     case 'monetary_cents':
       return { num: `sum(rf.amount_cents) FILTER (WHERE ${F})`, text: 'NULL::text' };
     case 'top_category':
-      return {
-        num: 'NULL::double precision',
-        text: `(SELECT c FROM released_facts r2, unnest(r2.categories) c
-                 WHERE r2.subject_ref = rf.subject_ref AND ${filter('r2')}${sensitive ? '' : ' AND NOT r2.sensitive'}
-                 GROUP BY c ORDER BY count(*) DESC, c LIMIT 1)`,
-      };
+      // Joined in by factTagInsertSql (per member and category).
+      return { num: 'NULL::double precision', text: 'NULL::text' };
     case 'top_platform':
       // Facts released before the event carried a platform have none: they do not vote.
       return {

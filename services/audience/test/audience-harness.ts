@@ -84,7 +84,6 @@ export async function openAudience(label: string) {
     ds,
     options,
     new DirtyMembersRepository(),
-    features,
     tags,
     definitions,
     new TagModelsRepository(),

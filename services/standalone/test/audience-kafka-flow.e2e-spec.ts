@@ -175,13 +175,13 @@ describeWithKafka(
       ]);
 
       // orders.facts-released.v1 → audience: the fact tag, then the model tag built on it.
-      const [{ subject_ref: subjectRef }] = await waitFor(async () => {
+      const [{ subject_ref: subjectRef }] = (await waitFor(async () => {
         const rows = await adminQuery<{ subject_ref: string }>(
           adminUrl,
           'SELECT DISTINCT subject_ref FROM audience.released_facts',
         );
         return rows.length === 1 ? rows : null;
-      }, 'A facts released');
+      }, 'A facts released'))!;
       const lineage = (key: string) =>
         audience.get(`/api/v1/audience/members/${subjectRef}/tags/${key}/lineage`);
       await waitFor(async () => (await lineage('skincare_fan')).status === 200, 'model tag computed');

@@ -98,12 +98,15 @@ const FEATURE_COLUMNS = [
   'categories_365d',
 ];
 
+/** What a member_features row holds, besides its key and brand. */
+const FEATURE_ROW_COLUMNS = [...FEATURE_COLUMNS, 'release_ids'];
+
 /**
- * The refresh batch's features, as an INSERT over the batch's rows (batchInputsSql): members with
+ * The refresh batch's features as rows, computed over the batch's rows (batchInputsSql): members with
  * the personalisation consent and at least one fact get a row, the others none. The columns of a
- * category the member closed are written empty (R11: deleted, not hidden).
+ * category the member closed are empty (R11: deleted, not hidden). Written by writeFeaturesSql.
  */
-export function featureInsertSql(params: SqlParams): string {
+export function featureRowsSql(params: SqlParams): string {
   const asOf = params.add(new Date().toISOString());
   const closedOf = new Map<string, string>();
   for (const [category, columns] of Object.entries(FEATURE_COLUMNS_BY_CATEGORY)) {
@@ -113,10 +116,9 @@ export function featureInsertSql(params: SqlParams): string {
   const value = (c: string) => {
     const v = c === 'categories_365d' ? `COALESCE(cat.categories, '{}')` : `x.${c}`;
     const closed = closedOf.get(c);
-    return closed ? `CASE WHEN b.closed_categories @> ARRAY[${closed}::text] THEN NULL ELSE ${v} END` : v;
+    return `${closed ? `CASE WHEN b.closed_categories @> ARRAY[${closed}::text] THEN NULL ELSE ${v} END` : v} AS ${c}`;
   };
-  return `INSERT INTO member_features (subject_ref, brand_id, ${FEATURE_COLUMNS.join(', ')}, release_ids)
-    SELECT x.subject_ref, x.brand_id, ${FEATURE_COLUMNS.map(value).join(', ')}, x.release_ids
+  return `SELECT x.subject_ref, x.brand_id, ${FEATURE_COLUMNS.map(value).join(', ')}, x.release_ids
       FROM (${featureSelect(asOf, `m.grants && ${ON_ANY_CHANNEL('personalisation')}`, true)}) x
       JOIN ${BATCH.members} b ON b.subject_ref = x.subject_ref
       LEFT JOIN (SELECT r2.subject_ref, array_agg(DISTINCT r2.c ORDER BY r2.c) AS categories
@@ -126,12 +128,30 @@ export function featureInsertSql(params: SqlParams): string {
                   GROUP BY r2.subject_ref) cat ON cat.subject_ref = x.subject_ref`;
 }
 
-export class MemberFeaturesRepository {
-  /** The batch's features go before they are written again (featureInsertSql, in the refresh statement). */
-  async deleteFor(tx: EntityManager, batch: string[]): Promise<void> {
-    await tx.query('DELETE FROM member_features WHERE subject_ref = ANY($1::uuid[])', [batch]);
-  }
+/**
+ * CTEs that write the batch's features by difference from `rows` (a materialised CTE of
+ * featureRowsSql): a row is written only where a value differs from the stored one (or none is
+ * stored), and the features of batch members left without any are deleted. Unchanged rows are not
+ * touched: no dead tuple, no index entry, no WAL. `features_written` / `features_gone` count them.
+ */
+export function writeFeaturesSql(rows: string, batch: string): string[] {
+  const cols = FEATURE_ROW_COLUMNS;
+  const list = (alias: string) => cols.map((c) => `${alias}.${c}`).join(', ');
+  return [
+    `features_changed AS (SELECT n.* FROM ${rows} n LEFT JOIN member_features f ON f.subject_ref = n.subject_ref
+        WHERE f.subject_ref IS NULL OR (f.brand_id, ${list('f')}) IS DISTINCT FROM (n.brand_id, ${list('n')}))`,
+    `features_written AS (INSERT INTO member_features (subject_ref, brand_id, ${cols.join(', ')})
+        SELECT subject_ref, brand_id, ${cols.join(', ')} FROM features_changed
+        ON CONFLICT (subject_ref) DO UPDATE SET brand_id = EXCLUDED.brand_id,
+           ${cols.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, computed_at = now()
+        RETURNING 1)`,
+    `features_gone AS (DELETE FROM member_features f
+        WHERE f.subject_ref = ANY(ARRAY(SELECT unnest(${batch}::uuid[]) EXCEPT SELECT subject_ref FROM ${rows}))
+        RETURNING 1)`,
+  ];
+}
 
+export class MemberFeaturesRepository {
   /** R11: a closed category's feature columns are emptied at once (the next refresh keeps them empty). */
   async clearCategories(tx: EntityManager, subjectRef: string, categories: TagCategory[]): Promise<void> {
     const columns = categories.flatMap((c) => FEATURE_COLUMNS_BY_CATEGORY[c] ?? []);

@@ -3,9 +3,10 @@ import type { TagCategory } from '@siyu/contracts';
 import {
   BATCH,
   batchInputsSql,
-  featureInsertSql,
+  featureRowsSql,
   HOUR_BAND_SQL,
   ON_ANY_CHANNEL,
+  writeFeaturesSql,
 } from '../features/member-features.repository';
 import { compileRule, SqlParams, type CompileContext } from '../rule-language/compile-rule';
 import { FEATURES, type FeatureName, type Rule } from '../rule-language/rule';
@@ -43,7 +44,55 @@ export const modelInput = (feature: FeatureName, column: string) =>
     ? `ln(1 + ${column}::double precision / 100)`
     : `${column}::double precision`;
 
-const INSERT = `INSERT INTO member_tags (subject_ref, brand_id, tag_key, tag_version, category, value_num, value_text, inputs)`;
+/** Rows a tag statement computes, before writeTagsSql compares them with what is stored. */
+const ROW = (p: SqlParams, d: TagDefinition) =>
+  `${p.add(d.key)}::text AS tag_key, ${p.add(d.version)}::int AS tag_version, ${p.add(d.category)}::text AS category`;
+
+/** How many rows a refresh statement wrote (changed or new) and deleted; unchanged rows are not touched. */
+export interface RowsWritten {
+  written: number;
+  deleted: number;
+}
+
+/**
+ * CTEs that write one layer's tag rows by difference: `rows` (a materialised CTE of subject_ref,
+ * brand_id, tag_key, tag_version, category, value_num, value_text, inputs) is compared with the stored
+ * rows; only new rows and rows whose version, value or inputs differ are written (one upsert), and the
+ * layer's tags of batch members that no longer have them are deleted. A member who keeps every tag of
+ * the layer is not probed for deletion at all.
+ */
+function writeTagsSql(name: string, rows: string, keys: string, batch: string, keyCount: number): string[] {
+  const cols = ['brand_id', 'tag_version', 'category', 'value_num', 'value_text', 'inputs'];
+  const list = (alias: string) => cols.map((c) => `${alias}.${c}`).join(', ');
+  return [
+    `${name}_changed AS (SELECT n.* FROM ${rows} n
+        LEFT JOIN member_tags t ON t.subject_ref = n.subject_ref AND t.tag_key = n.tag_key
+        WHERE t.subject_ref IS NULL OR (${list('t')}) IS DISTINCT FROM (${list('n')}))`,
+    `${name}_written AS (INSERT INTO member_tags (subject_ref, tag_key, ${cols.join(', ')})
+        SELECT subject_ref, tag_key, ${cols.join(', ')} FROM ${name}_changed
+        ON CONFLICT (subject_ref, tag_key) DO UPDATE SET
+           ${cols.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, computed_at = now()
+        RETURNING 1)`,
+    `${name}_gone AS (DELETE FROM member_tags t
+        WHERE t.subject_ref = ANY(ARRAY(SELECT unnest(${batch}::uuid[])
+                                        EXCEPT SELECT subject_ref FROM ${rows} GROUP BY subject_ref HAVING count(*) = ${keyCount}))
+          AND t.tag_key = ANY(${keys}::text[])
+          AND NOT EXISTS (SELECT 1 FROM ${rows} n WHERE n.subject_ref = t.subject_ref AND n.tag_key = t.tag_key)
+        RETURNING 1)`,
+  ];
+}
+
+/** One layer's rows for the batch, written by difference; answers what was written and deleted. */
+function layerStatement(
+  ctes: string[],
+  rowsSql: string,
+  keys: string,
+  batch: string,
+  keyCount: number,
+): string {
+  return `WITH ${[...ctes, `tag_rows AS MATERIALIZED (${rowsSql})`, ...writeTagsSql('tags', 'tag_rows', keys, batch, keyCount)].join(',\n')}
+    SELECT (SELECT count(*) FROM tags_written)::int AS written, (SELECT count(*) FROM tags_gone)::int AS deleted`;
+}
 
 /**
  * Guards every computed tag carries: a profiling consent, not a closed category, R2 for sensitive
@@ -59,10 +108,10 @@ function tagGuards(d: TagDefinition, params: SqlParams, gm = 'gm'): string {
 }
 
 /**
- * A fact tag for the refresh batch, as an INSERT over the batch's rows read once (batchInputsSql):
- * an aggregate over each member's released facts, with the orders and releases it used (lineage).
+ * A fact tag's rows for the refresh batch, over the batch's rows read once (batchInputsSql): an
+ * aggregate over each member's released facts, with the orders and releases it used (lineage).
  */
-function factTagInsertSql(d: TagDefinition, params: SqlParams): string {
+function factTagRowsSql(d: TagDefinition, params: SqlParams): string {
   const f = d.fact!;
   const filter = (alias: string) => {
     const c: string[] = [];
@@ -91,10 +140,9 @@ function factTagInsertSql(d: TagDefinition, params: SqlParams): string {
                 ON tc.subject_ref = x.subject_ref`
       : '';
   const vt = f.measure === 'top_category' ? 'tc.c' : 'x.vt';
-  return `${INSERT}
-      SELECT x.subject_ref, x.brand_id, ${params.add(d.key)}, ${params.add(d.version)}, ${params.add(d.category)}, x.vn, ${vt},
+  return `SELECT x.subject_ref, x.brand_id, ${ROW(params, d)}, x.vn::double precision AS value_num, (${vt})::text AS value_text,
              jsonb_build_object('measure', ${params.add(f.measure)}::text, 'orders', x.n,
-                                'orderRefs', to_jsonb(x.orders[1:20]), 'releaseIds', to_jsonb(x.releases))
+                                'orderRefs', to_jsonb(x.orders[1:20]), 'releaseIds', to_jsonb(x.releases)) AS inputs
         FROM (SELECT rf.subject_ref, min(gm.brand_id) AS brand_id, ${num} AS vn, ${text} AS vt,
                      count(*) FILTER (WHERE ${N}) AS n,
                      array_agg(rf.order_ref ORDER BY rf.ordered_at DESC) FILTER (WHERE ${N}) AS orders,
@@ -106,8 +154,12 @@ function factTagInsertSql(d: TagDefinition, params: SqlParams): string {
 }
 
 export class MemberTagsRepository {
-  async deleteFor(tx: EntityManager, batch: string[]): Promise<void> {
-    await tx.query('DELETE FROM member_tags WHERE subject_ref = ANY($1::uuid[])', [batch]);
+  /**
+   * Sorts and hashes over a refresh batch's facts (tens of thousands of rows) stay in memory instead
+   * of spilling to disk (the 4 MB default spilled every sort at 10,000 members). Transaction only.
+   */
+  async useRefreshMemory(tx: EntityManager): Promise<void> {
+    await tx.query("SELECT set_config('work_mem', '64MB', true)");
   }
 
   /** R11: the tags of closed categories go at once, not at the next refresh. */
@@ -116,6 +168,14 @@ export class MemberTagsRepository {
       subjectRef,
       categories,
     ]);
+  }
+
+  /** The batch's rows of these tags (a tag that cannot be computed now keeps no stale value). */
+  async deleteKeysFor(tx: EntityManager, batch: string[], keys: string[]): Promise<void> {
+    await tx.query(
+      'DELETE FROM member_tags WHERE subject_ref = ANY($1::uuid[]) AND tag_key = ANY($2::text[])',
+      [batch, keys],
+    );
   }
 
   async deleteKeys(tx: EntityManager, subjectRef: string, keys: string[]): Promise<void> {
@@ -128,21 +188,42 @@ export class MemberTagsRepository {
 
   /**
    * The batch's features and every fact tag in ONE statement: the batch's member rows and facts are
-   * read once (batchInputsSql) and each feature/fact tag INSERT is a CTE over those rows. Model and
-   * prediction tags come after (they read these tags and features).
+   * read once (batchInputsSql), features and fact tags are computed from them as rows, and each is
+   * written by difference (writeFeaturesSql, writeTagsSql). Model and prediction tags come after
+   * (they read these tags and features).
    */
   async computeFeaturesAndFactTags(
     tx: EntityManager,
     batch: string[],
     factTags: TagDefinition[],
-  ): Promise<void> {
+  ): Promise<{ features: RowsWritten; tags: RowsWritten }> {
     const params = new SqlParams();
+    const batchP = params.add(batch);
     const ctes = [
-      ...batchInputsSql(params.add(batch)),
-      `features AS (${featureInsertSql(params)})`,
-      ...factTags.map((d, i) => `fact_tag_${i} AS (${factTagInsertSql(d, params)})`),
+      ...batchInputsSql(batchP),
+      `features_new AS MATERIALIZED (${featureRowsSql(params)})`,
+      ...writeFeaturesSql('features_new', batchP),
     ];
-    await tx.query(`WITH ${ctes.join(',\n')} SELECT 1`, params.values);
+    const counts = `(SELECT count(*) FROM features_written)::int AS features_written,
+                    (SELECT count(*) FROM features_gone)::int AS features_deleted`;
+    if (factTags.length === 0) {
+      const [r] = await tx.query(`WITH ${ctes.join(',\n')} SELECT ${counts}`, params.values);
+      return {
+        features: { written: r.features_written, deleted: r.features_deleted },
+        tags: { written: 0, deleted: 0 },
+      };
+    }
+    const rows = factTags.map((d) => `(${factTagRowsSql(d, params)})`).join('\nUNION ALL\n');
+    const keysP = params.add(factTags.map((d) => d.key));
+    const [r] = await tx.query(
+      `WITH ${[...ctes, `tag_rows AS MATERIALIZED (${rows})`, ...writeTagsSql('tags', 'tag_rows', keysP, batchP, factTags.length)].join(',\n')}
+       SELECT ${counts}, (SELECT count(*) FROM tags_written)::int AS written, (SELECT count(*) FROM tags_gone)::int AS deleted`,
+      params.values,
+    );
+    return {
+      features: { written: r.features_written, deleted: r.features_deleted },
+      tags: { written: r.written, deleted: r.deleted },
+    };
   }
 
   /** A model tag for a batch: present where its rule over fact/model tags and features holds. */
@@ -151,7 +232,7 @@ export class MemberTagsRepository {
     d: TagDefinition,
     batch: string[],
     ctx: CompileContext,
-  ): Promise<void> {
+  ): Promise<RowsWritten> {
     const params = new SqlParams();
     const batchP = params.add(batch);
     const rule = d.model!.rule;
@@ -160,17 +241,17 @@ export class MemberTagsRepository {
     const featureJson = features.length
       ? `jsonb_build_object(${features.map((x) => `'${x}', f.${x}`).join(', ')})`
       : `'{}'::jsonb`;
-    const sql = `${INSERT}
-      SELECT m.subject_ref, m.brand_id, ${params.add(d.key)}, ${params.add(d.version)}, ${params.add(d.category)}, 1, NULL,
+    const rows = `SELECT m.subject_ref, m.brand_id, ${ROW(params, d)}, 1::double precision AS value_num, NULL::text AS value_text,
              jsonb_build_object('rule', ${params.add(JSON.stringify(rule))}::jsonb,
                'tags', COALESCE((SELECT jsonb_object_agg(t.tag_key, jsonb_build_object('version', t.tag_version,
                                    'value', COALESCE(to_jsonb(t.value_text), to_jsonb(t.value_num))))
                                    FROM member_tags t WHERE t.subject_ref = m.subject_ref
                                     AND t.tag_key = ANY(${params.add(usage.tags.map((t) => t.key))}::text[])), '{}'::jsonb),
-               'features', ${featureJson})
+               'features', ${featureJson}) AS inputs
         FROM members m LEFT JOIN member_features f ON f.subject_ref = m.subject_ref
        WHERE m.subject_ref = ANY(${batchP}::uuid[]) AND ${tagGuards(d, params, 'm')} AND ${root.memberSql}`;
-    await tx.query(sql, params.values);
+    const [r] = await tx.query(layerStatement([], rows, params.add([d.key]), batchP, 1), params.values);
+    return r;
   }
 
   /** A prediction tag for a batch: the stored logistic model scored in SQL, with per-feature contributions. */
@@ -179,7 +260,7 @@ export class MemberTagsRepository {
     d: TagDefinition,
     model: StoredModel,
     batch: string[],
-  ): Promise<void> {
+  ): Promise<RowsWritten> {
     const params = new SqlParams();
     const batchP = params.add(batch);
     const terms = model.features.map((feat, i) => {
@@ -188,16 +269,16 @@ export class MemberTagsRepository {
     });
     const logit = `(${params.add(model.intercept)}::double precision + ${terms.join(' + ')})`;
     const contributions = model.features.map((feat, i) => `'${feat}', ${terms[i]}`).join(', ');
-    const sql = `${INSERT}
-      SELECT f.subject_ref, f.brand_id, ${params.add(d.key)}, ${params.add(d.version)}, ${params.add(d.category)},
-             1 / (1 + exp(-${logit})), NULL,
+    const rows = `SELECT f.subject_ref, f.brand_id, ${ROW(params, d)},
+             1 / (1 + exp(-${logit})) AS value_num, NULL::text AS value_text,
              jsonb_build_object('modelVersion', ${params.add(model.modelVersion)}::int, 'intercept', ${params.add(model.intercept)}::double precision,
                                 'contributions', jsonb_build_object(${contributions}),
-                                'features', jsonb_build_object(${model.features.map((x) => `'${x}', f.${x}`).join(', ')}))
+                                'features', jsonb_build_object(${model.features.map((x) => `'${x}', f.${x}`).join(', ')})) AS inputs
         FROM members gm JOIN member_features f ON f.subject_ref = gm.subject_ref
        WHERE gm.subject_ref = ANY(${batchP}::uuid[]) AND ${tagGuards(d, params)}
          AND ${model.features.map((x) => `f.${x} IS NOT NULL`).join(' AND ')}`;
-    await tx.query(sql, params.values);
+    const [r] = await tx.query(layerStatement([], rows, params.add([d.key]), batchP, 1), params.values);
+    return r;
   }
 
   async tagsOf(tx: EntityManager, subjectRef: string): Promise<MemberTagRow[]> {

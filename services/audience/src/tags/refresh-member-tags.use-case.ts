@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import { AUDIENCE_DB, AUDIENCE_OPTIONS, type AudienceModuleOptions } from '../audience.options';
-import { MemberFeaturesRepository } from '../features/member-features.repository';
 import { DirtyMembersRepository } from '../features/dirty-members.repository';
 import { MemberChangesRepository } from '../features/member-changes.repository';
 import { TagModelsRepository } from '../predictions/tag-models.repository';
@@ -16,7 +15,9 @@ export const REFRESH_BATCH = 20000;
  * Incremental recomputation: members whose facts, consents or opt-outs changed are "dirty"; a batch
  * of them gets features and fact tags in one statement that reads the batch's member rows and facts
  * once, then model and prediction tags, one set-based statement per definition over the whole batch
- * (no loop per member). One transaction per batch.
+ * (no loop per member). One transaction per batch. Each statement computes its rows first and
+ * writes only those that differ from what is stored (docs/benchmarks.md: rewriting every row of the
+ * batch was most of the refresh's time); a member who lost a tag loses its row in the same statement.
  */
 @Injectable()
 export class RefreshMemberTags {
@@ -24,7 +25,6 @@ export class RefreshMemberTags {
     @Inject(AUDIENCE_DB) private readonly ds: DataSource,
     @Inject(AUDIENCE_OPTIONS) private readonly options: AudienceModuleOptions,
     private readonly dirty: DirtyMembersRepository,
-    private readonly features: MemberFeaturesRepository,
     private readonly tags: MemberTagsRepository,
     private readonly definitions: TagDefinitionsRepository,
     private readonly models: TagModelsRepository,
@@ -56,9 +56,9 @@ export class RefreshMemberTags {
       tags: await this.definitions.infos(tx, brandId),
       sensitiveProductCategories: await this.definitions.sensitiveProductCategories(tx, brandId),
     };
-    await this.tags.deleteFor(tx, batch);
-    await this.features.deleteFor(tx, batch);
-    // One statement reads the batch's member rows and facts once: features and every fact tag.
+    await this.tags.useRefreshMemory(tx);
+    // One statement reads the batch's member rows and facts once: features and every fact tag,
+    // each written by difference (only changed rows are written, vanished ones deleted).
     await this.tags.computeFeaturesAndFactTags(
       tx,
       batch,
@@ -69,8 +69,9 @@ export class RefreshMemberTags {
       if (d.layer === 'model') await this.tags.computeModelTag(tx, d, batch, ctx);
       else {
         const model = await this.models.latest(tx, brandId, d.key, d.version);
-        // An untrained prediction tag has no score yet (POST …/tags/:key/train).
+        // An untrained prediction tag has no score yet (POST …/tags/:key/train): none is kept.
         if (model) await this.tags.computePredictionTag(tx, d, model, batch);
+        else await this.tags.deleteKeysFor(tx, batch, [d.key]);
       }
     }
     // Self-refreshing segments re-evaluate these members (RefreshSegments).
