@@ -53,6 +53,7 @@ import { DispatchChunk } from './runs/dispatch-chunk';
 import { DispatchRun } from './runs/dispatch-run';
 import { ReconcileSends } from './runs/reconcile-sends.use-case';
 import { PullWecomResults } from './runs/pull-wecom-results.use-case';
+import { ResumeSystemPausedRuns } from './runs/resume-system-paused-runs.use-case';
 import { RunRepository } from './runs/run.repository';
 import { SendRepository } from './runs/send.repository';
 import { SendGate } from './send-gate/send-gate';
@@ -193,6 +194,7 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
         DispatchRun,
         ReconcileSends,
         PullWecomResults,
+        ResumeSystemPausedRuns,
         CampaignRunner,
         RecordSmsReceipts,
         ResealContactPoints,

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { OUTREACH_DB, OUTREACH_OPTIONS, type OutreachModuleOptions } from '../outreach.options';
+import { isSystemPause } from '../runs/resume-system-paused-runs.use-case';
 import { RunRepository } from '../runs/run.repository';
 import { SendRepository } from '../runs/send.repository';
 import { nextRunAt } from './campaign-schedule';
@@ -47,7 +48,14 @@ export class ChangeCampaignState {
           break;
         }
         case 'pause':
-          if (c.state !== 'sending' && c.state !== 'scheduled') throw refuse('sending or scheduled');
+          // A run the system paused (stale projection, vendor not configured) would resume by itself
+          // once the reason clears; a marketer's pause on it makes it theirs, resumed only by them.
+          if (
+            c.state !== 'sending' &&
+            c.state !== 'scheduled' &&
+            !(c.state === 'paused' && run?.state === 'paused' && isSystemPause(run.pausedReason))
+          )
+            throw refuse('sending or scheduled');
           if (run) await this.runs.setState(tx, run.id, 'paused', 'paused_by_marketer');
           await this.campaigns.setState(tx, c.id, 'paused');
           break;

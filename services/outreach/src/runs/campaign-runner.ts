@@ -9,6 +9,7 @@ import { TemplateRepository } from '../templates/template.repository';
 import { DispatchRun } from './dispatch-run';
 import { PullWecomResults } from './pull-wecom-results.use-case';
 import { ReconcileSends } from './reconcile-sends.use-case';
+import { ResumeSystemPausedRuns } from './resume-system-paused-runs.use-case';
 import { RunRepository } from './run.repository';
 
 /** Delivery reports are pulled for sends submitted longer ago than this. */
@@ -17,7 +18,8 @@ const REPORT_PULL_AFTER_MS = 30_000;
 /**
  * The background job behind campaigns (never work inside an HTTP request): starts scheduled
  * campaigns when due, works queued and sending runs (claimed under a lease, so a restart continues
- * where the last process stopped), and pulls delivery reports.
+ * where the last process stopped), resumes runs the system paused once the reason cleared, and pulls
+ * delivery reports.
  */
 @Injectable()
 export class CampaignRunner {
@@ -39,6 +41,7 @@ export class CampaignRunner {
     private readonly dispatch: DispatchRun,
     private readonly reconcile: ReconcileSends,
     private readonly wecomResults: PullWecomResults,
+    private readonly autoResume: ResumeSystemPausedRuns,
   ) {}
 
   start(): void {
@@ -54,6 +57,7 @@ export class CampaignRunner {
 
   async tick(): Promise<void> {
     await this.startDueCampaigns();
+    await this.autoResume.execute();
     for (let i = 0; i < 10 && !this.stopping; i++) {
       const run = await this.ds.transaction((tx) =>
         this.runs.claimNext(tx, this.owner, this.options.runner?.leaseMs ?? 15_000),

@@ -181,7 +181,7 @@ describe('campaign runs: background jobs through the batched send gate (issue 17
     });
   });
 
-  it('pauses the run instead of guessing when the consent projection is stale, and sends once it is current again', async () => {
+  it('pauses the run instead of guessing when the consent projection is stale, and resumes it by itself once it is current again', async () => {
     const refs = await members(2, 30);
     const segment = randomUUID();
     await h.materialize(segment, 1, refs);
@@ -198,12 +198,42 @@ describe('campaign runs: background jobs through the batched send gate (issue 17
     } finally {
       h.startHeartbeat();
     }
+    // Issue 14: the system paused it, so the system resumes it once the reason cleared — no person needed.
+    const done = await h.waitForRun(runId, 'done');
+    expect(done.results).toMatchObject({ targeted: 2, submitted: 2 });
+  });
+
+  it('never resumes by itself a run a marketer paused, even when the system had paused it first', async () => {
+    const refs = await members(2, 90);
+    const segment = randomUUID();
+    await h.materialize(segment, 1, refs);
+    const campaign = await h.createCampaign(segment, await h.declareTemplate());
+    h.stopHeartbeat();
+    let runId: string;
+    try {
+      await new Promise((r) => setTimeout(r, 1200));
+      runId = await h.startRun(campaign);
+      expect((await h.waitForRun(runId, 'paused')).pausedReason).toBe('stale_projection');
+      // The marketer pauses the system-paused campaign: from now on it is theirs to resume.
+      await request(h.http)
+        .post(`/api/v1/outreach/campaigns/${campaign}/pause`)
+        .set('Authorization', await h.marketer())
+        .expect(200);
+    } finally {
+      h.startHeartbeat();
+    }
+    // The projection is current again (the reason the system paused for has cleared) …
+    await waitFor(async () => (await h.run(runId)).pausedReason === 'paused_by_marketer', 'marketer pause');
+    await new Promise((r) => setTimeout(r, 2000));
+    const held = await h.run(runId);
+    expect(held).toMatchObject({ state: 'paused', pausedReason: 'paused_by_marketer' });
+    expect(held.results).toMatchObject({ submitted: 0, pending: 2 });
+    // … and only the marketer's resume sends.
     await request(h.http)
       .post(`/api/v1/outreach/campaigns/${campaign}/resume`)
       .set('Authorization', await h.marketer())
       .expect(200);
-    const done = await h.waitForRun(runId, 'done');
-    expect(done.results).toMatchObject({ targeted: 2, submitted: 2 });
+    expect((await h.waitForRun(runId, 'done')).results).toMatchObject({ targeted: 2, submitted: 2 });
   });
 
   it('stops dispatch within a second of a pause, and a resume sends every remaining member exactly once', async () => {
@@ -393,10 +423,7 @@ describe('campaign runs: background jobs through the batched send gate (issue 17
     expect(
       await adminQuery(h.adminUrl, 'SELECT source FROM outreach.suppressions WHERE subject_ref = $1', [a]),
     ).toEqual([{ source: 'unsubscribe_link' }]);
-    await request(h.http)
-      .post(`/api/v1/outreach/campaigns/${campaign}/resume`)
-      .set('Authorization', await h.marketer())
-      .expect(200);
+    // Paused by the system (stale projection): it resumes by itself once the projection is current.
     const done = await h.waitForRun(runId, 'done');
     expect(done.results.submitted).toBe(0);
   });

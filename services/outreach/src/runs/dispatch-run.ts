@@ -38,7 +38,7 @@ export class DispatchRun {
   ) {}
 
   /** The campaign's channel: its template's SMS vendor, WeCom or WeChat; undefined when not configured. */
-  private senderFor(campaign: Campaign, template: SmsTemplate | null): ChunkSender | undefined {
+  senderFor(campaign: Campaign, template: SmsTemplate | null): ChunkSender | undefined {
     if (campaign.channel === 'wecom')
       return this.platforms.wecom && new WecomChunkSender(campaign, this.platforms.wecom);
     if (campaign.channel === 'wechat')

@@ -140,6 +140,16 @@ export class RunRepository {
     );
   }
 
+  /** Paused runs whose reason is one of `reasons` (the system's own pauses), oldest first. */
+  async listPausedFor(tx: EntityManager, reasons: readonly string[], limit: number): Promise<CampaignRun[]> {
+    const rows = await tx.query(
+      `SELECT * FROM campaign_runs WHERE state = 'paused' AND paused_reason = ANY ($1::text[])
+        ORDER BY created_at LIMIT $2`,
+      [reasons, limit],
+    );
+    return rows.map(toRun);
+  }
+
   async markPlanned(tx: EntityManager, id: string): Promise<void> {
     await tx.query("UPDATE campaign_runs SET planned = true, state = 'sending' WHERE id = $1", [id]);
   }
