@@ -71,7 +71,11 @@ const SHOP = 'chaos-shop';
 /** Every service process a run started, so an interrupted runner can stop them (stopAllServices). */
 const spawned = new Set<ChildProcess>();
 
+/** Set once the runner is interrupted: no service is (re)started after that. */
+let shuttingDown = false;
+
 export function stopAllServices(): void {
+  shuttingDown = true;
   for (const child of spawned)
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 }
@@ -149,6 +153,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const start = async (name: ServiceName): Promise<number> => {
     const began = Date.now();
     for (let attempt = 1; ; attempt++) {
+      if (shuttingDown) throw new Error(`${name} not started: the runner is stopping`);
       const err: string[] = [];
       const child = spawn(process.execPath, [join(o.root, 'dist', 'services', name, 'src', 'main.js')], {
         cwd: o.root,
@@ -197,7 +202,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   let supervising = true;
   const supervisorErrors: string[] = [];
   const supervisor = (async () => {
-    while (supervising) {
+    while (supervising && !shuttingDown) {
       for (const [name, r] of running) {
         if (restarting.has(name) || (r.child.exitCode === null && r.child.signalCode === null)) continue;
         restarting.add(name);
@@ -230,11 +235,14 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   }
 
   async function driveAndCheck(): Promise<ChaosReport> {
-    for (const name of CHAOS_SERVICES) {
-      restarting.add(name);
-      await start(name);
-      restarting.delete(name);
-    }
+    // All four at once (as docker-compose starts them): a run's start is the slowest service's.
+    await Promise.all(
+      CHAOS_SERVICES.map(async (name) => {
+        restarting.add(name);
+        await start(name);
+        restarting.delete(name);
+      }),
+    );
     log(`services ready on ${[...ports].map(([n, p]) => `${n}:${p}`).join(' ')}`);
 
     // --- traffic: each request is retried with the same content until acknowledged (idempotent).

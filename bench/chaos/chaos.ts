@@ -73,6 +73,7 @@ async function main(): Promise<void> {
   const runs = arg('runs', 5);
   const planIndex = process.argv.indexOf('--plan');
   const plan = planIndex > 0 ? (process.argv[planIndex + 1] ?? '') : undefined;
+  const allKinds = process.argv.includes('--all-kinds');
   const root = join(__dirname, '..', '..', '..');
   const began = Date.now();
   const reports: ChaosReport[] = [];
@@ -90,15 +91,22 @@ async function main(): Promise<void> {
       const report = await runChaos({
         root,
         infra,
-        trafficMs: arg('seconds', 20) * 1000,
-        members: arg('members', 30),
-        imports: arg('imports', 4),
-        rowsPerImport: arg('rows', 100),
-        pushes: arg('pushes', 30),
-        campaignMembers: arg('cohort', 30),
-        // Every run injects each kind once, in a random order, then random faults while traffic lasts.
+        trafficMs: arg('seconds', 0) * 1000,
+        members: arg('members', 10),
+        imports: arg('imports', 2),
+        rowsPerImport: arg('rows', 50),
+        pushes: arg('pushes', 10),
+        campaignMembers: arg('cohort', 10),
+        // By default each run injects one fault, the kinds in turn (run 1 a SIGKILL, run 2 a broker
+        // restart, run 3 a database restart, …), so a long run has every kind about equally often and a
+        // run lasts one recovery, not three; `--all-kinds` injects each kind once per run in a random
+        // order; either way random faults follow while the `--seconds` window lasts.
         faultPlan:
-          plan !== undefined ? (plan.split(',').filter(Boolean) as FaultKind[]) : shuffled(FAULT_KINDS),
+          plan !== undefined
+            ? (plan.split(',').filter(Boolean) as FaultKind[])
+            : allKinds
+              ? shuffled(FAULT_KINDS)
+              : [FAULT_KINDS[(run - 1) % FAULT_KINDS.length]],
         log: process.env.CHAOS_VERBOSE ? (l) => console.log(`  ${l}`) : undefined,
       });
       reports.push(report);

@@ -1,1 +1,2 @@
 export * from './http-edge';
+export * from './rate-limit';

@@ -17,6 +17,7 @@ import { LedgerAnchors1763900002210 } from './migrations/1763900002210-ledger-an
 import { TagCategoryChoices1763900002300 } from './migrations/1763900002300-tag-category-choices';
 import { ParcelCardClaims1763900002310 } from './migrations/1763900002310-parcel-card-claims';
 import { WecomDoor1763900003200 } from './migrations/1763900003200-wecom-door';
+import { PageRateLimits1763900003400 } from './migrations/1763900003400-page-rate-limits';
 
 /**
  * What every consent feature may inject: the settings, the keys (R16), the data source (the consent
@@ -52,6 +53,7 @@ export class ConsentSettingsModule {
                 ParcelCardClaims1763900002310,
                 TagCategoryChoices1763900002300,
                 WecomDoor1763900003200,
+                PageRateLimits1763900003400,
               ],
             }),
         },

@@ -4,6 +4,7 @@ export const DATA_CATEGORIES = {
   contact_sealed: 'contact point (phone, openid) encrypted under a service key',
   contact_masked: 'masked contact point (e.g. 139****5678): still personal data (R1)',
   contact_index: 'blind index (HMAC) of a contact point, for lookup without plaintext',
+  client_address_index: 'keyed hash (HMAC) of a client network address, for per-address request limits',
   receiver_sealed: 'receiver name/phone/address or buyer id as the platform sent them, encrypted',
   buyer_pseudonym: 'HMAC pseudonym of a platform buyer',
   purchase: 'order facts: dates, amounts, items, status, logistics',

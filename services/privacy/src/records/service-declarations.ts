@@ -500,6 +500,15 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           sent_at: 'technical',
         },
       },
+      page_rate_limits: {
+        purpose: 'security',
+        retention: 'two minutes: a window is purged once the next one has ended',
+        columns: {
+          key_hash: 'client_address_index',
+          window_start: 'technical',
+          hits: 'technical',
+        },
+      },
       parcel_card_claims: {
         purpose: 'consent_proof',
         columns: {
