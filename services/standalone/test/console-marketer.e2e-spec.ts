@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { adminQuery, waitFor } from '@siyu/testing';
 import { CHROMIUM_ARGS, describeWithBrowser } from '../../consent/test/describe-with-browser';
 import { buildConsole, startConsole, type RunningConsole } from './console-app';
+import { choose } from './console-browser';
 import { apiLogIn, callApi, seedMembersThroughQr } from './console-seed';
 import { formNonce } from './walking-skeleton.flow';
 
@@ -77,12 +78,6 @@ describeWithBrowser('the console for marketers and the privacy officer, in Chrom
     await page.getByRole('heading', { level: 1, name: menu }).waitFor();
   }
 
-  /** Picks an option of an antd Select (its options carry their label as title). */
-  async function choose(page: Page, select: Locator, option: string): Promise<void> {
-    await select.click();
-    await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
-  }
-
   async function expectAccessible(page: Page): Promise<void> {
     await page.addScriptTag({ path: AXE });
     const violations: { id: string; impact: string; nodes: { target: string[] }[] }[] = await page.evaluate(
@@ -144,7 +139,7 @@ describeWithBrowser('the console for marketers and the privacy officer, in Chrom
       await model.getByLabel('标签键').fill('Loyal Buyer');
       await model.getByLabel('中文名称').fill('忠实顾客');
       await model.getByLabel('英文名称').fill('Loyal buyer');
-      await choose(page, model.getByLabel('添加条件'), '标签');
+      await choose(page, model.getByLabel('添加条件'), '标签', model.getByTestId('condition-0'));
       await choose(page, model.getByLabel('选择标签'), 'orders_365');
       await choose(page, model.getByLabel('比较方式'), '大于等于');
       await model.getByLabel('值', { exact: true }).fill('2');
@@ -205,7 +200,7 @@ describeWithBrowser('the console for marketers and the privacy officer, in Chrom
         () => live.innerText(),
         (t) => t.includes('2'),
       );
-      await choose(page, page.getByLabel('添加条件'), '入会天数');
+      await choose(page, page.getByLabel('添加条件'), '入会天数', page.getByTestId('condition-0'));
       await page.getByText('查看规则 JSON（接口收到的内容）').click(); // opens the <details>
       await until(
         () => page.getByTestId('rule-json').innerText(),

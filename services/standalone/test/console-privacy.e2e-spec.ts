@@ -4,6 +4,7 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 import { adminQuery, waitFor } from '@siyu/testing';
 import { CHROMIUM_ARGS, describeWithBrowser } from '../../consent/test/describe-with-browser';
 import { buildConsole, startConsole, type RunningConsole } from './console-app';
+import { choose } from './console-browser';
 import { apiLogIn, callApi, seedMembersThroughQr } from './console-seed';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -71,12 +72,6 @@ describeWithBrowser(
     async function open(page: Page, menu: string): Promise<void> {
       await page.getByRole('navigation').getByRole('menuitem', { name: menu, exact: true }).click();
       await page.getByRole('heading', { level: 1, name: menu }).waitFor();
-    }
-
-    /** Picks an option of an antd Select (its options carry their label as title). */
-    async function choose(page: Page, select: Locator, option: string): Promise<void> {
-      await select.click();
-      await page.locator(`.ant-select-dropdown:visible .ant-select-item-option[title="${option}"]`).click();
     }
 
     async function expectAccessible(page: Page): Promise<void> {
