@@ -48,8 +48,10 @@ export class RefreshSegments {
   async execute(now = new Date()): Promise<SegmentRefresh[]> {
     const brandId = this.options.brandId;
     const out: SegmentRefresh[] = [];
+    // Segments refreshed up to the same change read the same changed members: read them once.
+    const changedSince = new Map<string, string[] | null>();
     for (const id of await this.segments.autoRefreshed(this.ds.manager, brandId)) {
-      const r = await this.ds.transaction((tx) => this.refreshOne(tx, id, now));
+      const r = await this.ds.transaction((tx) => this.refreshOne(tx, id, now, changedSince));
       if (r) out.push(r);
     }
     await this.ds.transaction((tx) => this.changes.prune(tx, brandId));
@@ -57,7 +59,12 @@ export class RefreshSegments {
     return out;
   }
 
-  private async refreshOne(tx: EntityManager, id: string, now: Date): Promise<SegmentRefresh | null> {
+  private async refreshOne(
+    tx: EntityManager,
+    id: string,
+    now: Date,
+    changedSince: Map<string, string[] | null>,
+  ): Promise<SegmentRefresh | null> {
     const brandId = this.options.brandId;
     // Exclusive: no member data change is in flight, so every logged change up to `upTo` is committed.
     await this.segments.holdEvaluation(tx, brandId);
@@ -66,10 +73,17 @@ export class RefreshSegments {
     const query = await this.compiler.compile(tx, segment);
     const upTo = await this.changes.latestSeq(tx, brandId);
     const fullEvery = this.options.segmentFullRefreshEveryMs ?? DEFAULT_FULL_REFRESH_MS;
-    const changed =
-      segment.evaluatedAt && now.getTime() - segment.evaluatedAt.getTime() < fullEvery
-        ? await this.changes.changedBetween(tx, brandId, segment.changeSeq, upTo, INCREMENTAL_LIMIT)
-        : null;
+    let changed: string[] | null = null;
+    if (segment.evaluatedAt && now.getTime() - segment.evaluatedAt.getTime() < fullEvery) {
+      // The log up to `upTo` is committed and only pruned after every segment is refreshed.
+      const range = `${segment.changeSeq}:${upTo}`;
+      if (!changedSince.has(range))
+        changedSince.set(
+          range,
+          await this.changes.changedBetween(tx, brandId, segment.changeSeq, upTo, INCREMENTAL_LIMIT),
+        );
+      changed = changedSince.get(range)!;
+    }
     // Members were deleted from the current version outside a refresh (personalisation off, a
     // category closed, facts revoked): consumers learn it only from a whole version (R11).
     const wholeOwed = segment.wholeOwed;
