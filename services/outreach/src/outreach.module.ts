@@ -52,6 +52,7 @@ import { CampaignRunner } from './runs/campaign-runner';
 import { DispatchChunk } from './runs/dispatch-chunk';
 import { DispatchRun } from './runs/dispatch-run';
 import { ReconcileSends } from './runs/reconcile-sends.use-case';
+import { ReconcileWecomSends } from './runs/reconcile-wecom-sends.use-case';
 import { PullWecomResults } from './runs/pull-wecom-results.use-case';
 import { ResumeSystemPausedRuns } from './runs/resume-system-paused-runs.use-case';
 import { RunRepository } from './runs/run.repository';
@@ -193,6 +194,7 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
         DispatchChunk,
         DispatchRun,
         ReconcileSends,
+        ReconcileWecomSends,
         PullWecomResults,
         ResumeSystemPausedRuns,
         CampaignRunner,

@@ -43,6 +43,14 @@ export interface OutreachModuleOptions {
      */
     pipelined?: boolean;
   };
+  /** Reconciling sends in doubt. */
+  reconcile?: {
+    /**
+     * A WeCom send in doubt whose task WeCom does not list this long after our call was never
+     * created: it goes back to planned (default 120 s, well past the call's timeout).
+     */
+    wecomNotFoundAfterMs?: number;
+  };
   /** Benchmarks only: `off-for-benchmark` skips every gate check, to measure the gate's overhead. */
   sendGate?: 'on' | 'off-for-benchmark';
 }

@@ -5,9 +5,13 @@ import { send, type VendorCallResult } from './http';
 
 /**
  * WeCom (企业微信) on 127.0.0.1: `gettoken`, `externalcontact/add_msg_template` (a task the staff
- * member must confirm in their app) and `externalcontact/get_groupmsg_send_result` (per customer:
- * 0 not sent yet, 1 sent, 2 not a contact, 3 already got this month's messages — WeCom lets a
- * customer receive 4 企业群发 messages per natural month), with WeCom's error codes on demand.
+ * member must confirm in their app), `externalcontact/get_groupmsg_send_result` (`send_list` per
+ * customer: 0 not sent yet, 1 sent, 2 not a contact, 3 already got this month's messages — WeCom
+ * lets a customer receive 4 企业群发 messages per natural month), the lookups that find a task whose
+ * creation got no answer (`get_groupmsg_list_v2`: tasks created in a time range, at most one month;
+ * `get_groupmsg_task`: the staff member's status per task), and `send_welcome_msg` (the new
+ * customer's welcome, with the one-time `WelcomeCode` of an `add_external_contact` event: valid 20 s,
+ * once), with WeCom's error codes on demand.
  * It also plays WeCom calling our callback URL: events encrypted as WXBizMsgCrypt does (AES-256-CBC,
  * key = base64(EncodingAESKey + "="), IV = first 16 key bytes, 32-byte PKCS#7 padding, plaintext =
  * 16 random bytes + 4-byte length + message + corpid) and signed with msg_signature = sha1 of the
@@ -33,6 +37,15 @@ export interface WecomTask {
   results: Map<string, { status: 0 | 1 | 2 | 3; sendTime?: number }>;
 }
 
+/** A welcome message WeCom accepted (send_welcome_msg), by the contact its WelcomeCode was issued for. */
+export interface WecomWelcome {
+  externalUserId: string;
+  staffUserId: string;
+  text: string | undefined;
+  attachments: unknown[];
+  at: Date;
+}
+
 export interface WecomApiCall {
   path: string;
   errcode: number;
@@ -46,6 +59,11 @@ export class FakeWecomServer {
   readonly contacts = new Map<string, Set<string>>();
   /** Messages each customer received this natural month (Beijing), as WeCom counts them. */
   readonly receivedThisMonth = new Map<string, number>();
+  readonly welcomes: WecomWelcome[] = [];
+  private readonly welcomeCodes = new Map<
+    string,
+    { externalUserId: string; staffUserId: string; until: number; used: boolean }
+  >();
   private readonly tokens = new Map<string, number>();
   private failures: { path: string; errcode: number }[] = [];
   private hangs: string[] = [];
@@ -83,6 +101,22 @@ export class FakeWecomServer {
   /** The next call to this path never answers (after creating the task, for add_msg_template). */
   hangNext(path: string): void {
     this.hangs.push(path);
+  }
+
+  /** The next add_msg_template never answers and creates nothing (the request was lost on the way). */
+  loseNext(path: string): void {
+    this.hangs.push(`lost:${path}`);
+  }
+
+  /**
+   * A customer adds a staff member: the contact exists, and WeCom issues the one-time WelcomeCode
+   * its add_external_contact event carries (valid `ttlMs`, default 20 s, for one send_welcome_msg).
+   */
+  issueWelcomeCode(externalUserId: string, staffUserId: string, ttlMs = 20_000): string {
+    this.addContact(externalUserId, staffUserId);
+    const code = `wc${randomBytes(18).toString('base64url')}`;
+    this.welcomeCodes.set(code, { externalUserId, staffUserId, until: Date.now() + ttlMs, used: false });
+    return code;
   }
 
   /** Every issued access token stops working (42001), as after 7200 s. */
@@ -209,6 +243,7 @@ export class FakeWecomServer {
     if (expiry < now) return this.answer(res, path, body, { errcode: 42001, errmsg: 'access_token expired' });
 
     if (path === '/cgi-bin/externalcontact/add_msg_template') {
+      if (this.takeHang(`lost:${path}`)) return this.hold(res, path, body);
       const ids: unknown = body.external_userid;
       if (body.chat_type !== undefined && body.chat_type !== 'single') {
         return this.answer(res, path, body, { errcode: 40058, errmsg: 'chat_type must be single here' });
@@ -240,10 +275,8 @@ export class FakeWecomServer {
           errmsg: 'msgid not found or still dispatching',
         });
       if (body.userid !== task.sender)
-        return this.answer(res, path, body, { errcode: 0, errmsg: 'ok', detail_list: [] });
+        return this.answer(res, path, body, { errcode: 0, errmsg: 'ok', send_list: [] });
       if (this.takeHang(path)) return this.hold(res, path, body);
-      const limit = Math.min(Number(body.limit ?? 500), 1000);
-      const start = body.cursor ? Number(Buffer.from(String(body.cursor), 'base64url').toString()) : 0;
       const rows = task.externalUserIds.map((id) => {
         const r = task.results.get(id) ?? { status: 0 as const };
         return {
@@ -253,10 +286,74 @@ export class FakeWecomServer {
           ...(r.sendTime ? { send_time: r.sendTime } : {}),
         };
       });
-      const page = rows.slice(start, start + limit);
-      const next =
-        start + limit < rows.length ? Buffer.from(String(start + limit)).toString('base64url') : '';
-      return this.answer(res, path, body, { errcode: 0, errmsg: 'ok', detail_list: page, next_cursor: next });
+      const { page, next } = paginate(rows, body.cursor, Math.min(Number(body.limit ?? 500), 1000));
+      return this.answer(res, path, body, { errcode: 0, errmsg: 'ok', send_list: page, next_cursor: next });
+    }
+    if (path === '/cgi-bin/externalcontact/get_groupmsg_list_v2') {
+      // chat_type, start_time and end_time are required; the range may span at most one month.
+      const start = Number(body.start_time);
+      const end = Number(body.end_time);
+      if (!['single', 'group'].includes(body.chat_type) || !Number.isInteger(start) || !Number.isInteger(end))
+        return this.answer(res, path, body, {
+          errcode: 40058,
+          errmsg: 'chat_type, start_time, end_time required',
+        });
+      if (end < start || end - start > 31 * 86400)
+        return this.answer(res, path, body, { errcode: 40058, errmsg: 'time range over one month' });
+      if (this.takeHang(path)) return this.hold(res, path, body);
+      // Tasks created through the API are 企业发表 (create_type 0) and carry no creator.
+      const filter = Number(body.filter_type ?? 2);
+      const rows =
+        body.chat_type !== 'single' || filter === 1
+          ? []
+          : this.tasks
+              .filter((t) => {
+                const at = Math.floor(t.createdAt.getTime() / 1000);
+                return at >= start && at <= end;
+              })
+              .map((t) => ({
+                msgid: t.msgid,
+                create_type: 0,
+                text: { content: t.text },
+                create_time: Math.floor(t.createdAt.getTime() / 1000),
+              }));
+      const { page, next } = paginate(rows, body.cursor, Math.min(Number(body.limit ?? 50), 100));
+      return this.answer(res, path, body, {
+        errcode: 0,
+        errmsg: 'ok',
+        group_msg_list: page,
+        next_cursor: next,
+      });
+    }
+    if (path === '/cgi-bin/externalcontact/get_groupmsg_task') {
+      const task = this.tasks.find((t) => t.msgid === body.msgid);
+      if (!task) return this.answer(res, path, body, { errcode: 41063, errmsg: 'msgid not found' });
+      // Per staff member: 0 not sent yet, 2 sent (confirmed in their app).
+      const confirmed = task.results.size > 0;
+      const rows = [{ userid: task.sender, status: confirmed ? 2 : 0 }];
+      const { page, next } = paginate(rows, body.cursor, Math.min(Number(body.limit ?? 500), 1000));
+      return this.answer(res, path, body, { errcode: 0, errmsg: 'ok', task_list: page, next_cursor: next });
+    }
+    if (path === '/cgi-bin/externalcontact/send_welcome_msg') {
+      const grant = this.welcomeCodes.get(String(body.welcome_code ?? ''));
+      // 41051: the code is unknown, used, or past its 20 s (WeCom: "externaluser has started chatting").
+      if (!grant || grant.used || grant.until < now)
+        return this.answer(res, path, body, { errcode: 41051, errmsg: 'invalid welcome_code' });
+      const text = typeof body.text?.content === 'string' ? body.text.content : undefined;
+      const attachments = Array.isArray(body.attachments) ? body.attachments : [];
+      if (!text && attachments.length === 0)
+        return this.answer(res, path, body, { errcode: 41016, errmsg: 'text or attachments required' });
+      if (text && Buffer.byteLength(text) > 4000)
+        return this.answer(res, path, body, { errcode: 45002, errmsg: 'content size out of limit' });
+      grant.used = true;
+      this.welcomes.push({
+        externalUserId: grant.externalUserId,
+        staffUserId: grant.staffUserId,
+        text,
+        attachments,
+        at: new Date(now),
+      });
+      return this.answer(res, path, body, { errcode: 0, errmsg: 'ok' });
     }
     return this.answer(res, path, body, { errcode: 404, errmsg: `fake has no ${path}` });
   }
@@ -282,6 +379,12 @@ export class FakeWecomServer {
     this.calls.push({ path, errcode: reply.errcode, body });
     json(res, 200, reply);
   }
+}
+
+function paginate<T>(rows: T[], cursor: unknown, limit: number): { page: T[]; next: string } {
+  const start = cursor ? Number(Buffer.from(String(cursor), 'base64url').toString()) : 0;
+  const next = start + limit < rows.length ? Buffer.from(String(start + limit)).toString('base64url') : '';
+  return { page: rows.slice(start, start + limit), next };
 }
 
 function errmsgFor(errcode: number): string {

@@ -137,7 +137,10 @@ export class WecomChannel {
             { vendor: 'wecom', msgid: t.msgid, errorCode: code },
           );
         }
-        for (const d of (res.data.detail_list ?? []) as Record<string, any>[]) {
+        // `send_list` (get_groupmsg_send_result, 93338; SKIT.FlurlHttpClient.Wechat's
+        // CgibinExternalContactGetGroupMessageSendResultResponse, gin-vue-admin's GetGroupMsgSendResultResponse);
+        // `detail_list` is the older get_group_msg_result's name, still read.
+        for (const d of (res.data.send_list ?? res.data.detail_list ?? []) as Record<string, any>[]) {
           out.push(toResult(t.msgid, t.sender, d));
         }
         cursor = String(res.data.next_cursor ?? '');
@@ -146,6 +149,79 @@ export class WecomChannel {
     }
     return out;
   }
+
+  /**
+   * The tasks a timed-out add_msg_template may have created: get_groupmsg_list_v2 over the time range
+   * (企业发表 tasks; WeCom allows at most one month), then, for each task whose text matches, who it
+   * went to for this staff member. Reads, so retried without an answer; throws when WeCom cannot
+   * tell (the sends stay in doubt and are asked about again).
+   */
+  async findTasks(q: WecomTaskLookup): Promise<WecomTaskRecord[]> {
+    const found: WecomTaskRecord[] = [];
+    let cursor = '';
+    for (let page = 0; page < 1000; page++) {
+      const res = await this.api.call(
+        '/cgi-bin/externalcontact/get_groupmsg_list_v2',
+        {
+          chat_type: 'single',
+          start_time: Math.floor(q.since.getTime() / 1000),
+          end_time: Math.ceil(q.until.getTime() / 1000),
+          filter_type: 0,
+          limit: 100,
+          ...(cursor ? { cursor } : {}),
+        },
+        { retryWithoutAnswer: true },
+      );
+      if (res.kind !== 'ok') throw lookupFailed('get_groupmsg_list_v2', res);
+      for (const m of (res.data.group_msg_list ?? []) as Record<string, any>[]) {
+        const text = String(m.text?.content ?? '');
+        if (q.known.has(String(m.msgid)) || !q.textMatches(text)) continue;
+        found.push({
+          msgid: String(m.msgid),
+          text,
+          createdAt: new Date(Number(m.create_time) * 1000),
+          externalUserIds: [],
+        });
+      }
+      cursor = String(res.data.next_cursor ?? '');
+      if (!cursor) break;
+    }
+    for (const t of found) {
+      const results = await this.results([{ msgid: t.msgid, sender: q.sender }]);
+      t.externalUserIds = results.map((r) => r.externalUserId);
+    }
+    return found;
+  }
+}
+
+function lookupFailed(
+  what: string,
+  res: { kind: 'error'; errcode: number } | { kind: 'no_answer'; errorCode: string },
+): ChannelError {
+  const code = res.kind === 'error' ? String(res.errcode) : res.errorCode;
+  return new ChannelError(
+    res.kind === 'error' ? ChannelErrorCode.VENDOR_REFUSED : ChannelErrorCode.VENDOR_UNAVAILABLE,
+    `WeCom ${what} failed: ${code}`,
+    { vendor: 'wecom', errorCode: code },
+  );
+}
+
+export interface WecomTaskRecord {
+  msgid: string;
+  text: string;
+  createdAt: Date;
+  /** Per customer of the task (get_groupmsg_send_result for the staff member). */
+  externalUserIds: string[];
+}
+
+export interface WecomTaskLookup {
+  /** Tasks created in [since, until] whose text passes `textMatches`, with their customers for `sender`. */
+  since: Date;
+  until: Date;
+  sender: string;
+  textMatches: (text: string) => boolean;
+  /** Tasks already recorded on a send (their customers need not be asked for). */
+  known: ReadonlySet<string>;
 }
 
 // get_groupmsg_send_result status: 0 未发送, 1 已发送, 2 因客户不是好友导致发送失败,

@@ -6,6 +6,7 @@ import { SmsChannels } from '../channels/sms-channels';
 import type { DeliveryReport, SmsVendor } from '../channels/sms-vendor.channel';
 import { ConsentProjectionRepository } from '../consent-projection/consent-projection.repository';
 import { OUTREACH_DB, OUTREACH_OPTIONS, type OutreachModuleOptions } from '../outreach.options';
+import { ReconcileWecomSends } from './reconcile-wecom-sends.use-case';
 import { SendRepository, type Send, type SendOutcome } from './send.repository';
 
 const BATCH = 200;
@@ -26,14 +27,17 @@ export class ReconcileSends {
     private readonly channels: SmsChannels,
     private readonly sends: SendRepository,
     private readonly projection: ConsentProjectionRepository,
+    private readonly wecom: ReconcileWecomSends,
   ) {
     this.contacts = loadContactKeys(options.env);
   }
 
   /** Every in-doubt send of a run (start of a run after a restart, and its end). */
   async inDoubtOf(runId: string, vendor: string): Promise<number> {
-    // WeCom and WeChat cannot be asked about one message by our id: their in-doubt sends stay
-    // `unknown` (counted as reconciling), never sent again.
+    // WeCom has no lookup by our id: its tasks are found by time, text and customer.
+    if (vendor === 'wecom') return this.wecom.inDoubtOf(runId);
+    // WeChat cannot be asked about one message: its in-doubt sends stay `unknown` (counted as
+    // reconciling), never sent again.
     if (!this.channels.get(vendor as SmsVendor)) return 0;
     let settled = 0;
     for (;;) {

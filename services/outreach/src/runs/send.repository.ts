@@ -153,6 +153,16 @@ export class SendRepository {
   }
 
   /** Submitted but not yet reported, older than `olderThanMs`: for the receipt puller. */
+  /** The vendor message ids already recorded on a campaign's sends (every run). */
+  async vendorMessageIdsOf(tx: EntityManager, campaignId: string, vendor: string): Promise<Set<string>> {
+    const rows: { id: string }[] = await tx.query(
+      `SELECT vendor_message_id AS id FROM sends
+        WHERE campaign_id = $1 AND vendor = $2 AND vendor_message_id IS NOT NULL`,
+      [campaignId, vendor],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
   async awaitingReport(
     tx: EntityManager,
     vendors: string[],
