@@ -49,6 +49,8 @@ import { ImpactAssessmentsController } from './impact-assessments/impact-assessm
 import { ImpactAssessmentsQuery } from './impact-assessments/impact-assessments.query';
 import { ImpactAssessmentsRepository } from './impact-assessments/impact-assessments.repository';
 import { RecordImpactAssessment } from './impact-assessments/record-impact-assessment.use-case';
+import { DeleteExpiredAssessments } from './impact-assessments/delete-expired-assessments.use-case';
+import { AssessmentRetentionJob } from './impact-assessments/assessment-retention.job';
 import { IndividualsCountAnswersConsumer } from './individuals-count/individuals-count-answers.consumer';
 import { IndividualsCountController } from './individuals-count/individuals-count.controller';
 import { IndividualsCountQuery } from './individuals-count/individuals-count.query';
@@ -154,6 +156,8 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
         { provide: ImpactAssessmentsRepository, useValue: new ImpactAssessmentsRepository() },
         ImpactAssessmentsQuery,
         RecordImpactAssessment,
+        DeleteExpiredAssessments,
+        AssessmentRetentionJob,
         { provide: SubjectLookupsRepository, useValue: new SubjectLookupsRepository() },
         LookUpSubject,
         SubjectLookupQuery,
