@@ -1364,7 +1364,8 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
       },
       impact_assessments: {
         purpose: 'security',
-        retention: '3 years from the assessment (PIPL Art. 56: keep_until), then deleted by a daily job, audited',
+        retention:
+          '3 years from the assessment (PIPL Art. 56: keep_until), then deleted by a daily job, audited',
         columns: {
           id: 'technical',
           subject_key: 'technical',
