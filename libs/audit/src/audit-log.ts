@@ -12,12 +12,13 @@ export interface AuditEntry {
   outcome: 'allowed' | 'refused';
 }
 
-const LOCK = 0x5a17a0d1;
+/** Serialises appenders (and the anchor job, which must see one head and one count). */
+export const AUDIT_APPEND_LOCK = 0x5a17a0d1;
 
 /** Appends in the caller's transaction (STYLE rule 4): the read and its trace commit together. */
 export async function appendAudit(tx: EntityManager, entry: AuditEntry): Promise<void> {
   // Serialise appenders so each entry links to the one before it.
-  await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK]);
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_APPEND_LOCK]);
   const [last] = await tx.query('SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1');
   const at = new Date().toISOString();
   const body = canonicalJson({ at, ...entry });
@@ -45,7 +46,7 @@ export async function appendAudit(tx: EntityManager, entry: AuditEntry): Promise
  */
 export async function appendAuditMany(tx: EntityManager, entries: AuditEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await tx.query('SELECT pg_advisory_xact_lock($1)', [LOCK]);
+  await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_APPEND_LOCK]);
   const [last] = await tx.query('SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1');
   const at = new Date().toISOString();
   let prev: string | null = last?.hash ?? null;

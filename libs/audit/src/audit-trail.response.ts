@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsDefined, Matches, ValidateIf } from 'class-validator';
 import type { EntityManager } from 'typeorm';
+import { checkAuditAnchors } from './audit-anchors';
+import type { AuditAnchors } from './audit-anchors.providers';
 import { verifyAuditTrail } from './audit-log';
 
 const eitherGiven = (q: VerifyAuditTrailQuery) => q.knownSeq !== undefined || q.knownHash !== undefined;
@@ -46,6 +48,15 @@ export class AuditTrailVerdictResponse {
   })
   truncatedAfterSeq?: string;
 
+  @ApiPropertyOptional({ example: 24, description: 'Signed anchors of this chain checked (R20)' })
+  anchorsChecked?: number;
+
+  @ApiPropertyOptional({ example: '1200', description: 'The newest anchor with a valid signature' })
+  latestAnchorSeq?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'When that anchor was signed' })
+  latestAnchorAt?: string;
+
   @ApiPropertyOptional({ type: [String], description: 'One sentence per finding; empty when intact' })
   problems?: string[];
 }
@@ -57,11 +68,14 @@ interface KnownHead {
 
 /**
  * The verdict in the response's shape; each service's query passes its own connection, in one
- * snapshot (REPEATABLE READ) so an entry appended during the walk is not taken for a change.
+ * snapshot (REPEATABLE READ) so an entry appended during the walk is not taken for a change. With
+ * `anchors` (the service's AuditAnchors), its signed anchors are checked too: a removed or rewritten
+ * tail up to the newest anchor shows, even when the hashes were recomputed.
  */
 export async function auditTrailVerdict(
   tx: EntityManager,
   known?: Partial<KnownHead>,
+  anchors?: Pick<AuditAnchors, 'service' | 'keys'>,
 ): Promise<AuditTrailVerdictResponse> {
   const { intact, entries, brokenSeq } = await verifyAuditTrail(tx);
   const verdict: AuditTrailVerdictResponse = { intact, entries, problems: [] };
@@ -73,6 +87,21 @@ export async function auditTrailVerdict(
   }
   const [head] = await tx.query('SELECT seq::text AS seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
   if (head) Object.assign(verdict, { headSeq: head.seq, headHash: head.hash });
+  if (anchors) {
+    const found = await checkAuditAnchors(tx, anchors.service, anchors.keys);
+    verdict.anchorsChecked = found.anchorsChecked;
+    if (found.latestAnchor)
+      Object.assign(verdict, {
+        latestAnchorSeq: found.latestAnchor.seq,
+        latestAnchorAt: found.latestAnchor.at,
+      });
+    if (found.problems.length > 0) {
+      verdict.intact = false;
+      verdict.problems!.push(...found.problems);
+      if (found.brokenSeq !== undefined) verdict.brokenSeq ??= found.brokenSeq;
+      if (found.truncatedAfterSeq !== undefined) verdict.truncatedAfterSeq = found.truncatedAfterSeq;
+    }
+  }
   if (known?.seq === undefined || known.hash === undefined) return verdict;
 
   const [found] = await tx.query('SELECT hash FROM audit_log WHERE seq = $1', [known.seq]);
@@ -82,6 +111,7 @@ export async function auditTrailVerdict(
     verdict.brokenSeq ??= known.seq;
     verdict.problems!.push(`entry seq ${known.seq} differs from the head seen earlier: it was edited`);
   } else if (!head || BigInt(known.seq) > BigInt(head.seq)) {
+    if (verdict.truncatedAfterSeq !== undefined) return verdict; // an anchor already said so
     verdict.truncatedAfterSeq = head?.seq ?? '0';
     verdict.problems!.push(
       `entries after seq ${verdict.truncatedAfterSeq} are missing: seq ${known.seq} was the head seen earlier`,

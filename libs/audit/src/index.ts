@@ -1,3 +1,6 @@
 export * from './audit.migration';
+export * from './audit-anchors.migration';
 export * from './audit-log';
+export * from './audit-anchors';
+export * from './audit-anchors.providers';
 export * from './audit-trail.response';

@@ -9,6 +9,8 @@ import { generateKeyMaterial } from './keys-from-env';
  *   shop, set by whoever connects a shop: there is no default)
  * - outreach: UNSUBSCRIBE_TOKEN_KEYS, CONTACT_KEYS, ALIYUN_SMS_RECEIPT_TOKEN, TENCENT_SMS_RECEIPT_TOKEN
  * - audience: UNSUBSCRIBE_TOKEN_KEYS (verifies, never issues, the preference-page token of its "what we hold" page)
+ * - each of consent, orders, audience, outreach, privacy: <SERVICE>_AUDIT_ANCHOR_SIGNING_KEYS, signing
+ *   the head anchors of its own audit chain (R20, ADR 0012)
  *
  * CONTACT_KEY (bare base64, no kid) is the legacy form of CONTACT_KEYS: still read when set (see
  * loadContactKeys), never generated.
@@ -27,6 +29,11 @@ export const SECRET_NAMES = [
   'TENCENT_SMS_RECEIPT_TOKEN',
   'WECHAT_TOKEN',
   'LEDGER_ANCHOR_SIGNING_KEYS',
+  'CONSENT_AUDIT_ANCHOR_SIGNING_KEYS',
+  'ORDERS_AUDIT_ANCHOR_SIGNING_KEYS',
+  'AUDIENCE_AUDIT_ANCHOR_SIGNING_KEYS',
+  'OUTREACH_AUDIT_ANCHOR_SIGNING_KEYS',
+  'PRIVACY_AUDIT_ANCHOR_SIGNING_KEYS',
 ] as const;
 
 export type SecretsEnv = Record<(typeof SECRET_NAMES)[number], string>;
@@ -52,6 +59,12 @@ export function generateSecretsEnv(): SecretsEnv {
     WECHAT_TOKEN: urlSafe(),
     // Ed25519 seed (32 random bytes) signing ledger head anchors (R20); receipts name the kid.
     LEDGER_ANCHOR_SIGNING_KEYS: `${kid}:${generateKeyMaterial()}`,
+    // One Ed25519 seed per service, signing its audit chain's head anchors (R20, ADR 0012).
+    CONSENT_AUDIT_ANCHOR_SIGNING_KEYS: `${kid}:${generateKeyMaterial()}`,
+    ORDERS_AUDIT_ANCHOR_SIGNING_KEYS: `${kid}:${generateKeyMaterial()}`,
+    AUDIENCE_AUDIT_ANCHOR_SIGNING_KEYS: `${kid}:${generateKeyMaterial()}`,
+    OUTREACH_AUDIT_ANCHOR_SIGNING_KEYS: `${kid}:${generateKeyMaterial()}`,
+    PRIVACY_AUDIT_ANCHOR_SIGNING_KEYS: `${kid}:${generateKeyMaterial()}`,
   };
 }
 

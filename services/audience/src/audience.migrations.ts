@@ -1,4 +1,4 @@
-import { AuditTrail1763900000001 } from '@siyu/audit';
+import { AuditAnchors1763900007000, AuditTrail1763900000001 } from '@siyu/audit';
 import { MessagingTables1763900000000 } from '@siyu/messaging';
 import { AudienceInitial1763900000200 } from './migrations/1763900000200-audience-initial';
 import { ReleasedFacts1763900000201 } from './migrations/1763900000201-released-facts';
@@ -12,6 +12,7 @@ export const AUDIENCE_MIGRATIONS = [
   MessagingTables1763900000000,
   // Reads of one member's profile (explain, lineage, the customer's own page) are audited (R16).
   AuditTrail1763900000001,
+  AuditAnchors1763900007000,
   AudienceInitial1763900000200,
   ReleasedFacts1763900000201,
   TagsAndSegmentRules1763900000202,

@@ -11,6 +11,7 @@ import { TOPICS } from '@siyu/contracts';
 import { ServiceMessaging } from '@siyu/messaging';
 import { openServiceDataSource, provisionServiceDatabase, RecurringJob } from '@siyu/persistence';
 import { AUDIENCE_MIGRATIONS } from './audience.migrations';
+import { auditAnchorProviders } from '@siyu/audit';
 import { AUDIENCE_DB, AUDIENCE_OPTIONS, type AudienceModuleOptions } from './audience.options';
 import { AUDIENCE_DATA_SUBJECT_REQUEST_PROVIDERS } from './data-subject-requests/data-subject-requests.consumer';
 import { ProductCategoriesRepository } from './catalogue/product-categories.repository';
@@ -67,6 +68,12 @@ export class AudienceModule implements OnApplicationBootstrap, OnApplicationShut
       ],
       providers: [
         VerifyAudienceAuditTrail,
+        ...auditAnchorProviders<AudienceModuleOptions>({
+          service: 'audience',
+          options: AUDIENCE_OPTIONS,
+          db: AUDIENCE_DB,
+          env: (o) => o.env,
+        }),
         ...serviceReadiness({ service: 'audience', db: AUDIENCE_DB, transport: options.transport }),
         { provide: AUDIENCE_OPTIONS, useValue: options },
         {

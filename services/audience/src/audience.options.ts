@@ -20,6 +20,8 @@ export interface AudienceModuleOptions {
    * "what the brand holds about me"); without it that page answers 404.
    */
   preferenceTokenKeys?: string;
+  /** AUDIENCE_AUDIT_ANCHOR_SIGNING_KEYS and AUDIT_ANCHOR_INTERVAL_MS (R20); without them no anchors. */
+  env?: Record<string, string | undefined>;
 }
 
 export const AUDIENCE_OPTIONS = 'AUDIENCE_OPTIONS';

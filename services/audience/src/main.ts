@@ -24,6 +24,7 @@ async function main(): Promise<void> {
         transport,
         brandId: env.BRAND_ID ?? 'demo',
         preferenceTokenKeys: env.UNSUBSCRIBE_TOKEN_KEYS,
+        env,
       }),
     ),
     { logger },

@@ -1,7 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { TOPICS } from '@siyu/contracts';
-import { AuditTrail1763900000001 } from '@siyu/audit';
+import { AuditAnchors1763900007000, AuditTrail1763900000001 } from '@siyu/audit';
 import { MessagingTables1763900000000, ServiceMessaging } from '@siyu/messaging';
 import { openServiceDataSource, provisionServiceDatabase } from '@siyu/persistence';
 import { ConsentKeys } from './consent.keys';
@@ -42,6 +42,7 @@ export class ConsentSettingsModule {
                 MessagingTables1763900000000,
                 // The audit trail of PII reads (R16): contact key re-sealing opens stored values.
                 AuditTrail1763900000001,
+                AuditAnchors1763900007000,
                 ConsentInitial1763900000100,
                 MembershipWebhooks1763900000800,
                 SmsVendorReplies1763900000810,

@@ -16,6 +16,7 @@ import { ListApiKeys } from './api-keys/list-api-keys.query';
 import { RevokeApiKey } from './api-keys/revoke-api-key.use-case';
 import { IDENTITY_DATA_SUBJECT_REQUEST_PROVIDERS } from './data-subject-requests/data-subject-requests.consumer';
 import { IDENTITY_DB, IDENTITY_OPTIONS, type IdentityModuleOptions } from './identity.options';
+import { AuditorApiKeys1763900007200 } from './migrations/1763900007200-auditor-api-keys';
 import { IdentityInitial1763900000500 } from './migrations/1763900000500-identity-initial';
 import { ChangeOwnPassword } from './staff-accounts/change-own-password.use-case';
 import { CreateFirstAdmin } from './staff-accounts/create-first-admin.use-case';
@@ -47,7 +48,11 @@ export class IdentityModule implements OnApplicationBootstrap, OnApplicationShut
             openServiceDataSource({
               database: await provisionServiceDatabase(options.adminDatabaseUrl, 'identity'),
               entities: [],
-              migrations: [MessagingTables1763900000000, IdentityInitial1763900000500],
+              migrations: [
+                MessagingTables1763900000000,
+                IdentityInitial1763900000500,
+                AuditorApiKeys1763900007200,
+              ],
             }),
         },
         // One counter per app instance, so two apps in one test run do not share lockouts.

@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { AuditTrail1763900000001 } from '@siyu/audit';
+import { AuditAnchors1763900007000, AuditTrail1763900000001 } from '@siyu/audit';
 import { MessagingTables1763900000000 } from '@siyu/messaging';
 import { openServiceDataSource, provisionServiceDatabase } from '@siyu/persistence';
 import { ShortLinks1763900005000 } from '@siyu/short-links';
@@ -21,6 +21,7 @@ import { ShopRetentionPerPlatform1763900001330 } from './migrations/176390000133
 export const ORDERS_MIGRATIONS = [
   MessagingTables1763900000000,
   AuditTrail1763900000001,
+  AuditAnchors1763900007000,
   OrdersInitial1763900000100,
   OrdersSourceModifiedAt1763900000600,
   VaultLookupAndBudget1763900000700,

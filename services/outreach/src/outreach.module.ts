@@ -1,6 +1,6 @@
 import { DynamicModule, Inject, Module, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { AuditTrail1763900000001 } from '@siyu/audit';
+import { AuditAnchors1763900007000, auditAnchorProviders, AuditTrail1763900000001 } from '@siyu/audit';
 import { TOPICS } from '@siyu/contracts';
 import { MessagingTables1763900000000, ServiceMessaging } from '@siyu/messaging';
 import { openServiceDataSource, provisionServiceDatabase } from '@siyu/persistence';
@@ -92,6 +92,12 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
       ],
       providers: [
         VerifyOutreachAuditTrail,
+        ...auditAnchorProviders<OutreachModuleOptions>({
+          service: 'outreach',
+          options: OUTREACH_OPTIONS,
+          db: OUTREACH_DB,
+          env: (o) => o.env,
+        }),
         ...serviceReadiness({
           service: 'outreach',
           db: OUTREACH_DB,
@@ -108,6 +114,7 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
               migrations: [
                 MessagingTables1763900000000,
                 AuditTrail1763900000001,
+                AuditAnchors1763900007000,
                 OutreachInitial1763900000300,
                 OutreachCampaigns1763900003000,
                 OutreachSendBatchIds1763900003010,

@@ -47,6 +47,7 @@ async function main(): Promise<void> {
         reminderIntervalMs: Number(env.PRIVACY_REMINDER_INTERVAL_MS ?? 3_600_000),
         individualsCountIntervalMs: Number(env.PRIVACY_INDIVIDUALS_COUNT_INTERVAL_MS ?? 86_400_000),
         auditVerifyBaseUrls: chainBaseUrlsFromEnv(env.PRIVACY_AUDIT_VERIFY_URLS),
+        env,
         announce: (line) => logger.log(line, 'announce'),
       }),
     ),

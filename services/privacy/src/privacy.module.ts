@@ -8,7 +8,7 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { AuditTrail1763900000001 } from '@siyu/audit';
+import { AuditAnchors1763900007000, auditAnchorProviders, AuditTrail1763900000001 } from '@siyu/audit';
 import { TOPICS } from '@siyu/contracts';
 import { MessagingTables1763900000000, ServiceMessaging } from '@siyu/messaging';
 import { openServiceDataSource, provisionServiceDatabase, RecurringJob } from '@siyu/persistence';
@@ -49,6 +49,8 @@ import { ImpactAssessmentsController } from './impact-assessments/impact-assessm
 import { ImpactAssessmentsQuery } from './impact-assessments/impact-assessments.query';
 import { ImpactAssessmentsRepository } from './impact-assessments/impact-assessments.repository';
 import { RecordImpactAssessment } from './impact-assessments/record-impact-assessment.use-case';
+import { DeleteExpiredAssessments } from './impact-assessments/delete-expired-assessments.use-case';
+import { AssessmentRetentionJob } from './impact-assessments/assessment-retention.job';
 import { IndividualsCountAnswersConsumer } from './individuals-count/individuals-count-answers.consumer';
 import { IndividualsCountController } from './individuals-count/individuals-count.controller';
 import { IndividualsCountQuery } from './individuals-count/individuals-count.query';
@@ -66,6 +68,11 @@ import { AuditChainsController } from './audit-chains/audit-chains.controller';
 import { VerifyAuditChains } from './audit-chains/verify-audit-chains.query';
 import { AuditChainHeadRepository } from './audit-chains/audit-chain-heads.repository';
 import { AuditChainHeads1763900006650 } from './migrations/1763900006650-audit-chain-heads';
+import { AuditChainRuns1763900007100 } from './migrations/1763900007100-audit-chain-runs';
+import { AuditChainRunRepository } from './audit-chains/audit-chain-runs.repository';
+import { AuditChainsJob } from './audit-chains/audit-chains.job';
+import { AuditorCredential } from './audit-chains/auditor-credential';
+import { VerifyAuditChainsOnSchedule } from './audit-chains/verify-audit-chains-on-schedule.use-case';
 
 export { PRIVACY_DB, PRIVACY_OPTIONS, type PrivacyModuleOptions } from './privacy.options';
 
@@ -90,8 +97,18 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
       ],
       providers: [
         VerifyPrivacyAuditTrail,
+        ...auditAnchorProviders<PrivacyModuleOptions>({
+          service: 'privacy',
+          options: PRIVACY_OPTIONS,
+          db: PRIVACY_DB,
+          env: (o) => o.env,
+        }),
         VerifyAuditChains,
         AuditChainHeadRepository,
+        AuditChainRunRepository,
+        AuditorCredential,
+        VerifyAuditChainsOnSchedule,
+        AuditChainsJob,
         { provide: PRIVACY_OPTIONS, useValue: options },
         {
           provide: PRIVACY_DB,
@@ -102,6 +119,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
               migrations: [
                 MessagingTables1763900000000,
                 AuditTrail1763900000001,
+                AuditAnchors1763900007000,
                 PrivacyInitial1763900003000,
                 CustomerRequests1763900004000,
                 WithdrawAllRequests1763900004100,
@@ -112,6 +130,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
                 SubjectLookups1763900006400,
                 ChallengeCorrections1763900006500,
                 AuditChainHeads1763900006650,
+                AuditChainRuns1763900007100,
               ],
             }),
         },
@@ -137,6 +156,8 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
         { provide: ImpactAssessmentsRepository, useValue: new ImpactAssessmentsRepository() },
         ImpactAssessmentsQuery,
         RecordImpactAssessment,
+        DeleteExpiredAssessments,
+        AssessmentRetentionJob,
         { provide: SubjectLookupsRepository, useValue: new SubjectLookupsRepository() },
         LookUpSubject,
         SubjectLookupQuery,

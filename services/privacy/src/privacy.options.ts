@@ -26,6 +26,11 @@ export interface PrivacyModuleOptions {
    * own port (the standalone app serves every service there).
    */
   auditVerifyBaseUrls?: Partial<Record<'consent' | 'orders' | 'audience' | 'outreach' | 'privacy', string>>;
+  /**
+   * PRIVACY_AUDIT_ANCHOR_SIGNING_KEYS, AUDIT_ANCHOR_INTERVAL_MS, AUDIT_CHAIN_VERIFY_INTERVAL_MS (R20),
+   * PRIVACY_AUDITOR_API_KEY, PRIVACY_IDENTITY_URL, PIPIA_RETENTION_INTERVAL_MS (R18).
+   */
+  env?: Record<string, string | undefined>;
   /** Where reminders and escalations are announced (the console in standalone). */
   announce?: (line: string) => void;
 }

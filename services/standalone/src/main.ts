@@ -20,6 +20,11 @@ async function main(): Promise<void> {
     // The ledger head is signed hourly (R20); proof past its retention is minimised daily.
     LEDGER_ANCHOR_INTERVAL_MS: '3600000',
     CONSENT_PROOF_PURGE_INTERVAL_MS: '86400000',
+    // Each service signs its audit chain's head hourly; privacy verifies every chain hourly (R20).
+    AUDIT_ANCHOR_INTERVAL_MS: '3600000',
+    AUDIT_CHAIN_VERIFY_INTERVAL_MS: '3600000',
+    // Impact assessments past their three years (PIPL Art. 56) are deleted daily.
+    PIPIA_RETENTION_INTERVAL_MS: '86400000',
     ...loadOrCreateLocalSecrets(dataDir),
     ...process.env,
     SIYU_DATA_DIR: dataDir,

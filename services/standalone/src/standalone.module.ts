@@ -58,6 +58,7 @@ export class StandaloneModule {
           brandId: o.brand.id,
           // R12: audience verifies the preference centre's page token itself ("what we hold").
           preferenceTokenKeys: o.env.UNSUBSCRIBE_TOKEN_KEYS,
+          env: o.env,
         }),
         OutreachModule.register({
           ...common,

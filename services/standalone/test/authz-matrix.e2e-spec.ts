@@ -39,6 +39,8 @@ interface Brand {
   /** Ids that exist in this brand, by `<path prefix>:<param>` (see `seedKey`). */
   ids: Map<string, string>;
   machineToken: string;
+  /** A real exchanged token per machine role (platform, auditor). */
+  machineTokens: Partial<Record<string, string>>;
 }
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'] as const;
@@ -128,7 +130,7 @@ async function startBrand(name: string): Promise<Brand> {
   const app = moduleRef.createNestApplication({ rawBody: true, logger: ['error'] });
   installHttpEdge(app, keys);
   await app.init();
-  return { name, app, adminUrl, keys, ids: new Map(), machineToken: '' };
+  return { name, app, adminUrl, keys, ids: new Map(), machineToken: '', machineTokens: {} };
 }
 
 /** Real objects in a brand, made through its API, so BOLA probes use ids that exist somewhere. */
@@ -147,6 +149,22 @@ async function seed(brand: Brand): Promise<void> {
   // The machine caller uses the real exchange: API key → short-lived token.
   const token = await http().post('/api/v1/identity/tokens').set('X-Api-Key', key.body.key).expect(200);
   brand.machineToken = `Bearer ${token.body.token}`;
+  for (const role of MACHINE_ROLES) {
+    if (role === 'platform') {
+      brand.machineTokens[role] = brand.machineToken;
+      continue;
+    }
+    const other = await http()
+      .post('/api/v1/identity/api-keys')
+      .set('Authorization', admin)
+      .send({ name: `${brand.name}-${role}`, role })
+      .expect(201);
+    const exchanged = await http()
+      .post('/api/v1/identity/tokens')
+      .set('X-Api-Key', other.body.key)
+      .expect(200);
+    brand.machineTokens[role] = `Bearer ${exchanged.body.token}`;
+  }
   const spare = await http()
     .post('/api/v1/identity/api-keys')
     .set('Authorization', admin)
@@ -232,7 +250,7 @@ describe('authorisation matrix: every route × every caller × own / other brand
     let cells = 0;
     const tokenFor = async (caller: Caller, issuer: Brand): Promise<string | undefined> => {
       if (caller === 'none') return undefined;
-      if (caller.startsWith('machine-key:')) return issuer.machineToken;
+      if (caller.startsWith('machine-key:')) return issuer.machineTokens[caller.slice(12)];
       return bearer(issuer.keys, caller as Role);
     };
     const roleOf = (caller: Caller) => (caller.startsWith('machine-key:') ? caller.slice(12) : caller);
@@ -276,7 +294,8 @@ describe('authorisation matrix: every route × every caller × own / other brand
     );
     expect(violations).toEqual([]);
     expect(cells).toBe(ops.length * (1 + (callers.length - 1) * 2));
-  }, 300_000);
+    // One more machine caller (auditor) adds two cells per route; alone on a loaded machine the run took 320 s.
+  }, 480_000);
 
   it("BOLA: brand B's ids with brand A's token answer as ids that exist nowhere, while A's own ids resolve", async () => {
     const violations: string[] = [];

@@ -60,6 +60,19 @@ export const siyuMetrics = {
     labelNames: ['platform', 'outcome'] as const,
     registers,
   }),
+  // R20: alert on siyu_audit_chain_intact == 0 (a chain broken or its verifier unreachable).
+  auditChainIntact: new Gauge({
+    name: 'siyu_audit_chain_intact',
+    help: 'Per hash chain: 1 when the last scheduled verification found it intact, 0 when broken or unreachable',
+    labelNames: ['chain'] as const,
+    registers,
+  }),
+  auditChainVerifications: new Counter({
+    name: 'siyu_audit_chain_verifications_total',
+    help: 'Verifications over every hash chain, by trigger (scheduled, on_demand) and outcome (intact, failed)',
+    labelNames: ['trigger', 'outcome'] as const,
+    registers,
+  }),
   imports: new Counter({
     name: 'siyu_imports_total',
     help: 'Import jobs finished, by platform and status',

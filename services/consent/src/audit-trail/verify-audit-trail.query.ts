@@ -1,16 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { auditTrailVerdict, type AuditTrailVerdictResponse, type VerifyAuditTrailQuery } from '@siyu/audit';
+import {
+  AuditAnchors,
+  auditTrailVerdict,
+  type AuditTrailVerdictResponse,
+  type VerifyAuditTrailQuery,
+} from '@siyu/audit';
 import { CONSENT_DB } from '../consent.options';
 
 /** Whether consent's hash-chained audit trail is intact, and where it breaks if not (R20). */
 @Injectable()
 export class VerifyConsentAuditTrail {
-  constructor(@Inject(CONSENT_DB) private readonly ds: DataSource) {}
+  constructor(
+    @Inject(CONSENT_DB) private readonly ds: DataSource,
+    private readonly anchors: AuditAnchors,
+  ) {}
 
   execute(known: VerifyAuditTrailQuery = {}): Promise<AuditTrailVerdictResponse> {
     return this.ds.transaction('REPEATABLE READ', (tx) =>
-      auditTrailVerdict(tx, { seq: known.knownSeq, hash: known.knownHash }),
+      auditTrailVerdict(tx, { seq: known.knownSeq, hash: known.knownHash }, this.anchors),
     );
   }
 }

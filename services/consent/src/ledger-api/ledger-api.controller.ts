@@ -36,6 +36,8 @@ export class LedgerApiController {
   /** The chain and the stored anchors. */
   @Get('ledger/verify')
   @ApiOkResponse({ type: LedgerVerdictResponse })
+  // auditor: privacy's scheduled verification with its machine key (R20)
+  @Roles('privacy_officer', 'admin', 'auditor')
   verify() {
     return this.verifier.verify(this.options.brand.id);
   }

@@ -3,8 +3,8 @@ import type { DataSource } from 'typeorm';
 import { ServiceMessaging } from '@siyu/messaging';
 import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { ConsentKeys } from '../consent.keys';
-import { answer, type MembershipAnswer } from './membership-answer';
-import type { MembershipCall } from './membership-call';
+import { answer, under14Answer, type MembershipAnswer } from './membership-answer';
+import { joinedUnder14, type MembershipCall } from './membership-call';
 import { TIMESTAMP_WINDOW_SECONDS } from './membership-signature';
 import { MembershipRepository, type MemberKey } from './membership.repository';
 import { MembershipError, MembershipErrorCode } from './membership.errors';
@@ -59,6 +59,12 @@ export class AnswerMembershipCall {
             `request_id was already used for ${claim.action}`,
           );
         return claim.answer as MembershipAnswer;
+      }
+      // R2 / PIPL Art. 31, the pages' rule: under 14, nothing but the answer is written.
+      if (call.action !== 'unbind' && joinedUnder14(call)) {
+        const refused = under14Answer(call.requestId);
+        await this.members.storeAnswer(tx, call.platform, call.shopId, call.requestId, refused);
+        return refused;
       }
       wrote =
         call.action === 'unbind'

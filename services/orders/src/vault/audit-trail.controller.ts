@@ -12,7 +12,8 @@ export class AuditTrailController {
 
   @Get('verify')
   @ApiOkResponse({ type: AuditVerdict })
-  @Roles('privacy_officer', 'admin')
+  // auditor: privacy's scheduled verification with its machine key (R20)
+  @Roles('privacy_officer', 'admin', 'auditor')
   verify(@Query() known: VerifyAuditTrailQuery): Promise<AuditVerdict> {
     return this.auditTrail.execute(known);
   }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { BlindIndex, KeyRing, loadBlindIndex, loadCryptoKeys } from '@siyu/crypto';
-import { ORDERS_OPTIONS, type OrdersModuleOptions } from '../orders.options';
+import { auditAnchorProviders } from '@siyu/audit';
+import { ORDERS_DB, ORDERS_OPTIONS, type OrdersModuleOptions } from '../orders.options';
 import { AuditTrailController } from './audit-trail.controller';
 import { VerifyAuditTrail } from './verify-audit-trail.query';
 import { BackfillLookupIndex } from './backfill-lookup-index.use-case';
@@ -45,6 +46,12 @@ type Env = Pick<OrdersModuleOptions, 'env'>;
     BackfillLookupIndex,
     LookupOrders,
     VerifyAuditTrail,
+    ...auditAnchorProviders<OrdersModuleOptions>({
+      service: 'orders',
+      options: ORDERS_OPTIONS,
+      db: ORDERS_DB,
+      env: (o) => o.env,
+    }),
     RotateDataKeys,
     RevealReceiver,
     RevealRoleRefusals,

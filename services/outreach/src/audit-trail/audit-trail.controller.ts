@@ -13,7 +13,8 @@ export class OutreachAuditTrailController {
 
   @Get('verify')
   @ApiOkResponse({ type: AuditTrailVerdictResponse, description: 'The first broken entry, if any' })
-  @Roles('privacy_officer', 'admin')
+  // auditor: privacy's scheduled verification with its machine key (R20)
+  @Roles('privacy_officer', 'admin', 'auditor')
   verify(@Query() known: VerifyAuditTrailQuery): Promise<AuditTrailVerdictResponse> {
     return this.auditTrail.execute(known);
   }

@@ -33,6 +33,24 @@ export class AuditChainResult {
   problems: string[];
 }
 
+/** The latest scheduled verification (machine credential), as recorded (R20). */
+export class ScheduledRunResponse {
+  @ApiProperty({ format: 'date-time' })
+  checkedAt: string;
+
+  @ApiProperty({ example: true, description: 'Every chain answered and was intact' })
+  intact: boolean;
+
+  @ApiProperty({ type: [AuditChainResult], description: 'The chains that were broken or unreachable' })
+  failing: AuditChainResult[];
+
+  @ApiProperty({
+    type: [String],
+    description: 'Why the run could not ask the verifiers at all (e.g. the machine key was refused)',
+  })
+  problems: string[];
+}
+
 /** `GET /api/v1/privacy/audit-chains`: one verification over every chain (R20). */
 export class AuditChainsResponse {
   @ApiProperty({ example: true, description: 'Every chain answered and is intact' })
@@ -43,4 +61,10 @@ export class AuditChainsResponse {
 
   @ApiProperty({ type: [AuditChainResult] })
   chains: AuditChainResult[];
+
+  @ApiPropertyOptional({
+    type: ScheduledRunResponse,
+    description: 'The latest scheduled verification; absent before the first one',
+  })
+  lastScheduledRun?: ScheduledRunResponse;
 }

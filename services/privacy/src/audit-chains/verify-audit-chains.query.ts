@@ -1,11 +1,12 @@
-import type { AddressInfo } from 'node:net';
 import { Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { DataSource } from 'typeorm';
 import { PRIVACY_DB, PRIVACY_OPTIONS, type PrivacyModuleOptions } from '../privacy.options';
 import { AuditChainHeadRepository, type SeenHead } from './audit-chain-heads.repository';
+import { AuditChainRunRepository, type RunTrigger } from './audit-chain-runs.repository';
 import { AUDIT_CHAINS, type AuditChain } from './audit-chains';
 import type { AuditChainResult, AuditChainsResponse } from './audit-chains.response';
+import { ownAddress } from './own-address';
 
 /** What a service's verifier answers: the shared audit verdict, or consent's ledger verdict. */
 interface ServiceVerdict {
@@ -41,23 +42,40 @@ export class VerifyAuditChains {
     @Inject(PRIVACY_DB) private readonly ds: DataSource,
     private readonly http: HttpAdapterHost,
     private readonly heads: AuditChainHeadRepository,
+    private readonly runs: AuditChainRunRepository,
   ) {}
 
-  async execute(authorization: string): Promise<AuditChainsResponse> {
+  /**
+   * `authorization`: the officer's own bearer token (on demand) or privacy's machine token (scheduled,
+   * VerifyAuditChainsOnSchedule). Every run is recorded; the answer also carries the latest
+   * scheduled run, so a failure found at night shows in the morning.
+   */
+  async execute(authorization: string, trigger: RunTrigger = 'on_demand'): Promise<AuditChainsResponse> {
     const checkedAt = new Date().toISOString();
     const seen = await this.heads.all(this.ds.manager);
     const answers = await Promise.all(AUDIT_CHAINS.map((c) => this.ask(c, authorization, seen.get(c.chain))));
-    // Only an intact chain's head becomes the witness: a broken one keeps being reported.
-    await this.ds.transaction(async (tx) => {
+    const chains = answers.map((a) => a.result);
+    const intact = chains.every((c) => c.state === 'intact');
+    const lastScheduledRun = await this.ds.transaction(async (tx) => {
+      // Only an intact chain's head becomes the witness: a broken one keeps being reported.
       for (const { result, head } of answers)
         if (result.state === 'intact' && head) await this.heads.record(tx, result.chain, head);
+      await this.runs.record(tx, { checkedAt, trigger, intact, chains, problems: [] });
+      return this.runs.findLatest(tx, 'scheduled');
     });
-    const chains = answers.map((a) => a.result);
-    return { intact: chains.every((c) => c.state === 'intact'), checkedAt, chains };
+    const response: AuditChainsResponse = { intact, checkedAt, chains };
+    if (lastScheduledRun)
+      response.lastScheduledRun = {
+        checkedAt: lastScheduledRun.checkedAt,
+        intact: lastScheduledRun.intact,
+        failing: lastScheduledRun.chains.filter((c) => c.state !== 'intact'),
+        problems: lastScheduledRun.problems,
+      };
+    return response;
   }
 
   private async ask(chain: AuditChain, authorization: string, seen?: SeenHead): Promise<Answer> {
-    const base = this.options.auditVerifyBaseUrls?.[chain.service] ?? this.ownAddress();
+    const base = this.options.auditVerifyBaseUrls?.[chain.service] ?? ownAddress(this.http);
     const named = { chain: chain.chain, service: chain.service };
     const unreachable = (why: string): Answer => ({
       result: { ...named, state: 'unreachable', problems: [why] },
@@ -90,13 +108,5 @@ export class VerifyAuditChains {
       result.problems = [`entry seq ${result.brokenSeq} does not follow from its content and predecessor`];
     const head = v.headSeq && v.headHash ? { seq: v.headSeq, hash: v.headHash } : undefined;
     return { result, head };
-  }
-
-  /** This process's listening address: the standalone app serves every service on it. */
-  private ownAddress(): string | undefined {
-    const server = this.http.httpAdapter?.getHttpServer?.();
-    const address = server?.address?.() as AddressInfo | string | null | undefined;
-    if (!address || typeof address === 'string') return undefined;
-    return `http://127.0.0.1:${address.port}`;
   }
 }

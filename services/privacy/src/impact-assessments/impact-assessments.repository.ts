@@ -36,6 +36,21 @@ export class ImpactAssessmentsRepository {
     );
   }
 
+  /**
+   * PIPL Art. 56: deletes the assessments whose `keep_until` has passed, and never one younger than
+   * three years whatever its `keep_until` says (a row edited to expire early is kept).
+   */
+  async deleteExpired(tx: EntityManager, now: Date): Promise<{ id: string; subjectKey: string }[]> {
+    // TypeORM answers a DELETE … RETURNING as [rows, affected count].
+    const [rows] = await tx.query(
+      `DELETE FROM impact_assessments
+        WHERE keep_until <= $1 AND assessed_at + interval '3 years' <= $1
+        RETURNING id, subject_key AS "subjectKey"`,
+      [now.toISOString()],
+    );
+    return rows;
+  }
+
   async listAll(tx: EntityManager): Promise<ImpactAssessment[]> {
     const rows = await tx.query(`SELECT ${COLUMNS} FROM impact_assessments ORDER BY assessed_at DESC, id`);
     return rows.map((r: ImpactAssessment & { assessedAt: Date; keepUntil: Date }) => ({

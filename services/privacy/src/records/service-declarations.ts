@@ -41,6 +41,20 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           hash: 'technical',
         },
       },
+      audit_anchors: {
+        purpose: 'security',
+        retention: 'append-only signed heads of the audit trail (R20), not purged',
+        columns: {
+          id: 'technical',
+          service: 'technical',
+          head_seq: 'technical',
+          head_hash: 'technical',
+          entry_count: 'technical',
+          anchored_at: 'technical',
+          kid: 'technical',
+          signature: 'technical',
+        },
+      },
       dirty_members: {
         purpose: 'marketing',
         columns: {
@@ -333,6 +347,20 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           outcome: 'audit',
           prev_hash: 'technical',
           hash: 'technical',
+        },
+      },
+      audit_anchors: {
+        purpose: 'security',
+        retention: 'append-only signed heads of the audit trail (R20), not purged',
+        columns: {
+          id: 'technical',
+          service: 'technical',
+          head_seq: 'technical',
+          head_hash: 'technical',
+          entry_count: 'technical',
+          anchored_at: 'technical',
+          kid: 'technical',
+          signature: 'technical',
         },
       },
       consent_expiries: {
@@ -718,6 +746,20 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           hash: 'technical',
         },
       },
+      audit_anchors: {
+        purpose: 'security',
+        retention: 'append-only signed heads of the audit trail (R20), not purged',
+        columns: {
+          id: 'technical',
+          service: 'technical',
+          head_seq: 'technical',
+          head_hash: 'technical',
+          entry_count: 'technical',
+          anchored_at: 'technical',
+          kid: 'technical',
+          signature: 'technical',
+        },
+      },
       data_keys: {
         purpose: 'fulfilment',
         columns: {
@@ -1042,6 +1084,20 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           hash: 'technical',
         },
       },
+      audit_anchors: {
+        purpose: 'security',
+        retention: 'append-only signed heads of the audit trail (R20), not purged',
+        columns: {
+          id: 'technical',
+          service: 'technical',
+          head_seq: 'technical',
+          head_hash: 'technical',
+          entry_count: 'technical',
+          anchored_at: 'technical',
+          kid: 'technical',
+          signature: 'technical',
+        },
+      },
       campaign_runs: {
         purpose: 'marketing',
         columns: {
@@ -1255,6 +1311,20 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           hash: 'technical',
         },
       },
+      audit_anchors: {
+        purpose: 'security',
+        retention: 'append-only signed heads of the audit trail (R20), not purged',
+        columns: {
+          id: 'technical',
+          service: 'technical',
+          head_seq: 'technical',
+          head_hash: 'technical',
+          entry_count: 'technical',
+          anchored_at: 'technical',
+          kid: 'technical',
+          signature: 'technical',
+        },
+      },
       data_subject_requests: {
         purpose: 'data_subject_rights',
         columns: {
@@ -1290,9 +1360,21 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
         retention: 'one row per audit chain, replaced by each newer intact head (R20 witness)',
         columns: { chain: 'technical', seq: 'technical', hash: 'technical', seen_at: 'technical' },
       },
+      audit_chain_runs: {
+        purpose: 'security',
+        retention: 'append-only record of each verification over the chains (R20), not purged',
+        columns: {
+          id: 'technical',
+          checked_at: 'technical',
+          trigger: 'technical',
+          intact: 'technical',
+          results: 'technical',
+        },
+      },
       impact_assessments: {
         purpose: 'security',
-        retention: '3 years from the assessment (PIPL Art. 56: keep_until); not deleted automatically yet',
+        retention:
+          '3 years from the assessment (PIPL Art. 56: keep_until), then deleted by a daily job, audited',
         columns: {
           id: 'technical',
           subject_key: 'technical',
