@@ -67,6 +67,11 @@ function effectOf(
   }
 }
 
+/** An audit row that names the categories the answer lists (consent's and outreach's answers). */
+export function auditLineCategories(_kind: AnsweredKind, lines: HeldDataLine[]): string[] {
+  return lines.map((l) => l.category);
+}
+
 /** The request topics a port answers: access and erasure always, correction when it corrects. */
 export function subjectRequestTopics(port: SubjectDataPort): string[] {
   return [

@@ -151,6 +151,28 @@ describe('QR page: 用微信授权 (WeChat OAuth) in place of the phone code', (
     ]);
   });
 
+  it('finds a returning WeChat customer by their openid: a second card agreed with the same openid is the same subject', async () => {
+    const openid = freshOpenid();
+    const subjects: string[] = [];
+    for (const orderRef of [randomUUID(), randomUUID()]) {
+      const token = inviteToken(t, orderRef);
+      const { path } = await authorizeAs(token, openid);
+      const step = await request(t.baseUrl).get(path).expect(200);
+      await agree(token, step.text, {
+        purposes: 'marketing_messages',
+        channels: 'wechat',
+        agree: 'yes',
+      }).expect(200);
+      const [entry] = await adminQuery<{ subject_ref: string }>(
+        t.adminUrl,
+        `SELECT subject_ref FROM consent.ledger WHERE evidence->>'orderRef' = $1`,
+        [orderRef],
+      );
+      subjects.push(entry.subject_ref);
+    }
+    expect(subjects[1]).toBe(subjects[0]);
+  });
+
   it('refuses a forged state, a state for another card and a bad code, recording nothing', async () => {
     const token = inviteToken(t);
     const { path, state } = await authorizeAs(token, freshOpenid());

@@ -6,7 +6,7 @@ import {
   type PrivacyAccessRequestedV1,
   type PrivacyErasureRequestedV1,
 } from '@siyu/contracts';
-import type { SubjectDataPort } from '@siyu/data-subject-requests';
+import { auditLineCategories, type SubjectDataPort } from '@siyu/data-subject-requests';
 import { CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { PURGED_SEQS } from '../ledger/walk-chain';
@@ -45,6 +45,7 @@ const contactLines = (c: SubjectDataCounts, status: HeldDataLine['status']): Hel
 export class ConsentSubjectData implements SubjectDataPort {
   readonly service = 'consent';
   readonly brandId: string;
+  readonly auditedFields = auditLineCategories;
 
   constructor(
     @Inject(CONSENT_OPTIONS) options: ConsentModuleOptions,
@@ -54,10 +55,6 @@ export class ConsentSubjectData implements SubjectDataPort {
     private readonly withdraw: WithdrawConsent,
   ) {
     this.brandId = options.brand.id;
-  }
-
-  auditedFields(_kind: string, lines: HeldDataLine[]): string[] {
-    return lines.map((l) => l.category);
   }
 
   async access(tx: EntityManager, e: PrivacyAccessRequestedV1): Promise<HeldDataLine[]> {

@@ -6,7 +6,7 @@ import type {
   PrivacyCorrectionRequestedV1,
   PrivacyErasureRequestedV1,
 } from '@siyu/contracts';
-import type { SubjectDataPort } from '@siyu/data-subject-requests';
+import { auditLineCategories, type SubjectDataPort } from '@siyu/data-subject-requests';
 import { OUTREACH_OPTIONS, type OutreachModuleOptions } from '../outreach.options';
 import { SubjectOutreachDataRepository } from './subject-outreach-data.repository';
 
@@ -19,16 +19,13 @@ import { SubjectOutreachDataRepository } from './subject-outreach-data.repositor
 export class OutreachSubjectData implements SubjectDataPort {
   readonly service = 'outreach';
   readonly brandId: string;
+  readonly auditedFields = auditLineCategories;
 
   constructor(
     @Inject(OUTREACH_OPTIONS) options: OutreachModuleOptions,
     private readonly data: SubjectOutreachDataRepository,
   ) {
     this.brandId = options.brand.id;
-  }
-
-  auditedFields(_kind: string, lines: HeldDataLine[]): string[] {
-    return lines.map((l) => l.category);
   }
 
   async access(tx: EntityManager, e: PrivacyAccessRequestedV1): Promise<HeldDataLine[]> {
