@@ -7,11 +7,14 @@
  * table, in the same run. Not a test: it prints figures.
  *
  *   npm run build:server && node --max-old-space-size=256 dist/bench/import/import.bench.js \
- *     [rows=1000000] [existing.csv] [--threads N] [--no-reimport] [--no-floor] [--profile]
+ *     [rows=1000000] [existing.csv] [--threads N] [--no-reimport] [--no-floor] [--profile] [--explain]
  *
  * `--threads N`: the import's worker threads (default: the service's default, IMPORT_WORKER_THREADS
  * or cores − 1; 0 = every row on the importing thread). `--profile`: a CPU profile of the importing
  * thread during the first import, written beside the CSV and summed per step in µs per row.
+ * `--explain`: after the imports, the plans (EXPLAIN ANALYZE, rolled back) of a chunk's statements
+ * on the filled table — the known-order lookup, the unchanged-row mark, and an insert of 2,000 new
+ * orders and lookup rows with their foreign-key triggers — printed to stderr.
  *
  * The raw-file COPY baseline drives pg's own copy-in protocol messages (copyData/copyDone) through a
  * small submittable, the way pg-copy-streams does (kept as it was, so figures stay comparable).
@@ -163,6 +166,7 @@ async function main(): Promise<void> {
     const nodeCpuSeconds = (nodeCpu.user + nodeCpu.system) / 1e6;
     const importRss = process.resourceUsage().maxRSS / 1024;
     const workerBatches = workers.screenedBatches;
+    const workerChunks = workers.sealedChunks;
     // A newer export of the same orders is the daily case: nothing to seal, each order marked read.
     let again: { unchanged: number; rows: number; seconds: number } | null = null;
     if (!flags.has('--no-reimport')) {
@@ -177,6 +181,7 @@ async function main(): Promise<void> {
       again = { unchanged: s.unchanged, rows: s.rows, seconds: Number(process.hrtime.bigint() - t2) / 1e9 };
     }
     await workers.destroy();
+    if (flags.has('--explain')) await explainChunkStatements(ds);
     let floor: { orders: number; seconds: number } | null = null;
     if (!flags.has('--no-floor')) {
       console.error('storage floor…');
@@ -211,6 +216,7 @@ async function main(): Promise<void> {
           import: {
             workerThreads: workers.threads,
             workerBatches,
+            workerSealedChunks: workerChunks,
             seconds: +importSeconds.toFixed(1),
             rowsPerSecond: Math.round(importRate),
             // CPU per data row: this process (all its threads) and the PostgreSQL server (all backends).
@@ -290,6 +296,57 @@ async function storageFloor(
     await target.destroy();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The plans of one chunk's statements on the table the import filled, each in a transaction that is
+ * rolled back: which index each uses, what the unchanged-row path costs, and how much of a new
+ * order's insert goes to the foreign-key checks (PostgreSQL runs them as per-row triggers).
+ */
+async function explainChunkStatements(ds: DataSource): Promise<void> {
+  const plan = async (title: string, sql: string, params: unknown[] = []) => {
+    const runner = ds.createQueryRunner();
+    await runner.startTransaction();
+    try {
+      const rows: { 'QUERY PLAN': string }[] = await runner.query(
+        `EXPLAIN (ANALYZE, BUFFERS) ${sql}`,
+        params,
+      );
+      console.error(`\n== ${title}\n${rows.map((r) => r['QUERY PLAN']).join('\n')}`);
+    } finally {
+      await runner.rollbackTransaction();
+      await runner.release();
+    }
+  };
+  const ids: { platform_order_id: string }[] = await ds.query(
+    'SELECT platform_order_id FROM orders ORDER BY created_at DESC LIMIT 2000',
+  );
+  await plan(
+    'known orders of a 2,000-order chunk (findKnownOrders)',
+    `SELECT platform_order_id, order_ref, content_fingerprint, status, source_modified_at, last_import_id, last_import_row
+       FROM orders WHERE platform = $1 AND shop_id = $2 AND platform_order_id = ANY($3::text[])`,
+    ['tmall', 'bench-shop', ids.map((r) => r.platform_order_id)],
+  );
+  await plan(
+    'unchanged rows of a 2,000-order chunk (markUnchanged)',
+    `UPDATE orders o SET last_import_id = gen_random_uuid(), last_import_row = v.row
+       FROM (SELECT order_ref, row_number() OVER () AS row FROM orders ORDER BY created_at DESC LIMIT 2000) v
+      WHERE o.order_ref = v.order_ref`,
+  );
+  await plan(
+    '2,000 new orders (the rows COPY writes), with their foreign-key check',
+    `INSERT INTO orders (order_ref, platform, shop_id, platform_order_id, status, amount_cents, ordered_at, lines,
+                         buyer_pseudonym, buyer_id_sealed, receiver_sealed, content_fingerprint)
+     SELECT gen_random_uuid(), platform, shop_id, platform_order_id || '-x', status, amount_cents, ordered_at, lines,
+            buyer_pseudonym, buyer_id_sealed, receiver_sealed, content_fingerprint
+       FROM orders ORDER BY created_at DESC LIMIT 2000`,
+  );
+  await plan(
+    "2,000 new orders' lookup rows, with their foreign-key check",
+    `WITH o AS (DELETE FROM order_lookup WHERE order_ref IN
+                  (SELECT order_ref FROM orders ORDER BY created_at DESC LIMIT 2000) RETURNING *)
+     INSERT INTO order_lookup SELECT * FROM o`,
+  );
 }
 
 /** The PostgreSQL server's process (the parent of this data source's backends). */

@@ -97,6 +97,25 @@ export async function copyManyToOutbox<E extends EventBase>(
   return full;
 }
 
+/** The columns of an outbox COPY line (`event_id`, `topic`, `key`, `payload`), as `copyPreparedToOutbox` takes them. */
+export const OUTBOX_COPY_COLUMNS = ['event_id', 'topic', 'key', 'payload'] as const;
+
+/**
+ * Outbox rows whose COPY text was built away from the transaction (an import's worker thread), one
+ * line per event in `OUTBOX_COPY_COLUMNS` order with the payload as `copyManyToOutbox` writes it.
+ * `sample`, one of the events, is checked against its contract class ('first-of-each-type'): the
+ * builder makes every event from one literal. Returns the rows stored.
+ */
+export async function copyPreparedToOutbox(
+  tx: EntityManager,
+  text: string,
+  sample: EventBase | null,
+): Promise<number> {
+  if (text.length === 0) return 0;
+  if (sample) parseEvent(JSON.parse(JSON.stringify(sample)));
+  return copyRows(tx, 'outbox', OUTBOX_COPY_COLUMNS, [text]);
+}
+
 /** The events with id, time and version, validated as `options.validate` says. */
 function completeEvents<E extends EventBase>(entries: OutboxEntry<E>[], options: AddManyOptions): E[] {
   const shapes = new Map<string, string>();

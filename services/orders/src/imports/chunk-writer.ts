@@ -1,7 +1,12 @@
 import type { DataSource } from 'typeorm';
 import { ImportJobRepository } from './import-job.repository';
 import type { ImportSummary, ImportTally } from './import-summary';
-import { IngestOrderChunk, type ChunkContext, type PreparedOrder } from './ingest-order-chunk';
+import {
+  IngestOrderChunk,
+  type ChunkContext,
+  type ChunkSealer,
+  type PreparedOrder,
+} from './ingest-order-chunk';
 import type { OpenOrder } from './order-assembler';
 import type { RowSource } from './screened-row';
 
@@ -16,11 +21,14 @@ export interface ChunkJob {
   onProgress?: (summary: ImportSummary) => void;
   /** The database found the order already stored by an earlier chunk of this file. */
   onRepeated: (row: number, firstRow: number | null, source: RowSource) => void;
+  /** Seals each chunk and builds its COPY text on a worker thread (absent: on this thread). */
+  seal?: ChunkSealer;
 }
 
 /**
  * Stores an import's whole orders in chunks, each one transaction (orders, events, job progress).
- * One chunk is written while the next is read and mapped, so PostgreSQL and Node work in parallel.
+ * One chunk is written while the next is read and mapped, so PostgreSQL and Node work in parallel;
+ * with a worker pool the chunk is sealed on a worker too, and this thread only pipes COPY text.
  * The job row is created with the first chunk: a file refused before any order writes nothing.
  */
 export class ChunkWriter {
@@ -81,7 +89,7 @@ export class ChunkWriter {
   private async store(orders: PreparedOrder[], cellsOf: Map<number, RowSource>): Promise<void> {
     const { tally } = this.job;
     const outcome = await this.ds.transaction(async (tx) => {
-      const stored = await this.ingestChunk.execute(tx, this.job.context, orders);
+      const stored = await this.ingestChunk.execute(tx, this.job.context, orders, this.job.seal);
       for (const { row, firstRow } of stored.repeated ?? [])
         this.job.onRepeated(row, firstRow, cellsOf.get(row) ?? []);
       await this.jobs.saveProgress(tx, tally.summary('running', stored));

@@ -178,6 +178,8 @@ export class ImportOrders {
       onProgress: command.onProgress,
       onRepeated: (row, firstRow, source) =>
         reject(row, [{ field: assembler.orderIdColumn, reason: assembler.repeatReason(firstRow) }], source),
+      // Sealing and COPY text on the workers too (issue 15): this thread keeps the transaction.
+      seal: this.workers?.enabled ? (task) => this.workers!.sealChunk(task) : undefined,
     });
     const queue = (whole: OpenOrder | null) => {
       if (!whole) return;

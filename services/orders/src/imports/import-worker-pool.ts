@@ -3,9 +3,10 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ExportBatchTask, ScreenedBatch } from './export-batch-task';
+import type { SealChunkTask, SealedChunk } from './sealed-chunk';
 
 interface Pending {
-  resolve: (batch: ScreenedBatch) => void;
+  resolve: (result: never) => void;
   reject: (err: Error) => void;
 }
 
@@ -16,8 +17,8 @@ interface PoolThread {
 
 /**
  * Worker threads for imports (issue 15): they parse, screen, map and digest batches of CSV
- * records while the importing thread assembles orders, seals them and streams chunks to
- * PostgreSQL. `IMPORT_WORKER_THREADS` sets their number (0: everything on the importing thread);
+ * records, and seal each chunk's orders and build its COPY text, while the importing thread
+ * assembles orders, holds the chunk transactions and pipes the text to PostgreSQL. `IMPORT_WORKER_THREADS` sets their number (0: everything on the importing thread);
  * by default one fewer than the machine's cores, at least one, at most four. Threads start on
  * first use, never keep the process alive when idle, and stop with the application.
  */
@@ -27,6 +28,8 @@ export class ImportWorkerPool {
   private stopped = false;
   /** Batches handed to the threads so far (the bench and tests read it). */
   screenedBatches = 0;
+  /** Chunks sealed on the threads so far. */
+  sealedChunks = 0;
 
   constructor(
     private readonly blindIndexKey: string,
@@ -50,14 +53,24 @@ export class ImportWorkerPool {
 
   /** Screens one batch on the least busy thread. */
   screen(task: ExportBatchTask): Promise<ScreenedBatch> {
+    this.screenedBatches++;
+    // The bytes are a copy made for this task: moved to the worker, not copied again.
+    return this.run<ScreenedBatch>('screen', task, [task.bytes.buffer as ArrayBuffer]);
+  }
+
+  /** Seals one chunk's orders and builds its COPY text on the least busy thread. */
+  sealChunk(task: SealChunkTask): Promise<SealedChunk> {
+    this.sealedChunks++;
+    return this.run<SealedChunk>('seal', task, [task.keyBytes.buffer as ArrayBuffer]);
+  }
+
+  private run<R>(kind: 'screen' | 'seal', task: unknown, transfer: ArrayBuffer[]): Promise<R> {
     const thread = this.leastBusy();
     const id = this.nextId++;
-    this.screenedBatches++;
-    return new Promise<ScreenedBatch>((resolve, reject) => {
+    return new Promise<R>((resolve, reject) => {
       if (thread.pending.size === 0) thread.worker.ref();
-      thread.pending.set(id, { resolve, reject });
-      // The bytes are a copy made for this task: moved to the worker, not copied again.
-      thread.worker.postMessage({ id, task }, [task.bytes.buffer as ArrayBuffer]);
+      thread.pending.set(id, { resolve: resolve as (result: never) => void, reject });
+      thread.worker.postMessage({ id, kind, task }, transfer);
     });
   }
 
@@ -83,7 +96,7 @@ export class ImportWorkerPool {
   private start(): PoolThread {
     const thread: PoolThread = { worker: startWorker(this.blindIndexKey), pending: new Map() };
     thread.worker.unref();
-    thread.worker.on('message', (msg: { id: number; result?: ScreenedBatch; error?: string }) => {
+    thread.worker.on('message', (msg: { id: number; result?: never; error?: string }) => {
       const waiting = thread.pending.get(msg.id);
       thread.pending.delete(msg.id);
       if (thread.pending.size === 0) thread.worker.unref();

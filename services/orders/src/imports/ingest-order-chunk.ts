@@ -1,17 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { OrdersIngestedV1, TOPICS, type Platform } from '@siyu/contracts';
+import { TOPICS, type Platform } from '@siyu/contracts';
 import { BlindIndex } from '@siyu/crypto';
-import { copyManyToOutbox, type OutboxEntry } from '@siyu/messaging';
+import { copyPreparedToOutbox } from '@siyu/messaging';
 import { BuyerDataKeys } from '../vault/buyer-data-keys';
 import type { LookupDigest } from '../vault/receiver-lookup-index';
 import { ReceiverLookupRepository } from '../vault/receiver-lookup.repository';
-import { sealBuyerId, sealReceiver } from '../vault/seal-receiver';
 import type { ChunkOutcome } from './import-summary';
-import { OrderRepository, type KnownOrder, type OrderRecord } from '../order-book/order.repository';
+import { OrderRepository, type KnownOrder } from '../order-book/order.repository';
 import { STATUS_RANK, type MappedOrder } from '../order-book/order';
 import { orderDigests, type OrderDigests } from './order-digests';
+import {
+  packDataKeys,
+  sealChunk,
+  type ChunkWrite,
+  type SealChunkTask,
+  type SealedChunk,
+} from './sealed-chunk';
 
 export { contentJson } from './order-digests';
 
@@ -32,7 +38,8 @@ export interface ChunkContext {
   shopId: string;
 }
 
-type Write = PreparedOrder & { orderRef: string; known: boolean };
+/** Seals a chunk's orders and builds its COPY text (on a worker thread, or in-thread). */
+export type ChunkSealer = (task: SealChunkTask) => Promise<SealedChunk>;
 
 /**
  * Stores one chunk of mapped orders in the caller's transaction (STYLE rule 4): sealed rows, new
@@ -61,7 +68,16 @@ export class IngestOrderChunk {
     return { order, row, ...digests };
   }
 
-  async execute(tx: EntityManager, ctx: ChunkContext, chunk: PreparedOrder[]): Promise<ChunkOutcome> {
+  /**
+   * `seal` seals the chunk's orders and builds its COPY text: an import hands it to a worker
+   * thread; by default (pushes, imports without workers) it runs on this thread.
+   */
+  async execute(
+    tx: EntityManager,
+    ctx: ChunkContext,
+    chunk: PreparedOrder[],
+    seal: ChunkSealer = async (task) => sealChunk(task),
+  ): Promise<ChunkOutcome> {
     const now = await this.orders.lockShop(tx, ctx.platform, ctx.shopId);
     const known = await this.orders.findKnownOrders(
       tx,
@@ -70,7 +86,7 @@ export class IngestOrderChunk {
       chunk.map((p) => p.order.platformOrderId),
     );
     const outcome: ChunkOutcome = { accepted: 0, updated: 0, unchanged: 0, stale: 0, repeated: [] };
-    const writes: Write[] = [];
+    const writes: ChunkWrite[] = [];
     const unchanged: { orderRef: string; row: number | null; sourceModifiedAt: Date | null }[] = [];
     for (const prepared of chunk) {
       const { order, fingerprint } = prepared;
@@ -96,7 +112,11 @@ export class IngestOrderChunk {
       if (existing) outcome.updated++;
       else outcome.accepted++;
       writes.push({
-        ...prepared,
+        order,
+        row: prepared.row,
+        fingerprint,
+        pseudonym: prepared.pseudonym,
+        lookup: prepared.lookup,
         orderRef: existing?.orderRef ?? randomUUID(),
         known: existing !== undefined,
       });
@@ -109,93 +129,35 @@ export class IngestOrderChunk {
       tx,
       writes.map((w) => w.pseudonym),
     );
-    const fresh = writes.filter((w) => !w.known);
-    const changed = writes.filter((w) => w.known);
-    // New orders stream to PostgreSQL through COPY, each sealed as the stream pulls it: the server
-    // stores one block while Node seals the next. Their lookup rows follow (same transaction, R16).
-    const sealedFresh: {
-      orderRef: string;
-      digests: LookupDigest[];
-      receiverSealed: string;
-      buyerIdSealed: string | null;
-    }[] = [];
-    const seal = (w: Write) => this.sealedRecord(ctx, w, keys.get(w.pseudonym)!);
-    async function* freshRecords(): AsyncGenerator<OrderRecord> {
-      for (const w of fresh) {
-        const record = seal(w);
-        sealedFresh.push({
-          orderRef: w.orderRef,
-          digests: w.lookup,
-          receiverSealed: record.receiverSealed,
-          buyerIdSealed: record.buyerIdSealed,
-        });
-        yield record;
-      }
-    }
-    if (fresh.length > 0) {
-      const stored = await this.orders.copyNewOrders(tx, freshRecords(), now);
-      if (stored !== fresh.length) throw new Error(`order copy stored ${stored} of ${fresh.length} rows`);
-      await this.lookup.copyIndexesOfNewOrders(tx, sealedFresh);
-    }
-    if (changed.length > 0) {
-      await this.orders.rewriteChangedOrders(
-        tx,
-        changed.map((w) => this.sealedRecord(ctx, w, keys.get(w.pseudonym)!)),
-      );
-      // After-sales lookup rows (blind indexes, R16) in the same transaction as the sealed receivers.
-      await this.lookup.replaceIndexes(
-        tx,
-        changed.map((w) => ({ orderRef: w.orderRef, digests: w.lookup })),
-      );
-    }
-    // Non-identifying facts only: no receiver, no buyer id or pseudonym, no platform order id (R16).
-    const events = writes.map(({ order, orderRef }): OutboxEntry<OrdersIngestedV1> => ({
-      topic: TOPICS.ordersIngested,
-      key: orderRef,
-      event: {
-        type: 'orders.ingested.v1',
-        orderRef,
-        platform: ctx.platform,
-        shopId: ctx.shopId,
-        status: order.status,
-        amountCents: order.amountCents,
-        orderedAt: order.orderedAt.toISOString(),
-        lines: order.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
-      },
-    }));
-    // Every event here comes from the literal above; the event PII scan test covers its members.
-    await copyManyToOutbox<OrdersIngestedV1>(tx, events, { validate: 'first-of-each-type' });
-    return outcome;
-  }
-
-  private sealedRecord(
-    ctx: ChunkContext,
-    w: PreparedOrder & { orderRef: string },
-    dataKey: Buffer,
-  ): OrderRecord {
-    const { order, orderRef } = w;
-    return {
-      orderRef,
+    // Sealing and COPY text: on an import's worker thread (inside this transaction), or here.
+    const sealed = await seal({
+      importId: ctx.importId,
       platform: ctx.platform,
       shopId: ctx.shopId,
-      platformOrderId: order.platformOrderId,
-      status: order.status,
-      amountCents: order.amountCents,
-      orderedAt: order.orderedAt,
-      paidAt: order.paidAt,
-      shippedAt: order.shippedAt ?? null,
-      logisticsCompany: order.logisticsCompany,
-      trackingNumber: order.trackingNumber,
-      lines: order.lines,
-      buyerPseudonym: w.pseudonym,
-      // R1: kept sealed even when the platform masked it.
-      buyerIdSealed: order.buyerId ? sealBuyerId(dataKey, orderRef, order.buyerId) : null,
-      receiverSealed: sealReceiver(dataKey, orderRef, order.receiver),
-      contentFingerprint: w.fingerprint,
-      lastImportId: ctx.importId,
-      lastImportRow: w.row,
-      sourceModifiedAt: order.sourceModifiedAt ?? null,
-    };
+      now: now.toISOString(),
+      topic: TOPICS.ordersIngested,
+      ...packDataKeys(keys),
+      writes,
+    });
+    if (sealed.newOrderCount > 0) {
+      const stored = await this.orders.copyNewOrderLines(tx, sealed.newOrders);
+      if (stored !== sealed.newOrderCount)
+        throw new Error(`order copy stored ${stored} of ${sealed.newOrderCount} rows`);
+      // Their lookup rows (blind indexes, R16) in the same transaction as the sealed receivers.
+      await this.lookup.copyIndexLinesOfNewOrders(tx, sealed.newLookupRows);
+    }
+    if (sealed.changed.length > 0) {
+      await this.orders.rewriteChangedOrders(tx, sealed.changed);
+      await this.lookup.replaceIndexes(
+        tx,
+        writes.filter((w) => w.known).map((w) => ({ orderRef: w.orderRef, digests: w.lookup })),
+      );
+    }
+    // One orders.ingested.v1 per written order, non-identifying facts only (R16); the first is
+    // checked against its contract, all come from one literal (the event PII scan test covers it).
+    const events = await copyPreparedToOutbox(tx, sealed.outbox, sealed.firstEvent);
+    if (events !== writes.length) throw new Error(`outbox copy stored ${events} of ${writes.length} events`);
+    return outcome;
   }
 }
 

@@ -2,9 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Platform } from '@siyu/contracts';
 import type { Sealed } from '@siyu/crypto';
-import { copyLine, copyRows } from '@siyu/persistence';
+import { copyRows } from '@siyu/persistence';
 import { ORDERS_DB } from '../orders.options';
 import type { OrderLine, OrderStatus } from './order';
+import { ORDER_COLUMNS } from './order-columns';
 
 /** An order row as stored: personal data only sealed or pseudonymised (R1, R16). */
 export interface OrderRecord {
@@ -40,28 +41,8 @@ export interface KnownOrder {
   lastImportRow: number | null;
 }
 
-// Column, array type for unnest(), and how to read it from a record.
-const COLUMNS: [column: string, type: string, value: (o: OrderRecord) => unknown][] = [
-  ['order_ref', 'uuid', (o) => o.orderRef],
-  ['platform', 'text', (o) => o.platform],
-  ['shop_id', 'text', (o) => o.shopId],
-  ['platform_order_id', 'text', (o) => o.platformOrderId],
-  ['status', 'text', (o) => o.status],
-  ['amount_cents', 'bigint', (o) => o.amountCents],
-  ['ordered_at', 'timestamptz', (o) => o.orderedAt.toISOString()],
-  ['paid_at', 'timestamptz', (o) => o.paidAt?.toISOString() ?? null],
-  ['shipped_at', 'timestamptz', (o) => o.shippedAt?.toISOString() ?? null],
-  ['logistics_company', 'text', (o) => o.logisticsCompany],
-  ['tracking_number', 'text', (o) => o.trackingNumber],
-  ['lines', 'jsonb', (o) => JSON.stringify(o.lines)],
-  ['buyer_pseudonym', 'text', (o) => o.buyerPseudonym],
-  ['buyer_id_sealed', 'text', (o) => o.buyerIdSealed],
-  ['receiver_sealed', 'text', (o) => o.receiverSealed],
-  ['content_fingerprint', 'text', (o) => o.contentFingerprint],
-  ['last_import_id', 'uuid', (o) => o.lastImportId],
-  ['last_import_row', 'integer', (o) => o.lastImportRow],
-  ['source_modified_at', 'timestamptz', (o) => o.sourceModifiedAt?.toISOString() ?? null],
-];
+const COLUMNS = ORDER_COLUMNS;
+const COPY_COLUMNS = COLUMNS.map(([c]) => c);
 const IDENTITY = ['order_ref', 'platform', 'shop_id', 'platform_order_id'];
 // An export without 发货时间 dates the shipment by the first import that shows it shipped; a
 // later value from the platform wins over that estimate, a later estimate never moves it.
@@ -142,23 +123,12 @@ export class OrderRepository {
   }
 
   /**
-   * Inserts orders that the caller, under `lockShop`, found absent, through `COPY … FROM STDIN`
-   * (imports: no parameters, no server-side array parsing). `records` may be produced lazily (sealed
-   * as the stream pulls them); `now` is the transaction's time from `lockShop`. Returns the count.
+   * Inserts orders that the caller, under `lockShop`, found absent, from COPY text already built
+   * (an import's worker thread: `newOrderValues` lines in `ORDER_COLUMNS` order). Returns the count.
    */
-  async copyNewOrders(tx: EntityManager, records: AsyncIterable<OrderRecord>, now: Date): Promise<number> {
-    const columns = COLUMNS.map(([c]) => c);
-    const shippedAtIndex = columns.indexOf('shipped_at');
-    async function* lines(): AsyncGenerator<string> {
-      for await (const record of records) {
-        const values = COLUMNS.map(([, , value]) => value(record)) as (string | number | null)[];
-        // The same rule as SHIPPED_AT_ON_INSERT: without 发货时间, the first import that shows it shipped.
-        if (values[shippedAtIndex] === null && record.status === 'shipped')
-          values[shippedAtIndex] = now.toISOString();
-        yield copyLine(values);
-      }
-    }
-    return copyRows(tx, 'orders', columns, lines());
+  async copyNewOrderLines(tx: EntityManager, text: string): Promise<number> {
+    if (text.length === 0) return 0;
+    return copyRows(tx, 'orders', COPY_COLUMNS, [text]);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { BlindIndex } from '@siyu/crypto';
 import type { Receiver } from './seal-receiver';
 
@@ -60,4 +61,33 @@ export function receiverIndexes(
     rows.push({ kind: 'buyer-id', digest: lookupDigest(blindIndex, 'buyer-id', buyer) });
   }
   return rows;
+}
+
+/** The columns of a new order's lookup row as COPY writes it (`lookupRowValues` order). */
+export const LOOKUP_COPY_COLUMNS = ['order_ref', 'phone_full', 'phone_last4', 'buyer_id', 'source_digest'];
+
+/**
+ * A new order's lookup row as COPY stores it: digests as `bytea` hex, and the digest of the sealed
+ * values they follow from, computed exactly as the repository's `md5(receiver_sealed ||
+ * coalesce(buyer_id_sealed, ''))` (so the backfill sees the row as current).
+ */
+export function lookupRowValues(entry: {
+  orderRef: string;
+  digests: LookupDigest[];
+  receiverSealed: string;
+  buyerIdSealed: string | null;
+}): (string | null)[] {
+  const bytea = (kind: LookupKind) => {
+    const digest = entry.digests.find((d) => d.kind === kind)?.digest;
+    return digest ? `\\x${digest}` : null;
+  };
+  return [
+    entry.orderRef,
+    bytea('phone-full'),
+    bytea('phone-last4'),
+    bytea('buyer-id'),
+    createHash('md5')
+      .update(entry.receiverSealed + (entry.buyerIdSealed ?? ''), 'utf8')
+      .digest('hex'),
+  ];
 }

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { copyLine, copyRows } from '@siyu/persistence';
-import type { LookupDigest, LookupKind } from './receiver-lookup-index';
+import { copyRows } from '@siyu/persistence';
+import { LOOKUP_COPY_COLUMNS, type LookupDigest, type LookupKind } from './receiver-lookup-index';
 import { RECEIVER_SHREDDED_SQL } from './vaulted-receiver.repository';
 
 /** An order as a lookup shows it: non-identifying facts only (no receiver, no platform ids). */
@@ -82,41 +81,10 @@ export class ReceiverLookupRepository {
     );
   }
 
-  /**
-   * The index rows of orders this transaction inserted (none has a row yet), through `COPY … FROM
-   * STDIN` (imports). The source digest is computed here from the sealed values, exactly as
-   * SOURCE_DIGEST_SQL computes it in the database.
-   */
-  async copyIndexesOfNewOrders(
-    tx: EntityManager,
-    entries: {
-      orderRef: string;
-      digests: LookupDigest[];
-      receiverSealed: string;
-      buyerIdSealed: string | null;
-    }[],
-  ): Promise<void> {
-    if (entries.length === 0) return;
-    const bytea = (e: { digests: LookupDigest[] }, kind: LookupKind) => {
-      const digest = e.digests.find((d) => d.kind === kind)?.digest;
-      return digest ? `\\x${digest}` : null;
-    };
-    await copyRows(
-      tx,
-      'order_lookup',
-      ['order_ref', 'phone_full', 'phone_last4', 'buyer_id', 'source_digest'],
-      entries.map((e) =>
-        copyLine([
-          e.orderRef,
-          bytea(e, 'phone-full'),
-          bytea(e, 'phone-last4'),
-          bytea(e, 'buyer-id'),
-          createHash('md5')
-            .update(e.receiverSealed + (e.buyerIdSealed ?? ''), 'utf8')
-            .digest('hex'),
-        ]),
-      ),
-    );
+  /** The index rows of orders this transaction inserted, from COPY text already built (`lookupRowValues` lines). */
+  async copyIndexLinesOfNewOrders(tx: EntityManager, text: string): Promise<void> {
+    if (text.length === 0) return;
+    await copyRows(tx, 'order_lookup', LOOKUP_COPY_COLUMNS, [text]);
   }
 
   /**
