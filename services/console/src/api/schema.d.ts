@@ -27,7 +27,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Roles: privacy_officer, admin. */
+        /** @description Roles: privacy_officer, admin, auditor. */
         get: operations["AudienceAuditTrailController_verify"];
         put?: never;
         post?: never;
@@ -233,7 +233,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Roles: privacy_officer, admin. */
+        /** @description Roles: privacy_officer, admin, auditor. */
         get: operations["ConsentAuditTrailController_verify"];
         put?: never;
         post?: never;
@@ -318,7 +318,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Roles: privacy_officer, admin. */
+        /** @description Roles: privacy_officer, admin, auditor. */
         get: operations["LedgerApiController_verify"];
         put?: never;
         /** @description Roles: privacy_officer, admin. */
@@ -641,7 +641,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Roles: privacy_officer, admin. */
+        /** @description Roles: privacy_officer, admin, auditor. */
         get: operations["AuditTrailController_verify"];
         put?: never;
         post?: never;
@@ -795,7 +795,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Roles: privacy_officer, admin. */
+        /** @description Roles: privacy_officer, admin, auditor. */
         get: operations["OutreachAuditTrailController_verify"];
         put?: never;
         post?: never;
@@ -1121,7 +1121,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description Roles: privacy_officer, admin. */
+        /** @description Roles: privacy_officer, admin, auditor. */
         get: operations["PrivacyAuditTrailController_verify"];
         put?: never;
         post?: never;
@@ -1919,7 +1919,7 @@ export interface components {
              * @example platform
              * @enum {string}
              */
-            role: "platform";
+            role: "platform" | "auditor";
         };
         AuditChainResult: {
             /**
@@ -1961,8 +1961,15 @@ export interface components {
              * @example true
              */
             intact: boolean;
+            /** @description The latest scheduled verification; absent before the first one */
+            lastScheduledRun?: components["schemas"]["ScheduledRunResponse"];
         };
         AuditTrailVerdictResponse: {
+            /**
+             * @description Signed anchors of this chain checked (R20)
+             * @example 24
+             */
+            anchorsChecked?: number;
             /**
              * @description The first entry whose hash does not follow (R20)
              * @example 42
@@ -1985,6 +1992,16 @@ export interface components {
              * @example true
              */
             intact: boolean;
+            /**
+             * Format: date-time
+             * @description When that anchor was signed
+             */
+            latestAnchorAt?: string;
+            /**
+             * @description The newest anchor with a valid signature
+             * @example 1200
+             */
+            latestAnchorSeq?: string;
             /** @description One sentence per finding; empty when intact */
             problems?: string[];
             /**
@@ -1995,6 +2012,11 @@ export interface components {
         };
         AuditVerdict: {
             /**
+             * @description Signed anchors of this chain checked (R20)
+             * @example 24
+             */
+            anchorsChecked?: number;
+            /**
              * @description The first entry whose hash does not follow (R20)
              * @example 42
              */
@@ -2016,6 +2038,16 @@ export interface components {
              * @example true
              */
             intact: boolean;
+            /**
+             * Format: date-time
+             * @description When that anchor was signed
+             */
+            latestAnchorAt?: string;
+            /**
+             * @description The newest anchor with a valid signature
+             * @example 1200
+             */
+            latestAnchorSeq?: string;
             /** @description One sentence per finding; empty when intact */
             problems?: string[];
             /**
@@ -2122,7 +2154,7 @@ export interface components {
              * @example platform
              * @enum {string}
              */
-            role: "platform";
+            role: "platform" | "auditor";
         };
         CreateCampaignRequest: {
             caps?: components["schemas"]["CapsRequest"];
@@ -2161,7 +2193,7 @@ export interface components {
              * @example platform
              * @enum {string}
              */
-            role: "platform";
+            role: "platform" | "auditor";
         };
         CreatedStaffAccountResponse: {
             /**
@@ -3198,6 +3230,19 @@ export interface components {
             sentAt: string;
             /** @description Recipient, masked (139****5678) */
             toMasked: string;
+        };
+        ScheduledRunResponse: {
+            /** Format: date-time */
+            checkedAt: string;
+            /** @description The chains that were broken or unreachable */
+            failing: components["schemas"]["AuditChainResult"][];
+            /**
+             * @description Every chain answered and was intact
+             * @example true
+             */
+            intact: boolean;
+            /** @description Why the run could not ask the verifiers at all (e.g. the machine key was refused) */
+            problems: string[];
         };
         ScheduleRequest: {
             /** @description kind "at": when (ISO 8601 with zone) */
