@@ -142,6 +142,14 @@ export async function checkAuditAnchors(
     return findings;
   }
   const [head] = await tx.query('SELECT seq::text AS seq FROM audit_log ORDER BY seq DESC LIMIT 1');
+  // One pass over the chain for every anchored seq: its hash and its position (the entries up to it).
+  const anchored: { seq: string; hash: string; count: number }[] = await tx.query(
+    `SELECT seq::text AS seq, hash, count::int AS count
+       FROM (SELECT seq, hash, row_number() OVER (ORDER BY seq) AS count FROM audit_log) l
+      WHERE seq = ANY($1::bigint[])`,
+    [rows.map((r) => String(r.head_seq))],
+  );
+  const at = new Map(anchored.map((r) => [r.seq, r]));
   for (const anchor of rows.map(toAnchor)) {
     const label = `anchor of ${anchor.at} (seq ${anchor.seq})`;
     if (anchor.service !== service || !keys.verify(auditAnchorPayload(anchor), anchor)) {
@@ -151,11 +159,7 @@ export async function checkAuditAnchors(
       continue;
     }
     findings.latestAnchor ??= anchor;
-    const [found] = await tx.query(
-      `SELECT hash, (SELECT count(*) FROM audit_log WHERE seq <= $1)::int AS count
-         FROM audit_log WHERE seq = $1`,
-      [anchor.seq],
-    );
+    const found = at.get(anchor.seq);
     if (found?.hash === anchor.hash && found.count === anchor.count) continue;
     if (found && found.hash !== anchor.hash) {
       findings.brokenSeq ??= anchor.seq;
