@@ -465,9 +465,14 @@ describe('campaign runs: background jobs through the batched send gate (issue 17
     expect(
       await adminQuery(h.adminUrl, 'SELECT source FROM outreach.suppressions WHERE subject_ref = $1', [b]),
     ).toEqual([{ source: 'vendor_blacklist' }]);
-    const audit = await readAudit(h.ds.manager, b);
-    expect(audit.map((e) => e.action)).toEqual([
-      'decrypt_contact_for_dispatch',
+    // Every decrypt is audited: one for the dispatch (two when a loaded machine let the chunk's
+    // lease lapse and another claim decrypted again — it still sent once, submitted: 2 above), then
+    // exactly one for the receipt.
+    const actions = (await readAudit(h.ds.manager, b)).map((e) => e.action);
+    const dispatches = actions.filter((a) => a === 'decrypt_contact_for_dispatch').length;
+    expect(dispatches).toBeGreaterThanOrEqual(1);
+    expect(actions).toEqual([
+      ...Array<string>(dispatches).fill('decrypt_contact_for_dispatch'),
       'decrypt_contact_for_receipt',
     ]);
   });
