@@ -33,6 +33,10 @@ import { OutreachModule } from '../../services/outreach/src/outreach.module';
 import { OUTREACH_DB, type OutreachModuleOptions } from '../../services/outreach/src/outreach.options';
 import { DeclareTemplate } from '../../services/outreach/src/templates/declare-template.use-case';
 import { DispatchChunk } from '../../services/outreach/src/runs/dispatch-chunk';
+import { CampaignRunner } from '../../services/outreach/src/runs/campaign-runner';
+import { SendRepository } from '../../services/outreach/src/runs/send.repository';
+import { ConsentProjectionRepository } from '../../services/outreach/src/consent-projection/consent-projection.repository';
+import { OUTREACH_SUPPRESSION_SOURCES } from '../../services/outreach/src/send-gate/send-gate';
 
 /** Where a chunk's time goes: the gate's transaction (admit) and the vendor + outcome (dispatch). */
 const spans = { admit: 0, admitted: 0, dispatch: 0, dispatched: 0 };
@@ -305,6 +309,88 @@ async function main(): Promise<void> {
       `gate ON pipelined ${mean(onRates).toFixed(0)} msg/s; gate overhead ${overhead.toFixed(1)}% ` +
       `(targets: ≥ 2,000 msg/s gated, overhead ≤ 5%)`,
   );
+
+  // EXPLAIN=1: the gate's statement for one chunk of a freshly planned run, EXPLAIN (ANALYZE,
+  // BUFFERS) in a rolled-back transaction, with the sends the rounds above left as cap history.
+  if (process.env.EXPLAIN === '1') {
+    await app.get(CampaignRunner).stop();
+    const c = await app.get(CampaignRepository).create(ds.manager, {
+      brandId: 'demo',
+      name: 'explain',
+      segmentId: segment,
+      purpose: 'marketing_messages',
+      channel: 'sms',
+      templateId: template.id,
+      message: null,
+      variants: [{ name: 'A', variables: { offer_code: 'WINTER8' } }],
+      schedule: { kind: 'now' },
+      caps: {},
+      quietHours: null,
+      createdBy: 'bench',
+    });
+    const run = await app.get(RunRepository).create(ds.manager, c.id, segment, 1, 'bench');
+    await ds.transaction(async (tx) => {
+      await app.get(SendRepository).plan(tx, {
+        runId: run.id,
+        campaignId: c.id,
+        segmentId: segment,
+        segmentVersion: 1,
+        purpose: 'marketing_messages',
+        channel: 'sms',
+        variants: 1,
+        recurring: false,
+        maxRecipients: null,
+        parts: 1,
+      });
+      await app.get(RunRepository).markPlanned(tx, run.id);
+    });
+    // History as production has it: old sends are vacuumed (all-visible), so an index-only probe works.
+    await ds.query('VACUUM ANALYZE sends');
+    await consent.watermark();
+    const projection = app.get(ConsentProjectionRepository);
+    // The last variant also tries, inside the rolled-back transaction, a covering index for the cap
+    // count (the filter columns in the index): the candidate next change, compared in the same run.
+    const variants = [
+      { label: 'no quiet hours', quietHours: null, coveringIndex: false },
+      {
+        label: 'all-day quiet-hours window',
+        quietHours: { start: '00:00', end: '24:00' },
+        coveringIndex: false,
+      },
+      { label: 'no quiet hours, again', quietHours: null, coveringIndex: false },
+      { label: 'no quiet hours, with a covering cap index', quietHours: null, coveringIndex: true },
+    ];
+    for (const { label, quietHours, coveringIndex } of variants) {
+      const plan = await ds
+        .transaction(async (tx) => {
+          if (coveringIndex)
+            await tx.query(
+              `CREATE INDEX sends_cap_probe ON sends (subject_ref, channel, purpose, dispatched_at)
+                 INCLUDE (state) WHERE dispatched_at IS NOT NULL`,
+            );
+          const text = await projection.explainAdmitChunk(tx, {
+            runId: run.id,
+            purpose: 'marketing_messages',
+            channel: 'sms',
+            limit: CHUNK,
+            partitions: PARTITIONS,
+            freshnessBoundMs: 60_000,
+            cap: { max: 100, days: 30 },
+            quietHours,
+            defaultTimeZone: 'Asia/Shanghai',
+            suppressionSources: OUTREACH_SUPPRESSION_SOURCES,
+          });
+          throw Object.assign(new Error('rollback'), { text });
+        })
+        .catch((e: Error & { text?: string }) => e.text ?? e.message);
+      console.log(`EXPLAIN ANALYZE gate statement, chunk ${CHUNK}, ${label}:\n${plan}`);
+    }
+    await app.close();
+    clearInterval(heartbeat);
+    await fake.ask('close').catch(() => undefined);
+    await pg.stop();
+    process.exit(0);
+  }
 
   // The race: WITHDRAWALS withdrawals (unsubscribe links and SMS replies) arrive while a gated,
   // pipelined fan-out sends. Targets are members still planned, half of them in the next chunks the

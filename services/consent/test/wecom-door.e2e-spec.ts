@@ -84,10 +84,12 @@ describe('the WeCom door: adding staff is not consent; the welcome message links
     const ledgerBefore = await adminQuery(t.adminUrl, 'SELECT count(*)::int AS n FROM consent.ledger');
     let link = '';
     let subjectRef = '';
+    // The one-time code WeCom puts in the add event (valid 20 s, once); the fake checks it.
+    const welcomeCode = wecom.issueWelcomeCode(externalUserId, 'zhangsan');
     const output = await captureOutput(async () => {
       const added = await wecom.pushEvent(
         `${t.baseUrl}/webhooks/wecom`,
-        event('add_external_contact', externalUserId, { State: 'card', WelcomeCode: 'WELCOMECODE0001' }),
+        event('add_external_contact', externalUserId, { State: 'card', WelcomeCode: welcomeCode }),
       );
       expect(added.status).toBe(200);
 
@@ -96,8 +98,13 @@ describe('the WeCom door: adding staff is not consent; the welcome message links
         ledgerBefore,
       );
       const welcome = wecom.calls.find(
-        (c) => c.path === WELCOME && (c.body as any).welcome_code === 'WELCOMECODE0001',
+        (c) => c.path === WELCOME && (c.body as any).welcome_code === welcomeCode,
       );
+      // WeCom accepted it: the welcome went to this contact from this staff member, once.
+      expect(welcome!.errcode).toBe(0);
+      expect(wecom.welcomes.filter((w) => w.externalUserId === externalUserId)).toMatchObject([
+        { staffUserId: 'zhangsan' },
+      ]);
       const text: string = (welcome!.body as any).text.content;
       expect(text).not.toContain(externalUserId);
       link = /http:\/\/127\.0\.0\.1:3002(\/w\/[\w.-]+)/.exec(text)![1];

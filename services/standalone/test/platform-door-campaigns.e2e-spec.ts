@@ -176,7 +176,7 @@ describeWithKafka(
 
     /** The WeCom door: the customer adds the staff member, opens the welcome message's link, agrees. */
     async function agreeThroughWecom(externalUserId: string, staffUserId: string): Promise<string> {
-      const welcomeCode = `WELCOME${randomBytes(8).toString('hex')}`;
+      const welcomeCode = wecom.issueWelcomeCode(externalUserId, staffUserId);
       const added = await wecom.pushEvent(`${consentUrl}/webhooks/wecom`, {
         ToUserName: CORP.corpId,
         FromUserName: 'sys',
@@ -429,9 +429,14 @@ describeWithKafka(
           },
           (r) => r.results.submitted === 1,
         );
-        const task = wecom.tasks.find((t) => t.externalUserIds.includes(externalUserId))!;
-        expect(task.sender).toBe('lisi');
-        wecom.confirm(task.msgid);
+        // `submitted` counts a send the gate admitted (`submitting`) before its task reached WeCom.
+        const task = await waitFor(
+          async () => wecom.tasks.find((t) => t.externalUserIds.includes(externalUserId)) ?? null,
+          'WeCom task created',
+          30_000,
+        );
+        expect(task!.sender).toBe('lisi');
+        wecom.confirm(task!.msgid);
         expect(run.results).toMatchObject({ targeted: 1, submitted: 1 });
       });
       const audit = await adminQuery<{ action: string; fields: string[] }>(

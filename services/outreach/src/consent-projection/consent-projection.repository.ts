@@ -42,6 +42,91 @@ export interface GateChunk {
 /** Send states that count as "reached" for caps and for a non-recurring campaign's once-per-member. */
 export const REACHED_STATES = ['submitting', 'submitted', 'unknown', 'delivered'];
 
+/** The gate's one statement for a chunk and its parameters (also what the bench EXPLAINs). */
+function gateStatement(q: GateQuery): [string, unknown[]] {
+  return [
+    `WITH wm AS (
+           SELECT count(*)::int AS seen,
+                  coalesce(extract(epoch FROM clock_timestamp() - min(at)) * 1000, 1e12)::float8 AS lag_ms
+             FROM consent_watermarks WHERE partition < $2),
+         ok AS (SELECT wm.seen = $2 AND wm.lag_ms <= $3 AS fresh, wm.lag_ms FROM wm),
+         live AS (SELECT EXISTS (SELECT 1 FROM campaign_runs WHERE id = $1 AND state = 'sending') AS live),
+         chunk AS (
+           SELECT s.send_id, s.subject_ref, s.variant FROM sends s
+            WHERE s.run_id = $1 AND s.state = 'planned' AND s.not_before <= clock_timestamp()
+              AND (SELECT fresh FROM ok) AND (SELECT live FROM live)
+            ORDER BY s.not_before, s.send_id
+            LIMIT $4
+            FOR UPDATE OF s SKIP LOCKED),
+         v AS (
+           SELECT c.send_id, c.subject_ref, c.variant, cp.sealed,
+                  CASE
+                    WHEN p.granted IS NULL THEN 'no_consent'
+                    WHEN NOT p.granted THEN 'consent_withdrawn'
+                    WHEN sup.hit THEN 'suppressed'
+                    WHEN cp.sealed IS NULL THEN 'no_contact_point'
+                    WHEN $7::int IS NOT NULL AND cap.n >= $7::int THEN 'frequency_cap'
+                  END AS reason,
+                  CASE WHEN $9::time IS NOT NULL AND NOT (lt.t::time >= $9::time AND lt.t::time < $10::time)
+                    THEN ((CASE WHEN lt.t::time < $9::time THEN lt.t::date ELSE lt.t::date + 1 END) + $9::time)
+                         AT TIME ZONE lt.tz
+                  END AS defer_until
+             FROM chunk c
+             LEFT JOIN consent_projection p ON p.subject_ref = c.subject_ref AND p.purpose = $5 AND p.channel = $6
+             LEFT JOIN contact_points cp ON cp.subject_ref = c.subject_ref AND cp.channel = $6
+             LEFT JOIN recipient_time_zones rtz ON rtz.subject_ref = c.subject_ref
+             CROSS JOIN LATERAL (
+               SELECT coalesce(rtz.time_zone, $11) AS tz,
+                      clock_timestamp() AT TIME ZONE coalesce(rtz.time_zone, $11) AS t) lt
+             CROSS JOIN LATERAL (
+               SELECT EXISTS (SELECT 1 FROM suppressions x
+                               WHERE x.subject_ref = c.subject_ref AND $6 = ANY (x.channels)
+                                 AND x.source = ANY ($12::text[])) AS hit) sup
+             CROSS JOIN LATERAL (
+               SELECT count(*)::int AS n FROM sends h
+                WHERE $7::int IS NOT NULL AND h.subject_ref = c.subject_ref AND h.channel = $6 AND h.purpose = $5
+                  AND h.state = ANY ($13::text[])
+                  AND h.dispatched_at >= CASE WHEN $8::int IS NULL
+                                              THEN date_trunc('month', lt.t) AT TIME ZONE lt.tz
+                                              ELSE clock_timestamp() - make_interval(days => $8::int) END) cap),
+         blocked AS (
+           UPDATE sends s SET state = 'blocked', reason = v.reason, updated_at = clock_timestamp()
+             FROM v WHERE s.send_id = v.send_id AND v.reason IS NOT NULL
+           RETURNING s.send_id, v.reason),
+         deferred AS (
+           UPDATE sends s SET not_before = v.defer_until, reason = 'quiet_hours', updated_at = clock_timestamp()
+             FROM v WHERE s.send_id = v.send_id AND v.reason IS NULL AND v.defer_until IS NOT NULL
+           RETURNING s.send_id),
+         -- dispatched_at = when this statement's snapshot was taken: a send admitted at t saw every
+         -- withdrawal the projection had committed before t (the race figure relies on it).
+         admitted AS (
+           UPDATE sends s SET state = 'submitting', reason = NULL, dispatched_at = statement_timestamp(),
+                              updated_at = clock_timestamp()
+             FROM v WHERE s.send_id = v.send_id AND v.reason IS NULL AND v.defer_until IS NULL
+           RETURNING s.send_id, s.subject_ref, s.variant, v.sealed)
+         SELECT 'admitted' AS kind, send_id::text, subject_ref::text, variant, sealed, NULL AS reason,
+                NULL::float8 AS lag_ms, NULL::boolean AS fresh, NULL::boolean AS live FROM admitted
+         UNION ALL SELECT 'blocked', send_id::text, NULL, NULL, NULL, reason, NULL, NULL, NULL FROM blocked
+         UNION ALL SELECT 'deferred', send_id::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM deferred
+         UNION ALL SELECT 'state', NULL, NULL, NULL, NULL, NULL, ok.lag_ms, ok.fresh, live.live FROM ok, live`,
+    [
+      q.runId,
+      q.partitions,
+      q.freshnessBoundMs,
+      q.limit,
+      q.purpose,
+      q.channel,
+      q.cap?.max ?? null,
+      q.cap?.days ?? null,
+      q.quietHours?.start ?? null,
+      q.quietHours?.end ?? null,
+      q.defaultTimeZone,
+      q.suppressionSources,
+      REACHED_STATES,
+    ],
+  ];
+}
+
 export class ConsentProjectionRepository {
   /** Applies a ledger entry unless a newer one for the same purpose × channel already did. */
   async apply(
@@ -184,87 +269,7 @@ export class ConsentProjectionRepository {
       lag_ms: number | null;
       fresh: boolean | null;
       live: boolean | null;
-    }[] = await tx.query(
-      `WITH wm AS (
-         SELECT count(*)::int AS seen,
-                coalesce(extract(epoch FROM clock_timestamp() - min(at)) * 1000, 1e12)::float8 AS lag_ms
-           FROM consent_watermarks WHERE partition < $2),
-       ok AS (SELECT wm.seen = $2 AND wm.lag_ms <= $3 AS fresh, wm.lag_ms FROM wm),
-       live AS (SELECT EXISTS (SELECT 1 FROM campaign_runs WHERE id = $1 AND state = 'sending') AS live),
-       chunk AS (
-         SELECT s.send_id, s.subject_ref, s.variant FROM sends s
-          WHERE s.run_id = $1 AND s.state = 'planned' AND s.not_before <= clock_timestamp()
-            AND (SELECT fresh FROM ok) AND (SELECT live FROM live)
-          ORDER BY s.not_before, s.send_id
-          LIMIT $4
-          FOR UPDATE OF s SKIP LOCKED),
-       v AS (
-         SELECT c.send_id, c.subject_ref, c.variant, cp.sealed,
-                CASE
-                  WHEN p.granted IS NULL THEN 'no_consent'
-                  WHEN NOT p.granted THEN 'consent_withdrawn'
-                  WHEN sup.hit THEN 'suppressed'
-                  WHEN cp.sealed IS NULL THEN 'no_contact_point'
-                  WHEN $7::int IS NOT NULL AND cap.n >= $7::int THEN 'frequency_cap'
-                END AS reason,
-                CASE WHEN $9::time IS NOT NULL AND NOT (lt.t::time >= $9::time AND lt.t::time < $10::time)
-                  THEN ((CASE WHEN lt.t::time < $9::time THEN lt.t::date ELSE lt.t::date + 1 END) + $9::time)
-                       AT TIME ZONE lt.tz
-                END AS defer_until
-           FROM chunk c
-           LEFT JOIN consent_projection p ON p.subject_ref = c.subject_ref AND p.purpose = $5 AND p.channel = $6
-           LEFT JOIN contact_points cp ON cp.subject_ref = c.subject_ref AND cp.channel = $6
-           LEFT JOIN recipient_time_zones rtz ON rtz.subject_ref = c.subject_ref
-           CROSS JOIN LATERAL (
-             SELECT coalesce(rtz.time_zone, $11) AS tz,
-                    clock_timestamp() AT TIME ZONE coalesce(rtz.time_zone, $11) AS t) lt
-           CROSS JOIN LATERAL (
-             SELECT EXISTS (SELECT 1 FROM suppressions x
-                             WHERE x.subject_ref = c.subject_ref AND $6 = ANY (x.channels)
-                               AND x.source = ANY ($12::text[])) AS hit) sup
-           CROSS JOIN LATERAL (
-             SELECT count(*)::int AS n FROM sends h
-              WHERE $7::int IS NOT NULL AND h.subject_ref = c.subject_ref AND h.channel = $6 AND h.purpose = $5
-                AND h.state = ANY ($13::text[])
-                AND h.dispatched_at >= CASE WHEN $8::int IS NULL
-                                            THEN date_trunc('month', lt.t) AT TIME ZONE lt.tz
-                                            ELSE clock_timestamp() - make_interval(days => $8::int) END) cap),
-       blocked AS (
-         UPDATE sends s SET state = 'blocked', reason = v.reason, updated_at = clock_timestamp()
-           FROM v WHERE s.send_id = v.send_id AND v.reason IS NOT NULL
-         RETURNING s.send_id, v.reason),
-       deferred AS (
-         UPDATE sends s SET not_before = v.defer_until, reason = 'quiet_hours', updated_at = clock_timestamp()
-           FROM v WHERE s.send_id = v.send_id AND v.reason IS NULL AND v.defer_until IS NOT NULL
-         RETURNING s.send_id),
-       -- dispatched_at = when this statement's snapshot was taken: a send admitted at t saw every
-       -- withdrawal the projection had committed before t (the race figure relies on it).
-       admitted AS (
-         UPDATE sends s SET state = 'submitting', reason = NULL, dispatched_at = statement_timestamp(),
-                            updated_at = clock_timestamp()
-           FROM v WHERE s.send_id = v.send_id AND v.reason IS NULL AND v.defer_until IS NULL
-         RETURNING s.send_id, s.subject_ref, s.variant, v.sealed)
-       SELECT 'admitted' AS kind, send_id::text, subject_ref::text, variant, sealed, NULL AS reason,
-              NULL::float8 AS lag_ms, NULL::boolean AS fresh, NULL::boolean AS live FROM admitted
-       UNION ALL SELECT 'blocked', send_id::text, NULL, NULL, NULL, reason, NULL, NULL, NULL FROM blocked
-       UNION ALL SELECT 'deferred', send_id::text, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM deferred
-       UNION ALL SELECT 'state', NULL, NULL, NULL, NULL, NULL, ok.lag_ms, ok.fresh, live.live FROM ok, live`,
-      [
-        q.runId,
-        q.partitions,
-        q.freshnessBoundMs,
-        q.limit,
-        q.purpose,
-        q.channel,
-        q.cap?.max ?? null,
-        q.cap?.days ?? null,
-        q.quietHours?.start ?? null,
-        q.quietHours?.end ?? null,
-        q.defaultTimeZone,
-        q.suppressionSources,
-        REACHED_STATES,
-      ],
-    );
+    }[] = await tx.query(...gateStatement(q));
     const state = rows.find((r) => r.kind === 'state')!;
     return {
       fresh: state.fresh === true,
@@ -283,6 +288,16 @@ export class ConsentProjectionRepository {
         .map((r) => ({ sendId: r.send_id!, reason: r.reason! })),
       deferred: rows.filter((r) => r.kind === 'deferred').length,
     };
+  }
+
+  /**
+   * Benchmarks only: EXPLAIN (ANALYZE, BUFFERS) of the gate's statement for one chunk. ANALYZE runs
+   * it: the caller rolls its transaction back.
+   */
+  async explainAdmitChunk(tx: EntityManager, q: GateQuery): Promise<string> {
+    const [sql, params] = gateStatement(q);
+    const rows: { 'QUERY PLAN': string }[] = await tx.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
+    return rows.map((r) => r['QUERY PLAN']).join('\n');
   }
 
   /**
