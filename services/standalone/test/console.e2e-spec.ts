@@ -224,6 +224,28 @@ describeWithBrowser('the console in Chromium (log in, do the thing, see the resu
     });
   }
 
+  // The privacy officer's casework stays theirs (docs/console.md, "Decisions"): admin administers
+  // accounts, roles and keys; it verifies the ledger and audit chains but does not work requests.
+  it("the admin is offered none of the privacy officer's casework pages, gets none served by address, and the API refuses each", async () => {
+    const casework = [
+      { path: 'requests', link: '个人信息权利请求', api: '/api/v1/privacy/requests' },
+      { path: 'processors', link: '受托处理者', api: '/api/v1/privacy/processors' },
+      { path: 'assessments', link: '个人信息保护影响评估', api: '/api/v1/privacy/impact-assessments' },
+      { path: 'individuals', link: '个人信息主体数量', api: '/api/v1/privacy/individuals-count' },
+    ];
+    const page = await logIn('admin', server.adminPassword);
+    const token = await apiLogIn('admin', server.adminPassword);
+    // What admin is offered under the privacy group: verification, not casework.
+    await page.getByRole('navigation').getByText('同意账本校验', { exact: true }).waitFor();
+    for (const c of casework) {
+      expect(await page.getByRole('navigation').getByText(c.link, { exact: true }).count()).toBe(0);
+      await page.goto(`${server.url}/console/${c.path}`);
+      await page.getByText('无权访问此页面').waitFor();
+      expect((await api('GET', c.api, token)).status).toBe(403);
+    }
+    await page.close();
+  });
+
   it('switches between 中文 and English without reloading', async () => {
     const page = await logIn('li.ops', PASSWORD, VIEWPORTS[0], 'imports');
     await page.getByText('English', { exact: true }).click();
