@@ -18,7 +18,10 @@ export function buildConsole(): string {
   const out = mkdtempSync(join(tmpdir(), 'siyu-console-'));
   execFileSync(
     join(ROOT, 'node_modules', '.bin', 'vite'),
-    ['build', '--config', 'services/console/vite.config.mjs'],
+    // Each build writes to its own directory, so builds may run side by side: Jest runs two
+    // console suites at once, and Vite's process lock (per project, not per output) refused the
+    // second with "Found another Vite build process for this project".
+    ['build', '--config', 'services/console/vite.config.mjs', '--bypass-lock'],
     {
       cwd: ROOT,
       env: { ...process.env, CONSOLE_OUT_DIR: out },

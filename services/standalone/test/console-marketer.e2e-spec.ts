@@ -1,21 +1,24 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { adminQuery, waitFor } from '@siyu/testing';
-import { CHROMIUM_ARGS, describeWithBrowser } from '../../consent/test/describe-with-browser';
-import { buildConsole, startConsole, type RunningConsole } from './console-app';
-import { choose } from './console-browser';
+import { type Page } from 'playwright-core';
+import { adminQuery } from '@siyu/testing';
+import { describeWithBrowser } from '../../consent/test/describe-with-browser';
+import { type RunningConsole } from './console-app';
+import {
+  PASSWORD,
+  TEST_TIMEOUT,
+  TMALL_CSV,
+  choose,
+  expectAccessible,
+  logInTab,
+  open,
+  shot,
+  startConsoleInBrowser,
+  stopConsoleInBrowser,
+  until,
+  type ConsoleInBrowser,
+} from './console-browser';
 import { apiLogIn, callApi, seedMembersThroughQr } from './console-seed';
 import { formNonce } from './walking-skeleton.flow';
 
-const ROOT = join(__dirname, '..', '..', '..');
-const SHOTS = join(ROOT, 'test-artifacts', 'console');
-const TMALL_CSV = join(ROOT, 'services', 'orders', 'test', 'fixtures', 'tmall-orders.csv');
-const AXE = require.resolve('axe-core/axe.min.js');
-const PASSWORD = 'console-test-password-1';
-const VIEWPORT = { width: 1440, height: 900 };
-// Generous: the CI machine runs these beside other suites; a campaign run alone takes seconds.
-const TEST_TIMEOUT = 180_000;
 /** File names for the 1280-px screenshots, by menu entry. */
 const PAGE_SLUGS: Record<string, string> = {
   会员与退订概览: 'overview',
@@ -30,97 +33,21 @@ const PAGE_SLUGS: Record<string, string> = {
 // One browser and one logged-in tab per role for the whole file; the tests run in order on it, as a
 // marketer works: tags → segment → template → campaign.
 describeWithBrowser('the console for marketers and the privacy officer, in Chromium', (executablePath) => {
-  let browser: Browser;
+  let running: ConsoleInBrowser;
   let server: RunningConsole;
   let marketer: Page;
   let segmentId = '';
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    server = await startConsole('console_marketer', buildConsole());
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-    const admin = await apiLogIn(server, 'admin', server.adminPassword);
-    for (const [username, role] of [
-      ['li.ops', 'ops'],
-      ['wang.marketer', 'marketer'],
-      ['zhao.privacy', 'privacy_officer'],
-    ])
-      await callApi(server, 'POST', '/api/v1/identity/accounts', admin, {
-        username,
-        role,
-        password: PASSWORD,
-      });
+    running = await startConsoleInBrowser('console_marketer', executablePath);
+    server = running.server;
     await seedMembersThroughQr(server, await apiLogIn(server, 'li.ops', PASSWORD));
     marketer = await logIn('wang.marketer');
   }, 180_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.app.close();
-  });
+  afterAll(() => stopConsoleInBrowser(running));
 
-  async function logIn(username: string): Promise<Page> {
-    const page = await browser.newPage({ viewport: VIEWPORT, bypassCSP: true }); // bypass: only to inject axe-core
-    await page.goto(`${server.url}/console/`);
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码').fill(PASSWORD);
-    await page
-      .getByRole('button', { name: '登 录' })
-      .or(page.getByRole('button', { name: '登录' }))
-      .click();
-    await page.getByTestId('whoami').waitFor();
-    return page;
-  }
-
-  /** Through the navigation, as a person would (the session stays in the tab). */
-  async function open(page: Page, menu: string): Promise<void> {
-    await page.getByRole('navigation').getByRole('menuitem', { name: menu, exact: true }).click();
-    await page.getByRole('heading', { level: 1, name: menu }).waitFor();
-  }
-
-  async function expectAccessible(page: Page): Promise<void> {
-    await page.addScriptTag({ path: AXE });
-    const violations: { id: string; impact: string; nodes: { target: string[] }[] }[] = await page.evaluate(
-      async () =>
-        (
-          await (globalThis as any).axe.run((globalThis as any).document, {
-            runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa'],
-          })
-        ).violations,
-    );
-    const serious = violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    expect(serious).toEqual([]);
-  }
-
-  /** Waits until the text `read` returns passes `test` (the page updates on its own: live counts, polling). */
-  async function until(
-    read: () => Promise<string>,
-    test: (text: string) => boolean,
-    timeoutMs = 15_000,
-    context?: () => Promise<string>,
-  ): Promise<void> {
-    let last = '';
-    try {
-      await waitFor(
-        async () => {
-          last = await read().catch((e: Error) => `(${e.message.split('\n')[0]})`);
-          return test(last);
-        },
-        'the page to show it',
-        timeoutMs,
-      );
-    } catch {
-      throw new Error(`the page never showed it; last: ${last}; ${context ? await context() : ''}`);
-    }
-  }
-
-  const shot = (page: Page, name: string) =>
-    page.screenshot({
-      path: join(SHOTS, `${name}-${page.viewportSize()?.width ?? VIEWPORT.width}.png`),
-      fullPage: true,
-    });
+  const logIn = (username: string) => logInTab(running, username);
 
   it(
     'the marketer creates a fact tag and a model tag built on it, sees the lineage, and sees the API refuse a bad key under the key field',

@@ -1,18 +1,23 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { adminQuery, waitFor } from '@siyu/testing';
-import { CHROMIUM_ARGS, describeWithBrowser } from '../../consent/test/describe-with-browser';
-import { buildConsole, startConsole, type RunningConsole } from './console-app';
-import { choose } from './console-browser';
+import { type Page } from 'playwright-core';
+import { adminQuery } from '@siyu/testing';
+import { describeWithBrowser } from '../../consent/test/describe-with-browser';
+import { type RunningConsole } from './console-app';
+import {
+  PASSWORD,
+  TEST_TIMEOUT,
+  choose,
+  errorUnder,
+  expectAccessible,
+  logInTab,
+  open,
+  shot,
+  startConsoleInBrowser,
+  stopConsoleInBrowser,
+  until,
+  type ConsoleInBrowser,
+} from './console-browser';
 import { apiLogIn, callApi, seedMembersThroughQr } from './console-seed';
 
-const ROOT = join(__dirname, '..', '..', '..');
-const SHOTS = join(ROOT, 'test-artifacts', 'console');
-const AXE = require.resolve('axe-core/axe.min.js');
-const PASSWORD = 'console-test-password-1';
-const VIEWPORT = { width: 1440, height: 900 };
-const TEST_TIMEOUT = 180_000;
 /** The privacy officer's pages (menu entry → screenshot name). */
 const PRIVACY_PAGES: Record<string, string> = {
   受托处理者: 'processors',
@@ -26,97 +31,22 @@ const PRIVACY_PAGES: Record<string, string> = {
 describeWithBrowser(
   'the console for the privacy officer (processors, PIPIA, individuals, corrections), in Chromium',
   (executablePath) => {
-    let browser: Browser;
+    let running: ConsoleInBrowser;
     let server: RunningConsole;
     let officer: Page;
     let officerToken = '';
 
     beforeAll(async () => {
-      mkdirSync(SHOTS, { recursive: true });
-      server = await startConsole('console_privacy', buildConsole());
-      browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
-      const admin = await apiLogIn(server, 'admin', server.adminPassword);
-      for (const [username, role] of [
-        ['li.ops', 'ops'],
-        ['wang.marketer', 'marketer'],
-        ['zhao.privacy', 'privacy_officer'],
-      ])
-        await callApi(server, 'POST', '/api/v1/identity/accounts', admin, {
-          username,
-          role,
-          password: PASSWORD,
-        });
+      running = await startConsoleInBrowser('console_privacy', executablePath);
+      server = running.server;
       await seedMembersThroughQr(server, await apiLogIn(server, 'li.ops', PASSWORD));
       officerToken = await apiLogIn(server, 'zhao.privacy', PASSWORD);
       officer = await logIn('zhao.privacy');
     }, 180_000);
 
-    afterAll(async () => {
-      await browser?.close();
-      await server?.app.close();
-    });
+    afterAll(() => stopConsoleInBrowser(running));
 
-    async function logIn(username: string): Promise<Page> {
-      const page = await browser.newPage({ viewport: VIEWPORT, bypassCSP: true }); // bypass: only to inject axe-core
-      await page.goto(`${server.url}/console/`);
-      await page.getByLabel('用户名').fill(username);
-      await page.getByLabel('密码').fill(PASSWORD);
-      await page
-        .getByRole('button', { name: '登 录' })
-        .or(page.getByRole('button', { name: '登录' }))
-        .click();
-      await page.getByTestId('whoami').waitFor();
-      return page;
-    }
-
-    async function open(page: Page, menu: string): Promise<void> {
-      await page.getByRole('navigation').getByRole('menuitem', { name: menu, exact: true }).click();
-      await page.getByRole('heading', { level: 1, name: menu }).waitFor();
-    }
-
-    async function expectAccessible(page: Page): Promise<void> {
-      await page.addScriptTag({ path: AXE });
-      const violations: { id: string; impact: string; nodes: { target: string[] }[] }[] = await page.evaluate(
-        async () =>
-          (
-            await (globalThis as any).axe.run((globalThis as any).document, {
-              runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa'],
-            })
-          ).violations,
-      );
-      const serious = violations
-        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-        .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-      expect(serious).toEqual([]);
-    }
-
-    async function until(read: () => Promise<string>, test: (text: string) => boolean, timeoutMs = 20_000) {
-      let last = '';
-      try {
-        await waitFor(
-          async () => {
-            last = await read().catch((e: Error) => `(${e.message.split('\n')[0]})`);
-            return test(last);
-          },
-          'the page to show it',
-          timeoutMs,
-        );
-      } catch {
-        throw new Error(`the page never showed it; last: ${last}`);
-      }
-    }
-
-    const shot = (page: Page, name: string) =>
-      page.screenshot({
-        path: join(SHOTS, `${name}-${page.viewportSize()?.width ?? VIEWPORT.width}.png`),
-        fullPage: true,
-      });
-
-    /** The form item's error text under the field labelled `label`. */
-    const errorUnder = (scope: Locator, label: string) =>
-      scope
-        .locator('.ant-form-item', { has: scope.page().getByText(label, { exact: true }) })
-        .locator('.ant-form-item-explain');
+    const logIn = (username: string) => logInTab(running, username);
 
     it(
       'the privacy officer sees every entrusted processor flagged without a contract, sees the API refuse a bad signing date under the field, then records the DPA',

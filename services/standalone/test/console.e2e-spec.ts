@@ -1,97 +1,39 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, describeWithBrowser } from '../../consent/test/describe-with-browser';
-import { buildConsole, startConsole, type RunningConsole } from './console-app';
+import { readFileSync } from 'node:fs';
+import { type Page } from 'playwright-core';
+import { describeWithBrowser } from '../../consent/test/describe-with-browser';
+import { type RunningConsole } from './console-app';
+import {
+  PASSWORD,
+  TMALL_CSV,
+  VIEWPORT,
+  expectAccessible,
+  logInTab,
+  shot,
+  startConsoleInBrowser,
+  stopConsoleInBrowser,
+  type ConsoleInBrowser,
+} from './console-browser';
+import { apiLogIn as logInToApi, callApi } from './console-seed';
 
-const ROOT = join(__dirname, '..', '..', '..');
-const SHOTS = join(ROOT, 'test-artifacts', 'console');
-const TMALL_CSV = join(ROOT, 'services', 'orders', 'test', 'fixtures', 'tmall-orders.csv');
-const AXE = require.resolve('axe-core/axe.min.js');
-const VIEWPORTS = [
-  { width: 1440, height: 900 },
-  { width: 1280, height: 800 },
-];
-const PASSWORD = 'console-test-password-1';
+const VIEWPORTS = [VIEWPORT, { width: 1280, height: 800 }];
 
 describeWithBrowser('the console in Chromium (log in, do the thing, see the result)', (executablePath) => {
-  let browser: Browser;
+  let running: ConsoleInBrowser;
   let server: RunningConsole;
 
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    const dir = buildConsole();
-    server = await startConsole('console', dir);
-    browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
     // Staff accounts for every role, made by the first-start admin through the API.
-    const admin = await apiLogIn('admin', server.adminPassword);
-    for (const [username, role] of [
-      ['li.ops', 'ops'],
-      ['wang.marketer', 'marketer'],
-      ['zhao.privacy', 'privacy_officer'],
-    ])
-      await api('POST', '/api/v1/identity/accounts', admin, { username, role, password: PASSWORD });
+    running = await startConsoleInBrowser('console', executablePath);
+    server = running.server;
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.app.close();
-  });
+  afterAll(() => stopConsoleInBrowser(running));
 
-  async function apiLogIn(username: string, password: string): Promise<string> {
-    const res = await fetch(`${server.url}/api/v1/identity/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password }),
-    });
-    return ((await res.json()) as { token: string }).token;
-  }
-
-  async function api(method: string, path: string, token: string, body?: unknown): Promise<Response> {
-    return fetch(`${server.url}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  }
-
-  async function logIn(
-    username: string,
-    password: string,
-    viewport = VIEWPORTS[0],
-    path = '',
-  ): Promise<Page> {
-    const page = await browser.newPage({ viewport, acceptDownloads: true, bypassCSP: true }); // bypass: only to inject axe-core;
-    await page.goto(`${server.url}/console/${path}`);
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码').fill(password);
-    await page
-      .getByRole('button', { name: '登 录' })
-      .or(page.getByRole('button', { name: '登录' }))
-      .click();
-    await page.getByTestId('whoami').waitFor();
-    return page;
-  }
-
-  /** axe-core injected into the page: no serious or critical violation (WCAG 2.1 AA rules). */
-  async function expectAccessible(page: Page): Promise<void> {
-    await page.addScriptTag({ path: AXE });
-    const violations: { id: string; impact: string; nodes: { target: string[] }[] }[] = await page.evaluate(
-      async () =>
-        (
-          await (globalThis as any).axe.run((globalThis as any).document, {
-            runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa'],
-          })
-        ).violations,
-    );
-    const serious = violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-    expect(serious).toEqual([]);
-  }
-
-  const shot = (page: Page, name: string) =>
-    page.screenshot({ path: join(SHOTS, `${name}-${page.viewportSize()?.width}.png`), fullPage: true });
+  const apiLogIn = (username: string, password: string) => logInToApi(server, username, password);
+  const api = (method: string, path: string, token: string, body?: unknown) =>
+    callApi(server, method, path, token, body);
+  const logIn = (username: string, password: string, viewport = VIEWPORTS[0], path = ''): Promise<Page> =>
+    logInTab(running, username, { password, viewport, path });
 
   for (const viewport of VIEWPORTS) {
     describe(`at ${viewport.width}×${viewport.height}`, () => {
@@ -281,6 +223,28 @@ describeWithBrowser('the console in Chromium (log in, do the thing, see the resu
       await page.close();
     });
   }
+
+  // The privacy officer's casework stays theirs (docs/console.md, "Decisions"): admin administers
+  // accounts, roles and keys; it verifies the ledger and audit chains but does not work requests.
+  it("the admin is offered none of the privacy officer's casework pages, gets none served by address, and the API refuses each", async () => {
+    const casework = [
+      { path: 'requests', link: '个人信息权利请求', api: '/api/v1/privacy/requests' },
+      { path: 'processors', link: '受托处理者', api: '/api/v1/privacy/processors' },
+      { path: 'assessments', link: '个人信息保护影响评估', api: '/api/v1/privacy/impact-assessments' },
+      { path: 'individuals', link: '个人信息主体数量', api: '/api/v1/privacy/individuals-count' },
+    ];
+    const page = await logIn('admin', server.adminPassword);
+    const token = await apiLogIn('admin', server.adminPassword);
+    // What admin is offered under the privacy group: verification, not casework.
+    await page.getByRole('navigation').getByText('同意账本校验', { exact: true }).waitFor();
+    for (const c of casework) {
+      expect(await page.getByRole('navigation').getByText(c.link, { exact: true }).count()).toBe(0);
+      await page.goto(`${server.url}/console/${c.path}`);
+      await page.getByText('无权访问此页面').waitFor();
+      expect((await api('GET', c.api, token)).status).toBe(403);
+    }
+    await page.close();
+  });
 
   it('switches between 中文 and English without reloading', async () => {
     const page = await logIn('li.ops', PASSWORD, VIEWPORTS[0], 'imports');
