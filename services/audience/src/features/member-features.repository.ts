@@ -130,23 +130,33 @@ export function featureRowsSql(params: SqlParams): string {
 
 /**
  * CTEs that write the batch's features by difference from `rows` (a materialised CTE of
- * featureRowsSql): a row is written only where a value differs from the stored one (or none is
- * stored), and the features of batch members left without any are deleted. Unchanged rows are not
- * touched: no dead tuple, no index entry, no WAL. `features_written` / `features_gone` count them.
+ * featureRowsSql): the batch's stored rows are read once by primary key; a row is written only
+ * where a value differs from the stored one — updated in place by the ctid that read found — or
+ * inserted where none is stored, and the features
+ * of batch members left without any are deleted. Unchanged rows are not touched: no dead tuple, no
+ * index entry, no WAL. `features_written` / `features_gone` count them.
  */
 export function writeFeaturesSql(rows: string, batch: string): string[] {
   const cols = FEATURE_ROW_COLUMNS;
   const list = (alias: string) => cols.map((c) => `${alias}.${c}`).join(', ');
   return [
-    `features_changed AS (SELECT n.* FROM ${rows} n LEFT JOIN member_features f ON f.subject_ref = n.subject_ref
-        WHERE f.subject_ref IS NULL OR (f.brand_id, ${list('f')}) IS DISTINCT FROM (n.brand_id, ${list('n')}))`,
-    `features_written AS (INSERT INTO member_features (subject_ref, brand_id, ${cols.join(', ')})
-        SELECT subject_ref, brand_id, ${cols.join(', ')} FROM features_changed
-        ON CONFLICT (subject_ref) DO UPDATE SET brand_id = EXCLUDED.brand_id,
-           ${cols.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, computed_at = now()
+    // The batch's stored rows, read once by primary key, each with its ctid (see writeTagsSql).
+    `features_stored AS MATERIALIZED (SELECT f.ctid AS at, f.subject_ref, f.brand_id, ${list('f')} FROM member_features f
+        WHERE f.subject_ref = ANY(${batch}::uuid[]))`,
+    `features_changed AS MATERIALIZED (SELECT n.*, s.at FROM ${rows} n LEFT JOIN features_stored s ON s.subject_ref = n.subject_ref
+        WHERE s.at IS NULL OR (s.brand_id, ${list('s')}) IS DISTINCT FROM (n.brand_id, ${list('n')}))`,
+    `features_updated AS (UPDATE member_features f SET brand_id = c.brand_id,
+           ${cols.map((c) => `${c} = c.${c}`).join(', ')}, computed_at = now()
+        FROM features_changed c
+        WHERE f.ctid = ANY(ARRAY(SELECT at FROM features_changed WHERE at IS NOT NULL)) AND f.ctid = c.at
         RETURNING 1)`,
+    `features_inserted AS (INSERT INTO member_features (subject_ref, brand_id, ${cols.join(', ')})
+        SELECT subject_ref, brand_id, ${cols.join(', ')} FROM features_changed WHERE at IS NULL
+        RETURNING 1)`,
+    `features_written AS (SELECT 1 FROM features_updated UNION ALL SELECT 1 FROM features_inserted)`,
     `features_gone AS (DELETE FROM member_features f
-        WHERE f.subject_ref = ANY(ARRAY(SELECT unnest(${batch}::uuid[]) EXCEPT SELECT subject_ref FROM ${rows}))
+        WHERE f.ctid = ANY(ARRAY(SELECT s.at FROM features_stored s
+                                  WHERE NOT EXISTS (SELECT 1 FROM ${rows} n WHERE n.subject_ref = s.subject_ref)))
         RETURNING 1)`,
   ];
 }

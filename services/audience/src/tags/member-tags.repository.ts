@@ -57,40 +57,38 @@ export interface RowsWritten {
 /**
  * CTEs that write one layer's tag rows by difference: `rows` (a materialised CTE of subject_ref,
  * brand_id, tag_key, tag_version, category, value_num, value_text, inputs) is compared with the stored
- * rows; only new rows and rows whose version, value or inputs differ are written (one upsert), and the
- * layer's tags of batch members that no longer have them are deleted. A member who keeps every tag of
- * the layer is not probed for deletion at all.
+ * rows of the batch; only new rows and rows whose version, value or inputs differ are written, and
+ * the layer's tags of batch members that no longer have them are deleted.
  */
-function writeTagsSql(name: string, rows: string, keys: string, batch: string, keyCount: number): string[] {
+function writeTagsSql(name: string, rows: string, keys: string, batch: string): string[] {
   const cols = ['brand_id', 'tag_version', 'category', 'value_num', 'value_text', 'inputs'];
   const list = (alias: string) => cols.map((c) => `${alias}.${c}`).join(', ');
   return [
-    `${name}_changed AS (SELECT n.* FROM ${rows} n
-        LEFT JOIN member_tags t ON t.subject_ref = n.subject_ref AND t.tag_key = n.tag_key
-        WHERE t.subject_ref IS NULL OR (${list('t')}) IS DISTINCT FROM (${list('n')}))`,
-    `${name}_written AS (INSERT INTO member_tags (subject_ref, tag_key, ${cols.join(', ')})
-        SELECT subject_ref, tag_key, ${cols.join(', ')} FROM ${name}_changed
-        ON CONFLICT (subject_ref, tag_key) DO UPDATE SET
-           ${cols.map((c) => `${c} = EXCLUDED.${c}`).join(', ')}, computed_at = now()
+    // The batch's stored rows of these tags, read once by primary key (never a scan of the table),
+    // each with its ctid: a changed row is updated in place and a vanished one deleted by ctid.
+    `${name}_stored AS MATERIALIZED (SELECT t.ctid AS at, t.subject_ref, t.tag_key, ${list('t')} FROM member_tags t
+        WHERE t.subject_ref = ANY(${batch}::uuid[]) AND t.tag_key = ANY(${keys}::text[]))`,
+    `${name}_changed AS MATERIALIZED (SELECT n.*, s.at FROM ${rows} n
+        LEFT JOIN ${name}_stored s ON s.subject_ref = n.subject_ref AND s.tag_key = n.tag_key
+        WHERE s.at IS NULL OR (${list('s')}) IS DISTINCT FROM (${list('n')}))`,
+    `${name}_updated AS (UPDATE member_tags t SET ${cols.map((c) => `${c} = c.${c}`).join(', ')}, computed_at = now()
+        FROM ${name}_changed c
+        WHERE t.ctid = ANY(ARRAY(SELECT at FROM ${name}_changed WHERE at IS NOT NULL)) AND t.ctid = c.at
         RETURNING 1)`,
+    `${name}_inserted AS (INSERT INTO member_tags (subject_ref, tag_key, ${cols.join(', ')})
+        SELECT subject_ref, tag_key, ${cols.join(', ')} FROM ${name}_changed WHERE at IS NULL
+        RETURNING 1)`,
+    `${name}_written AS (SELECT 1 FROM ${name}_updated UNION ALL SELECT 1 FROM ${name}_inserted)`,
     `${name}_gone AS (DELETE FROM member_tags t
-        WHERE t.subject_ref = ANY(ARRAY(SELECT unnest(${batch}::uuid[])
-                                        EXCEPT SELECT subject_ref FROM ${rows} GROUP BY subject_ref HAVING count(*) = ${keyCount}))
-          AND t.tag_key = ANY(${keys}::text[])
-          AND NOT EXISTS (SELECT 1 FROM ${rows} n WHERE n.subject_ref = t.subject_ref AND n.tag_key = t.tag_key)
+        WHERE t.ctid = ANY(ARRAY(SELECT s.at FROM ${name}_stored s
+                                  WHERE NOT EXISTS (SELECT 1 FROM ${rows} n WHERE n.subject_ref = s.subject_ref AND n.tag_key = s.tag_key)))
         RETURNING 1)`,
   ];
 }
 
 /** One layer's rows for the batch, written by difference; answers what was written and deleted. */
-function layerStatement(
-  ctes: string[],
-  rowsSql: string,
-  keys: string,
-  batch: string,
-  keyCount: number,
-): string {
-  return `WITH ${[...ctes, `tag_rows AS MATERIALIZED (${rowsSql})`, ...writeTagsSql('tags', 'tag_rows', keys, batch, keyCount)].join(',\n')}
+function layerStatement(ctes: string[], rowsSql: string, keys: string, batch: string): string {
+  return `WITH ${[...ctes, `tag_rows AS MATERIALIZED (${rowsSql})`, ...writeTagsSql('tags', 'tag_rows', keys, batch)].join(',\n')}
     SELECT (SELECT count(*) FROM tags_written)::int AS written, (SELECT count(*) FROM tags_gone)::int AS deleted`;
 }
 
@@ -108,49 +106,60 @@ function tagGuards(d: TagDefinition, params: SqlParams, gm = 'gm'): string {
 }
 
 /**
- * A fact tag's rows for the refresh batch, over the batch's rows read once (batchInputsSql): an
- * aggregate over each member's released facts, with the orders and releases it used (lineage).
+ * Every fact tag's rows for the refresh batch from ONE aggregation over the batch's facts (read once
+ * by batchInputsSql): each tag is a set of FILTERed aggregates in the same GROUP BY (its window,
+ * category or SKU filter, and R2's "sensitive facts feed sensitive tags only"), then one row per
+ * member and tag is unfolded, where the tag's guards hold (they are per member: profiling consent,
+ * closed category, R2). Each row carries the orders and releases it used (lineage).
  */
-function factTagRowsSql(d: TagDefinition, params: SqlParams): string {
-  const f = d.fact!;
-  const filter = (alias: string) => {
-    const c: string[] = [];
+function factTagsRowsSql(defs: TagDefinition[], params: SqlParams): string {
+  const aggregates: string[] = [];
+  const tags: string[] = [];
+  const joins: string[] = [];
+  defs.forEach((d, i) => {
+    const f = d.fact!;
+    const c: string[] = [d.sensitive ? 'true' : 'NOT rf.sensitive'];
+    const base = c[0];
     if ('windowDays' in f && f.windowDays !== undefined)
-      c.push(`${alias}.ordered_at > now() - make_interval(days => ${params.add(f.windowDays)})`);
-    if ('category' in f && f.category !== undefined)
-      c.push(`${params.add(f.category)} = ANY(${alias}.categories)`);
+      c.push(`rf.ordered_at > now() - make_interval(days => ${params.add(f.windowDays)})`);
+    if ('category' in f && f.category !== undefined) c.push(`${params.add(f.category)} = ANY(rf.categories)`);
     if ('skuPrefix' in f && f.skuPrefix !== undefined)
-      c.push(
-        `EXISTS (SELECT 1 FROM unnest(${alias}.skus) s WHERE starts_with(s, ${params.add(f.skuPrefix)}))`,
-      );
-    return c.length ? c.join(' AND ') : 'true';
-  };
-  const F = filter('rf');
-  const { num, text } = measureSql(f, F, params);
-  // RFM's recency looks at every order; its frequency and monetary at the window only.
-  const N = f.measure === 'rfm' ? 'true' : F;
-  const sensitive = d.sensitive ? '' : ' AND NOT rf.sensitive';
-  // The most frequent category: counted per member and category over the batch's fact × category
-  // rows, ties to the first by name (a correlated subquery would rescan the batch per member).
-  const top =
-    f.measure === 'top_category'
-      ? `LEFT JOIN (SELECT DISTINCT ON (rf.subject_ref) rf.subject_ref, rf.c
-                      FROM ${BATCH.factCategories} rf WHERE ${filter('rf')}${sensitive}
-                     GROUP BY rf.subject_ref, rf.c ORDER BY rf.subject_ref, count(*) DESC, rf.c) tc
-                ON tc.subject_ref = x.subject_ref`
-      : '';
-  const vt = f.measure === 'top_category' ? 'tc.c' : 'x.vt';
-  return `SELECT x.subject_ref, x.brand_id, ${ROW(params, d)}, x.vn::double precision AS value_num, (${vt})::text AS value_text,
-             jsonb_build_object('measure', ${params.add(f.measure)}::text, 'orders', x.n,
-                                'orderRefs', to_jsonb(x.orders[1:20]), 'releaseIds', to_jsonb(x.releases)) AS inputs
-        FROM (SELECT rf.subject_ref, min(gm.brand_id) AS brand_id, ${num} AS vn, ${text} AS vt,
-                     count(*) FILTER (WHERE ${N}) AS n,
-                     array_agg(rf.order_ref ORDER BY rf.ordered_at DESC) FILTER (WHERE ${N}) AS orders,
-                     array_agg(DISTINCT rf.release_id) FILTER (WHERE ${N}) AS releases
-                FROM ${BATCH.facts} rf JOIN ${BATCH.members} gm ON gm.subject_ref = rf.subject_ref
-               WHERE ${tagGuards(d, params)}${sensitive}
-               GROUP BY rf.subject_ref) x ${top}
-       WHERE x.n > 0 AND (x.vn IS NOT NULL OR ${vt} IS NOT NULL)`;
+      c.push(`EXISTS (SELECT 1 FROM unnest(rf.skus) s WHERE starts_with(s, ${params.add(f.skuPrefix)}))`);
+    const F = c.join(' AND ');
+    const { num, text } = measureSql(f, F, params, base);
+    // RFM's recency looks at every order; its frequency and monetary at the window only.
+    const N = f.measure === 'rfm' ? base : F;
+    aggregates.push(
+      `${num} AS vn_${i}, ${text} AS vt_${i}, count(*) FILTER (WHERE ${N}) AS n_${i},
+       array_agg(rf.order_ref ORDER BY rf.ordered_at DESC) FILTER (WHERE ${N}) AS orders_${i},
+       array_agg(DISTINCT rf.release_id) FILTER (WHERE ${N}) AS releases_${i}`,
+    );
+    let vt = `x.vt_${i}`;
+    if (f.measure === 'top_category') {
+      // The most frequent category: counted per member and category over the batch's fact ×
+      // category rows, ties to the first by name (a correlated subquery would rescan the batch).
+      joins.push(`LEFT JOIN (SELECT DISTINCT ON (rf.subject_ref) rf.subject_ref, rf.c
+                      FROM ${BATCH.factCategories} rf WHERE ${F}
+                     GROUP BY rf.subject_ref, rf.c ORDER BY rf.subject_ref, count(*) DESC, rf.c) tc_${i}
+                ON tc_${i}.subject_ref = x.subject_ref`);
+      vt = `tc_${i}.c`;
+    }
+    tags.push(
+      `(${params.add(d.key)}::text, ${params.add(d.version)}::int, ${params.add(d.category)}::text,
+        x.vn_${i}::double precision, (${vt})::text, x.n_${i}, x.orders_${i}, x.releases_${i},
+        ${params.add(f.measure)}::text, ${tagGuards(d, params)})`,
+    );
+  });
+  return `SELECT x.subject_ref, gm.brand_id, v.tag_key, v.tag_version, v.category, v.value_num, v.value_text,
+             jsonb_build_object('measure', v.measure, 'orders', v.n,
+                                'orderRefs', to_jsonb(v.orders[1:20]), 'releaseIds', to_jsonb(v.releases)) AS inputs
+        FROM (SELECT rf.subject_ref, ${aggregates.join(',\n')}
+                FROM ${BATCH.facts} rf GROUP BY rf.subject_ref) x
+        JOIN ${BATCH.members} gm ON gm.subject_ref = x.subject_ref
+        ${joins.join('\n')}
+        CROSS JOIN LATERAL (VALUES ${tags.join(',\n')})
+          v (tag_key, tag_version, category, value_num, value_text, n, orders, releases, measure, guarded)
+       WHERE v.guarded AND v.n > 0 AND (v.value_num IS NOT NULL OR v.value_text IS NOT NULL)`;
 }
 
 export class MemberTagsRepository {
@@ -213,10 +222,10 @@ export class MemberTagsRepository {
         tags: { written: 0, deleted: 0 },
       };
     }
-    const rows = factTags.map((d) => `(${factTagRowsSql(d, params)})`).join('\nUNION ALL\n');
+    const rows = factTagsRowsSql(factTags, params);
     const keysP = params.add(factTags.map((d) => d.key));
     const [r] = await tx.query(
-      `WITH ${[...ctes, `tag_rows AS MATERIALIZED (${rows})`, ...writeTagsSql('tags', 'tag_rows', keysP, batchP, factTags.length)].join(',\n')}
+      `WITH ${[...ctes, `tag_rows AS MATERIALIZED (${rows})`, ...writeTagsSql('tags', 'tag_rows', keysP, batchP)].join(',\n')}
        SELECT ${counts}, (SELECT count(*) FROM tags_written)::int AS written, (SELECT count(*) FROM tags_gone)::int AS deleted`,
       params.values,
     );
@@ -250,7 +259,7 @@ export class MemberTagsRepository {
                'features', ${featureJson}) AS inputs
         FROM members m LEFT JOIN member_features f ON f.subject_ref = m.subject_ref
        WHERE m.subject_ref = ANY(${batchP}::uuid[]) AND ${tagGuards(d, params, 'm')} AND ${root.memberSql}`;
-    const [r] = await tx.query(layerStatement([], rows, params.add([d.key]), batchP, 1), params.values);
+    const [r] = await tx.query(layerStatement([], rows, params.add([d.key]), batchP), params.values);
     return r;
   }
 
@@ -277,7 +286,7 @@ export class MemberTagsRepository {
         FROM members gm JOIN member_features f ON f.subject_ref = gm.subject_ref
        WHERE gm.subject_ref = ANY(${batchP}::uuid[]) AND ${tagGuards(d, params)}
          AND ${model.features.map((x) => `f.${x} IS NOT NULL`).join(' AND ')}`;
-    const [r] = await tx.query(layerStatement([], rows, params.add([d.key]), batchP, 1), params.values);
+    const [r] = await tx.query(layerStatement([], rows, params.add([d.key]), batchP), params.values);
     return r;
   }
 
@@ -307,7 +316,13 @@ export class MemberTagsRepository {
   }
 }
 
-function measureSql(f: FactMeasure, F: string, params: SqlParams): { num: string; text: string } {
+/** A fact tag's value over a member's facts: `F` its filter, `base` the facts it may see at all (R2). */
+function measureSql(
+  f: FactMeasure,
+  F: string,
+  params: SqlParams,
+  base: string,
+): { num: string; text: string } {
   const days = (expr: string) => `floor(extract(epoch FROM now() - ${expr}) / 86400)`;
   switch (f.measure) {
     case 'recency_days':
@@ -343,7 +358,7 @@ function measureSql(f: FactMeasure, F: string, params: SqlParams): { num: string
         text: `mode() WITHIN GROUP (ORDER BY ${HOUR_BAND_SQL('rf.hour_cn')}) FILTER (WHERE ${F})`,
       };
     case 'rfm': {
-      const r = `(5 - width_bucket(${days('max(rf.ordered_at)')}, ${params.add(f.recencyDays ?? RFM_DEFAULTS.recencyDays)}::double precision[]))`;
+      const r = `(5 - width_bucket(${days(`max(rf.ordered_at) FILTER (WHERE ${base})`)}, ${params.add(f.recencyDays ?? RFM_DEFAULTS.recencyDays)}::double precision[]))`;
       const fr = `(1 + width_bucket((count(*) FILTER (WHERE ${F}))::double precision, ${params.add(f.frequency ?? RFM_DEFAULTS.frequency)}::double precision[]))`;
       const mo = `(1 + width_bucket(COALESCE(sum(rf.amount_cents) FILTER (WHERE ${F}), 0)::double precision, ${params.add(f.monetaryCents ?? RFM_DEFAULTS.monetaryCents)}::double precision[]))`;
       return { num: `(${r} * 100 + ${fr} * 10 + ${mo})`, text: `format('R%sF%sM%s', ${r}, ${fr}, ${mo})` };
