@@ -59,6 +59,8 @@ export interface ChaosReport {
   retries: number;
   /** From the end of traffic until every outbox was relayed and every consumer had applied every event. */
   drainMs?: number;
+  /** Where a run's wall time went: setup, services' start, traffic and faults, drain, oracle (ms). */
+  phasesMs: Record<string, number>;
 }
 
 interface Running {
@@ -85,6 +87,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const masked = (phone: string) => `${phone.slice(0, 3)}****${phone.slice(-4)}`;
 
 export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
+  const runBegan = Date.now();
   const log = o.log ?? (() => {});
   const pem = generateAuthKeyPem();
   const keys = authKeysFromPem(pem.publicKeyPem, pem.privateKeyPem);
@@ -197,7 +200,15 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     acknowledged: { importRows: 0, pushes: 0, joins: 0, leaves: 0 },
     campaign: { cohort: 0, left: 0, sent: 0, sentToLeaver: 0, resumes: 0, blocked: {} },
     retries: 0,
+    phasesMs: {},
   };
+  let phaseBegan = runBegan;
+  const phase = (name: string) => {
+    report.phasesMs[name] = Date.now() - phaseBegan;
+    phaseBegan = Date.now();
+    log(`${name}: ${report.phasesMs[name]} ms`);
+  };
+  phase('setup (database, topics, vendor)');
   // docker-compose's `restart: unless-stopped`: a service that exits by itself is started again.
   let supervising = true;
   const supervisorErrors: string[] = [];
@@ -243,6 +254,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         restarting.delete(name);
       }),
     );
+    phase('start services');
     log(`services ready on ${[...ports].map(([n, p]) => `${n}:${p}`).join(' ')}`);
 
     // --- traffic: each request is retried with the same content until acknowledged (idempotent).
@@ -393,6 +405,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const campaignTraffic = async () => {
       for (let i = 0; i < o.campaignMembers; i++) cohort.push(await join());
       report.campaign.cohort = cohort.length;
+      log(`campaign: cohort joined at +${Date.now() - runBegan} ms`);
       const segment = await json(
         await untilAcknowledged('segment', () =>
           fetch(url('audience', '/api/v1/audience/segments'), {
@@ -488,8 +501,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         ),
       );
       runId = started.id;
+      log(`campaign: run started at +${Date.now() - runBegan} ms`);
       await withdrawals;
-      await eventually('campaign run done', async () => {
+      const campaignDone = eventually('campaign run done', async () => {
         const res = await fetch(url('outreach', `/api/v1/outreach/runs/${runId}`), {
           headers: { Authorization: marketer },
         });
@@ -513,6 +527,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
           `${e.message}: runs ${JSON.stringify(runs)}, sends ${JSON.stringify(sends)}, vendor calls ${vendor.calls.length}`,
         );
       });
+      await campaignDone;
+      log(`campaign: run done at +${Date.now() - runBegan} ms`);
     };
 
     // --- faults: a planned sequence first, then random ones while the traffic window lasts.
@@ -561,6 +577,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       campaignTraffic(),
     ]).finally(() => (trafficDone = true));
     await Promise.all([traffic, faults()]);
+    phase('traffic and faults');
     if (supervisorErrors.length)
       throw new Error(`a service did not come back: ${supervisorErrors.join(' | ')}`);
 
@@ -590,6 +607,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       await sleep(250);
     }
     report.drainMs = Date.now() - drainStarted;
+    phase('drain');
     const v = report.violations;
     if (pending.outbox !== 0) v.push(`outbox: ${pending.outbox} events never relayed`);
     if (pending.pushes !== 0) v.push(`pushes: ${pending.pushes} acknowledged pushes never processed`);
@@ -687,6 +705,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         v.push(`campaign: stayer ${masked(m.phone)} never sent and no refusal recorded`);
       }
     }
+    phase('oracle');
     return report;
   }
 }

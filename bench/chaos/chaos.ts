@@ -40,6 +40,12 @@ export function summarise(reports: ChaosReport[], wallMs: number) {
         FAULT_KINDS.map((k) => [k, percentiles(reports.flatMap((r) => r.recoveryMs[k]))]),
       ),
     },
+    phasesMs: Object.fromEntries(
+      [...new Set(reports.flatMap((r) => Object.keys(r.phasesMs)))].map((k) => [
+        k,
+        percentiles(reports.map((r) => r.phasesMs[k] ?? 0)),
+      ]),
+    ),
     selfExits: sum((r) => r.selfExits),
     acknowledged: sum((r) => r.acknowledged),
     campaign: sum((r) => ({

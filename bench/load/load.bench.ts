@@ -252,9 +252,46 @@ async function main(): Promise<void> {
       }
     };
     const probing$ = probe();
+    // Where the database time goes under the mixed load: every 250 ms, each backend of the run's
+    // database that is not idle, by state and wait event (a lock wait, a session idle inside a
+    // transaction while the app computes, a query running) and by statement, plus connections per role.
+    const waits = new Map<string, number>();
+    const statements = new Map<string, number>();
+    let samples = 0;
+    let maxConnections = 0;
+    let sampling = true;
+    const sampleActivity = async () => {
+      const activity = new Client({
+        connectionString: readFileSync(join(dataDir, 'postgres-url'), 'utf8').trim(),
+      });
+      await activity.connect();
+      while (sampling) {
+        const rows = (
+          await activity.query(
+            `SELECT usename, state, coalesce(wait_event_type || ':' || wait_event, 'running') AS wait,
+                    left(regexp_replace(query, '\\s+', ' ', 'g'), 90) AS query
+             FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+          )
+        ).rows as { usename: string; state: string; wait: string; query: string }[];
+        samples++;
+        maxConnections = Math.max(maxConnections, rows.length);
+        for (const r of rows) {
+          if (r.state === 'idle') continue;
+          const k = `${r.state} ${r.wait}`;
+          waits.set(k, (waits.get(k) ?? 0) + 1);
+          const q = `${r.usename} ${r.state === 'active' ? r.wait : r.state}: ${r.query}`;
+          statements.set(q, (statements.get(q) ?? 0) + 1);
+        }
+        await sleep(250);
+      }
+      await activity.end();
+    };
+    const sampling$ = sampleActivity();
     const mixed = await Promise.all([baseline, ...endpoints].map((e) => cannon(e, mixedSeconds)));
     probing = false;
+    sampling = false;
     await probing$;
+    await sampling$;
     clearInterval(sampler);
     rss.push({ t: (Date.now() - began) / 1000, mb: rssNow() });
 
@@ -288,6 +325,13 @@ async function main(): Promise<void> {
       `memory (standalone RSS): ${inMixed[0]?.mb.toFixed(0)} MB at the start of the mixed phase, ${inMixed.at(-1)?.mb.toFixed(0)} MB at its end (peak ${Math.max(...rss.map((s) => s.mb)).toFixed(0)} MB); slope over its second half ${slope.toFixed(2)} MB/min`,
     );
     console.log(`samples: ${JSON.stringify(rss.map((s) => [Math.round(s.t), Math.round(s.mb)]))}`);
+    const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n);
+    console.log(
+      `\ndatabase activity under the mixed load (${samples} samples of pg_stat_activity, at most ${maxConnections} connections): backends not idle, average per sample`,
+    );
+    for (const [k, n] of top(waits, 12)) console.log(`  ${(n / samples).toFixed(2)}  ${k}`);
+    console.log('busiest statements (backends per sample, role and wait):');
+    for (const [k, n] of top(statements, 15)) console.log(`  ${(n / samples).toFixed(2)}  ${k}`);
     await db.end();
   } finally {
     stopChild();
