@@ -257,13 +257,18 @@ export class MemberTagsRepository {
                                    FROM member_tags t WHERE t.subject_ref = m.subject_ref
                                     AND t.tag_key = ANY(${params.add(usage.tags.map((t) => t.key))}::text[])), '{}'::jsonb),
                'features', ${featureJson}) AS inputs
-        FROM members m LEFT JOIN member_features f ON f.subject_ref = m.subject_ref
+        FROM members m
+        LEFT JOIN member_features f ON f.subject_ref = m.subject_ref AND f.subject_ref = ANY(${batchP}::uuid[])
        WHERE m.subject_ref = ANY(${batchP}::uuid[]) AND ${tagGuards(d, params, 'm')} AND ${root.memberSql}`;
     const [r] = await tx.query(layerStatement([], rows, params.add([d.key]), batchP), params.values);
     return r;
   }
 
-  /** A prediction tag for a batch: the stored logistic model scored in SQL, with per-feature contributions. */
+  /**
+   * A prediction tag for a batch: the stored logistic model scored in SQL, with per-feature
+   * contributions. Features are read for the batch by key (joined on members alone, the plan hashed a
+   * seq scan of every member's features).
+   */
   async computePredictionTag(
     tx: EntityManager,
     d: TagDefinition,
@@ -284,7 +289,8 @@ export class MemberTagsRepository {
                                 'contributions', jsonb_build_object(${contributions}),
                                 'features', jsonb_build_object(${model.features.map((x) => `'${x}', f.${x}`).join(', ')})) AS inputs
         FROM members gm JOIN member_features f ON f.subject_ref = gm.subject_ref
-       WHERE gm.subject_ref = ANY(${batchP}::uuid[]) AND ${tagGuards(d, params)}
+       WHERE gm.subject_ref = ANY(${batchP}::uuid[]) AND f.subject_ref = ANY(${batchP}::uuid[])
+         AND ${tagGuards(d, params)}
          AND ${model.features.map((x) => `f.${x} IS NOT NULL`).join(' AND ')}`;
     const [r] = await tx.query(layerStatement([], rows, params.add([d.key]), batchP), params.values);
     return r;
