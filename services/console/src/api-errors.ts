@@ -1,4 +1,5 @@
 import type { FormInstance } from 'antd';
+import { messages, type Locale } from './messages';
 
 /** An API error body: `{ code, message, details?: { problems } }` (the HTTP edge's shape). */
 export interface ApiErrorBody {
@@ -21,6 +22,22 @@ export function problemsOf(e: unknown, pathOf: (text: string) => string = () => 
   const listed = body.details?.problems ?? [];
   if (listed.length === 0 && body.message) return [{ path: pathOf(body.message), message: body.message }];
   return listed.map((p) => (typeof p === 'string' ? { path: pathOf(p), message: p } : p));
+}
+
+/**
+ * One line for an API error, in the console's language. The API words its errors in English for
+ * developers; its codes are the contract. A code the console knows (`error.<CODE>` in messages.ts)
+ * is said in the chosen language; any other shows the API's own problems or message after its code.
+ */
+export function apiErrorText(e: unknown, locale: Locale): string {
+  const body = (e ?? {}) as ApiErrorBody;
+  const code = body.code ?? 'ERROR';
+  const known = messages[locale][`error.${code}`];
+  if (known) return `${code}: ${known}`;
+  const said = problemsOf(e)
+    .map((p) => p.message)
+    .join('; ');
+  return `${code}: ${said || messages[locale]['error.ERROR']}`;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { latestOnly } from './api-errors';
+import { apiErrorText, latestOnly } from './api-errors';
 import { toCsv } from './csv';
 import { messages } from './messages';
 import { PAGES } from './nav';
@@ -64,6 +64,26 @@ describe('the console without a browser', () => {
     releaseOld('running');
     await old;
     expect(shown).toEqual(['completed']);
+  });
+
+  it("says an API error the console knows by its code in the chosen language, and any other in the API's own words after its code", () => {
+    const tooLittle = {
+      code: 'TAG_NOT_ENOUGH_HISTORY',
+      message: 'need at least 20 members with orders before 2026-09-08T00:00:00.000Z (have 2, 0 reordered)',
+    };
+    expect(apiErrorText(tooLittle, 'en')).toBe(
+      `TAG_NOT_ENOUGH_HISTORY: ${messages.en['error.TAG_NOT_ENOUGH_HISTORY']}`,
+    );
+    expect(apiErrorText(tooLittle, 'zh-CN')).toMatch(/^TAG_NOT_ENOUGH_HISTORY: 历史数据不足/);
+    expect(apiErrorText({ code: 'ROLE_NOT_ALLOWED', message: 'role marketer may not call this' }, 'en')).toBe(
+      'ROLE_NOT_ALLOWED: Your role may not do this',
+    );
+    const unknown = { code: 'CAMPAIGN_NOT_PAUSED', message: 'campaign is not paused' };
+    expect(apiErrorText(unknown, 'en')).toBe('CAMPAIGN_NOT_PAUSED: campaign is not paused');
+    expect(apiErrorText(undefined, 'en')).toBe('ERROR: Request failed');
+    // Every code the console words is worded in both languages (the key test above), in English too.
+    for (const [, text] of Object.entries(messages.en).filter(([k]) => k.startsWith('error.')))
+      expect(text).not.toMatch(/\p{Script=Han}/u);
   });
 
   it('turns a rule built condition by condition into the audience rule language', () => {

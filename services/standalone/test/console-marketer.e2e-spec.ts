@@ -106,12 +106,21 @@ describeWithBrowser('the console for marketers and the privacy officer, in Chrom
         .getByRole('button', { name: '训 练' })
         .or(row.getByRole('button', { name: '训练' }))
         .click();
+      // The API words the refusal in English; the console says its code in the chosen language.
       await until(
         () => page.getByTestId('train-error').innerText(),
-        (t) => t.startsWith('TAG_NOT_ENOUGH_HISTORY: need at least 20 members'),
+        (t) => t.startsWith('TAG_NOT_ENOUGH_HISTORY: 历史数据不足，无法训练'),
       );
       await shot(page, 'marketer-tags');
       await expectAccessible(page);
+      await page.getByText('English', { exact: true }).click();
+      await row.getByRole('button', { name: 'Train' }).click();
+      await until(
+        () => page.getByTestId('train-error').innerText(),
+        (t) => t.startsWith('TAG_NOT_ENOUGH_HISTORY: Not enough history to train'),
+      );
+      await page.getByText('中文', { exact: true }).click();
+      await page.getByRole('heading', { level: 1, name: '标签' }).waitFor();
     },
     TEST_TIMEOUT,
   );

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Alert, Button, Card, Form, Input, Select, Space, Table, Tag } from 'antd';
 import type { components } from '../api/schema';
+import { apiErrorText } from '../api-errors';
 import { useI18n } from '../i18n';
 import { api } from '../session';
 
@@ -8,7 +9,7 @@ type Account = components['schemas']['StaffAccountResponse'];
 const ROLES = ['admin', 'ops', 'marketer', 'privacy_officer'] as const;
 
 export function AccountsPage() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [accounts, setAccounts] = useState<Account[]>([]);
   const [created, setCreated] = useState<components['schemas']['CreatedStaffAccountResponse'] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -26,7 +27,7 @@ export function AccountsPage() {
     if (data) {
       setCreated(data);
       void load();
-    } else setError(`${(e as any)?.code}: ${(e as any)?.message}`);
+    } else setError(apiErrorText(e, locale));
   };
 
   return (

@@ -14,7 +14,7 @@ import {
   Typography,
 } from 'antd';
 import type { components } from '../api/schema';
-import { problemsOf, showProblemsOnFields } from '../api-errors';
+import { problemsOf, showProblemsOnFields, apiErrorText } from '../api-errors';
 import { useI18n } from '../i18n';
 import { StatusTag } from './StatusTag';
 import { api } from '../session';
@@ -325,7 +325,7 @@ export function CampaignsPage() {
 }
 
 function CampaignDetail({ initial, onChanged }: { initial: Campaign; onChanged: () => void }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [campaign, setCampaign] = useState<Campaign>(initial);
   const [runs, setRuns] = useState<Run[]>([]);
   const [run, setRun] = useState<Run | null>(null);
@@ -396,12 +396,7 @@ function CampaignDetail({ initial, onChanged }: { initial: Campaign; onChanged: 
             : action === 'resume'
               ? await api.POST('/api/v1/outreach/campaigns/{id}/resume', path)
               : await api.POST('/api/v1/outreach/campaigns/{id}/cancel', path);
-    if (e)
-      setError(
-        `${(e as { code?: string }).code}: ${problemsOf(e)
-          .map((p) => p.message)
-          .join('; ')}`,
-      );
+    if (e) setError(apiErrorText(e, locale));
     await load();
     onChanged();
   };

@@ -18,7 +18,7 @@ import type { components } from '../api/schema';
 import { toCsv } from '../csv';
 import { useI18n } from '../i18n';
 import { EmptyText } from './EmptyText';
-import { latestOnly } from '../api-errors';
+import { latestOnly, apiErrorText } from '../api-errors';
 import { api, loadSession } from '../session';
 
 type Summary = components['schemas']['ImportSummaryResponse'];
@@ -49,7 +49,7 @@ function upload(
 }
 
 export function ImportsPage() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [file, setFile] = useState<UploadFile | null>(null);
   const [progress, setProgress] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -92,8 +92,7 @@ export function ImportsPage() {
     try {
       const res = await upload(v.platform, v.shop, file.originFileObj, setProgress);
       if (res.status >= 400) {
-        const body = res.body as { code?: string; message?: string };
-        setError(`${body.code}: ${body.message}`);
+        setError(apiErrorText(res.body, locale));
       } else setSummary(res.body as Summary);
     } catch {
       setError(t('error.NETWORK'));

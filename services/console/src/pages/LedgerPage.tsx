@@ -3,6 +3,7 @@ import { Alert, Button, Card, Descriptions, Input, Result, Space, Table } from '
 import type { components } from '../api/schema';
 import { EmptyText } from './EmptyText';
 import { StatusTag } from './StatusTag';
+import { apiErrorText } from '../api-errors';
 import { useI18n } from '../i18n';
 import { api } from '../session';
 
@@ -10,7 +11,7 @@ type Verdict = components['schemas']['LedgerVerdictResponse'];
 type Receipt = components['schemas']['AnchorReceiptResponse'];
 
 export function LedgerPage() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [verdict, setVerdict] = useState<Verdict | null>(null);
   const [receiptText, setReceiptText] = useState('');
   const [audit, setAudit] = useState<components['schemas']['AuditChainsResponse'] | null>(null);
@@ -31,13 +32,13 @@ export function LedgerPage() {
       ? await api.POST('/api/v1/consent/ledger/verify', { body: { receipts } })
       : await api.GET('/api/v1/consent/ledger/verify');
     if (data) setVerdict(data);
-    else setError(`${(e as any)?.code}: ${(e as any)?.message}`);
+    else setError(apiErrorText(e, locale));
   };
 
   const latestReceipt = async () => {
     const { data, error: e } = await api.GET('/api/v1/consent/ledger/anchors/latest');
     if (data) setReceiptText(JSON.stringify(data.receipt, null, 2));
-    else setError(`${(e as any)?.code}: ${(e as any)?.message}`);
+    else setError(apiErrorText(e, locale));
   };
 
   return (
@@ -100,7 +101,7 @@ export function LedgerPage() {
             setError(null);
             const { data, error: e } = await api.GET('/api/v1/privacy/audit-chains');
             if (data) setAudit(data);
-            else setError(`${(e as any)?.code}: ${(e as any)?.message}`);
+            else setError(apiErrorText(e, locale));
           }}
         >
           {t('ledger.verifyAudit')}

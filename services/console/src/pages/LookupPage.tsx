@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, Button, Card, Descriptions, Form, Input, Modal, Select, Space, Table, Tag } from 'antd';
 import type { components } from '../api/schema';
+import { apiErrorText } from '../api-errors';
 import { useI18n } from '../i18n';
 import { api } from '../session';
 
@@ -12,7 +13,7 @@ const PURPOSES = ['after_sales', 'shipping', 'customer_care'] as const;
 type Purpose = (typeof PURPOSES)[number];
 
 export function LookupPage() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [matches, setMatches] = useState<Facts[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [revealing, setRevealing] = useState<Facts | null>(null);
@@ -41,7 +42,7 @@ export function LookupPage() {
       params: { query: { [v.kind]: v.value.trim(), shop: v.shop || undefined, purpose: v.purpose } },
     });
     if (data) setMatches(data.matches);
-    else setError(`${(e as any)?.code}: ${(e as any)?.message}`);
+    else setError(apiErrorText(e, locale));
     setPurpose(v.purpose);
   };
 
@@ -52,7 +53,7 @@ export function LookupPage() {
       body: { purpose },
     });
     if (data) setReceiver(data);
-    else setError(`${(e as any)?.code}: ${t(`error.${(e as any)?.code}`)}`);
+    else setError(apiErrorText(e, locale));
     void loadBudget();
   };
 

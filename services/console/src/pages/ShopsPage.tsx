@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Alert, App, Button, Card, Checkbox, Form, Input, InputNumber, Select, Space, Table } from 'antd';
 import type { components } from '../api/schema';
+import { apiErrorText } from '../api-errors';
 import { useI18n } from '../i18n';
 import { api, type Session } from '../session';
 import { PLATFORMS } from './ImportsPage';
@@ -16,7 +17,7 @@ const MARKETING: Purpose[] = [
 ];
 
 export function ShopsPage({ session }: { session: Session }) {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const { message } = App.useApp();
   const [shop, setShop] = useState<{ platform: (typeof PLATFORMS)[number]; shopId: string } | null>(null);
   const [agreement, setAgreement] = useState<Agreement | null>(null);
@@ -43,7 +44,7 @@ export function ShopsPage({ session }: { session: Session }) {
     if (data) {
       setAgreement(data);
       void message.success(t('shops.saved', { revoked: data.revokedReleases }));
-    } else setError(`${(e as any)?.code}: ${(e as any)?.message}`);
+    } else setError(apiErrorText(e, locale));
   };
 
   const saveRetention = async (v: { afterSalesDays: number; recordRetentionDays: number }) => {
@@ -53,7 +54,7 @@ export function ShopsPage({ session }: { session: Session }) {
       body: v,
     });
     if (data) void message.success(t('shops.retentionSaved'));
-    else setError(`${(e as any)?.code}: ${(e as any)?.message}`);
+    else setError(apiErrorText(e, locale));
   };
 
   return (

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Form, Input, Space, Table, Tag } from 'antd';
 import type { components } from '../api/schema';
+import { apiErrorText } from '../api-errors';
 import { useI18n } from '../i18n';
 import { api } from '../session';
 
@@ -8,7 +9,7 @@ type Entry = components['schemas']['LedgerEntryResponse'];
 
 /** A subject's consent history from the ledger: grants, withdrawals (with their source), expiries. */
 export function SubjectsPage() {
-  const { t } = useI18n();
+  const { t, locale } = useI18n();
   const [entries, setEntries] = useState<Entry[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const search = async (v: { subjectRef: string }) => {
@@ -17,7 +18,7 @@ export function SubjectsPage() {
       params: { path: { subjectRef: v.subjectRef.trim() } },
     });
     if (data) setEntries(data.entries);
-    else setError(`${(e as any)?.code}: ${(e as any)?.message}`);
+    else setError(apiErrorText(e, locale));
   };
   return (
     <Space orientation="vertical" size="large" style={{ width: '100%' }}>

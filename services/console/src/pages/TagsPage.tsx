@@ -14,7 +14,7 @@ import {
   Tag,
 } from 'antd';
 import type { components } from '../api/schema';
-import { problemsOf, showProblemsOnFields, type Problem } from '../api-errors';
+import { problemsOf, showProblemsOnFields, type Problem, apiErrorText } from '../api-errors';
 import { useI18n } from '../i18n';
 import { EmptyText } from './EmptyText';
 import { StatusTag } from './StatusTag';
@@ -101,12 +101,7 @@ export function TagsPage() {
       params: { path: { key } },
     });
     if (data) setTrained(data);
-    else
-      setTrainError(
-        `${(e as { code?: string } | undefined)?.code ?? 'ERROR'}: ${problemsOf(e)
-          .map((p) => p.message)
-          .join('; ')}`,
-      );
+    else setTrainError(apiErrorText(e, locale));
   };
   const refresh = useCallback(async () => {
     const { data } = await api.GET('/api/v1/audience/tags');
