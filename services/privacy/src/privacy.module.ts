@@ -26,6 +26,7 @@ import { DataSubjectAnswersConsumer } from './data-subject-requests/data-subject
 import { DataSubjectRequestRepository } from './data-subject-requests/data-subject-request.repository';
 import { DataSubjectRequestsController } from './data-subject-requests/data-subject-requests.controller';
 import { ListRequestsController } from './data-subject-requests/list-requests.controller';
+import { ListRequests } from './data-subject-requests/list-requests.query';
 import { RequestListRepository } from './data-subject-requests/request-list.repository';
 import { LogRequest } from './data-subject-requests/log-request.use-case';
 import { RemindSilentServices } from './data-subject-requests/remind-silent-services.use-case';
@@ -136,6 +137,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
         },
         DataSubjectRequestRepository,
         RequestListRepository,
+        ListRequests,
         DataSubjectAnswersConsumer,
         LogRequest,
         RemindSilentServices,

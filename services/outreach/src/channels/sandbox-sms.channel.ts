@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { maskPhone } from '@siyu/privacy';
 import { renderSms } from '../templates/template-rules';
+import { SandboxSmsRepository } from './sandbox-sms.repository';
 import type {
   DeliveryReport,
   OutboundSms,
@@ -19,6 +20,7 @@ import type {
 export class SandboxSmsChannel implements SmsVendorChannel {
   readonly vendor = 'sandbox' as const;
   readonly maxBatch = 100;
+  private readonly sent = new SandboxSmsRepository();
 
   constructor(
     private readonly ds: DataSource,
@@ -26,10 +28,7 @@ export class SandboxSmsChannel implements SmsVendorChannel {
   ) {}
 
   async submit(template: SmsTemplateRef, messages: OutboundSms[]): Promise<SubmitOutcome[]> {
-    const [t] = await this.ds.query(
-      "SELECT content, variables FROM sms_templates WHERE vendor = 'sandbox' AND template_code = $1 AND sign_name = $2",
-      [template.templateCode, template.signName],
-    );
+    const t = await this.sent.findTemplate(this.ds.manager, template.templateCode, template.signName);
     if (!t)
       return messages.map((m) => ({
         sendId: m.sendId,
@@ -41,12 +40,9 @@ export class SandboxSmsChannel implements SmsVendorChannel {
     const texts = messages.map((m) =>
       renderSms('sandbox', template.signName, t.content, t.variables, m.params),
     );
-    const rows: { id: string; send_id: string }[] = await this.ds.query(
-      `INSERT INTO sandbox_sms (to_masked, body, send_id)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[])
-       ON CONFLICT (send_id) DO UPDATE SET send_id = EXCLUDED.send_id
-       RETURNING id, send_id`,
-      [messages.map((m) => maskPhone(m.phone)), texts, messages.map((m) => m.sendId)],
+    const rows = await this.sent.record(
+      this.ds.manager,
+      messages.map((m, i) => ({ toMasked: maskPhone(m.phone), body: texts[i], sendId: m.sendId })),
     );
     const ids = new Map(rows.map((r) => [r.send_id, r.id]));
     messages.forEach((m, i) => this.announce?.(`[sandbox sms] to ${maskPhone(m.phone)}: ${texts[i]}`));
@@ -58,9 +54,9 @@ export class SandboxSmsChannel implements SmsVendorChannel {
   }
 
   async reconcile(messages: SentMessageRef[]): Promise<DeliveryReport[]> {
-    const rows: { id: string; send_id: string; sent_at: Date }[] = await this.ds.query(
-      'SELECT id, send_id, sent_at FROM sandbox_sms WHERE send_id = ANY($1::uuid[])',
-      [messages.map((m) => m.sendId)],
+    const rows = await this.sent.findBySendIds(
+      this.ds.manager,
+      messages.map((m) => m.sendId),
     );
     const found = new Map(rows.map((r) => [r.send_id, r]));
     return messages.map((m) => {
@@ -80,11 +76,7 @@ export class SandboxSmsChannel implements SmsVendorChannel {
   async recent(
     limit: number,
   ): Promise<{ sendId: string | null; toMasked: string; body: string; sentAt: string }[]> {
-    const rows: { send_id: string | null; to_masked: string; body: string; sent_at: Date }[] =
-      await this.ds.query(
-        'SELECT send_id, to_masked, body, sent_at FROM sandbox_sms ORDER BY id DESC LIMIT $1',
-        [limit],
-      );
+    const rows = await this.sent.recent(this.ds.manager, limit);
     return rows.map((r) => ({
       sendId: r.send_id,
       toMasked: r.to_masked,

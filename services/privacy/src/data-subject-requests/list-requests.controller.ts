@@ -1,12 +1,10 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Roles } from '@siyu/auth';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import type { DataSource } from 'typeorm';
-import { PRIVACY_DB, PRIVACY_OPTIONS, type PrivacyModuleOptions } from '../privacy.options';
 import { CorrectionResponse } from './data-subject-request.response';
-import { RequestListRepository } from './request-list.repository';
+import { ListRequests } from './list-requests.query';
 
 export class ListRequestsQuery {
   @ApiPropertyOptional({ enum: ['open', 'completed'] })
@@ -44,21 +42,12 @@ export class RequestListItemResponse {
 @ApiBearerAuth()
 @Controller('api/v1/privacy/requests')
 export class ListRequestsController {
-  constructor(
-    @Inject(PRIVACY_DB) private readonly ds: DataSource,
-    @Inject(PRIVACY_OPTIONS) private readonly options: PrivacyModuleOptions,
-    private readonly requests: RequestListRepository,
-  ) {}
+  constructor(private readonly listRequests: ListRequests) {}
 
   @Get()
   @Roles('privacy_officer')
   @ApiOkResponse({ type: [RequestListItemResponse] })
-  async list(@Query() { status, limit = 100 }: ListRequestsQuery): Promise<RequestListItemResponse[]> {
-    const now = Date.now();
-    return (await this.requests.list(this.ds.manager, this.options.brandId, status, limit)).map((r) => ({
-      ...r,
-      status: r.completedAt ? 'completed' : 'open',
-      overdue: !r.completedAt && now > Date.parse(r.dueAt),
-    }));
+  list(@Query() { status, limit = 100 }: ListRequestsQuery): Promise<RequestListItemResponse[]> {
+    return this.listRequests.execute(status, limit);
   }
 }
