@@ -37,6 +37,8 @@ export interface RunningConsole {
   adminPassword: string;
   /** The test database (tests read the sandbox SMS outbox from it, as a customer reads their phone). */
   adminUrl: string;
+  /** The in-process broker the services share (a test may publish a contract event on it, as a service would). */
+  transport: InProcessTransport;
 }
 
 /** standalone as `npm start` wires it (same module, HTTP edge, console and API docs), on a free port. */
@@ -44,11 +46,12 @@ export async function startConsole(name: string, consoleDir: string): Promise<Ru
   const adminUrl = await createTestDatabase(name);
   const authKeys = testAuthKeys();
   let adminPassword = '';
+  const transport = new InProcessTransport(3);
   const moduleRef = await Test.createTestingModule({
     imports: [
       StandaloneModule.register({
         adminDatabaseUrl: adminUrl,
-        transport: new InProcessTransport(3),
+        transport,
         env: generateSecretsEnv(),
         authKeys,
         brand: { id: 'demo', name: '示例品牌', signature: '示例品牌', contact: 'privacy@example.com' },
@@ -64,5 +67,5 @@ export async function startConsole(name: string, consoleDir: string): Promise<Ru
   installHttpEdge(app, authKeys);
   serveConsoleAndApiDocs(app, consoleDir);
   await app.listen(0, '127.0.0.1');
-  return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1'), adminPassword, adminUrl };
+  return { app, url: (await app.getUrl()).replace('[::1]', '127.0.0.1'), adminPassword, adminUrl, transport };
 }
