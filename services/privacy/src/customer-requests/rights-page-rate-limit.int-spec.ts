@@ -128,3 +128,27 @@ describe('rights page rate limit shared across processes', () => {
     expect(left[0].key_hash).not.toBe('a'.repeat(64));
   });
 });
+
+describe('rights page rate limit without its key', () => {
+  it('fails the request rather than count a plaintext address when PRIVACY_BLIND_INDEX_KEY is missing', async () => {
+    const adminUrl = await createTestDatabase('privratenokey');
+    const ref = await Test.createTestingModule({
+      imports: [
+        PrivacyModule.register({
+          adminDatabaseUrl: adminUrl,
+          transport: new InProcessTransport(),
+          brandId: 'demo',
+        }),
+      ],
+    }).compile();
+    const app = ref.createNestApplication({ logger: false });
+    installHttpEdge(app, testAuthKeys());
+    await app.init();
+    try {
+      await request(app.getHttpServer()).get('/rights').expect(500);
+      expect(await adminQuery(adminUrl, 'SELECT * FROM privacy.rights_page_rate_limits')).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+});
