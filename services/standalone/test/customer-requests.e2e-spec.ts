@@ -401,7 +401,6 @@ describe("consent's seal key reaching a privacy service started later", () => {
       );
       const privacy = await start([
         PrivacyModule.register({
-          env: generateSecretsEnv(),
           adminDatabaseUrl: adminUrl,
           transport,
           brandId: BRAND.id,
