@@ -11,6 +11,7 @@ import { generateKeyMaterial } from './keys-from-env';
  * - audience: UNSUBSCRIBE_TOKEN_KEYS (verifies, never issues, the preference-page token of its "what we hold" page)
  * - each of consent, orders, audience, outreach, privacy: <SERVICE>_AUDIT_ANCHOR_SIGNING_KEYS, signing
  *   the head anchors of its own audit chain (R20, ADR 0012)
+ * - privacy: PRIVACY_BLIND_INDEX_KEY, keying the per-address rate-limit rows of its public /rights pages
  *
  * CONTACT_KEY (bare base64, no kid) is the legacy form of CONTACT_KEYS: still read when set (see
  * loadContactKeys), never generated.
@@ -34,6 +35,7 @@ export const SECRET_NAMES = [
   'AUDIENCE_AUDIT_ANCHOR_SIGNING_KEYS',
   'OUTREACH_AUDIT_ANCHOR_SIGNING_KEYS',
   'PRIVACY_AUDIT_ANCHOR_SIGNING_KEYS',
+  'PRIVACY_BLIND_INDEX_KEY',
 ] as const;
 
 export type SecretsEnv = Record<(typeof SECRET_NAMES)[number], string>;
@@ -65,6 +67,8 @@ export function generateSecretsEnv(): SecretsEnv {
     AUDIENCE_AUDIT_ANCHOR_SIGNING_KEYS: `${kid}:${generateKeyMaterial()}`,
     OUTREACH_AUDIT_ANCHOR_SIGNING_KEYS: `${kid}:${generateKeyMaterial()}`,
     PRIVACY_AUDIT_ANCHOR_SIGNING_KEYS: `${kid}:${generateKeyMaterial()}`,
+    // Privacy's own HMAC key: client addresses on /rights are counted under it, never stored (R1).
+    PRIVACY_BLIND_INDEX_KEY: generateKeyMaterial(),
   };
 }
 

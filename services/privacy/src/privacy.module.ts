@@ -70,6 +70,7 @@ import { VerifyAuditChains } from './audit-chains/verify-audit-chains.query';
 import { AuditChainHeadRepository } from './audit-chains/audit-chain-heads.repository';
 import { AuditChainHeads1763900006650 } from './migrations/1763900006650-audit-chain-heads';
 import { AuditChainRuns1763900007100 } from './migrations/1763900007100-audit-chain-runs';
+import { RightsPageRateLimits1763900007200 } from './migrations/1763900007200-rights-page-rate-limits';
 import { AuditChainRunRepository } from './audit-chains/audit-chain-runs.repository';
 import { AuditChainsJob } from './audit-chains/audit-chains.job';
 import { AuditorCredential } from './audit-chains/auditor-credential';
@@ -132,6 +133,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
                 ChallengeCorrections1763900006500,
                 AuditChainHeads1763900006650,
                 AuditChainRuns1763900007100,
+                RightsPageRateLimits1763900007200,
               ],
             }),
         },
@@ -237,7 +239,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
     );
   }
 
-  /** Per-IP limit on the public request pages (/rights). */
+  /** Per-address limit on the public request pages (/rights), shared across processes (issue 14). */
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(RightsPageRateLimit).forRoutes(CustomerRequestsController, CustomerExportController);
   }

@@ -19,7 +19,10 @@ export interface PrivacyModuleOptions {
   reminderIntervalMs?: number;
   /** How often the distinct-individuals count runs (R19); 0 or unset = off (on demand only). */
   individualsCountIntervalMs?: number;
-  /** Requests per minute and IP on the public request pages (/rights); default 60. */
+  /**
+   * Requests per minute and client address on the public request pages (/rights), counted in privacy's
+   * database so every process shares it; default 60. The address is keyed with PRIVACY_BLIND_INDEX_KEY.
+   */
   publicPageRateLimitPerMinute?: number;
   /**
    * Base URL of each service's audit verifier (R20), when services run apart. Unset: this process's
@@ -28,7 +31,7 @@ export interface PrivacyModuleOptions {
   auditVerifyBaseUrls?: Partial<Record<'consent' | 'orders' | 'audience' | 'outreach' | 'privacy', string>>;
   /**
    * PRIVACY_AUDIT_ANCHOR_SIGNING_KEYS, AUDIT_ANCHOR_INTERVAL_MS, AUDIT_CHAIN_VERIFY_INTERVAL_MS (R20),
-   * PRIVACY_AUDITOR_API_KEY, PRIVACY_IDENTITY_URL, PIPIA_RETENTION_INTERVAL_MS (R18).
+   * PRIVACY_BLIND_INDEX_KEY (rate-limit keys of /rights), PRIVACY_AUDITOR_API_KEY, PRIVACY_IDENTITY_URL, PIPIA_RETENTION_INTERVAL_MS (R18).
    */
   env?: Record<string, string | undefined>;
   /** Where reminders and escalations are announced (the console in standalone). */

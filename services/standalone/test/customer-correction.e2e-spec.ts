@@ -46,6 +46,7 @@ describe('a customer corrects their time zone on the public rights page (R14)', 
     );
     privacy = await start(
       PrivacyModule.register({
+        env: secrets,
         adminDatabaseUrl: adminUrl,
         transport,
         brandId: brand.id,

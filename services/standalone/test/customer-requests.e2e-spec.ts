@@ -47,6 +47,7 @@ describe('customer-started data-subject requests (R14)', () => {
     // Privacy first: it asks for consent's key at start; consent, started after, publishes it anyway.
     privacy = await start([
       PrivacyModule.register({
+        env: generateSecretsEnv(),
         adminDatabaseUrl: adminUrl,
         transport,
         brandId: BRAND.id,
@@ -318,6 +319,7 @@ describe('the public request pages, per address', () => {
     const ref = await Test.createTestingModule({
       imports: [
         PrivacyModule.register({
+          env: generateSecretsEnv(),
           adminDatabaseUrl: adminUrl,
           transport: new InProcessTransport(),
           brandId: BRAND.id,
@@ -346,6 +348,7 @@ describe('the public request pages, per address', () => {
     const ref = await Test.createTestingModule({
       imports: [
         PrivacyModule.register({
+          env: generateSecretsEnv(),
           adminDatabaseUrl: adminUrl,
           transport: new InProcessTransport(),
           brandId: BRAND.id,
@@ -397,7 +400,12 @@ describe("consent's seal key reaching a privacy service started later", () => {
         "consent's outbox to drain",
       );
       const privacy = await start([
-        PrivacyModule.register({ adminDatabaseUrl: adminUrl, transport, brandId: BRAND.id }),
+        PrivacyModule.register({
+          adminDatabaseUrl: adminUrl,
+          transport,
+          brandId: BRAND.id,
+          env: generateSecretsEnv(),
+        }),
       ]);
       await waitFor(
         async () => (await adminQuery(adminUrl, 'SELECT 1 FROM privacy.requester_seal_keys')).length > 0,

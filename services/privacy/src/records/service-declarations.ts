@@ -1441,6 +1441,15 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           received_at: 'technical',
         },
       },
+      rights_page_rate_limits: {
+        purpose: 'security',
+        retention: 'two minutes: a window is purged once the next one has ended',
+        columns: {
+          key_hash: 'client_address_index',
+          window_start: 'technical',
+          hits: 'technical',
+        },
+      },
       dead_letters: {
         purpose: 'operations',
         retention: 'operational: events and ids only, no personal data (contract checks)',
