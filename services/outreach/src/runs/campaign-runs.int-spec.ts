@@ -186,7 +186,7 @@ describe('campaign runs: background jobs through the batched send gate (issue 17
     const segment = randomUUID();
     await h.materialize(segment, 1, refs);
     const campaign = await h.createCampaign(segment, await h.declareTemplate());
-    h.stopHeartbeat();
+    await h.stopHeartbeat();
     // Consent's heartbeats stop reaching outreach: past the 1 s bound, nobody may be sent to.
     let runId: string;
     try {
@@ -208,7 +208,7 @@ describe('campaign runs: background jobs through the batched send gate (issue 17
     const segment = randomUUID();
     await h.materialize(segment, 1, refs);
     const campaign = await h.createCampaign(segment, await h.declareTemplate());
-    h.stopHeartbeat();
+    await h.stopHeartbeat();
     let runId: string;
     try {
       await new Promise((r) => setTimeout(r, 1200));
@@ -244,10 +244,8 @@ describe('campaign runs: background jobs through the batched send gate (issue 17
     try {
       const campaign = await h.createCampaign(segment, await h.declareTemplate('aliyun'));
       const runId = await h.startRun(campaign);
-      await waitFor(
-        async () => vendor.received.some((m) => refs.length && m.params.offer_code === 'WINTER8'),
-        'first batch',
-      );
+      const ours = new Set(refs.map((_, i) => phone(1000 + i)));
+      await waitFor(async () => vendor.received.some((m) => ours.has(m.phone)), 'first batch');
       const pausedAt = Date.now();
       await request(h.http)
         .post(`/api/v1/outreach/campaigns/${campaign}/pause`)
@@ -404,7 +402,7 @@ describe('campaign runs: background jobs through the batched send gate (issue 17
     // A run planned but held before its first chunk: the withdrawal blocks its planned send. It is
     // held by stopping consent's heartbeats (the gate pauses a stale projection), not by a pause
     // request, which would race a one-member run that can finish before the request lands.
-    h.stopHeartbeat();
+    await h.stopHeartbeat();
     let runId: string;
     try {
       await new Promise((r) => setTimeout(r, 1200));
