@@ -246,14 +246,25 @@ describe('campaign runs: background jobs through the batched send gate (issue 17
       const runId = await h.startRun(campaign);
       const ours = new Set(refs.map((_, i) => phone(1000 + i)));
       await waitFor(async () => vendor.received.some((m) => ours.has(m.phone)), 'first batch');
-      const pausedAt = Date.now();
       await request(h.http)
         .post(`/api/v1/outreach/campaigns/${campaign}/pause`)
         .set('Authorization', await h.marketer())
         .expect(200);
+      // The pause is in effect once the API answered (it commits before answering). Measured from
+      // the answer, not from sending the request: on a loaded machine the request itself took 1.5 s,
+      // and a chunk the gate admitted before the pause committed may still leave within its deadline.
+      const pausedAt = Date.now();
       await new Promise((r) => setTimeout(r, 1500));
-      const late = vendor.received.filter((m) => m.at > pausedAt + 1000);
+      const late = vendor.received.filter((m) => ours.has(m.phone) && m.at > pausedAt + 1000);
       expect(late).toEqual([]);
+      // And the gate admitted nothing of this run once the pause was in effect.
+      expect(
+        await adminQuery(
+          h.adminUrl,
+          'SELECT send_id FROM outreach.sends WHERE run_id = $1 AND dispatched_at > $2',
+          [runId, new Date(pausedAt).toISOString()],
+        ),
+      ).toEqual([]);
       const run = await h.run(runId);
       expect(run.state).toBe('paused');
       expect(run.results.pending).toBeGreaterThan(0);
