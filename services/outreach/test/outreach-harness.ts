@@ -38,6 +38,7 @@ export class OutreachHarness {
   readonly transport: MessageTransport;
   private seq = 1;
   private heartbeat?: NodeJS.Timeout;
+  private beating?: Promise<void>;
   // Withdrawals and watermarks in one queue, as consent's advisory lock orders them: a watermark
   // stamped after a withdrawal's commit is published after it.
   private consentOrder: Promise<unknown> = Promise.resolve();
@@ -77,7 +78,7 @@ export class OutreachHarness {
   }
 
   async stop(): Promise<void> {
-    this.stopHeartbeat();
+    await this.stopHeartbeat();
     await this.app?.close();
   }
 
@@ -165,15 +166,32 @@ export class OutreachHarness {
       );
   }
 
+  /**
+   * Consent's watermark publisher: one beat at a time, like consent's recurring job. A beat that is
+   * still being handled when the next is due skips it rather than queueing: queued beats would each
+   * be stamped when they finally run, so a backlog built up on a loaded machine kept the projection
+   * fresh for seconds after stopHeartbeat() and a test holding a run by a stale projection never saw
+   * it pause.
+   */
   startHeartbeat(everyMs = 100): void {
-    this.stopHeartbeat();
-    void this.watermark().catch(() => undefined);
-    this.heartbeat = setInterval(() => void this.watermark().catch(() => undefined), everyMs);
+    clearInterval(this.heartbeat);
+    const beat = () => {
+      if (this.beating) return;
+      this.beating = this.watermark()
+        .catch(() => undefined)
+        .finally(() => {
+          this.beating = undefined;
+        });
+    };
+    beat();
+    this.heartbeat = setInterval(beat, everyMs);
   }
 
-  stopHeartbeat(): void {
+  /** Resolves once no watermark is in flight: from then on, none reaches outreach until startHeartbeat(). */
+  async stopHeartbeat(): Promise<void> {
     clearInterval(this.heartbeat);
     this.heartbeat = undefined;
+    await this.beating;
   }
 
   async materialize(

@@ -122,11 +122,19 @@ describe('campaign runs: background jobs through the batched send gate (issue 17
     const runId = await h.startRun(await h.createCampaign(segment, await h.declareTemplate()));
     await h.waitForRun(runId, 'done');
     for (const ref of refs) {
+      // One decrypt per admission: on a loaded machine a chunk that missed its dispatch deadline goes
+      // back through the gate and is decrypted (and audited) again, still sent once (as 100e6e6).
       const audit = await readAudit(h.ds.manager, ref);
-      expect(audit.map((e) => [e.actor, e.action, e.purpose, e.fields])).toEqual([
-        [`campaign-run:${runId}`, 'decrypt_contact_for_dispatch', 'marketing_messages', ['phone']],
-      ]);
+      expect(audit.length).toBeGreaterThanOrEqual(1);
+      for (const e of audit)
+        expect([e.actor, e.action, e.purpose, e.fields]).toEqual([
+          `campaign-run:${runId}`,
+          'decrypt_contact_for_dispatch',
+          'marketing_messages',
+          ['phone'],
+        ]);
     }
+    expect((await h.run(runId)).results).toMatchObject({ targeted: 3, submitted: 3 });
     expect((await verifyAuditTrail(h.ds.manager)).intact).toBe(true);
   });
 
@@ -186,7 +194,7 @@ describe('campaign runs: background jobs through the batched send gate (issue 17
     const segment = randomUUID();
     await h.materialize(segment, 1, refs);
     const campaign = await h.createCampaign(segment, await h.declareTemplate());
-    h.stopHeartbeat();
+    await h.stopHeartbeat();
     // Consent's heartbeats stop reaching outreach: past the 1 s bound, nobody may be sent to.
     let runId: string;
     try {
@@ -208,7 +216,7 @@ describe('campaign runs: background jobs through the batched send gate (issue 17
     const segment = randomUUID();
     await h.materialize(segment, 1, refs);
     const campaign = await h.createCampaign(segment, await h.declareTemplate());
-    h.stopHeartbeat();
+    await h.stopHeartbeat();
     let runId: string;
     try {
       await new Promise((r) => setTimeout(r, 1200));
@@ -244,18 +252,27 @@ describe('campaign runs: background jobs through the batched send gate (issue 17
     try {
       const campaign = await h.createCampaign(segment, await h.declareTemplate('aliyun'));
       const runId = await h.startRun(campaign);
-      await waitFor(
-        async () => vendor.received.some((m) => refs.length && m.params.offer_code === 'WINTER8'),
-        'first batch',
-      );
-      const pausedAt = Date.now();
+      const ours = new Set(refs.map((_, i) => phone(1000 + i)));
+      await waitFor(async () => vendor.received.some((m) => ours.has(m.phone)), 'first batch');
       await request(h.http)
         .post(`/api/v1/outreach/campaigns/${campaign}/pause`)
         .set('Authorization', await h.marketer())
         .expect(200);
+      // The pause is in effect once the API answered (it commits before answering). Measured from
+      // the answer, not from sending the request: on a loaded machine the request itself took 1.5 s,
+      // and a chunk the gate admitted before the pause committed may still leave within its deadline.
+      const pausedAt = Date.now();
       await new Promise((r) => setTimeout(r, 1500));
-      const late = vendor.received.filter((m) => m.at > pausedAt + 1000);
+      const late = vendor.received.filter((m) => ours.has(m.phone) && m.at > pausedAt + 1000);
       expect(late).toEqual([]);
+      // And the gate admitted nothing of this run once the pause was in effect.
+      expect(
+        await adminQuery(
+          h.adminUrl,
+          'SELECT send_id FROM outreach.sends WHERE run_id = $1 AND dispatched_at > $2',
+          [runId, new Date(pausedAt).toISOString()],
+        ),
+      ).toEqual([]);
       const run = await h.run(runId);
       expect(run.state).toBe('paused');
       expect(run.results.pending).toBeGreaterThan(0);
@@ -404,7 +421,7 @@ describe('campaign runs: background jobs through the batched send gate (issue 17
     // A run planned but held before its first chunk: the withdrawal blocks its planned send. It is
     // held by stopping consent's heartbeats (the gate pauses a stale projection), not by a pause
     // request, which would race a one-member run that can finish before the request lands.
-    h.stopHeartbeat();
+    await h.stopHeartbeat();
     let runId: string;
     try {
       await new Promise((r) => setTimeout(r, 1200));

@@ -148,10 +148,17 @@ export class DispatchRun {
     }
   }
 
+  /**
+   * The system's pause (stale projection, vendor not configured), which it lifts by itself. Taken
+   * under the campaign's lock (the order the marketer's controls use) and only while the run is still
+   * working: a marketer's pause committed while this run waited out a stale projection must stay the
+   * marketer's, or the auto-resume would lift it and dispatch would go on after the marketer's pause.
+   */
   private async pause(runId: string, campaign: Campaign, reason: string): Promise<void> {
     await this.ds.transaction(async (tx) => {
-      await this.runs.setState(tx, runId, 'paused', reason);
-      await this.campaigns.setState(tx, campaign.id, 'paused');
+      await this.campaigns.find(tx, campaign.brandId, campaign.id, true);
+      if (await this.runs.pauseIfWorking(tx, runId, reason))
+        await this.campaigns.setState(tx, campaign.id, 'paused');
     });
   }
 

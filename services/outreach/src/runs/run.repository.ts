@@ -150,8 +150,30 @@ export class RunRepository {
     return rows.map(toRun);
   }
 
+  /** Planned once; a queued run becomes sending, a run paused or cancelled meanwhile stays so. */
   async markPlanned(tx: EntityManager, id: string): Promise<void> {
-    await tx.query("UPDATE campaign_runs SET planned = true, state = 'sending' WHERE id = $1", [id]);
+    await tx.query(
+      `UPDATE campaign_runs SET planned = true,
+              state = CASE WHEN state = 'queued' THEN 'sending' ELSE state END
+        WHERE id = $1`,
+      [id],
+    );
+  }
+
+  /**
+   * The system's own pause: only a run still working (queued or sending) is paused, so a marketer's
+   * pause or cancel committed meanwhile is never overwritten by a reason the system clears by itself.
+   * Answers whether it paused the run.
+   */
+  async pauseIfWorking(tx: EntityManager, id: string, reason: string): Promise<boolean> {
+    const rows = await tx.query(
+      `WITH paused AS (
+         UPDATE campaign_runs SET state = 'paused', paused_reason = $2
+          WHERE id = $1 AND state IN ('queued', 'sending') RETURNING id)
+       SELECT id FROM paused`,
+      [id, reason],
+    );
+    return rows.length > 0;
   }
 
   async results(tx: EntityManager, runId: string): Promise<RunResults> {
