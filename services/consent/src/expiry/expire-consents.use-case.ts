@@ -25,6 +25,8 @@ export class ExpireConsents {
       const step = await this.ds.transaction(async (tx) => {
         const due = await this.expiries.claimNextDue(tx, now);
         if (!due) return null;
+        // Before the withdrawal, whose ledger append holds the brand chain's lock until commit.
+        await this.expiries.markDone(tx, due.id);
         const outcome = await this.withdraw.withdrawIn(tx, {
           brandId: due.brandId,
           subjectRef: due.subjectRef,
@@ -34,7 +36,6 @@ export class ExpireConsents {
           evidence: { grantSeq: String(due.ledgerSeq), expiresAt: due.expiresAt.toISOString() },
           expiresGrant: due.ledgerSeq,
         });
-        await this.expiries.markDone(tx, due.id);
         return outcome.withdrawn;
       });
       if (step === null) break;

@@ -32,7 +32,8 @@ export interface Agreement {
 /**
  * The one agree step every door ends in (R6, R7): the grant with its contact proof in the ledger,
  * its sealed contact point on `consent.granted.v1`, and the openid bound for 取消关注, all in the
- * caller's transaction (see `RecordGrant.in`). The caller kicks the relay after its commit.
+ * caller's transaction (see `RecordGrant.in`), the grant last. The caller kicks the relay after its
+ * commit and writes nothing after this step in that transaction.
  */
 @Injectable()
 export class AgreeToConsent {
@@ -44,7 +45,9 @@ export class AgreeToConsent {
   async in(tx: EntityManager, agreement: Agreement): Promise<LedgerEntry> {
     const { brandId, subjectRef, proof, channels } = agreement;
     const evidenceRef = agreement.evidenceRef ?? this.proofs.proofId(proof) ?? randomUUID();
-    const entry = await this.recordGrant.in(tx, {
+    // Before the grant: `RecordGrant.in` takes the brand chain's lock, held until commit (see there).
+    await this.proofs.bindIn(tx, brandId, proof, subjectRef);
+    return this.recordGrant.in(tx, {
       brandId,
       subjectRef,
       purposes: agreement.purposes,
@@ -58,7 +61,5 @@ export class AgreeToConsent {
       link: agreement.link,
       timeZone: agreement.timeZone,
     });
-    await this.proofs.bindIn(tx, brandId, proof, subjectRef);
-    return entry;
   }
 }

@@ -67,12 +67,24 @@ export class LedgerRepository {
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`ledger:${brandId}`]);
   }
 
+  /**
+   * Links `entry` to the brand chain's head. The chain's lock is a transaction lock: it is held from
+   * here until the caller's COMMIT, and every grant or withdrawal of the brand waits for it. So the
+   * append is the caller's last step: every write that does not need the entry's seq or time (contact
+   * bindings, stored answers, claims, inbound rows) comes before it, and only the rows that carry the
+   * seq (the event, the scheduled lapse) after it (issue 14: joins timed out queueing on this lock).
+   * `consent-grant-lock.int-spec.ts` fails when a grant's other writes run under the lock.
+   */
   async append(tx: EntityManager, entry: NewLedgerEntry): Promise<LedgerEntry> {
     await this.lockChain(tx, entry.brandId);
-    const [last] = await tx.query('SELECT hash FROM ledger WHERE brand_id = $1 ORDER BY seq DESC LIMIT 1', [
-      entry.brandId,
-    ]);
-    const [{ now }] = await tx.query('SELECT clock_timestamp() AS now');
+    // Head and clock in one round trip, both read after the lock is granted (a statement's snapshot
+    // is taken when it starts, so the head must not be read in the lock's own statement).
+    const [{ hash: lastHash, now }] = await tx.query(
+      `SELECT (SELECT hash FROM ledger WHERE brand_id = $1 ORDER BY seq DESC LIMIT 1) AS hash,
+              clock_timestamp() AS now`,
+      [entry.brandId],
+    );
+    const last: { hash: string } | undefined = lastHash ? { hash: lastHash } : undefined;
     const at = new Date(now).toISOString();
     const expiresAt = entry.expiresAt ? new Date(entry.expiresAt).toISOString() : undefined;
     const digest = evidenceDigest(entry.evidence);

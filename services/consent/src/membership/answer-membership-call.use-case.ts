@@ -66,12 +66,15 @@ export class AnswerMembershipCall {
         await this.members.storeAnswer(tx, call.platform, call.shopId, call.requestId, refused);
         return refused;
       }
+      // The answer is stored before the join or unbind, whose ledger append must be the
+      // transaction's last write (it holds the brand chain's lock until commit); any error in
+      // either rolls the stored answer back with it.
+      const given = answer(call.requestId, call.action !== 'unbind');
+      await this.members.storeAnswer(tx, call.platform, call.shopId, call.requestId, given);
       wrote =
         call.action === 'unbind'
           ? await this.leave.leaveIn(tx, call, key)
           : await this.join.joinIn(tx, call, key);
-      const given = answer(call.requestId, call.action !== 'unbind');
-      await this.members.storeAnswer(tx, call.platform, call.shopId, call.requestId, given);
       return given;
     });
     if (wrote) this.messaging.relay.kick();

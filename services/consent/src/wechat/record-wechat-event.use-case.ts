@@ -4,7 +4,7 @@ import { ServiceMessaging } from '@siyu/messaging';
 import { CONSENT_DB, CONSENT_OPTIONS, type ConsentModuleOptions } from '../consent.options';
 import { ConsentKeys } from '../consent.keys';
 import { recogniseOptOut } from '../withdrawal/sms-keywords';
-import { WithdrawConsent } from '../withdrawal/withdraw-consent.use-case';
+import { WithdrawConsent, type Withdrawal } from '../withdrawal/withdraw-consent.use-case';
 import { openidIndex, WechatBindingRepository } from './wechat-binding.repository';
 
 /** The menu item a brand adds to its official account: "退订营销消息". */
@@ -50,16 +50,20 @@ export class RecordWechatEvent {
       if (!(await this.bindings.recordEventOnce(tx, row))) return false;
       const subjectRef = await this.bindings.findBoundSubject(tx, brandId, row.openidIndex);
       if (!subjectRef) return false;
-      const outcome = await this.withdraw.withdrawIn(tx, {
+      const withdrawal: Withdrawal = {
         brandId,
         subjectRef,
         purposes: 'all',
         channels: ['wechat'],
         source: 'wechat',
         evidence: { event: row.event, ...(row.eventKey ? { eventKey: row.eventKey } : {}) },
-      });
-      if (outcome.withdrawn) await this.bindings.markActed(tx, row);
-      return outcome.withdrawn;
+      };
+      const plan = await this.withdraw.planIn(tx, withdrawal);
+      if (!plan) return false;
+      // Marked before the ledger append, which holds the brand chain's lock until commit.
+      await this.bindings.markActed(tx, row);
+      await this.withdraw.recordIn(tx, withdrawal, plan);
+      return true;
     });
     if (acted) this.messaging.relay.kick();
   }

@@ -7,7 +7,7 @@ import { normaliseMobile } from '../qr-consent/phone';
 import { SubjectRepository } from '../subjects/subject.repository';
 import { SmsInboundRepository } from './sms-inbound.repository';
 import { recogniseOptOut } from './sms-keywords';
-import { WithdrawConsent } from './withdraw-consent.use-case';
+import { WithdrawConsent, type Withdrawal } from './withdraw-consent.use-case';
 
 export type SmsVendor = 'sandbox' | 'aliyun' | 'tencent';
 
@@ -45,26 +45,29 @@ export class RecordSmsReply {
     // The subject lookup runs for every reply, so members and non-members cost about the same.
     const acted = await this.ds.transaction(async (tx) => {
       const subjectRef = await this.subjects.findByPhoneIndex(tx, brand.id, phoneIndex);
-      const outcome =
+      const withdrawal: Withdrawal | null =
         subjectRef && keyword && forThisBrand
-          ? await this.withdraw.withdrawIn(tx, {
+          ? {
               brandId: brand.id,
               subjectRef,
               purposes: 'all',
               channels: ['sms'],
               source: 'sms_reply',
               evidence: { keyword, vendor: reply.vendor },
-            })
-          : { withdrawn: false };
+            }
+          : null;
+      const plan = withdrawal ? await this.withdraw.planIn(tx, withdrawal) : null;
+      // The reply is stored before the ledger append, which holds the brand chain's lock until commit.
       await this.inbound.record(tx, {
         phoneIndex,
         keyword,
         text: reply.text,
-        acted: outcome.withdrawn,
+        acted: plan !== null,
         vendor: reply.vendor,
         signName: signName ?? null,
       });
-      return outcome.withdrawn;
+      if (withdrawal && plan) await this.withdraw.recordIn(tx, withdrawal, plan);
+      return plan !== null;
     });
     if (acted) this.messaging.relay.kick();
   }

@@ -27,6 +27,12 @@ export interface Withdrawal {
   expiresGrant?: number;
 }
 
+/** The pairs a withdrawal will write: those of the request still granted. */
+export interface WithdrawalPlan {
+  purposes: Purpose[];
+  channels: Channel[];
+}
+
 export type WithdrawalOutcome =
   { withdrawn: true; effectiveAt: string; purposes: Purpose[]; channels: Channel[] } | { withdrawn: false };
 
@@ -49,6 +55,15 @@ export class WithdrawConsent {
   }
 
   async withdrawIn(tx: EntityManager, w: Withdrawal): Promise<WithdrawalOutcome> {
+    const plan = await this.planIn(tx, w);
+    return plan ? this.recordIn(tx, w, plan) : { withdrawn: false };
+  }
+
+  /**
+   * What `w` would withdraw: the pairs still granted (null when none). For callers that write more
+   * in the same transaction depending on the outcome: they plan, write, then `recordIn` last.
+   */
+  async planIn(tx: EntityManager, w: Withdrawal): Promise<WithdrawalPlan | null> {
     await holdWatermarkShared(tx);
     const state = await this.ledger.stateOf(tx, w.subjectRef);
     const wanted = w.purposes === 'all' ? [...PURPOSES] : w.purposes;
@@ -59,9 +74,19 @@ export class WithdrawConsent {
         w.channels.includes(s.channel) &&
         (w.expiresGrant === undefined || s.seq === w.expiresGrant),
     );
-    if (active.length === 0) return { withdrawn: false };
-    const purposes = [...new Set(active.map((s) => s.purpose))];
-    const channels = [...new Set(active.map((s) => s.channel))];
+    if (active.length === 0) return null;
+    return {
+      purposes: [...new Set(active.map((s) => s.purpose))],
+      channels: [...new Set(active.map((s) => s.channel))],
+    };
+  }
+
+  /**
+   * The ledger entry and its event. The append holds the brand chain's lock until commit (see
+   * `LedgerRepository.append`), so this is the transaction's last step: the caller writes nothing after.
+   */
+  async recordIn(tx: EntityManager, w: Withdrawal, plan: WithdrawalPlan): Promise<WithdrawalOutcome> {
+    const { purposes, channels } = plan;
     const entry = await this.ledger.append(tx, {
       brandId: w.brandId,
       subjectRef: w.subjectRef,
