@@ -242,6 +242,12 @@ export class ConsentProjectionRepository {
     );
   }
 
+  /** The database's clock: watermarks and gate deadlines are compared on it, never on Node's. */
+  async databaseNow(tx: EntityManager): Promise<string> {
+    const [{ now }] = await tx.query('SELECT clock_timestamp() AS now');
+    return new Date(now).toISOString();
+  }
+
   async advanceWatermark(tx: EntityManager, partition: number, at: string): Promise<void> {
     await tx.query(
       `INSERT INTO consent_watermarks (partition, at) VALUES ($1, $2)

@@ -103,7 +103,6 @@ export class SendGate {
   }
 
   async databaseNow(tx: EntityManager): Promise<string> {
-    const [{ now }] = await tx.query('SELECT clock_timestamp() AS now');
-    return new Date(now).toISOString();
+    return this.projection.databaseNow(tx);
   }
 }
