@@ -19,6 +19,7 @@ import { LoginPage } from './pages/LoginPage';
 import { ImportsPage } from './pages/ImportsPage';
 import { LookupPage } from './pages/LookupPage';
 import { ShopsPage } from './pages/ShopsPage';
+import { CardSheetPage } from './pages/CardSheetPage';
 import { LedgerPage } from './pages/LedgerPage';
 import { NoticesPage } from './pages/NoticesPage';
 import { SubjectsPage } from './pages/SubjectsPage';
@@ -41,6 +42,7 @@ const COMPONENTS: Record<PageKey, (p: { session: Session }) => React.ReactElemen
   imports: ImportsPage,
   lookup: LookupPage,
   shops: ShopsPage,
+  cardSheet: CardSheetPage,
   ledger: LedgerPage,
   notices: NoticesPage,
   subjects: SubjectsPage,

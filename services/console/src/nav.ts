@@ -5,6 +5,7 @@ export type PageKey =
   | 'imports'
   | 'lookup'
   | 'shops'
+  | 'cardSheet'
   | 'ledger'
   | 'notices'
   | 'subjects'
@@ -53,6 +54,13 @@ export const PAGES: PageDef[] = [
     roles: ['ops', 'privacy_officer', 'admin'],
     operation: ['get', '/api/v1/shops/{platform}/{shopId}/agreement'],
     title: 'nav.shops',
+  },
+  {
+    key: 'cardSheet',
+    group: 'ops',
+    roles: ['ops', 'admin'],
+    operation: ['get', '/api/v1/orders/invitations/sheet'],
+    title: 'nav.cardSheet',
   },
   {
     key: 'overview',

@@ -6,6 +6,7 @@ import {
   PASSWORD,
   TMALL_CSV,
   VIEWPORT,
+  choose,
   expectAccessible,
   logInTab,
   shot,
@@ -14,6 +15,16 @@ import {
   type ConsoleInBrowser,
 } from './console-browser';
 import { apiLogIn as logInToApi, callApi } from './console-seed';
+import { tmallCsv } from './walking-skeleton.flow';
+
+/** Today on the China calendar: the day the card sheet reads `shippedOn` in. */
+const chinaToday = () =>
+  new Intl.DateTimeFormat('en-CA', {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(new Date());
 
 const VIEWPORTS = [VIEWPORT, { width: 1280, height: 800 }];
 
@@ -30,8 +41,8 @@ describeWithBrowser('the console in Chromium (log in, do the thing, see the resu
   afterAll(() => stopConsoleInBrowser(running));
 
   const apiLogIn = (username: string, password: string) => logInToApi(server, username, password);
-  const api = (method: string, path: string, token: string, body?: unknown) =>
-    callApi(server, method, path, token, body);
+  const api = (method: string, path: string, token: string, body?: unknown, contentType?: string) =>
+    callApi(server, method, path, token, body, contentType);
   const logIn = (username: string, password: string, viewport = VIEWPORTS[0], path = ''): Promise<Page> =>
     logInTab(running, username, { password, viewport, path });
 
@@ -121,6 +132,62 @@ describeWithBrowser('the console in Chromium (log in, do the thing, see the resu
         await page.close();
       });
 
+      it("ops prints a shop's parcel-card QR sheet for the day: the sheet shows one QR card per shipped order, and Print prints it", async () => {
+        const shop = `cards-${viewport.width}`;
+        const ops = await apiLogIn('li.ops', PASSWORD);
+        const imported = await api(
+          'POST',
+          `/api/v1/orders/imports?platform=tmall&shop=${shop}`,
+          ops,
+          tmallCsv(),
+          'text/csv',
+        );
+        expect(imported.status).toBe(201);
+        const day = chinaToday();
+        const fromApi = await api(
+          'GET',
+          `/api/v1/orders/invitations/sheet?shippedOn=${day}&shop=${shop}`,
+          ops,
+        );
+        expect(fromApi.status).toBe(200);
+        const cards = ((await fromApi.text()).match(/class="card"/g) ?? []).length;
+        expect(cards).toBeGreaterThan(0);
+
+        const page = await logIn('li.ops', PASSWORD, viewport, 'cardSheet');
+        await page.getByRole('heading', { level: 1, name: '包裹卡二维码打印' }).waitFor();
+        expect(await page.getByLabel('发货日期').inputValue()).toBe(day);
+        // A day nothing was shipped: the API's code, said in the console's language.
+        await choose(page, page.getByLabel('店铺'), shop);
+        await page.getByLabel('发货日期').fill('2020-01-01');
+        await page
+          .getByRole('button', { name: '生 成' })
+          .or(page.getByRole('button', { name: '生成' }))
+          .click();
+        await page.getByText('NO_ORDERS_SHIPPED: 该店铺当天没有已发货的订单').waitFor();
+        // Today (the default) shows the sheet.
+        await page.getByLabel('发货日期').fill(day);
+        await page
+          .getByRole('button', { name: '生 成' })
+          .or(page.getByRole('button', { name: '生成' }))
+          .click();
+        const sheet = page.frameLocator('iframe[title="包裹卡打印预览"]');
+        await sheet.locator('.card').first().waitFor();
+        expect(await sheet.locator('.card').count()).toBe(cards);
+        expect(await sheet.locator('.card svg').count()).toBe(cards);
+        // Print prints the sheet's window, not the console's.
+        // (Script text: it runs in the browser; the test's tsconfig has no DOM types.)
+        const sheetWindow = 'document.querySelector("iframe").contentWindow';
+        await page.evaluate(`(() => { const w = ${sheetWindow}; w.print = () => { w.printed = true; }; })()`);
+        await page
+          .getByRole('button', { name: '打 印' })
+          .or(page.getByRole('button', { name: '打印' }))
+          .click();
+        expect(await page.evaluate(`${sheetWindow}.printed === true`)).toBe(true);
+        await shot(page, 'ops-card-sheet');
+        await expectAccessible(page);
+        await page.close();
+      });
+
       it("the privacy officer verifies the consent ledger and every service's audit chain, and lists notice versions", async () => {
         const page = await logIn('zhao.privacy', PASSWORD, viewport, 'ledger');
         await page.getByRole('button', { name: '校验账本' }).click();
@@ -194,6 +261,13 @@ describeWithBrowser('the console in Chromium (log in, do the thing, see the resu
       path: 'imports',
       link: '订单导入',
       api: '/api/v1/orders/imports',
+    },
+    {
+      username: 'wang.marketer',
+      role: 'marketer',
+      path: 'cardSheet',
+      link: '包裹卡二维码打印',
+      api: `/api/v1/orders/invitations/sheet?shippedOn=2026-12-07&shop=cards`,
     },
     { username: 'li.ops', role: 'ops', path: 'accounts', link: '员工账号', api: '/api/v1/identity/accounts' },
     {
