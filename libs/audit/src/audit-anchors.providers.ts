@@ -2,6 +2,7 @@ import { Logger, type InjectionToken, type Provider } from '@nestjs/common';
 import type { SigningKeyRing } from '@siyu/crypto';
 import { recurringJobProvider } from '@siyu/persistence';
 import type { DataSource } from 'typeorm';
+import { AuditEntries } from './audit-entries';
 import { anchorAuditHead, auditAnchorKeysFromEnv, type AuditAnchor } from './audit-anchors';
 
 const logger = new Logger('audit-anchor');
@@ -33,7 +34,7 @@ export interface AuditAnchorWiring<O> {
 }
 
 /**
- * `AuditAnchors` plus the job that anchors the head every AUDIT_ANCHOR_INTERVAL_MS (off when unset or
+ * `AuditAnchors` and `AuditEntries` (the listing next to verify), plus the job that anchors the head every AUDIT_ANCHOR_INTERVAL_MS (off when unset or
  * 0, as in tests, which anchor on demand; `npm start` and docker-compose set it). List them in the
  * providers of the module whose verifier injects AuditAnchors.
  */
@@ -45,6 +46,7 @@ export function auditAnchorProviders<O>(w: AuditAnchorWiring<O>): Provider[] {
       useFactory: (options: O, ds: DataSource) =>
         new AuditAnchors(w.service, auditAnchorKeysFromEnv(w.env(options) ?? {}, w.service), ds),
     },
+    { provide: AuditEntries, inject: [w.db], useFactory: (ds: DataSource) => new AuditEntries(ds) },
     recurringJobProvider<[O, AuditAnchors]>({
       provide: `${w.service}.audit-anchor-job`,
       inject: [w.options, AuditAnchors],

@@ -4,3 +4,4 @@ export * from './audit-log';
 export * from './audit-anchors';
 export * from './audit-anchors.providers';
 export * from './audit-trail.response';
+export * from './audit-entries';

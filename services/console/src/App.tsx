@@ -36,6 +36,7 @@ import { WithdrawalsPage } from './pages/WithdrawalsPage';
 import { ProcessorsPage } from './pages/ProcessorsPage';
 import { AssessmentsPage } from './pages/AssessmentsPage';
 import { IndividualsPage } from './pages/IndividualsPage';
+import { AuditTrailPage } from './pages/AuditTrailPage';
 
 const BASE = '/console/';
 const COMPONENTS: Record<PageKey, (p: { session: Session }) => React.ReactElement> = {
@@ -58,6 +59,7 @@ const COMPONENTS: Record<PageKey, (p: { session: Session }) => React.ReactElemen
   processors: ProcessorsPage,
   assessments: AssessmentsPage,
   individuals: IndividualsPage,
+  auditTrail: AuditTrailPage,
   password: PasswordPage,
 };
 

@@ -21,6 +21,7 @@ export type PageKey =
   | 'processors'
   | 'assessments'
   | 'individuals'
+  | 'auditTrail'
   | 'password';
 
 export interface PageDef {
@@ -152,6 +153,13 @@ export const PAGES: PageDef[] = [
     roles: ['privacy_officer'],
     operation: ['get', '/api/v1/privacy/individuals-count'],
     title: 'nav.individuals',
+  },
+  {
+    key: 'auditTrail',
+    group: 'privacy',
+    roles: ['privacy_officer', 'admin'],
+    operation: ['get', '/api/v1/privacy/audit/entries'],
+    title: 'nav.auditTrail',
   },
   {
     key: 'accounts',

@@ -17,6 +17,7 @@ import {
   type ConsoleInBrowser,
 } from './console-browser';
 import { apiLogIn, callApi, seedMembersThroughQr } from './console-seed';
+import { FIXTURE } from './walking-skeleton.flow';
 
 /** The privacy officer's pages (menu entry → screenshot name). */
 const PRIVACY_PAGES: Record<string, string> = {
@@ -24,6 +25,7 @@ const PRIVACY_PAGES: Record<string, string> = {
   个人信息保护影响评估: 'assessments',
   个人信息主体数量: 'individuals',
   个人信息权利请求: 'requests',
+  审计日志: 'audit-trail',
 };
 
 // One browser for the file; the privacy officer's tests run in order on one tab, as they work:
@@ -299,12 +301,80 @@ describeWithBrowser(
     );
 
     it(
+      'the privacy officer browses the orders audit trail: the rows are what the API returns, filtered by subject ref, with field names and never a phone, name, address or buyer id',
+      async () => {
+        const page = officer;
+        await open(page, '审计日志');
+        const table = page.getByTestId('audit-entries');
+        type Page = {
+          entries: {
+            seq: string;
+            actor: string;
+            purpose: string;
+            action: string;
+            subjectRef: string;
+            fields: string[];
+          }[];
+        };
+        const api = (await (
+          await callApi(server, 'GET', '/api/v1/orders/audit/entries?limit=50', officerToken)
+        ).json()) as Page;
+        // seedMembersThroughQr looked up each buyer's order for after-sales: real PII reads, audited.
+        expect(api.entries.length).toBeGreaterThanOrEqual(2);
+        expect(api.entries.some((e) => e.purpose === 'after_sales')).toBe(true);
+        await until(
+          () => table.innerText(),
+          (t) => api.entries.every((e) => t.includes(e.subjectRef)),
+        );
+        const rows = await table.locator('tr.ant-table-row').allInnerTexts();
+        expect(rows).toHaveLength(api.entries.length);
+        api.entries.forEach((e, i) => {
+          for (const shown of [e.seq, e.actor, e.purpose, e.action, e.subjectRef, e.fields.join(', ')])
+            expect(rows[i]).toContain(shown);
+        });
+        const pii = [FIXTURE.buyerA, FIXTURE.buyerC].flatMap((b) => [b.phone, b.name, b.address, b.id]);
+        const body = JSON.stringify(api);
+        const text = await page.locator('body').innerText();
+        for (const value of pii) {
+          expect({ value, inApi: body.includes(value) }).toEqual({ value, inApi: false });
+          expect({ value, onPage: text.includes(value) }).toEqual({ value, onPage: false });
+        }
+
+        const subject = api.entries[api.entries.length - 1].subjectRef;
+        const filter = page.getByTestId('audit-filter');
+        await filter.getByLabel('主体引用').fill(subject);
+        await filter
+          .getByRole('button', { name: '筛选' })
+          .or(filter.getByRole('button', { name: '筛 选' }))
+          .click();
+        const filtered = (await (
+          await callApi(
+            server,
+            'GET',
+            `/api/v1/orders/audit/entries?limit=50&subjectRef=${encodeURIComponent(subject)}`,
+            officerToken,
+          )
+        ).json()) as Page;
+        expect(filtered.entries.length).toBeGreaterThanOrEqual(1);
+        await until(
+          async () => String(await table.locator('tr.ant-table-row').count()),
+          (n) => n === String(filtered.entries.length),
+        );
+        for (const row of await table.locator('tr.ant-table-row').allInnerTexts())
+          expect(row).toContain(subject);
+        await shot(page, 'privacy-audit-trail');
+        await expectAccessible(page);
+      },
+      TEST_TIMEOUT,
+    );
+
+    it(
       'a marketer is offered none of these pages, gets none served by address, and the API refuses them',
       async () => {
         const page = await logIn('wang.marketer');
         const nav = await page.getByRole('navigation').innerText();
         for (const menu of Object.keys(PRIVACY_PAGES)) expect(nav).not.toContain(menu);
-        for (const path of ['processors', 'assessments', 'individuals']) {
+        for (const path of ['processors', 'assessments', 'individuals', 'auditTrail']) {
           await page.goto(`${server.url}/console/${path}`);
           await page.getByText('无权访问此页面').waitFor();
         }
@@ -319,6 +389,7 @@ describeWithBrowser(
           ['GET', '/api/v1/privacy/impact-assessments'],
           ['GET', '/api/v1/privacy/individuals-count'],
           ['POST', '/api/v1/privacy/individuals-count'],
+          ['GET', '/api/v1/orders/audit/entries'],
         ] as const)
           expect({ method, path, status: (await callApi(server, method, path, token, body)).status }).toEqual(
             {

@@ -1,6 +1,12 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { AuditTrailVerdictResponse, VerifyAuditTrailQuery } from '@siyu/audit';
+import {
+  AuditEntries,
+  AuditEntriesPageResponse,
+  ListAuditEntriesQuery,
+  AuditTrailVerdictResponse,
+  VerifyAuditTrailQuery,
+} from '@siyu/audit';
 import { Roles } from '@siyu/auth';
 import { VerifyConsentAuditTrail } from './verify-audit-trail.query';
 
@@ -9,7 +15,10 @@ import { VerifyConsentAuditTrail } from './verify-audit-trail.query';
 @ApiBearerAuth()
 @Controller('api/v1/consent/audit')
 export class ConsentAuditTrailController {
-  constructor(private readonly auditTrail: VerifyConsentAuditTrail) {}
+  constructor(
+    private readonly auditTrail: VerifyConsentAuditTrail,
+    private readonly auditEntries: AuditEntries,
+  ) {}
 
   @Get('verify')
   @ApiOkResponse({ type: AuditTrailVerdictResponse, description: 'The first broken entry, if any' })
@@ -17,5 +26,13 @@ export class ConsentAuditTrailController {
   @Roles('privacy_officer', 'admin', 'auditor')
   verify(@Query() known: VerifyAuditTrailQuery): Promise<AuditTrailVerdictResponse> {
     return this.auditTrail.execute(known);
+  }
+
+  /** Issue 12: the privacy officer browses who read what and why (field names, never values). */
+  @Get('entries')
+  @ApiOkResponse({ type: AuditEntriesPageResponse, description: 'Newest first; nextBefore pages older' })
+  @Roles('privacy_officer', 'admin')
+  entries(@Query() query: ListAuditEntriesQuery): Promise<AuditEntriesPageResponse> {
+    return this.auditEntries.list(query);
   }
 }

@@ -20,6 +20,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audience/audit/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: privacy_officer, admin. */
+        get: operations["AudienceAuditTrailController_entries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audience/audit/verify": {
         parameters: {
             query?: never;
@@ -220,6 +237,23 @@ export interface paths {
         put?: never;
         /** @description Roles: marketer, admin. */
         post: operations["TagsController_trainModel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/consent/audit/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: privacy_officer, admin. */
+        get: operations["ConsentAuditTrailController_entries"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -634,6 +668,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/orders/audit/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: privacy_officer, admin. */
+        get: operations["AuditTrailController_entries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/orders/audit/verify": {
         parameters: {
             query?: never;
@@ -780,6 +831,23 @@ export interface paths {
         };
         /** @description Roles: ops. */
         get: operations["RevealBudgetController_show"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/outreach/audit/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: privacy_officer, admin. */
+        get: operations["OutreachAuditTrailController_entries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1106,6 +1174,23 @@ export interface paths {
         };
         /** @description Roles: privacy_officer, admin. */
         get: operations["AuditChainsController_verify"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/audit/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: privacy_officer, admin. */
+        get: operations["PrivacyAuditTrailController_entries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1963,6 +2048,41 @@ export interface components {
             intact: boolean;
             /** @description The latest scheduled verification; absent before the first one */
             lastScheduledRun?: components["schemas"]["ScheduledRunResponse"];
+        };
+        AuditEntriesPageResponse: {
+            /** @description Newest first */
+            entries: components["schemas"]["AuditEntryResponse"][];
+            /**
+             * @description Pass as before for the next older page; absent on the last page
+             * @example 1185
+             */
+            nextBefore?: string;
+        };
+        AuditEntryResponse: {
+            /** @example order.reveal */
+            action: string;
+            /**
+             * @description Account, API key or service actor id
+             * @example staff:2f1c…
+             */
+            actor: string;
+            /** Format: date-time */
+            at: string;
+            /**
+             * @description Names of the fields read, not their values
+             * @example [
+             *       "phone"
+             *     ]
+             */
+            fields: string[];
+            /** @enum {string} */
+            outcome: "allowed" | "refused";
+            /** @example fulfilment */
+            purpose: string;
+            /** @example 1234 */
+            seq: string;
+            /** @description Pseudonymous reference (subject ref, order ref); never PII */
+            subjectRef: string;
         };
         AuditTrailVerdictResponse: {
             /**
@@ -3733,6 +3853,80 @@ export interface operations {
             };
         };
     };
+    AudienceAuditTrailController_entries: {
+        parameters: {
+            query?: {
+                /** @description Only entries with exactly this action */
+                action?: string;
+                /** @description Only entries older than this seq (the previous page’s nextBefore) */
+                before?: string;
+                /** @description Entries per page, 1-200 (default 50) */
+                limit?: string;
+                /** @description Only entries about exactly this pseudonymous subject/order reference */
+                subjectRef?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first; nextBefore pages older */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEntriesPageResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
     AudienceAuditTrailController_verify: {
         parameters: {
             query?: {
@@ -4689,6 +4883,80 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    ConsentAuditTrailController_entries: {
+        parameters: {
+            query?: {
+                /** @description Only entries with exactly this action */
+                action?: string;
+                /** @description Only entries older than this seq (the previous page’s nextBefore) */
+                before?: string;
+                /** @description Entries per page, 1-200 (default 50) */
+                limit?: string;
+                /** @description Only entries about exactly this pseudonymous subject/order reference */
+                subjectRef?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first; nextBefore pages older */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEntriesPageResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -6638,6 +6906,80 @@ export interface operations {
             };
         };
     };
+    AuditTrailController_entries: {
+        parameters: {
+            query?: {
+                /** @description Only entries with exactly this action */
+                action?: string;
+                /** @description Only entries older than this seq (the previous page’s nextBefore) */
+                before?: string;
+                /** @description Entries per page, 1-200 (default 50) */
+                limit?: string;
+                /** @description Only entries about exactly this pseudonymous subject/order reference */
+                subjectRef?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first; nextBefore pages older */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEntriesPageResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
     AuditTrailController_verify: {
         parameters: {
             query?: {
@@ -7372,6 +7714,80 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RevealBudgetResponse"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    OutreachAuditTrailController_entries: {
+        parameters: {
+            query?: {
+                /** @description Only entries with exactly this action */
+                action?: string;
+                /** @description Only entries older than this seq (the previous page’s nextBefore) */
+                before?: string;
+                /** @description Entries per page, 1-200 (default 50) */
+                limit?: string;
+                /** @description Only entries about exactly this pseudonymous subject/order reference */
+                subjectRef?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first; nextBefore pages older */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEntriesPageResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
                 };
             };
             /** @description TOKEN_MISSING | TOKEN_INVALID */
@@ -8800,6 +9216,80 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AuditChainsResponse"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    PrivacyAuditTrailController_entries: {
+        parameters: {
+            query?: {
+                /** @description Only entries with exactly this action */
+                action?: string;
+                /** @description Only entries older than this seq (the previous page’s nextBefore) */
+                before?: string;
+                /** @description Entries per page, 1-200 (default 50) */
+                limit?: string;
+                /** @description Only entries about exactly this pseudonymous subject/order reference */
+                subjectRef?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first; nextBefore pages older */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEntriesPageResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
                 };
             };
             /** @description TOKEN_MISSING | TOKEN_INVALID */
