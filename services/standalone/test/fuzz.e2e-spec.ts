@@ -204,7 +204,9 @@ describeWithSchemathesis('API fuzzing with schemathesis against every service’
     mkdirSync(reportDir, { recursive: true });
     writeFileSync(join(reportDir, 'schemathesis.txt'), output);
     const cases = /(\d+) generated, (\d+) passed[^\n]*/.exec(output)?.[0] ?? 'no test-case count printed';
-    console.log(`schemathesis (max ${MAX_EXAMPLES} examples per operation): ${cases}; report in test-artifacts/schemathesis.txt`);
+    console.log(
+      `schemathesis (max ${MAX_EXAMPLES} examples per operation): ${cases}; report in test-artifacts/schemathesis.txt`,
+    );
     if (code !== 0) console.log(output.slice(-40_000));
     expect(code).toBe(0);
   }, 600_000);
