@@ -132,6 +132,20 @@ describe('WeChat sends settled by WeChat’s send-result event, in doubt never r
     expect(wechat.remaining(m.openid, TEMPLATE)).toBe(1);
   });
 
+  it('a result event that lands while the call is still open is not undone when the call then times out', async () => {
+    const m = await member();
+    wechat.accept(m.openid, TEMPLATE, 2);
+    wechat.hangNext(SEND);
+    const runId = await run([m.subjectRef]);
+    await waitFor(async () => sentTo(m.openid).length === 1, 'bizsend accepted', 15_000);
+    expect((await sendOf(runId)).state).toBe('submitting');
+    await resultEvent(m.subjectRef, sentTo(m.openid)[0]);
+    const done = await h.waitForRun(runId, 'done', 20_000);
+    expect(done.results).toMatchObject({ submitted: 1, delivered: 1, reconciling: 0 });
+    expect((await sendOf(runId)).state).toBe('delivered');
+    expect(callsTo(m.openid)).toHaveLength(1);
+  });
+
   it('answer lost and no event within the bound: the send counts as handed to WeChat (submitted, wechat_unconfirmed), the run finishes, nothing is sent twice', async () => {
     const m = await member();
     wechat.accept(m.openid, TEMPLATE, 2);
