@@ -22,6 +22,7 @@ export const TOPICS = {
   privacyRequesterSealKeyWanted: 'privacy.requester-seal-key-wanted.v1',
   privacySubjectLookupRequested: 'privacy.subject-lookup-requested.v1',
   consentSubjectLookupAnswered: 'consent.subject-lookup-answered.v1',
+  consentWechatSendResult: 'consent.wechat-send-result.v1',
 } as const;
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];

@@ -23,6 +23,7 @@ import {
   PrivacyRequesterSealKeyWantedV1,
   PrivacySubjectLookupRequestedV1,
 } from './requester.events';
+import { WechatSendResultV1 } from './wechat.events';
 
 type EventClass = new () => EventBase;
 
@@ -51,6 +52,7 @@ export const EVENT_CLASSES: Record<string, EventClass> = {
   'privacy.requester-seal-key-wanted.v1': PrivacyRequesterSealKeyWantedV1,
   'privacy.subject-lookup-requested.v1': PrivacySubjectLookupRequestedV1,
   'consent.subject-lookup-answered.v1': ConsentSubjectLookupAnsweredV1,
+  'consent.wechat-send-result.v1': WechatSendResultV1,
 };
 
 export class EventValidationError extends Error {

@@ -64,7 +64,12 @@ export class ConsentSettingsModule {
           useFactory: (ds: DataSource) =>
             new ServiceMessaging(ds, options.transport, {
               schema: 'consent',
-              produces: [TOPICS.consentGranted, TOPICS.consentWithdrawn, TOPICS.tagCategoriesChanged],
+              produces: [
+                TOPICS.consentGranted,
+                TOPICS.consentWithdrawn,
+                TOPICS.tagCategoriesChanged,
+                TOPICS.consentWechatSendResult,
+              ],
               consumers: [],
             }),
         },

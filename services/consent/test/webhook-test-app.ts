@@ -47,7 +47,8 @@ export async function startWebhookApp(): Promise<WebhookTestApp> {
   };
   const transport = new InProcessTransport(3);
   const events: WebhookTestApp['events'] = [];
-  await transport.subscribe('test-spy', [TOPICS.consentGranted, TOPICS.consentWithdrawn], async (m) => {
+  const spied = [TOPICS.consentGranted, TOPICS.consentWithdrawn, TOPICS.consentWechatSendResult];
+  await transport.subscribe('test-spy', spied, async (m) => {
     const event = JSON.parse(m.value);
     if (event.type !== 'consent.watermark.v1') events.push(event);
   });

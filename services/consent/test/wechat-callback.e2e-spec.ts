@@ -129,6 +129,58 @@ describe('WeChat official account: 取消关注 and the unsubscribe menu withdra
     ).toEqual([{ n: 1 }]);
   });
 
+  it('forwards WeChat’s subscribe_msg_sent_event to outreach as consent.wechat-send-result.v1 naming the subject, never the openid; a retried push carries the same event id', async () => {
+    const m = await memberWithOpenid();
+    const push = {
+      openid: m.openid,
+      templateId: 'VRR0UEO9VJOLs0MHlU0OilqX6MVFDwH3_3gz3Oc0NIc',
+      msgId: '1700827132819554304',
+      errorCode: 0,
+      errorStatus: 'success',
+      createTime: 1610969468,
+    };
+    const answers = [await wechat.sendResult(push), await wechat.sendResult(push)];
+    expect(answers.map((a) => [a.status, a.text])).toEqual([
+      [200, 'success'],
+      [200, 'success'],
+    ]);
+    const [event] = await t.eventsFor(m.subjectRef, 'consent.wechat-send-result.v1');
+    expect(event).toMatchObject({
+      subjectRef: m.subjectRef,
+      brandId: BRAND.id,
+      msgId: '1700827132819554304',
+      templateId: push.templateId,
+      errorCode: 0,
+      errorStatus: 'success',
+      sentAt: '2021-01-18T11:31:08.000Z',
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const forwarded = t.events.filter(
+      (e) => e.type === 'consent.wechat-send-result.v1' && e.subjectRef === m.subjectRef,
+    );
+    expect(new Set(forwarded.map((e) => e.eventId)).size).toBe(1);
+    // R1/R16: the openid stays with consent; the ledger is untouched (a send result is no consent act).
+    expect(JSON.stringify(t.events)).not.toContain(m.openid);
+    expect((await entriesOf(m.subjectRef)).map((e) => e.action)).toEqual(['granted']);
+  });
+
+  it('forwards nothing for a send result from an openid bound to no subject', async () => {
+    const openid = freshOpenid();
+    const before = t.events.filter((e) => e.type === 'consent.wechat-send-result.v1').length;
+    const res = await wechat.sendResult({
+      openid,
+      templateId: 'tmpl-x',
+      msgId: '42',
+      errorCode: 0,
+      errorStatus: 'success',
+      createTime: 1700000100,
+    });
+    expect(res.text).toBe('success');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(t.events.filter((e) => e.type === 'consent.wechat-send-result.v1')).toHaveLength(before);
+    expect(JSON.stringify(t.events)).not.toContain(openid);
+  });
+
   it('refuses a push with a wrong signature (401), an oversized body (413) and malformed XML (400), changing nothing', async () => {
     const m = await memberWithOpenid();
     const before = await eventRows();

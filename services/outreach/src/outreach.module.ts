@@ -48,6 +48,7 @@ import { SegmentEventsConsumer } from './segments/segment-events.consumer';
 import { SegmentVersionsRepository } from './segments/segment-versions.repository';
 import { RecordSmsReceipts } from './receipts/record-sms-receipts.use-case';
 import { SmsReceiptsController } from './receipts/sms-receipts.controller';
+import { WECHAT_SEND_RESULT_PROVIDERS } from './receipts/wechat-send-results.consumer';
 import { CampaignRunner } from './runs/campaign-runner';
 import { DispatchChunk } from './runs/dispatch-chunk';
 import { DispatchRun } from './runs/dispatch-run';
@@ -162,6 +163,7 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
         SegmentVersionsRepository,
         SegmentEventsConsumer,
         ...OUTREACH_DATA_SUBJECT_REQUEST_PROVIDERS,
+        ...WECHAT_SEND_RESULT_PROVIDERS,
         {
           provide: ServiceMessaging,
           inject: [OUTREACH_DB, ConsentEventsConsumer, SegmentEventsConsumer],

@@ -50,6 +50,12 @@ export interface OutreachModuleOptions {
      * created: it goes back to planned (default 120 s, well past the call's timeout).
      */
     wecomNotFoundAfterMs?: number;
+    /**
+     * A WeChat send in doubt with no send-result event this long after dispatch counts as handed to
+     * WeChat (`submitted`, `wechat_unconfirmed`), never resent; also how far before the event a send
+     * matched by member + template may have been dispatched (default 15 min, ADR 0017).
+     */
+    wechatResultWaitMs?: number;
   };
   /** Benchmarks only: `off-for-benchmark` skips every gate check, to measure the gate's overhead. */
   sendGate?: 'on' | 'off-for-benchmark';

@@ -32,6 +32,14 @@ export class FakeWechat {
     });
   }
 
+  /**
+   * The push WeChat sends after a subscription message (`subscribe_msg_sent_event`), shaped as its
+   * documentation shows (developers.weixin.qq.com, 订阅消息事件推送 §3): a nested List.
+   */
+  async sendResult(r: WechatSendResultPush): Promise<VendorCallResult> {
+    return this.pushRaw(wechatSendResultXml(r, this.o.account ?? 'gh_fake'), this.o.token, r.openid);
+  }
+
   async push(
     openid: string,
     fields: Record<string, string>,
@@ -58,6 +66,27 @@ export class FakeWechat {
     const signature = createHash('sha1').update([token, timestamp, nonce].sort().join('')).digest('hex');
     return `${this.o.baseUrl}/webhooks/wechat?signature=${signature}&timestamp=${timestamp}&nonce=${nonce}`;
   }
+}
+
+export interface WechatSendResultPush {
+  openid: string;
+  templateId: string;
+  /** 64-bit, as decimal digits. */
+  msgId: string;
+  errorCode: number;
+  errorStatus: string;
+  createTime: number;
+}
+
+export function wechatSendResultXml(r: WechatSendResultPush, account = 'gh_fake'): string {
+  return (
+    `<xml><ToUserName><![CDATA[${account}]]></ToUserName><FromUserName><![CDATA[${r.openid}]]></FromUserName>` +
+    `<CreateTime>${r.createTime}</CreateTime><MsgType><![CDATA[event]]></MsgType>` +
+    '<Event><![CDATA[subscribe_msg_sent_event]]></Event><SubscribeMsgSentEvent><List>' +
+    `<TemplateId><![CDATA[${r.templateId}]]></TemplateId><MsgID>${r.msgId}</MsgID>` +
+    `<ErrorCode>${r.errorCode}</ErrorCode><ErrorStatus><![CDATA[${r.errorStatus}]]></ErrorStatus>` +
+    '</List></SubscribeMsgSentEvent></xml>'
+  );
 }
 
 export function wechatXml(fields: Record<string, string>): string {

@@ -1,5 +1,6 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { WechatSendResultPush } from './wechat-official-account';
 import { json, VendorHttpServer } from './vendor-server';
 
 /**
@@ -14,10 +15,17 @@ export interface FakeWechatSubscriptionOptions {
   appSecret: string;
   /** template id → its data keys (thing1, time2, …). */
   templates: Record<string, string[]>;
+  /**
+   * Whether bizsend's answer carries the msgid (default true). WeChat's event documentation says the
+   * MsgID "is also returned by the call"; an answer without it leaves matching to member + template +
+   * time. It is a 64-bit integer written as a JSON number, beyond what a JS number holds exactly.
+   */
+  answerMsgid?: boolean;
 }
 
 export interface WechatSubscribeSent {
-  msgid: number;
+  /** 64-bit, as decimal digits. */
+  msgid: string;
   openid: string;
   templateId: string;
   data: Record<string, string>;
@@ -81,6 +89,18 @@ export class FakeWechatSubscriptionServer {
     this.hangs.push(path);
   }
 
+  /** The `subscribe_msg_sent_event` WeChat pushes to the account's callback after this message. */
+  resultOf(sent: WechatSubscribeSent, errorCode = 0, errorStatus = 'success'): WechatSendResultPush {
+    return {
+      openid: sent.openid,
+      templateId: sent.templateId,
+      msgId: sent.msgid,
+      errorCode,
+      errorStatus,
+      createTime: Math.floor(sent.at.getTime() / 1000),
+    };
+  }
+
   async close(): Promise<void> {
     await this.http.close();
   }
@@ -130,7 +150,8 @@ export class FakeWechatSubscriptionServer {
       const left = this.remaining(body.touser, body.template_id);
       if (left <= 0) return this.answer(res, path, body, 43101, 'user refuse to accept the msg');
       this.subscriptions.get(body.touser)!.set(body.template_id, left - 1);
-      const msgid = randomInt(1e9, 2 ** 31);
+      // 19 digits, as WeChat's MsgIDs are (e.g. 1700827132819554304): beyond 2^53.
+      const msgid = (2n ** 60n + BigInt(`0x${randomBytes(7).toString('hex')}`)).toString();
       this.sent.push({
         msgid,
         openid: body.touser,
@@ -145,7 +166,12 @@ export class FakeWechatSubscriptionServer {
         this.calls.push({ path, errcode: -999, body });
         return this.http.hold(res);
       }
-      return this.answer(res, path, body, 0, 'ok', { msgid });
+      if (this.o.answerMsgid === false) return this.answer(res, path, body, 0, 'ok');
+      this.calls.push({ path, errcode: 0, body });
+      // Written by hand: JSON.stringify cannot write a number beyond 2^53 exactly.
+      res.writeHead(200, { 'Content-Type': 'application/json;charset=utf-8' });
+      res.end(`{"errcode":0,"errmsg":"ok","msgid":${msgid}}`);
+      return;
     }
     return this.answer(res, path, body, 404, `fake has no ${path}`);
   }

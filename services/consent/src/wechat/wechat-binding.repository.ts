@@ -51,4 +51,16 @@ export class WechatBindingRepository {
       [e.brandId, e.openidIndex, e.createTime, e.event],
     );
   }
+
+  /**
+   * True when an event with this id still waits in the outbox (a push WeChat retried before the relay
+   * sent the first). One already relayed is written again and dropped by the consumer's inbox, which
+   * keys on the same event id.
+   */
+  async waitsInOutbox(tx: EntityManager, eventId: string): Promise<boolean> {
+    const [row] = await tx.query('SELECT EXISTS (SELECT 1 FROM outbox WHERE event_id = $1) AS found', [
+      eventId,
+    ]);
+    return row.found === true;
+  }
 }

@@ -3,8 +3,10 @@ import { ApiProduces, ApiTags } from '@nestjs/swagger';
 import { ApiErrors, ApiEveryRouteAnswers } from '@siyu/auth';
 import type { Request } from 'express';
 import { Public } from '@siyu/auth';
+import { ForwardWechatSendResults } from './forward-wechat-send-results.use-case';
 import { RecordWechatEvent, wechatOptOut } from './record-wechat-event.use-case';
 import { WechatSignature, type WechatSignedQuery } from './wechat-signature';
+import { readWechatSendResults } from './wechat-send-results';
 import { parseWechatXml } from './wechat-xml';
 import { WechatError, WechatErrorCode } from './wechat.errors';
 
@@ -27,6 +29,7 @@ export class WechatCallbackController {
   constructor(
     private readonly signature: WechatSignature,
     private readonly events: RecordWechatEvent,
+    private readonly sendResults: ForwardWechatSendResults,
   ) {}
 
   /** WeChat's URL check: echo `echostr` back when the signature holds. */
@@ -44,7 +47,8 @@ export class WechatCallbackController {
   @Header('Content-Type', 'text/plain; charset=utf-8')
   async receive(@Query() q: WechatSignedQuery, @Req() req: Request & { rawBody?: Buffer }) {
     this.signature.verify(q);
-    const fields = parseWechatXml((await readBody(req)).toString('utf8'));
+    const xml = (await readBody(req)).toString('utf8');
+    const fields = parseWechatXml(xml);
     if (!fields || !fields.FromUserName || !/^\d{1,12}$/.test(fields.CreateTime ?? ''))
       throw new WechatError(
         WechatErrorCode.BODY_INVALID,
@@ -52,6 +56,13 @@ export class WechatCallbackController {
       );
     const optOut = wechatOptOut(fields);
     if (optOut) await this.events.execute(fields.FromUserName, Number(fields.CreateTime), optOut);
+    // The result of a subscription message outreach sent: forwarded to outreach, which owns the send.
+    if (fields.MsgType === 'event' && fields.Event === 'subscribe_msg_sent_event')
+      await this.sendResults.execute(
+        fields.FromUserName,
+        Number(fields.CreateTime),
+        readWechatSendResults(xml),
+      );
     // "success" tells WeChat not to retry and to show the follower nothing.
     return 'success';
   }

@@ -116,7 +116,9 @@ export class ErrcodeApiClient {
     }
     let data: Record<string, any>;
     try {
-      data = JSON.parse(text);
+      // WeChat's msgid is a 64-bit integer written as a JSON number: kept as its digits, since a
+      // JS number would round it and the later send-result event (MsgID) would match nothing.
+      data = JSON.parse(text.replace(/"msgid"\s*:\s*(\d{16,})/g, '"msgid":"$1"'));
     } catch {
       return { kind: 'error', errcode: -3, errmsg: 'the answer is not JSON' };
     }

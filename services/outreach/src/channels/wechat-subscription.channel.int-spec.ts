@@ -58,6 +58,14 @@ describe('WechatSubscriptionChannel against the fake WeChat', () => {
     );
   });
 
+  it('keeps WeChat’s 64-bit msgid digit for digit, so the later send-result push (MsgID) can match it', async () => {
+    const m = message();
+    fake.accept(m.openid, TEMPLATE);
+    const [o] = await channel().send([m]);
+    expect(fake.sent[0].msgid).toMatch(/^\d{19}$/);
+    expect(o).toEqual({ sendId: m.sendId, status: 'submitted', vendorMessageId: fake.sent[0].msgid });
+  });
+
   it('records a member who refused (no subscription) as refused, not as a failure to retry', async () => {
     const m = message();
     fake.accept(m.openid, TEMPLATE);

@@ -6,6 +6,7 @@ import { SmsChannels } from '../channels/sms-channels';
 import type { DeliveryReport, SmsVendor } from '../channels/sms-vendor.channel';
 import { ConsentProjectionRepository } from '../consent-projection/consent-projection.repository';
 import { OUTREACH_DB, OUTREACH_OPTIONS, type OutreachModuleOptions } from '../outreach.options';
+import { SettleUnconfirmedWechatSends } from '../receipts/settle-unconfirmed-wechat-sends.use-case';
 import { ReconcileWecomSends } from './reconcile-wecom-sends.use-case';
 import { SendRepository, type Send, type SendOutcome } from './send.repository';
 
@@ -28,6 +29,7 @@ export class ReconcileSends {
     private readonly sends: SendRepository,
     private readonly projection: ConsentProjectionRepository,
     private readonly wecom: ReconcileWecomSends,
+    private readonly wechat: SettleUnconfirmedWechatSends,
   ) {
     this.contacts = loadContactKeys(options.env);
   }
@@ -36,8 +38,9 @@ export class ReconcileSends {
   async inDoubtOf(runId: string, vendor: string): Promise<number> {
     // WeCom has no lookup by our id: its tasks are found by time, text and customer.
     if (vendor === 'wecom') return this.wecom.inDoubtOf(runId);
-    // WeChat cannot be asked about one message: its in-doubt sends stay `unknown` (counted as
-    // reconciling), never sent again.
+    // WeChat cannot be asked about one message: its send-result event settles it; without one within
+    // the bound it counts as handed to WeChat, never sent again (ADR 0017).
+    if (vendor === 'wechat') return this.wechat.inDoubtOf(runId);
     if (!this.channels.get(vendor as SmsVendor)) return 0;
     let settled = 0;
     for (;;) {

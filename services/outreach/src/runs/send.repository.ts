@@ -130,7 +130,10 @@ export class SendRepository {
               updated_at = clock_timestamp()
          FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
               AS v (send_id, state, vendor_message_id, error_code, reason, batch_id)
-        WHERE s.send_id = v.send_id`,
+        WHERE s.send_id = v.send_id
+          -- A vendor's final word (a receipt or WeChat's result event) can land before the answer to
+          -- the call itself is recorded: that answer must not turn a settled send back into an open one.
+          AND NOT (s.state IN ('delivered', 'failed') AND v.state IN ('submitted', 'unknown'))`,
       [
         vendor,
         outcomes.map((o) => o.sendId),
