@@ -39,7 +39,10 @@ export interface GateChunk {
   deferred: number;
 }
 
-/** Send states that count as "reached" for caps and for a non-recurring campaign's once-per-member. */
+/**
+ * Send states that count as "reached" for caps and for a non-recurring campaign's once-per-member.
+ * The trigger that keeps `send_counters` (migration 1763900003640) lists the same states.
+ */
 export const REACHED_STATES = ['submitting', 'submitted', 'unknown', 'delivered'];
 
 /** The gate's one statement for a chunk and its parameters (also what the bench EXPLAINs). */
@@ -82,13 +85,15 @@ function gateStatement(q: GateQuery): [string, unknown[]] {
                SELECT EXISTS (SELECT 1 FROM suppressions x
                                WHERE x.subject_ref = c.subject_ref AND $6 = ANY (x.channels)
                                  AND x.source = ANY ($12::text[])) AS hit) sup
+             -- Caps read the member's counter row (kept by a trigger on sends, migration
+             -- 1763900003640): one index lookup, the window compared on epoch seconds, exact.
+             LEFT JOIN send_counters sc
+               ON $7::int IS NOT NULL AND sc.subject_ref = c.subject_ref AND sc.channel = $6 AND sc.purpose = $5
              CROSS JOIN LATERAL (
-               SELECT count(*)::int AS n FROM sends h
-                WHERE $7::int IS NOT NULL AND h.subject_ref = c.subject_ref AND h.channel = $6 AND h.purpose = $5
-                  AND h.state = ANY ($13::text[])
-                  AND h.dispatched_at >= CASE WHEN $8::int IS NULL
-                                              THEN date_trunc('month', lt.t) AT TIME ZONE lt.tz
-                                              ELSE clock_timestamp() - make_interval(days => $8::int) END) cap),
+               SELECT count(*)::int AS n FROM jsonb_each(sc.reached) e (k, at)
+                WHERE e.at >= to_jsonb(extract(epoch FROM
+                        CASE WHEN $8::int IS NULL THEN date_trunc('month', lt.t) AT TIME ZONE lt.tz
+                             ELSE clock_timestamp() - make_interval(days => $8::int) END))) cap),
          blocked AS (
            UPDATE sends s SET state = 'blocked', reason = v.reason, updated_at = clock_timestamp()
              FROM v WHERE s.send_id = v.send_id AND v.reason IS NOT NULL
@@ -122,7 +127,6 @@ function gateStatement(q: GateQuery): [string, unknown[]] {
       q.quietHours?.end ?? null,
       q.defaultTimeZone,
       q.suppressionSources,
-      REACHED_STATES,
     ],
   ];
 }
