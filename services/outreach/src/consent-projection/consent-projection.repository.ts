@@ -90,10 +90,10 @@ function gateStatement(q: GateQuery): [string, unknown[]] {
              LEFT JOIN send_counters sc
                ON $7::int IS NOT NULL AND sc.subject_ref = c.subject_ref AND sc.channel = $6 AND sc.purpose = $5
              CROSS JOIN LATERAL (
-               SELECT count(*)::int AS n FROM jsonb_each(sc.reached) e (k, at)
-                WHERE e.at >= to_jsonb(extract(epoch FROM
-                        CASE WHEN $8::int IS NULL THEN date_trunc('month', lt.t) AT TIME ZONE lt.tz
-                             ELSE clock_timestamp() - make_interval(days => $8::int) END))) cap),
+               SELECT coalesce(jsonb_array_length(jsonb_path_query_array(sc.reached, '$.* ? (@ >= $w)',
+                        jsonb_build_object('w', extract(epoch FROM
+                          CASE WHEN $8::int IS NULL THEN date_trunc('month', lt.t) AT TIME ZONE lt.tz
+                               ELSE clock_timestamp() - make_interval(days => $8::int) END)))), 0) AS n) cap),
          blocked AS (
            UPDATE sends s SET state = 'blocked', reason = v.reason, updated_at = clock_timestamp()
              FROM v WHERE s.send_id = v.send_id AND v.reason IS NOT NULL
@@ -128,6 +128,23 @@ function gateStatement(q: GateQuery): [string, unknown[]] {
       q.defaultTimeZone,
       q.suppressionSources,
     ],
+  ];
+}
+
+/** Benchmarks only: the same claim of a chunk with no check at all (the gate's same-run baseline). */
+function ungatedStatement(runId: string, channel: Channel, limit: number): [string, unknown[]] {
+  return [
+    `WITH chunk AS (
+       SELECT s.send_id FROM sends s
+        WHERE s.run_id = $1 AND s.state = 'planned' AND s.not_before <= clock_timestamp()
+        ORDER BY s.not_before, s.send_id LIMIT $3 FOR UPDATE OF s SKIP LOCKED),
+     admitted AS (
+       UPDATE sends s SET state = 'submitting', dispatched_at = clock_timestamp(), updated_at = clock_timestamp()
+         FROM chunk c, contact_points cp
+        WHERE s.send_id = c.send_id AND cp.subject_ref = s.subject_ref AND cp.channel = $2
+       RETURNING s.send_id, s.subject_ref, s.variant, cp.sealed)
+     SELECT * FROM admitted`,
+    [runId, channel, limit],
   ];
 }
 
@@ -301,11 +318,11 @@ export class ConsentProjectionRepository {
   }
 
   /**
-   * Benchmarks only: EXPLAIN (ANALYZE, BUFFERS) of the gate's statement for one chunk. ANALYZE runs
-   * it: the caller rolls its transaction back.
+   * Benchmarks only: EXPLAIN (ANALYZE, BUFFERS) of the gate's statement for one chunk (or, `off`,
+   * of the ungated claim). ANALYZE runs it: the caller rolls its transaction back.
    */
-  async explainAdmitChunk(tx: EntityManager, q: GateQuery): Promise<string> {
-    const [sql, params] = gateStatement(q);
+  async explainAdmitChunk(tx: EntityManager, q: GateQuery, gate: 'on' | 'off' = 'on'): Promise<string> {
+    const [sql, params] = gate === 'off' ? ungatedStatement(q.runId, q.channel, q.limit) : gateStatement(q);
     const rows: { 'QUERY PLAN': string }[] = await tx.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
     return rows.map((r) => r['QUERY PLAN']).join('\n');
   }
@@ -321,17 +338,7 @@ export class ConsentProjectionRepository {
     limit: number,
   ): Promise<GateChunk> {
     const rows: { send_id: string; subject_ref: string; variant: number; sealed: string }[] = await tx.query(
-      `WITH chunk AS (
-         SELECT s.send_id FROM sends s
-          WHERE s.run_id = $1 AND s.state = 'planned' AND s.not_before <= clock_timestamp()
-          ORDER BY s.not_before, s.send_id LIMIT $3 FOR UPDATE OF s SKIP LOCKED),
-       admitted AS (
-         UPDATE sends s SET state = 'submitting', dispatched_at = clock_timestamp(), updated_at = clock_timestamp()
-           FROM chunk c, contact_points cp
-          WHERE s.send_id = c.send_id AND cp.subject_ref = s.subject_ref AND cp.channel = $2
-         RETURNING s.send_id, s.subject_ref, s.variant, cp.sealed)
-       SELECT * FROM admitted`,
-      [runId, channel, limit],
+      ...ungatedStatement(runId, channel, limit),
     );
     return {
       fresh: true,

@@ -214,6 +214,22 @@ describe('send counters: frequency caps through one join (issue 17 §4)', () => 
     expect((await gate(full)).verdict).toBe('frequency_cap');
   });
 
+  it('cuts entries older than the 400 days it keeps once a member’s row outgrows 2 kB, and keeps every recent one', async () => {
+    const ref = await member();
+    for (let i = 0; i < 40; i++) await past(ref, 'delivered', `now() - interval '${401 + i} days'`);
+    for (let i = 0; i < 3; i++) await past(ref, 'delivered', `now() - interval '${i + 1} days'`);
+    const [{ old, recent }] = await h.ds.query(
+      `SELECT count(*) FILTER (WHERE v < to_jsonb(extract(epoch FROM now() - interval '400 days')))::int AS old,
+              count(*) FILTER (WHERE v >= to_jsonb(extract(epoch FROM now() - interval '400 days')))::int AS recent
+         FROM send_counters, jsonb_each(reached) e (k, v) WHERE subject_ref = $1`,
+      [ref],
+    );
+    expect(recent).toBe(3);
+    expect(old).toBeLessThan(40);
+    expect((await gate(ref)).verdict).toBe('admitted');
+    expect((await gate(ref)).verdict).toBe('frequency_cap');
+  });
+
   it('refuses to start with a cap window longer than the 400 days the counters keep', () => {
     const options = { frequencyCaps: { sms: { max: 4, days: 500 } } } as unknown as OutreachModuleOptions;
     expect(() => new SendGate(options, undefined as never)).toThrow(

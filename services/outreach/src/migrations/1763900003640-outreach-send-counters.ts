@@ -7,9 +7,14 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * dispatch time as epoch seconds, so any window stays exact (30 rolling days to the microsecond, the
  * natural month in the member's zone). A trigger keeps it in the same transaction as the send's
  * state change, whoever writes it (gate, outcomes, receipts, reconcile, erasure): a crash or a
- * rollback undoes both or neither. Entries older than 400 days are dropped when the row is next
- * written (no cap window may exceed 400 days; the gate refuses such a configuration).
+ * rollback undoes both or neither. Entries older than 400 days are cut from a row once it outgrows
+ * 2 kB (no cap window may exceed 400 days; the gate refuses such a configuration).
  */
+/** A counter row after a delta: later entries win (a send that moved), nulls (sends that stopped counting) drop out. */
+const MERGE = (cur: string, delta: string) =>
+  `CASE WHEN pg_column_size(${cur}) <= 2048 THEN jsonb_strip_nulls(${cur} || ${delta})
+        ELSE send_counters_prune(${cur} || ${delta}) END`;
+
 export class OutreachSendCounters1763900003640 implements MigrationInterface {
   name = 'OutreachSendCounters1763900003640';
 
@@ -25,7 +30,7 @@ export class OutreachSendCounters1763900003640 implements MigrationInterface {
     // One statement per UPDATE of sends (transition tables), not one call per row: the gate's chunk
     // UPDATE fires it once. The delta maps each send that entered the counted set (or whose dispatch
     // time moved) to its time, and each that left it (failed, back to planned, another member) to a
-    // JSON null, which the merge drops along with expired entries.
+    // JSON null, which the merge drops.
     await q.query(`
       CREATE FUNCTION count_reached_sends() RETURNS trigger LANGUAGE plpgsql AS $fn$
       BEGIN
@@ -36,7 +41,7 @@ export class OutreachSendCounters1763900003640 implements MigrationInterface {
            WHERE n.state IN ('submitting', 'submitted', 'unknown', 'delivered') AND n.dispatched_at IS NOT NULL
            GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
           ON CONFLICT (subject_ref, channel, purpose) DO UPDATE
-            SET reached = send_counters_merge(c.reached, EXCLUDED.reached);
+            SET reached = ${MERGE('c.reached', 'EXCLUDED.reached')};
         ELSIF TG_OP = 'UPDATE' THEN
           INSERT INTO send_counters AS c (subject_ref, channel, purpose, reached)
           SELECT d.subject_ref, d.channel, d.purpose, jsonb_object_agg(d.send_id, d.at)
@@ -56,9 +61,9 @@ export class OutreachSendCounters1763900003640 implements MigrationInterface {
             ) d
            GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
           ON CONFLICT (subject_ref, channel, purpose) DO UPDATE
-            SET reached = send_counters_merge(c.reached, EXCLUDED.reached);
+            SET reached = ${MERGE('c.reached', 'EXCLUDED.reached')};
         ELSE
-          UPDATE send_counters c SET reached = send_counters_merge(c.reached, d.gone)
+          UPDATE send_counters c SET reached = ${MERGE('c.reached', 'd.gone')}
             FROM (SELECT o.subject_ref, o.channel, o.purpose, jsonb_object_agg(o.send_id, 'null'::jsonb) AS gone
                     FROM old_sends o
                    WHERE o.state IN ('submitting', 'submitted', 'unknown', 'delivered') AND o.dispatched_at IS NOT NULL
@@ -68,12 +73,13 @@ export class OutreachSendCounters1763900003640 implements MigrationInterface {
         RETURN NULL;
       END
       $fn$`);
-    // Later entries win (a send that moved), nulls (sends that stopped counting) and entries older
-    // than the 400-day horizon drop out.
+    // Entries older than the 400-day horizon, cut from a row (with the nulls of sends that stopped
+    // counting). Called only once a row outgrows 2 kB (~35 entries): scanning every entry on every
+    // write cost more than the whole gate check, and the gate's window ignores old entries anyway.
     await q.query(`
-      CREATE FUNCTION send_counters_merge(cur jsonb, delta jsonb) RETURNS jsonb LANGUAGE sql STABLE AS $fn$
+      CREATE FUNCTION send_counters_prune(merged jsonb) RETURNS jsonb LANGUAGE sql STABLE AS $fn$
         SELECT coalesce(jsonb_object_agg(k, v), '{}'::jsonb)
-          FROM jsonb_each(cur || delta) AS e (k, v)
+          FROM jsonb_each(merged) AS e (k, v)
          WHERE v >= to_jsonb(extract(epoch FROM now() - interval '400 days'))
       $fn$`);
     for (const op of ['INSERT', 'UPDATE', 'DELETE'] as const) {
@@ -94,7 +100,7 @@ export class OutreachSendCounters1763900003640 implements MigrationInterface {
   async down(q: QueryRunner): Promise<void> {
     for (const op of ['insert', 'update', 'delete'])
       await q.query(`DROP TRIGGER sends_count_reached_${op} ON sends`);
-    await q.query('DROP FUNCTION count_reached_sends(), send_counters_merge(jsonb, jsonb)');
+    await q.query('DROP FUNCTION count_reached_sends(), send_counters_prune(jsonb)');
     await q.query('DROP TABLE send_counters');
   }
 }

@@ -1278,7 +1278,7 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
       send_counters: {
         purpose: 'marketing',
         retention:
-          'frequency caps (issue 17): the dispatch times of the sends that count, per member, channel and purpose; entries older than 400 days drop out when the row is next written',
+          'frequency caps (issue 17): the dispatch times of the sends that count, per member, channel and purpose; entries older than 400 days are cut once a row outgrows 2 kB',
         columns: {
           subject_ref: 'subject_ref',
           channel: 'technical',
