@@ -1,5 +1,10 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
+/** A counter row after a delta: later entries win (a send that moved), nulls (sends that stopped counting) drop out. */
+const MERGE = (cur: string, delta: string) =>
+  `CASE WHEN pg_column_size(${cur}) <= 2048 THEN jsonb_strip_nulls(${cur} || ${delta})
+        ELSE send_counters_prune(${cur} || ${delta}) END`;
+
 /**
  * Frequency caps read one row per member × channel × purpose (`send_counters`) instead of probing
  * the sends table per recipient (issue 17 §4, the gate's largest check). Each row maps the send id
@@ -10,11 +15,6 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * rollback undoes both or neither. Entries older than 400 days are cut from a row once it outgrows
  * 2 kB (no cap window may exceed 400 days; the gate refuses such a configuration).
  */
-/** A counter row after a delta: later entries win (a send that moved), nulls (sends that stopped counting) drop out. */
-const MERGE = (cur: string, delta: string) =>
-  `CASE WHEN pg_column_size(${cur}) <= 2048 THEN jsonb_strip_nulls(${cur} || ${delta})
-        ELSE send_counters_prune(${cur} || ${delta}) END`;
-
 export class OutreachSendCounters1763900003640 implements MigrationInterface {
   name = 'OutreachSendCounters1763900003640';
 
