@@ -39,7 +39,10 @@ export interface GateChunk {
   deferred: number;
 }
 
-/** Send states that count as "reached" for caps and for a non-recurring campaign's once-per-member. */
+/**
+ * Send states that count as "reached" for caps and for a non-recurring campaign's once-per-member.
+ * The trigger that keeps `send_counters` (migration 1763900003640) lists the same states.
+ */
 export const REACHED_STATES = ['submitting', 'submitted', 'unknown', 'delivered'];
 
 /** The gate's one statement for a chunk and its parameters (also what the bench EXPLAINs). */
@@ -82,13 +85,15 @@ function gateStatement(q: GateQuery): [string, unknown[]] {
                SELECT EXISTS (SELECT 1 FROM suppressions x
                                WHERE x.subject_ref = c.subject_ref AND $6 = ANY (x.channels)
                                  AND x.source = ANY ($12::text[])) AS hit) sup
+             -- Caps read the member's counter row (kept by a trigger on sends, migration
+             -- 1763900003640): one index lookup, the window compared on epoch seconds, exact.
+             LEFT JOIN send_counters sc
+               ON $7::int IS NOT NULL AND sc.subject_ref = c.subject_ref AND sc.channel = $6 AND sc.purpose = $5
              CROSS JOIN LATERAL (
-               SELECT count(*)::int AS n FROM sends h
-                WHERE $7::int IS NOT NULL AND h.subject_ref = c.subject_ref AND h.channel = $6 AND h.purpose = $5
-                  AND h.state = ANY ($13::text[])
-                  AND h.dispatched_at >= CASE WHEN $8::int IS NULL
-                                              THEN date_trunc('month', lt.t) AT TIME ZONE lt.tz
-                                              ELSE clock_timestamp() - make_interval(days => $8::int) END) cap),
+               SELECT coalesce(jsonb_array_length(jsonb_path_query_array(sc.reached, '$.* ? (@ >= $w)',
+                        jsonb_build_object('w', extract(epoch FROM
+                          CASE WHEN $8::int IS NULL THEN date_trunc('month', lt.t) AT TIME ZONE lt.tz
+                               ELSE clock_timestamp() - make_interval(days => $8::int) END)))), 0) AS n) cap),
          blocked AS (
            UPDATE sends s SET state = 'blocked', reason = v.reason, updated_at = clock_timestamp()
              FROM v WHERE s.send_id = v.send_id AND v.reason IS NOT NULL
@@ -122,8 +127,24 @@ function gateStatement(q: GateQuery): [string, unknown[]] {
       q.quietHours?.end ?? null,
       q.defaultTimeZone,
       q.suppressionSources,
-      REACHED_STATES,
     ],
+  ];
+}
+
+/** Benchmarks only: the same claim of a chunk with no check at all (the gate's same-run baseline). */
+function ungatedStatement(runId: string, channel: Channel, limit: number): [string, unknown[]] {
+  return [
+    `WITH chunk AS (
+       SELECT s.send_id FROM sends s
+        WHERE s.run_id = $1 AND s.state = 'planned' AND s.not_before <= clock_timestamp()
+        ORDER BY s.not_before, s.send_id LIMIT $3 FOR UPDATE OF s SKIP LOCKED),
+     admitted AS (
+       UPDATE sends s SET state = 'submitting', dispatched_at = clock_timestamp(), updated_at = clock_timestamp()
+         FROM chunk c, contact_points cp
+        WHERE s.send_id = c.send_id AND cp.subject_ref = s.subject_ref AND cp.channel = $2
+       RETURNING s.send_id, s.subject_ref, s.variant, cp.sealed)
+     SELECT * FROM admitted`,
+    [runId, channel, limit],
   ];
 }
 
@@ -297,11 +318,11 @@ export class ConsentProjectionRepository {
   }
 
   /**
-   * Benchmarks only: EXPLAIN (ANALYZE, BUFFERS) of the gate's statement for one chunk. ANALYZE runs
-   * it: the caller rolls its transaction back.
+   * Benchmarks only: EXPLAIN (ANALYZE, BUFFERS) of the gate's statement for one chunk (or, `off`,
+   * of the ungated claim). ANALYZE runs it: the caller rolls its transaction back.
    */
-  async explainAdmitChunk(tx: EntityManager, q: GateQuery): Promise<string> {
-    const [sql, params] = gateStatement(q);
+  async explainAdmitChunk(tx: EntityManager, q: GateQuery, gate: 'on' | 'off' = 'on'): Promise<string> {
+    const [sql, params] = gate === 'off' ? ungatedStatement(q.runId, q.channel, q.limit) : gateStatement(q);
     const rows: { 'QUERY PLAN': string }[] = await tx.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
     return rows.map((r) => r['QUERY PLAN']).join('\n');
   }
@@ -317,17 +338,7 @@ export class ConsentProjectionRepository {
     limit: number,
   ): Promise<GateChunk> {
     const rows: { send_id: string; subject_ref: string; variant: number; sealed: string }[] = await tx.query(
-      `WITH chunk AS (
-         SELECT s.send_id FROM sends s
-          WHERE s.run_id = $1 AND s.state = 'planned' AND s.not_before <= clock_timestamp()
-          ORDER BY s.not_before, s.send_id LIMIT $3 FOR UPDATE OF s SKIP LOCKED),
-       admitted AS (
-         UPDATE sends s SET state = 'submitting', dispatched_at = clock_timestamp(), updated_at = clock_timestamp()
-           FROM chunk c, contact_points cp
-          WHERE s.send_id = c.send_id AND cp.subject_ref = s.subject_ref AND cp.channel = $2
-         RETURNING s.send_id, s.subject_ref, s.variant, cp.sealed)
-       SELECT * FROM admitted`,
-      [runId, channel, limit],
+      ...ungatedStatement(runId, channel, limit),
     );
     return {
       fresh: true,

@@ -9,6 +9,9 @@ import {
 } from '../consent-projection/consent-projection.repository';
 import { DEFAULT_FREQUENCY_CAPS, OUTREACH_OPTIONS, type OutreachModuleOptions } from '../outreach.options';
 
+/** The longest rolling cap window the send counters can answer (they keep 400 days). */
+export const MAX_CAP_WINDOW_DAYS = 400;
+
 /** Suppression sources recorded by outreach itself; they block a channel until removed by hand. */
 export const OUTREACH_SUPPRESSION_SOURCES = [
   'vendor_blacklist',
@@ -39,7 +42,12 @@ export class SendGate {
   constructor(
     @Inject(OUTREACH_OPTIONS) private readonly options: OutreachModuleOptions,
     private readonly projection: ConsentProjectionRepository,
-  ) {}
+  ) {
+    // send_counters keeps 400 days of dispatch times: a longer window would silently count too few.
+    for (const [channel, cap] of Object.entries(options.frequencyCaps ?? {}))
+      if (cap?.days !== undefined && !(cap.days >= 1 && cap.days <= MAX_CAP_WINDOW_DAYS))
+        throw new Error(`frequencyCaps.${channel}.days must be 1–${MAX_CAP_WINDOW_DAYS}, got ${cap.days}`);
+  }
 
   get freshnessBoundMs(): number {
     return this.options.freshnessBoundMs ?? 1000;

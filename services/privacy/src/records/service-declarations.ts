@@ -1275,6 +1275,17 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           reason: 'message',
         },
       },
+      send_counters: {
+        purpose: 'marketing',
+        retention:
+          'frequency caps (issue 17): the dispatch times of the sends that count, per member, channel and purpose; entries older than 400 days are cut once a row outgrows 2 kB',
+        columns: {
+          subject_ref: 'subject_ref',
+          channel: 'technical',
+          purpose: 'technical',
+          reached: 'message',
+        },
+      },
       suppressions: {
         purpose: 'marketing',
         retention: 'kept after withdrawal so the withdrawal is honoured (R9)',
