@@ -11,3 +11,4 @@ export * from './tag-categories';
 export * from './preferences.events';
 export * from './outreach.events';
 export * from './requester.events';
+export * from './processor-grants';

@@ -22,6 +22,8 @@ export const TOPICS = {
   privacyRequesterSealKeyWanted: 'privacy.requester-seal-key-wanted.v1',
   privacySubjectLookupRequested: 'privacy.subject-lookup-requested.v1',
   consentSubjectLookupAnswered: 'consent.subject-lookup-answered.v1',
+  privacyProcessorGrantIssued: 'privacy.processor-grant-issued.v1',
+  privacyProcessorGrantEnded: 'privacy.processor-grant-ended.v1',
 } as const;
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];

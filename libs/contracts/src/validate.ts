@@ -23,6 +23,7 @@ import {
   PrivacyRequesterSealKeyWantedV1,
   PrivacySubjectLookupRequestedV1,
 } from './requester.events';
+import { PrivacyProcessorGrantEndedV1, PrivacyProcessorGrantIssuedV1 } from './processor-grants';
 
 type EventClass = new () => EventBase;
 
@@ -51,6 +52,8 @@ export const EVENT_CLASSES: Record<string, EventClass> = {
   'privacy.requester-seal-key-wanted.v1': PrivacyRequesterSealKeyWantedV1,
   'privacy.subject-lookup-requested.v1': PrivacySubjectLookupRequestedV1,
   'consent.subject-lookup-answered.v1': ConsentSubjectLookupAnsweredV1,
+  'privacy.processor-grant-issued.v1': PrivacyProcessorGrantIssuedV1,
+  'privacy.processor-grant-ended.v1': PrivacyProcessorGrantEndedV1,
 };
 
 export class EventValidationError extends Error {

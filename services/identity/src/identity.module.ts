@@ -17,6 +17,9 @@ import { RevokeApiKey } from './api-keys/revoke-api-key.use-case';
 import { IDENTITY_DATA_SUBJECT_REQUEST_PROVIDERS } from './data-subject-requests/data-subject-requests.consumer';
 import { IDENTITY_DB, IDENTITY_OPTIONS, type IdentityModuleOptions } from './identity.options';
 import { AuditorApiKeys1763900007200 } from './migrations/1763900007200-auditor-api-keys';
+import { ProcessorApiKeys1763900007300 } from './migrations/1763900007300-processor-api-keys';
+import { ProcessorGrantsConsumer } from './processor-grants/processor-grants.consumer';
+import { IdentityProcessorGrantsRepository } from './processor-grants/processor-grants.repository';
 import { IdentityInitial1763900000500 } from './migrations/1763900000500-identity-initial';
 import { ChangeOwnPassword } from './staff-accounts/change-own-password.use-case';
 import { CreateFirstAdmin } from './staff-accounts/create-first-admin.use-case';
@@ -52,6 +55,7 @@ export class IdentityModule implements OnApplicationBootstrap, OnApplicationShut
                 MessagingTables1763900000000,
                 IdentityInitial1763900000500,
                 AuditorApiKeys1763900007200,
+                ProcessorApiKeys1763900007300,
               ],
             }),
         },
@@ -59,6 +63,8 @@ export class IdentityModule implements OnApplicationBootstrap, OnApplicationShut
         { provide: LoginThrottle, useValue: new LoginThrottle() },
         StaffAccountRepository,
         ApiKeyRepository,
+        { provide: IdentityProcessorGrantsRepository, useValue: new IdentityProcessorGrantsRepository() },
+        ProcessorGrantsConsumer,
         LogIn,
         CreateStaffAccount,
         ChangeOwnPassword,

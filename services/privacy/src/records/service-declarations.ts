@@ -648,6 +648,20 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           last_used_at: 'technical',
           revoked_at: 'technical',
           revoked_by: 'technical',
+          grant_id: 'technical',
+        },
+      },
+      processor_grants: {
+        purpose: 'security',
+        retention:
+          "identity's copy of privacy's processor grants (R15): ids, purposes, field names and dates",
+        columns: {
+          grant_id: 'technical',
+          purpose: 'technical',
+          fields: 'technical',
+          valid_from: 'technical',
+          valid_until: 'technical',
+          ended_at: 'technical',
         },
       },
       dead_letters: {
@@ -1412,6 +1426,29 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           location: 'technical',
           recorded_by: 'audit',
           recorded_at: 'technical',
+        },
+      },
+      processor_grants: {
+        purpose: 'security',
+        retention:
+          'while the grant lasts and its deletion is unconfirmed, then 3 years as a record (PIPL Art. 56)',
+        columns: {
+          id: 'technical',
+          processor_name: 'technical',
+          contract_reference: 'technical',
+          purpose: 'technical',
+          fields: 'technical',
+          valid_from: 'technical',
+          valid_until: 'technical',
+          duties_acknowledged: 'technical',
+          created_by: 'audit',
+          created_at: 'technical',
+          revoked_at: 'technical',
+          revoked_by: 'audit',
+          deletion_confirmed_at: 'technical',
+          deletion_confirmed_by: 'audit',
+          deletion_reference: 'technical',
+          deletion_escalated_at: 'technical',
         },
       },
       requester_challenges: {
