@@ -125,6 +125,16 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           sensitive: 'technical',
         },
       },
+      processor_grant_endings: {
+        purpose: 'security',
+        retention:
+          'grant ids and dates only (R15): kept while any token of the grant could still be presented',
+        columns: {
+          grant_id: 'technical',
+          ended_at: 'technical',
+          recorded_at: 'technical',
+        },
+      },
       segment_members: {
         purpose: 'marketing',
         columns: {
