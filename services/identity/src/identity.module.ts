@@ -12,6 +12,7 @@ import { ApiKeyRepository } from './api-keys/api-key.repository';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { CreateApiKey } from './api-keys/create-api-key.use-case';
 import { IssueMachineToken } from './api-keys/issue-machine-token.use-case';
+import { ProvisionAuditorApiKey } from './api-keys/provision-auditor-api-key.use-case';
 import { ListApiKeys } from './api-keys/list-api-keys.query';
 import { RevokeApiKey } from './api-keys/revoke-api-key.use-case';
 import { IDENTITY_DATA_SUBJECT_REQUEST_PROVIDERS } from './data-subject-requests/data-subject-requests.consumer';
@@ -72,6 +73,7 @@ export class IdentityModule implements OnApplicationBootstrap, OnApplicationShut
         CreateApiKey,
         RevokeApiKey,
         IssueMachineToken,
+        ProvisionAuditorApiKey,
         ListStaffAccounts,
         ListApiKeys,
         ...IDENTITY_DATA_SUBJECT_REQUEST_PROVIDERS,
@@ -83,9 +85,19 @@ export class IdentityModule implements OnApplicationBootstrap, OnApplicationShut
     @Inject(IDENTITY_DB) private readonly ds: DataSource,
     @Inject(IDENTITY_OPTIONS) private readonly options: IdentityModuleOptions,
     private readonly createFirstAdmin: CreateFirstAdmin,
+    private readonly provisionAuditorKey: ProvisionAuditorApiKey,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    const auditor = await this.provisionAuditorKey.execute();
+    if (auditor === 'created')
+      this.options.announce?.(
+        'identity: first start, registered the auditor API key from the secrets file: scheduled audit-chain verification is on',
+      );
+    if (auditor === 'revoked')
+      this.options.announce?.(
+        'identity: the provisioned auditor API key was revoked; scheduled audit-chain verification needs a new key in PRIVACY_AUDITOR_API_KEY',
+      );
     const created = await this.createFirstAdmin.execute();
     if (!created) return;
     this.options.announce?.(

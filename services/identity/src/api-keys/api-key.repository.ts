@@ -49,6 +49,12 @@ export class ApiKeyRepository {
     return rows?.[0] ? toApiKey(rows[0]) : null;
   }
 
+  /** The key with this hash, revoked or not (provisioning never resurrects a revoked key). */
+  async findByHash(tx: EntityManager, keySha256: string): Promise<ApiKey | null> {
+    const rows = await tx.query(`SELECT ${COLUMNS} FROM api_keys WHERE key_sha256 = $1`, [keySha256]);
+    return rows[0] ? toApiKey(rows[0]) : null;
+  }
+
   /** Idempotent: revoking twice keeps the first time and revoker. False when no such key. */
   async revoke(tx: EntityManager, id: string, revokedBy: string): Promise<boolean> {
     const [rows] = await tx.query(
