@@ -73,6 +73,7 @@ export class PrivacyProcessorGrantEndedV1 extends EventBase {
   @IsISO8601({ strict: true })
   endedAt: string;
 
-  @IsIn(['revoked', 'expired'])
-  reason: 'revoked' | 'expired';
+  /** Only a revocation is announced: a grant's own end is in every token's `until` claim. */
+  @IsIn(['revoked'])
+  reason: 'revoked';
 }

@@ -4,7 +4,7 @@ import type { DataSource } from 'typeorm';
 import { appendAudit } from '@siyu/audit';
 import type { Actor } from '@siyu/auth';
 import { TOPICS, type PrivacyProcessorGrantIssuedV1 } from '@siyu/contracts';
-import { addToOutbox } from '@siyu/messaging';
+import { addToOutbox, ServiceMessaging } from '@siyu/messaging';
 import { PRIVACY_DB, PRIVACY_OPTIONS, type PrivacyModuleOptions } from '../privacy.options';
 import { ENTRUSTMENT_DUTIES } from '../processors/processor-register';
 import { ProcessorGrantsError, ProcessorGrantsErrorCode } from './processor-grants.errors';
@@ -25,6 +25,7 @@ export class IssueProcessorGrant {
     @Inject(PRIVACY_DB) private readonly ds: DataSource,
     @Inject(PRIVACY_OPTIONS) private readonly options: PrivacyModuleOptions,
     private readonly grants: ProcessorGrantsRepository,
+    private readonly messaging: ServiceMessaging,
   ) {}
 
   async execute(
@@ -83,6 +84,8 @@ export class IssueProcessorGrant {
       });
       return stored;
     });
+    // Identity learns the grant without waiting for the relay's idle delay.
+    this.messaging.relay.kick();
     return toProcessorGrantResponse(grant, now);
   }
 }

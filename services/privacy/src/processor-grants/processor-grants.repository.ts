@@ -124,4 +124,10 @@ export class ProcessorGrantsRepository {
     );
     return row.n;
   }
+
+  /** True while the event still waits in privacy's outbox (the relay has not handed it over). */
+  async isEventUnsent(tx: EntityManager, eventId: string): Promise<boolean> {
+    const rows = await tx.query('SELECT 1 FROM outbox WHERE event_id = $1', [eventId]);
+    return rows.length > 0;
+  }
 }
