@@ -7,6 +7,7 @@ import { SegmentVersionsAndChangeLog1763900000203 } from './migrations/176390000
 import { ReleasedFactPlatform1763900000204 } from './migrations/1763900000204-released-fact-platform';
 import { SegmentWholeVersionOwed1763900000205 } from './migrations/1763900000205-segment-whole-version-owed';
 import { ProcessorGrantEndings1763900007300 } from './migrations/1763900007300-processor-grant-endings';
+import { ProcessorPageCursors1763900007310 } from './migrations/1763900007310-processor-page-cursors';
 
 /** Audience's schema, in order (the module, the tests and the benchmark run the same list). */
 export const AUDIENCE_MIGRATIONS = [
@@ -21,4 +22,5 @@ export const AUDIENCE_MIGRATIONS = [
   ReleasedFactPlatform1763900000204,
   SegmentWholeVersionOwed1763900000205,
   ProcessorGrantEndings1763900007300,
+  ProcessorPageCursors1763900007310,
 ];

@@ -23,6 +23,7 @@ export class ProcessorAccessController {
   @ApiOkResponse({ type: ProcessorSegmentMembersResponse })
   @ApiErrors({
     403: ['PROCESSOR_GRANT_ENDED', 'PROCESSOR_FIELD_NOT_GRANTED'],
+    400: ['PROCESSOR_CURSOR_UNKNOWN'],
     404: ['PROCESSOR_SEGMENT_NOT_FOUND'],
   })
   members(

@@ -148,7 +148,7 @@ describe('processor access: a segment as pseudonymous refs with only the granted
     ]);
   });
 
-  it('answers in capped pages that together hold each member once; a bigger page is refused', async () => {
+  it('answers in capped pages that together hold each member once; a bigger page and a foreign cursor are refused', async () => {
     const auth = await processor(['member_ref_pseudonymised', 'segment_membership']);
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -165,6 +165,13 @@ describe('processor access: a segment as pseudonymous refs with only the granted
     expect(seen).toHaveLength(5);
     const big = await members(auth, '?limit=500').expect(400);
     expect(big.body.errors.map((e: { field: string }) => e.field)).toEqual(['limit']);
+    // A cursor is good only for the grant it was given to: another agency cannot page with it.
+    const first = await members(auth, '?limit=2').expect(200);
+    const other = await processor(['member_ref_pseudonymised', 'segment_membership']);
+    const foreign = await members(other, `?limit=2&cursor=${first.body.nextCursor}`).expect(400);
+    expect(foreign.body.code).toBe('PROCESSOR_CURSOR_UNKNOWN');
+    const noCursor = await members(auth, '?cursor=abc').expect(400);
+    expect(noCursor.body.errors.map((e: { field: string }) => e.field)).toEqual(['cursor']);
   });
 
   it('audits each call with the key as actor, the grant id and its purpose', async () => {

@@ -25,28 +25,53 @@ export class ProcessorAccessRepository {
 
   /**
    * One page of a segment's current members who still consent to the segment's purpose and channel,
-   * each as a per-grant pseudonym (sha256 of grant id and subject ref: stable within a grant, not
-   * joinable across grants), ordered by that pseudonym; the cursor is the last one seen.
+   * in subject-ref order (the index `segment_members_current`), each with its per-grant pseudonym
+   * (sha256 of grant id and subject ref: stable within a grant, not joinable across grants).
    */
   async pageOfMembers(
     tx: EntityManager,
-    q: { brandId: string; segmentId: string; grantId: string; after: string | null; limit: number },
+    q: { brandId: string; segmentId: string; grantId: string; afterSubjectRef: string | null; limit: number },
   ): Promise<PseudonymousMember[]> {
     return tx.query(
-      `WITH current AS (
-         SELECT sm.subject_ref,
-                encode(sha256(convert_to($3 || ':' || sm.subject_ref::text, 'UTF8')), 'hex') AS member_ref
-           FROM segment_members sm
-           JOIN segments s ON s.id = sm.segment_id AND s.brand_id = $2
-          WHERE sm.segment_id = $1 AND sm.to_version IS NULL
-            AND EXISTS (SELECT 1 FROM member_consents c
-                         WHERE c.subject_ref = sm.subject_ref AND c.purpose = s.purpose
-                           AND c.channel = s.channel AND c.granted))
-       SELECT subject_ref AS "subjectRef", member_ref AS "memberRef" FROM current
-        WHERE $4::text IS NULL OR member_ref > $4
-        ORDER BY member_ref LIMIT $5`,
-      [q.segmentId, q.brandId, q.grantId, q.after, q.limit],
+      `SELECT sm.subject_ref AS "subjectRef",
+              encode(sha256(convert_to($3 || ':' || sm.subject_ref::text, 'UTF8')), 'hex') AS "memberRef"
+         FROM segment_members sm
+         JOIN segments s ON s.id = sm.segment_id AND s.brand_id = $2
+        WHERE sm.segment_id = $1 AND sm.to_version IS NULL
+          AND ($4::uuid IS NULL OR sm.subject_ref > $4)
+          AND EXISTS (SELECT 1 FROM member_consents c
+                       WHERE c.subject_ref = sm.subject_ref AND c.purpose = s.purpose
+                         AND c.channel = s.channel AND c.granted)
+        ORDER BY sm.subject_ref LIMIT $5`,
+      [q.segmentId, q.brandId, q.grantId, q.afterSubjectRef, q.limit],
     );
+  }
+
+  /** A random token standing for "after this member"; tokens older than a day are purged on the way. */
+  async saveCursor(
+    tx: EntityManager,
+    c: { token: string; grantId: string; segmentId: string; afterSubjectRef: string },
+  ): Promise<void> {
+    await tx.query(`DELETE FROM processor_page_cursors WHERE created_at < now() - interval '1 day'`);
+    await tx.query(
+      `INSERT INTO processor_page_cursors (token, grant_id, segment_id, after_subject_ref) VALUES ($1, $2, $3, $4)`,
+      [c.token, c.grantId, c.segmentId, c.afterSubjectRef],
+    );
+  }
+
+  /** The member a cursor stands for, only for the grant and segment it was given for, and under a day old. */
+  async findCursor(
+    tx: EntityManager,
+    token: string,
+    grantId: string,
+    segmentId: string,
+  ): Promise<string | null> {
+    const rows = await tx.query(
+      `SELECT after_subject_ref AS "afterSubjectRef" FROM processor_page_cursors
+        WHERE token = $1 AND grant_id = $2 AND segment_id = $3 AND created_at >= now() - interval '1 day'`,
+      [token, grantId, segmentId],
+    );
+    return rows[0]?.afterSubjectRef ?? null;
   }
 
   /** Tag values of the given categories; never a sensitive tag, never a category the member closed (R11). */

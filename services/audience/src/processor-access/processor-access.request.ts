@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsUUID, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { TAG_CATEGORIES, type TagCategory } from '@siyu/contracts';
 
 /** No bulk export (R15): a page holds at most this many members. */
@@ -33,9 +33,13 @@ export class ProcessorSegmentMembersQuery {
   })
   tagCategories?: TagCategory[];
 
-  @ApiProperty({ required: false, description: 'nextCursor of the previous page' })
+  @ApiProperty({
+    required: false,
+    format: 'uuid',
+    description: 'nextCursor of the previous page (valid a day)',
+  })
   @IsOptional()
-  @Matches(/^[0-9a-f]{64}$/, { message: 'cursor must be the nextCursor of a previous page' })
+  @IsUUID('4', { message: 'cursor must be the nextCursor of a previous page' })
   cursor?: string;
 
   @ApiProperty({ required: false, minimum: 1, maximum: PROCESSOR_PAGE_CAP, default: 100 })

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import { appendAudit } from '@siyu/audit';
 import type { Actor } from '@siyu/auth';
@@ -36,11 +37,19 @@ export class ReadSegmentMembersForProcessor {
           ProcessorAccessErrorCode.SEGMENT_NOT_FOUND,
           `segment ${segmentId} not found`,
         );
+      const afterSubjectRef = q.cursor
+        ? await this.access.findCursor(tx, q.cursor, grant.id, segmentId)
+        : null;
+      if (q.cursor && !afterSubjectRef)
+        throw new ProcessorAccessError(
+          ProcessorAccessErrorCode.CURSOR_UNKNOWN,
+          'cursor is not a nextCursor this grant got for this segment in the last day',
+        );
       const page = await this.access.pageOfMembers(tx, {
         brandId: this.options.brandId,
         segmentId,
         grantId: grant.id,
-        after: q.cursor ?? null,
+        afterSubjectRef,
         limit,
       });
       const refs = page.map((m) => m.subjectRef);
@@ -70,13 +79,17 @@ export class ReadSegmentMembersForProcessor {
         fields: [...fields, `segment:${segmentId}`, `members:${members.length}`],
         outcome: 'allowed',
       });
-      return {
-        grantId: grant.id,
-        purpose: grant.purpose,
-        segmentId,
-        members,
-        nextCursor: page.length === limit ? page[page.length - 1].memberRef : null,
-      };
+      let nextCursor: string | null = null;
+      if (page.length === limit) {
+        nextCursor = randomUUID();
+        await this.access.saveCursor(tx, {
+          token: nextCursor,
+          grantId: grant.id,
+          segmentId,
+          afterSubjectRef: page[page.length - 1].subjectRef,
+        });
+      }
+      return { grantId: grant.id, purpose: grant.purpose, segmentId, members, nextCursor };
     });
   }
 }

@@ -125,6 +125,18 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           sensitive: 'technical',
         },
       },
+      processor_page_cursors: {
+        purpose: 'marketing',
+        retention:
+          'a day: the random token an agency pages with, standing for the last member of its page (R15)',
+        columns: {
+          token: 'technical',
+          grant_id: 'technical',
+          segment_id: 'technical',
+          after_subject_ref: 'subject_ref',
+          created_at: 'technical',
+        },
+      },
       processor_grant_endings: {
         purpose: 'security',
         retention:
