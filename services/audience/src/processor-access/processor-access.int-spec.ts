@@ -8,7 +8,11 @@ import { installHttpEdge } from '@siyu/http';
 import { InProcessTransport } from '@siyu/messaging';
 import { adminQuery, bearer, createTestDatabase, testAuthKeys } from '@siyu/testing';
 import { categoriesChanged, grant, release } from '../../test/audience-harness';
+import type { DataSource } from 'typeorm';
 import { AudienceModule } from '../audience.module';
+import { AUDIENCE_DB } from '../audience.options';
+import { MemberDataRepository } from '../members/member-data.repository';
+import { ProcessorAccessRepository } from './processor-access.repository';
 
 const keys = testAuthKeys();
 
@@ -255,5 +259,28 @@ describe('processor access: a segment as pseudonymous refs with only the granted
       .set('Authorization', auth)
       .expect(403);
     await request(http).get('/api/v1/audience/tags').set('Authorization', auth).expect(403);
+  });
+
+  it('erasing a member deletes any agency page cursor that stands for it (R14)', async () => {
+    const ds = app.get<DataSource>(AUDIENCE_DB);
+    const erased = randomUUID();
+    const kept = randomUUID();
+    const access = app.get(ProcessorAccessRepository);
+    await ds.transaction(async (tx) => {
+      for (const subject of [erased, kept])
+        await access.saveCursor(tx, {
+          token: randomUUID(),
+          grantId: randomUUID(),
+          segmentId,
+          afterSubjectRef: subject,
+        });
+    });
+    await ds.transaction((tx) => app.get(MemberDataRepository).deleteAllButSuppression(tx, erased));
+    const left = await adminQuery<{ after_subject_ref: string }>(
+      adminUrl,
+      'SELECT after_subject_ref FROM audience.processor_page_cursors WHERE after_subject_ref = ANY($1::uuid[])',
+      [[erased, kept]],
+    );
+    expect(left).toEqual([{ after_subject_ref: kept }]);
   });
 });
