@@ -35,16 +35,16 @@ export class ProcessorGrantsController {
   @Get()
   @Roles('privacy_officer')
   @ApiOkResponse({ type: ProcessorGrantListResponse })
-  async list(): Promise<ProcessorGrantListResponse> {
-    return { grants: await this.grants.list() };
+  async list(@CurrentActor() officer: Actor): Promise<ProcessorGrantListResponse> {
+    return { grants: await this.grants.list(officer) };
   }
 
   @Get(':id')
   @Roles('privacy_officer')
   @ApiOkResponse({ type: ProcessorGrantResponse })
   @ApiErrors({ 404: ['GRANT_NOT_FOUND'] })
-  one(@Param() params: ProcessorGrantIdParams) {
-    return this.grants.one(params.id);
+  one(@Param() params: ProcessorGrantIdParams, @CurrentActor() officer: Actor) {
+    return this.grants.one(officer, params.id);
   }
 
   /** Ends the grant now: the agency's access stops at once (ADR 0013). */

@@ -74,7 +74,7 @@ describe('processor grants (R15)', () => {
   const issue = (body: Record<string, unknown>) =>
     request(http).post('/api/v1/privacy/processor-grants').set('Authorization', officer).send(body);
 
-  it('issues a grant with its fields, period and duties, audited and announced to identity by an event', async () => {
+  it('issues a grant with its fields, period and duties, audited and announced to identity by an event; listing and reading are audited', async () => {
     const res = await issue(grantBody()).expect(201);
     expect(res.body).toMatchObject({
       processorName: 'Xinghe Marketing Consulting Co.',
@@ -115,6 +115,15 @@ describe('processor grants (R15)', () => {
       .set('Authorization', officer)
       .expect(200)
       .expect((r) => expect(r.body.id).toBe(id));
+    const reads = await adminQuery<{ action: string; subject: string }>(
+      adminUrl,
+      `SELECT action, subject FROM privacy.audit_log WHERE action IN ('processor-grant.listed', 'processor-grant.read')
+        AND (subject = 'processor-grants' OR subject = 'processor-grant:${id}') ORDER BY seq`,
+    );
+    expect(reads).toEqual([
+      { action: 'processor-grant.listed', subject: 'processor-grants' },
+      { action: 'processor-grant.read', subject: `processor-grant:${id}` },
+    ]);
   });
 
   it('refuses contact data and unknown fields, naming the field and the catalogue', async () => {
