@@ -10,6 +10,12 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { AuthKeys } from './auth-keys';
 import { PUBLIC_KEY, ROLE_REFUSALS_KEY, ROLES_KEY, type RoleRefusalRecorder } from './decorators';
+import {
+  fieldsRequested,
+  PROCESSOR_ACCESS_KEY,
+  type ProcessorAccessSpec,
+  type ProcessorRefusalCode,
+} from './processor-access';
 import type { Actor, Role } from './roles';
 import { verifyAccessToken } from './token-issuer';
 
@@ -52,8 +58,40 @@ export class AuthGuard implements CanActivate {
         message: `role ${actor.role} may not call this route; allowed: ${roles.join(', ')}`,
       });
     }
+    if (actor.role === 'processor') await this.checkProcessorScope(targets, actor, request);
     request.actor = actor;
     return true;
+  }
+
+  /**
+   * R15: a processor passes only on a route that declares `@ProcessorAccess`, while its grant has
+   * neither reached its end nor been revoked, and for fields inside the grant. Refusals are audited.
+   */
+  private async checkProcessorScope(
+    targets: Parameters<Reflector['getAllAndOverride']>[1],
+    actor: Actor,
+    request: Request,
+  ): Promise<void> {
+    const spec = this.reflector.getAllAndOverride<ProcessorAccessSpec>(PROCESSOR_ACCESS_KEY, targets);
+    if (!spec) throw processorRefused('PROCESSOR_ROUTE_NOT_DECLARED', 'this route serves no processor grant');
+    if (!this.providers) throw new Error('AuthGuard needs a provider lookup to check processor grants');
+    const ledger = this.providers(spec.ledger);
+    const grant = actor.grant!;
+    const refuse = async (code: ProcessorRefusalCode, message: string) => {
+      await ledger.recordProcessorRefusal(actor, code, request);
+      return processorRefused(code, message);
+    };
+    if (Date.parse(grant.until) <= Date.now())
+      throw await refuse('PROCESSOR_GRANT_ENDED', `grant ${grant.id} ended at ${grant.until}`);
+    if (await ledger.hasEnded(grant.id))
+      throw await refuse('PROCESSOR_GRANT_ENDED', `grant ${grant.id} was ended by the privacy officer`);
+    const granted = new Set<string>(grant.fields);
+    const missing = fieldsRequested(spec, request).filter((f) => !granted.has(f));
+    if (missing.length > 0)
+      throw await refuse(
+        'PROCESSOR_FIELD_NOT_GRANTED',
+        `grant ${grant.id} does not include: ${missing.join(', ')}`,
+      );
   }
 
   /** R16: on a route that reads PII, the refused caller is recorded before the 403 is answered. */
@@ -67,4 +105,8 @@ export class AuthGuard implements CanActivate {
     if (!this.providers) throw new Error('AuthGuard needs a provider lookup to record role refusals');
     await this.providers(recorder).recordRoleRefusal(actor, request);
   }
+}
+
+function processorRefused(code: ProcessorRefusalCode, message: string): ForbiddenException {
+  return new ForbiddenException({ code, message });
 }

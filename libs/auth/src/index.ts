@@ -5,3 +5,4 @@ export * from './token-issuer';
 export * from './auth.guard';
 export * from './auth-keys-from-env';
 export * from './openapi';
+export * from './processor-access';

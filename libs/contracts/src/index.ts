@@ -12,3 +12,4 @@ export * from './preferences.events';
 export * from './outreach.events';
 export * from './requester.events';
 export * from './wechat.events';
+export * from './processor-grants';

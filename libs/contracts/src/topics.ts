@@ -23,6 +23,8 @@ export const TOPICS = {
   privacySubjectLookupRequested: 'privacy.subject-lookup-requested.v1',
   consentSubjectLookupAnswered: 'consent.subject-lookup-answered.v1',
   consentWechatSendResult: 'consent.wechat-send-result.v1',
+  privacyProcessorGrantIssued: 'privacy.processor-grant-issued.v1',
+  privacyProcessorGrantEnded: 'privacy.processor-grant-ended.v1',
 } as const;
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];

@@ -24,6 +24,7 @@ import {
   PrivacySubjectLookupRequestedV1,
 } from './requester.events';
 import { WechatSendResultV1 } from './wechat.events';
+import { PrivacyProcessorGrantEndedV1, PrivacyProcessorGrantIssuedV1 } from './processor-grants';
 
 type EventClass = new () => EventBase;
 
@@ -53,6 +54,8 @@ export const EVENT_CLASSES: Record<string, EventClass> = {
   'privacy.subject-lookup-requested.v1': PrivacySubjectLookupRequestedV1,
   'consent.subject-lookup-answered.v1': ConsentSubjectLookupAnsweredV1,
   'consent.wechat-send-result.v1': WechatSendResultV1,
+  'privacy.processor-grant-issued.v1': PrivacyProcessorGrantIssuedV1,
+  'privacy.processor-grant-ended.v1': PrivacyProcessorGrantEndedV1,
 };
 
 export class EventValidationError extends Error {

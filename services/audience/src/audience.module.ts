@@ -50,6 +50,8 @@ import { TagsController } from './tags/tags.controller';
 import { WhatWeHold } from './transparency/what-we-hold';
 import { WhatWeHoldController } from './transparency/what-we-hold.controller';
 import { AuditedMemberReads } from './member-reads/audited-member-reads';
+import { ProcessorAccessController } from './processor-access/processor-access.controller';
+import { PROCESSOR_ACCESS_PROVIDERS } from './processor-access/processor-access.providers';
 
 import { AudienceAuditTrailController } from './audit-trail/audit-trail.controller';
 import { VerifyAudienceAuditTrail } from './audit-trail/verify-audit-trail.query';
@@ -65,6 +67,7 @@ export class AudienceModule implements OnApplicationBootstrap, OnApplicationShut
         TagsController,
         WhatWeHoldController,
         AudienceAuditTrailController,
+        ProcessorAccessController,
       ],
       providers: [
         VerifyAudienceAuditTrail,
@@ -148,6 +151,7 @@ export class AudienceModule implements OnApplicationBootstrap, OnApplicationShut
         ReplaceCatalogue,
         WhatWeHold,
         AuditedMemberReads,
+        ...PROCESSOR_ACCESS_PROVIDERS,
       ],
     };
   }

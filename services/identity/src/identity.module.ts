@@ -12,11 +12,15 @@ import { ApiKeyRepository } from './api-keys/api-key.repository';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { CreateApiKey } from './api-keys/create-api-key.use-case';
 import { IssueMachineToken } from './api-keys/issue-machine-token.use-case';
+import { ProvisionAuditorApiKey } from './api-keys/provision-auditor-api-key.use-case';
 import { ListApiKeys } from './api-keys/list-api-keys.query';
 import { RevokeApiKey } from './api-keys/revoke-api-key.use-case';
 import { IDENTITY_DATA_SUBJECT_REQUEST_PROVIDERS } from './data-subject-requests/data-subject-requests.consumer';
 import { IDENTITY_DB, IDENTITY_OPTIONS, type IdentityModuleOptions } from './identity.options';
 import { AuditorApiKeys1763900007200 } from './migrations/1763900007200-auditor-api-keys';
+import { ProcessorApiKeys1763900007300 } from './migrations/1763900007300-processor-api-keys';
+import { ProcessorGrantsConsumer } from './processor-grants/processor-grants.consumer';
+import { IdentityProcessorGrantsRepository } from './processor-grants/processor-grants.repository';
 import { IdentityInitial1763900000500 } from './migrations/1763900000500-identity-initial';
 import { ChangeOwnPassword } from './staff-accounts/change-own-password.use-case';
 import { CreateFirstAdmin } from './staff-accounts/create-first-admin.use-case';
@@ -52,6 +56,7 @@ export class IdentityModule implements OnApplicationBootstrap, OnApplicationShut
                 MessagingTables1763900000000,
                 IdentityInitial1763900000500,
                 AuditorApiKeys1763900007200,
+                ProcessorApiKeys1763900007300,
               ],
             }),
         },
@@ -59,6 +64,8 @@ export class IdentityModule implements OnApplicationBootstrap, OnApplicationShut
         { provide: LoginThrottle, useValue: new LoginThrottle() },
         StaffAccountRepository,
         ApiKeyRepository,
+        { provide: IdentityProcessorGrantsRepository, useValue: new IdentityProcessorGrantsRepository() },
+        ProcessorGrantsConsumer,
         LogIn,
         CreateStaffAccount,
         ChangeOwnPassword,
@@ -66,6 +73,7 @@ export class IdentityModule implements OnApplicationBootstrap, OnApplicationShut
         CreateApiKey,
         RevokeApiKey,
         IssueMachineToken,
+        ProvisionAuditorApiKey,
         ListStaffAccounts,
         ListApiKeys,
         ...IDENTITY_DATA_SUBJECT_REQUEST_PROVIDERS,
@@ -77,9 +85,19 @@ export class IdentityModule implements OnApplicationBootstrap, OnApplicationShut
     @Inject(IDENTITY_DB) private readonly ds: DataSource,
     @Inject(IDENTITY_OPTIONS) private readonly options: IdentityModuleOptions,
     private readonly createFirstAdmin: CreateFirstAdmin,
+    private readonly provisionAuditorKey: ProvisionAuditorApiKey,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    const auditor = await this.provisionAuditorKey.execute();
+    if (auditor === 'created')
+      this.options.announce?.(
+        'identity: first start, registered the auditor API key from the secrets file: scheduled audit-chain verification is on',
+      );
+    if (auditor === 'revoked')
+      this.options.announce?.(
+        'identity: the provisioned auditor API key was revoked; scheduled audit-chain verification needs a new key in PRIVACY_AUDITOR_API_KEY',
+      );
     const created = await this.createFirstAdmin.execute();
     if (!created) return;
     this.options.announce?.(

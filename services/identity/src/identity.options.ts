@@ -10,6 +10,11 @@ export interface IdentityModuleOptions {
   announce?: (line: string) => void;
   /** Set, identity answers data-subject requests (R14) over it; unset, it has no messaging at all. */
   transport?: MessageTransport;
+  /**
+   * `npm start` only: an auditor API key (from the standalone's secrets file) to register on first
+   * start, so scheduled audit-chain verification (R20) runs by default. Never set in production.
+   */
+  provisionAuditorApiKey?: string;
 }
 
 // Kept apart from identity.module.ts so use cases can inject them without an import cycle.

@@ -20,7 +20,8 @@ function answeringServicesFromEnv(value: string | undefined): AnsweringService[]
 
 /**
  * Runs the privacy service alone: DATABASE_URL, KAFKA_BROKERS, AUTH_PUBLIC_KEY, BRAND_ID, HOST, PORT (3006),
- * PRIVACY_DEADLINE_WORKING_DAYS, PRIVACY_ANSWERING_SERVICES, PRIVACY_REMINDER_INTERVAL_MS,
+ * PRIVACY_DEADLINE_WORKING_DAYS, PRIVACY_ANSWERING_SERVICES, PRIVACY_REMINDER_INTERVAL_MS (also the processor
+ * deletion watch), PRIVACY_PROCESSOR_DELETION_DAYS (15: days an agency has to confirm deletion; R15),
  * PRIVACY_INDIVIDUALS_COUNT_INTERVAL_MS (daily by default), PRIVACY_AUDIT_VERIFY_URLS
  * (`consent=http://host:3002,orders=…`: where each service's audit verifier answers; R20).
  */

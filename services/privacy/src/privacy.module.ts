@@ -62,6 +62,14 @@ import { ProcessorRegisterQuery } from './processors/processor-register.query';
 import { ProcessorsController } from './processors/processors.controller';
 import { RecordProcessorContract } from './processors/record-processor-contract.use-case';
 import { PRIVACY_DB, PRIVACY_OPTIONS, type PrivacyModuleOptions } from './privacy.options';
+import { ProcessorGrants1763900007300 } from './migrations/1763900007300-processor-grants';
+import { ConfirmProcessorDeletion } from './processor-grants/confirm-processor-deletion.use-case';
+import { IssueProcessorGrant } from './processor-grants/issue-processor-grant.use-case';
+import { ProcessorGrantsController } from './processor-grants/processor-grants.controller';
+import { ProcessorGrantsQuery } from './processor-grants/processor-grants.query';
+import { ProcessorGrantsRepository } from './processor-grants/processor-grants.repository';
+import { RevokeProcessorGrant } from './processor-grants/revoke-processor-grant.use-case';
+import { WatchProcessorDeletions } from './processor-grants/watch-processor-deletions.use-case';
 
 import { PrivacyAuditTrailController } from './audit-trail/audit-trail.controller';
 import { VerifyPrivacyAuditTrail } from './audit-trail/verify-audit-trail.query';
@@ -96,6 +104,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
         CustomerExportController,
         PrivacyAuditTrailController,
         AuditChainsController,
+        ProcessorGrantsController,
       ],
       providers: [
         VerifyPrivacyAuditTrail,
@@ -134,6 +143,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
                 AuditChainHeads1763900006650,
                 AuditChainRuns1763900007100,
                 RightsPageRateLimits1763900007200,
+                ProcessorGrants1763900007300,
               ],
             }),
         },
@@ -153,6 +163,12 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
         ProcessorContractsRepository,
         ProcessorRegisterQuery,
         RecordProcessorContract,
+        { provide: ProcessorGrantsRepository, useValue: new ProcessorGrantsRepository() },
+        ProcessorGrantsQuery,
+        IssueProcessorGrant,
+        RevokeProcessorGrant,
+        ConfirmProcessorDeletion,
+        WatchProcessorDeletions,
         { provide: IndividualsCountRepository, useValue: new IndividualsCountRepository() },
         IndividualsCountQuery,
         StartIndividualsCount,
@@ -193,6 +209,8 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
                 TOPICS.privacyIndividualsCountRequested,
                 TOPICS.privacySubjectLookupRequested,
                 TOPICS.privacyRequesterSealKeyWanted,
+                TOPICS.privacyProcessorGrantIssued,
+                TOPICS.privacyProcessorGrantEnded,
               ],
               consumers: [
                 { name: 'answers', topics: [TOPICS.privacyRequestAnswered], handlers: answers.handlers },
@@ -220,6 +238,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
 
   private readonly reminders: RecurringJob;
   private readonly individualsCount: RecurringJob;
+  private readonly processorDeletions: RecurringJob;
 
   constructor(
     @Inject(PRIVACY_DB) private readonly ds: DataSource,
@@ -228,6 +247,7 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
     private readonly requester: RequesterAnswersConsumer,
     remind: RemindSilentServices,
     countIndividuals: StartIndividualsCount,
+    watchDeletions: WatchProcessorDeletions,
   ) {
     this.reminders = new RecurringJob(
       () => remind.execute(),
@@ -236,6 +256,11 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
     this.individualsCount = new RecurringJob(
       async () => void (await countIndividuals.execute('privacy-schedule')),
       (err) => options.announce?.(`privacy: individuals count failed: ${(err as Error).message}`),
+    );
+    // R15: grants whose agency never confirmed deletion, checked with the request deadlines.
+    this.processorDeletions = new RecurringJob(
+      async () => void (await watchDeletions.execute()),
+      (err) => options.announce?.(`privacy: processor deletion watch failed: ${(err as Error).message}`),
     );
   }
 
@@ -249,11 +274,13 @@ export class PrivacyModule implements NestModule, OnApplicationBootstrap, OnAppl
     await this.ds.transaction((tx) => this.requester.askForKeyIfMissing(tx));
     this.reminders.start(this.options.reminderIntervalMs ?? 0);
     this.individualsCount.start(this.options.individualsCountIntervalMs ?? 0);
+    this.processorDeletions.start(this.options.reminderIntervalMs ?? 0);
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.reminders.stop();
     await this.individualsCount.stop();
+    await this.processorDeletions.stop();
     await this.messaging.stop();
     await this.ds.destroy();
   }

@@ -31,7 +31,8 @@ export interface PrivacyModuleOptions {
   auditVerifyBaseUrls?: Partial<Record<'consent' | 'orders' | 'audience' | 'outreach' | 'privacy', string>>;
   /**
    * PRIVACY_AUDIT_ANCHOR_SIGNING_KEYS, AUDIT_ANCHOR_INTERVAL_MS, AUDIT_CHAIN_VERIFY_INTERVAL_MS (R20),
-   * PRIVACY_BLIND_INDEX_KEY (rate-limit keys of /rights), PRIVACY_AUDITOR_API_KEY, PRIVACY_IDENTITY_URL, PIPIA_RETENTION_INTERVAL_MS (R18).
+   * PRIVACY_BLIND_INDEX_KEY (rate-limit keys of /rights), PRIVACY_AUDITOR_API_KEY, PRIVACY_IDENTITY_URL, PIPIA_RETENTION_INTERVAL_MS (R18),
+   * PRIVACY_PROCESSOR_DELETION_DAYS (R15).
    */
   env?: Record<string, string | undefined>;
   /** Where reminders and escalations are announced (the console in standalone). */

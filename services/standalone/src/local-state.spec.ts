@@ -35,4 +35,16 @@ describe('loadOrCreateLocalSecrets', () => {
     // A second start changes nothing.
     expect(loadOrCreateLocalSecrets(dir)).toEqual(secrets);
   });
+
+  it('generates an auditor API key on a first start and adds one to a file written before it, then keeps it', () => {
+    const first = loadOrCreateLocalSecrets(dir);
+    expect(first.PRIVACY_AUDITOR_API_KEY).toMatch(/^sk_[A-Za-z0-9_-]{43}$/);
+    expect(loadOrCreateLocalSecrets(dir).PRIVACY_AUDITOR_API_KEY).toBe(first.PRIVACY_AUDITOR_API_KEY);
+    const { PRIVACY_AUDITOR_API_KEY: _dropped, ...older } = first;
+    writeFileSync(join(dir, 'secrets.json'), JSON.stringify(older));
+    const completed = loadOrCreateLocalSecrets(dir);
+    expect(completed.PRIVACY_AUDITOR_API_KEY).toMatch(/^sk_/);
+    expect(completed.PRIVACY_AUDITOR_API_KEY).not.toBe(first.PRIVACY_AUDITOR_API_KEY);
+    expect(completed.CONTACT_KEYS).toBe(first.CONTACT_KEYS);
+  });
 });

@@ -2,6 +2,26 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { generateAuthKeyPem } from '@siyu/auth';
 import { generateSecretsEnv } from '@siyu/crypto';
+import { generateApiKey } from '../../identity/src/api-keys/api-key-secret';
+
+/**
+ * Secrets only the one-process start generates: the auditor API key that identity registers on first
+ * start and privacy trades for tokens, so scheduled audit-chain verification (R20) is on by default.
+ */
+function generateStandaloneSecrets(): Record<string, string> {
+  return { ...generateSecretsEnv(), PRIVACY_AUDITOR_API_KEY: generateApiKey() };
+}
+
+/**
+ * The auditor key identity should register: the generated one, unless the environment configures
+ * its own (an admin-created key), which then is the only one used.
+ */
+export function auditorKeyToProvision(
+  secrets: Record<string, string>,
+  processEnv: Record<string, string | undefined>,
+): string | undefined {
+  return processEnv.PRIVACY_AUDITOR_API_KEY?.trim() ? undefined : secrets.PRIVACY_AUDITOR_API_KEY;
+}
 
 /**
  * `npm start` keeps its keys beside its database in the data directory, generated on first start
@@ -18,7 +38,7 @@ export function loadOrCreateLocalSecrets(dataDir: string): Record<string, string
     writeFileSync(
       file,
       JSON.stringify(
-        { ...generateSecretsEnv(), AUTH_PUBLIC_KEY: publicKeyPem, AUTH_PRIVATE_KEY: privateKeyPem },
+        { ...generateStandaloneSecrets(), AUTH_PUBLIC_KEY: publicKeyPem, AUTH_PRIVATE_KEY: privateKeyPem },
         null,
         2,
       ),
@@ -27,7 +47,7 @@ export function loadOrCreateLocalSecrets(dataDir: string): Record<string, string
   }
   chmodSync(file, 0o600);
   const stored: Record<string, string> = JSON.parse(readFileSync(file, 'utf8'));
-  const fresh: Record<string, string> = generateSecretsEnv();
+  const fresh: Record<string, string> = generateStandaloneSecrets();
   const missing = Object.keys(fresh).filter((name) => !stored[name]);
   if (missing.length === 0) return stored;
   const completed = { ...stored, ...Object.fromEntries(missing.map((name) => [name, fresh[name]])) };

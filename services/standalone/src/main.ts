@@ -8,12 +8,13 @@ import { transportFromEnv } from '@siyu/messaging';
 import { installObservability, JsonLogger } from '@siyu/observability';
 import { databaseFromEnv } from '@siyu/persistence';
 import { brandFromEnv } from '../../consent/src/brand-from-env';
-import { loadOrCreateLocalSecrets, recordDatabaseUrl } from './local-state';
+import { auditorKeyToProvision, loadOrCreateLocalSecrets, recordDatabaseUrl } from './local-state';
 import { StandaloneModule } from './standalone.module';
 
 /** `npm start`: the whole system in one process, embedded PostgreSQL and in-process transport by default. */
 async function main(): Promise<void> {
   const dataDir = process.env.SIYU_DATA_DIR ?? join(process.cwd(), '.data');
+  const secrets = loadOrCreateLocalSecrets(dataDir);
   const env: Record<string, string | undefined> = {
     // Jobs that tests keep off run in `npm start`: consents with an expiry lapse within a minute.
     CONSENT_EXPIRY_INTERVAL_MS: '60000',
@@ -25,7 +26,7 @@ async function main(): Promise<void> {
     AUDIT_CHAIN_VERIFY_INTERVAL_MS: '3600000',
     // Impact assessments past their three years (PIPL Art. 56) are deleted daily.
     PIPIA_RETENTION_INTERVAL_MS: '86400000',
-    ...loadOrCreateLocalSecrets(dataDir),
+    ...secrets,
     ...process.env,
     SIYU_DATA_DIR: dataDir,
   };
@@ -48,6 +49,8 @@ async function main(): Promise<void> {
       brand: brandFromEnv(env),
       publicBaseUrl,
       announce: (line) => logger.log(line, 'announce'),
+      // R20: verification runs by default; a key configured in the environment replaces the generated one.
+      provisionAuditorApiKey: auditorKeyToProvision(secrets, process.env),
       // The page at `/` links what this process serves: the console once built, the API reference.
       frontDoor: frontDoorLinks(),
     }),

@@ -21,6 +21,8 @@ export interface StandaloneOptions {
   publicBaseUrl: string;
   announce: (line: string) => void;
   freshnessBoundMs?: number;
+  /** `npm start`: the generated auditor API key identity registers on first start (R20). */
+  provisionAuditorApiKey?: string;
   /** Optional entries of the page at `/` (API docs, console) once they are served. */
   frontDoor?: Omit<FrontDoorLinks, 'brandName'>;
 }
@@ -44,6 +46,7 @@ export class StandaloneModule {
           authKeys: o.authKeys,
           announce: o.announce,
           transport: o.transport,
+          provisionAuditorApiKey: o.provisionAuditorApiKey,
         }),
         OrdersModule.register({ ...common, publicBaseUrl: o.publicBaseUrl, brandId: o.brand.id }),
         ConsentModule.register({

@@ -8,6 +8,8 @@ import { installHttpEdge } from '@siyu/http';
 import { generateSecretsEnv } from '@siyu/crypto';
 import { InProcessTransport } from '@siyu/messaging';
 import { adminQuery, bearer, createTestDatabase, testAuthKeys } from '@siyu/testing';
+import { PROCESSOR_GRANT_FIELDS } from '@siyu/contracts';
+import { ENTRUSTMENT_DUTIES } from '../../privacy/src/processors/processor-register';
 import { standaloneApiDocument } from '../src/api-document';
 import { StandaloneModule } from '../src/standalone.module';
 import { tmallCsv } from './walking-skeleton.flow';
@@ -39,7 +41,7 @@ interface Brand {
   /** Ids that exist in this brand, by `<path prefix>:<param>` (see `seedKey`). */
   ids: Map<string, string>;
   machineToken: string;
-  /** A real exchanged token per machine role (platform, auditor). */
+  /** A real exchanged token per machine role (platform, auditor, processor). */
   machineTokens: Partial<Record<string, string>>;
 }
 
@@ -50,6 +52,10 @@ const GUARD_CODES = new Set([
   'TOKEN_INVALID',
   'ROLE_NOT_ALLOWED',
   'ROUTE_DECLARES_NO_ROLES',
+  // R15: the guard's answers to a processor outside its grant.
+  'PROCESSOR_ROUTE_NOT_DECLARED',
+  'PROCESSOR_GRANT_ENDED',
+  'PROCESSOR_FIELD_NOT_GRANTED',
 ]);
 
 function operationsOf(doc: OpenAPIObject): Operation[] {
@@ -154,11 +160,13 @@ async function seed(brand: Brand): Promise<void> {
       brand.machineTokens[role] = brand.machineToken;
       continue;
     }
-    const other = await http()
-      .post('/api/v1/identity/api-keys')
-      .set('Authorization', admin)
-      .send({ name: `${brand.name}-${role}`, role })
-      .expect(201);
+    // R15: an agency's key is bound to a grant of every catalogue field, so only the role is refused.
+    const grantId = role === 'processor' ? await issueGrant(brand, officer) : undefined;
+    const other = await createKeyOnceGrantKnown(brand, admin, {
+      name: `${brand.name}-${role}`,
+      role,
+      grantId,
+    });
     const exchanged = await http()
       .post('/api/v1/identity/tokens')
       .set('X-Api-Key', other.body.key)
@@ -198,6 +206,44 @@ async function seed(brand: Brand): Promise<void> {
     .send({ subjectRef: randomUUID(), kind: 'access' })
     .expect(201);
   brand.ids.set('privacy/requests:id', dsr.body.id);
+  // A grant of its own: the matrix may revoke it without touching the processor key's grant.
+  brand.ids.set('privacy/processor-grants:id', await issueGrant(brand, officer));
+  brand.ids.set('audience/processor-access:segmentId', segment.body.id);
+}
+
+async function issueGrant(brand: Brand, officer: string): Promise<string> {
+  const res = await request(brand.app.getHttpServer())
+    .post('/api/v1/privacy/processor-grants')
+    .set('Authorization', officer)
+    .send({
+      processorName: `${brand.name} agency`,
+      contractReference: `DPA-${brand.name}`,
+      purpose: 'campaign_planning',
+      fields: [...PROCESSOR_GRANT_FIELDS],
+      validFrom: new Date(Date.now() - 60_000).toISOString(),
+      validUntil: new Date(Date.now() + 86_400_000).toISOString(),
+      dutiesAcknowledged: [...ENTRUSTMENT_DUTIES],
+    })
+    .expect(201);
+  return res.body.id;
+}
+
+/** Identity learns a grant from privacy's event: a key for it may be refused for a moment. */
+async function createKeyOnceGrantKnown(
+  brand: Brand,
+  admin: string,
+  body: { name: string; role: string; grantId?: string },
+): Promise<request.Response> {
+  for (let i = 0; ; i++) {
+    const res = await request(brand.app.getHttpServer())
+      .post('/api/v1/identity/api-keys')
+      .set('Authorization', admin)
+      .send(body);
+    if (res.status === 201) return res;
+    if (res.body?.code !== 'GRANT_UNKNOWN' || i >= 100)
+      throw new Error(`key refused: ${JSON.stringify(res.body)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 describe('authorisation matrix: every route × every caller × own / other brand', () => {
@@ -294,7 +340,7 @@ describe('authorisation matrix: every route × every caller × own / other brand
     );
     expect(violations).toEqual([]);
     expect(cells).toBe(ops.length * (1 + (callers.length - 1) * 2));
-    // One more machine caller (auditor) adds two cells per route; alone on a loaded machine the run took 320 s.
+    // One more machine caller (auditor, then processor) adds two cells per route; alone on a loaded machine the run took 320 s.
   }, 480_000);
 
   it("BOLA: brand B's ids with brand A's token answer as ids that exist nowhere, while A's own ids resolve", async () => {

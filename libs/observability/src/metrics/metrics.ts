@@ -67,6 +67,12 @@ export const siyuMetrics = {
     labelNames: ['chain'] as const,
     registers,
   }),
+  // R15: alert on siyu_processor_deletions_unconfirmed > 0 (an agency never confirmed deleting after its grant).
+  processorDeletionsUnconfirmed: new Gauge({
+    name: 'siyu_processor_deletions_unconfirmed',
+    help: 'Ended processor grants escalated because the agency has not confirmed deleting the data',
+    registers,
+  }),
   auditChainVerifications: new Counter({
     name: 'siyu_audit_chain_verifications_total',
     help: 'Verifications over every hash chain, by trigger (scheduled, on_demand) and outcome (intact, failed)',

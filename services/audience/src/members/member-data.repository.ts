@@ -71,6 +71,8 @@ export class MemberDataRepository {
     await tx.query('DELETE FROM member_preference_marks WHERE subject_ref = $1', [subjectRef]);
     await tx.query('DELETE FROM dirty_members WHERE subject_ref = $1', [subjectRef]);
     await tx.query('DELETE FROM member_changes WHERE subject_ref = $1', [subjectRef]);
+    // R15: an agency's page cursor stands for a member; it goes with the member.
+    await tx.query('DELETE FROM processor_page_cursors WHERE after_subject_ref = $1', [subjectRef]);
     await tx.query(
       'UPDATE member_consents SET evidence_ref = NULL, effective_at = NULL WHERE subject_ref = $1',
       [subjectRef],

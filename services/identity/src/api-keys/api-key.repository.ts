@@ -10,6 +10,8 @@ export interface ApiKey {
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  /** Role `processor` only (R15): the grant the key is bound to. */
+  grantId: string | null;
 }
 
 interface ApiKeyRow {
@@ -19,19 +21,21 @@ interface ApiKeyRow {
   created_at: Date;
   last_used_at: Date | null;
   revoked_at: Date | null;
+  grant_id: string | null;
 }
 
-const COLUMNS = 'id, name, role, created_at, last_used_at, revoked_at';
+const COLUMNS = 'id, name, role, created_at, last_used_at, revoked_at, grant_id';
 
 @Injectable()
 export class ApiKeyRepository {
   async insert(
     tx: EntityManager,
-    key: { name: string; role: MachineRole; keySha256: string; createdBy: string },
+    key: { name: string; role: MachineRole; keySha256: string; createdBy: string; grantId?: string },
   ): Promise<ApiKey> {
     const [row] = await tx.query(
-      `INSERT INTO api_keys (id, name, role, key_sha256, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING ${COLUMNS}`,
-      [randomUUID(), key.name, key.role, key.keySha256, key.createdBy],
+      `INSERT INTO api_keys (id, name, role, key_sha256, created_by, grant_id) VALUES ($1, $2, $3, $4, $5, $6)
+       RETURNING ${COLUMNS}`,
+      [randomUUID(), key.name, key.role, key.keySha256, key.createdBy, key.grantId ?? null],
     );
     return toApiKey(row);
   }
@@ -43,6 +47,12 @@ export class ApiKeyRepository {
       [keySha256],
     );
     return rows?.[0] ? toApiKey(rows[0]) : null;
+  }
+
+  /** The key with this hash, revoked or not (provisioning never resurrects a revoked key). */
+  async findByHash(tx: EntityManager, keySha256: string): Promise<ApiKey | null> {
+    const rows = await tx.query(`SELECT ${COLUMNS} FROM api_keys WHERE key_sha256 = $1`, [keySha256]);
+    return rows[0] ? toApiKey(rows[0]) : null;
   }
 
   /** Idempotent: revoking twice keeps the first time and revoker. False when no such key. */
@@ -69,5 +79,6 @@ function toApiKey(row: ApiKeyRow): ApiKey {
     createdAt: row.created_at,
     lastUsedAt: row.last_used_at,
     revokedAt: row.revoked_at,
+    grantId: row.grant_id,
   };
 }

@@ -21,6 +21,9 @@ export class ApiKeyResponse {
 
   @ApiProperty({ format: 'date-time', type: String, nullable: true, example: null })
   revokedAt: string | null;
+
+  @ApiProperty({ format: 'uuid', type: String, nullable: true, description: 'Role processor: its grant' })
+  grantId: string | null;
 }
 
 export class CreatedApiKeyResponse {
@@ -32,6 +35,9 @@ export class CreatedApiKeyResponse {
 
   @ApiProperty({ enum: MACHINE_ROLES, example: 'platform' })
   role: MachineRole;
+
+  @ApiProperty({ format: 'uuid', type: String, nullable: true, description: 'Role processor: its grant' })
+  grantId: string | null;
 
   /** Shown this once; identity keeps only its SHA-256. */
   @ApiProperty({ description: 'Shown this once; identity keeps only its SHA-256', example: 'sk_live_…' })
@@ -54,5 +60,6 @@ export function toApiKeyResponse(key: ApiKey): ApiKeyResponse {
     createdAt: key.createdAt.toISOString(),
     lastUsedAt: key.lastUsedAt?.toISOString() ?? null,
     revokedAt: key.revokedAt?.toISOString() ?? null,
+    grantId: key.grantId,
   };
 }

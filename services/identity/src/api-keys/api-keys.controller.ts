@@ -21,6 +21,10 @@ export class ApiKeysController {
 
   @Post('api-keys')
   @ApiCreatedResponse({ type: CreatedApiKeyResponse, description: 'The key is shown this once' })
+  @ApiErrors({
+    400: ['GRANT_REQUIRED', 'GRANT_NOT_FOR_ROLE'],
+    409: ['GRANT_UNKNOWN', 'PROCESSOR_GRANT_ENDED'],
+  })
   @Roles('admin')
   create(@Body() body: CreateApiKeyRequest, @CurrentActor() admin: Actor) {
     return this.createApiKey.execute(admin, body);
@@ -46,7 +50,11 @@ export class ApiKeysController {
   @Post('tokens')
   @ApiHeader({ name: 'x-api-key', required: true, description: 'The API key issued by an admin' })
   @ApiOkResponse({ type: MachineTokenResponse })
-  @ApiErrors({ 401: ['INVALID_API_KEY'] })
+  @ApiErrors({
+    401: ['INVALID_API_KEY'],
+    403: ['PROCESSOR_GRANT_NOT_STARTED'],
+    409: ['PROCESSOR_GRANT_ENDED'],
+  })
   @Public('login')
   @HttpCode(200)
   token(@Headers('x-api-key') apiKey: string | undefined) {

@@ -55,6 +55,7 @@ describe('API keys for machine callers', () => {
       id: expect.any(String),
       name: 'jd-push',
       role: 'platform',
+      grantId: null,
       key: expect.stringMatching(/^sk_[A-Za-z0-9_-]{43}$/),
     });
     expect(Buffer.from(created.key.slice(3), 'base64url')).toHaveLength(32);
@@ -68,6 +69,7 @@ describe('API keys for machine callers', () => {
       role: 'platform',
       createdAt: expect.any(String),
       lastUsedAt: null,
+      grantId: null,
       revokedAt: null,
     });
     expect(JSON.stringify(list.body)).not.toContain(created.key.slice(3));

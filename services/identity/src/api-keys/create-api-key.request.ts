@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsString, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { MACHINE_ROLES, type MachineRole } from '@siyu/auth';
 
 export class CreateApiKeyRequest {
@@ -14,4 +14,14 @@ export class CreateApiKeyRequest {
   @ApiProperty({ enum: MACHINE_ROLES, example: 'platform' })
   @IsIn(MACHINE_ROLES)
   role: MachineRole;
+
+  /** Role `processor` only (R15): the privacy officer's grant this agency key is bound to. */
+  @ApiProperty({
+    required: false,
+    format: 'uuid',
+    description: 'Role processor only: the grant the key serves',
+  })
+  @IsOptional()
+  @IsUUID()
+  grantId?: string;
 }

@@ -125,6 +125,28 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           sensitive: 'technical',
         },
       },
+      processor_page_cursors: {
+        purpose: 'marketing',
+        retention:
+          'a day: the random token an agency pages with, standing for the last member of its page (R15)',
+        columns: {
+          token: 'technical',
+          grant_id: 'technical',
+          segment_id: 'technical',
+          after_subject_ref: 'subject_ref',
+          created_at: 'technical',
+        },
+      },
+      processor_grant_endings: {
+        purpose: 'security',
+        retention:
+          'grant ids and dates only (R15): kept while any token of the grant could still be presented',
+        columns: {
+          grant_id: 'technical',
+          ended_at: 'technical',
+          recorded_at: 'technical',
+        },
+      },
       segment_members: {
         purpose: 'marketing',
         columns: {
@@ -648,6 +670,20 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           last_used_at: 'technical',
           revoked_at: 'technical',
           revoked_by: 'technical',
+          grant_id: 'technical',
+        },
+      },
+      processor_grants: {
+        purpose: 'security',
+        retention:
+          "identity's copy of privacy's processor grants (R15): ids, purposes, field names and dates",
+        columns: {
+          grant_id: 'technical',
+          purpose: 'technical',
+          fields: 'technical',
+          valid_from: 'technical',
+          valid_until: 'technical',
+          ended_at: 'technical',
         },
       },
       dead_letters: {
@@ -1423,6 +1459,29 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           location: 'technical',
           recorded_by: 'audit',
           recorded_at: 'technical',
+        },
+      },
+      processor_grants: {
+        purpose: 'security',
+        retention:
+          'while the grant lasts and its deletion is unconfirmed, then 3 years as a record (PIPL Art. 56)',
+        columns: {
+          id: 'technical',
+          processor_name: 'technical',
+          contract_reference: 'technical',
+          purpose: 'technical',
+          fields: 'technical',
+          valid_from: 'technical',
+          valid_until: 'technical',
+          duties_acknowledged: 'technical',
+          created_by: 'audit',
+          created_at: 'technical',
+          revoked_at: 'technical',
+          revoked_by: 'audit',
+          deletion_confirmed_at: 'technical',
+          deletion_confirmed_by: 'audit',
+          deletion_reference: 'technical',
+          deletion_escalated_at: 'technical',
         },
       },
       requester_challenges: {
