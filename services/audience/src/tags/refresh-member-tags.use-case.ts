@@ -31,13 +31,16 @@ export class RefreshMemberTags {
     private readonly changes: MemberChangesRepository,
   ) {}
 
-  /** Refreshes dirty members until none is left; returns how many were recomputed. */
+  /**
+   * Refreshes dirty members until a claim finds none (a claim may also drop the marks of members who
+   * have gone, so a short batch does not mean none is left); returns how many were recomputed.
+   */
   async execute(batchSize = REFRESH_BATCH): Promise<number> {
     let total = 0;
     for (;;) {
       const n = await this.ds.transaction((tx) => this.refreshBatch(tx, batchSize));
       total += n;
-      if (n < batchSize) return total;
+      if (n === 0) return total;
     }
   }
 
