@@ -140,8 +140,6 @@ function tagGuards(d: TagDefinition, params: SqlParams, gm = 'gm'): string {
  */
 function factTagsRowsSql(defs: TagDefinition[], params: SqlParams): { rows: string; lineage: LineageFor } {
   const aggregates: string[] = [];
-  const lineage: string[] = [];
-  const unfold: string[] = [];
   const tags: string[] = [];
   const joins: string[] = [];
   defs.forEach((d, i) => {
@@ -158,13 +156,10 @@ function factTagsRowsSql(defs: TagDefinition[], params: SqlParams): { rows: stri
     // RFM's recency looks at every order; its frequency and monetary at the window only.
     const N = f.measure === 'rfm' ? base : F;
     aggregates.push(
-      `${num} AS vn_${i}, ${text} AS vt_${i}, count(*) FILTER (WHERE ${N}) AS n_${i}, ${FACT_DIGEST(N)} AS dg_${i}`,
-    );
-    lineage.push(
-      `array_agg(rf.order_ref ORDER BY rf.ordered_at DESC) FILTER (WHERE ${N}) AS orders_${i},
+      `${num} AS vn_${i}, ${text} AS vt_${i}, count(*) FILTER (WHERE ${N}) AS n_${i}, ${FACT_DIGEST(N)} AS dg_${i},
+       array_agg(rf.order_ref ORDER BY rf.ordered_at DESC) FILTER (WHERE ${N}) AS orders_${i},
        array_agg(DISTINCT rf.release_id) FILTER (WHERE ${N}) AS releases_${i}`,
     );
-    unfold.push(`(${params.add(d.key)}::text, l.orders_${i}, l.releases_${i})`);
     let vt = `x.vt_${i}`;
     if (f.measure === 'top_category') {
       // The most frequent category: counted per member and category over the batch's fact ×
@@ -177,29 +172,26 @@ function factTagsRowsSql(defs: TagDefinition[], params: SqlParams): { rows: stri
     }
     tags.push(
       `(${params.add(d.key)}::text, ${params.add(d.version)}::int, ${params.add(d.category)}::text,
-        x.vn_${i}::double precision, (${vt})::text, x.n_${i}, x.dg_${i},
+        x.vn_${i}::double precision, (${vt})::text, x.n_${i}, x.dg_${i}, x.orders_${i}, x.releases_${i},
         ${params.add(f.measure)}::text, ${tagGuards(d, params)})`,
     );
   });
   const rows = `SELECT x.subject_ref, gm.brand_id, v.tag_key, v.tag_version, v.category, v.value_num, v.value_text,
-             v.digest AS inputs_digest, v.measure, v.n
+             v.digest AS inputs_digest, v.measure, v.n, v.orders, v.releases
         FROM (SELECT rf.subject_ref, ${aggregates.join(',\n')}
                 FROM ${BATCH.facts} rf GROUP BY rf.subject_ref) x
         JOIN ${BATCH.members} gm ON gm.subject_ref = x.subject_ref
         ${joins.join('\n')}
         CROSS JOIN LATERAL (VALUES ${tags.join(',\n')})
-          v (tag_key, tag_version, category, value_num, value_text, n, digest, measure, guarded)
+          v (tag_key, tag_version, category, value_num, value_text, n, digest, orders, releases, measure, guarded)
        WHERE v.guarded AND v.n > 0 AND (v.value_num IS NOT NULL OR v.value_text IS NOT NULL)`;
-  // The orders and releases behind each changed row, aggregated over the changed members' facts only.
+  // The orders and releases behind each row are aggregated with its value (a second aggregation for
+  // the changed rows cost more than carrying the arrays when most rows changed); only the JSON is
+  // left to the changed rows.
   const lineageFor: LineageFor = (changed, ready) => [
-    `${ready}_facts AS MATERIALIZED (SELECT l.subject_ref, u.tag_key, u.orders, u.releases
-        FROM (SELECT rf.subject_ref, ${lineage.join(',\n')}
-                FROM ${BATCH.facts} rf WHERE rf.subject_ref IN (SELECT subject_ref FROM ${changed})
-               GROUP BY rf.subject_ref) l
-        CROSS JOIN LATERAL (VALUES ${unfold.join(',\n')}) u (tag_key, orders, releases))`,
     `${ready} AS MATERIALIZED (SELECT c.*, jsonb_build_object('measure', c.measure, 'orders', c.n,
-             'orderRefs', to_jsonb(l.orders[1:20]), 'releaseIds', to_jsonb(l.releases)) AS inputs
-        FROM ${changed} c JOIN ${ready}_facts l ON l.subject_ref = c.subject_ref AND l.tag_key = c.tag_key)`,
+             'orderRefs', to_jsonb(c.orders[1:20]), 'releaseIds', to_jsonb(c.releases)) AS inputs
+        FROM ${changed} c)`,
   ];
   return { rows, lineage: lineageFor };
 }
