@@ -214,4 +214,42 @@ describe('tag refresh writes only what changed', () => {
     ]);
     expect(after.inputs.releaseIds).toContain(older.releaseId);
   });
+
+  const marks = async (...refs: string[]) =>
+    (
+      await a.ds.query('SELECT subject_ref FROM dirty_members WHERE subject_ref = ANY($1::uuid[])', [refs])
+    ).map((r: { subject_ref: string }) => r.subject_ref);
+
+  it('a mark left by a member who has gone is dropped and does not stop the refresh of members marked after it', async () => {
+    const s = await member([{ daysAgo: 2, amountCents: 1000, skus: ['CREAM-1'] }]);
+    await a.refresh.execute();
+    const gone = randomUUID();
+    await a.ds.query(
+      `INSERT INTO dirty_members (subject_ref, brand_id, marked_at) VALUES ($1, 'demo', now() - interval '1 hour')`,
+      [gone],
+    );
+    await markDirty(s);
+    // Batches of one: the first claim finds only the gone member's mark.
+    expect(await a.refresh.execute(1)).toBe(1);
+    expect(await marks(gone, s)).toEqual([]);
+  });
+
+  it('a member whose row another transaction holds keeps its mark for the next refresh', async () => {
+    const s = await member([{ daysAgo: 2, amountCents: 1000, skus: ['CREAM-1'] }]);
+    await a.refresh.execute();
+    await markDirty(s);
+    const other = a.ds.createQueryRunner();
+    await other.connect();
+    await other.startTransaction();
+    try {
+      await other.query('SELECT 1 FROM members WHERE subject_ref = $1 FOR UPDATE', [s]);
+      expect(await a.refresh.execute()).toBe(0);
+      expect(await marks(s)).toEqual([s]);
+    } finally {
+      await other.rollbackTransaction();
+      await other.release();
+    }
+    expect(await a.refresh.execute()).toBe(1);
+    expect(await marks(s)).toEqual([]);
+  });
 });
