@@ -40,8 +40,6 @@ import {
 import { TagDefinitionsRepository } from '../../services/audience/src/tags/tag-definitions.repository';
 import { MemberFeaturesRepository as PreviousFeatures } from './previous/member-features.repository';
 import { MemberTagsRepository as PreviousTags } from './previous/member-tags.repository';
-import { MemberTagsRepository as ByDifferenceTags } from './previous/member-tags-by-difference.repository';
-import { MemberTagsRepository as TwoPassTags } from './previous/member-tags-two-pass.repository';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const CHANGES = 10_000;
@@ -396,26 +394,6 @@ async function main(): Promise<void> {
       }
       return Number(process.hrtime.bigint() - t) / 1e6;
     };
-    /** The refresh as the first by-difference design ran it (every row's lineage JSON built and compared). */
-    const refreshByDifference = new RefreshMemberTags(
-      ds,
-      options,
-      dirty,
-      new ByDifferenceTags() as unknown as MemberTagsRepository,
-      definitions,
-      models,
-      new MemberChangesRepository(),
-    );
-    /** Digests, with a second aggregation for the changed fact tags' lineage (commit cbfff58). */
-    const refreshTwoPass = new RefreshMemberTags(
-      ds,
-      options,
-      dirty,
-      new TwoPassTags() as unknown as MemberTagsRepository,
-      definitions,
-      models,
-      new MemberChangesRepository(),
-    );
     const previousTags = new PreviousTags();
     const previousFeatures = new PreviousFeatures();
     /**
@@ -472,15 +450,8 @@ async function main(): Promise<void> {
       // in a transaction rolled back afterwards (best of two, alternating), then the real refresh.
       let previousMs = Infinity;
       let currentMs = Infinity;
-      let byDifferenceMs = Infinity;
-      let twoPassMs = Infinity;
       for (let i = 0; i < 2; i++) {
-        twoPassMs = Math.min(twoPassMs, await rolledBack((tx) => refreshTwoPass['refreshBatch'](tx, 20_000)));
         currentMs = Math.min(currentMs, await rolledBack((tx) => refresh['refreshBatch'](tx, 20_000)));
-        byDifferenceMs = Math.min(
-          byDifferenceMs,
-          await rolledBack((tx) => refreshByDifference['refreshBatch'](tx, 20_000)),
-        );
         previousMs = Math.min(previousMs, await rolledBack((tx) => previousRefreshBatch(tx)));
       }
       const [{ last }] = await ds.query('SELECT COALESCE(max(id), 0) AS last FROM outbox');
@@ -529,7 +500,7 @@ async function main(): Promise<void> {
       console.log(
         `\n${n.toLocaleString('en')} members ${newOrder ? 'changed (a new order each)' : 'marked dirty again, no new fact (nothing to write)'}, round ${round}:` +
           `\n  tag refresh (features + every tag of ${tags.value.toLocaleString('en')} members)     ${fmt(tags.ms)}` +
-          `   | rolled back: current ${fmt(currentMs)}, two-pass lineage ${fmt(twoPassMs)} (${(currentMs / twoPassMs).toFixed(2)}×), first by-difference ${fmt(byDifferenceMs)} (${(currentMs / byDifferenceMs).toFixed(2)}×), delete + insert ${fmt(previousMs)} (${(currentMs / previousMs).toFixed(2)}×)` +
+          `   | rolled back: current ${fmt(currentMs)}, previous design ${fmt(previousMs)} (${(currentMs / previousMs).toFixed(2)}×)` +
           `   | hand-written read + aggregation of their facts ${fmt(handFacts.ms)}` +
           `\n  automatic refresh of the ${saved.length} segments  ${fmt(segs.ms)}` +
           `   | hand-written predicates on the changed members: EXISTS form ${fmt(handRows.ms)}, IN-set form ${fmt(handSets.ms)}` +

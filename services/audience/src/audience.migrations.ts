@@ -6,7 +6,6 @@ import { TagsAndSegmentRules1763900000202 } from './migrations/1763900000202-tag
 import { SegmentVersionsAndChangeLog1763900000203 } from './migrations/1763900000203-segment-versions-and-change-log';
 import { ReleasedFactPlatform1763900000204 } from './migrations/1763900000204-released-fact-platform';
 import { SegmentWholeVersionOwed1763900000205 } from './migrations/1763900000205-segment-whole-version-owed';
-import { TagInputDigests1763900000206 } from './migrations/1763900000206-tag-input-digests';
 
 /** Audience's schema, in order (the module, the tests and the benchmark run the same list). */
 export const AUDIENCE_MIGRATIONS = [
@@ -20,5 +19,4 @@ export const AUDIENCE_MIGRATIONS = [
   SegmentVersionsAndChangeLog1763900000203,
   ReleasedFactPlatform1763900000204,
   SegmentWholeVersionOwed1763900000205,
-  TagInputDigests1763900000206,
 ];

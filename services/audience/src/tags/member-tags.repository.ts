@@ -55,30 +55,13 @@ export interface RowsWritten {
 }
 
 /**
- * Builds the lineage (`inputs`) of the rows that changed: given the name of the CTE of changed rows
- * (`rows`' columns plus `at`), answers CTEs whose last, named `ready`, selects those rows with an
- * `inputs` column.
- */
-type LineageFor = (changed: string, ready: string) => string[];
-
-/**
  * CTEs that write one layer's tag rows by difference: `rows` (a materialised CTE of subject_ref,
- * brand_id, tag_key, tag_version, category, value_num, value_text, inputs_digest, plus whatever its
- * lineage needs) is compared with the stored rows of the batch on values and input digests only;
- * the lineage JSON is built (`lineage`) for the rows that differ or are new, and only those are
- * written; the layer's tags of batch members that no longer have them are deleted. At 100k members
- * building the JSON for every row of a 10,000-member batch cost more than the comparison itself,
- * even when nothing was written (docs/benchmarks.md, issue 10).
+ * brand_id, tag_key, tag_version, category, value_num, value_text, inputs) is compared with the stored
+ * rows of the batch; only new rows and rows whose version, value or inputs differ are written, and
+ * the layer's tags of batch members that no longer have them are deleted.
  */
-function writeTagsSql(
-  name: string,
-  rows: string,
-  keys: string,
-  batch: string,
-  lineage: LineageFor,
-): string[] {
-  const cols = ['brand_id', 'tag_version', 'category', 'value_num', 'value_text', 'inputs_digest'];
-  const written = [...cols, 'inputs'];
+function writeTagsSql(name: string, rows: string, keys: string, batch: string): string[] {
+  const cols = ['brand_id', 'tag_version', 'category', 'value_num', 'value_text', 'inputs'];
   const list = (alias: string) => cols.map((c) => `${alias}.${c}`).join(', ');
   return [
     // The batch's stored rows of these tags, read once by primary key (never a scan of the table),
@@ -88,13 +71,12 @@ function writeTagsSql(
     `${name}_changed AS MATERIALIZED (SELECT n.*, s.at FROM ${rows} n
         LEFT JOIN ${name}_stored s ON s.subject_ref = n.subject_ref AND s.tag_key = n.tag_key
         WHERE s.at IS NULL OR (${list('s')}) IS DISTINCT FROM (${list('n')}))`,
-    ...lineage(`${name}_changed`, `${name}_ready`),
-    `${name}_updated AS (UPDATE member_tags t SET ${written.map((c) => `${c} = c.${c}`).join(', ')}, computed_at = now()
-        FROM ${name}_ready c
+    `${name}_updated AS (UPDATE member_tags t SET ${cols.map((c) => `${c} = c.${c}`).join(', ')}, computed_at = now()
+        FROM ${name}_changed c
         WHERE t.ctid = ANY(ARRAY(SELECT at FROM ${name}_changed WHERE at IS NOT NULL)) AND t.ctid = c.at
         RETURNING 1)`,
-    `${name}_inserted AS (INSERT INTO member_tags (subject_ref, tag_key, ${written.join(', ')})
-        SELECT subject_ref, tag_key, ${written.join(', ')} FROM ${name}_ready WHERE at IS NULL
+    `${name}_inserted AS (INSERT INTO member_tags (subject_ref, tag_key, ${cols.join(', ')})
+        SELECT subject_ref, tag_key, ${cols.join(', ')} FROM ${name}_changed WHERE at IS NULL
         RETURNING 1)`,
     `${name}_written AS (SELECT 1 FROM ${name}_updated UNION ALL SELECT 1 FROM ${name}_inserted)`,
     `${name}_gone AS (DELETE FROM member_tags t
@@ -105,18 +87,10 @@ function writeTagsSql(
 }
 
 /** One layer's rows for the batch, written by difference; answers what was written and deleted. */
-function layerStatement(rowsSql: string, keys: string, batch: string, lineage: LineageFor): string {
-  return `WITH ${[`tag_rows AS MATERIALIZED (${rowsSql})`, ...writeTagsSql('tags', 'tag_rows', keys, batch, lineage)].join(',\n')}
+function layerStatement(ctes: string[], rowsSql: string, keys: string, batch: string): string {
+  return `WITH ${[...ctes, `tag_rows AS MATERIALIZED (${rowsSql})`, ...writeTagsSql('tags', 'tag_rows', keys, batch)].join(',\n')}
     SELECT (SELECT count(*) FROM tags_written)::int AS written, (SELECT count(*) FROM tags_gone)::int AS deleted`;
 }
-
-/**
- * A digest of a set of facts (order and release): the same set, the same digest, whatever the order
- * of reading; one order more or less, another one (64 bits: a different set collides with
- * probability 2^-64, and then only the lineage would lag behind an unchanged value).
- */
-const FACT_DIGEST = (filter: string) =>
-  `COALESCE(bit_xor(uuid_hash_extended(rf.order_ref, uuid_hash_extended(rf.release_id, 0))) FILTER (WHERE ${filter}), 0)`;
 
 /**
  * Guards every computed tag carries: a profiling consent, not a closed category, R2 for sensitive
@@ -138,7 +112,7 @@ function tagGuards(d: TagDefinition, params: SqlParams, gm = 'gm'): string {
  * member and tag is unfolded, where the tag's guards hold (they are per member: profiling consent,
  * closed category, R2). Each row carries the orders and releases it used (lineage).
  */
-function factTagsRowsSql(defs: TagDefinition[], params: SqlParams): { rows: string; lineage: LineageFor } {
+function factTagsRowsSql(defs: TagDefinition[], params: SqlParams): string {
   const aggregates: string[] = [];
   const tags: string[] = [];
   const joins: string[] = [];
@@ -156,7 +130,7 @@ function factTagsRowsSql(defs: TagDefinition[], params: SqlParams): { rows: stri
     // RFM's recency looks at every order; its frequency and monetary at the window only.
     const N = f.measure === 'rfm' ? base : F;
     aggregates.push(
-      `${num} AS vn_${i}, ${text} AS vt_${i}, count(*) FILTER (WHERE ${N}) AS n_${i}, ${FACT_DIGEST(N)} AS dg_${i},
+      `${num} AS vn_${i}, ${text} AS vt_${i}, count(*) FILTER (WHERE ${N}) AS n_${i},
        array_agg(rf.order_ref ORDER BY rf.ordered_at DESC) FILTER (WHERE ${N}) AS orders_${i},
        array_agg(DISTINCT rf.release_id) FILTER (WHERE ${N}) AS releases_${i}`,
     );
@@ -172,28 +146,20 @@ function factTagsRowsSql(defs: TagDefinition[], params: SqlParams): { rows: stri
     }
     tags.push(
       `(${params.add(d.key)}::text, ${params.add(d.version)}::int, ${params.add(d.category)}::text,
-        x.vn_${i}::double precision, (${vt})::text, x.n_${i}, x.dg_${i}, x.orders_${i}, x.releases_${i},
+        x.vn_${i}::double precision, (${vt})::text, x.n_${i}, x.orders_${i}, x.releases_${i},
         ${params.add(f.measure)}::text, ${tagGuards(d, params)})`,
     );
   });
-  const rows = `SELECT x.subject_ref, gm.brand_id, v.tag_key, v.tag_version, v.category, v.value_num, v.value_text,
-             v.digest AS inputs_digest, v.measure, v.n, v.orders, v.releases
+  return `SELECT x.subject_ref, gm.brand_id, v.tag_key, v.tag_version, v.category, v.value_num, v.value_text,
+             jsonb_build_object('measure', v.measure, 'orders', v.n,
+                                'orderRefs', to_jsonb(v.orders[1:20]), 'releaseIds', to_jsonb(v.releases)) AS inputs
         FROM (SELECT rf.subject_ref, ${aggregates.join(',\n')}
                 FROM ${BATCH.facts} rf GROUP BY rf.subject_ref) x
         JOIN ${BATCH.members} gm ON gm.subject_ref = x.subject_ref
         ${joins.join('\n')}
         CROSS JOIN LATERAL (VALUES ${tags.join(',\n')})
-          v (tag_key, tag_version, category, value_num, value_text, n, digest, orders, releases, measure, guarded)
+          v (tag_key, tag_version, category, value_num, value_text, n, orders, releases, measure, guarded)
        WHERE v.guarded AND v.n > 0 AND (v.value_num IS NOT NULL OR v.value_text IS NOT NULL)`;
-  // The orders and releases behind each row are aggregated with its value (a second aggregation for
-  // the changed rows cost more than carrying the arrays when most rows changed); only the JSON is
-  // left to the changed rows.
-  const lineageFor: LineageFor = (changed, ready) => [
-    `${ready} AS MATERIALIZED (SELECT c.*, jsonb_build_object('measure', c.measure, 'orders', c.n,
-             'orderRefs', to_jsonb(c.orders[1:20]), 'releaseIds', to_jsonb(c.releases)) AS inputs
-        FROM ${changed} c)`,
-  ];
-  return { rows, lineage: lineageFor };
 }
 
 export class MemberTagsRepository {
@@ -256,10 +222,10 @@ export class MemberTagsRepository {
         tags: { written: 0, deleted: 0 },
       };
     }
-    const { rows, lineage } = factTagsRowsSql(factTags, params);
+    const rows = factTagsRowsSql(factTags, params);
     const keysP = params.add(factTags.map((d) => d.key));
     const [r] = await tx.query(
-      `WITH ${[...ctes, `tag_rows AS MATERIALIZED (${rows})`, ...writeTagsSql('tags', 'tag_rows', keysP, batchP, lineage)].join(',\n')}
+      `WITH ${[...ctes, `tag_rows AS MATERIALIZED (${rows})`, ...writeTagsSql('tags', 'tag_rows', keysP, batchP)].join(',\n')}
        SELECT ${counts}, (SELECT count(*) FROM tags_written)::int AS written, (SELECT count(*) FROM tags_gone)::int AS deleted`,
       params.values,
     );
@@ -269,11 +235,7 @@ export class MemberTagsRepository {
     };
   }
 
-  /**
-   * A model tag for a batch: present where its rule over fact/model tags and features holds. Its
-   * digest covers the versions and values of the tags the rule reads and the features it reads;
-   * the lineage (rule, those tags and features) is built for changed rows only.
-   */
+  /** A model tag for a batch: present where its rule over fact/model tags and features holds. */
   async computeModelTag(
     tx: EntityManager,
     d: TagDefinition,
@@ -285,41 +247,27 @@ export class MemberTagsRepository {
     const rule = d.model!.rule;
     const { root, usage } = compileRule(rule, ctx, params);
     const features = featuresIn(rule);
-    const usedP = params.add(usage.tags.map((t) => t.key));
-    const usedTags = (member: string, select: string) =>
-      `(SELECT ${select} FROM member_tags t WHERE t.subject_ref = ${member} AND t.tag_key = ANY(${usedP}::text[]))`;
-    const featureDigest = features.length
-      ? `hash_record_extended(ROW(${features.map((x) => `f.${x}`).join(', ')}), 0)`
-      : '0::bigint';
-    const rows = `SELECT m.subject_ref, m.brand_id, ${ROW(params, d)}, 1::double precision AS value_num, NULL::text AS value_text,
-             COALESCE(${usedTags('m.subject_ref', 'bit_xor(hash_record_extended(ROW(t.tag_key, t.tag_version, t.value_num, t.value_text), 0))')}, 0)
-               # ${featureDigest} AS inputs_digest
-        FROM members m
-        LEFT JOIN member_features f ON f.subject_ref = m.subject_ref AND f.subject_ref = ANY(${batchP}::uuid[])
-       WHERE m.subject_ref = ANY(${batchP}::uuid[]) AND ${tagGuards(d, params, 'm')} AND ${root.memberSql}`;
     const featureJson = features.length
       ? `jsonb_build_object(${features.map((x) => `'${x}', f.${x}`).join(', ')})`
       : `'{}'::jsonb`;
-    const ruleP = params.add(JSON.stringify(rule));
-    const lineage: LineageFor = (changed, ready) => [
-      `${ready} AS MATERIALIZED (SELECT c.*, jsonb_build_object('rule', ${ruleP}::jsonb,
-             'tags', COALESCE(${usedTags(
-               'c.subject_ref',
-               `jsonb_object_agg(t.tag_key, jsonb_build_object('version', t.tag_version,
-                  'value', COALESCE(to_jsonb(t.value_text), to_jsonb(t.value_num))))`,
-             )}, '{}'::jsonb),
-             'features', ${featureJson}) AS inputs
-        FROM ${changed} c LEFT JOIN member_features f ON f.subject_ref = c.subject_ref)`,
-    ];
-    const [r] = await tx.query(layerStatement(rows, params.add([d.key]), batchP, lineage), params.values);
+    const rows = `SELECT m.subject_ref, m.brand_id, ${ROW(params, d)}, 1::double precision AS value_num, NULL::text AS value_text,
+             jsonb_build_object('rule', ${params.add(JSON.stringify(rule))}::jsonb,
+               'tags', COALESCE((SELECT jsonb_object_agg(t.tag_key, jsonb_build_object('version', t.tag_version,
+                                   'value', COALESCE(to_jsonb(t.value_text), to_jsonb(t.value_num))))
+                                   FROM member_tags t WHERE t.subject_ref = m.subject_ref
+                                    AND t.tag_key = ANY(${params.add(usage.tags.map((t) => t.key))}::text[])), '{}'::jsonb),
+               'features', ${featureJson}) AS inputs
+        FROM members m
+        LEFT JOIN member_features f ON f.subject_ref = m.subject_ref AND f.subject_ref = ANY(${batchP}::uuid[])
+       WHERE m.subject_ref = ANY(${batchP}::uuid[]) AND ${tagGuards(d, params, 'm')} AND ${root.memberSql}`;
+    const [r] = await tx.query(layerStatement([], rows, params.add([d.key]), batchP), params.values);
     return r;
   }
 
   /**
    * A prediction tag for a batch: the stored logistic model scored in SQL, with per-feature
    * contributions. Features are read for the batch by key (joined on members alone, the plan hashed a
-   * seq scan of every member's features). The digest covers the model version and the features; the
-   * contributions (the lineage) are built for changed rows only.
+   * seq scan of every member's features).
    */
   async computePredictionTag(
     tx: EntityManager,
@@ -334,23 +282,17 @@ export class MemberTagsRepository {
       return `(${params.add(model.weights[i])}::double precision * ((${x} - ${params.add(model.means[i])}::double precision) / ${params.add(model.stds[i])}::double precision))`;
     });
     const logit = `(${params.add(model.intercept)}::double precision + ${terms.join(' + ')})`;
-    const versionP = params.add(model.modelVersion);
+    const contributions = model.features.map((feat, i) => `'${feat}', ${terms[i]}`).join(', ');
     const rows = `SELECT f.subject_ref, f.brand_id, ${ROW(params, d)},
              1 / (1 + exp(-${logit})) AS value_num, NULL::text AS value_text,
-             hash_record_extended(ROW(${versionP}::int, ${model.features.map((x) => `f.${x}`).join(', ')}), 0) AS inputs_digest
+             jsonb_build_object('modelVersion', ${params.add(model.modelVersion)}::int, 'intercept', ${params.add(model.intercept)}::double precision,
+                                'contributions', jsonb_build_object(${contributions}),
+                                'features', jsonb_build_object(${model.features.map((x) => `'${x}', f.${x}`).join(', ')})) AS inputs
         FROM members gm JOIN member_features f ON f.subject_ref = gm.subject_ref
        WHERE gm.subject_ref = ANY(${batchP}::uuid[]) AND f.subject_ref = ANY(${batchP}::uuid[])
          AND ${tagGuards(d, params)}
          AND ${model.features.map((x) => `f.${x} IS NOT NULL`).join(' AND ')}`;
-    const contributions = model.features.map((feat, i) => `'${feat}', ${terms[i]}`).join(', ');
-    const lineage: LineageFor = (changed, ready) => [
-      `${ready} AS MATERIALIZED (SELECT c.*,
-             jsonb_build_object('modelVersion', ${versionP}::int, 'intercept', ${params.add(model.intercept)}::double precision,
-                                'contributions', jsonb_build_object(${contributions}),
-                                'features', jsonb_build_object(${model.features.map((x) => `'${x}', f.${x}`).join(', ')})) AS inputs
-        FROM ${changed} c JOIN member_features f ON f.subject_ref = c.subject_ref)`,
-    ];
-    const [r] = await tx.query(layerStatement(rows, params.add([d.key]), batchP, lineage), params.values);
+    const [r] = await tx.query(layerStatement([], rows, params.add([d.key]), batchP), params.values);
     return r;
   }
 

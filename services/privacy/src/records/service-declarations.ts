@@ -113,7 +113,6 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           value_num: 'marketing_profile',
           value_text: 'marketing_profile',
           inputs: 'technical',
-          inputs_digest: 'technical',
           computed_at: 'technical',
         },
       },
