@@ -401,7 +401,7 @@ async function main(): Promise<void> {
      * every row inserted again (fact layer in one statement, then one per model/prediction tag).
      */
     const previousRefreshBatch = async (tx: EntityManager): Promise<void> => {
-      const batch = await dirty.claim(tx, 'demo', 20_000);
+      const { batch } = await dirty.claim(tx, 'demo', 20_000);
       const defs = orderByDependency(await definitions.current(tx, 'demo'));
       const ctx = await compiler.context(tx, 'demo');
       await previousTags.deleteFor(tx, batch);

@@ -162,4 +162,94 @@ describe('tag refresh writes only what changed', () => {
     await a.refresh.execute();
     expect(await writers(s)).toEqual({});
   });
+
+  const rowOf = async (s: string, key: string) =>
+    (await a.tags.tagsOf(a.ds.manager, s)).find((t) => t.tagKey === key)!;
+
+  it('a model tag whose value stays the same is rewritten when a tag value under it changes, so its lineage shows the new value', async () => {
+    const s = await member([
+      { daysAgo: 3, amountCents: 1000, skus: ['SPORT-1'] },
+      { daysAgo: 4, amountCents: 1000, skus: ['SPORT-2'] },
+      { daysAgo: 5, amountCents: 1000, skus: ['SPORT-3'] },
+    ]);
+    await a.refresh.execute();
+    const before = await rowOf(s, 'sport_fan');
+    expect(before.inputs.tags).toMatchObject({ sport_180: { value: 3 } });
+
+    await a.deliver(release(s, [{ daysAgo: 1, amountCents: 1000, skus: ['SPORT-4'] }]));
+    await a.refresh.execute();
+    const after = await rowOf(s, 'sport_fan');
+    expect(after.valueNum).toBe(before.valueNum);
+    expect(after.inputs.tags).toMatchObject({ sport_180: { value: 4 } });
+    // Re-marking the member without a change writes nothing: the digest matches what is stored.
+    const written = await writers(s);
+    await markDirty(s);
+    await a.refresh.execute();
+    expect(await writers(s)).toEqual(written);
+  });
+
+  it('a fact tag whose value stays the same is rewritten when the orders behind it change, so its lineage lists the new order and release', async () => {
+    await define({
+      key: 'last_order_days',
+      labels: labels('距上次下单天数', 'Days since last order'),
+      category: 'purchase_preference',
+      layer: 'fact',
+      fact: { measure: 'recency_days' },
+    });
+    const s = await member([{ daysAgo: 2, amountCents: 1000, skus: ['CREAM-1'] }]);
+    await a.refresh.execute();
+    const before = await rowOf(s, 'last_order_days');
+    expect(before.inputs.orderRefs).toHaveLength(1);
+
+    // An older order: the days since the last order stay 2, the orders behind the tag are two.
+    const older = release(s, [{ daysAgo: 40, amountCents: 1000, skus: ['CREAM-2'] }]);
+    await a.deliver(older);
+    await a.refresh.execute();
+    const after = await rowOf(s, 'last_order_days');
+    expect(after.valueNum).toBe(before.valueNum);
+    expect(after.inputs.orders).toBe(2);
+    expect(after.inputs.orderRefs).toEqual([
+      ...(before.inputs.orderRefs as string[]),
+      older.facts[0].orderRef,
+    ]);
+    expect(after.inputs.releaseIds).toContain(older.releaseId);
+  });
+
+  const marks = async (...refs: string[]) =>
+    (
+      await a.ds.query('SELECT subject_ref FROM dirty_members WHERE subject_ref = ANY($1::uuid[])', [refs])
+    ).map((r: { subject_ref: string }) => r.subject_ref);
+
+  it('a mark left by a member who has gone is dropped and does not stop the refresh of members marked after it', async () => {
+    const s = await member([{ daysAgo: 2, amountCents: 1000, skus: ['CREAM-1'] }]);
+    await a.refresh.execute();
+    const gone = randomUUID();
+    await a.ds.query(
+      `INSERT INTO dirty_members (subject_ref, brand_id, marked_at) VALUES ($1, 'demo', now() - interval '1 hour')`,
+      [gone],
+    );
+    await markDirty(s);
+    // Batches of one: the first claim finds only the gone member's mark.
+    expect(await a.refresh.execute(1)).toBe(1);
+    expect(await marks(gone, s)).toEqual([]);
+  });
+
+  it('a member whose row another transaction holds keeps its mark for the next refresh', async () => {
+    const s = await member([{ daysAgo: 2, amountCents: 1000, skus: ['CREAM-1'] }]);
+    await a.refresh.execute();
+    await markDirty(s);
+    const other = a.ds.createQueryRunner();
+    await other.connect();
+    await other.startTransaction();
+    try {
+      await other.query('SELECT 1 FROM members WHERE subject_ref = $1 FOR UPDATE', [s]);
+      expect(await a.refresh.execute()).toBe(0);
+      expect(await marks(s)).toEqual([s]);
+    } finally {
+      await other.rollbackTransaction();
+      await other.release();
+    }
+    expect(await a.refresh.execute()).toBe(1);
+    expect(await marks(s)).toEqual([]);
+  });
 });

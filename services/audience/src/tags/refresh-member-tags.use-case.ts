@@ -31,13 +31,17 @@ export class RefreshMemberTags {
     private readonly changes: MemberChangesRepository,
   ) {}
 
-  /** Refreshes dirty members until none is left; returns how many were recomputed. */
+  /**
+   * Refreshes dirty members until a claim consumes no mark (a claim also drops the marks of members
+   * who have gone, so a short batch does not mean none is left; marks of members another writer
+   * holds stay for the next refresh); returns how many were recomputed.
+   */
   async execute(batchSize = REFRESH_BATCH): Promise<number> {
     let total = 0;
     for (;;) {
-      const n = await this.ds.transaction((tx) => this.refreshBatch(tx, batchSize));
-      total += n;
-      if (n < batchSize) return total;
+      const { refreshed, consumed } = await this.ds.transaction((tx) => this.refreshBatch(tx, batchSize));
+      total += refreshed;
+      if (consumed === 0) return total;
     }
   }
 
@@ -47,10 +51,13 @@ export class RefreshMemberTags {
     return this.execute(batchSize);
   }
 
-  private async refreshBatch(tx: EntityManager, batchSize: number): Promise<number> {
+  private async refreshBatch(
+    tx: EntityManager,
+    batchSize: number,
+  ): Promise<{ refreshed: number; consumed: number }> {
     const brandId = this.options.brandId;
-    const batch = await this.dirty.claim(tx, brandId, batchSize);
-    if (batch.length === 0) return 0;
+    const { batch, consumed } = await this.dirty.claim(tx, brandId, batchSize);
+    if (batch.length === 0) return { refreshed: 0, consumed };
     const defs = orderByDependency(await this.definitions.current(tx, brandId));
     const ctx = {
       tags: await this.definitions.infos(tx, brandId),
@@ -76,7 +83,7 @@ export class RefreshMemberTags {
     }
     // Self-refreshing segments re-evaluate these members (RefreshSegments).
     await this.changes.append(tx, brandId, batch);
-    return batch.length;
+    return { refreshed: batch.length, consumed };
   }
 }
 
