@@ -10,7 +10,11 @@ import { BuyerDataKeys } from './buyer-data-keys';
 import { DataKeyRepository } from './data-key.repository';
 import { ReceiverLookupRepository } from './receiver-lookup.repository';
 
-const ctx: ChunkContext = { importId: '00000000-0000-4000-8000-00000000000a', platform: 'tmall', shopId: 's-1' };
+const ctx: ChunkContext = {
+  importId: '00000000-0000-4000-8000-00000000000a',
+  platform: 'tmall',
+  shopId: 's-1',
+};
 const order = (id: string): MappedOrder => ({
   platformOrderId: id,
   status: 'paid',
