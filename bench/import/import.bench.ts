@@ -14,7 +14,7 @@
  * thread during the first import, written beside the CSV and summed per step in µs per row.
  * `--explain`: after the imports, the plans (EXPLAIN ANALYZE, rolled back) of a chunk's statements
  * on the filled table — the known-order lookup, the unchanged-row mark, and an insert of 2,000 new
- * orders and lookup rows with their foreign-key triggers — printed to stderr.
+ * orders and lookup rows with the lookup rows' foreign-key trigger — printed to stderr.
  *
  * The raw-file COPY baseline drives pg's own copy-in protocol messages (copyData/copyDone) through a
  * small submittable, the way pg-copy-streams does (kept as it was, so figures stay comparable).
@@ -334,7 +334,7 @@ async function explainChunkStatements(ds: DataSource): Promise<void> {
       WHERE o.order_ref = v.order_ref`,
   );
   await plan(
-    '2,000 new orders (the rows COPY writes), with their foreign-key check',
+    '2,000 new orders (the rows COPY writes; no foreign key since ADR 0015)',
     `INSERT INTO orders (order_ref, platform, shop_id, platform_order_id, status, amount_cents, ordered_at, lines,
                          buyer_pseudonym, buyer_id_sealed, receiver_sealed, content_fingerprint)
      SELECT gen_random_uuid(), platform, shop_id, platform_order_id || '-x', status, amount_cents, ordered_at, lines,

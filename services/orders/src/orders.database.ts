@@ -17,6 +17,7 @@ import { OrderLookupOneRow1763900001300 } from './migrations/1763900001300-order
 import { OrdersShippedAt1763900001310 } from './migrations/1763900001310-orders-shipped-at';
 import { OrdersLastImportRow1763900001320 } from './migrations/1763900001320-orders-last-import-row';
 import { ShopRetentionPerPlatform1763900001330 } from './migrations/1763900001330-shop-retention-per-platform';
+import { OrdersBuyerKeyHeldByChunk1763900001340 } from './migrations/1763900001340-orders-buyer-key-held-by-chunk';
 
 export const ORDERS_MIGRATIONS = [
   MessagingTables1763900000000,
@@ -36,6 +37,7 @@ export const ORDERS_MIGRATIONS = [
   OrdersShippedAt1763900001310,
   OrdersLastImportRow1763900001320,
   ShopRetentionPerPlatform1763900001330,
+  OrdersBuyerKeyHeldByChunk1763900001340,
   ShortLinks1763900005000,
 ];
 

@@ -10,10 +10,19 @@ export interface StoredDataKey {
 /** Per-buyer data keys, wrapped under the FULFILMENT KEK (R16). Every method runs in the caller's transaction. */
 @Injectable()
 export class DataKeyRepository {
+  /**
+   * The stored keys of these buyers, each held (`FOR SHARE`) until the caller's transaction ends, in
+   * one statement per chunk where a foreign key ran a trigger per order (ADR 0015). Retention can
+   * then neither shred nor delete the key row until the chunk's orders are committed, and its
+   * delete (`NOT EXISTS` an order) sees them: no order is ever left without its key row. `FOR KEY
+   * SHARE`, the foreign key's lock, would not do: it lets the shred through, and a delete that waited
+   * for the chunk then goes ahead on its earlier snapshot.
+   */
   async findByPseudonyms(tx: EntityManager, pseudonyms: string[]): Promise<StoredDataKey[]> {
     if (pseudonyms.length === 0) return [];
     const rows: { buyer_pseudonym: string; wrapped_key: string | null }[] = await tx.query(
-      'SELECT buyer_pseudonym, wrapped_key FROM data_keys WHERE buyer_pseudonym = ANY($1::text[])',
+      `SELECT buyer_pseudonym, wrapped_key FROM data_keys WHERE buyer_pseudonym = ANY($1::text[])
+          FOR SHARE`,
       [pseudonyms],
     );
     return rows.map((r) => ({ buyerPseudonym: r.buyer_pseudonym, wrappedKey: r.wrapped_key }));
