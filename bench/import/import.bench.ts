@@ -334,7 +334,7 @@ async function explainChunkStatements(ds: DataSource): Promise<void> {
       WHERE o.order_ref = v.order_ref`,
   );
   await plan(
-    '2,000 new orders (the rows COPY writes; no foreign key since ADR 0015)',
+    '2,000 new orders (the rows COPY writes; no foreign key since ADR 0014)',
     `INSERT INTO orders (order_ref, platform, shop_id, platform_order_id, status, amount_cents, ordered_at, lines,
                          buyer_pseudonym, buyer_id_sealed, receiver_sealed, content_fingerprint)
      SELECT gen_random_uuid(), platform, shop_id, platform_order_id || '-x', status, amount_cents, ordered_at, lines,

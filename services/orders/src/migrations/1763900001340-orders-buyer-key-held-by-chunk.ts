@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * Drops the foreign key from `orders.buyer_pseudonym` to `data_keys` (ADR 0015). PostgreSQL checked
+ * Drops the foreign key from `orders.buyer_pseudonym` to `data_keys` (ADR 0014). PostgreSQL checked
  * it with a per-row trigger that took 58% of an import's order insert; every write of an order now
  * holds its buyer's key row instead, in one statement per chunk (`DataKeyRepository`'s
  * `FOR SHARE`), which keeps retention from shredding or deleting it until the chunk commits. `order_lookup`'s key to `orders`

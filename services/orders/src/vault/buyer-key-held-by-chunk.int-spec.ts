@@ -29,7 +29,7 @@ const order = (id: string): MappedOrder => ({
 });
 
 /**
- * Orders keep no foreign key to `data_keys` (ADR 0015): the chunk transaction holds its buyers' key
+ * Orders keep no foreign key to `data_keys` (ADR 0014): the chunk transaction holds its buyers' key
  * rows instead. These tests would catch an order left without its key row.
  */
 describe('a chunk holds the key rows of the buyers it writes (no foreign key on the hot path)', () => {

@@ -12,7 +12,7 @@ export interface StoredDataKey {
 export class DataKeyRepository {
   /**
    * The stored keys of these buyers, each held (`FOR SHARE`) until the caller's transaction ends, in
-   * one statement per chunk where a foreign key ran a trigger per order (ADR 0015). Retention can
+   * one statement per chunk where a foreign key ran a trigger per order (ADR 0014). Retention can
    * then neither shred nor delete the key row until the chunk's orders are committed, and its
    * delete (`NOT EXISTS` an order) sees them: no order is ever left without its key row. `FOR KEY
    * SHARE`, the foreign key's lock, would not do: it lets the shred through, and a delete that waited
