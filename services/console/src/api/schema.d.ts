@@ -88,6 +88,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audience/processor-access/segments/{segmentId}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: processor. */
+        get: operations["ProcessorAccessController_members"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audience/segments": {
         parameters: {
             query?: never;
@@ -1252,6 +1269,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/privacy/processor-grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: privacy_officer. */
+        get: operations["ProcessorGrantsController_list"];
+        put?: never;
+        /** @description Roles: privacy_officer. */
+        post: operations["ProcessorGrantsController_issue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/processor-grants/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Roles: privacy_officer. */
+        get: operations["ProcessorGrantsController_one"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/processor-grants/{id}/deletion-confirmation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Roles: privacy_officer. */
+        post: operations["ProcessorGrantsController_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/privacy/processor-grants/{id}/revocation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Roles: privacy_officer. */
+        post: operations["ProcessorGrantsController_revoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/privacy/processors": {
         parameters: {
             query?: never;
@@ -1985,6 +2071,11 @@ export interface components {
             createdAt: string;
             /**
              * Format: uuid
+             * @description Role processor: its grant
+             */
+            grantId: string | null;
+            /**
+             * Format: uuid
              * @example 5d1c2a8e-3f4b-4c6d-8e9f-0a1b2c3d4e5f
              */
             id: string;
@@ -2004,7 +2095,7 @@ export interface components {
              * @example platform
              * @enum {string}
              */
-            role: "platform" | "auditor";
+            role: "platform" | "auditor" | "processor";
         };
         AuditChainResult: {
             /**
@@ -2234,6 +2325,13 @@ export interface components {
             /** @description Subjects who agreed once and have since withdrawn (or whose consent expired) */
             withdrawn: number;
         };
+        ConfirmProcessorDeletionRequest: {
+            /**
+             * @description The agency's deletion certificate / letter reference
+             * @example DEL-2027-004
+             */
+            reference: string;
+        };
         ConsentStateResponse: {
             /**
              * @example sms
@@ -2266,6 +2364,11 @@ export interface components {
         };
         CreateApiKeyRequest: {
             /**
+             * Format: uuid
+             * @description Role processor only: the grant the key serves
+             */
+            grantId?: string | null;
+            /**
              * @description Who holds the key; shown in listings, never secret
              * @example tmall-push
              */
@@ -2274,7 +2377,7 @@ export interface components {
              * @example platform
              * @enum {string}
              */
-            role: "platform" | "auditor";
+            role: "platform" | "auditor" | "processor";
         };
         CreateCampaignRequest: {
             caps?: components["schemas"]["CapsRequest"];
@@ -2299,6 +2402,11 @@ export interface components {
         CreatedApiKeyResponse: {
             /**
              * Format: uuid
+             * @description Role processor: its grant
+             */
+            grantId: string | null;
+            /**
+             * Format: uuid
              * @example 5d1c2a8e-3f4b-4c6d-8e9f-0a1b2c3d4e5f
              */
             id: string;
@@ -2313,7 +2421,7 @@ export interface components {
              * @example platform
              * @enum {string}
              */
-            role: "platform" | "auditor";
+            role: "platform" | "auditor" | "processor";
         };
         CreatedStaffAccountResponse: {
             /**
@@ -2712,6 +2820,34 @@ export interface components {
             /** @description WeCom 联系我 state (opaque, no PII) */
             wecomState: string;
         };
+        IssueProcessorGrantRequest: {
+            /**
+             * @description The entrustment contract / DPA reference
+             * @example DPA-2026-031
+             */
+            contractReference: string;
+            /** @description Every Art. 21 duty, acknowledged by the agency in its contract */
+            dutiesAcknowledged: ("process only for the stated purpose, by the stated method, for the stated period" | "no onward entrustment to another party without the brand agreeing" | "protect the data with the security measures the contract names (PIPL Art. 51)" | "return or delete the data when the entrustment ends, and confirm it" | "help the brand answer data-subject requests and report incidents")[];
+            /** @description From the fixed catalogue; contact data (phone, name, address) is not in it */
+            fields: ("member_ref_pseudonymised" | "segment_membership" | "consented_channels" | "tag_values:purchase_preference" | "tag_values:active_hours" | "tag_values:spending_power" | "tag_values:lifecycle" | "tag_values:prediction")[];
+            /**
+             * @description The agency (an organisation, not a person)
+             * @example 星河营销咨询有限公司
+             */
+            processorName: string;
+            /** @enum {string} */
+            purpose: "campaign_planning" | "campaign_analytics" | "audience_research";
+            /**
+             * Format: date-time
+             * @example 2026-12-08T00:00:00Z
+             */
+            validFrom: string;
+            /**
+             * Format: date-time
+             * @example 2027-01-08T00:00:00Z
+             */
+            validUntil: string;
+        };
         LatencyBucketResponse: {
             count: number;
             /** @description Upper bound in seconds (null: longer) */
@@ -3100,6 +3236,41 @@ export interface components {
             /** Format: date */
             signedOn: string;
         };
+        ProcessorGrantListResponse: {
+            grants: components["schemas"]["ProcessorGrantResponse"][];
+        };
+        ProcessorGrantResponse: {
+            contractReference: string;
+            /** Format: date-time */
+            createdAt: string;
+            createdBy: string;
+            /** Format: date-time */
+            deletionConfirmedAt: string | null;
+            /** Format: date-time */
+            deletionEscalatedAt: string | null;
+            deletionReference: string | null;
+            dutiesAcknowledged: string[];
+            /** Format: date-time */
+            endedAt: string | null;
+            fields: string[];
+            /** Format: uuid */
+            id: string;
+            processorName: string;
+            purpose: string;
+            /** @enum {string} */
+            state: "pending" | "active" | "ended" | "revoked";
+            /** Format: date-time */
+            validFrom: string;
+            /** Format: date-time */
+            validUntil: string;
+        };
+        ProcessorMemberResponse: {
+            /** @description Only when the grant includes consented_channels */
+            consentedChannels?: string[];
+            /** @description Per-grant pseudonym; not joinable across grants */
+            memberRef: string;
+            tags?: components["schemas"]["ProcessorTagValueResponse"][];
+        };
         ProcessorRegisterResponse: {
             processors: components["schemas"]["ProcessorResponse"][];
         };
@@ -3117,6 +3288,21 @@ export interface components {
             processingPurpose: string;
             purpose: string;
             usedBy: string[];
+        };
+        ProcessorSegmentMembersResponse: {
+            /** Format: uuid */
+            grantId: string;
+            members: components["schemas"]["ProcessorMemberResponse"][];
+            /** @description Pass as cursor for the next page; null at the end */
+            nextCursor: string | null;
+            purpose: string;
+            /** Format: uuid */
+            segmentId: string;
+        };
+        ProcessorTagValueResponse: {
+            category: string;
+            tagKey: string;
+            value: (number | string) | null;
         };
         PublishNoticeRequest: {
             /** @example privacy@example.com */
@@ -4125,6 +4311,93 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    ProcessorAccessController_members: {
+        parameters: {
+            query?: {
+                /** @description nextCursor of the previous page (valid a day) */
+                cursor?: string;
+                limit?: number;
+                /** @description Comma-separated tag categories; each must be granted as tag_values:<category> */
+                tagCategories?: string[];
+            };
+            header?: never;
+            path: {
+                segmentId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProcessorSegmentMembersResponse"];
+                };
+            };
+            /** @description PROCESSOR_CURSOR_UNKNOWN */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PROCESSOR_CURSOR_UNKNOWN",
+                     *       "message": "processor cursor unknown"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description PROCESSOR_GRANT_ENDED | PROCESSOR_FIELD_NOT_GRANTED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PROCESSOR_GRANT_ENDED",
+                     *       "message": "processor grant ended"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description PROCESSOR_SEGMENT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PROCESSOR_SEGMENT_NOT_FOUND",
+                     *       "message": "processor segment not found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
             };
         };
     };
@@ -6279,7 +6552,7 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedApiKeyResponse"];
                 };
             };
-            /** @description VALIDATION_FAILED: which field, why */
+            /** @description GRANT_REQUIRED | GRANT_NOT_FOR_ROLE */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6287,8 +6560,8 @@ export interface operations {
                 content: {
                     /**
                      * @example {
-                     *       "code": "VALIDATION_FAILED",
-                     *       "message": "validation failed"
+                     *       "code": "GRANT_REQUIRED",
+                     *       "message": "grant required"
                      *     }
                      */
                     "application/json": components["schemas"]["ApiErrorBody"];
@@ -6319,6 +6592,21 @@ export interface operations {
                      * @example {
                      *       "code": "ROLE_NOT_ALLOWED",
                      *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description GRANT_UNKNOWN | PROCESSOR_GRANT_ENDED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "GRANT_UNKNOWN",
+                     *       "message": "grant unknown"
                      *     }
                      */
                     "application/json": components["schemas"]["ApiErrorBody"];
@@ -6535,6 +6823,36 @@ export interface operations {
                      * @example {
                      *       "code": "INVALID_API_KEY",
                      *       "message": "invalid api key"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description PROCESSOR_GRANT_NOT_STARTED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PROCESSOR_GRANT_NOT_STARTED",
+                     *       "message": "processor grant not started"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description PROCESSOR_GRANT_ENDED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "PROCESSOR_GRANT_ENDED",
+                     *       "message": "processor grant ended"
                      *     }
                      */
                     "application/json": components["schemas"]["ApiErrorBody"];
@@ -9617,6 +9935,400 @@ export interface operations {
                      * @example {
                      *       "code": "ROLE_NOT_ALLOWED",
                      *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    ProcessorGrantsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProcessorGrantListResponse"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    ProcessorGrantsController_issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssueProcessorGrantRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProcessorGrantResponse"];
+                };
+            };
+            /** @description INVALID_PERIOD | DUTIES_NOT_ACKNOWLEDGED */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "INVALID_PERIOD",
+                     *       "message": "invalid period"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    ProcessorGrantsController_one: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProcessorGrantResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description GRANT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "GRANT_NOT_FOUND",
+                     *       "message": "grant not found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    ProcessorGrantsController_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfirmProcessorDeletionRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProcessorGrantResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description GRANT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "GRANT_NOT_FOUND",
+                     *       "message": "grant not found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description GRANT_NOT_ENDED | DELETION_ALREADY_CONFIRMED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "GRANT_NOT_ENDED",
+                     *       "message": "grant not ended"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+        };
+    };
+    ProcessorGrantsController_revoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProcessorGrantResponse"];
+                };
+            };
+            /** @description VALIDATION_FAILED: which field, why */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "VALIDATION_FAILED",
+                     *       "message": "validation failed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description TOKEN_MISSING | TOKEN_INVALID */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "TOKEN_MISSING",
+                     *       "message": "token missing"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description ROLE_NOT_ALLOWED */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "ROLE_NOT_ALLOWED",
+                     *       "message": "role not allowed"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description GRANT_NOT_FOUND */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "GRANT_NOT_FOUND",
+                     *       "message": "grant not found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ApiErrorBody"];
+                };
+            };
+            /** @description GRANT_ALREADY_ENDED */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "code": "GRANT_ALREADY_ENDED",
+                     *       "message": "grant already ended"
                      *     }
                      */
                     "application/json": components["schemas"]["ApiErrorBody"];
