@@ -34,6 +34,7 @@ import { CampaignsPage } from './pages/CampaignsPage';
 import { RequestsPage } from './pages/RequestsPage';
 import { WithdrawalsPage } from './pages/WithdrawalsPage';
 import { ProcessorsPage } from './pages/ProcessorsPage';
+import { ProcessorGrantsPage } from './pages/ProcessorGrantsPage';
 import { AssessmentsPage } from './pages/AssessmentsPage';
 import { IndividualsPage } from './pages/IndividualsPage';
 import { AuditTrailPage } from './pages/AuditTrailPage';
@@ -57,6 +58,7 @@ const COMPONENTS: Record<PageKey, (p: { session: Session }) => React.ReactElemen
   requests: RequestsPage,
   withdrawals: WithdrawalsPage,
   processors: ProcessorsPage,
+  grants: ProcessorGrantsPage,
   assessments: AssessmentsPage,
   individuals: IndividualsPage,
   auditTrail: AuditTrailPage,

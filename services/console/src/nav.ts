@@ -19,6 +19,7 @@ export type PageKey =
   | 'requests'
   | 'withdrawals'
   | 'processors'
+  | 'grants'
   | 'assessments'
   | 'individuals'
   | 'auditTrail'
@@ -139,6 +140,13 @@ export const PAGES: PageDef[] = [
     roles: ['privacy_officer'],
     operation: ['get', '/api/v1/privacy/processors'],
     title: 'nav.processors',
+  },
+  {
+    key: 'grants',
+    group: 'privacy',
+    roles: ['privacy_officer'],
+    operation: ['get', '/api/v1/privacy/processor-grants'],
+    title: 'nav.grants',
   },
   {
     key: 'assessments',
