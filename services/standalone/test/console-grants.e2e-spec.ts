@@ -221,7 +221,7 @@ describeWithBrowser('the console page for processor grants (R15), in Chromium', 
       const [confirmed] = await apiGrants();
       expect(confirmed.deletionReference).toBe('DEL-2027-004');
       expect(await row.innerText()).toContain(confirmed.deletionConfirmedAt!);
-      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.evaluate('window.scrollTo(0, 0)');
       await shot(page, 'privacy-grants');
       await expectAccessible(page);
 
