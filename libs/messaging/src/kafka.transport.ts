@@ -3,6 +3,23 @@ import type { ConsumerLag, MessageHandler, MessageTransport, OutgoingMessage } f
 
 /** How long a start-up waits for a topic's partitions to be served before it gives up. */
 const TOPIC_READY_TIMEOUT_MS = 30_000;
+/**
+ * Retry policy of every client (producer, admin, consumers). A try waits at most 1 s: after a broker
+ * restart the next try reaches it within a second of it answering again. With a 5 s cap a client
+ * whose broker had been gone a while waited up to 5 s between tries, and the relay on top of it.
+ */
+const RETRY = { retries: 10, initialRetryTime: 100, maxRetryTime: 1000 } as const;
+/**
+ * A consumer whose retries run out while the broker is down crashes and kafkajs starts it again as a
+ * new group member; the broker, once back, still holds the old member and completes the rejoin only
+ * when that member's session expires. So the session timeout is what a restart costs every group
+ * (30 s, kafkajs's default, measured in `kafka-broker-restart.int-spec.ts`); it is also how long a
+ * SIGKILLed service's partitions stay with its dead member. 10 s keeps that short; heartbeats go every
+ * 2 s, also between messages of a batch, so a slow handler does not lose its membership, and one that
+ * does is only redelivered (the inbox applies an event once).
+ */
+const SESSION_TIMEOUT_MS = 10_000;
+const HEARTBEAT_INTERVAL_MS = 2_000;
 /** The broker answers these while a topic created a moment ago (by us or another process) settles. */
 const TOPIC_NOT_READY = new Set([
   'UNKNOWN_TOPIC_OR_PARTITION',
@@ -63,7 +80,7 @@ export class KafkaTransport implements MessageTransport {
       brokers: options.brokers,
       logLevel: logLevel.ERROR,
       logCreator: quietWhileTopicsSettle,
-      retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 5000 },
+      retry: RETRY,
     });
   }
 
@@ -173,7 +190,9 @@ export class KafkaTransport implements MessageTransport {
     const consumer = this.kafka.consumer({
       groupId: (this.options.topicPrefix ?? '') + group,
       // After the retries the consumer restarts (kafkajs restartOnFailure) and the message is redelivered.
-      retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 5000 },
+      retry: RETRY,
+      sessionTimeout: SESSION_TIMEOUT_MS,
+      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
     });
     // Subscribing to a topic the broker does not serve yet fails the start (see ensureTopics).
     await this.waitUntilServed(topics.map((t) => this.t(t)));
