@@ -711,10 +711,19 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         const withdrawnAt = byRequest.get(m.leave)?.at;
         if (sends.length > 0) report.campaign.sentToLeaver++;
         for (const at of sends)
-          if (withdrawnAt && at.getTime() > new Date(withdrawnAt).getTime() + FRESHNESS_BOUND_MS)
-            v.push(
-              `vendor: ${masked(m.phone)} sent ${at.getTime() - new Date(withdrawnAt).getTime()} ms after the withdrawal's commit`,
+          if (withdrawnAt && at.getTime() > new Date(withdrawnAt).getTime() + FRESHNESS_BOUND_MS) {
+            // Where the lateness arose: outreach's gate decision (dispatched_at) or the way to the vendor.
+            const [row] = await q<{ dispatched_at: Date | null }>(
+              'SELECT dispatched_at FROM outreach.sends WHERE run_id = $1 AND subject_ref::text = $2',
+              [runId, subject],
             );
+            const dispatched = row?.dispatched_at
+              ? `${new Date(row.dispatched_at).getTime() - new Date(withdrawnAt).getTime()} ms`
+              : 'unknown';
+            v.push(
+              `vendor: ${masked(m.phone)} sent ${at.getTime() - new Date(withdrawnAt).getTime()} ms after the withdrawal's commit (outreach dispatched it ${dispatched} after)`,
+            );
+          }
       } else if (inCohort.has(m.phone) && sends.length === 0 && !refusals.has(subject)) {
         v.push(`campaign: stayer ${masked(m.phone)} never sent and no refusal recorded`);
       }
