@@ -202,15 +202,38 @@ export class KafkaTransport implements MessageTransport {
     await consumer.run({
       // Partitions are handled concurrently (order holds within each, which is all Kafka promises).
       partitionsConsumedConcurrently: this.options.partitions,
+      // Only offsets of handled messages are resolved: a batch left early (rebalance, stop) is not skipped.
+      eachBatchAutoResolve: false,
+      // Message by message, as kafkajs's eachMessage does (handle, resolve, heartbeat, commit when due),
+      // but seeing the batch: a message followed by a later one of its key is marked superseded, so a
+      // consumer catching up on a backlog of heartbeats applies the latest of each, not every one.
       // The offset is committed only after the handler resolved, i.e. after the effect committed.
-      eachMessage: async ({ topic, partition, message }) => {
-        await handler({
-          topic: topic.slice(prefix.length),
-          key: message.key?.toString() ?? '',
-          value: message.value?.toString() ?? '',
-          partition,
-          offset: message.offset,
-        });
+      eachBatch: async ({
+        batch,
+        resolveOffset,
+        heartbeat,
+        commitOffsetsIfNecessary,
+        isRunning,
+        isStale,
+      }) => {
+        const lastOfKey = new Map<string, number>();
+        batch.messages.forEach((m, i) => lastOfKey.set(m.key?.toString() ?? '', i));
+        for (let i = 0; i < batch.messages.length; i++) {
+          if (!isRunning() || isStale()) break;
+          const message = batch.messages[i];
+          const key = message.key?.toString() ?? '';
+          await handler({
+            topic: batch.topic.slice(prefix.length),
+            key,
+            value: message.value?.toString() ?? '',
+            partition: batch.partition,
+            offset: message.offset,
+            supersededInBatch: (lastOfKey.get(key) ?? i) > i,
+          });
+          resolveOffset(message.offset);
+          await heartbeat();
+          await commitOffsetsIfNecessary();
+        }
       },
     });
     this.consumers.set(group, consumer);
