@@ -43,6 +43,12 @@ export interface ChaosReport {
   faults: Record<string, number>;
   /** Fault injected → every service ready again, per fault kind. */
   recoveryMs: Record<FaultKind, number[]>;
+  /**
+   * The restarted dependency answering again (broker port open, database started; for a SIGKILL the
+   * victim started) → every service ready: what the services themselves take, without the JVM's or
+   * PostgreSQL's own start-up.
+   */
+  afterBackMs: Record<FaultKind, number[]>;
   /** Services that exited by themselves (restarted as docker-compose's restart policy would). */
   selfExits: Record<string, number>;
   violations: string[];
@@ -195,6 +201,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const report: ChaosReport = {
     faults: {},
     recoveryMs: { kill: [], kafka: [], postgres: [] },
+    afterBackMs: { kill: [], kafka: [], postgres: [] },
     selfExits: {},
     violations: [],
     acknowledged: { importRows: 0, pushes: 0, joins: 0, leaves: 0 },
@@ -541,6 +548,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         const kind: FaultKind =
           plan.shift() ?? (['kill', 'kill', 'kafka', 'postgres'] as const)[Math.floor(Math.random() * 4)];
         const began = Date.now();
+        let back = began;
         if (kind === 'kill') {
           const victim = CHAOS_SERVICES[Math.floor(Math.random() * CHAOS_SERVICES.length)];
           restarting.add(victim);
@@ -553,6 +561,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
             }
             report.faults[`SIGKILL ${victim}`] = (report.faults[`SIGKILL ${victim}`] ?? 0) + 1;
             await sleep(Math.random() * 1000);
+            back = Date.now();
             await start(victim);
           } finally {
             restarting.delete(victim);
@@ -560,13 +569,18 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         } else if (kind === 'kafka') {
           report.faults['Kafka broker restart'] = (report.faults['Kafka broker restart'] ?? 0) + 1;
           await o.infra.restartKafka();
+          back = Date.now();
         } else {
           report.faults['PostgreSQL restart'] = (report.faults['PostgreSQL restart'] ?? 0) + 1;
           await o.infra.restartPostgres();
+          back = Date.now();
         }
         const recovery = await allReady(began);
         report.recoveryMs[kind].push(recovery);
-        log(`fault ${kind}: every service ready again after ${recovery} ms`);
+        report.afterBackMs[kind].push(recovery - (back - began));
+        log(
+          `fault ${kind}: every service ready again after ${recovery} ms (${recovery - (back - began)} ms after it was back)`,
+        );
       }
     };
 
@@ -697,10 +711,19 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
         const withdrawnAt = byRequest.get(m.leave)?.at;
         if (sends.length > 0) report.campaign.sentToLeaver++;
         for (const at of sends)
-          if (withdrawnAt && at.getTime() > new Date(withdrawnAt).getTime() + FRESHNESS_BOUND_MS)
-            v.push(
-              `vendor: ${masked(m.phone)} sent ${at.getTime() - new Date(withdrawnAt).getTime()} ms after the withdrawal's commit`,
+          if (withdrawnAt && at.getTime() > new Date(withdrawnAt).getTime() + FRESHNESS_BOUND_MS) {
+            // Where the lateness arose: outreach's gate decision (dispatched_at) or the way to the vendor.
+            const [row] = await q<{ dispatched_at: Date | null }>(
+              'SELECT dispatched_at FROM outreach.sends WHERE run_id = $1 AND subject_ref::text = $2',
+              [runId, subject],
             );
+            const dispatched = row?.dispatched_at
+              ? `${new Date(row.dispatched_at).getTime() - new Date(withdrawnAt).getTime()} ms`
+              : 'unknown';
+            v.push(
+              `vendor: ${masked(m.phone)} sent ${at.getTime() - new Date(withdrawnAt).getTime()} ms after the withdrawal's commit (outreach dispatched it ${dispatched} after)`,
+            );
+          }
       } else if (inCohort.has(m.phone) && sends.length === 0 && !refusals.has(subject)) {
         v.push(`campaign: stayer ${masked(m.phone)} never sent and no refusal recorded`);
       }

@@ -9,9 +9,13 @@
  */
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { startChaosInfrastructure } from './chaos-infra';
 import { FAULT_KINDS, runChaos, stopAllServices, type ChaosReport, type FaultKind } from './chaos-run';
+
+/** The machine's 1-minute load average, sampled every 30 s while the runner runs. */
+const loadSamples: number[] = [];
 
 export function summarise(reports: ChaosReport[], wallMs: number) {
   const faults: Record<string, number> = {};
@@ -40,6 +44,14 @@ export function summarise(reports: ChaosReport[], wallMs: number) {
         FAULT_KINDS.map((k) => [k, percentiles(reports.flatMap((r) => r.recoveryMs[k]))]),
       ),
     },
+    afterBackMs: Object.fromEntries(
+      FAULT_KINDS.map((k) => [k, percentiles(reports.flatMap((r) => r.afterBackMs?.[k] ?? []))]),
+    ),
+    loadAverage: (() => {
+      const sorted = [...loadSamples].sort((a, b) => a - b);
+      const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+      return { samples: sorted.length, min: at(0), p50: at(0.5), max: sorted.at(-1) ?? 0 };
+    })(),
     phasesMs: Object.fromEntries(
       [...new Set(reports.flatMap((r) => Object.keys(r.phasesMs)))].map((k) => [
         k,
@@ -83,6 +95,8 @@ async function main(): Promise<void> {
   const root = join(__dirname, '..', '..', '..');
   const began = Date.now();
   const reports: ChaosReport[] = [];
+  loadSamples.push(loadavg()[0]);
+  setInterval(() => loadSamples.push(loadavg()[0]), 30_000).unref();
   const infra = await startChaosInfrastructure(root, (l) => console.log(l));
   // Interrupted (Ctrl-C, timeout): stop the broker and the database it started, keep the figures.
   for (const signal of ['SIGINT', 'SIGTERM'] as const)

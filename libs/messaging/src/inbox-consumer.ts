@@ -19,7 +19,12 @@ export interface InboxConsumerOptions {
   topics: string[];
   /** Handlers by event type; an event type with no handler is skipped. */
   handlers: Record<string, EventEffect>;
-  /** Types whose effect is naturally idempotent (heartbeats): applied without an inbox row. */
+  /**
+   * Types whose effect is naturally idempotent and superseded by a later event of the same key
+   * (heartbeats: a later watermark says at least as much): applied without an inbox row, and skipped
+   * when a later message of the same key follows in the same fetched batch (it is applied instead, in
+   * order after everything between them).
+   */
   idempotentTypes?: string[];
   maxAttempts?: number;
   retryDelayMs?: number;
@@ -60,6 +65,8 @@ export class InboxConsumer {
     const effect = this.options.handlers[event.type];
     // Events this consumer does not act on (e.g. heartbeats meant for outreach) leave no trace.
     if (!effect) return;
+    // A backlog of heartbeats (after a broker restart) is caught up by the latest of each key.
+    if (message.supersededInBatch && this.options.idempotentTypes?.includes(event.type)) return;
     const maxAttempts = this.options.maxAttempts ?? 5;
     let lastError = '';
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {

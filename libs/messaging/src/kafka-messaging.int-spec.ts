@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
-import { ConsentWithdrawnV1, deadLetterTopic, TOPICS, type EventBase } from '@siyu/contracts';
+import {
+  ConsentWatermarkV1,
+  ConsentWithdrawnV1,
+  deadLetterTopic,
+  TOPICS,
+  type EventBase,
+} from '@siyu/contracts';
 import { openServiceDataSource, provisionServiceDatabase } from '@siyu/persistence';
 import { createTestDatabase, describeWithKafka, uniqueTopicPrefix, waitFor } from '@siyu/testing';
 import {
@@ -50,6 +56,7 @@ describeWithKafka('outbox → real Kafka → inbox', (brokers) => {
     await consumer.query(
       'CREATE TABLE effects (id serial PRIMARY KEY, subject text NOT NULL, seq int NOT NULL)',
     );
+    await consumer.query('CREATE TABLE applied (id serial PRIMARY KEY, what text NOT NULL)');
   }, 60_000);
 
   afterAll(async () => {
@@ -127,5 +134,69 @@ describeWithKafka('outbox → real Kafka → inbox', (brokers) => {
     });
     await waitFor(async () => dlq.length === 1, 'dead-letter topic message', 30_000);
     expect(JSON.parse(dlq[0]).reason).toMatch(/poison effect/);
+  }, 90_000);
+
+  it('a consumer catching up on a backlog applies only the latest heartbeat of a key per fetched batch, and every other event once, in order', async () => {
+    const producerTransport = await kafka('hb-producer');
+    await producerTransport.ensureTopics([TOPICS.consentWithdrawn]);
+    // A backlog on partition 0, as after a broker restart: 40 heartbeats with a withdrawal after the 20th.
+    const subject = randomUUID();
+    const at = (i: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString();
+    for (let i = 0; i < 40; i++) {
+      if (i === 20)
+        await producer.transaction((tx) =>
+          addToOutbox(tx, TOPICS.consentWithdrawn, subject, withdrawal(subject, 1), 0),
+        );
+      await producer.transaction((tx) =>
+        addToOutbox<ConsentWatermarkV1>(
+          tx,
+          TOPICS.consentWithdrawn,
+          'watermark-0',
+          { type: 'consent.watermark.v1', at: at(i), partition: 0 },
+          0,
+        ),
+      );
+    }
+    await new OutboxRelay(producer, producerTransport, 'producer').drain();
+
+    // The consumer starts after the backlog is on the partition: it fetches it in one go.
+    const inbox = new InboxConsumer(consumer, await kafka('hb-consumer'), {
+      group: 'hb-consumer',
+      topics: [TOPICS.consentWithdrawn],
+      idempotentTypes: ['consent.watermark.v1'],
+      handlers: {
+        'consent.watermark.v1': async (tx, e) => {
+          await tx.query('INSERT INTO applied (what) VALUES ($1)', [(e as ConsentWatermarkV1).at]);
+        },
+        // The topic also holds the other test's withdrawals (another subject): not this test's backlog.
+        'consent.withdrawn.v1': async (tx, e) => {
+          if ((e as ConsentWithdrawnV1).subjectRef !== subject) return;
+          await tx.query('INSERT INTO applied (what) VALUES ($1)', [subject]);
+        },
+      },
+    });
+    await inbox.start();
+    try {
+      await waitFor(
+        async () => (await consumer.query('SELECT 1 FROM applied WHERE what = $1', [at(39)])).length === 1,
+        'the last heartbeat applied',
+        60_000,
+      );
+      const applied: string[] = (await consumer.query('SELECT what FROM applied ORDER BY id')).map(
+        (r: { what: string }) => r.what,
+      );
+      // The withdrawal once, and before every heartbeat published after it; the latest heartbeat last.
+      expect(applied.filter((w) => w === subject)).toHaveLength(1);
+      const withdrawnAt = applied.indexOf(subject);
+      const heartbeats = applied.filter((w) => w !== subject);
+      expect(applied.slice(0, withdrawnAt).every((w) => w < at(20))).toBe(true);
+      expect(applied.slice(withdrawnAt + 1).every((w) => w >= at(20))).toBe(true);
+      expect(applied.at(-1)).toBe(at(39));
+      // Superseded heartbeats were skipped: far fewer applied than published.
+      expect(heartbeats.length).toBeLessThan(40);
+      expect([...heartbeats].sort()).toEqual(heartbeats);
+    } finally {
+      await inbox.stop();
+    }
   }, 90_000);
 });

@@ -3,6 +3,23 @@ import type { ConsumerLag, MessageHandler, MessageTransport, OutgoingMessage } f
 
 /** How long a start-up waits for a topic's partitions to be served before it gives up. */
 const TOPIC_READY_TIMEOUT_MS = 30_000;
+/**
+ * Retry policy of every client (producer, admin, consumers). A try waits at most 1 s: after a broker
+ * restart the next try reaches it within a second of it answering again. With a 5 s cap a client
+ * whose broker had been gone a while waited up to 5 s between tries, and the relay on top of it.
+ */
+const RETRY = { retries: 10, initialRetryTime: 100, maxRetryTime: 1000 } as const;
+/**
+ * A consumer whose retries run out while the broker is down crashes and kafkajs starts it again as a
+ * new group member; the broker, once back, still holds the old member and completes the rejoin only
+ * when that member's session expires. So the session timeout is what a restart costs every group
+ * (30 s, kafkajs's default, measured in `kafka-broker-restart.int-spec.ts`); it is also how long a
+ * SIGKILLed service's partitions stay with its dead member. 10 s keeps that short; heartbeats go every
+ * 2 s, also between messages of a batch, so a slow handler does not lose its membership, and one that
+ * does is only redelivered (the inbox applies an event once).
+ */
+const SESSION_TIMEOUT_MS = 10_000;
+const HEARTBEAT_INTERVAL_MS = 2_000;
 /** The broker answers these while a topic created a moment ago (by us or another process) settles. */
 const TOPIC_NOT_READY = new Set([
   'UNKNOWN_TOPIC_OR_PARTITION',
@@ -63,7 +80,7 @@ export class KafkaTransport implements MessageTransport {
       brokers: options.brokers,
       logLevel: logLevel.ERROR,
       logCreator: quietWhileTopicsSettle,
-      retry: { retries: 8, initialRetryTime: 100, maxRetryTime: 5000 },
+      retry: RETRY,
     });
   }
 
@@ -173,7 +190,9 @@ export class KafkaTransport implements MessageTransport {
     const consumer = this.kafka.consumer({
       groupId: (this.options.topicPrefix ?? '') + group,
       // After the retries the consumer restarts (kafkajs restartOnFailure) and the message is redelivered.
-      retry: { retries: 10, initialRetryTime: 100, maxRetryTime: 5000 },
+      retry: RETRY,
+      sessionTimeout: SESSION_TIMEOUT_MS,
+      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
     });
     // Subscribing to a topic the broker does not serve yet fails the start (see ensureTopics).
     await this.waitUntilServed(topics.map((t) => this.t(t)));
@@ -183,15 +202,38 @@ export class KafkaTransport implements MessageTransport {
     await consumer.run({
       // Partitions are handled concurrently (order holds within each, which is all Kafka promises).
       partitionsConsumedConcurrently: this.options.partitions,
+      // Only offsets of handled messages are resolved: a batch left early (rebalance, stop) is not skipped.
+      eachBatchAutoResolve: false,
+      // Message by message, as kafkajs's eachMessage does (handle, resolve, heartbeat, commit when due),
+      // but seeing the batch: a message followed by a later one of its key is marked superseded, so a
+      // consumer catching up on a backlog of heartbeats applies the latest of each, not every one.
       // The offset is committed only after the handler resolved, i.e. after the effect committed.
-      eachMessage: async ({ topic, partition, message }) => {
-        await handler({
-          topic: topic.slice(prefix.length),
-          key: message.key?.toString() ?? '',
-          value: message.value?.toString() ?? '',
-          partition,
-          offset: message.offset,
-        });
+      eachBatch: async ({
+        batch,
+        resolveOffset,
+        heartbeat,
+        commitOffsetsIfNecessary,
+        isRunning,
+        isStale,
+      }) => {
+        const lastOfKey = new Map<string, number>();
+        batch.messages.forEach((m, i) => lastOfKey.set(m.key?.toString() ?? '', i));
+        for (let i = 0; i < batch.messages.length; i++) {
+          if (!isRunning() || isStale()) break;
+          const message = batch.messages[i];
+          const key = message.key?.toString() ?? '';
+          await handler({
+            topic: batch.topic.slice(prefix.length),
+            key,
+            value: message.value?.toString() ?? '',
+            partition: batch.partition,
+            offset: message.offset,
+            supersededInBatch: (lastOfKey.get(key) ?? i) > i,
+          });
+          resolveOffset(message.offset);
+          await heartbeat();
+          await commitOffsetsIfNecessary();
+        }
       },
     });
     this.consumers.set(group, consumer);

@@ -121,9 +121,11 @@ export class OutboxRelay {
         if (published > 0) continue;
       } catch (err) {
         this.options.onError?.(err);
-        // Broker or database trouble: back off exponentially instead of hammering it.
+        // Broker or database trouble: back off exponentially instead of hammering it, at most 1 s
+        // (a failed round already spent the client's own retries), so a restarted broker or database
+        // gets the waiting events within about a second of answering again.
         await this.sleep(backoff);
-        backoff = Math.min(backoff * 2, this.options.maxBackoffMs ?? 5000);
+        backoff = Math.min(backoff * 2, this.options.maxBackoffMs ?? 1000);
         continue;
       }
       await this.sleep(this.options.idleDelayMs ?? 50);

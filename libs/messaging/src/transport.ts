@@ -13,6 +13,11 @@ export interface DeliveredMessage {
   value: string;
   partition: number;
   offset: string;
+  /**
+   * A later message with the same key follows this one in what the consumer fetched (Kafka: the same
+   * batch of the partition). Consumers may skip a message a later one supersedes (heartbeats).
+   */
+  supersededInBatch?: boolean;
 }
 
 /** How far one consumer group is behind on one partition (messages not yet processed). */

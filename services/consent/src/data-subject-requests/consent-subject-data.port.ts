@@ -85,6 +85,10 @@ export class ConsentSubjectData implements SubjectDataPort {
   }
 
   async erase(tx: EntityManager, e: PrivacyErasureRequestedV1): Promise<HeldDataLine[]> {
+    // Lock order as every grant takes it: the subject's contact rows first, the brand chain after
+    // (the withdrawal's append). The other way round, a re-grant of the same subject binding its
+    // openid meanwhile deadlocked with this erasure (docs/consent/ledger-write-order.md).
+    await this.subjectData.lockAllOf(tx, e.brandId, e.subjectRef);
     await this.withdraw.withdrawIn(tx, {
       brandId: e.brandId,
       subjectRef: e.subjectRef,

@@ -13,11 +13,11 @@ export interface SubjectDataCounts {
 }
 
 // One statement: each table's rows for the subject, found through its phone and openid indexes.
-const rowsOf = (verb: 'SELECT' | 'DELETE') => {
+const rowsOf = (verb: 'SELECT' | 'LOCK' | 'DELETE') => {
   const take = (table: string, where: string, returning = '1') =>
     verb === 'DELETE'
       ? `DELETE FROM ${table} WHERE ${where} RETURNING ${returning}`
-      : `SELECT ${returning} FROM ${table} WHERE ${where}`;
+      : `SELECT ${returning} FROM ${table} WHERE ${where}${verb === 'LOCK' ? ' FOR UPDATE' : ''}`;
   return `
   WITH s AS (${take('subjects', 'brand_id = $1 AND subject_ref = $2', 'phone_index')}),
        w AS (${take('wechat_bindings', 'brand_id = $1 AND subject_ref = $2', 'openid_index')}),
@@ -33,12 +33,23 @@ const rowsOf = (verb: 'SELECT' | 'DELETE') => {
 };
 const DELETE_ALL = rowsOf('DELETE');
 const COUNT_ALL = rowsOf('SELECT');
+const LOCK_ALL = rowsOf('LOCK');
 
 /** R10: a subject's contact points and identifiers, once nothing rests on them any more. */
 export class SubjectDataRepository {
   async deleteAllOf(tx: EntityManager, brandId: string, subjectRef: string): Promise<SubjectDataCounts> {
     const [counts] = await tx.query(DELETE_ALL, [brandId, subjectRef]);
     return counts;
+  }
+
+  /**
+   * Row-locks what `deleteAllOf` will delete, without changing it. An erasure calls this before its
+   * withdrawal takes the ledger chain's lock: grants lock these rows (contact bindings) before their
+   * append takes that lock, so both take the two in the same order and cannot deadlock
+   * (docs/consent/ledger-write-order.md; `regrant-erasure-lock.int-spec.ts`).
+   */
+  async lockAllOf(tx: EntityManager, brandId: string, subjectRef: string): Promise<void> {
+    await tx.query(LOCK_ALL, [brandId, subjectRef]);
   }
 
   async countAllOf(tx: EntityManager, brandId: string, subjectRef: string): Promise<SubjectDataCounts> {
