@@ -29,6 +29,13 @@ const contactLines = (c: SubjectDataCounts, status: HeldDataLine['status']): Hel
     status,
     explanation: 'WeChat follow/unfollow events',
   },
+  {
+    category: 'wecom_bindings',
+    records: c.wecomBindings,
+    status,
+    explanation: 'your WeCom contact id, indexed',
+  },
+  { category: 'wecom_events', records: c.wecomEvents, status, explanation: 'WeCom add/delete events' },
   { category: 'sms_replies', records: c.smsReplies, status, explanation: 'SMS replies such as TD' },
   { category: 'one_time_codes', records: c.otpChallenges, status, explanation: 'verification codes sent' },
   { category: 'sandbox_messages', records: c.sandboxSms, status, explanation: 'test channel messages' },

@@ -98,6 +98,40 @@ describe('consent answers data-subject requests (R14)', () => {
     expect(verdict.body.intact).toBe(true);
   });
 
+  it('on erasure deletes the subject’s WeCom contact binding and its WeCom events, and says so in the answer', async () => {
+    const subjectRef = await consentThroughQr(t, freshPhone());
+    const externalIndex = `wecom-index-${randomUUID()}`;
+    await adminQuery(
+      t.adminUrl,
+      'INSERT INTO consent.wecom_bindings (brand_id, external_index, subject_ref) VALUES ($1, $2, $3)',
+      [BRAND.id, externalIndex, subjectRef],
+    );
+    await adminQuery(
+      t.adminUrl,
+      `INSERT INTO consent.wecom_events (brand_id, external_index, change_type, created_at_wecom)
+       VALUES ($1, $2, 'add_external_contact', 1796620000), ($1, $2, 'del_follow_user', 1796620100)`,
+      [BRAND.id, externalIndex],
+    );
+    const access = (await waitFor(
+      async () => answerTo(await ask('access', subjectRef)),
+      'the access answer',
+    ))!;
+    expect(line(access, 'wecom_bindings')).toMatchObject({ status: 'held', records: 1 });
+    expect(line(access, 'wecom_events')).toMatchObject({ status: 'held', records: 2 });
+
+    const requestId = await ask('erasure', subjectRef);
+    const answer = (await waitFor(async () => answerTo(requestId), 'the erasure answer'))!;
+    expect(line(answer, 'wecom_bindings')).toMatchObject({ status: 'deleted', records: 1 });
+    expect(line(answer, 'wecom_events')).toMatchObject({ status: 'deleted', records: 2 });
+    const left = await adminQuery(
+      t.adminUrl,
+      `SELECT 'binding' AS t FROM consent.wecom_bindings WHERE external_index = $1
+       UNION ALL SELECT 'event' FROM consent.wecom_events WHERE external_index = $1`,
+      [externalIndex],
+    );
+    expect(left).toEqual([]);
+  });
+
   it('answers an erasure for a subject it never saw with zero records, and ignores another brand', async () => {
     const stranger = randomUUID();
     const requestId = await ask('erasure', stranger);

@@ -56,6 +56,8 @@ export class PurgeExpiredProof {
         memberLinks: 0,
         wechatBindings: 0,
         wechatEvents: 0,
+        wecomBindings: 0,
+        wecomEvents: 0,
         smsReplies: 0,
         otpChallenges: 0,
         sandboxSms: 0,

@@ -11,6 +11,10 @@ export class SubjectDataCountsResponse implements SubjectDataCounts {
   wechatBindings: number;
   @ApiProperty({ example: 0 })
   wechatEvents: number;
+  @ApiProperty({ example: 0 })
+  wecomBindings: number;
+  @ApiProperty({ example: 0 })
+  wecomEvents: number;
   @ApiProperty({ example: 1 })
   smsReplies: number;
   @ApiProperty({ example: 3 })

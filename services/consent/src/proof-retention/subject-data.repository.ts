@@ -7,6 +7,9 @@ export interface SubjectDataCounts {
   memberLinks: number;
   wechatBindings: number;
   wechatEvents: number;
+  /** The WeCom external user's blind index bound to the subject (the WeCom door). */
+  wecomBindings: number;
+  wecomEvents: number;
   smsReplies: number;
   otpChallenges: number;
   sandboxSms: number;
@@ -23,11 +26,14 @@ const rowsOf = (verb: 'SELECT' | 'LOCK' | 'DELETE') => {
        w AS (${take('wechat_bindings', 'brand_id = $1 AND subject_ref = $2', 'openid_index')}),
        m AS (${take('member_links', 'brand_id = $1 AND subject_ref = $2')}),
        we AS (${take('wechat_events', 'brand_id = $1 AND openid_index IN (SELECT openid_index FROM w)')}),
+       wb AS (${take('wecom_bindings', 'brand_id = $1 AND subject_ref = $2', 'external_index')}),
+       wbe AS (${take('wecom_events', 'brand_id = $1 AND external_index IN (SELECT external_index FROM wb)')}),
        si AS (${take('sms_inbound', 'phone_index IN (SELECT phone_index FROM s)')}),
        o AS (${take('otp_challenges', 'phone_index IN (SELECT phone_index FROM s)')}),
        sb AS (${take('sandbox_sms', 'to_index IN (SELECT phone_index FROM s)')})
   SELECT (SELECT count(*) FROM s)::int AS "subjects", (SELECT count(*) FROM m)::int AS "memberLinks",
          (SELECT count(*) FROM w)::int AS "wechatBindings", (SELECT count(*) FROM we)::int AS "wechatEvents",
+         (SELECT count(*) FROM wb)::int AS "wecomBindings", (SELECT count(*) FROM wbe)::int AS "wecomEvents",
          (SELECT count(*) FROM si)::int AS "smsReplies", (SELECT count(*) FROM o)::int AS "otpChallenges",
          (SELECT count(*) FROM sb)::int AS "sandboxSms"`;
 };

@@ -3806,6 +3806,10 @@ export interface components {
             wechatBindings: number;
             /** @example 0 */
             wechatEvents: number;
+            /** @example 0 */
+            wecomBindings: number;
+            /** @example 0 */
+            wecomEvents: number;
         };
         SubjectHistoryResponse: {
             entries: components["schemas"]["LedgerEntryResponse"][];
