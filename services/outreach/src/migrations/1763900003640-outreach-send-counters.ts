@@ -73,6 +73,10 @@ export class OutreachSendCounters1763900003640 implements MigrationInterface {
         RETURN NULL;
       END
       $fn$`);
+    // The trigger runs in whoever writes `sends` (a repair by an operator on an admin connection, a
+    // test's fixture): its table names resolve in the schema this migration ran in, not in the
+    // writer's search_path (campaign-results-timeline.int-spec.ts writes sends that way).
+    await q.query('ALTER FUNCTION count_reached_sends() SET search_path FROM CURRENT');
     // Entries older than the 400-day horizon, cut from a row (with the nulls of sends that stopped
     // counting). Called only once a row outgrows 2 kB (~35 entries): scanning every entry on every
     // write cost more than the whole gate check, and the gate's window ignores old entries anyway.
