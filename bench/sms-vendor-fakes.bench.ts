@@ -45,7 +45,10 @@ async function run(
         const outcomes = await ch.submit(template, batch);
         submitted += outcomes.filter((o) => o.status === 'submitted').length;
         for (const o of outcomes)
-          if (o.status !== 'submitted') failures.set(o.errorCode, (failures.get(o.errorCode) ?? 0) + 1);
+          if (o.status !== 'submitted') {
+            const code = 'errorCode' in o ? o.errorCode : o.status;
+            failures.set(code, (failures.get(code) ?? 0) + 1);
+          }
       }
     }),
   );

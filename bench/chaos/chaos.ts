@@ -67,6 +67,14 @@ export function summarise(reports: ChaosReport[], wallMs: number) {
       sentToLeaver: r.campaign.sentToLeaver,
       resumes: r.campaign.resumes,
     })),
+    /** The latest any message to a leaver reached the vendor after their withdrawal's commit (ms). */
+    worstLeaverLagMs: reports.reduce<number | null>(
+      (w, r) =>
+        r.campaign.worstLeaverLagMs === null
+          ? w
+          : Math.max(w ?? r.campaign.worstLeaverLagMs, r.campaign.worstLeaverLagMs),
+      null,
+    ),
     retries: reports.reduce((n, r) => n + r.retries, 0),
     wallMinutes: Math.round(wallMs / 600) / 100,
   };

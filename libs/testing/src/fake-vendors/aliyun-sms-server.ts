@@ -1,7 +1,7 @@
 import { createHash, createHmac, randomInt, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseQuery } from 'node:querystring';
-import { beijingDate, beijingTime, json, VendorHttpServer } from './vendor-server';
+import { beijingDate, beijingTime, json, requestArrivedAt, VendorHttpServer } from './vendor-server';
 import { send, type VendorCallResult } from './http';
 
 /**
@@ -32,6 +32,8 @@ export interface AliyunRecordedMessage {
   /** 【签名】 + rendered text, as QuerySendDetails shows it. */
   content: string;
   sentAt: Date;
+  /** When the SendBatchSms request carrying it reached the server (headers in, before parsing and the signature check). */
+  arrivedAt: Date;
   /** QuerySendDetails SendStatus: 1 waiting for the receipt, 2 failed, 3 delivered. */
   sendStatus: 1 | 2 | 3;
   errCode: string;
@@ -190,7 +192,8 @@ export class FakeAliyunSmsServer {
     }
     const form = flat(parseQuery(body.toString('utf8')));
     const action = String(req.headers['x-acs-action']);
-    if (action === 'SendBatchSms') return this.sendBatchSms(query, form, requestId, res);
+    if (action === 'SendBatchSms')
+      return this.sendBatchSms(query, form, requestId, res, requestArrivedAt(req));
     if (action === 'QuerySendDetails') return this.querySendDetails(query, form, requestId, res);
     if (action === 'QuerySmsTemplateList') return this.querySmsTemplateList(query, form, requestId, res);
     this.calls.push({ action, code: 'InvalidAction.NotFound', query, form });
@@ -290,6 +293,7 @@ export class FakeAliyunSmsServer {
     form: Record<string, string>,
     requestId: string,
     res: ServerResponse,
+    arrivedAt: Date,
   ): void {
     const answer = (code: string, extra: Record<string, unknown> = {}) => {
       this.calls.push({ action: 'SendBatchSms', code, query, form });
@@ -344,6 +348,7 @@ export class FakeAliyunSmsServer {
           params: params[i] ?? {},
           content: `【${signs[i]}】${text}`,
           sentAt: now,
+          arrivedAt,
           sendStatus: 1,
           errCode: '',
         });

@@ -21,6 +21,7 @@ export class VendorHttpServer {
     handle: (req: IncomingMessage, body: Buffer, res: ServerResponse) => Promise<void> | void,
   ): Promise<VendorHttpServer> {
     const server = createServer((req, res) => {
+      arrivals.set(req, new Date());
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
@@ -48,6 +49,16 @@ export class VendorHttpServer {
     this.held.clear();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
+}
+
+const arrivals = new WeakMap<IncomingMessage, Date>();
+
+/**
+ * When the request's headers reached the fake (before its body was read and its signature checked):
+ * the closest a fake comes to "the vendor received it", for oracles that time dispatches.
+ */
+export function requestArrivedAt(req: IncomingMessage): Date {
+  return arrivals.get(req) ?? new Date();
 }
 
 export function json(

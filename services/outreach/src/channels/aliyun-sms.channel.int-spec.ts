@@ -64,7 +64,7 @@ function refs(sent: OutboundSms[], outcomes: SubmitOutcome[], submittedAt = new 
       phone: m.phone,
       submittedAt,
       ...(o.status === 'submitted' ? { vendorMessageId: o.vendorMessageId } : {}),
-      ...(o.status !== 'rejected' && o.batchId ? { batchId: o.batchId } : {}),
+      ...('batchId' in o && o.batchId ? { batchId: o.batchId } : {}),
     };
   });
 }
@@ -153,6 +153,27 @@ describe('AliyunSmsChannel through the official SDK against the fake Aliyun', ()
     const sentPhones = fake.messages.map((m) => m.phone);
     expect(new Set(sentPhones).size).toBe(99);
     expect(sentPhones).toHaveLength(99);
+  });
+
+  it('starts no call once mayStart says no: the halves of a batch refused for one number stay unsent (ADR 0006)', async () => {
+    const batch = messages(8);
+    fake.blacklisted.add(batch[5].phone);
+    let asked = 0;
+    // The first call may start; the deadline passes before the halves would.
+    const outcomes = await channel().submit(TEMPLATE, batch, () => ++asked === 1);
+
+    expect(fake.calls.filter((c) => c.action === 'SendBatchSms')).toHaveLength(1);
+    expect(fake.messages).toHaveLength(0);
+    expect(asked).toBeGreaterThan(1);
+    expect(outcomes).toEqual(batch.map((m) => ({ sendId: m.sendId, status: 'not_started' })));
+  });
+
+  it('makes no call at all when mayStart says no before the first one', async () => {
+    const batch = messages(3);
+    const outcomes = await channel().submit(TEMPLATE, batch, () => false);
+
+    expect(fake.calls).toHaveLength(0);
+    expect(outcomes.map((o) => o.status)).toEqual(['not_started', 'not_started', 'not_started']);
   });
 
   it('rejects the whole batch, unsuppressed, when the template parameters miss a variable', async () => {

@@ -5,6 +5,7 @@ import { ChannelError, ChannelErrorCode } from './channels.errors';
 import { beijingDay, parseBeijingTime } from './sms-receipt';
 import type {
   DeliveryReport,
+  MayStartCall,
   OutboundSms,
   SentMessageRef,
   SmsTemplateRef,
@@ -71,15 +72,26 @@ export class AliyunSmsChannel implements SmsVendorChannel {
     this.lagMs = options.queryVisibilityLagMs ?? 60_000;
   }
 
-  async submit(template: SmsTemplateRef, messages: OutboundSms[]): Promise<SubmitOutcome[]> {
+  async submit(
+    template: SmsTemplateRef,
+    messages: OutboundSms[],
+    mayStart: MayStartCall = () => true,
+  ): Promise<SubmitOutcome[]> {
     const outcomes: SubmitOutcome[] = [];
     for (let i = 0; i < messages.length; i += this.maxBatch) {
-      outcomes.push(...(await this.sendBatch(template, messages.slice(i, i + this.maxBatch))));
+      outcomes.push(...(await this.sendBatch(template, messages.slice(i, i + this.maxBatch), mayStart)));
     }
     return outcomes;
   }
 
-  private async sendBatch(template: SmsTemplateRef, batch: OutboundSms[]): Promise<SubmitOutcome[]> {
+  private async sendBatch(
+    template: SmsTemplateRef,
+    batch: OutboundSms[],
+    mayStart: MayStartCall,
+  ): Promise<SubmitOutcome[]> {
+    // Asked before every call, the halves of a refused batch too: each half is a new dispatch,
+    // and one started after the gate's deadline could reach a member who withdrew meanwhile.
+    if (!mayStart()) return batch.map((m) => ({ sendId: m.sendId, status: 'not_started' }));
     const batchId = batch[0].sendId;
     let body: $Dysmsapi.SendBatchSmsResponseBody | undefined;
     try {
@@ -120,8 +132,8 @@ export class AliyunSmsChannel implements SmsVendorChannel {
     if (NUMBER_CODES.has(code) && batch.length > 1) {
       const half = Math.ceil(batch.length / 2);
       return [
-        ...(await this.sendBatch(template, batch.slice(0, half))),
-        ...(await this.sendBatch(template, batch.slice(half))),
+        ...(await this.sendBatch(template, batch.slice(0, half), mayStart)),
+        ...(await this.sendBatch(template, batch.slice(half), mayStart)),
       ];
     }
     this.logger.warn(`SendBatchSms batch=${batchId} n=${batch.length} answered ${code}`);

@@ -4,6 +4,7 @@ import { renderSms } from '../templates/template-rules';
 import { SandboxSmsRepository } from './sandbox-sms.repository';
 import type {
   DeliveryReport,
+  MayStartCall,
   OutboundSms,
   SentMessageRef,
   SmsTemplateRef,
@@ -27,7 +28,12 @@ export class SandboxSmsChannel implements SmsVendorChannel {
     private readonly announce?: (line: string) => void,
   ) {}
 
-  async submit(template: SmsTemplateRef, messages: OutboundSms[]): Promise<SubmitOutcome[]> {
+  async submit(
+    template: SmsTemplateRef,
+    messages: OutboundSms[],
+    mayStart: MayStartCall = () => true,
+  ): Promise<SubmitOutcome[]> {
+    if (!mayStart()) return messages.map((m) => ({ sendId: m.sendId, status: 'not_started' }));
     const t = await this.sent.findTemplate(this.ds.manager, template.templateCode, template.signName);
     if (!t)
       return messages.map((m) => ({

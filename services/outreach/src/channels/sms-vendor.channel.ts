@@ -42,7 +42,18 @@ export type SubmitOutcome =
   /** The vendor refused this message; `suppress` when the number must never be tried again (blacklist). */
   | { sendId: string; status: 'rejected'; errorCode: string; errorMessage: string; suppress: boolean }
   /** Transport failure or timeout: the vendor may or may not have sent it — reconcile, never resend. */
-  | { sendId: string; status: 'unknown'; errorCode: string; batchId?: string };
+  | { sendId: string; status: 'unknown'; errorCode: string; batchId?: string }
+  /**
+   * No vendor call carried it: `mayStart` said no before the call (the gate's dispatch deadline
+   * had passed, ADR 0006). Nothing was sent; it may pass the gate again.
+   */
+  | { sendId: string; status: 'not_started' };
+
+/**
+ * Asked right before every vendor call a submit makes (a channel may make several: Aliyun halves
+ * a batch the vendor refused for one number); `false` = make no more calls.
+ */
+export type MayStartCall = () => boolean;
 
 export interface SentMessageRef {
   sendId: string;
@@ -74,8 +85,15 @@ export interface SmsVendorChannel {
   readonly vendor: SmsVendor;
   /** Numbers per submit call: Aliyun SendBatchSms 100, Tencent SendSms 200. */
   readonly maxBatch: number;
-  /** One call per batch (one template, up to maxBatch numbers); one outcome per message, same order. */
-  submit(template: SmsTemplateRef, messages: OutboundSms[]): Promise<SubmitOutcome[]>;
+  /**
+   * One call per batch (one template, up to maxBatch numbers); one outcome per message, same order.
+   * Every vendor call is started only while `mayStart()` answers true (default: always).
+   */
+  submit(
+    template: SmsTemplateRef,
+    messages: OutboundSms[],
+    mayStart?: MayStartCall,
+  ): Promise<SubmitOutcome[]>;
   /** After a crash or an `unknown` outcome: what the vendor knows of these messages. */
   reconcile(messages: SentMessageRef[]): Promise<DeliveryReport[]>;
   /** Approved templates, for the template sync. */

@@ -58,7 +58,7 @@ function refs(sent: OutboundSms[], outcomes: SubmitOutcome[]): SentMessageRef[] 
       phone: m.phone,
       submittedAt: new Date(),
       ...(o.status === 'submitted' ? { vendorMessageId: o.vendorMessageId } : {}),
-      ...(o.status !== 'rejected' && o.batchId ? { batchId: o.batchId } : {}),
+      ...('batchId' in o && o.batchId ? { batchId: o.batchId } : {}),
     };
   });
 }
@@ -105,6 +105,18 @@ describe('TencentSmsChannel through the official SDK against the fake Tencent Cl
     expect(sends.map((c) => c.body.PhoneNumberSet.length)).toEqual([200, 50]);
     expect(sends.map((c) => c.body.SessionContext)).toEqual([batch[0].sendId, batch[200].sendId]);
     expect(outcomes.filter((o) => o.status === 'submitted')).toHaveLength(250);
+  });
+
+  it('starts no further SendSms call once mayStart says no: the second call of 250 numbers stays unsent', async () => {
+    const batch = messages(250);
+    let asked = 0;
+    const outcomes = await channel().submit(TEMPLATE, batch, () => ++asked === 1);
+
+    expect(fake.messages).toHaveLength(200);
+    expect(outcomes.slice(0, 200).every((o) => o.status === 'submitted')).toBe(true);
+    expect(outcomes.slice(200)).toEqual(
+      batch.slice(200).map((m) => ({ sendId: m.sendId, status: 'not_started' })),
+    );
   });
 
   it('sends messages with different parameters in different calls (one TemplateParamSet per call), outcomes in input order', async () => {

@@ -4,6 +4,7 @@ import { ChannelError, ChannelErrorCode } from './channels.errors';
 import { mainlandNumber, type SmsReceipt } from './sms-receipt';
 import type {
   DeliveryReport,
+  MayStartCall,
   OutboundSms,
   SentMessageRef,
   SmsTemplateRef,
@@ -59,7 +60,11 @@ export class TencentSmsChannel implements SmsVendorChannel {
     });
   }
 
-  async submit(template: SmsTemplateRef, messages: OutboundSms[]): Promise<SubmitOutcome[]> {
+  async submit(
+    template: SmsTemplateRef,
+    messages: OutboundSms[],
+    mayStart: MayStartCall = () => true,
+  ): Promise<SubmitOutcome[]> {
     const outcomes: SubmitOutcome[] = new Array(messages.length);
     // One TemplateParamSet per call: group by identical params, keeping each message's position.
     const groups = new Map<string, number[]>();
@@ -81,6 +86,10 @@ export class TencentSmsChannel implements SmsVendorChannel {
     for (const [key, indexes] of groups) {
       for (let i = 0; i < indexes.length; i += this.maxBatch) {
         const chunk = indexes.slice(i, i + this.maxBatch);
+        if (!mayStart()) {
+          chunk.forEach((j) => (outcomes[j] = { sendId: messages[j].sendId, status: 'not_started' }));
+          continue;
+        }
         const got = await this.sendCall(
           template,
           JSON.parse(key),
