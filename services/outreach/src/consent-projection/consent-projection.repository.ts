@@ -61,39 +61,52 @@ function gateStatement(q: GateQuery): [string, unknown[]] {
             ORDER BY s.not_before, s.send_id
             LIMIT $4
             FOR UPDATE OF s SKIP LOCKED),
+         -- Per recipient, one primary-key probe per table (scalar subqueries run once per row of
+         -- the chunk): the statement's cost follows the chunk, never the brand's size. Written as
+         -- joins, the planner hashed whole tables once they were mid-sized (three sequential scans
+         -- of 20,000-100,000 rows per chunk of 500: most of the gate's overhead, issue 17 §6).
+         -- MATERIALIZED: inlined, each probe would run again wherever its column is read.
+         x AS MATERIALIZED (
+           SELECT c.send_id, c.subject_ref, c.variant,
+                  (SELECT p.granted FROM consent_projection p
+                    WHERE p.subject_ref = c.subject_ref AND p.purpose = $5 AND p.channel = $6) AS granted,
+                  (SELECT cp.sealed FROM contact_points cp
+                    WHERE cp.subject_ref = c.subject_ref AND cp.channel = $6) AS sealed,
+                  EXISTS (SELECT 1 FROM suppressions sup
+                           WHERE sup.subject_ref = c.subject_ref AND $6 = ANY (sup.channels)
+                             AND sup.source = ANY ($12::text[])) AS suppressed,
+                  coalesce((SELECT rtz.time_zone FROM recipient_time_zones rtz
+                             WHERE rtz.subject_ref = c.subject_ref), $11) AS tz,
+                  -- Caps read the member's counter row (kept by a trigger on sends, migration
+                  -- 1763900003640): one index lookup; the window is compared on epoch seconds, exact.
+                  CASE WHEN $7::int IS NOT NULL THEN
+                    (SELECT sc.reached FROM send_counters sc
+                      WHERE sc.subject_ref = c.subject_ref AND sc.channel = $6 AND sc.purpose = $5)
+                  END AS reached
+             FROM chunk c),
          v AS (
-           SELECT c.send_id, c.subject_ref, c.variant, cp.sealed,
+           SELECT x.send_id, x.subject_ref, x.variant, x.sealed,
                   CASE
-                    WHEN p.granted IS NULL THEN 'no_consent'
-                    WHEN NOT p.granted THEN 'consent_withdrawn'
-                    WHEN sup.hit THEN 'suppressed'
-                    WHEN cp.sealed IS NULL THEN 'no_contact_point'
-                    WHEN $7::int IS NOT NULL AND cap.n >= $7::int THEN 'frequency_cap'
+                    WHEN x.granted IS NULL THEN 'no_consent'
+                    WHEN NOT x.granted THEN 'consent_withdrawn'
+                    WHEN x.suppressed THEN 'suppressed'
+                    WHEN x.sealed IS NULL THEN 'no_contact_point'
+                    -- Counted only for a member with reached sends (an empty row counts 0).
+                    WHEN $7::int IS NOT NULL AND x.reached IS NOT NULL AND x.reached <> '{}'::jsonb
+                         AND jsonb_array_length(jsonb_path_query_array(x.reached, '$.* ? (@ >= $w)',
+                               jsonb_build_object('w', extract(epoch FROM
+                                 CASE WHEN $8::int IS NULL
+                                      THEN date_trunc('month', clock_timestamp() AT TIME ZONE x.tz) AT TIME ZONE x.tz
+                                      ELSE clock_timestamp() - make_interval(days => $8::int) END)))) >= $7::int
+                      THEN 'frequency_cap'
                   END AS reason,
-                  CASE WHEN $9::time IS NOT NULL AND NOT (lt.t::time >= $9::time AND lt.t::time < $10::time)
-                    THEN ((CASE WHEN lt.t::time < $9::time THEN lt.t::date ELSE lt.t::date + 1 END) + $9::time)
-                         AT TIME ZONE lt.tz
+                  CASE WHEN $9::time IS NOT NULL THEN (
+                    SELECT CASE WHEN NOT (lt.t::time >= $9::time AND lt.t::time < $10::time)
+                      THEN ((CASE WHEN lt.t::time < $9::time THEN lt.t::date ELSE lt.t::date + 1 END) + $9::time)
+                           AT TIME ZONE x.tz END
+                      FROM (SELECT clock_timestamp() AT TIME ZONE x.tz AS t) lt)
                   END AS defer_until
-             FROM chunk c
-             LEFT JOIN consent_projection p ON p.subject_ref = c.subject_ref AND p.purpose = $5 AND p.channel = $6
-             LEFT JOIN contact_points cp ON cp.subject_ref = c.subject_ref AND cp.channel = $6
-             LEFT JOIN recipient_time_zones rtz ON rtz.subject_ref = c.subject_ref
-             CROSS JOIN LATERAL (
-               SELECT coalesce(rtz.time_zone, $11) AS tz,
-                      clock_timestamp() AT TIME ZONE coalesce(rtz.time_zone, $11) AS t) lt
-             CROSS JOIN LATERAL (
-               SELECT EXISTS (SELECT 1 FROM suppressions x
-                               WHERE x.subject_ref = c.subject_ref AND $6 = ANY (x.channels)
-                                 AND x.source = ANY ($12::text[])) AS hit) sup
-             -- Caps read the member's counter row (kept by a trigger on sends, migration
-             -- 1763900003640): one index lookup, the window compared on epoch seconds, exact.
-             LEFT JOIN send_counters sc
-               ON $7::int IS NOT NULL AND sc.subject_ref = c.subject_ref AND sc.channel = $6 AND sc.purpose = $5
-             CROSS JOIN LATERAL (
-               SELECT coalesce(jsonb_array_length(jsonb_path_query_array(sc.reached, '$.* ? (@ >= $w)',
-                        jsonb_build_object('w', extract(epoch FROM
-                          CASE WHEN $8::int IS NULL THEN date_trunc('month', lt.t) AT TIME ZONE lt.tz
-                               ELSE clock_timestamp() - make_interval(days => $8::int) END)))), 0) AS n) cap),
+             FROM x),
          blocked AS (
            UPDATE sends s SET state = 'blocked', reason = v.reason, updated_at = clock_timestamp()
              FROM v WHERE s.send_id = v.send_id AND v.reason IS NOT NULL
