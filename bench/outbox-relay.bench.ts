@@ -79,6 +79,10 @@ async function main(): Promise<void> {
   };
   const relay = new OutboxRelay(ds, transport, 'bench', {
     batchSize: RELAY_BATCH,
+    // RELAY_BATCHES_PER_ROUND: batches per relay transaction (default: the relay's own default).
+    ...(process.env.RELAY_BATCHES_PER_ROUND
+      ? { batchesPerRound: Number(process.env.RELAY_BATCHES_PER_ROUND) }
+      : {}),
   });
   const timeRelay = async () => {
     await fillOutbox(); // not timed
