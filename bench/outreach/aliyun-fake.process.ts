@@ -37,8 +37,6 @@ async function main(): Promise<void> {
         return answer(fake.messages.length);
       case 'clear':
         return answer(fake.messages.splice(0).length);
-      case 'rows':
-        return answer(fake.messages.map((m) => [m.phone, m.sentAt.getTime()]));
       case 'messages':
         return answer(
           fake.messages.map((m) => ({

@@ -494,7 +494,7 @@ load average (1 min) during the rounds: ${Math.min(...loads).toFixed(1)}–${Mat
     await Promise.all(inFlight);
   });
   const byPhone = new Map<string, Date>();
-  for (const [phone, at] of await fake.ask<[string, number][]>('rows')) byPhone.set(phone, new Date(at));
+  for (const m of await fake.messages()) byPhone.set(m.phone, new Date(m.sentAt));
   const admissions: { subject_ref: string; state: string; at: Date | null }[] = await ds.query(
     'SELECT subject_ref, state, dispatched_at AS at FROM sends WHERE run_id = $1 AND subject_ref = ANY ($2::uuid[])',
     [race.runId, [...withdrawn.keys()]],

@@ -4,7 +4,7 @@ import type { FakeAliyunSmsServerOptions } from '../../libs/testing/src/fake-ven
 
 export type FakeAliyunAsk = {
   id: number;
-  type: 'count' | 'clear' | 'rows' | 'messages' | 'sendCalls' | 'hangNextSend' | 'close';
+  type: 'count' | 'clear' | 'messages' | 'sendCalls' | 'hangNextSend' | 'close';
   accept?: boolean;
 };
 

@@ -13,6 +13,7 @@ import type {
   SubmitOutcome,
   VendorTemplate,
 } from './sms-vendor.channel';
+import { notStartedSubmits } from './sms-vendor.channel';
 import type { AliyunSmsCredentials } from './vendor-credentials';
 
 // Codes Aliyun answers for one number of the call (help.aliyun.com/document_detail/101346.html):
@@ -91,7 +92,7 @@ export class AliyunSmsChannel implements SmsVendorChannel {
   ): Promise<SubmitOutcome[]> {
     // Asked before every call, the halves of a refused batch too: each half is a new dispatch,
     // and one started after the gate's deadline could reach a member who withdrew meanwhile.
-    if (!mayStart()) return batch.map((m) => ({ sendId: m.sendId, status: 'not_started' }));
+    if (!mayStart()) return notStartedSubmits(batch);
     const batchId = batch[0].sendId;
     let body: $Dysmsapi.SendBatchSmsResponseBody | undefined;
     try {

@@ -12,6 +12,7 @@ import type {
   SubmitOutcome,
   VendorTemplate,
 } from './sms-vendor.channel';
+import { notStartedSubmits } from './sms-vendor.channel';
 
 /**
  * `npm start`'s vendor: renders the declared template into a sent box (recipient masked) that the
@@ -33,7 +34,7 @@ export class SandboxSmsChannel implements SmsVendorChannel {
     messages: OutboundSms[],
     mayStart: MayStartCall = () => true,
   ): Promise<SubmitOutcome[]> {
-    if (!mayStart()) return messages.map((m) => ({ sendId: m.sendId, status: 'not_started' }));
+    if (!mayStart()) return notStartedSubmits(messages);
     const t = await this.sent.findTemplate(this.ds.manager, template.templateCode, template.signName);
     if (!t)
       return messages.map((m) => ({

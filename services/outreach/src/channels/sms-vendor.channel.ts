@@ -55,6 +55,11 @@ export type SubmitOutcome =
  */
 export type MayStartCall = () => boolean;
 
+/** The outcomes of messages no vendor call carried because `mayStart` said no. */
+export function notStartedSubmits(messages: { sendId: string }[]): SubmitOutcome[] {
+  return messages.map((m) => ({ sendId: m.sendId, status: 'not_started' }));
+}
+
 export interface SentMessageRef {
   sendId: string;
   phone: string;

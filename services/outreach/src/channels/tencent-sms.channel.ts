@@ -12,6 +12,7 @@ import type {
   SubmitOutcome,
   VendorTemplate,
 } from './sms-vendor.channel';
+import { notStartedSubmits } from './sms-vendor.channel';
 import { tencentSuppression } from './tencent-sms.receipts';
 import type { TencentSmsCredentials } from './vendor-credentials';
 
@@ -86,15 +87,13 @@ export class TencentSmsChannel implements SmsVendorChannel {
     for (const [key, indexes] of groups) {
       for (let i = 0; i < indexes.length; i += this.maxBatch) {
         const chunk = indexes.slice(i, i + this.maxBatch);
-        if (!mayStart()) {
-          chunk.forEach((j) => (outcomes[j] = { sendId: messages[j].sendId, status: 'not_started' }));
-          continue;
-        }
-        const got = await this.sendCall(
-          template,
-          JSON.parse(key),
-          chunk.map((j) => messages[j]),
-        );
+        const got = !mayStart()
+          ? notStartedSubmits(chunk.map((j) => messages[j]))
+          : await this.sendCall(
+              template,
+              JSON.parse(key),
+              chunk.map((j) => messages[j]),
+            );
         chunk.forEach((j, k) => (outcomes[j] = got[k]));
       }
     }
