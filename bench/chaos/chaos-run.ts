@@ -1,13 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { authKeysFromPem, generateAuthKeyPem, issueAccessToken } from '../../libs/auth/src';
-import { TOPICS } from '../../libs/contracts/src';
-import { generateSecretsEnv, signTopRequest } from '../../libs/crypto/src';
-import { KafkaTransport } from '../../libs/messaging/src';
-import { createDatabaseIfMissing, freePort } from '../../libs/persistence/src';
+import { signTopRequest } from '../../libs/crypto/src';
+import { freePort } from '../../libs/persistence/src';
 import { RemoteFakeAliyun } from '../outreach/remote-fake-aliyun';
+import { prepareSeparateServices, spawnService } from '../services/separate-services';
 import type { ChaosInfrastructure } from './chaos-infra';
 
 /**
@@ -100,29 +98,8 @@ const masked = (phone: string) => `${phone.slice(0, 3)}****${phone.slice(-4)}`;
 export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
   const runBegan = Date.now();
   const log = o.log ?? (() => {});
-  const pem = generateAuthKeyPem();
-  const keys = authKeysFromPem(pem.publicKeyPem, pem.privateKeyPem);
-  const token = async (role: 'ops' | 'marketer') =>
-    `Bearer ${(await issueAccessToken(keys, { id: randomUUID(), role, kind: 'staff' }, 7200)).token}`;
-  const ops = await token('ops');
-  const marketer = await token('marketer');
   const membershipSecret = randomBytes(24).toString('base64');
   const pushSecret = randomBytes(24).toString('base64');
-  const topicPrefix = `t-chaos-${randomBytes(4).toString('hex')}.`;
-  const databaseUrl = await createDatabaseIfMissing(
-    o.infra.adminUrl,
-    `chaos_${Date.now()}_${randomBytes(2).toString('hex')}`,
-  );
-  const admin = new KafkaTransport({
-    brokers: o.infra.brokers,
-    clientId: 'chaos-admin',
-    partitions: 3,
-    topicPrefix,
-  });
-  await admin.connect();
-  await admin.ensureTopics(Object.values(TOPICS));
-  await admin.disconnect();
-  await sleep(1000);
   // The vendor in a process of its own, as the real one is remote: its receive times are not held
   // up by this runner's traffic driver sharing its event loop (a starved runner delayed one by
   // ~0.8 s in an earlier long run, which the oracle then counted against outreach).
@@ -138,26 +115,25 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
       },
     ],
   });
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    DATABASE_URL: databaseUrl,
-    KAFKA_BROKERS: o.infra.brokers.join(','),
-    KAFKA_TOPIC_PREFIX: topicPrefix,
-    AUTH_PUBLIC_KEY: pem.publicKeyPem,
-    BRAND_ID: 'chaos',
-    HOST: '127.0.0.1',
-    LOG_FORMAT: 'json',
-    LOG_LEVEL: 'error',
-    MEMBERSHIP_WEBHOOK_SECRETS: `${SHOP}:${membershipSecret}`,
-    MEMBERSHIP_AGREEMENTS: JSON.stringify({
-      [SHOP]: { '3': { purposes: ['marketing_messages'], channels: ['sms'] } },
-    }),
-    ORDER_PUSH_SECRETS: `${SHOP}:${pushSecret}`,
-    ALIYUN_SMS_ACCESS_KEY_ID: 'chaos-key',
-    ALIYUN_SMS_ACCESS_KEY_SECRET: 'chaos-secret',
-    ALIYUN_SMS_ENDPOINT: `http://${vendor.endpoint}`,
-    ...generateSecretsEnv(),
-  };
+  const setup = await prepareSeparateServices({
+    adminUrl: o.infra.adminUrl,
+    brokers: o.infra.brokers,
+    name: 'chaos',
+    brandId: 'chaos',
+    env: {
+      MEMBERSHIP_WEBHOOK_SECRETS: `${SHOP}:${membershipSecret}`,
+      MEMBERSHIP_AGREEMENTS: JSON.stringify({
+        [SHOP]: { '3': { purposes: ['marketing_messages'], channels: ['sms'] } },
+      }),
+      ORDER_PUSH_SECRETS: `${SHOP}:${pushSecret}`,
+      ALIYUN_SMS_ACCESS_KEY_ID: 'chaos-key',
+      ALIYUN_SMS_ACCESS_KEY_SECRET: 'chaos-secret',
+      ALIYUN_SMS_ENDPOINT: `http://${vendor.endpoint}`,
+    },
+  });
+  const { databaseUrl, env } = setup;
+  const ops = await setup.token('ops');
+  const marketer = await setup.token('marketer');
 
   const running = new Map<ServiceName, Running>();
   const ports = new Map<ServiceName, number>();
@@ -171,13 +147,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosReport> {
     const began = Date.now();
     for (let attempt = 1; ; attempt++) {
       if (shuttingDown) throw new Error(`${name} not started: the runner is stopping`);
-      const err: string[] = [];
-      const child = spawn(process.execPath, [join(o.root, 'dist', 'services', name, 'src', 'main.js')], {
-        cwd: o.root,
-        env: { ...env, PORT: String(ports.get(name)) },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      child.stderr!.on('data', (d: Buffer) => err.push(d.toString('utf8')));
+      const { child, err } = spawnService(o.root, name, env, ports.get(name)!);
       spawned.add(child);
       child.once('exit', () => spawned.delete(child));
       running.set(name, { name, child, err });

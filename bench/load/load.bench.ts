@@ -1,21 +1,27 @@
 /**
- * Sustained load (issue 14 §6) against standalone as `npm start` runs it (`node
- * dist/services/standalone/src/main.js`: embedded PostgreSQL, in-process transport), with autocannon:
+ * Sustained load (issue 14 §6), with autocannon, against either
+ * - `--target standalone` (default): standalone as `npm start` runs it (`node
+ *   dist/services/standalone/src/main.js`: embedded PostgreSQL, in-process transport), or
+ * - `--target services`: consent, orders, audience and outreach as separate processes (the containers'
+ *   command) over the bench's own PostgreSQL and Kafka broker, each public endpoint on the service
+ *   that serves it, the withdrawal crossing from consent to outreach over the broker.
  *
- *   npm run bench:load                     # 10 minutes of mixed load
- *   npm run bench:load -- --minutes 2      # shorter
+ *   npm run bench:load                                # 10 minutes of mixed load against standalone
+ *   npm run bench:load -- --target services           # the same against the separate services
+ *   npm run bench:load -- --minutes 2                 # shorter
+ *   npm run bench:load -- --heap-cap 128              # each service's V8 old space capped at 128 MB
  *
  * 1. Each public endpoint alone for `--solo` seconds (default 10), after the same-run baseline: the
  *    liveness route `GET /api/v1/health`, which does no database work.
  * 2. Mixed load for the rest of the time: every endpoint at once, plus withdrawals (membership
  *    unbinds) probed for withdrawal → suppression latency: from the unbind request until outreach's
  *    consent projection (what the send gate reads) says "withdrawn".
- * Throughout, the standalone process's resident memory is sampled every 5 s; the figure is the
+ * Throughout, the service processes' resident memory (summed) is sampled every 5 s; the figure is the
  * growth over the mixed phase and its slope over the mixed phase's second half (MB/min).
  * Prints p50/p99 latency, requests/s and errors per endpoint (solo and mixed), each vs the baseline.
  */
 import 'reflect-metadata';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,6 +31,8 @@ import { Client } from 'pg';
 import { authKeysFromEnv, issueAccessToken } from '../../libs/auth/src';
 import { signTopRequest } from '../../libs/crypto/src';
 import { freePort } from '../../libs/persistence/src';
+import { startChaosInfrastructure } from '../chaos/chaos-infra';
+import { prepareSeparateServices, spawnService } from '../services/separate-services';
 
 const SHOP = 'load-shop';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -34,6 +42,8 @@ interface Endpoint {
   /** One autocannon request; `setupRequest` signs each one afresh (nonces are single-use). */
   request: () => Record<string, unknown>;
   connections: number;
+  /** The service that answers it when the services run separately (standalone answers everything). */
+  service: 'consent' | 'orders';
 }
 
 interface Figures {
@@ -56,51 +66,42 @@ async function main(): Promise<void> {
   const totalSeconds = arg('minutes', 10) * 60;
   const soloSeconds = arg('solo', 10);
   const root = join(__dirname, '..', '..', '..');
-  const dataDir = mkdtempSync(join(tmpdir(), 'siyu-load-'));
-  const port = await freePort();
   const membershipSecret = randomBytes(24).toString('base64');
   const pushSecret = randomBytes(24).toString('base64');
-  const base = `http://127.0.0.1:${port}`;
-
-  const child = spawn(process.execPath, [join(root, 'dist', 'services', 'standalone', 'src', 'main.js')], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH ?? '',
-      SIYU_DATA_DIR: dataDir,
-      PORT: String(port),
-      LOG_LEVEL: 'error',
-      MEMBERSHIP_WEBHOOK_SECRETS: `${SHOP}:${membershipSecret}`,
-      MEMBERSHIP_AGREEMENTS: JSON.stringify({
-        [SHOP]: { '3': { purposes: ['marketing_messages'], channels: ['sms'] } },
-      }),
-      ORDER_PUSH_SECRETS: `${SHOP}:${pushSecret}`,
-      // One client address drives all the load: the per-address page limit would answer 429.
-      PUBLIC_PAGE_RATE_LIMIT_PER_MINUTE: '100000000',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const stopChild = () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
+  const serviceEnv = {
+    MEMBERSHIP_WEBHOOK_SECRETS: `${SHOP}:${membershipSecret}`,
+    MEMBERSHIP_AGREEMENTS: JSON.stringify({
+      [SHOP]: { '3': { purposes: ['marketing_messages'], channels: ['sms'] } },
+    }),
+    ORDER_PUSH_SECRETS: `${SHOP}:${pushSecret}`,
+    // One client address drives all the load: the per-address page limit would answer 429.
+    PUBLIC_PAGE_RATE_LIMIT_PER_MINUTE: '100000000',
+    // `--heap-cap MB`: each service's V8 old space capped, so memory that only ever grows ends the
+    // run with an out-of-memory exit instead of hiding in a large default heap.
+    ...(arg('heap-cap', 0) > 0 ? { NODE_OPTIONS: `--max-old-space-size=${arg('heap-cap', 0)}` } : {}),
   };
+  const targetName = (() => {
+    const i = process.argv.indexOf('--target');
+    return i > 0 ? process.argv[i + 1] : 'standalone';
+  })();
+  if (targetName !== 'standalone' && targetName !== 'services')
+    throw new Error(`--target must be standalone or services, not ${targetName}`);
+  const target =
+    targetName === 'services'
+      ? await startServices(root, serviceEnv)
+      : await startStandalone(root, serviceEnv);
   process.once('SIGINT', () => {
-    stopChild();
-    process.exit(130);
+    void target.stop().finally(() => process.exit(130));
   });
+  const base = target.base('consent');
+  const ordersBase = target.base('orders');
   try {
-    for (let i = 0; ; i++) {
-      const res = await fetch(`${base}/api/v1/health/ready`).catch(() => null);
-      if (res?.status === 200) break;
-      if (child.exitCode !== null || i > 1200) throw new Error('standalone did not become ready');
-      await sleep(250);
-    }
-    const secrets = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>;
-    const keys = authKeysFromEnv(secrets);
-    const ops = `Bearer ${(await issueAccessToken(keys, { id: randomUUID(), role: 'ops', kind: 'staff' }, 7200)).token}`;
-    const db = new Client({ connectionString: readFileSync(join(dataDir, 'postgres-url'), 'utf8').trim() });
+    const ops = target.ops;
+    const db = new Client({ connectionString: target.databaseUrl });
     await db.connect();
 
     // A parcel card to scan: one imported order and its invitation token.
-    const imported = await fetch(`${base}/api/v1/orders/imports?platform=tmall&shop=${SHOP}`, {
+    const imported = await fetch(`${ordersBase}/api/v1/orders/imports?platform=tmall&shop=${SHOP}`, {
       method: 'POST',
       headers: { Authorization: ops, 'Content-Type': 'text/csv' },
       body: tmallExport('3000000000000000001'),
@@ -112,7 +113,7 @@ async function main(): Promise<void> {
       if (!orderRef) await sleep(100);
     }
     const invitation = (await (
-      await fetch(`${base}/api/v1/orders/${orderRef}/invitations`, {
+      await fetch(`${ordersBase}/api/v1/orders/${orderRef}/invitations`, {
         method: 'POST',
         headers: { Authorization: ops },
       })
@@ -152,17 +153,20 @@ async function main(): Promise<void> {
       name: 'GET /api/v1/health (baseline)',
       request: () => ({ method: 'GET', path: '/api/v1/health' }),
       connections: 4,
+      service: 'consent',
     };
     const endpoints: Endpoint[] = [
       {
         name: 'GET /q/{token} (parcel-card landing page)',
         request: () => ({ method: 'GET', path: `/q/${invitation.token}` }),
         connections: 4,
+        service: 'consent',
       },
       {
         name: 'POST /webhooks/membership/tmall/bind (signed join)',
         request: signed('/webhooks/membership/tmall/bind', membershipSecret, joinBody),
         connections: 4,
+        service: 'consent',
       },
       {
         name: 'POST /webhooks/orders/tmall (signed order push)',
@@ -170,13 +174,19 @@ async function main(): Promise<void> {
           tmcPush(`load-${randomBytes(6).toString('hex')}`, `40${String(seq++).padStart(17, '0')}`),
         ),
         connections: 4,
+        service: 'orders',
       },
     ];
 
     const cannon = (e: Endpoint, seconds: number): Promise<Figures> =>
       new Promise((resolve, reject) => {
         autocannon(
-          { url: base, connections: e.connections, duration: seconds, requests: [e.request()] },
+          {
+            url: target.base(e.service),
+            connections: e.connections,
+            duration: seconds,
+            requests: [e.request()],
+          },
           (err: Error | null, r: any) =>
             err
               ? reject(err)
@@ -192,14 +202,39 @@ async function main(): Promise<void> {
         );
       });
 
-    // Memory: resident set of the standalone process (its PostgreSQL is a separate process).
+    // Memory: resident set of the service processes, summed (PostgreSQL and Kafka are processes of
+    // their own and not counted), and of each one at the start and the end of the mixed phase.
     const rss: { t: number; mb: number }[] = [];
-    const rssNow = () => {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+    const rssOf = (pid: number) => {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
       return m ? Number(m[1]) / 1024 : NaN;
     };
+    const perProcess = () =>
+      target
+        .processes()
+        .map((p) => `${p.name} ${rssOf(p.pid).toFixed(0)}`)
+        .join(', ');
+    const rssNow = () => target.processes().reduce((sum, p) => sum + rssOf(p.pid), 0);
+    // The V8 heap in use, per process (prom-client's default metric), every 5 s as well. Resident
+    // memory also holds heap V8 keeps after a collection; the heap in use falls back after each one,
+    // so its per-minute minimum — the floor — is the live data, and a floor that keeps rising is a leak.
+    const heap = new Map<string, { t: number; mb: number }[]>();
+    const sampleHeaps = async (t: number) =>
+      Promise.all(
+        target.processes().map(async (p) => {
+          const text = await (await fetch(p.metrics)).text().catch(() => '');
+          const m = /^siyu_process_nodejs_heap_size_used_bytes (\S+)$/m.exec(text);
+          if (!m) return;
+          if (!heap.has(p.name)) heap.set(p.name, []);
+          heap.get(p.name)!.push({ t, mb: Number(m[1]) / 2 ** 20 });
+        }),
+      ).catch(() => undefined);
     const began = Date.now();
-    const sampler = setInterval(() => rss.push({ t: (Date.now() - began) / 1000, mb: rssNow() }), 5000);
+    const sampler = setInterval(() => {
+      const t = (Date.now() - began) / 1000;
+      rss.push({ t, mb: rssNow() });
+      void sampleHeaps(t);
+    }, 5000);
 
     const solo: Record<string, Figures> = {};
     for (const e of [baseline, ...endpoints]) {
@@ -210,6 +245,7 @@ async function main(): Promise<void> {
     // Mixed: everything at once for the rest of the time, plus probed withdrawals.
     const mixedSeconds = Math.max(30, totalSeconds - soloSeconds * (endpoints.length + 1));
     const mixedBegan = (Date.now() - began) / 1000;
+    const perProcessAtMixed = perProcess();
     console.log(`mixed load for ${mixedSeconds} s …`);
     const latencies: number[] = [];
     let probing = true;
@@ -262,7 +298,7 @@ async function main(): Promise<void> {
     let sampling = true;
     const sampleActivity = async () => {
       const activity = new Client({
-        connectionString: readFileSync(join(dataDir, 'postgres-url'), 'utf8').trim(),
+        connectionString: target.databaseUrl,
       });
       await activity.connect();
       while (sampling) {
@@ -322,9 +358,22 @@ async function main(): Promise<void> {
       `\nwithdrawal → suppression (unbind request → outreach projection withdrawn), under mixed load: n=${latencies.length}, p50 ${pct(latencies, 0.5)} ms, p99 ${pct(latencies, 0.99)} ms, max ${Math.max(...latencies)} ms`,
     );
     console.log(
-      `memory (standalone RSS): ${inMixed[0]?.mb.toFixed(0)} MB at the start of the mixed phase, ${inMixed.at(-1)?.mb.toFixed(0)} MB at its end (peak ${Math.max(...rss.map((s) => s.mb)).toFixed(0)} MB); slope over its second half ${slope.toFixed(2)} MB/min`,
+      `memory (${targetName} RSS, MB: ${perProcessAtMixed} at the start of the mixed phase; ${perProcess()} at its end): ${inMixed[0]?.mb.toFixed(0)} MB at the start of the mixed phase, ${inMixed.at(-1)?.mb.toFixed(0)} MB at its end (peak ${Math.max(...rss.map((s) => s.mb)).toFixed(0)} MB); slope over its second half ${slope.toFixed(2)} MB/min`,
     );
     console.log(`samples: ${JSON.stringify(rss.map((s) => [Math.round(s.t), Math.round(s.mb)]))}`);
+    // Heap floor per minute of the mixed phase, per process.
+    for (const [name, samples] of heap) {
+      const floors: number[] = [];
+      for (let m = 0; mixedBegan + (m + 1) * 60 <= mixedBegan + mixedSeconds + 5; m++) {
+        const inMinute = samples.filter((x) => x.t >= mixedBegan + m * 60 && x.t < mixedBegan + (m + 1) * 60);
+        if (inMinute.length > 0) floors.push(Math.min(...inMinute.map((x) => x.mb)));
+      }
+      const late = floors.slice(Math.floor(floors.length / 2));
+      const slopeLate = linearSlope(late.map((mb, i) => ({ t: i * 60, mb }))) * 60;
+      console.log(
+        `heap floor (${name}, MB, per minute of the mixed phase): ${floors.map((f) => f.toFixed(0)).join(' ')}; slope over the second half ${slopeLate.toFixed(2)} MB/min`,
+      );
+    }
     const top = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n);
     console.log(
       `\ndatabase activity under the mixed load (${samples} samples of pg_stat_activity, at most ${maxConnections} connections): backends not idle, average per sample`,
@@ -332,11 +381,144 @@ async function main(): Promise<void> {
     for (const [k, n] of top(waits, 12)) console.log(`  ${(n / samples).toFixed(2)}  ${k}`);
     console.log('busiest statements (backends per sample, role and wait):');
     for (const [k, n] of top(statements, 15)) console.log(`  ${(n / samples).toFixed(2)}  ${k}`);
+    const exited = target.processes().filter((p) => !alive(p.pid));
+    console.log(
+      exited.length === 0
+        ? `every service process ran to the end (${target.processes().length})`
+        : `SERVICE PROCESSES EXITED DURING THE RUN: ${exited.map((p) => p.name).join(', ')}`,
+    );
     await db.end();
+    if (exited.length > 0) process.exitCode = 1;
   } finally {
-    stopChild();
+    await target.stop();
+  }
+}
+
+/** What the load runs against: one process (`npm start`) or the separate services over Kafka. */
+interface Target {
+  base(service: 'consent' | 'orders'): string;
+  databaseUrl: string;
+  /** An ops bearer token the target trusts. */
+  ops: string;
+  /** Each service process, and where its Prometheus metrics are (V8 heap figures). */
+  processes(): { name: string; pid: number; metrics: string }[];
+  stop(): Promise<void>;
+}
+
+async function waitReady(url: string, exited: () => boolean, what: string): Promise<void> {
+  for (let i = 0; ; i++) {
+    const res = await fetch(`${url}/api/v1/health/ready`).catch(() => null);
+    if (res?.status === 200) return;
+    if (exited() || i > 2400) throw new Error(`${what} did not become ready`);
+    await sleep(250);
+  }
+}
+
+/** standalone as `npm start` runs it: embedded PostgreSQL, in-process transport. */
+async function startStandalone(root: string, serviceEnv: Record<string, string>): Promise<Target> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'siyu-load-'));
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(root, 'dist', 'services', 'standalone', 'src', 'main.js')], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH ?? '',
+      SIYU_DATA_DIR: dataDir,
+      PORT: String(port),
+      LOG_LEVEL: 'error',
+      ...serviceEnv,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const stop = async () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
     await new Promise((r) => (child.exitCode === null ? child.once('exit', r) : r(null)));
     rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    await waitReady(`http://127.0.0.1:${port}`, () => child.exitCode !== null, 'standalone');
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  const secrets = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as Record<string, string>;
+  const keys = authKeysFromEnv(secrets);
+  return {
+    base: () => `http://127.0.0.1:${port}`,
+    databaseUrl: readFileSync(join(dataDir, 'postgres-url'), 'utf8').trim(),
+    ops: `Bearer ${(await issueAccessToken(keys, { id: randomUUID(), role: 'ops', kind: 'staff' }, 7200)).token}`,
+    processes: () => [{ name: 'standalone', pid: child.pid!, metrics: `http://127.0.0.1:${port}/metrics` }],
+    stop,
+  };
+}
+
+/**
+ * The separate services (consent, orders, audience, outreach: the withdrawal path and every public
+ * endpoint here) as docker-compose runs them, over a PostgreSQL and a Kafka broker of the bench's own.
+ */
+async function startServices(root: string, serviceEnv: Record<string, string>): Promise<Target> {
+  const infra = await startChaosInfrastructure(root, (l) => console.log(l));
+  const names = ['consent', 'orders', 'audience', 'outreach'] as const;
+  const children: { name: string; child: ChildProcess; err: string[] }[] = [];
+  const stop = async () => {
+    await Promise.all(
+      children.map(
+        ({ child }) =>
+          new Promise((r) => {
+            if (child.exitCode !== null || child.signalCode !== null) return r(null);
+            child.once('exit', r);
+            child.kill('SIGTERM');
+          }),
+      ),
+    );
+    await infra.stop();
+  };
+  try {
+    const setup = await prepareSeparateServices({
+      adminUrl: infra.adminUrl,
+      brokers: infra.brokers,
+      name: 'load',
+      brandId: 'load',
+      env: serviceEnv,
+    });
+    const ports = new Map<string, number>();
+    for (const name of names) {
+      ports.set(name, await freePort());
+      children.push({ name, ...spawnService(root, name, setup.env, ports.get(name)!) });
+    }
+    await Promise.all(
+      children.map(({ name, child, err }) =>
+        waitReady(`http://127.0.0.1:${ports.get(name)}`, () => child.exitCode !== null, name).catch(
+          (e: Error) => {
+            throw new Error(`${e.message}: ${err.join('').slice(-500)}`);
+          },
+        ),
+      ),
+    );
+    console.log(`services ready: ${[...ports].map(([n, p]) => `${n}:${p}`).join(' ')}`);
+    return {
+      base: (service) => `http://127.0.0.1:${ports.get(service)}`,
+      databaseUrl: setup.databaseUrl,
+      ops: await setup.token('ops'),
+      processes: () =>
+        children.map(({ name, child }) => ({
+          name,
+          pid: child.pid!,
+          metrics: `http://127.0.0.1:${ports.get(name)}/metrics`,
+        })),
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -408,7 +590,7 @@ function tmallExport(id: string): string {
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (err: unknown) => {
     console.error(`load: ${(err as Error).stack ?? String(err)}`);
     process.exit(1);
