@@ -19,6 +19,7 @@ const SECRET = 'push-secret-for-tests-0123456789';
 const SHOPS = [
   'shop-push',
   'shop-dup',
+  'shop-stop',
   'shop-order',
   'shop-mixed',
   'shop-refused',
@@ -199,6 +200,28 @@ describe('platform order pushes (real PostgreSQL)', () => {
     expect(await pushesOf('shop-dup')).toBe(1);
     expect(await ordersOf('shop-dup')).toBe(1);
     expect(await eventsOf('shop-dup')).toHaveLength(1);
+  });
+
+  it('ends a pass when asked to stop and leaves the rest queued for the next one', async () => {
+    for (const n of [1, 2, 3])
+      expect(
+        (
+          await send(
+            'tmall',
+            'shop-stop',
+            tmcPush(
+              `9100${n}`,
+              tmallTrade(`40010000000001000${n}`, 'WAIT_SELLER_SEND_GOODS', '2026-11-20 10:02:00'),
+            ),
+          )
+        ).status,
+      ).toBe(200);
+    let asked = 0;
+    // Asked before each push: yes after the first, as a shutdown arriving mid-pass would.
+    expect(await processor.processPending(() => asked++ >= 1)).toBe(1);
+    expect(await ordersOf('shop-stop')).toBe(1);
+    expect(await processor.processPending()).toBeGreaterThanOrEqual(2);
+    expect(await ordersOf('shop-stop')).toBe(3);
   });
 
   it('applies a newer update and never lets an older one overwrite it', async () => {

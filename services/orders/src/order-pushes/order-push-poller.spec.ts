@@ -31,6 +31,28 @@ describe('OrderPushPoller', () => {
     }
   });
 
+  it('stops a running pass after the push in hand instead of draining the backlog', async () => {
+    // A pass over a backlog of 1,000 pushes, each taking a tick, that honours the stop it is given.
+    let taken = 0;
+    const processPending = jest.fn(async (stop: () => boolean) => {
+      while (!stop() && taken < 1000) {
+        await new Promise((r) => setImmediate(r));
+        taken++;
+      }
+      return taken;
+    });
+    const poller = new OrderPushPoller(
+      { processPending } as unknown as ProcessOrderPushes,
+      { pollIntervalMs: 1 } as PushSettings,
+    );
+    poller.onApplicationBootstrap();
+    while (taken < 3) await new Promise((r) => setTimeout(r, 1));
+    await poller.onModuleDestroy();
+    expect(processPending).toHaveBeenCalledTimes(1);
+    expect(taken).toBeGreaterThanOrEqual(3);
+    expect(taken).toBeLessThan(1000);
+  });
+
   it('does not poll when the interval is 0', async () => {
     const { poller, processPending } = pollerWith(0);
     poller.onApplicationBootstrap();

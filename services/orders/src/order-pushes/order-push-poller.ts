@@ -22,7 +22,8 @@ export class OrderPushPoller implements OnApplicationBootstrap, OnModuleDestroy 
   async onModuleDestroy(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    // The data source closes after this: let a running pass finish first.
+    // The data source closes after this: let the running pass finish the push in hand first
+    // (the pass asks `stopped` before each push, so it never drains a backlog on the way out).
     await this.running;
   }
 
@@ -30,7 +31,7 @@ export class OrderPushPoller implements OnApplicationBootstrap, OnModuleDestroy 
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.running = this.processor
-        .processPending()
+        .processPending(() => this.stopped)
         .then(
           () => undefined,
           (err: unknown) => this.logger.error(`push processing failed: ${(err as Error).name}`),

@@ -28,10 +28,15 @@ export class ProcessOrderPushes {
     private readonly keyRing: KeyRing,
   ) {}
 
-  /** Processes every push queued and not held by another processor; returns how many it took. */
-  async processPending(): Promise<number> {
+  /**
+   * Processes every push queued and not held by another processor; returns how many it took.
+   * `stop` is asked before each push: a shutdown ends the pass after the push in hand (its
+   * transaction), and the rest stay queued for the next start. Without it a stop waited for the whole
+   * backlog: after 10 minutes of sustained pushes, over 20 minutes (docs/reliability.md §6).
+   */
+  async processPending(stop: () => boolean = () => false): Promise<number> {
     let taken = 0;
-    while (await this.ds.transaction((tx) => this.processNext(tx))) taken++;
+    while (!stop() && (await this.ds.transaction((tx) => this.processNext(tx)))) taken++;
     return taken;
   }
 
