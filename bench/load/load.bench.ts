@@ -10,6 +10,7 @@
  *   npm run bench:load -- --target services           # the same against the separate services
  *   npm run bench:load -- --minutes 2                 # shorter
  *   npm run bench:load -- --heap-cap 128              # each service's V8 old space capped at 128 MB
+ *   npm run bench:load -- --drain 600                 # wait up to 600 s for the order-push backlog
  *
  * 1. Each public endpoint alone for `--solo` seconds (default 10), after the same-run baseline: the
  *    liveness route `GET /api/v1/health`, which does no database work.
@@ -331,6 +332,28 @@ async function main(): Promise<void> {
     clearInterval(sampler);
     rss.push({ t: (Date.now() - began) / 1000, mb: rssNow() });
 
+    // Order pushes are answered at once and ingested later (the push processor): how far behind the
+    // intake it ended, and how fast it drains with no load (up to --drain seconds, default 60).
+    const pushes = async () =>
+      (
+        await db.query(
+          `SELECT count(*)::int AS total, count(*) FILTER (WHERE processed_at IS NULL)::int AS pending
+             FROM orders.order_pushes`,
+        )
+      ).rows[0] as { total: number; pending: number };
+    const atEnd = await pushes();
+    const drainFrom = Date.now();
+    let drained = atEnd;
+    while (drained.pending > 0 && Date.now() - drainFrom < arg('drain', 60) * 1000) {
+      await sleep(1000);
+      drained = await pushes();
+    }
+    const drainSeconds = (Date.now() - drainFrom) / 1000;
+    const pushSummary =
+      `order pushes: ${atEnd.total} accepted, ${atEnd.pending} not yet ingested when the load stopped; ` +
+      `with no load the processor ingested ${atEnd.pending - drained.pending} in ${drainSeconds.toFixed(0)} s ` +
+      `(${((atEnd.pending - drained.pending) / Math.max(drainSeconds, 1)).toFixed(0)} pushes/s), ${drained.pending} left`;
+
     const pct = (xs: number[], p: number) => {
       const s = [...xs].sort((a, b) => a - b);
       return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? NaN;
@@ -360,6 +383,7 @@ async function main(): Promise<void> {
     console.log(
       `memory (${targetName} RSS, MB: ${perProcessAtMixed} at the start of the mixed phase; ${perProcess()} at its end): ${inMixed[0]?.mb.toFixed(0)} MB at the start of the mixed phase, ${inMixed.at(-1)?.mb.toFixed(0)} MB at its end (peak ${Math.max(...rss.map((s) => s.mb)).toFixed(0)} MB); slope over its second half ${slope.toFixed(2)} MB/min`,
     );
+    console.log(pushSummary);
     console.log(`samples: ${JSON.stringify(rss.map((s) => [Math.round(s.t), Math.round(s.mb)]))}`);
     // Heap floor per minute of the mixed phase, per process.
     for (const [name, samples] of heap) {

@@ -217,8 +217,8 @@ describe('platform order pushes (real PostgreSQL)', () => {
         ).status,
       ).toBe(200);
     let asked = 0;
-    // Asked before each push: yes after the first, as a shutdown arriving mid-pass would.
-    expect(await processor.processPending(() => asked++ >= 1)).toBe(1);
+    // Asked before each batch (here of one push): yes after the first, as a shutdown arriving mid-pass would.
+    expect(await processor.processPending(() => asked++ >= 1, 1)).toBe(1);
     expect(await ordersOf('shop-stop')).toBe(1);
     expect(await processor.processPending()).toBeGreaterThanOrEqual(2);
     expect(await ordersOf('shop-stop')).toBe(3);
@@ -247,6 +247,34 @@ describe('platform order pushes (real PostgreSQL)', () => {
     );
     await processor.processPending();
     expect(await orderOf('shop-order', tid)).toMatchObject({ status: 'completed', n: 1 });
+  });
+
+  it('applies several updates of one order queued together in arrival order, one batch after another', async () => {
+    const tid = '4001000000000000009';
+    // Queued before any processing: all three land in the processor's reach at once.
+    await send(
+      'tmall',
+      'shop-order',
+      tmcPush('9011', tmallTrade(tid, 'WAIT_SELLER_SEND_GOODS', '2026-11-20 10:02:00')),
+    );
+    await send(
+      'tmall',
+      'shop-order',
+      tmcPush('9012', tmallTrade(tid, 'TRADE_FINISHED', '2026-11-25 12:00:00')),
+    );
+    // Delivered late: older than the one before it, and must not win.
+    await send(
+      'tmall',
+      'shop-order',
+      tmcPush('9013', tmallTrade(tid, 'WAIT_BUYER_CONFIRM_GOODS', '2026-11-21 09:00:00')),
+    );
+    expect(await processor.processPending()).toBe(3);
+    expect(await orderOf('shop-order', tid)).toMatchObject({ status: 'completed', n: 1 });
+    expect(
+      await count(
+        `SELECT count(*)::int AS n FROM orders.order_pushes WHERE shop_id = 'shop-order' AND processed_at IS NULL`,
+      ),
+    ).toBe(0);
   });
 
   it('updates an order imported from a file instead of adding a second one', async () => {

@@ -66,11 +66,12 @@ export class OrderPushRepository {
     return rows.length;
   }
 
-  /** The oldest unprocessed push no other processor holds, locked for the caller's transaction. */
-  async claimNextPending(tx: EntityManager): Promise<PendingOrderPush | null> {
-    const [row] = (await tx.query(
+  /** The oldest unprocessed pushes no other processor holds (at most `limit`), locked for the caller's transaction, oldest first. */
+  async claimPending(tx: EntityManager, limit: number): Promise<PendingOrderPush[]> {
+    const rows = (await tx.query(
       `SELECT id, platform, shop_id, body_sealed, body_key, attempts FROM order_pushes
-       WHERE processed_at IS NULL ORDER BY received_at LIMIT 1 FOR UPDATE SKIP LOCKED`,
+       WHERE processed_at IS NULL ORDER BY received_at, id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
     )) as {
       id: string;
       platform: Platform;
@@ -79,16 +80,14 @@ export class OrderPushRepository {
       body_key: string;
       attempts: number;
     }[];
-    return row
-      ? {
-          id: row.id,
-          platform: row.platform,
-          shopId: row.shop_id,
-          bodySealed: row.body_sealed,
-          bodyKey: row.body_key,
-          attempts: row.attempts,
-        }
-      : null;
+    return rows.map((row) => ({
+      id: row.id,
+      platform: row.platform,
+      shopId: row.shop_id,
+      bodySealed: row.body_sealed,
+      bodyKey: row.body_key,
+      attempts: row.attempts,
+    }));
   }
 
   /** Done (or given up): the sealed body and its key go, so nothing personal stays in the queue. */
@@ -102,6 +101,20 @@ export class OrderPushRepository {
       `UPDATE order_pushes SET processed_at = now(), body_sealed = NULL, body_key = NULL, error = $2,
          attempts = attempts + 1, unmasked_pii = coalesce($3::jsonb, unmasked_pii) WHERE id = $1`,
       [id, error, unmaskedPii && JSON.stringify(unmaskedPii)],
+    );
+  }
+
+  /** Several pushes done at once (ingested together), each with its own PII report. */
+  async markProcessedMany(
+    tx: EntityManager,
+    done: { id: string; unmaskedPii: PushPiiReport | null }[],
+  ): Promise<void> {
+    if (done.length === 0) return;
+    await tx.query(
+      `UPDATE order_pushes p SET processed_at = now(), body_sealed = NULL, body_key = NULL, error = NULL,
+         attempts = attempts + 1, unmasked_pii = coalesce(v.pii, p.unmasked_pii)
+         FROM unnest($1::uuid[], $2::jsonb[]) AS v (id, pii) WHERE p.id = v.id`,
+      [done.map((d) => d.id), done.map((d) => d.unmaskedPii && JSON.stringify(d.unmaskedPii))],
     );
   }
 
