@@ -43,6 +43,12 @@ import { OUTREACH_SUPPRESSION_SOURCES } from '../../services/outreach/src/send-g
 
 /** Where a chunk's time goes: the gate's transaction (admit) and the vendor + outcome (dispatch). */
 const spans = { admit: 0, admitted: 0, dispatch: 0, dispatched: 0, missedDeadline: 0 };
+/**
+ * Where a round's wall time goes outside the chunks: from the run's creation to its first gate
+ * (planning the sends), the chunks, and from the last vendor answer to `done` (finishing); and the
+ * gate's answers by kind (a stale answer drains the pipeline and waits 50 ms).
+ */
+const phases = { firstAdmit: 0, lastDispatched: 0, answers: {} as Record<string, number> };
 for (const step of ['admit', 'dispatch'] as const) {
   const original = DispatchChunk.prototype[step] as (...a: unknown[]) => Promise<unknown>;
   (DispatchChunk.prototype as unknown as Record<string, unknown>)[step] = async function (
@@ -50,8 +56,17 @@ for (const step of ['admit', 'dispatch'] as const) {
     ...args: unknown[]
   ) {
     const t = performance.now();
+    if (step === 'admit' && phases.firstAdmit === 0) phases.firstAdmit = t;
     try {
-      const r = (await original.apply(this, args)) as { kind: string; missedDeadline?: number };
+      const r = (await original.apply(this, args)) as {
+        kind: string;
+        missedDeadline?: number;
+        sends?: unknown[];
+      };
+      if (step === 'admit') {
+        const k = r.kind === 'admitted' && r.sends?.length === 0 ? 'admitted_none' : r.kind;
+        phases.answers[k] = (phases.answers[k] ?? 0) + 1;
+      } else phases.lastDispatched = performance.now();
       // Sends whose vendor call would have started after the deadline: back to planned, gated again.
       if (r.kind === 'dispatched') spans.missedDeadline += r.missedDeadline ?? 0;
       return r;
@@ -232,6 +247,8 @@ async function main(): Promise<void> {
     await fake.ask('clear');
     const before = 0;
     const started = Date.now();
+    const startedPerf = performance.now();
+    Object.assign(phases, { firstAdmit: 0, lastDispatched: 0, answers: {} });
     const run = await runs.create(ds.manager, c.id, segment, 1, 'bench');
     const side = during?.(run.id);
     for (;;) {
@@ -240,6 +257,7 @@ async function main(): Promise<void> {
       await new Promise((res) => setTimeout(res, 50));
     }
     const seconds = (Date.now() - started) / 1000;
+    const endedPerf = performance.now();
     await side;
     const sent = (await fake.ask<number>('count')) - before;
     const results = await runs.results(ds.manager, run.id);
@@ -248,6 +266,11 @@ async function main(): Promise<void> {
       `  per chunk of ${CHUNK}: gate transaction ${per(spans.admit, spans.admitted)} ms, vendor + outcome ` +
         `${per(spans.dispatch, spans.dispatched)} ms, wall ${per(seconds * 1000, spans.dispatched)} ms; ` +
         `sends gated again after a missed dispatch deadline: ${spans.missedDeadline}`,
+    );
+    console.log(
+      `  phases: run created → first gate ${(phases.firstAdmit - startedPerf).toFixed(0)} ms, ` +
+        `chunks ${(phases.lastDispatched - phases.firstAdmit).toFixed(0)} ms, last vendor answer → done ` +
+        `${(endedPerf - phases.lastDispatched).toFixed(0)} ms; gate answers ${JSON.stringify(phases.answers)}`,
     );
     Object.assign(spans, { admit: 0, admitted: 0, dispatch: 0, dispatched: 0, missedDeadline: 0 });
     console.log(
