@@ -142,6 +142,17 @@ async function main(): Promise<void> {
       workers,
     );
 
+    // Where the resident memory is (issue 15: peak RSS ≤ 256 MiB): the process before the import
+    // starts (Nest app, TypeORM, pg, the worker threads started), then every 500 ms during it —
+    // resident set, this thread's V8 heap, and memory outside any V8 heap (Buffers, COPY text).
+    const rssNow = () =>
+      Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024;
+    const rssBefore = rssNow();
+    const memory: { rss: number; heap: number; external: number }[] = [];
+    const memorySampler = setInterval(() => {
+      const m = process.memoryUsage();
+      memory.push({ rss: rssNow(), heap: m.heapUsed / MiB, external: (m.external + m.arrayBuffers) / MiB });
+    }, 500);
     const postmaster = await postmasterPid(ds);
     const server0 = serverCpuSeconds(postmaster);
     const node0 = process.cpuUsage();
@@ -165,6 +176,8 @@ async function main(): Promise<void> {
     const nodeCpu = process.cpuUsage(node0);
     const nodeCpuSeconds = (nodeCpu.user + nodeCpu.system) / 1e6;
     const importRss = process.resourceUsage().maxRSS / 1024;
+    clearInterval(memorySampler);
+    const peakOf = (k: 'rss' | 'heap' | 'external') => Math.round(Math.max(0, ...memory.map((m) => m[k])));
     const workerBatches = workers.screenedBatches;
     const workerChunks = workers.sealedChunks;
     // A newer export of the same orders is the daily case: nothing to seal, each order marked read.
@@ -243,6 +256,12 @@ async function main(): Promise<void> {
           // The importing thread's busy time by step, per cent (workers' time is not in it).
           importingThreadProfileShares: profile && { profile: profileFile, ...breakdown(profile) },
           peakRssMiB: Math.round(importRss),
+          memoryMiB: {
+            rssBeforeImport: Math.round(rssBefore),
+            peakRssDuringImport: peakOf('rss'),
+            peakMainThreadHeap: peakOf('heap'),
+            peakOutsideV8Heaps: peakOf('external'),
+          },
           peakRssMiBWholeRun: Math.round(process.resourceUsage().maxRSS / 1024),
         },
         null,

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { generateSecretsEnv } from '@siyu/crypto';
-import { ImportWorkerPool } from './import-worker-pool';
+import { defaultThreads, ImportWorkerPool } from './import-worker-pool';
 
 describe('ImportWorkerPool settings', () => {
   const env = generateSecretsEnv();
@@ -11,11 +11,13 @@ describe('ImportWorkerPool settings', () => {
     expect(pool.enabled).toBe(false);
   });
 
-  it('uses one thread fewer than the cores by default, at least one and at most four', () => {
+  it('uses no worker on 2 cores or fewer, else one thread fewer than the cores, at most four', () => {
+    expect([1, 2, 3, 4, 8, 16].map((cores) => defaultThreads(cores))).toEqual([0, 0, 2, 3, 4, 4]);
     const pool = ImportWorkerPool.fromEnv(env);
-    expect(pool.threads).toBe(Math.min(4, Math.max(1, availableParallelism() - 1)));
-    expect(pool.enabled).toBe(true);
+    expect(pool.threads).toBe(defaultThreads(availableParallelism()));
+    expect(pool.enabled).toBe(pool.threads > 0);
     expect(ImportWorkerPool.fromEnv({ ...env, IMPORT_WORKER_THREADS: '3' }).threads).toBe(3);
+    expect(ImportWorkerPool.fromEnv({ ...env, IMPORT_WORKER_THREADS: '1' }).enabled).toBe(true);
   });
 
   it('refuses a thread count that is not a whole number from 0 to 64, naming the setting', () => {

@@ -116,8 +116,14 @@ export class ImportWorkerPool {
   }
 }
 
-function defaultThreads(): number {
-  return Math.min(4, Math.max(1, availableParallelism() - 1));
+/**
+ * None on 2 cores or fewer: there PostgreSQL needs the other core, and handing batches to a worker
+ * and back cost more than it saved. Same run, quiet 2-core machine, 1,000,000 rows: no worker
+ * 9,344 rows/s, 86 µs Node CPU per row, peak RSS 368 MiB; one worker 7,510 rows/s, 129 µs, 421 MiB
+ * (docs/benchmarks.md, issue 15). With more cores, cores − 1 (at most 4): not measured here.
+ */
+export function defaultThreads(cores = availableParallelism()): number {
+  return cores <= 2 ? 0 : Math.min(4, cores - 1);
 }
 
 // Heap of each worker: a batch (≤ ~1.5 MiB) and its screened rows are far below this. The small
