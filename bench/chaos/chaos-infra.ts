@@ -111,7 +111,8 @@ export async function startChaosInfrastructure(root: string, log: (l: string) =>
   return infra;
 }
 
-function alive(pid: number): boolean {
+/** Whether a process is still there (signal 0 checks without signalling). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -32,7 +32,7 @@ import { Client } from 'pg';
 import { authKeysFromEnv, issueAccessToken } from '../../libs/auth/src';
 import { signTopRequest } from '../../libs/crypto/src';
 import { freePort } from '../../libs/persistence/src';
-import { startChaosInfrastructure } from '../chaos/chaos-infra';
+import { alive, startChaosInfrastructure } from '../chaos/chaos-infra';
 import { prepareSeparateServices, spawnService } from '../services/separate-services';
 
 const SHOP = 'load-shop';
@@ -534,15 +534,6 @@ async function startServices(root: string, serviceEnv: Record<string, string>): 
   } catch (err) {
     await stop();
     throw err;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 
