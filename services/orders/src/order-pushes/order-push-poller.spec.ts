@@ -31,7 +31,7 @@ describe('OrderPushPoller', () => {
     }
   });
 
-  it('stops a running pass after the push in hand instead of draining the backlog', async () => {
+  it('stops a running pass after the batch in hand instead of draining the backlog', async () => {
     // A pass over a backlog of 1,000 pushes, each taking a tick, that honours the stop it is given.
     let taken = 0;
     const processPending = jest.fn(async (stop: () => boolean) => {
