@@ -196,10 +196,19 @@ describeWithBrowser('the console page for processor grants (R15), in Chromium', 
       const row = page.getByTestId('grants').locator('tr', { hasText: grantId });
       await row.getByRole('button', { name: '撤销授权' }).click();
       await page.getByText(`撤销后 ${AGENCY} 立即无法再访问数据，确定撤销吗？`).waitFor();
-      await page.getByRole('button', { name: '确认撤销' }).click();
+      const confirm = page.getByRole('button', { name: '确认撤销' });
+      await confirm.click();
+      // The popconfirm stays open (its button loading) until the revocation and the list's reload
+      // answer; a failure shows as an alert on the page, which the context below reports.
+      await confirm.waitFor({ state: 'hidden', timeout: 20_000 }).catch(() => undefined);
       await until(
         () => row.innerText(),
         (t) => t.includes('已撤销') && t.includes('待受托方确认删除'),
+        20_000,
+        async () =>
+          `popconfirm open: ${await confirm.isVisible()}; alerts: ${JSON.stringify(
+            await page.locator('.ant-alert, .ant-message').allInnerTexts(),
+          )}; grants in the API: ${JSON.stringify((await apiGrants()).map((g) => g.state))}`,
       );
       const [revoked] = await apiGrants();
       expect(revoked.state).toBe('revoked');
