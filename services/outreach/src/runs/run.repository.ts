@@ -60,8 +60,11 @@ export class RunRepository {
     startedBy: string,
   ): Promise<CampaignRun> {
     const [row] = await tx.query(
-      `INSERT INTO campaign_runs (id, campaign_id, segment_id, segment_version, state, started_by)
-       VALUES ($1, $2, $3, $4, 'queued', $5) RETURNING *`,
+      // created_at is when the run was made, not when its transaction began (now()): a scheduled
+      // campaign is claimed once clock_timestamp() reaches its time, inside a transaction that may
+      // have begun a few ms earlier, and its run must not show a time before the one scheduled.
+      `INSERT INTO campaign_runs (id, campaign_id, segment_id, segment_version, state, started_by, created_at)
+       VALUES ($1, $2, $3, $4, 'queued', $5, clock_timestamp()) RETURNING *`,
       [randomUUID(), campaignId, segmentId, segmentVersion, startedBy],
     );
     return toRun(row);
