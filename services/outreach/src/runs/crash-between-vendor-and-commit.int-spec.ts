@@ -101,10 +101,13 @@ describe('exactly-once dispatch across a crash (issue 17 §4)', () => {
       'SELECT state, count(*)::int AS n FROM outreach.sends WHERE run_id = $1 GROUP BY state ORDER BY state',
       [runId],
     );
-    // Those in doubt were reconciled from the vendor (it reports them delivered), never resent.
-    expect(states).toEqual([
-      { state: 'delivered', n: doubted },
-      { state: 'submitted', n: N - doubted },
-    ]);
+    // Those in doubt were reconciled from the vendor, never resent: each is delivered, or submitted
+    // when the vendor, asked right after the restart, had accepted it and not yet delivered it (the
+    // batch accepted just before the kill, on a fast machine: a clean-clone run saw 50 of 100).
+    // Nothing is left in doubt; the others were recorded submitted before the kill.
+    const byState = Object.fromEntries(states.map((s) => [s.state, s.n]));
+    expect(Object.keys(byState).filter((k) => k !== 'delivered' && k !== 'submitted')).toEqual([]);
+    expect((byState.delivered ?? 0) + (byState.submitted ?? 0)).toBe(N);
+    expect(byState.delivered ?? 0).toBeLessThanOrEqual(doubted);
   });
 });
