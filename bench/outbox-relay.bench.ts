@@ -10,8 +10,8 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KafkaTransport, MessagingTables1763900000000, OutboxRelay } from '../libs/messaging/src';
 import {
@@ -84,23 +84,37 @@ async function main(): Promise<void> {
       ? { batchesPerRound: Number(process.env.RELAY_BATCHES_PER_ROUND) }
       : {}),
   });
+  // Where the time goes: CPU of this process, of PostgreSQL's processes and of the broker's JVM
+  // during each timed part (µs per event), next to its wall time.
+  const postmaster = await postmasterPid(ds);
+  const cpu = { relay: [] as Cpu[], raw: [] as Cpu[] };
+  const timed = async (kind: 'relay' | 'raw', work: () => Promise<void>) => {
+    const before = cpuNow(postmaster);
+    const t0 = process.hrtime.bigint();
+    await work();
+    const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    const after = cpuNow(postmaster);
+    cpu[kind].push({
+      node: after.node - before.node,
+      postgres: after.postgres - before.postgres,
+      broker: after.broker - before.broker,
+    });
+    return ms;
+  };
   const timeRelay = async () => {
     await fillOutbox(); // not timed
-    const t0 = process.hrtime.bigint();
-    await relay.drain();
-    return Number(process.hrtime.bigint() - t0) / 1e6;
+    return timed('relay', () => relay.drain());
   };
-  const timeRaw = async () => {
-    const t0 = process.hrtime.bigint();
-    for (let i = 0; i < N; i += RELAY_BATCH) {
-      await transport.publish(
-        events
-          .slice(i, i + RELAY_BATCH)
-          .map((e) => ({ topic: 'raw.v1', key: e.subjectRef, value: e.payload })),
-      );
-    }
-    return Number(process.hrtime.bigint() - t0) / 1e6;
-  };
+  const timeRaw = () =>
+    timed('raw', async () => {
+      for (let i = 0; i < N; i += RELAY_BATCH) {
+        await transport.publish(
+          events
+            .slice(i, i + RELAY_BATCH)
+            .map((e) => ({ topic: 'raw.v1', key: e.subjectRef, value: e.payload })),
+        );
+      }
+    });
 
   // Warm both paths, then alternate them so neither gets the warmer JIT or the quieter machine.
   await transport.publish([{ topic: 'raw.v1', key: 'warm', value: 'warm' }]);
@@ -127,9 +141,56 @@ async function main(): Promise<void> {
     `median: relay ${rate(median(relayMs)).toFixed(0)} events/s, raw ${rate(median(rawMs)).toFixed(0)} events/s, ratio ${(median(rawMs) / median(relayMs)).toFixed(2)} (target ≥ 0.8)`,
   );
 
+  const perEvent = (xs: Cpu[], k: keyof Cpu) => ((median(xs.map((c) => c[k])) * 1e6) / N).toFixed(1);
+  for (const kind of ['raw', 'relay'] as const)
+    console.log(
+      `CPU per event, ${kind} (median of rounds): node ${perEvent(cpu[kind], 'node')} µs, ` +
+        `PostgreSQL ${perEvent(cpu[kind], 'postgres')} µs, broker ${perEvent(cpu[kind], 'broker')} µs ` +
+        `(wall ${((median(kind === 'raw' ? rawMs : relayMs) * 1e3) / N).toFixed(1)} µs on ${cpus().length} cores)`,
+    );
+
   await transport.disconnect();
   await ds.destroy();
   await pg.stop();
+}
+
+interface Cpu {
+  node: number;
+  postgres: number;
+  broker: number;
+}
+
+/** CPU seconds so far: this process, the PostgreSQL server's processes, the Kafka broker's JVM (Linux /proc). */
+function cpuNow(postmaster: number | null): Cpu {
+  const u = process.cpuUsage();
+  let postgres = 0;
+  let broker = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ');
+      const seconds = (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ
+      const pid = Number(entry);
+      if (postmaster !== null && (pid === postmaster || Number(fields[1]) === postmaster))
+        postgres += seconds;
+      else if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('kafka.Kafka')) broker += seconds;
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return { node: (u.user + u.system) / 1e6, postgres, broker };
+}
+
+/** The PostgreSQL server's process (the parent of this data source's backends), or null. */
+async function postmasterPid(ds: {
+  query: (sql: string) => Promise<{ pid: number }[]>;
+}): Promise<number | null> {
+  const [{ pid }] = await ds.query('SELECT pg_backend_pid() AS pid');
+  try {
+    return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
+  } catch {
+    return null; // not Linux, or a server on another machine (DATABASE_URL)
+  }
 }
 
 main().catch((err) => {

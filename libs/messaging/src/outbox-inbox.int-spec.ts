@@ -197,6 +197,41 @@ describe('outbox and inbox (real PostgreSQL, in-process transport)', () => {
     await transport.disconnect();
   });
 
+  it('an event that took its id before a relayed batch but committed after it is relayed by a later round, once', async () => {
+    const transport = new InProcessTransport();
+    const inbox = new InboxConsumer(consumer, transport, {
+      group: 'consumer',
+      topics: [TOPICS.consentWithdrawn],
+      handlers: { 'consent.withdrawn.v1': effect },
+    });
+    await inbox.start();
+    const late = randomUUID();
+    const early = randomUUID();
+    // The late writer takes the smaller id first and commits only after the relay moved the range around it.
+    const writer = producer.createQueryRunner();
+    await writer.startTransaction();
+    await addToOutbox(writer.manager, TOPICS.consentWithdrawn, late, withdrawal(late, 1));
+    for (let seq = 1; seq <= 3; seq++)
+      await producer.transaction((tx) =>
+        addToOutbox(tx, TOPICS.consentWithdrawn, early, withdrawal(early, seq)),
+      );
+    const relay = new OutboxRelay(producer, transport, 'producer', { batchSize: 2 });
+    expect(await relay.relayOnce()).toBe(3);
+    expect(await effectsOf(early)).toEqual([1, 2, 3]);
+    expect(await effectsOf(late)).toEqual([]);
+    await writer.commitTransaction();
+    await writer.release();
+    await relay.drain();
+    expect(await effectsOf(late)).toEqual([1]);
+    expect(await effectsOf(early)).toEqual([1, 2, 3]);
+    const [{ unsent }] = await producer.query(
+      'SELECT count(*)::int AS unsent FROM outbox WHERE key = ANY ($1::text[])',
+      [[late, early]],
+    );
+    expect(unsent).toBe(0);
+    await transport.disconnect();
+  });
+
   it('a payload that does not validate is dead-lettered with the field that failed, and later events still flow', async () => {
     const transport = new InProcessTransport();
     const inbox = new InboxConsumer(consumer, transport, {
