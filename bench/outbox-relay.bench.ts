@@ -10,9 +10,10 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ownCpuSeconds, postmasterPid, serverCpuSeconds } from './cpu';
 import { KafkaTransport, MessagingTables1763900000000, OutboxRelay } from '../libs/messaging/src';
 import {
   createDatabaseIfMissing,
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
   });
   // Where the time goes: CPU of this process, of PostgreSQL's processes and of the broker's JVM
   // during each timed part (µs per event), next to its wall time.
-  const postmaster = await postmasterPid(ds);
+  const postmaster = await postmasterPid((sql) => ds.query(sql));
   const cpu = { relay: [] as Cpu[], raw: [] as Cpu[] };
   const timed = async (kind: 'relay' | 'raw', work: () => Promise<void>) => {
     const before = cpuNow(postmaster);
@@ -160,37 +161,9 @@ interface Cpu {
   broker: number;
 }
 
-/** CPU seconds so far: this process, the PostgreSQL server's processes, the Kafka broker's JVM (Linux /proc). */
 function cpuNow(postmaster: number | null): Cpu {
-  const u = process.cpuUsage();
-  let postgres = 0;
-  let broker = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ');
-      const seconds = (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ
-      const pid = Number(entry);
-      if (postmaster !== null && (pid === postmaster || Number(fields[1]) === postmaster))
-        postgres += seconds;
-      else if (readFileSync(`/proc/${entry}/cmdline`, 'utf8').includes('kafka.Kafka')) broker += seconds;
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return { node: (u.user + u.system) / 1e6, postgres, broker };
-}
-
-/** The PostgreSQL server's process (the parent of this data source's backends), or null. */
-async function postmasterPid(ds: {
-  query: (sql: string) => Promise<{ pid: number }[]>;
-}): Promise<number | null> {
-  const [{ pid }] = await ds.query('SELECT pg_backend_pid() AS pid');
-  try {
-    return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
-  } catch {
-    return null; // not Linux, or a server on another machine (DATABASE_URL)
-  }
+  const { postgres, matching } = serverCpuSeconds(postmaster, 'kafka.Kafka');
+  return { node: ownCpuSeconds(), postgres, broker: matching };
 }
 
 main().catch((err) => {

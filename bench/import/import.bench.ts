@@ -27,7 +27,6 @@ import {
   createWriteStream,
   existsSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -50,6 +49,7 @@ import { DataKeyRepository } from '../../services/orders/src/vault/data-key.repo
 import { ImportWorkerPool } from '../../services/orders/src/imports/import-worker-pool';
 import { generateTmallExport, TMALL_HEADER } from './generate-tmall';
 import { breakdown, profiled } from './profile-breakdown';
+import { postmasterPid, serverCpuSeconds } from '../cpu';
 
 const flags = new Set(process.argv.slice(2).filter((a) => a.startsWith('--') && a !== '--threads'));
 const threadsAt = process.argv.indexOf('--threads');
@@ -153,8 +153,8 @@ async function main(): Promise<void> {
       const m = process.memoryUsage();
       memory.push({ rss: rssNow(), heap: m.heapUsed / MiB, external: (m.external + m.arrayBuffers) / MiB });
     }, 500);
-    const postmaster = await postmasterPid(ds);
-    const server0 = serverCpuSeconds(postmaster);
+    const postmaster = await postmasterPid((sql) => ds.query(sql));
+    const server0 = serverCpuSeconds(postmaster).postgres;
     const node0 = process.cpuUsage();
     const t0 = process.hrtime.bigint();
     const firstImport = () =>
@@ -172,7 +172,7 @@ async function main(): Promise<void> {
       ? await profiled(profileFile, firstImport)
       : { result: await firstImport(), profile: null };
     const importSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
-    const serverCpu = serverCpuSeconds(postmaster) - server0;
+    const serverCpu = serverCpuSeconds(postmaster).postgres - server0;
     const nodeCpu = process.cpuUsage(node0);
     const nodeCpuSeconds = (nodeCpu.user + nodeCpu.system) / 1e6;
     const importRss = process.resourceUsage().maxRSS / 1024;
@@ -366,35 +366,6 @@ async function explainChunkStatements(ds: DataSource): Promise<void> {
                   (SELECT order_ref FROM orders ORDER BY created_at DESC LIMIT 2000) RETURNING *)
      INSERT INTO order_lookup SELECT * FROM o`,
   );
-}
-
-/** The PostgreSQL server's process (the parent of this data source's backends). */
-async function postmasterPid(ds: DataSource): Promise<number | null> {
-  const [{ pid }]: { pid: number }[] = await ds.query('SELECT pg_backend_pid() AS pid');
-  try {
-    return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[1]);
-  } catch {
-    return null; // not Linux, or a server on another machine (DATABASE_URL)
-  }
-}
-
-/** CPU seconds (user + system) used so far by the server's live processes, from /proc. */
-function serverCpuSeconds(postmaster: number | null): number {
-  if (postmaster === null) return NaN;
-  const ticks = 100; // USER_HZ on Linux
-  let total = 0;
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ');
-      const pid = Number(entry);
-      if (pid !== postmaster && Number(fields[1]) !== postmaster) continue;
-      total += (Number(fields[11]) + Number(fields[12])) / ticks;
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return total;
 }
 
 // In foreign-key order.

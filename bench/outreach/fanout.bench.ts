@@ -28,6 +28,7 @@ import { generateSecretsEnv, loadContactKeys } from '../../libs/crypto/src';
 import { InProcessTransport } from '../../libs/messaging/src';
 import { createDatabaseIfMissing, startEmbeddedPostgres } from '../../libs/persistence/src';
 import { RemoteFakeAliyun } from './remote-fake-aliyun';
+import { ownCpuSeconds, postmasterPid, processCpuSeconds, serverCpuSeconds } from '../cpu';
 import { AliyunSmsChannel } from '../../services/outreach/src/channels/aliyun-sms.channel';
 import { VendorSecret } from '../../services/outreach/src/channels/vendor-credentials';
 import { CampaignRepository } from '../../services/outreach/src/campaigns/campaign.repository';
@@ -75,6 +76,12 @@ for (const step of ['admit', 'dispatch'] as const) {
       spans[step === 'admit' ? 'admitted' : 'dispatched']++;
     }
   };
+}
+
+interface Cpu {
+  node: number;
+  postgres: number;
+  vendor: number;
 }
 
 const N = Number(process.argv[2] ?? 100_000);
@@ -189,6 +196,12 @@ async function main(): Promise<void> {
   // Seed: members as consent's events leave them in outreach, written in bulk.
   let app = await start('off-for-benchmark');
   let ds = app.get<DataSource>(OUTREACH_DB);
+  const postmaster = await postmasterPid((sql) => ds.query(sql));
+  const cpuNow = (): Cpu => ({
+    node: ownCpuSeconds(),
+    postgres: serverCpuSeconds(postmaster).postgres,
+    vendor: processCpuSeconds(fake.pid),
+  });
   const ring = loadContactKeys(secrets);
   const refs = Array.from({ length: N }, () => randomUUID());
   const segment = randomUUID();
@@ -246,6 +259,7 @@ async function main(): Promise<void> {
     // all, in this process: emptied per fan-out so one round's pulls do not slow the next.
     await fake.ask('clear');
     const before = 0;
+    const cpu0 = cpuNow();
     const started = Date.now();
     const startedPerf = performance.now();
     Object.assign(phases, { firstAdmit: 0, lastDispatched: 0, answers: {} });
@@ -258,8 +272,17 @@ async function main(): Promise<void> {
     }
     const seconds = (Date.now() - started) / 1000;
     const endedPerf = performance.now();
+    const cpu1 = cpuNow();
     await side;
     const sent = (await fake.ask<number>('count')) - before;
+    // CPU µs per message from run creation to done: this process (runner, gate client, SDK), the
+    // PostgreSQL server, the fake vendor's process.
+    const perMessage = (k: keyof Cpu) => ((cpu1[k] - cpu0[k]) * 1e6) / Math.max(1, sent);
+    const cpu: Cpu = {
+      node: perMessage('node'),
+      postgres: perMessage('postgres'),
+      vendor: perMessage('vendor'),
+    };
     const results = await runs.results(ds.manager, run.id);
     const per = (ms: number, n: number) => (n ? (ms / n).toFixed(0) : '-');
     console.log(
@@ -272,12 +295,16 @@ async function main(): Promise<void> {
         `chunks ${(phases.lastDispatched - phases.firstAdmit).toFixed(0)} ms, last vendor answer → done ` +
         `${(endedPerf - phases.lastDispatched).toFixed(0)} ms; gate answers ${JSON.stringify(phases.answers)}`,
     );
+    console.log(
+      `  CPU per message: node ${cpu.node.toFixed(1)} µs, PostgreSQL ${cpu.postgres.toFixed(1)} µs, ` +
+        `fake vendor ${cpu.vendor.toFixed(1)} µs, total ${(cpu.node + cpu.postgres + cpu.vendor).toFixed(1)} µs`,
+    );
     Object.assign(spans, { admit: 0, admitted: 0, dispatch: 0, dispatched: 0, missedDeadline: 0 });
     console.log(
       `${label}: ${sent} messages at the fake Aliyun in ${seconds.toFixed(1)} s = ${(sent / seconds).toFixed(0)} msg/s ` +
         `(blocked ${JSON.stringify(results.blocked)}, failed ${JSON.stringify(results.failed)})`,
     );
-    return { sent, seconds, rate: sent / seconds, runId: run.id };
+    return { sent, seconds, rate: sent / seconds, runId: run.id, cpu };
   };
 
   // Alternating configurations, ROUNDS each (default 3), so warm-up (JIT, PostgreSQL cache) and the
@@ -290,6 +317,7 @@ async function main(): Promise<void> {
   //               costs every fan-out, gated or not
   const configs = (process.env.CONFIGS ?? 'off,on').split(',') as ('off' | 'on' | 'serial' | 'off-nocount')[];
   const rates = new Map<string, number[]>(configs.map((c) => [c, []]));
+  const cpuPerMessage = new Map<string, Cpu[]>(configs.map((c) => [c, []]));
   const loads: number[] = [];
   let on = { seconds: 0 };
   const restart = async (sendGate: OutreachModuleOptions['sendGate'], pipelined = true) => {
@@ -340,6 +368,7 @@ async function main(): Promise<void> {
       if (config === 'off-nocount') await setCounter(true);
       await reset(r.runId);
       rates.get(config)!.push(r.rate);
+      cpuPerMessage.get(config)!.push(r.cpu);
       if (config === 'on') on = r;
     }
   }
@@ -362,6 +391,24 @@ gate overhead ${overhead.toFixed(1)}% (median ON vs median OFF; per round ${pair
 load average (1 min) during the rounds: ${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)}` +
       ` on ${cpus().length} cores (targets: ≥ 2,000 msg/s gated, overhead ≤ 5%)`,
   );
+  // The same comparison in CPU: on a saturated machine the rate follows the CPU each message costs,
+  // and CPU time does not swing with which process the scheduler happened to favour.
+  const cpuMed = (c: string, k: keyof Cpu | 'total') =>
+    median((cpuPerMessage.get(c) ?? []).map((x) => (k === 'total' ? x.node + x.postgres + x.vendor : x[k])));
+  if (ROUNDS > 0) {
+    for (const c of configs)
+      console.log(
+        `CPU per message, ${c} (median): node ${cpuMed(c, 'node').toFixed(1)} µs, PostgreSQL ` +
+          `${cpuMed(c, 'postgres').toFixed(1)} µs, fake vendor ${cpuMed(c, 'vendor').toFixed(1)} µs, total ` +
+          `${cpuMed(c, 'total').toFixed(1)} µs`,
+      );
+    if (configs.includes('on') && configs.includes('off'))
+      console.log(
+        `gate CPU overhead ${((cpuMed('on', 'total') / cpuMed('off', 'total') - 1) * 100).toFixed(1)}% ` +
+          `(median total CPU per message, ON vs OFF; PostgreSQL alone ` +
+          `${((cpuMed('on', 'postgres') / cpuMed('off', 'postgres') - 1) * 100).toFixed(1)}%)`,
+      );
+  }
 
   // EXPLAIN=1: the gate's statement for one chunk of a freshly planned run, EXPLAIN (ANALYZE,
   // BUFFERS) in a rolled-back transaction, after the rounds (each removed its sends; the warm-up's

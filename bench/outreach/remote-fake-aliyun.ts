@@ -35,6 +35,11 @@ export class RemoteFakeAliyun {
     });
   }
 
+  /** The fake's process id (its CPU time is part of a fan-out's cost). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   static start(processDir = __dirname, options?: FakeAliyunSmsServerOptions): Promise<RemoteFakeAliyun> {
     const child = fork(join(processDir, 'aliyun-fake.process.js'), [], {
       env: { ...process.env, ...(options ? { FAKE_ALIYUN_OPTIONS: JSON.stringify(options) } : {}) },
