@@ -90,6 +90,7 @@ const PARTITIONS = 3;
 // The runner's default chunk size (OutreachModuleOptions.runner.chunkSize).
 const CHUNK = Number(process.env.CHUNK ?? 500);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const STATEMENTS = process.env.STATEMENTS === '1';
 const phoneOf = (i: number) => `13${String(100_000_000 + i).slice(-9)}`;
 
 /** One queue for withdrawals and watermarks: a watermark never overtakes a withdrawal stamped before it. */
@@ -156,8 +157,20 @@ async function main(): Promise<void> {
   const pg = await startEmbeddedPostgres({
     dataDir: mkdtempSync(join(tmpdir(), 'siyu-bench-pg-')),
     persistent: false,
+    // STATEMENTS=1: PostgreSQL's time per statement (pg_stat_statements, nested statements such as
+    // triggers' included) per configuration, so a difference in CPU can be traced to its statements.
+    ...(STATEMENTS
+      ? {
+          settings: {
+            shared_preload_libraries: 'pg_stat_statements',
+            'pg_stat_statements.track': 'all',
+            'pg_stat_statements.max': '1000',
+          },
+        }
+      : {}),
   });
   const adminUrl = await createDatabaseIfMissing(pg.adminUrl, `obench_${Date.now()}`);
+  const statements = STATEMENTS ? await StatementStats.open(adminUrl) : null;
   const secrets = generateSecretsEnv();
   const fake = await RemoteFakeAliyun.start();
   const transport = new InProcessTransport(PARTITIONS);
@@ -259,6 +272,7 @@ async function main(): Promise<void> {
     // all, in this process: emptied per fan-out so one round's pulls do not slow the next.
     await fake.ask('clear');
     const before = 0;
+    await statements?.reset();
     const cpu0 = cpuNow();
     const started = Date.now();
     const startedPerf = performance.now();
@@ -273,6 +287,7 @@ async function main(): Promise<void> {
     const seconds = (Date.now() - started) / 1000;
     const endedPerf = performance.now();
     const cpu1 = cpuNow();
+    const statementTimes = (await statements?.read()) ?? [];
     await side;
     const sent = (await fake.ask<number>('count')) - before;
     // CPU µs per message from run creation to done: this process (runner, gate client, SDK), the
@@ -304,7 +319,7 @@ async function main(): Promise<void> {
       `${label}: ${sent} messages at the fake Aliyun in ${seconds.toFixed(1)} s = ${(sent / seconds).toFixed(0)} msg/s ` +
         `(blocked ${JSON.stringify(results.blocked)}, failed ${JSON.stringify(results.failed)})`,
     );
-    return { sent, seconds, rate: sent / seconds, runId: run.id, cpu };
+    return { sent, seconds, rate: sent / seconds, runId: run.id, cpu, statementTimes };
   };
 
   // Alternating configurations, ROUNDS each (default 3), so warm-up (JIT, PostgreSQL cache) and the
@@ -318,6 +333,10 @@ async function main(): Promise<void> {
   const configs = (process.env.CONFIGS ?? 'off,on').split(',') as ('off' | 'on' | 'serial' | 'off-nocount')[];
   const rates = new Map<string, number[]>(configs.map((c) => [c, []]));
   const cpuPerMessage = new Map<string, Cpu[]>(configs.map((c) => [c, []]));
+  const statementSums = new Map<
+    string,
+    { config: string; query: string; toplevel: boolean; ms: number; calls: number; rows: number }
+  >();
   const loads: number[] = [];
   let on = { seconds: 0 };
   const restart = async (sendGate: OutreachModuleOptions['sendGate'], pipelined = true) => {
@@ -369,6 +388,21 @@ async function main(): Promise<void> {
       await reset(r.runId);
       rates.get(config)!.push(r.rate);
       cpuPerMessage.get(config)!.push(r.cpu);
+      for (const t of r.statementTimes) {
+        const key = `${config}\u0000${t.query}`;
+        const sum = statementSums.get(key) ?? {
+          config,
+          query: t.query,
+          toplevel: t.toplevel,
+          ms: 0,
+          calls: 0,
+          rows: 0,
+        };
+        sum.ms += t.ms;
+        sum.calls += t.calls;
+        sum.rows += t.rows;
+        statementSums.set(key, sum);
+      }
       if (config === 'on') on = r;
     }
   }
@@ -402,6 +436,25 @@ load average (1 min) during the rounds: ${Math.min(...loads).toFixed(1)}–${Mat
           `${cpuMed(c, 'postgres').toFixed(1)} µs, fake vendor ${cpuMed(c, 'vendor').toFixed(1)} µs, total ` +
           `${cpuMed(c, 'total').toFixed(1)} µs`,
       );
+    if (statements) {
+      // Per configuration, PostgreSQL's execution time per message (all rounds), statement by
+      // statement: top-level statements (what the service sends) and, indented, statements run
+      // inside them (triggers, functions), which their caller's time already includes.
+      const messages = ROUNDS * N;
+      for (const c of configs) {
+        const rows = [...statementSums.values()].filter((x) => x.config === c).sort((a, b) => b.ms - a.ms);
+        const top = rows.filter((x) => x.toplevel).reduce((a, x) => a + x.ms, 0);
+        console.log(
+          `PostgreSQL statements, ${c}: ${((top * 1e3) / messages).toFixed(1)} µs of execution per message at top level`,
+        );
+        for (const x of rows.slice(0, 14))
+          console.log(
+            `  ${x.toplevel ? '' : '  (nested) '}${((x.ms * 1e3) / messages).toFixed(2).padStart(6)} µs/message, ` +
+              `${String(Math.round(x.calls / ROUNDS)).padStart(6)} calls/round, ${String(Math.round(x.rows / ROUNDS)).padStart(7)} rows/round: ` +
+              x.query.replace(/\s+/g, ' ').slice(0, 110),
+          );
+      }
+    }
     if (configs.includes('on') && configs.includes('off'))
       console.log(
         `gate CPU overhead ${((cpuMed('on', 'total') / cpuMed('off', 'total') - 1) * 100).toFixed(1)}% ` +
@@ -524,6 +577,7 @@ load average (1 min) during the rounds: ${Math.min(...loads).toFixed(1)}–${Mat
     await app.close();
     clearInterval(heartbeat);
     await fake.ask('close').catch(() => undefined);
+    await statements?.close();
     await pg.stop();
     process.exit(0);
   }
@@ -609,8 +663,42 @@ load average (1 min) during the rounds: ${Math.min(...loads).toFixed(1)}–${Mat
   clearInterval(heartbeat);
   await app.close();
   await fake.ask('close').catch(() => undefined);
+  await statements?.close();
   await pg.stop();
   process.exit(0);
+}
+
+/** pg_stat_statements of the bench's database, read and reset through the admin connection. */
+class StatementStats {
+  private constructor(
+    private readonly client: Client,
+    private readonly database: string,
+  ) {}
+
+  static async open(adminUrl: string): Promise<StatementStats> {
+    const client = new Client({ connectionString: adminUrl });
+    await client.connect();
+    await client.query('CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
+    return new StatementStats(client, new URL(adminUrl).pathname.slice(1));
+  }
+
+  async reset(): Promise<void> {
+    await this.client.query('SELECT pg_stat_statements_reset()');
+  }
+
+  close(): Promise<void> {
+    return this.client.end();
+  }
+
+  async read(): Promise<{ query: string; toplevel: boolean; ms: number; calls: number; rows: number }[]> {
+    const { rows } = await this.client.query(
+      `SELECT s.query, s.toplevel, s.total_exec_time::float8 AS ms, s.calls::int AS calls, s.rows::float8 AS rows
+       FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid
+      WHERE d.datname = $1`,
+      [this.database],
+    );
+    return rows;
+  }
 }
 
 void main().catch((err) => {

@@ -41,6 +41,8 @@ export interface EmbeddedPostgresOptions {
    * a throw-away cluster (default the OS temp dir) and a persistent cluster (default /var/lib/siyu).
    */
   relocateTo?: string;
+  /** Extra server settings, each passed as `-c name=value` (benchmarks: pg_stat_statements). */
+  settings?: Record<string, string>;
 }
 
 export enum EmbeddedPostgresErrorCode {
@@ -359,6 +361,7 @@ function startServer(
         'max_connections=300',
         '-c',
         'fsync=' + (options.persistent ? 'on' : 'off'),
+        ...Object.entries(options.settings ?? {}).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
       ],
       { ...(runAs ?? {}), env: { ...process.env, LC_MESSAGES: 'C' }, stdio: ['ignore', 'ignore', 'pipe'] },
     );
