@@ -16,7 +16,7 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
@@ -157,17 +157,28 @@ async function main(): Promise<void> {
   const pg = await startEmbeddedPostgres({
     dataDir: mkdtempSync(join(tmpdir(), 'siyu-bench-pg-')),
     persistent: false,
-    // STATEMENTS=1: PostgreSQL's time per statement (pg_stat_statements, nested statements such as
-    // triggers' included) per configuration, so a difference in CPU can be traced to its statements.
-    ...(STATEMENTS
-      ? {
-          settings: {
-            shared_preload_libraries: 'pg_stat_statements',
+    // Checkpoints only where reset() asks for one: a round writes ~470 MB of WAL, just under the
+    // ~530 MB at which the default max_wal_size (1 GB) starts one by itself (and a timed one comes
+    // every 5 minutes), so a round that crossed either paid a checkpoint and the full-page images
+    // after it mid-round, and the next round did not. Every round still pays the full-page images
+    // that follow reset's checkpoint.
+    settings: {
+      max_wal_size: '8GB',
+      checkpoint_timeout: '1h',
+      // STATEMENTS=1: PostgreSQL's time per statement (pg_stat_statements, nested statements such
+      // as triggers' included) per configuration, so a difference in CPU can be traced to them.
+      ...(STATEMENTS
+        ? {
+            shared_preload_libraries: 'pg_stat_statements,auto_explain',
             'pg_stat_statements.track': 'all',
             'pg_stat_statements.max': '1000',
-          },
-        }
-      : {}),
+            // The plan of every statement slower than SLOW_MS (default 100 ms) goes to the server's
+            // log, written to PG_LOG when set: a plan that flips shows there.
+            'auto_explain.log_min_duration': `${process.env.SLOW_MS ?? 100}ms`,
+          }
+        : {}),
+    },
+    ...(process.env.PG_LOG ? { onLog: (line: string) => appendFileSync(process.env.PG_LOG!, line) } : {}),
   });
   const adminUrl = await createDatabaseIfMissing(pg.adminUrl, `obench_${Date.now()}`);
   const statements = STATEMENTS ? await StatementStats.open(adminUrl) : null;
