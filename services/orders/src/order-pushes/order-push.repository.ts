@@ -90,31 +90,31 @@ export class OrderPushRepository {
     }));
   }
 
-  /** Done (or given up): the sealed body and its key go, so nothing personal stays in the queue. */
+  /** Done (or given up, with its error): the sealed body and its key go, so nothing personal stays in the queue. */
   async markProcessed(
     tx: EntityManager,
     id: string,
     error: string | null,
     unmaskedPii: PushPiiReport | null,
   ): Promise<void> {
-    await tx.query(
-      `UPDATE order_pushes SET processed_at = now(), body_sealed = NULL, body_key = NULL, error = $2,
-         attempts = attempts + 1, unmasked_pii = coalesce($3::jsonb, unmasked_pii) WHERE id = $1`,
-      [id, error, unmaskedPii && JSON.stringify(unmaskedPii)],
-    );
+    await this.markProcessedMany(tx, [{ id, error, unmaskedPii }]);
   }
 
-  /** Several pushes done at once (ingested together), each with its own PII report. */
+  /** Several pushes done at once (ingested together), each with its own error (if given up) and PII report. */
   async markProcessedMany(
     tx: EntityManager,
-    done: { id: string; unmaskedPii: PushPiiReport | null }[],
+    done: { id: string; error?: string | null; unmaskedPii: PushPiiReport | null }[],
   ): Promise<void> {
     if (done.length === 0) return;
     await tx.query(
-      `UPDATE order_pushes p SET processed_at = now(), body_sealed = NULL, body_key = NULL, error = NULL,
+      `UPDATE order_pushes p SET processed_at = now(), body_sealed = NULL, body_key = NULL, error = v.error,
          attempts = attempts + 1, unmasked_pii = coalesce(v.pii, p.unmasked_pii)
-         FROM unnest($1::uuid[], $2::jsonb[]) AS v (id, pii) WHERE p.id = v.id`,
-      [done.map((d) => d.id), done.map((d) => d.unmaskedPii && JSON.stringify(d.unmaskedPii))],
+         FROM unnest($1::uuid[], $2::text[], $3::jsonb[]) AS v (id, error, pii) WHERE p.id = v.id`,
+      [
+        done.map((d) => d.id),
+        done.map((d) => d.error ?? null),
+        done.map((d) => d.unmaskedPii && JSON.stringify(d.unmaskedPii)),
+      ],
     );
   }
 
