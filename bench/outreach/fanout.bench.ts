@@ -3,13 +3,17 @@
  * official SDK (AliyunSmsChannel) and the real send gate, versus the same fan-out with the gate
  * switched off (`sendGate: 'off-for-benchmark'`), in the same run, same database, same members.
  * Configurations alternate round by round (CONFIGS, default gate off / gate on pipelined; ROUNDS=3
- * each); medians, the gate's overhead and the load average are printed.
+ * each); medians, the gate's overhead in rate and in CPU per message (this process, PostgreSQL, the
+ * fake vendor: bench/cpu.ts) and the load average are printed. The bench's own PostgreSQL takes a
+ * checkpoint only before each round (see `settings` below).
  * Then the race: withdrawals applied during a gated fan-out; every dispatch the fake vendor saw
  * for a withdrawn member is compared with the withdrawal's commit. Prints figures; not a test.
  *
  *   npm run build && node dist/bench/outreach/fanout.bench.js [recipients=100000] [withdrawals=1000]
- *   (env CHUNK=1000 recipients per gate query, ROUNDS=3 rounds per configuration, CONFIGS=off,on,serial,off-nocount;
- *   ROUNDS=0 runs only the race; EXPLAIN=1 ends with EXPLAIN ANALYZE of one chunk instead of the race)
+ *   (env CHUNK=500 recipients per gate query, ROUNDS=3 rounds per configuration, CONFIGS=off,on,serial,off-nocount;
+ *   ROUNDS=0 runs only the race; EXPLAIN=1 ends with EXPLAIN ANALYZE of one chunk instead of the race;
+ *   STATEMENTS=1 prints PostgreSQL's execution time per message statement by statement and logs the
+ *   plans of statements slower than SLOW_MS=100; PG_LOG=<file> keeps the server's log)
  *
  * Consent is simulated in-process: each withdrawal is stamped at its "commit", then applied through
  * outreach's real consumer; watermarks follow the same order consent's advisory lock enforces.
