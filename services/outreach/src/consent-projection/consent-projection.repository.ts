@@ -70,7 +70,7 @@ function gateStatement(q: GateQuery): [string, unknown[]] {
          -- UPDATE below; three UPDATEs over a second materialisation cost ~2 ms more per chunk of 500
          -- (EXPLAIN ANALYZE, docs/benchmarks.md).
          v AS MATERIALIZED (
-           SELECT x.send_id, x.subject_ref, x.variant, x.sealed, 
+           SELECT x.send_id, x.subject_ref, x.variant, x.sealed,
                   CASE
                     WHEN x.granted IS NULL THEN 'no_consent'
                     WHEN NOT x.granted THEN 'consent_withdrawn'
@@ -127,7 +127,9 @@ function gateStatement(q: GateQuery): [string, unknown[]] {
            RETURNING s.send_id, s.subject_ref, s.variant, v.sealed, v.reason, v.defer_until)
          SELECT CASE WHEN reason IS NOT NULL THEN 'blocked' WHEN defer_until IS NOT NULL THEN 'deferred'
                      ELSE 'admitted' END AS kind,
-                send_id::text, subject_ref::text, variant, sealed, reason,
+                -- The sealed contact point leaves the database only for a send that will use it.
+                send_id::text, subject_ref::text, variant,
+                CASE WHEN reason IS NULL AND defer_until IS NULL THEN sealed END AS sealed, reason,
                 NULL::float8 AS lag_ms, NULL::boolean AS fresh, NULL::boolean AS live FROM decided
          UNION ALL SELECT 'state', NULL, NULL, NULL, NULL, NULL, ok.lag_ms, ok.fresh, live.live FROM ok, live`,
     [
