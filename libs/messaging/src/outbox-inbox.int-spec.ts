@@ -54,6 +54,13 @@ describe('outbox and inbox (real PostgreSQL, in-process transport)', () => {
     const e = event as ConsentWithdrawnV1;
     await tx.query('INSERT INTO effects (subject, seq) VALUES ($1, $2)', [e.subjectRef, e.ledgerSeq]);
   };
+  /** The consumer group most tests use: each withdrawal recorded as an effect row. */
+  const effectInbox = (transport: InProcessTransport) =>
+    new InboxConsumer(consumer, transport, {
+      group: 'consumer',
+      topics: [TOPICS.consentWithdrawn],
+      handlers: { 'consent.withdrawn.v1': effect },
+    });
   const effectsOf = async (subject: string) =>
     (await consumer.query('SELECT seq FROM effects WHERE subject = $1 ORDER BY id', [subject])).map(
       (r: { seq: number }) => r.seq,
@@ -116,11 +123,7 @@ describe('outbox and inbox (real PostgreSQL, in-process transport)', () => {
 
   it('a relay that dies after publishing but before marking sent redelivers, and the effect happens once', async () => {
     const transport = new InProcessTransport();
-    const inbox = new InboxConsumer(consumer, transport, {
-      group: 'consumer',
-      topics: [TOPICS.consentWithdrawn],
-      handlers: { 'consent.withdrawn.v1': effect },
-    });
+    const inbox = effectInbox(transport);
     await inbox.start();
     const subject = randomUUID();
     const written = await producer.transaction((tx) =>
@@ -153,11 +156,7 @@ describe('outbox and inbox (real PostgreSQL, in-process transport)', () => {
 
   it('the same event delivered twice has one effect', async () => {
     const transport = new InProcessTransport();
-    const inbox = new InboxConsumer(consumer, transport, {
-      group: 'consumer',
-      topics: [TOPICS.consentWithdrawn],
-      handlers: { 'consent.withdrawn.v1': effect },
-    });
+    const inbox = effectInbox(transport);
     const subject = randomUUID();
     const event = {
       eventId: randomUUID(),
@@ -180,11 +179,7 @@ describe('outbox and inbox (real PostgreSQL, in-process transport)', () => {
 
   it('events of one key arrive in commit order', async () => {
     const transport = new InProcessTransport(4);
-    const inbox = new InboxConsumer(consumer, transport, {
-      group: 'consumer',
-      topics: [TOPICS.consentWithdrawn],
-      handlers: { 'consent.withdrawn.v1': effect },
-    });
+    const inbox = effectInbox(transport);
     await inbox.start();
     const subject = randomUUID();
     for (let seq = 1; seq <= 20; seq++) {
@@ -199,11 +194,7 @@ describe('outbox and inbox (real PostgreSQL, in-process transport)', () => {
 
   it('an event that took its id before a relayed batch but committed after it is relayed by a later round, once', async () => {
     const transport = new InProcessTransport();
-    const inbox = new InboxConsumer(consumer, transport, {
-      group: 'consumer',
-      topics: [TOPICS.consentWithdrawn],
-      handlers: { 'consent.withdrawn.v1': effect },
-    });
+    const inbox = effectInbox(transport);
     await inbox.start();
     const late = randomUUID();
     const early = randomUUID();
@@ -234,11 +225,7 @@ describe('outbox and inbox (real PostgreSQL, in-process transport)', () => {
 
   it('a payload that does not validate is dead-lettered with the field that failed, and later events still flow', async () => {
     const transport = new InProcessTransport();
-    const inbox = new InboxConsumer(consumer, transport, {
-      group: 'consumer',
-      topics: [TOPICS.consentWithdrawn],
-      handlers: { 'consent.withdrawn.v1': effect },
-    });
+    const inbox = effectInbox(transport);
     await inbox.start();
     const subject = randomUUID();
     const bad = {
@@ -317,11 +304,7 @@ describe('outbox and inbox (real PostgreSQL, in-process transport)', () => {
 
   it('bulk outbox writes keep per-key order and validate every event', async () => {
     const transport = new InProcessTransport(3);
-    const inbox = new InboxConsumer(consumer, transport, {
-      group: 'consumer',
-      topics: [TOPICS.consentWithdrawn],
-      handlers: { 'consent.withdrawn.v1': effect },
-    });
+    const inbox = effectInbox(transport);
     await inbox.start();
     const subject = randomUUID();
     const entries = Array.from({ length: 1500 }, (_, i) => ({
@@ -348,11 +331,7 @@ describe('outbox and inbox (real PostgreSQL, in-process transport)', () => {
 
   it('events copied into the outbox (COPY) keep per-key order and a key with tab, newline and backslash intact, and vanish with a rolled-back transaction', async () => {
     const transport = new InProcessTransport(3);
-    const inbox = new InboxConsumer(consumer, transport, {
-      group: 'consumer',
-      topics: [TOPICS.consentWithdrawn],
-      handlers: { 'consent.withdrawn.v1': effect },
-    });
+    const inbox = effectInbox(transport);
     await inbox.start();
     const subject = randomUUID();
     const entries = Array.from({ length: 2500 }, (_, i) => ({
