@@ -38,6 +38,7 @@ import {
   RefreshMemberTags,
 } from '../../services/audience/src/tags/refresh-member-tags.use-case';
 import { TagDefinitionsRepository } from '../../services/audience/src/tags/tag-definitions.repository';
+import { describeSettings, pgSettingsFromEnv } from '../pg-settings';
 import { MemberFeaturesRepository as PreviousFeatures } from './previous/member-features.repository';
 import { MemberTagsRepository as PreviousTags } from './previous/member-tags.repository';
 
@@ -50,6 +51,9 @@ const PROFILE = process.env.PROFILE === '1';
 
 /** SEGMENTS=rfm,nested: only these segments (a shorter profiling run). */
 const ONLY = process.env.SEGMENTS?.split(',');
+
+/** PG_SETTINGS=shared_buffers=4GB,…: the embedded server's settings (bench/pg-settings.ts). */
+const SETTINGS = pgSettingsFromEnv();
 
 /**
  * Times every statement run through an EntityManager while `fn` runs (bench only). In a transaction,
@@ -222,7 +226,11 @@ async function main(): Promise<void> {
     : await startEmbeddedPostgres({
         dataDir: mkdtempSync(join(tmpdir(), 'siyu-bench-pg-')),
         persistent: false,
+        settings: SETTINGS,
       });
+  console.log(
+    `server settings: ${process.env.DATABASE_URL ? 'the server at DATABASE_URL' : describeSettings(SETTINGS)}`,
+  );
   try {
     const adminUrl = await createDatabaseIfMissing(pg.adminUrl, `audience_bench_${Date.now()}`);
     const ds = await openServiceDataSource({

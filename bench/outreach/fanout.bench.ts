@@ -45,6 +45,7 @@ import { CampaignRunner } from '../../services/outreach/src/runs/campaign-runner
 import { SendRepository } from '../../services/outreach/src/runs/send.repository';
 import { ConsentProjectionRepository } from '../../services/outreach/src/consent-projection/consent-projection.repository';
 import { OUTREACH_SUPPRESSION_SOURCES } from '../../services/outreach/src/send-gate/send-gate';
+import { describeSettings, pgSettingsFromEnv } from '../pg-settings';
 
 /** Where a chunk's time goes: the gate's transaction (admit) and the vendor + outcome (dispatch). */
 const spans = { admit: 0, admitted: 0, dispatch: 0, dispatched: 0, missedDeadline: 0 };
@@ -158,32 +159,35 @@ class ConsentSimulation {
 }
 
 async function main(): Promise<void> {
+  // Checkpoints only where reset() asks for one: a round writes ~470 MB of WAL, just under the
+  // ~530 MB at which the default max_wal_size (1 GB) starts one by itself (and a timed one comes
+  // every 5 minutes), so a round that crossed either paid a checkpoint and the full-page images
+  // after it mid-round, and the next round did not. Every round still pays the full-page images
+  // that follow reset's checkpoint.
+  // PG_SETTINGS=name=value,… adds to or overrides these (bench/pg-settings.ts).
+  const settings = pgSettingsFromEnv({
+    max_wal_size: '8GB',
+    checkpoint_timeout: '1h',
+    // STATEMENTS=1: PostgreSQL's time per statement (pg_stat_statements, nested statements such
+    // as triggers' included) per configuration, so a difference in CPU can be traced to them.
+    ...(STATEMENTS
+      ? {
+          shared_preload_libraries: 'pg_stat_statements,auto_explain',
+          'pg_stat_statements.track': 'all',
+          'pg_stat_statements.max': '1000',
+          // The plan of every statement slower than SLOW_MS (default 100 ms) goes to the server's
+          // log, written to PG_LOG when set: a plan that flips shows there.
+          'auto_explain.log_min_duration': `${process.env.SLOW_MS ?? 100}ms`,
+        }
+      : {}),
+  });
   const pg = await startEmbeddedPostgres({
     dataDir: mkdtempSync(join(tmpdir(), 'siyu-bench-pg-')),
     persistent: false,
-    // Checkpoints only where reset() asks for one: a round writes ~470 MB of WAL, just under the
-    // ~530 MB at which the default max_wal_size (1 GB) starts one by itself (and a timed one comes
-    // every 5 minutes), so a round that crossed either paid a checkpoint and the full-page images
-    // after it mid-round, and the next round did not. Every round still pays the full-page images
-    // that follow reset's checkpoint.
-    settings: {
-      max_wal_size: '8GB',
-      checkpoint_timeout: '1h',
-      // STATEMENTS=1: PostgreSQL's time per statement (pg_stat_statements, nested statements such
-      // as triggers' included) per configuration, so a difference in CPU can be traced to them.
-      ...(STATEMENTS
-        ? {
-            shared_preload_libraries: 'pg_stat_statements,auto_explain',
-            'pg_stat_statements.track': 'all',
-            'pg_stat_statements.max': '1000',
-            // The plan of every statement slower than SLOW_MS (default 100 ms) goes to the server's
-            // log, written to PG_LOG when set: a plan that flips shows there.
-            'auto_explain.log_min_duration': `${process.env.SLOW_MS ?? 100}ms`,
-          }
-        : {}),
-    },
+    settings,
     ...(process.env.PG_LOG ? { onLog: (line: string) => appendFileSync(process.env.PG_LOG!, line) } : {}),
   });
+  console.log(`server settings: ${describeSettings(settings)}`);
   const adminUrl = await createDatabaseIfMissing(pg.adminUrl, `obench_${Date.now()}`);
   const statements = STATEMENTS ? await StatementStats.open(adminUrl) : null;
   const secrets = generateSecretsEnv();
