@@ -95,24 +95,20 @@ export class RefreshSegments {
     } else {
       if (changed.length === 0 && !wholeOwed)
         return { segmentId: id, version: null, evaluated: 'nothing-changed' };
-      // Only the changed members are evaluated (the rule's row form) and compared with the latest version.
+      // Only the changed members are evaluated (the rule's row form, or its set form for many) and
+      // compared with the latest version, and the difference written, in one statement.
       const setForm = changed.length >= (this.options.segmentSetFormFrom ?? DEFAULT_SET_FORM_FROM);
       if (setForm) await this.segments.useEvaluationMemory(tx);
-      const matching = new Set(
-        changed.length > 0
-          ? await this.segments.matchingAmong(tx, query, changed, setForm ? 'set' : 'row')
-          : [],
+      const { size, joined, left } = await this.segments.applyChangesAmong(
+        tx,
+        segment.id,
+        version,
+        query,
+        changed,
+        setForm ? 'set' : 'row',
+        wholeOwed,
       );
-      const current = new Set(
-        changed.length > 0 ? await this.segments.currentAmong(tx, segment.id, changed) : [],
-      );
-      const joined = [...matching].filter((s) => !current.has(s));
-      const left = [...current].filter((s) => !matching.has(s));
-      const size =
-        joined.length + left.length > 0 || wholeOwed
-          ? await this.segments.writeDelta(tx, segment.id, version, joined, left)
-          : 0;
-      delta = { size, joined, left };
+      delta = { size: size ?? 0, joined, left };
     }
     const kind = changed === null ? 'full' : 'incremental';
     await this.segments.markEvaluated(tx, segment.id, upTo, kind === 'full');

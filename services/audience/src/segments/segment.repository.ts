@@ -203,41 +203,49 @@ export class SegmentRepository {
     return rows.map((r) => r.subject_ref);
   }
 
-  /** Of `refs`, those in the segment's latest version. */
-  async currentAmong(tx: EntityManager, segmentId: string, refs: string[]): Promise<string[]> {
-    const rows: { subject_ref: string }[] = await tx.query(
-      `SELECT subject_ref FROM segment_members
-        WHERE segment_id = $1 AND to_version IS NULL AND subject_ref = ANY($2::uuid[])`,
-      [segmentId, refs],
-    );
-    return rows.map((r) => r.subject_ref);
-  }
-
-  /** Version `version` = the latest one, minus `left`, plus `joined`. */
-  async writeDelta(
+  /**
+   * Version `version` = the latest one with the members of `refs` evaluated again: of `refs`, those
+   * matching `q` now and not in the latest version join, those in it and no longer matching leave.
+   * ONE statement: the matching and the current members of `refs` are read once each, compared as
+   * sets, and written (a row per joiner, `to_version` for leavers); before, the two lists went to
+   * the service and back as three more statements (bench: ~40 ms per segment at 10,000 changed
+   * members). The size is counted only when something changed or `countAnyway` (a whole version owed).
+   */
+  async applyChangesAmong(
     tx: EntityManager,
     segmentId: string,
     version: number,
-    joined: string[],
-    left: string[],
-  ): Promise<number> {
-    if (left.length > 0)
-      await tx.query(
-        `UPDATE segment_members SET to_version = $2
-          WHERE segment_id = $1 AND to_version IS NULL AND subject_ref = ANY($3::uuid[])`,
-        [segmentId, version, left],
-      );
-    if (joined.length > 0)
-      await tx.query(
-        `INSERT INTO segment_members (segment_id, from_version, subject_ref)
-         SELECT $1, $2, unnest($3::uuid[])`,
-        [segmentId, version, joined],
-      );
-    const [{ size }] = await tx.query(
-      'SELECT count(*)::int AS size FROM segment_members WHERE segment_id = $1 AND to_version IS NULL',
-      [segmentId],
+    q: SegmentQuery,
+    refs: string[],
+    form: 'row' | 'set',
+    countAnyway: boolean,
+  ): Promise<{ size: number | null; joined: string[]; left: string[] }> {
+    const n = q.params.values.length;
+    const [seg, ver, changed, count] = [n + 1, n + 2, n + 3, n + 4].map((i) => `$${i}`);
+    const [r] = await tx.query(
+      `WITH matching AS MATERIALIZED (
+              SELECT m.subject_ref ${form === 'row' ? q.memberFromWhere : q.fromWhere} AND m.subject_ref = ANY(${changed}::uuid[])),
+            cur AS MATERIALIZED (SELECT sm.subject_ref FROM segment_members sm
+                                  WHERE sm.segment_id = ${seg}::uuid AND sm.to_version IS NULL
+                                    AND sm.subject_ref = ANY(${changed}::uuid[])),
+            gone AS (UPDATE segment_members sm SET to_version = ${ver}::int
+                      WHERE sm.segment_id = ${seg}::uuid AND sm.to_version IS NULL
+                        AND sm.subject_ref IN (SELECT subject_ref FROM cur EXCEPT SELECT subject_ref FROM matching)
+                     RETURNING sm.subject_ref),
+            came AS (INSERT INTO segment_members (segment_id, from_version, subject_ref)
+                     SELECT ${seg}::uuid, ${ver}::int, j.subject_ref
+                       FROM (SELECT subject_ref FROM matching EXCEPT SELECT subject_ref FROM cur) j
+                     RETURNING subject_ref)
+       SELECT ARRAY(SELECT subject_ref FROM came ORDER BY 1)::text[] AS joined,
+              ARRAY(SELECT subject_ref FROM gone ORDER BY 1)::text[] AS "left",
+              -- One snapshot: the count sees the version before this statement's own writes.
+              CASE WHEN ${count}::boolean OR EXISTS (SELECT 1 FROM came) OR EXISTS (SELECT 1 FROM gone)
+                   THEN (SELECT count(*) FROM segment_members sm
+                          WHERE sm.segment_id = ${seg}::uuid AND sm.to_version IS NULL)
+                        - (SELECT count(*) FROM gone) + (SELECT count(*) FROM came) END::int AS size`,
+      [...q.params.values, segmentId, version, refs, countAnyway],
     );
-    return size;
+    return { size: r.size, joined: r.joined, left: r.left };
   }
 
   /** How the latest version was made (null: none yet). */
