@@ -6,6 +6,7 @@ import { TagsAndSegmentRules1763900000202 } from './migrations/1763900000202-tag
 import { SegmentVersionsAndChangeLog1763900000203 } from './migrations/1763900000203-segment-versions-and-change-log';
 import { ReleasedFactPlatform1763900000204 } from './migrations/1763900000204-released-fact-platform';
 import { SegmentWholeVersionOwed1763900000205 } from './migrations/1763900000205-segment-whole-version-owed';
+import { MemberTagsTextIndexPartial1763900000206 } from './migrations/1763900000206-member-tags-text-index-partial';
 import { ProcessorGrantEndings1763900007300 } from './migrations/1763900007300-processor-grant-endings';
 import { ProcessorPageCursors1763900007310 } from './migrations/1763900007310-processor-page-cursors';
 
@@ -21,6 +22,7 @@ export const AUDIENCE_MIGRATIONS = [
   SegmentVersionsAndChangeLog1763900000203,
   ReleasedFactPlatform1763900000204,
   SegmentWholeVersionOwed1763900000205,
+  MemberTagsTextIndexPartial1763900000206,
   ProcessorGrantEndings1763900007300,
   ProcessorPageCursors1763900007310,
 ];
