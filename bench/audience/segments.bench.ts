@@ -6,6 +6,10 @@
  * 10,000 members, each next to same-run baselines.
  *
  *   npm run build && node dist/bench/audience/segments.bench.js [members]
+ *
+ * PG_SETTINGS=name=value,… sets the embedded server (at 1M members, e.g.
+ * `shared_buffers=6GB,max_wal_size=8GB,checkpoint_timeout=1h`: the default 128 MB of shared buffers
+ * evicts and rewrites pages in every refresh); WORKERS=n sets the tag refresh's batches at once.
  */
 import 'reflect-metadata';
 import { mkdtempSync } from 'node:fs';
@@ -35,6 +39,8 @@ import { DefineTag } from '../../services/audience/src/tags/define-tag.use-case'
 import { MemberTagsRepository } from '../../services/audience/src/tags/member-tags.repository';
 import {
   orderByDependency,
+  REFRESH_BATCH,
+  REFRESH_WORKERS,
   RefreshMemberTags,
 } from '../../services/audience/src/tags/refresh-member-tags.use-case';
 import { TagDefinitionsRepository } from '../../services/audience/src/tags/tag-definitions.repository';
@@ -239,7 +245,16 @@ async function main(): Promise<void> {
       migrations: AUDIENCE_MIGRATIONS,
     });
     const transport = new InProcessTransport();
-    const options: AudienceModuleOptions = { adminDatabaseUrl: adminUrl, transport, brandId: 'demo' };
+    // WORKERS=n: tag refresh batches computed at once (the service's default otherwise).
+    const options: AudienceModuleOptions = {
+      adminDatabaseUrl: adminUrl,
+      transport,
+      brandId: 'demo',
+      refreshWorkers: Number(process.env.WORKERS ?? REFRESH_WORKERS),
+    };
+    console.log(
+      `tag refresh: batches of ${REFRESH_BATCH.toLocaleString('en')} members, ${options.refreshWorkers} at once`,
+    );
     const definitions = new TagDefinitionsRepository();
     const dirty = new DirtyMembersRepository();
     const models = new TagModelsRepository();
@@ -324,7 +339,7 @@ async function main(): Promise<void> {
     console.log(
       `trained repurchase_90 on ${train.value.metrics.rows} members (AUC ${train.value.metrics.auc.toFixed(3)}) in ${(train.ms / 1000).toFixed(1)} s`,
     );
-    const full = await time(() => refresh.execute(50_000));
+    const full = await time(() => refresh.execute());
     console.log(
       `full tag build (features + 5 tags, every member): ${full.value.toLocaleString('en')} members in ${(full.ms / 1000).toFixed(1)} s`,
     );
@@ -464,7 +479,7 @@ async function main(): Promise<void> {
       }
       const [{ last }] = await ds.query('SELECT COALESCE(max(id), 0) AS last FROM outbox');
       const tags = await time(() =>
-        PROFILE ? statementProfile(() => refresh.execute(20_000)) : refresh.execute(20_000),
+        PROFILE ? statementProfile(() => refresh.execute()) : refresh.execute(),
       );
       const segs = await time(() =>
         PROFILE ? statementProfile(() => refreshSegments.execute()) : refreshSegments.execute(),

@@ -16,6 +16,11 @@ export interface AudienceModuleOptions {
    */
   segmentSetFormFrom?: number;
   /**
+   * Tag refresh batches computed at once, each in its own transaction on its own connection
+   * (default 2: PostgreSQL does most of a refresh's work, one core per batch).
+   */
+  refreshWorkers?: number;
+  /**
    * UNSUBSCRIBE_TOKEN_KEYS, to verify the preference centre's signed page token itself (R12's
    * "what the brand holds about me"); without it that page answers 404.
    */

@@ -8,6 +8,9 @@ export class DirtyMembersRepository {
    * waits for this batch and then deletes what it computed — never the other way round (R10, R11).
    * The brand's evaluation lock is taken shared first, as every member data writer does.
    * `consumed`: marks deleted (the batch's and gone members'); 0 when every picked member is locked.
+   * Marks are picked `SKIP LOCKED` too: batches claimed at the same time (RefreshMemberTags'
+   * workers) take different marks instead of the same oldest ones, and a claim never waits (a
+   * writer re-marking a member waits for the batch instead).
    */
   async claim(
     tx: EntityManager,
@@ -22,7 +25,8 @@ export class DirtyMembersRepository {
     // brand's gone members' marks cost ~0.5 s of a 10,000-member batch at 100k (docs/benchmarks.md).
     const rows: { subject_ref: string | null; consumed: number }[] = await tx.query(
       `WITH picked AS MATERIALIZED (
-              SELECT d.subject_ref FROM dirty_members d WHERE d.brand_id = $1 ORDER BY d.marked_at LIMIT $2),
+              SELECT d.subject_ref FROM dirty_members d WHERE d.brand_id = $1 ORDER BY d.marked_at LIMIT $2
+                 FOR UPDATE OF d SKIP LOCKED),
             batch AS MATERIALIZED (
               SELECT m.subject_ref FROM members m WHERE m.subject_ref IN (SELECT subject_ref FROM picked)
                ORDER BY m.subject_ref FOR UPDATE OF m SKIP LOCKED),

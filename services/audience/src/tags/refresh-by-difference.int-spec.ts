@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { grant, openAudience, release, type FactSpec } from '../../test/audience-harness';
+import { DirtyMembersRepository } from '../features/dirty-members.repository';
 
 /**
  * The tag refresh writes by difference: each statement computes its rows, then writes only those
@@ -251,5 +252,44 @@ describe('tag refresh writes only what changed', () => {
     }
     expect(await a.refresh.execute()).toBe(1);
     expect(await marks(s)).toEqual([]);
+  });
+
+  it('batches claimed at the same time take different members, and workers side by side compute each marked member once', async () => {
+    const refs: string[] = [];
+    for (let i = 0; i < 6; i++)
+      refs.push(await member([{ daysAgo: 3 + i, amountCents: 1000 * (i + 1), skus: ['SPORT-1'] }]));
+    await a.refresh.execute();
+    await markDirty(...refs);
+    // Two claims in two open transactions: the second takes the marks the first does not hold.
+    const dirty = new DirtyMembersRepository();
+    const runners = [a.ds.createQueryRunner(), a.ds.createQueryRunner()];
+    const claimed: string[][] = [];
+    try {
+      for (const r of runners) {
+        await r.connect();
+        await r.startTransaction();
+        claimed.push((await dirty.claim(r.manager, 'demo', 3)).batch.filter((x) => refs.includes(x)));
+      }
+      expect(claimed.map((c) => c.length)).toEqual([3, 3]);
+      expect(new Set([...claimed[0], ...claimed[1]])).toEqual(new Set(refs));
+    } finally {
+      for (const r of runners) {
+        if (r.isTransactionActive) await r.rollbackTransaction();
+        await r.release();
+      }
+    }
+    // Rolled back: still marked. Three workers in batches of two: every member computed once.
+    expect((await marks(...refs)).sort()).toEqual([...refs].sort());
+    const logged = async (): Promise<number> =>
+      (
+        await a.ds.query(
+          'SELECT count(*)::int AS n FROM member_changes WHERE subject_ref = ANY($1::uuid[])',
+          [refs],
+        )
+      )[0].n;
+    const before = await logged();
+    expect(await a.refresh.execute(2, 3)).toBe(refs.length);
+    expect(await logged()).toBe(before + refs.length);
+    expect(await marks(...refs)).toEqual([]);
   });
 });

@@ -9,7 +9,13 @@ import { MemberTagsRepository } from './member-tags.repository';
 import type { TagDefinition } from './tag-definition';
 import { TagDefinitionsRepository } from './tag-definitions.repository';
 
-export const REFRESH_BATCH = 20000;
+/**
+ * Members per refresh batch. With REFRESH_WORKERS batches at once, 10,000 changed members are two
+ * batches computed side by side (docs/benchmarks.md: one batch of 10,000 kept one core busy).
+ */
+export const REFRESH_BATCH = 5000;
+/** Batches computed at once by default (AudienceModuleOptions.refreshWorkers). */
+export const REFRESH_WORKERS = 2;
 
 /**
  * Incremental recomputation: members whose facts, consents or opt-outs changed are "dirty"; a batch
@@ -34,9 +40,21 @@ export class RefreshMemberTags {
   /**
    * Refreshes dirty members until a claim consumes no mark (a claim also drops the marks of members
    * who have gone, so a short batch does not mean none is left; marks of members another writer
-   * holds stay for the next refresh); returns how many were recomputed.
+   * holds stay for the next refresh); returns how many were recomputed. `workers` loops claim and
+   * compute batches side by side, each batch its own transaction: a claim skips the marks and the
+   * members another batch holds, so no member is in two batches.
    */
-  async execute(batchSize = REFRESH_BATCH): Promise<number> {
+  async execute(
+    batchSize = REFRESH_BATCH,
+    workers = this.options.refreshWorkers ?? REFRESH_WORKERS,
+  ): Promise<number> {
+    const done = await Promise.all(
+      Array.from({ length: Math.max(1, workers) }, () => this.refreshUntilClean(batchSize)),
+    );
+    return done.reduce((a, b) => a + b, 0);
+  }
+
+  private async refreshUntilClean(batchSize: number): Promise<number> {
     let total = 0;
     for (;;) {
       const { refreshed, consumed } = await this.ds.transaction((tx) => this.refreshBatch(tx, batchSize));
