@@ -112,6 +112,12 @@ describe('WeCom and WeChat campaigns through their channel clients, gated per ch
         wecom: { text: `广告 第${i + 1}期 \${unsubscribe_link}` },
       });
       await waitFor(async () => (await h.run(runId)).results.submitted === 1, `message ${i + 1}`);
+      // A send counts as submitted when the gate admits it, before the vendor call lands: wait for
+      // the fake WeCom to hold the task too, or the count below may miss the fourth one.
+      await waitFor(
+        async () => wecom.tasks.filter((t) => t.externalUserIds.includes('wmCustomerC')).length === i + 1,
+        `WeCom task ${i + 1}`,
+      );
     }
     const tasksBefore = wecom.tasks.length;
     const fifth = await campaign('wecom', [c], { wecom: { text: '广告 第5期 ${unsubscribe_link}' } });
