@@ -17,36 +17,62 @@ export class SqlParams {
  *   subquery)`, which PostgreSQL runs once and probes as a hash also under OR and NOT (a correlated
  *   EXISTS there is re-run per member: 15 s instead of 2 s for a 3-level rule at 1M members);
  * - `memberSql`, the row form for a few members (explain, incremental refresh): correlated EXISTS,
- *   a handful of index probes per member instead of building every leaf's whole set.
+ *   a handful of index probes per member instead of building every leaf's whole set;
+ * - `amongSql`, the set form with each leaf's subquery able to read only some members' rows: each
+ *   leaf carries an AMONG marker that `amongMembers` turns into `AND <alias>.subject_ref =
+ *   ANY(<refs>)` (incremental refresh of thousands of members: each leaf's set is built from the
+ *   changed members' rows only, not the brand's, and not probed member by member).
  */
 export interface CompiledNode {
   path: string;
   rule: Rule;
   sql: string;
   memberSql: string;
+  amongSql: string;
   children: CompiledNode[];
 }
 
-/** A leaf in both forms (see CompiledNode). */
+/** A leaf in its three forms (see CompiledNode). */
 interface Leaf {
   set: string;
   row: string;
+  among: string;
 }
 
-/** `m.subject_ref IN (SELECT <alias>.subject_ref FROM …)` and its correlated EXISTS twin. */
+/** Where a leaf's subquery may be restricted to some members (see amongMembers). */
+const AMONG = (alias: string) => `/*among:${alias}*/`;
+
+/**
+ * `sql` (an `amongSql` form) with every leaf's subquery restricted to the members in `refs` (a bind
+ * parameter holding a uuid array). A leaf's answer for a member depends only on that member's own
+ * rows, so for those members the answer is the set form's.
+ */
+export function amongMembers(sql: string, refs: string): string {
+  return sql.replace(
+    /\/\*among:(\w+)\*\//g,
+    (_, alias: string) => `AND ${alias}.subject_ref = ANY(${refs}::uuid[])`,
+  );
+}
+
+/** `m.subject_ref IN (SELECT <alias>.subject_ref FROM …)`, its correlated EXISTS twin, and its among form. */
 function membership(from: string, alias: string, where: string, atLeast?: string): Leaf {
-  if (atLeast !== undefined)
-    return {
-      set: `m.subject_ref IN (SELECT ${alias}.subject_ref FROM ${from} WHERE ${where} GROUP BY ${alias}.subject_ref HAVING count(*) >= ${atLeast})`,
-      row: `((SELECT count(*) FROM ${from} WHERE ${alias}.subject_ref = m.subject_ref AND ${where}) >= ${atLeast})`,
-    };
+  const set = (among: string | null) => {
+    const w = among === null ? where : `${where} ${among}`;
+    return atLeast !== undefined
+      ? `m.subject_ref IN (SELECT ${alias}.subject_ref FROM ${from} WHERE ${w} GROUP BY ${alias}.subject_ref HAVING count(*) >= ${atLeast})`
+      : `m.subject_ref IN (SELECT ${alias}.subject_ref FROM ${from} WHERE ${w})`;
+  };
   return {
-    set: `m.subject_ref IN (SELECT ${alias}.subject_ref FROM ${from} WHERE ${where})`,
-    row: `EXISTS (SELECT 1 FROM ${from} WHERE ${alias}.subject_ref = m.subject_ref AND ${where})`,
+    set: set(null),
+    row:
+      atLeast !== undefined
+        ? `((SELECT count(*) FROM ${from} WHERE ${alias}.subject_ref = m.subject_ref AND ${where}) >= ${atLeast})`
+        : `EXISTS (SELECT 1 FROM ${from} WHERE ${alias}.subject_ref = m.subject_ref AND ${where})`,
+    among: set(AMONG(alias)),
   };
 }
 
-const negate = (l: Leaf): Leaf => ({ set: `NOT ${l.set}`, row: `NOT ${l.row}` });
+const negate = (l: Leaf): Leaf => ({ set: `NOT ${l.set}`, row: `NOT ${l.row}`, among: `NOT ${l.among}` });
 
 /** What a rule uses, so the segment query can add the guards it implies (R2, R11). */
 export interface RuleUsage {
@@ -101,6 +127,7 @@ export function compileRule(
         rule: r,
         sql: `(${children.map((c) => c.sql).join(join)})`,
         memberSql: `(${children.map((c) => c.memberSql).join(join)})`,
+        amongSql: `(${children.map((c) => c.amongSql).join(join)})`,
         children,
       };
     }
@@ -111,6 +138,7 @@ export function compileRule(
         rule: r,
         sql: `(NOT ${child.sql})`,
         memberSql: `(NOT ${child.memberSql})`,
+        amongSql: `(NOT ${child.amongSql})`,
         children: [child],
       };
     }
@@ -124,9 +152,10 @@ export function compileRule(
         rule: r,
         sql: `COALESCE(${l.set}, false)`,
         memberSql: `COALESCE(${l.row}, false)`,
+        amongSql: `COALESCE(${l.among}, false)`,
         children: [],
       };
-    return { path, rule: r, sql: l.set, memberSql: l.row, children: [] };
+    return { path, rule: r, sql: l.set, memberSql: l.row, amongSql: l.among, children: [] };
   };
 
   const leaf = (r: Rule): Leaf => {
@@ -151,7 +180,7 @@ export function compileRule(
       category(f.category);
       if (f.category === 'spending_power') usage.spendingPower = true;
       const c = comparison(`f.${r.feature}`, r.op, r.value, f.type, params);
-      return { set: c, row: c };
+      return { set: c, row: c, among: c };
     }
     if ('member' in r) {
       const c = comparison(
@@ -161,7 +190,7 @@ export function compileRule(
         'number',
         params,
       );
-      return { set: c, row: c };
+      return { set: c, row: c, among: c };
     }
     if ('bought' in r) {
       usage.profiling = true;
@@ -188,7 +217,7 @@ export function compileRule(
     }
     if ('consent' in r) {
       const c = consentGuard(r.consent.purpose ?? 'marketing_messages', r.consent.channel, params);
-      return { set: c, row: c };
+      return { set: c, row: c, among: c };
     }
     throw new Error('unreachable: validate the rule first');
   };

@@ -1,5 +1,6 @@
 import type { Channel, Purpose, TagCategory } from '@siyu/contracts';
 import {
+  amongMembers,
   compileRule,
   consentGuard,
   SqlParams,
@@ -37,6 +38,11 @@ export interface SegmentQuery {
    * `AND m.subject_ref = ANY(…)`): incremental refresh of the members that changed.
    */
   memberFromWhere: string;
+  /**
+   * The set form for some members only: `refs` (a bind parameter the caller adds, a uuid array)
+   * restricts the members and every leaf's subquery to their rows. The caller adds nothing more.
+   */
+  amongFromWhere(refs: string): string;
   params: SqlParams;
   guards: Guard[];
   root: CompiledNode | null;
@@ -62,12 +68,18 @@ export function buildSegmentQuery(s: SegmentSpec, ctx: CompileContext): SegmentQ
       categories: usage.categories,
       sql: `NOT (m.closed_categories && ${params.add(usage.categories)}::text[])`,
     });
-  const join = usage?.usesFeatures ? ' LEFT JOIN member_features f ON f.subject_ref = m.subject_ref' : '';
+  const join = (among: string) =>
+    usage?.usesFeatures ? ` LEFT JOIN member_features f ON f.subject_ref = m.subject_ref${among}` : '';
   const conditions = [`m.brand_id = ${brand}`, ...guards.map((g) => g.sql)];
-  const from = `FROM members m${join} WHERE ${conditions.join(' AND ')}`;
+  const from = `FROM members m${join('')} WHERE ${conditions.join(' AND ')}`;
   return {
     fromWhere: compiled ? `${from} AND ${compiled.root.sql}` : from,
     memberFromWhere: compiled ? `${from} AND ${compiled.root.memberSql}` : from,
+    amongFromWhere: (refs) => {
+      const only = ` AND f.subject_ref = ANY(${refs}::uuid[])`;
+      const head = `FROM members m${join(only)} WHERE ${conditions.join(' AND ')} AND m.subject_ref = ANY(${refs}::uuid[])`;
+      return compiled ? `${head} AND ${amongMembers(compiled.root.amongSql, refs)}` : head;
+    },
     params,
     guards,
     root: compiled?.root ?? null,

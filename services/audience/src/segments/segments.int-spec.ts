@@ -213,7 +213,10 @@ describe('segments: one parameterised query with implicit consent and opt-out gu
       { brandId: 'demo', purpose: 'marketing_messages', channel: 'sms', rule },
       ctx,
     );
-    for (const v of hostile) expect(q.fromWhere).not.toContain(v);
+    for (const v of hostile) {
+      expect(q.fromWhere).not.toContain(v);
+      expect(q.amongFromWhere('$99')).not.toContain(v);
+    }
     expect(q.params.values).toEqual(expect.arrayContaining(hostile));
     const before = (await a.ds.query('SELECT count(*)::int AS n FROM members'))[0].n;
     const created = await segment(rule);
@@ -314,6 +317,15 @@ describe('segments: one parameterised query with implicit consent and opt-out gu
       const inSet = bySet.map((r) => r.subject_ref).filter((r) => refs.includes(r));
       const byRow = await a.segments.matchingAmong(a.ds.manager, q, refs);
       expect(byRow.sort()).toEqual(inSet.sort());
+      // The set form over these members' rows only (each leaf restricted to them): the same answer.
+      const among = await a.segments.matchingAmong(a.ds.manager, q, refs, 'set');
+      expect(among.sort()).toEqual(inSet.sort());
+      // …and every leaf's subquery is restricted (one restriction per subquery, no marker left).
+      const sql = q.amongFromWhere('$99');
+      expect(sql).not.toContain('/*among');
+      expect((sql.match(/\b(rf|t)\.subject_ref = ANY\(\$99::uuid\[\]\)/g) ?? []).length).toBe(
+        (sql.match(/IN \(SELECT/g) ?? []).length,
+      );
       sizes.push(inSet.length);
     }
     // Not a vacuous comparison: every rule selects some of these members and leaves out others.
