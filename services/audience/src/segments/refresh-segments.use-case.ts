@@ -11,7 +11,10 @@ import { SegmentRepository, type SegmentVersion } from './segment.repository';
 export const DEFAULT_FULL_REFRESH_MS = 3_600_000;
 /** More changed members than this since the last version: evaluate whole (cheaper than probing each). */
 export const INCREMENTAL_LIMIT = 50_000;
-/** From this many changed members on, they are evaluated with the rule's set form (see matchingAmong). */
+/**
+ * From this many changed members on, they are evaluated with the rule's set form over their own
+ * rows (the among form, see SegmentQuery.amongFromWhere) instead of probes per member.
+ */
 export const DEFAULT_SET_FORM_FROM = 1000;
 
 export interface SegmentRefresh {
@@ -24,7 +27,8 @@ export interface SegmentRefresh {
 /**
  * Automatic refresh of materialised segments. Incremental: only the members logged in
  * member_changes since the segment's last version are evaluated again (the rule's row form, a few
- * index probes each), and the new version is written, and published, as who joined and who left
+ * index probes each; from DEFAULT_SET_FORM_FROM members on, each rule leaf's set built from their
+ * rows only), and the new version is written, and published, as who joined and who left
  * (`audience.segment-version-changed.v1`). Whole: when the last whole evaluation is older than
  * segmentFullRefreshEveryMs, or too many members changed; a whole evaluation publishes the whole
  * version (`audience.segment-materialized.v1`). A new version exists only when membership changed
