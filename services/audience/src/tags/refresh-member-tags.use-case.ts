@@ -48,10 +48,13 @@ export class RefreshMemberTags {
     batchSize = REFRESH_BATCH,
     workers = this.options.refreshWorkers ?? REFRESH_WORKERS,
   ): Promise<number> {
-    const done = await Promise.all(
+    // Settled, not Promise.all: a failing worker does not leave the others running after this returns.
+    const done = await Promise.allSettled(
       Array.from({ length: Math.max(1, workers) }, () => this.refreshUntilClean(batchSize)),
     );
-    return done.reduce((a, b) => a + b, 0);
+    const failed = done.find((d) => d.status === 'rejected');
+    if (failed) throw failed.reason;
+    return done.reduce((a, d) => a + (d.status === 'fulfilled' ? d.value : 0), 0);
   }
 
   private async refreshUntilClean(batchSize: number): Promise<number> {
