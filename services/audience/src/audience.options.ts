@@ -12,7 +12,8 @@ export interface AudienceModuleOptions {
   segmentFullRefreshEveryMs?: number;
   /**
    * From this many changed members on, an incremental refresh evaluates them with the rule's set
-   * form (each leaf's set built once) instead of its row form (probes per member); default 1000.
+   * form over their own rows (each leaf's set built once from them) instead of its row form
+   * (probes per member); default 1000.
    */
   segmentSetFormFrom?: number;
   /**

@@ -197,10 +197,10 @@ export class SegmentRepository {
     form: 'row' | 'set' = 'row',
   ): Promise<string[]> {
     const n = q.params.values.length;
-    const rows: { subject_ref: string }[] = await tx.query(
-      `SELECT m.subject_ref ${form === 'row' ? `${q.memberFromWhere} AND m.subject_ref = ANY($${n + 1}::uuid[])` : q.amongFromWhere(`$${n + 1}`)}`,
-      [...q.params.values, refs],
-    );
+    const rows: { subject_ref: string }[] = await tx.query(matchingSql(q, form, `$${n + 1}`), [
+      ...q.params.values,
+      refs,
+    ]);
     return rows.map((r) => r.subject_ref);
   }
 
@@ -224,8 +224,7 @@ export class SegmentRepository {
     const n = q.params.values.length;
     const [seg, ver, changed, count] = [n + 1, n + 2, n + 3, n + 4].map((i) => `$${i}`);
     const [r] = await tx.query(
-      `WITH matching AS MATERIALIZED (
-              SELECT m.subject_ref ${form === 'row' ? `${q.memberFromWhere} AND m.subject_ref = ANY(${changed}::uuid[])` : q.amongFromWhere(changed)}),
+      `WITH matching AS MATERIALIZED (${matchingSql(q, form, changed)}),
             cur AS MATERIALIZED (SELECT sm.subject_ref FROM segment_members sm
                                   WHERE sm.segment_id = ${seg}::uuid AND sm.to_version IS NULL
                                     AND sm.subject_ref = ANY(${changed}::uuid[])),
@@ -344,4 +343,14 @@ export class SegmentRepository {
     if (!row) return null;
     return { guards: q.guards.map((_, i) => row[`g${i}`]), nodes: nodeSql.map((_, i) => row[`n${i}`]) };
   }
+}
+
+/**
+ * `SELECT m.subject_ref …` of the members in `refs` (a bind parameter holding a uuid array) that
+ * match `q`: in the row form (probes per member) or the set form over their rows (the among form).
+ */
+function matchingSql(q: SegmentQuery, form: 'row' | 'set', refs: string): string {
+  return form === 'row'
+    ? `SELECT m.subject_ref ${q.memberFromWhere} AND m.subject_ref = ANY(${refs}::uuid[])`
+    : `SELECT m.subject_ref ${q.amongFromWhere(refs)}`;
 }
