@@ -44,7 +44,7 @@ import { DispatchChunk } from '../../services/outreach/src/runs/dispatch-chunk';
 import { CampaignRunner } from '../../services/outreach/src/runs/campaign-runner';
 import { SendRepository } from '../../services/outreach/src/runs/send.repository';
 import { ConsentProjectionRepository } from '../../services/outreach/src/consent-projection/consent-projection.repository';
-import { OUTREACH_SUPPRESSION_SOURCES } from '../../services/outreach/src/send-gate/send-gate';
+import { OUTREACH_SUPPRESSION_SOURCES, SendGate } from '../../services/outreach/src/send-gate/send-gate';
 import { describeSettings, pgSettingsFromEnv } from '../pg-settings';
 
 /** Where a chunk's time goes: the gate's transaction (admit) and the vendor + outcome (dispatch). */
@@ -514,6 +514,7 @@ load average (1 min) during the rounds: ${Math.min(...loads).toFixed(1)}–${Mat
         recurring: false,
         maxRecipients: null,
         parts: 1,
+        clearance: app.get(SendGate).clearanceFor('marketing_messages', 'sms'),
       });
       await app.get(RunRepository).markPlanned(tx, run.id);
     });

@@ -31,6 +31,7 @@ import { ShortLinks1763900005000 } from '@siyu/short-links';
 import { OutreachPlatformCampaigns1763900003020 } from './migrations/1763900003020-outreach-platform-campaigns';
 import { OutreachPlannedSendsByMember1763900003030 } from './migrations/1763900003030-outreach-planned-sends-by-member';
 import { OutreachSuppressionAppliedAt1763900003500 } from './migrations/1763900003500-outreach-suppression-applied-at';
+import { OutreachGateClearance1763900003660 } from './migrations/1763900003660-outreach-gate-clearance';
 import { OutreachSendCounters1763900003640 } from './migrations/1763900003640-outreach-send-counters';
 import { AliyunSmsChannel } from './channels/aliyun-sms.channel';
 import { PlatformChannels } from './channels/platform-channels';
@@ -125,6 +126,7 @@ export class OutreachModule implements OnApplicationBootstrap, OnApplicationShut
                 OutreachPlannedSendsByMember1763900003030,
                 OutreachSuppressionAppliedAt1763900003500,
                 OutreachSendCounters1763900003640,
+                OutreachGateClearance1763900003660,
               ],
             }),
         },

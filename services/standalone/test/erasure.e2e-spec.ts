@@ -35,6 +35,7 @@ const MINIMAL_PROOF = [
   'orders.audit_log', // the answer's audit entry
   'outreach.audit_log', // the answer's audit entry
   'outreach.consent_projection', // consents turned off: the send gate refuses (R9)
+  'outreach.gate_changes', // for one day: the erasure's changes, so no run planned before it trusts its plan (ADR 0018)
   'outreach.suppressions', // the withdrawal's suppression record (R10)
   'privacy.audit_log', // who logged the request
   'privacy.data_subject_requests', // the request itself, with its receipts

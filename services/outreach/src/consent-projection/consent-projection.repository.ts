@@ -45,6 +45,63 @@ export interface GateChunk {
  */
 export const REACHED_STATES = ['submitting', 'submitted', 'unknown', 'delivered'];
 
+/**
+ * The frequency cap's test on one member's counter row (`reached`: send id → epoch seconds), SQL
+ * text over the given expressions: at least `max` reached sends in the window (the rolling `days`,
+ * or with `days` NULL the natural month in the member's zone). The gate's statement and the plan's
+ * clearance (`clearanceSql`) judge the cap with this one expression.
+ */
+function capReached(reached: string, tz: string, max: string, days: string): string {
+  return `(${max}::int IS NOT NULL AND ${reached} IS NOT NULL AND ${reached} <> '{}'::jsonb
+           AND jsonb_array_length(jsonb_path_query_array(${reached}, '$.* ? (@ >= $w)',
+                 jsonb_build_object('w', extract(epoch FROM
+                   CASE WHEN ${days}::int IS NULL
+                        THEN date_trunc('month', clock_timestamp() AT TIME ZONE ${tz}) AT TIME ZONE ${tz}
+                        ELSE clock_timestamp() - make_interval(days => ${days}::int) END)))) >= ${max}::int)`;
+}
+
+/** How long a plan's clearance is trusted at dispatch; an older plan's sends take every probe. */
+export const CLEARANCE_MAX_AGE = '1 hour';
+
+/** What the plan's clearance checks: the gate's clock-independent inputs (see `clearanceSql`). */
+export interface ClearanceQuery {
+  cap: { max: number; days?: number } | null;
+  defaultTimeZone: string;
+  suppressionSources: string[];
+}
+
+/**
+ * The plan's clearance (ADR 0018) as SQL over a member ref expression, with its parameters
+ * numbered from `first`: `joins` to add after the plan's FROM, and `test`, true when the member
+ * passes the gate's checks that do not depend on the clock (consent for purpose × channel active,
+ * not suppressed, under the frequency cap). The contact point is not among them: the gate reads it
+ * at dispatch for every send, cleared or not (it is what is sent), and refuses a send without one
+ * there. Set-wise: the planner joins whole tables once for the whole segment, no probe per member.
+ * `purpose` and `channel` are the caller's parameter placeholders.
+ */
+export function clearanceSql(
+  member: string,
+  purpose: string,
+  channel: string,
+  first: number,
+  q: ClearanceQuery,
+): { joins: string; test: string; params: unknown[] } {
+  const [max, days, tz, sources] = [first, first + 1, first + 2, first + 3].map((n) => `$${n}`);
+  return {
+    joins: `LEFT JOIN consent_projection clear_p
+              ON clear_p.subject_ref = ${member} AND clear_p.purpose = ${purpose} AND clear_p.channel = ${channel}
+            LEFT JOIN send_counters clear_sc
+              ON clear_sc.subject_ref = ${member} AND clear_sc.channel = ${channel} AND clear_sc.purpose = ${purpose}
+            LEFT JOIN recipient_time_zones clear_tz ON clear_tz.subject_ref = ${member}`,
+    // The suppressions as one hashed set (subject_ref is NOT NULL, so NOT IN is exact).
+    test: `(clear_p.granted IS TRUE
+            AND ${member} NOT IN (SELECT sup.subject_ref FROM suppressions sup
+                                   WHERE ${channel} = ANY (sup.channels) AND sup.source = ANY (${sources}::text[]))
+            AND NOT coalesce(${capReached('clear_sc.reached', `coalesce(clear_tz.time_zone, ${tz}::text)`, max, days)}, false))`,
+    params: [q.cap?.max ?? null, q.cap?.days ?? null, q.defaultTimeZone, q.suppressionSources],
+  };
+}
+
 /** The gate's one statement for a chunk and its parameters (also what the bench EXPLAINs). */
 function gateStatement(q: GateQuery): [string, unknown[]] {
   return [
@@ -54,8 +111,22 @@ function gateStatement(q: GateQuery): [string, unknown[]] {
              FROM consent_watermarks WHERE partition < $2),
          ok AS (SELECT wm.seen = $2 AND wm.lag_ms <= $3 AS fresh, wm.lag_ms FROM wm),
          live AS (SELECT EXISTS (SELECT 1 FROM campaign_runs WHERE id = $1 AND state = 'sending') AS live),
+         -- The plan's clearance (ADR 0018): trusted while the plan is recent, for members nothing
+         -- changed for since the plan's snapshot, and only while no other run on this channel and
+         -- purpose admitted a send the snapshot does not see (it may have moved a cap counter).
+         run AS (
+           SELECT r.plan_snapshot AS snap,
+                  r.plan_snapshot IS NOT NULL AND r.planned_at > clock_timestamp() - interval '${CLEARANCE_MAX_AGE}' AS recent
+             FROM campaign_runs r WHERE r.id = $1),
+         unseen AS MATERIALIZED (
+           SELECT g.subject_ref, g.run_id, g.channel, g.purpose FROM gate_changes g, run
+            WHERE run.recent AND g.xid >= pg_snapshot_xmin(run.snap) AND NOT pg_visible_in_snapshot(g.xid, run.snap)),
+         trusted AS (
+           SELECT coalesce((SELECT recent FROM run), false)
+                  AND NOT EXISTS (SELECT 1 FROM unseen u
+                                   WHERE u.run_id IS NOT NULL AND u.run_id <> $1 AND u.channel = $6 AND u.purpose = $5) AS ok),
          chunk AS (
-           SELECT s.send_id, s.subject_ref, s.variant FROM sends s
+           SELECT s.send_id, s.subject_ref, s.variant, s.cleared FROM sends s
             WHERE s.run_id = $1 AND s.state = 'planned' AND s.not_before <= clock_timestamp()
               AND (SELECT fresh FROM ok) AND (SELECT live FROM live)
             ORDER BY s.not_before, s.send_id
@@ -77,13 +148,7 @@ function gateStatement(q: GateQuery): [string, unknown[]] {
                     WHEN x.suppressed THEN 'suppressed'
                     WHEN x.sealed IS NULL THEN 'no_contact_point'
                     -- Counted only for a member with reached sends (an empty row counts 0).
-                    WHEN $7::int IS NOT NULL AND x.reached IS NOT NULL AND x.reached <> '{}'::jsonb
-                         AND jsonb_array_length(jsonb_path_query_array(x.reached, '$.* ? (@ >= $w)',
-                               jsonb_build_object('w', extract(epoch FROM
-                                 CASE WHEN $8::int IS NULL
-                                      THEN date_trunc('month', clock_timestamp() AT TIME ZONE x.tz) AT TIME ZONE x.tz
-                                      ELSE clock_timestamp() - make_interval(days => $8::int) END)))) >= $7::int
-                      THEN 'frequency_cap'
+                    WHEN ${capReached('x.reached', 'x.tz', '$7', '$8')} THEN 'frequency_cap'
                   END AS reason,
                   CASE WHEN $9::time IS NOT NULL THEN (
                     SELECT CASE WHEN NOT (lt.t::time >= $9::time AND lt.t::time < $10::time)
@@ -92,22 +157,29 @@ function gateStatement(q: GateQuery): [string, unknown[]] {
                       FROM (SELECT clock_timestamp() AT TIME ZONE x.tz AS t) lt)
                   END AS defer_until
              FROM (SELECT c.send_id, c.subject_ref, c.variant,
-                  (SELECT p.granted FROM consent_projection p
-                    WHERE p.subject_ref = c.subject_ref AND p.purpose = $5 AND p.channel = $6) AS granted,
+                  -- A cleared send nothing changed for since the plan: its consent, suppressions and
+                  -- cap were decided then, set-wise; the contact point is read now (it is sent).
+                  CASE WHEN c.fast THEN true ELSE
+                    (SELECT p.granted FROM consent_projection p
+                      WHERE p.subject_ref = c.subject_ref AND p.purpose = $5 AND p.channel = $6) END AS granted,
                   (SELECT cp.sealed FROM contact_points cp
                     WHERE cp.subject_ref = c.subject_ref AND cp.channel = $6) AS sealed,
-                  EXISTS (SELECT 1 FROM suppressions sup
-                           WHERE sup.subject_ref = c.subject_ref AND $6 = ANY (sup.channels)
-                             AND sup.source = ANY ($12::text[])) AS suppressed,
+                  CASE WHEN c.fast THEN false ELSE
+                    EXISTS (SELECT 1 FROM suppressions sup
+                             WHERE sup.subject_ref = c.subject_ref AND $6 = ANY (sup.channels)
+                               AND sup.source = ANY ($12::text[])) END AS suppressed,
                   coalesce((SELECT rtz.time_zone FROM recipient_time_zones rtz
                              WHERE rtz.subject_ref = c.subject_ref), $11) AS tz,
                   -- Caps read the member's counter row (kept by a trigger on sends, migration
                   -- 1763900003640): one index lookup; the window is compared on epoch seconds, exact.
-                  CASE WHEN $7::int IS NOT NULL THEN
+                  CASE WHEN $7::int IS NOT NULL AND NOT c.fast THEN
                     (SELECT sc.reached FROM send_counters sc
                       WHERE sc.subject_ref = c.subject_ref AND sc.channel = $6 AND sc.purpose = $5)
                   END AS reached
-             FROM chunk c OFFSET 0) x),
+             FROM (SELECT c.send_id, c.subject_ref, c.variant,
+                          c.cleared AND (SELECT ok FROM trusted)
+                          AND c.subject_ref NOT IN (SELECT u.subject_ref FROM unseen u WHERE u.subject_ref IS NOT NULL) AS fast
+                     FROM chunk c OFFSET 0) c OFFSET 0) x),
          -- One UPDATE decides every send of the chunk: refused ones blocked with their reason, those in
          -- quiet hours deferred to the window's next start (still planned), the rest submitting.
          -- dispatched_at = when this statement's snapshot was taken: a send admitted at t saw every
@@ -124,7 +196,11 @@ function gateStatement(q: GateQuery): [string, unknown[]] {
                                        THEN statement_timestamp() ELSE s.dispatched_at END,
                   updated_at = clock_timestamp()
              FROM v WHERE s.send_id = v.send_id
-           RETURNING s.send_id, s.subject_ref, s.variant, v.sealed, v.reason, v.defer_until)
+           RETURNING s.send_id, s.subject_ref, s.variant, v.sealed, v.reason, v.defer_until),
+         -- Other runs' clearance stops trusting caps once this chunk admitted anyone (ADR 0018).
+         admissions AS (
+           INSERT INTO gate_changes (run_id, channel, purpose)
+           SELECT $1, $6, $5 WHERE EXISTS (SELECT 1 FROM decided WHERE reason IS NULL AND defer_until IS NULL))
          SELECT CASE WHEN reason IS NOT NULL THEN 'blocked' WHEN defer_until IS NOT NULL THEN 'deferred'
                      ELSE 'admitted' END AS kind,
                 -- The sealed contact point leaves the database only for a send that will use it.
@@ -279,6 +355,18 @@ export class ConsentProjectionRepository {
       'INSERT INTO suppressions (subject_ref, purposes, channels, source, effective_at) VALUES ($1, $2, $3, $4, $5)',
       [subjectRef, purposes, channels, source, effectiveAt],
     );
+  }
+
+  /**
+   * The clearance log's retention (ADR 0018): a plan is trusted one hour, so a day-old entry can no
+   * longer change a dispatch. Answers how many entries went.
+   */
+  async pruneGateChanges(tx: EntityManager): Promise<number> {
+    const [{ n }]: { n: number }[] = await tx.query(
+      `WITH d AS (DELETE FROM gate_changes WHERE at < clock_timestamp() - interval '1 day' RETURNING 1)
+       SELECT count(*)::int AS n FROM d`,
+    );
+    return n;
   }
 
   /** The database's clock: watermarks and gate deadlines are compared on it, never on Node's. */

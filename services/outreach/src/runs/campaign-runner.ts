@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
 import { RecurringJob } from '@siyu/persistence';
+import { ConsentProjectionRepository } from '../consent-projection/consent-projection.repository';
 import { CampaignRepository } from '../campaigns/campaign.repository';
 import { nextRunAt } from '../campaigns/campaign-schedule';
 import { OUTREACH_DB, OUTREACH_OPTIONS, type OutreachModuleOptions } from '../outreach.options';
@@ -18,8 +19,8 @@ const REPORT_PULL_AFTER_MS = 30_000;
 /**
  * The background job behind campaigns (never work inside an HTTP request): starts scheduled
  * campaigns when due, works queued and sending runs (claimed under a lease, so a restart continues
- * where the last process stopped), resumes runs the system paused once the reason cleared, and pulls
- * delivery reports.
+ * where the last process stopped), resumes runs the system paused once the reason cleared, pulls
+ * delivery reports and prunes the gate's change log.
  */
 @Injectable()
 export class CampaignRunner {
@@ -42,6 +43,7 @@ export class CampaignRunner {
     private readonly reconcile: ReconcileSends,
     private readonly wecomResults: PullWecomResults,
     private readonly autoResume: ResumeSystemPausedRuns,
+    private readonly projection: ConsentProjectionRepository,
   ) {}
 
   start(): void {
@@ -77,6 +79,7 @@ export class CampaignRunner {
       this.lastReportPull = Date.now();
       await this.reconcile.awaitingReports(REPORT_PULL_AFTER_MS);
       await this.wecomResults.execute();
+      await this.projection.pruneGateChanges(this.ds.manager);
     }
   }
 

@@ -4,6 +4,7 @@ import { CampaignRepository, type Campaign } from '../campaigns/campaign.reposit
 import { PlatformChannels } from '../channels/platform-channels';
 import { SmsChannels } from '../channels/sms-channels';
 import { OUTREACH_DB, OUTREACH_OPTIONS, type OutreachModuleOptions } from '../outreach.options';
+import { SendGate } from '../send-gate/send-gate';
 import { EstimateSms } from '../templates/estimate-sms';
 import type { SmsTemplate } from '../templates/template.repository';
 import type { ChunkSender } from './chunk-sender';
@@ -35,6 +36,7 @@ export class DispatchRun {
     private readonly reconcile: ReconcileSends,
     private readonly estimates: EstimateSms,
     private readonly platforms: PlatformChannels,
+    private readonly gate: SendGate,
   ) {}
 
   /** The campaign's channel: its template's SMS vendor, WeCom or WeChat; undefined when not configured. */
@@ -82,10 +84,15 @@ export class DispatchRun {
           recurring: campaign.schedule.kind === 'cron',
           maxRecipients: campaign.caps.maxRecipients ?? null,
           parts,
+          clearance: this.gate.clearanceFor(campaign.purpose, campaign.channel),
         });
         await runs.markPlanned(tx, run.id);
         this.logger.log(`run ${run.id}: ${planned} recipients planned`);
       });
+      // The run's sends were just bulk-inserted: statistics taken before them (after the last run
+      // finished, the planned-send indexes looked empty) made the claim scan and sort every planned
+      // send of the run for each chunk (issue 17 §6). Fresh statistics let it walk `sends_due`.
+      await sends.refreshStatistics(this.ds.manager);
     }
     await this.reconcile.inDoubtOf(run.id, sender.vendor);
 

@@ -1,6 +1,10 @@
 import type { EntityManager } from 'typeorm';
 import type { Channel, Purpose } from '@siyu/contracts';
-import { REACHED_STATES } from '../consent-projection/consent-projection.repository';
+import {
+  clearanceSql,
+  REACHED_STATES,
+  type ClearanceQuery,
+} from '../consent-projection/consent-projection.repository';
 
 export type SendState =
   'planned' | 'blocked' | 'submitting' | 'submitted' | 'unknown' | 'delivered' | 'failed' | 'cancelled';
@@ -76,6 +80,11 @@ export class SendRepository {
       maxRecipients: number | null;
       /** Billed parts of one message (the same for every recipient: one offer for all). */
       parts: number;
+      /**
+       * The gate's clock-independent checks, judged for every member as the sends are planned
+       * (ADR 0018); null plans every send uncleared (each takes every probe at dispatch).
+       */
+      clearance: ClearanceQuery | null;
     },
   ): Promise<number> {
     // A campaign's first run has reached nobody yet: skip the once-per-member anti-join. While the
@@ -85,12 +94,18 @@ export class SendRepository {
       'SELECT EXISTS (SELECT 1 FROM sends WHERE campaign_id = $1) AS "reachedBefore"',
       [p.campaignId],
     );
+    // Clearance and the run's plan snapshot in the one statement that plans: the gate trusts a
+    // cleared send only for changes this statement's snapshot saw (ADR 0018).
+    const clearance = p.clearance
+      ? clearanceSql('m.subject_ref', '$6::text', '$5::text', 12, p.clearance)
+      : null;
     const [{ n }]: { n: number }[] = await tx.query(
       `WITH ins AS (
-         INSERT INTO sends (send_id, run_id, campaign_id, subject_ref, channel, purpose, variant, state, parts)
+         INSERT INTO sends (send_id, run_id, campaign_id, subject_ref, channel, purpose, variant, state, parts, cleared)
          SELECT gen_random_uuid(), $1::uuid, $2::uuid, m.subject_ref, $5::text, $6::text,
-                (abs(hashtext(m.subject_ref::text || $2::text)) % $7::int)::int, 'planned', $11::int
-           FROM segment_members m
+                (abs(hashtext(m.subject_ref::text || $2::text)) % $7::int)::int, 'planned', $11::int,
+                ${clearance ? clearance.test : 'false'}
+           FROM segment_members m ${clearance ? clearance.joins : ''}
           WHERE m.segment_id = $3::uuid AND m.version = $4::int
             AND ($8::boolean OR NOT EXISTS (
                   SELECT 1 FROM sends x WHERE x.campaign_id = $2::uuid AND x.subject_ref = m.subject_ref
@@ -98,7 +113,14 @@ export class SendRepository {
           ORDER BY m.subject_ref
           LIMIT $9::int
          ON CONFLICT (run_id, subject_ref, channel) DO NOTHING
-         RETURNING 1)
+         RETURNING 1)${
+           clearance
+             ? `,
+       snapshot AS (
+         UPDATE campaign_runs SET plan_snapshot = pg_current_snapshot(), planned_at = clock_timestamp()
+          WHERE id = $1::uuid RETURNING 1)`
+             : ''
+         }
        SELECT count(*)::int AS n FROM ins`,
       [
         p.runId,
@@ -112,9 +134,18 @@ export class SendRepository {
         p.maxRecipients,
         REACHED_STATES,
         p.parts,
+        ...(clearance?.params ?? []),
       ],
     );
     return n;
+  }
+
+  /**
+   * `ANALYZE sends` after a plan: a sampled read (~30,000 rows whatever the table's size), so the
+   * planner knows how many sends are planned before the run's first claim.
+   */
+  async refreshStatistics(manager: EntityManager): Promise<void> {
+    await manager.query('ANALYZE sends');
   }
 
   /** Outcomes of one chunk, one statement (arrays through unnest). */

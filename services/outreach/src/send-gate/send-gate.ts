@@ -4,6 +4,7 @@ import { TOPICS, type Channel, type Purpose } from '@siyu/contracts';
 import type { MessageTransport } from '@siyu/messaging';
 import {
   ConsentProjectionRepository,
+  type ClearanceQuery,
   type GateChunk,
   type GateRefusal,
 } from '../consent-projection/consent-projection.repository';
@@ -56,16 +57,32 @@ export class SendGate {
   async admitChunk(tx: EntityManager, transport: MessageTransport, r: ChunkRequest): Promise<GateChunk> {
     if (this.options.sendGate === 'off-for-benchmark')
       return this.projection.admitChunkUngated(tx, r.runId, r.channel, r.limit);
-    const caps = { ...DEFAULT_FREQUENCY_CAPS, ...this.options.frequencyCaps };
     return this.projection.admitChunk(tx, {
       ...r,
+      ...this.clearance(r.purpose, r.channel),
       partitions: await transport.partitionCount(TOPICS.consentWithdrawn),
       freshnessBoundMs: this.freshnessBoundMs,
+    });
+  }
+
+  /**
+   * The checks that do not depend on the clock, with this deployment's caps and suppression
+   * sources: judged for a whole run when it is planned (ADR 0018) and for each send the plan did not
+   * clear, or whose inputs changed since, at dispatch. Null when the gate is off (benchmarks): the
+   * baseline plans nothing the gate would use.
+   */
+  clearanceFor(purpose: Purpose, channel: Channel): ClearanceQuery | null {
+    return this.options.sendGate === 'off-for-benchmark' ? null : this.clearance(purpose, channel);
+  }
+
+  private clearance(purpose: Purpose, channel: Channel): ClearanceQuery {
+    const caps = { ...DEFAULT_FREQUENCY_CAPS, ...this.options.frequencyCaps };
+    return {
       // Caps count marketing only: a notification purpose is not capped.
-      cap: r.purpose === 'marketing_messages' ? (caps[r.channel] ?? null) : null,
+      cap: purpose === 'marketing_messages' ? (caps[channel] ?? null) : null,
       defaultTimeZone: this.options.timeZone ?? 'Asia/Shanghai',
       suppressionSources: OUTREACH_SUPPRESSION_SOURCES,
-    });
+    };
   }
 
   /**

@@ -1149,6 +1149,8 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           segment_version: 'technical',
           started_by: 'technical',
           finished_at: 'technical',
+          plan_snapshot: 'technical',
+          planned_at: 'technical',
         },
       },
       campaigns: {
@@ -1309,6 +1311,20 @@ export const SERVICE_DECLARATIONS: ServiceDeclaration[] = [
           run_id: 'message',
           subject_ref: 'subject_ref',
           reason: 'message',
+          cleared: 'technical',
+        },
+      },
+      gate_changes: {
+        purpose: 'marketing',
+        retention:
+          "one day: which members' consent, contact point, suppressions or zone changed, and which runs admitted sends, so a run planned before a change never trusts its plan for them (ADR 0018; a plan is trusted one hour)",
+        columns: {
+          xid: 'technical',
+          subject_ref: 'subject_ref',
+          run_id: 'technical',
+          channel: 'technical',
+          purpose: 'technical',
+          at: 'technical',
         },
       },
       send_counters: {
