@@ -23,6 +23,7 @@ import { ReceiverLookupRepository } from '../../services/orders/src/vault/receiv
 import 'reflect-metadata';
 import { once } from 'node:events';
 import {
+  appendFileSync,
   createReadStream,
   createWriteStream,
   existsSync,
@@ -48,6 +49,7 @@ import { BuyerDataKeys } from '../../services/orders/src/vault/buyer-data-keys';
 import { DataKeyRepository } from '../../services/orders/src/vault/data-key.repository';
 import { ImportWorkerPool } from '../../services/orders/src/imports/import-worker-pool';
 import { generateTmallExport, TMALL_HEADER } from './generate-tmall';
+import { describeSettings, pgSettingsFromEnv } from '../pg-settings';
 import { breakdown, profiled } from './profile-breakdown';
 import { postmasterPid, serverCpuSeconds } from '../cpu';
 
@@ -114,12 +116,18 @@ async function main(): Promise<void> {
       `generated ${ROWS.toLocaleString('en')} rows (${(statSync(file).size / MiB).toFixed(0)} MiB) in ${((Date.now() - t) / 1000).toFixed(1)} s`,
     );
   }
+  // PG_SETTINGS=name=value,… for the embedded server (bench/pg-settings.ts); defaults otherwise.
+  const settings = pgSettingsFromEnv();
   const pg = process.env.DATABASE_URL
     ? { adminUrl: process.env.DATABASE_URL, stop: async () => {} }
     : await startEmbeddedPostgres({
         dataDir: mkdtempSync(join(tmpdir(), 'siyu-bench-pg-')),
         persistent: false,
+        settings,
+        // PG_LOG=<file> keeps the server's log (e.g. auto_explain's plans through PG_SETTINGS).
+        ...(process.env.PG_LOG ? { onLog: (line: string) => appendFileSync(process.env.PG_LOG!, line) } : {}),
       });
+  console.error(`server settings: ${describeSettings(settings)}`);
   try {
     const adminUrl = await createDatabaseIfMissing(pg.adminUrl, `bench_import_${Date.now()}`);
     const env = generateSecretsEnv();
