@@ -72,8 +72,8 @@ export class DispatchRun {
             campaign.purpose,
           ).parts
         : 1;
-      await this.ds.transaction(async (tx) => {
-        const planned = await sends.plan(tx, {
+      const planned = await this.ds.transaction(async (tx) => {
+        const n = await sends.plan(tx, {
           runId: run.id,
           campaignId: campaign.id,
           segmentId: run.segmentId,
@@ -87,12 +87,15 @@ export class DispatchRun {
           clearance: this.gate.clearanceFor(campaign.purpose, campaign.channel),
         });
         await runs.markPlanned(tx, run.id);
-        this.logger.log(`run ${run.id}: ${planned} recipients planned`);
+        this.logger.log(`run ${run.id}: ${n} recipients planned`);
+        return n;
       });
       // The run's sends were just bulk-inserted: statistics taken before them (after the last run
       // finished, the planned-send indexes looked empty) made the claim scan and sort every planned
-      // send of the run for each chunk (issue 17 §6). Fresh statistics let it walk `sends_due`.
-      await sends.refreshStatistics(this.ds.manager);
+      // send of the run for each chunk (issue 17 §6). Fresh statistics let it walk `sends_due`. A
+      // small run's scans stay small, and ANALYZE samples the whole table: only past ten chunks.
+      if (planned >= 10 * (this.options.runner?.chunkSize ?? 500))
+        await sends.refreshStatistics(this.ds.manager);
     }
     await this.reconcile.inDoubtOf(run.id, sender.vendor);
 
