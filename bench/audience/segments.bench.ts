@@ -12,7 +12,7 @@
  * evicts and rewrites pages in every refresh); WORKERS=n sets the tag refresh's batches at once.
  */
 import 'reflect-metadata';
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EntityManager, type DataSource } from 'typeorm';
@@ -233,6 +233,8 @@ async function main(): Promise<void> {
         dataDir: mkdtempSync(join(tmpdir(), 'siyu-bench-pg-')),
         persistent: false,
         settings: SETTINGS,
+        // PG_LOG=<file> keeps the server's log (e.g. auto_explain's plans through PG_SETTINGS).
+        ...(process.env.PG_LOG ? { onLog: (line: string) => appendFileSync(process.env.PG_LOG!, line) } : {}),
       });
   console.log(
     `server settings: ${process.env.DATABASE_URL ? 'the server at DATABASE_URL' : describeSettings(SETTINGS)}`,
