@@ -390,6 +390,9 @@ export class ConsentProjectionRepository {
    * (else deferred to the window's next start, not dropped). Refusals are stored with their reason,
    * admitted sends move to `submitting` with their dispatch time. The projection is read, never
    * locked: a withdrawal applied after this snapshot is covered by the freshness bound (ADR 0006).
+   * A send the plan cleared is decided from its clearance for consent, suppressions and the cap
+   * unless a change the plan's snapshot did not see concerns it (ADR 0018); the chunk logs its
+   * admissions for other runs' clearance.
    */
   async admitChunk(tx: EntityManager, q: GateQuery): Promise<GateChunk> {
     const rows: {

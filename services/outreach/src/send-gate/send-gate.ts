@@ -36,7 +36,9 @@ export interface ChunkRequest {
  * Invariant 4, right before dispatch and batched: one statement per chunk of planned sends decides
  * each of them against outreach's consent projection, the watermark's freshness, suppressions,
  * frequency caps and quiet hours (the SQL lives in the consent-projection repository). The vendor
- * call happens after this transaction commits, before `dispatchDeadline` (ADR 0006).
+ * call happens after this transaction commits, before `dispatchDeadline` (ADR 0006). The run's plan
+ * judged the clock-independent checks set-wise (`clearanceFor`); the gate re-probes a send only when
+ * something it rests on changed since (ADR 0018).
  */
 @Injectable()
 export class SendGate {
