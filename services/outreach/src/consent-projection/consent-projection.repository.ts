@@ -5,7 +5,8 @@ import type { Channel, Purpose } from '@siyu/contracts';
 export type GateRefusal =
   'no_consent' | 'consent_withdrawn' | 'suppressed' | 'no_contact_point' | 'frequency_cap';
 
-export interface GateQuery {
+/** The gate's chunk: the clearance's inputs (caps, zone, suppression sources) and the run's. */
+export interface GateQuery extends ClearanceQuery {
   runId: string;
   purpose: Purpose;
   channel: Channel;
@@ -13,11 +14,7 @@ export interface GateQuery {
   /** Partitions of consent.withdrawn.v1: each must have reported a watermark. */
   partitions: number;
   freshnessBoundMs: number;
-  cap: { max: number; days?: number } | null;
   quietHours: { start: string; end: string } | null;
-  defaultTimeZone: string;
-  /** Suppression sources that block this channel (vendor blacklist, hard failures, WeChat refusals). */
-  suppressionSources: string[];
 }
 
 export interface AdmittedSend {
@@ -67,6 +64,7 @@ export const CLEARANCE_MAX_AGE = '1 hour';
 export interface ClearanceQuery {
   cap: { max: number; days?: number } | null;
   defaultTimeZone: string;
+  /** Suppression sources that block this channel (vendor blacklist, hard failures, WeChat refusals). */
   suppressionSources: string[];
 }
 

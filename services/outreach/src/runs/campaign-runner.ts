@@ -15,6 +15,8 @@ import { RunRepository } from './run.repository';
 
 /** Delivery reports are pulled for sends submitted longer ago than this. */
 const REPORT_PULL_AFTER_MS = 30_000;
+/** The gate's change log keeps a day (ADR 0018): pruning it hourly is enough. */
+const GATE_CHANGES_PRUNE_EVERY_MS = 3_600_000;
 
 /**
  * The background job behind campaigns (never work inside an HTTP request): starts scheduled
@@ -32,6 +34,7 @@ export class CampaignRunner {
   );
   private stopping = false;
   private lastReportPull = 0;
+  private lastGateChangesPrune = 0;
 
   constructor(
     @Inject(OUTREACH_DB) private readonly ds: DataSource,
@@ -79,6 +82,9 @@ export class CampaignRunner {
       this.lastReportPull = Date.now();
       await this.reconcile.awaitingReports(REPORT_PULL_AFTER_MS);
       await this.wecomResults.execute();
+    }
+    if (Date.now() - this.lastGateChangesPrune > GATE_CHANGES_PRUNE_EVERY_MS) {
+      this.lastGateChangesPrune = Date.now();
       await this.projection.pruneGateChanges(this.ds.manager);
     }
   }

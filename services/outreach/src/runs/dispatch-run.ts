@@ -62,6 +62,7 @@ export class DispatchRun {
       await this.pause(run.id, campaign, 'vendor_not_configured');
       return;
     }
+    const limit = this.options.runner?.chunkSize ?? 500;
     if (!run.planned) {
       // Billed parts are an SMS notion; a WeCom or WeChat message is one message.
       const parts = template
@@ -94,13 +95,11 @@ export class DispatchRun {
       // finished, the planned-send indexes looked empty) made the claim scan and sort every planned
       // send of the run for each chunk (issue 17 §6). Fresh statistics let it walk `sends_due`. A
       // small run's scans stay small, and ANALYZE samples the whole table: only past ten chunks.
-      if (planned >= 10 * (this.options.runner?.chunkSize ?? 500))
-        await sends.refreshStatistics(this.ds.manager);
+      if (planned >= 10 * limit) await sends.refreshStatistics(this.ds.manager);
     }
     await this.reconcile.inDoubtOf(run.id, sender.vendor);
 
     const leaseMs = this.options.runner?.leaseMs ?? 15_000;
-    const limit = this.options.runner?.chunkSize ?? 500;
     const waitMs = this.options.freshnessWaitMs ?? 10_000;
     let staleSince: number | null = null;
     // Pipelined: the next chunk is gated while the previous one is at the vendor, and its vendor

@@ -33,6 +33,13 @@ describe('send gate: clearance at planning, every change after it re-checked (AD
     return ref;
   }
 
+  /** `count` members with SMS marketing consent, one after another (consent's order). */
+  async function members(count: number): Promise<string[]> {
+    const refs: string[] = [];
+    for (let i = 0; i < count; i++) refs.push(await member());
+    return refs;
+  }
+
   /** A run over these members, planned by the real plan with the gate's clearance. */
   async function plannedRun(refs: string[]): Promise<string> {
     const runId = randomUUID();
@@ -111,12 +118,7 @@ describe('send gate: clearance at planning, every change after it re-checked (AD
   }
 
   it('clears exactly the members whose consent, suppressions and cap pass; every refusal is still decided at dispatch, with its reason', async () => {
-    const [ok, withdrawn, suppressed, capped] = [
-      await member(),
-      await member(),
-      await member(),
-      await member(),
-    ];
+    const [ok, withdrawn, suppressed, capped] = await members(4);
     const stranger = randomUUID();
     // Consent without a contact point: cleared (the contact point is read at dispatch), refused there.
     const noContact = await member();
@@ -159,12 +161,7 @@ describe('send gate: clearance at planning, every change after it re-checked (AD
   });
 
   it('re-checks at dispatch every member whose consent, suppressions or contact point changed after the plan', async () => {
-    const [withdrawn, suppressed, moved, unchanged] = [
-      await member(),
-      await member(),
-      await member(),
-      await member(),
-    ];
+    const [withdrawn, suppressed, moved, unchanged] = await members(4);
     const runId = await plannedRun([withdrawn, suppressed, moved, unchanged]);
     expect([...(await clearedOf(runId)).values()]).toEqual([true, true, true, true]);
     const projection = h.app.get(ConsentProjectionRepository);
@@ -193,7 +190,7 @@ describe('send gate: clearance at planning, every change after it re-checked (AD
   it('trusts the plan only through the change log: a change made without it passes a recent plan, and an hour-old plan is not trusted', async () => {
     // Shows the fast path is real (the consent row is not probed for a cleared member) and that the
     // log's trigger is what keeps it honest.
-    const [a, b] = [await member(), await member()];
+    const [a, b] = await members(2);
     const recent = await plannedRun([a]);
     await withdrawUnlogged(a);
     expect((await verdicts(recent)).get(a)).toBe('admitted');
