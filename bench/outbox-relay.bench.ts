@@ -93,14 +93,17 @@ async function main(): Promise<void> {
   const cpu = { relay: [] as Cpu[], raw: [] as Cpu[] };
   const timed = async (kind: 'relay' | 'raw', work: () => Promise<void>) => {
     const before = cpuNow(postmaster);
+    const loopBefore = performance.eventLoopUtilization();
     const t0 = process.hrtime.bigint();
     await work();
     const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+    const loop = performance.eventLoopUtilization(loopBefore);
     const after = cpuNow(postmaster);
     cpu[kind].push({
       node: after.node - before.node,
       postgres: after.postgres - before.postgres,
       broker: after.broker - before.broker,
+      loopBusy: loop.utilization,
     });
     return ms;
   };
@@ -149,7 +152,8 @@ async function main(): Promise<void> {
     console.log(
       `CPU per event, ${kind} (median of rounds): node ${perEvent(cpu[kind], 'node')} µs, ` +
         `PostgreSQL ${perEvent(cpu[kind], 'postgres')} µs, broker ${perEvent(cpu[kind], 'broker')} µs ` +
-        `(wall ${((median(kind === 'raw' ? rawMs : relayMs) * 1e3) / N).toFixed(1)} µs on ${cpus().length} cores)`,
+        `(wall ${((median(kind === 'raw' ? rawMs : relayMs) * 1e3) / N).toFixed(1)} µs on ${cpus().length} cores); ` +
+        `event loop busy ${(median(cpu[kind].map((c) => c.loopBusy)) * 100).toFixed(0)} % of the wall time`,
     );
 
   await transport.disconnect();
@@ -161,11 +165,13 @@ interface Cpu {
   node: number;
   postgres: number;
   broker: number;
+  /** Share of the wall time this process's main thread was not waiting for I/O (event loop utilisation). */
+  loopBusy: number;
 }
 
 function cpuNow(postmaster: number | null): Cpu {
   const { postgres, matching } = serverCpuSeconds(postmaster, 'kafka.Kafka');
-  return { node: ownCpuSeconds(), postgres, broker: matching };
+  return { node: ownCpuSeconds(), postgres, broker: matching, loopBusy: 0 };
 }
 
 main().catch((err) => {

@@ -56,13 +56,14 @@ export class InProcessTransport implements MessageTransport {
     for (const m of messages) {
       await this.ensureTopics([m.topic]);
       const topic = this.topics.get(m.topic)!;
-      const partition = m.partition ?? partitionForKey(m.key, topic.partitions);
+      const key = typeof m.key === 'string' ? m.key : m.key.toString('utf8');
+      const partition = m.partition ?? partitionForKey(key, topic.partitions);
       if (partition < 0 || partition >= topic.partitions)
         throw new Error(`topic ${m.topic} has no partition ${partition}`);
       const delivered: DeliveredMessage = {
         topic: m.topic,
-        key: m.key,
-        value: m.value,
+        key,
+        value: typeof m.value === 'string' ? m.value : m.value.toString('utf8'),
         partition,
         offset: String(topic.offsets[partition]++),
       };

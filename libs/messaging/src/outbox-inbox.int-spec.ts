@@ -4,6 +4,7 @@ import { ConsentWithdrawnV1, TOPICS, type EventBase } from '@siyu/contracts';
 import { openServiceDataSource, provisionServiceDatabase } from '@siyu/persistence';
 import { createTestDatabase, waitFor } from '@siyu/testing';
 import {
+  type DeliveredMessage,
   addManyToOutbox,
   addToOutbox,
   copyManyToOutbox,
@@ -220,6 +221,36 @@ describe('outbox and inbox (real PostgreSQL, in-process transport)', () => {
       [[late, early]],
     );
     expect(unsent).toBe(0);
+    await transport.disconnect();
+  });
+
+  it('relays keys, payloads and topics byte for byte: Chinese, emoji, separators, an empty key, an explicit partition', async () => {
+    const transport = new InProcessTransport(4);
+    const [topicA, topicB] = [`relay-a-${randomUUID()}`, `relay-b-${randomUUID()}`];
+    const got: DeliveredMessage[] = [];
+    await transport.subscribe('raw-reader', [topicA, topicB], async (m) => {
+      got.push(m);
+    });
+    const rows = [
+      { topic: topicA, key: '会员-张三', partition: null, payload: '{"说明":"已退订 🙅‍♀️","n":1}' },
+      { topic: topicA, key: 'k;1,2;-3', partition: 2, payload: '12,34;56' },
+      { topic: topicB, key: '', partition: null, payload: '' },
+      { topic: topicB, key: '🙂'.repeat(300), partition: 0, payload: 'x'.repeat(70_000) },
+      { topic: topicA, key: 'ascii', partition: null, payload: '\t\n\\ tab\tnew\nline' },
+    ];
+    for (const r of rows)
+      await producer.query(
+        'INSERT INTO outbox (event_id, topic, key, partition, payload) VALUES ($1, $2, $3, $4, $5)',
+        [randomUUID(), r.topic, r.key, r.partition, r.payload],
+      );
+    await new OutboxRelay(producer, transport, 'producer', { batchSize: 2 }).drain();
+    // Partitions are delivered independently: compare in a fixed order.
+    const sorted = <T>(xs: T[]) => xs.map((x) => JSON.stringify(x)).sort();
+    expect(sorted(got.map(({ topic, key, value }) => ({ topic, key, value })))).toEqual(
+      sorted(rows.map(({ topic, key, payload }) => ({ topic, key, value: payload }))),
+    );
+    expect(got.find((m) => m.key === 'k;1,2;-3')?.partition).toBe(2);
+    expect(got.find((m) => m.key.startsWith('🙂'))?.partition).toBe(0);
     await transport.disconnect();
   });
 

@@ -1,8 +1,9 @@
 /** The seam between our messaging semantics and a broker (STYLE rule 5: a real seam, two implementations). */
 export interface OutgoingMessage {
   topic: string;
-  key: string;
-  value: string;
+  /** Text, or its UTF-8 bytes (the outbox relay hands over what PostgreSQL stored without decoding it). */
+  key: string | Buffer;
+  value: string | Buffer;
   /** Explicit partition (watermark heartbeats); otherwise chosen from the key. */
   partition?: number;
 }
