@@ -7,7 +7,7 @@
  * table, in the same run. Not a test: it prints figures.
  *
  *   npm run build:server && node --max-old-space-size=256 dist/bench/import/import.bench.js \
- *     [rows=1000000] [existing.csv] [--threads N] [--no-reimport] [--no-floor] [--profile] [--explain]
+ *     [rows=1000000] [existing.csv] [--threads N] [--no-reimport] [--no-floor] [--profile] [--alloc-profile] [--explain]
  *
  * `--threads N`: the import's worker threads (default: the service's default, IMPORT_WORKER_THREADS
  * or cores − 1; 0 = every row on the importing thread). `--profile`: a CPU profile of the importing
@@ -50,7 +50,7 @@ import { DataKeyRepository } from '../../services/orders/src/vault/data-key.repo
 import { ImportWorkerPool } from '../../services/orders/src/imports/import-worker-pool';
 import { generateTmallExport, TMALL_HEADER } from './generate-tmall';
 import { describeSettings, pgSettingsFromEnv } from '../pg-settings';
-import { breakdown, profiled } from './profile-breakdown';
+import { allocationProfiled, breakdown, profiled } from './profile-breakdown';
 import { postmasterPid, serverCpuSeconds } from '../cpu';
 
 const flags = new Set(process.argv.slice(2).filter((a) => a.startsWith('--') && a !== '--threads'));
@@ -176,9 +176,15 @@ async function main(): Promise<void> {
         },
       });
     const profileFile = `${file}.import-${Date.now()}.cpuprofile`;
+    let allocationSites: Record<string, number> | null = null;
     const { result: summary, profile } = flags.has('--profile')
       ? await profiled(profileFile, firstImport)
-      : { result: await firstImport(), profile: null };
+      : flags.has('--alloc-profile')
+        ? await allocationProfiled(firstImport).then(({ result, topSites }) => {
+            allocationSites = topSites;
+            return { result, profile: null };
+          })
+        : { result: await firstImport(), profile: null };
     const importSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
     const serverCpu = serverCpuSeconds(postmaster).postgres - server0;
     const nodeCpu = process.cpuUsage(node0);
@@ -263,6 +269,7 @@ async function main(): Promise<void> {
           importToStorageFloorRatio: floor && +(importRate / (floor.orders / floor.seconds)).toFixed(3),
           // The importing thread's busy time by step, per cent (workers' time is not in it).
           importingThreadProfileShares: profile && { profile: profileFile, ...breakdown(profile) },
+          allocationSites,
           peakRssMiB: Math.round(importRss),
           memoryMiB: {
             rssBeforeImport: Math.round(rssBefore),
