@@ -32,7 +32,10 @@ import { TrainPrediction } from '../../services/audience/src/predictions/train-p
 import type { Rule } from '../../services/audience/src/rule-language/rule';
 import { CreateSegment } from '../../services/audience/src/segments/create-segment.use-case';
 import { MaterializeSegment } from '../../services/audience/src/segments/materialize-segment.use-case';
-import { RefreshSegments } from '../../services/audience/src/segments/refresh-segments.use-case';
+import {
+  DEFAULT_SEGMENT_REFRESH_WORKERS,
+  RefreshSegments,
+} from '../../services/audience/src/segments/refresh-segments.use-case';
 import { SegmentCompiler } from '../../services/audience/src/segments/segment-compiler';
 import { SegmentRepository } from '../../services/audience/src/segments/segment.repository';
 import { DefineTag } from '../../services/audience/src/tags/define-tag.use-case';
@@ -281,6 +284,9 @@ async function main(): Promise<void> {
     const changes = new MemberChangesRepository();
     const materialize = new MaterializeSegment(ds, options, segments, compiler, messaging, changes);
     const refreshSegments = new RefreshSegments(ds, options, segments, compiler, messaging, changes);
+    // The previous refresh, one segment at a time: the same-run baseline of refreshing them side by side.
+    const oneByOne = { ...options, segmentRefreshWorkers: 1 };
+    const refreshSegmentsOneByOne = new RefreshSegments(ds, oneByOne, segments, compiler, messaging, changes);
 
     console.log(`audience bench: ${N.toLocaleString('en')} members`);
     const gen = await time(() => generate(ds));
@@ -456,7 +462,11 @@ async function main(): Promise<void> {
      * `newOrder: false`: the members are only marked dirty again (as a consent or opt-out event that
      * changes no tag value does), so the refresh recomputes them and has nothing to write.
      */
-    async function changeAndRefresh(n: number, newOrder = true): Promise<void> {
+    async function changeAndRefresh(
+      n: number,
+      newOrder = true,
+      segmentRefresh = refreshSegments,
+    ): Promise<void> {
       round++;
       const stride = Math.max(1, Math.floor(N / n));
       const members = `SELECT i FROM generate_series(${round}, ${N}, ${stride}) i LIMIT ${n}`;
@@ -484,7 +494,7 @@ async function main(): Promise<void> {
         PROFILE ? statementProfile(() => refresh.execute()) : refresh.execute(),
       );
       const segs = await time(() =>
-        PROFILE ? statementProfile(() => refreshSegments.execute()) : refreshSegments.execute(),
+        PROFILE ? statementProfile(() => segmentRefresh.execute()) : segmentRefresh.execute(),
       );
       const events: { topic: string; n: number; bytes: string }[] = await ds.query(
         `SELECT topic, count(*)::int AS n, sum(length(payload))::bigint AS bytes FROM outbox WHERE id > $1 GROUP BY topic ORDER BY topic`,
@@ -545,7 +555,7 @@ async function main(): Promise<void> {
           `\n  tag refresh (features + every tag of ${tags.value.toLocaleString('en')} members)     ${fmt(tags.ms)}` +
           `   | rolled back: current ${fmt(currentMs)}, previous design ${fmt(previousMs)} (${(currentMs / previousMs).toFixed(2)}×)` +
           `   | hand-written read + aggregation of their facts ${fmt(handFacts.ms)}` +
-          `\n  automatic refresh of the ${saved.length} segments  ${fmt(segs.ms)}` +
+          `\n  automatic refresh of the ${saved.length} segments, ${segmentRefresh === refreshSegments ? (options.segmentRefreshWorkers ?? DEFAULT_SEGMENT_REFRESH_WORKERS) : 1} at a time  ${fmt(segs.ms)}` +
           `   | hand-written predicates on the changed members: EXISTS form ${fmt(handRows.ms)}, IN-set form ${fmt(handSets.ms)}, IN-set over their rows only ${fmt(handAmong.ms)}` +
           `   | whole evaluation of the ${saved.length} (full refresh's read) ${fmt(whole.ms)}` +
           `\n  incremental total ${fmt(tags.ms + segs.ms)}; events: ${events.map((e) => `${e.n} × ${e.topic} (${(Number(e.bytes) / 1024).toFixed(1)} KiB)`).join(', ') || 'none'}`,
@@ -560,6 +570,10 @@ async function main(): Promise<void> {
     // The same members again (same start): recomputed, every value as stored.
     round--;
     await changeAndRefresh(CHANGES, false);
+    // Same-run comparison of the segment refresh: 10,000 other members, their segments one at a time,
+    // then 10,000 more, side by side.
+    await changeAndRefresh(CHANGES, true, refreshSegmentsOneByOne);
+    await changeAndRefresh(CHANGES, true, refreshSegments);
     const seg = saved[0];
     const after = await time(() =>
       evaluate(async (tx) => segments.count(tx, await compiler.compile(tx, seg))),

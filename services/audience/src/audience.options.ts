@@ -22,6 +22,11 @@ export interface AudienceModuleOptions {
    */
   refreshWorkers?: number;
   /**
+   * Segments an automatic refresh evaluates at once, each in its own transaction on its own
+   * connection, while one transaction holds the brand's evaluation lock for all of them (default 2).
+   */
+  segmentRefreshWorkers?: number;
+  /**
    * UNSUBSCRIBE_TOKEN_KEYS, to verify the preference centre's signed page token itself (R12's
    * "what the brand holds about me"); without it that page answers 404.
    */

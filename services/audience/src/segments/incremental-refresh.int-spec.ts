@@ -9,9 +9,10 @@ import {
   withdrawal,
   type FactSpec,
 } from '../../test/audience-harness';
+import { waitFor } from '@siyu/testing';
 import { MemberChangesRepository } from '../features/member-changes.repository';
 import type { Rule } from '../rule-language/rule';
-import { RefreshSegments } from './refresh-segments.use-case';
+import { DEFAULT_SEGMENT_REFRESH_WORKERS, RefreshSegments } from './refresh-segments.use-case';
 
 /** A small deterministic PRNG (mulberry32): a failing seed reproduces exactly. */
 function prng(seed: number) {
@@ -314,6 +315,100 @@ describe('incremental refresh: the members logged as changed are re-evaluated, a
       expect(await profiles()).toEqual(incremental);
     },
   );
+
+  it('a member data change waits while a group of segments is being refreshed, and goes through once the group committed', async () => {
+    const s = randomUUID();
+    await a.deliver(grant(s, ['marketing_messages', 'purchase_history'], ['sms']));
+    for (const name of ['waiting broadcast 1', 'waiting broadcast 2']) {
+      const { id } = await a.createSegment.execute(
+        { name, purpose: 'marketing_messages', channel: 'sms' },
+        'marketer-1',
+      );
+      await a.materialize.execute(id, 'marketer-1');
+    }
+    const [first] = await a.segments.autoRefreshed(a.ds.manager, 'demo');
+    // Another transaction holds the first segment's row: the refresh's first group stays busy,
+    // holding the brand's evaluation lock, until it lets go.
+    const blocker = a.ds.createQueryRunner();
+    await blocker.connect();
+    await blocker.startTransaction();
+    await blocker.query('SELECT 1 FROM segments WHERE id = $1 FOR UPDATE', [first]);
+    const refreshing = a.refreshSegments.execute();
+    await waitFor(
+      async () =>
+        (
+          await a.ds.query(
+            `SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`,
+            ['%FROM segments WHERE id = $1 AND brand_id = $2 FOR UPDATE'],
+          )
+        )[0].n > 0,
+      'the refresh waiting for the segment row',
+    );
+    let withdrawn = false;
+    const withdrawing = a
+      .deliver(withdrawal(s, ['marketing_messages'], ['sms']))
+      .then(() => (withdrawn = true));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(withdrawn).toBe(false);
+    await blocker.rollbackTransaction();
+    await blocker.release();
+    await Promise.all([refreshing, withdrawing]);
+    expect(withdrawn).toBe(true);
+  });
+
+  it('events delivered while segments refresh two at a time wait for the group being refreshed: a member withdrawn meanwhile is in no version, and the next pass equals a whole evaluation', async () => {
+    expect(a.options.segmentRefreshWorkers ?? DEFAULT_SEGMENT_REFRESH_WORKERS).toBe(2);
+    const r = prng(71);
+    const sims: Sim[] = [];
+    for (let i = 0; i < 30; i++) sims.push(await join(r));
+    await a.refresh.execute();
+    const ids: string[] = [];
+    for (const sg of SEGMENTS) {
+      const { id } = await a.createSegment.execute(
+        {
+          name: `racing ${sg.name}`,
+          purpose: 'marketing_messages',
+          channel: sg.channel,
+          rule: sg.rule ?? undefined,
+        },
+        'marketer-1',
+      );
+      await a.materialize.execute(id, 'marketer-1');
+      ids.push(id);
+    }
+    for (let i = 0; i < 15; i++) await change(r, r.pick(sims));
+    await a.refresh.execute();
+
+    // The refresh of every segment and a stream of events, at once; the last event withdraws a member
+    // who is in segments now.
+    const current = new Set<string>();
+    for (const id of ids) {
+      const [latest] = await a.preview.versions(id);
+      for (const m of await a.segments.membersOf(a.ds.manager, id, latest.version)) current.add(m);
+    }
+    const withdrawn = sims.find((x) => current.has(x.s))!.s;
+    const [results] = await Promise.all([
+      a.refreshSegments.execute(),
+      (async () => {
+        for (let i = 0; i < 15; i++) await change(r, r.pick(sims.filter((x) => x.s !== withdrawn)));
+        await a.deliver(withdrawal(withdrawn, ['marketing_messages'], ['sms', 'wechat']));
+      })(),
+    ]);
+    for (const id of ids) expect(results.find((x) => x.segmentId === id)?.evaluated).toBe('incremental');
+    for (const id of ids)
+      for (const v of await a.preview.versions(id))
+        expect(await a.segments.membersOf(a.ds.manager, id, v.version)).not.toContain(withdrawn);
+
+    await a.refresh.execute();
+    await a.refreshSegments.execute();
+    for (const id of ids) {
+      const [latest] = await a.preview.versions(id);
+      expect({ id, members: await a.segments.membersOf(a.ds.manager, id, latest.version) }).toEqual({
+        id,
+        members: await wholeEvaluation(id),
+      });
+    }
+  });
 
   it('a member who withdraws marketing consent is out of every segment at once and stays out after the next incremental pass, with no event naming them', async () => {
     const s = randomUUID();

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { ServiceMessaging } from '@siyu/messaging';
 import { AUDIENCE_DB, AUDIENCE_OPTIONS, type AudienceModuleOptions } from '../audience.options';
 import { MemberChangesRepository } from '../features/member-changes.repository';
@@ -16,6 +16,8 @@ export const INCREMENTAL_LIMIT = 50_000;
  * rows (the among form, see SegmentQuery.amongFromWhere) instead of probes per member.
  */
 export const DEFAULT_SET_FORM_FROM = 1000;
+/** Segments evaluated at once (each statement is PostgreSQL's work: one core each). */
+export const DEFAULT_SEGMENT_REFRESH_WORKERS = 2;
 
 export interface SegmentRefresh {
   segmentId: string;
@@ -51,12 +53,48 @@ export class RefreshSegments {
 
   async execute(now = new Date()): Promise<SegmentRefresh[]> {
     const brandId = this.options.brandId;
+    const ids = await this.segments.autoRefreshed(this.ds.manager, brandId);
     const out: SegmentRefresh[] = [];
-    // Segments refreshed up to the same change read the same changed members: read them once.
-    const changedSince = new Map<string, string[] | null>();
-    for (const id of await this.segments.autoRefreshed(this.ds.manager, brandId)) {
-      const r = await this.ds.transaction((tx) => this.refreshOne(tx, id, now, changedSince));
-      if (r) out.push(r);
+    if (ids.length > 0) {
+      // Segments refreshed up to the same change read the same changed members: read them once.
+      const changedSince = new Map<string, Promise<string[] | null>>();
+      const workers = Math.max(
+        1,
+        Math.min(ids.length, this.options.segmentRefreshWorkers ?? DEFAULT_SEGMENT_REFRESH_WORKERS),
+      );
+      // Every connection is taken before the lock: member data changes queued behind the lock hold
+      // connections of the same pool, and a worker waiting for one of them would wait forever.
+      const guard = this.ds.createQueryRunner();
+      const runners = Array.from({ length: workers }, () => this.ds.createQueryRunner());
+      try {
+        await guard.connect();
+        for (const r of runners) await r.connect();
+        // `workers` segments at a time, each in its own transaction, while the guard's transaction
+        // holds the brand's evaluation lock, exclusive, for that group only: no member data change is
+        // in flight meanwhile, so every logged change up to the latest one is committed and none can
+        // race the writes (R10, R11). Between groups the lock is free, so a withdrawal waits for at
+        // most one group, as it waited for one segment when they were refreshed one by one.
+        for (let at = 0; at < ids.length; at += workers) {
+          const group = ids.slice(at, at + workers);
+          await guard.startTransaction();
+          try {
+            await this.segments.holdEvaluation(guard.manager, brandId);
+            const settled = await Promise.allSettled(
+              group.map((id, i) =>
+                inTransaction(runners[i], (tx) => this.refreshOne(tx, id, now, changedSince)),
+              ),
+            );
+            for (const r of settled) {
+              if (r.status === 'rejected') throw r.reason;
+              if (r.value) out.push(r.value);
+            }
+          } finally {
+            await guard.rollbackTransaction();
+          }
+        }
+      } finally {
+        await Promise.all([guard, ...runners].map((r) => r.release()));
+      }
     }
     await this.ds.transaction((tx) => this.changes.prune(tx, brandId));
     if (out.some((r) => r.version)) this.messaging.relay.kick();
@@ -67,11 +105,10 @@ export class RefreshSegments {
     tx: EntityManager,
     id: string,
     now: Date,
-    changedSince: Map<string, string[] | null>,
+    changedSince: Map<string, Promise<string[] | null>>,
   ): Promise<SegmentRefresh | null> {
     const brandId = this.options.brandId;
-    // Exclusive: no member data change is in flight, so every logged change up to `upTo` is committed.
-    await this.segments.holdEvaluation(tx, brandId);
+    // The caller holds the evaluation lock: every logged change up to `upTo` is committed.
     const segment = await this.segments.lock(tx, brandId, id);
     if (!segment || !segment.autoRefresh || segment.version === 0) return null;
     const query = await this.compiler.compile(tx, segment);
@@ -84,9 +121,9 @@ export class RefreshSegments {
       if (!changedSince.has(range))
         changedSince.set(
           range,
-          await this.changes.changedBetween(tx, brandId, segment.changeSeq, upTo, INCREMENTAL_LIMIT),
+          this.changes.changedBetween(tx, brandId, segment.changeSeq, upTo, INCREMENTAL_LIMIT),
         );
-      changed = changedSince.get(range)!;
+      changed = await changedSince.get(range)!;
     }
     // Members were deleted from the current version outside a refresh (personalisation off, a
     // category closed, facts revoked): consumers learn it only from a whole version (R11).
@@ -139,5 +176,18 @@ export class RefreshSegments {
       await publishSegmentVersion(tx, this.segments, segment, version, delta.size);
     else await publishSegmentChange(tx, segment, version, delta.size, delta.joined, delta.left);
     return { segmentId: id, version: v, evaluated: kind };
+  }
+}
+
+/** Runs `work` in its own transaction on `runner`: committed if it returns, rolled back if it throws. */
+async function inTransaction<T>(runner: QueryRunner, work: (tx: EntityManager) => Promise<T>): Promise<T> {
+  await runner.startTransaction();
+  try {
+    const result = await work(runner.manager);
+    await runner.commitTransaction();
+    return result;
+  } catch (err) {
+    await runner.rollbackTransaction();
+    throw err;
   }
 }
