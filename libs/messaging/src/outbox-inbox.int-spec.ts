@@ -5,6 +5,7 @@ import { openServiceDataSource, provisionServiceDatabase } from '@siyu/persisten
 import { createTestDatabase, waitFor } from '@siyu/testing';
 import {
   type DeliveredMessage,
+  type OutgoingMessage,
   addManyToOutbox,
   addToOutbox,
   copyManyToOutbox,
@@ -221,6 +222,46 @@ describe('outbox and inbox (real PostgreSQL, in-process transport)', () => {
       [[late, early]],
     );
     expect(unsent).toBe(0);
+    await transport.disconnect();
+  });
+
+  it('claims at most one batch ahead of the publish in flight, then relays every batch in order', async () => {
+    // The first publish waits until released: a relay that kept claiming would move the whole round.
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let publishes = 0;
+    class GatedTransport extends InProcessTransport {
+      override async publish(messages: OutgoingMessage[]): Promise<void> {
+        if (++publishes === 1) await released;
+        return super.publish(messages);
+      }
+    }
+    const transport = new GatedTransport(3);
+    const inbox = effectInbox(transport);
+    await inbox.start();
+    const subject = randomUUID();
+    await producer.transaction((tx) =>
+      addManyToOutbox(
+        tx,
+        Array.from({ length: 100 }, (_, i) => ({
+          topic: TOPICS.consentWithdrawn,
+          key: subject,
+          event: withdrawal(subject, i + 1),
+        })),
+      ),
+    );
+    const relaying = new OutboxRelay(producer, transport, 'producer', { batchSize: 10 }).drain();
+    await waitFor(async () => publishes === 1, 'the first publish');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // Rows a claim moved are locked by the relay's open transaction: SKIP LOCKED counts the rest.
+    const [{ unclaimed }] = await producer.query(
+      `SELECT count(*)::int AS unclaimed FROM (SELECT 1 FROM outbox WHERE key = $1 FOR UPDATE SKIP LOCKED) x`,
+      [subject],
+    );
+    expect(unclaimed).toBe(80);
+    release();
+    await relaying;
+    expect(await effectsOf(subject)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
     await transport.disconnect();
   });
 
