@@ -203,6 +203,20 @@ describe('incremental refresh: the members logged as changed are re-evaluated, a
     else await a.deliver(withdrawal(sim.s, ['sensitive_profiling'], ['sms', 'wechat']));
   }
 
+  /** Creates and materialises each segment (marketing messages), named by `name`; answers their ids. */
+  async function materialized(segments: typeof SEGMENTS, name: (sg: (typeof SEGMENTS)[number]) => string) {
+    const ids: string[] = [];
+    for (const sg of segments) {
+      const { id } = await a.createSegment.execute(
+        { name: name(sg), purpose: 'marketing_messages', channel: sg.channel, rule: sg.rule ?? undefined },
+        'marketer-1',
+      );
+      await a.materialize.execute(id, 'marketer-1');
+      ids.push(id);
+    }
+    return ids;
+  }
+
   /** Every member the segment's compiled query selects now: a whole evaluation, as materialisation runs it. */
   async function wholeEvaluation(id: string): Promise<string[]> {
     const segment = (await a.segments.find(a.ds.manager, 'demo', id))!;
@@ -251,20 +265,7 @@ describe('incremental refresh: the members logged as changed are re-evaluated, a
       const sims: Sim[] = [];
       for (let i = 0; i < 40; i++) sims.push(await join(r));
       await a.refresh.execute();
-      const ids: string[] = [];
-      for (const sg of SEGMENTS) {
-        const { id } = await a.createSegment.execute(
-          {
-            name: `${sg.name} ${seed}`,
-            purpose: 'marketing_messages',
-            channel: sg.channel,
-            rule: sg.rule ?? undefined,
-          },
-          'marketer-1',
-        );
-        await a.materialize.execute(id, 'marketer-1');
-        ids.push(id);
-      }
+      const ids = await materialized(SEGMENTS, (sg) => `${sg.name} ${seed}`);
 
       for (let round = 0; round < 3; round++) {
         for (let i = 0; i < 15; i++) await change(r, r.pick(sims));
@@ -362,20 +363,7 @@ describe('incremental refresh: the members logged as changed are re-evaluated, a
     const sims: Sim[] = [];
     for (let i = 0; i < 30; i++) sims.push(await join(r));
     await a.refresh.execute();
-    const ids: string[] = [];
-    for (const sg of SEGMENTS) {
-      const { id } = await a.createSegment.execute(
-        {
-          name: `racing ${sg.name}`,
-          purpose: 'marketing_messages',
-          channel: sg.channel,
-          rule: sg.rule ?? undefined,
-        },
-        'marketer-1',
-      );
-      await a.materialize.execute(id, 'marketer-1');
-      ids.push(id);
-    }
+    const ids = await materialized(SEGMENTS, (sg) => `racing ${sg.name}`);
     for (let i = 0; i < 15; i++) await change(r, r.pick(sims));
     await a.refresh.execute();
 
@@ -423,20 +411,10 @@ describe('incremental refresh: the members logged as changed are re-evaluated, a
       ]),
     );
     await a.refresh.execute();
-    const ids: string[] = [];
-    for (const sg of SEGMENTS.filter((x) => x.name !== 'health buyers (sensitive)')) {
-      const { id } = await a.createSegment.execute(
-        {
-          name: `withdrawal ${sg.name}`,
-          purpose: 'marketing_messages',
-          channel: sg.channel,
-          rule: sg.rule ?? undefined,
-        },
-        'marketer-1',
-      );
-      await a.materialize.execute(id, 'marketer-1');
-      ids.push(id);
-    }
+    const ids = await materialized(
+      SEGMENTS.filter((x) => x.name !== 'health buyers (sensitive)'),
+      (sg) => `withdrawal ${sg.name}`,
+    );
     const inVersion1 = [];
     for (const id of ids)
       if ((await a.segments.membersOf(a.ds.manager, id, 1)).includes(s)) inVersion1.push(id);
