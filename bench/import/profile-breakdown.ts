@@ -83,17 +83,23 @@ export function breakdown(profile: Profile): Record<string, number> {
   );
 }
 
-/** Profiles this thread (V8's sampling profiler through the inspector) while `work` runs. */
-export async function profiled<T>(
-  file: string,
-  work: () => Promise<T>,
-): Promise<{ result: T; profile: Profile }> {
+/** An inspector session on this thread and a promise-returning `post`. */
+function inspector() {
   const session = new Session();
   session.connect();
   const post = (method: string, params?: object) =>
     new Promise<any>((resolve, reject) =>
       session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))),
     );
+  return { session, post };
+}
+
+/** Profiles this thread (V8's sampling profiler through the inspector) while `work` runs. */
+export async function profiled<T>(
+  file: string,
+  work: () => Promise<T>,
+): Promise<{ result: T; profile: Profile }> {
+  const { session, post } = inspector();
   await post('Profiler.enable');
   await post('Profiler.setSamplingInterval', { interval: 500 });
   await post('Profiler.start');
@@ -121,12 +127,7 @@ interface AllocationNode {
 export async function allocationProfiled<T>(
   work: () => Promise<T>,
 ): Promise<{ result: T; topSites: Record<string, number> }> {
-  const session = new Session();
-  session.connect();
-  const post = (method: string, params?: object) =>
-    new Promise<any>((resolve, reject) =>
-      session.post(method, params ?? {}, (err, res) => (err ? reject(err) : resolve(res))),
-    );
+  const { session, post } = inspector();
   await post('HeapProfiler.enable');
   await post('HeapProfiler.startSampling', {
     samplingInterval: 32768,
