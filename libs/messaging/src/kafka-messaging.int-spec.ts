@@ -75,6 +75,31 @@ describeWithKafka('outbox → real Kafka → inbox', (brokers) => {
       (r: { seq: number }) => r.seq,
     );
 
+  it("relays a whole segment version in parts of ~195 kB on one key: batches stay under the broker's message.max.bytes, every part arrives, in order", async () => {
+    // Eight parts on one key (one partition): 1.56 MB, which one produce request cannot carry
+    // (MESSAGE_TOO_LARGE from 1,048,588 bytes per partition, Kafka's default).
+    const producerTransport = await kafka('big-producer');
+    const reader = await kafka('big-reader');
+    await producerTransport.ensureTopics(['segment-parts.v1']);
+    const key = randomUUID();
+    const parts = Array.from({ length: 8 }, (_, i) => `${i}:${'x'.repeat(195_000)}`);
+    for (const payload of parts)
+      await producer.query('INSERT INTO outbox (event_id, topic, key, payload) VALUES ($1, $2, $3, $4)', [
+        randomUUID(),
+        'segment-parts.v1',
+        key,
+        payload,
+      ]);
+    const got: string[] = [];
+    await reader.subscribe('big-reader', ['segment-parts.v1'], async (m) => {
+      if (m.key === key) got.push(m.value);
+    });
+    await new OutboxRelay(producer, producerTransport, 'producer').drain();
+    await waitFor(async () => got.length === parts.length, 'every part delivered', 30_000);
+    expect(got.map((v) => v.slice(0, 2))).toEqual(parts.map((p) => p.slice(0, 2)));
+    expect(got).toEqual(parts);
+  }, 60_000);
+
   it('a relay killed between publish and commit republishes after restart; the effect happens once, in order', async () => {
     const consumerTransport = await kafka('consumer');
     const inbox = new InboxConsumer(consumer, consumerTransport, {

@@ -265,6 +265,37 @@ describe('outbox and inbox (real PostgreSQL, in-process transport)', () => {
     await transport.disconnect();
   });
 
+  it('cuts a batch where its bytes would pass maxBatchBytes; a row larger than that goes alone', async () => {
+    const sizes: number[] = [];
+    class RecordingTransport extends InProcessTransport {
+      override async publish(messages: OutgoingMessage[]): Promise<void> {
+        sizes.push(messages.length);
+        return super.publish(messages);
+      }
+    }
+    const transport = new RecordingTransport(3);
+    const topic = `relay-bytes-${randomUUID()}`;
+    const got: string[] = [];
+    await transport.subscribe('bytes-reader', [topic], async (m) => {
+      got.push(m.value);
+    });
+    // Keys of 36 bytes and payloads of 100: 136 bytes a row, two fit in 300. The fifth row is 1 kB.
+    const payloads = Array.from({ length: 7 }, (_, i) =>
+      (i === 4 ? 'L' : String(i)).repeat(i === 4 ? 1000 : 100),
+    );
+    for (const payload of payloads)
+      await producer.query('INSERT INTO outbox (event_id, topic, key, payload) VALUES ($1, $2, $3, $4)', [
+        randomUUID(),
+        topic,
+        randomUUID(),
+        payload,
+      ]);
+    await new OutboxRelay(producer, transport, 'producer', { maxBatchBytes: 300 }).drain();
+    expect(sizes).toEqual([2, 2, 1, 2]);
+    expect(got.sort()).toEqual([...payloads].sort());
+    await transport.disconnect();
+  });
+
   it('relays keys, payloads and topics byte for byte: Chinese, emoji, separators, an empty key, an explicit partition', async () => {
     const transport = new InProcessTransport(4);
     const [topicA, topicB] = [`relay-a-${randomUUID()}`, `relay-b-${randomUUID()}`];

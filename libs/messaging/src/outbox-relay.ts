@@ -4,6 +4,13 @@ import type { MessageTransport, OutgoingMessage } from './transport';
 export interface OutboxRelayOptions {
   batchSize?: number;
   /**
+   * Payload and key bytes a batch may hold (default 900,000), whatever its row count; a row larger
+   * than this goes alone. One batch is one produce request, and a broker refuses a partition's
+   * share of it above `message.max.bytes` (Kafka's default 1,048,588) as MESSAGE_TOO_LARGE: a
+   * whole segment version (parts of 5,000 members, ~195 kB each, one key) stalled the relay at six parts.
+   */
+  maxBatchBytes?: number;
+  /**
    * Batches claimed per transaction (default 32); the next is claimed while the previous is being
    * published. A round's first claim and its commit wait for nothing else, so longer rounds waste
    * less: 32 against 8 moved the relay from 0.78–0.87 to 0.87–0.89 of a raw producer (docs/benchmarks.md).
@@ -70,6 +77,7 @@ export class OutboxRelay {
   /** Publishes one round (up to `batchesPerRound` batches); returns how many rows were published. */
   async relayOnce(): Promise<number> {
     const batchSize = this.options.batchSize ?? 1000;
+    const maxBatchBytes = this.options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
     const batchesPerRound = this.options.batchesPerRound ?? 32;
     return this.ds.transaction(async (tx) => {
       // Claiming moves rows from outbox to outbox_sent, but that commits only after the broker
@@ -79,8 +87,10 @@ export class OutboxRelay {
       // only active relay of the schema, so nobody else moves these rows: no row locks are needed,
       // and a cursor on the id skips the rows this round already moved. A batch is the id range up to
       // the batch's last visible id, deleted by one index range scan (the same rows as `id IN (the
-      // first N)`, without the semi-join: 3.1 against 4.6 ms per 1,000 rows). A row of that range
-      // committed after this statement's snapshot is not deleted, and the next round claims it.
+      // first N)`, without the semi-join: 3.1 against 4.6 ms per 1,000 rows), and cut where the
+      // batch's bytes would pass `maxBatchBytes`. A row of that range committed after this
+      // statement's snapshot is not deleted, and the next round claims it. The round goes on until a
+      // claim finds nothing (a short batch may have been cut by bytes) or `batchesPerRound`.
       //
       // The claim answers one row per batch, the batch's rows packed into one text, through the
       // transaction's own driver client in array mode: the relay's thread is what it waits on, and
@@ -104,11 +114,16 @@ export class OutboxRelay {
              DELETE FROM outbox
               WHERE (SELECT active FROM relay)
                 AND id > $2::bigint
-                AND id <= (SELECT max(id) FROM (SELECT id FROM outbox WHERE id > $2::bigint ORDER BY id LIMIT $1) first)
+                AND id <= (SELECT max(id) FROM (
+                             SELECT id, row_number() OVER w AS n,
+                                    sum(octet_length(key) + octet_length(payload)) OVER w AS bytes
+                               FROM (SELECT id, key, payload FROM outbox WHERE id > $2::bigint ORDER BY id LIMIT $1) o
+                             WINDOW w AS (ORDER BY id)) first
+                            WHERE n = 1 OR bytes <= $4)
              RETURNING id, event_id, topic, key, partition, payload),
            sent AS (INSERT INTO outbox_sent (id, event_id, topic, sent_at) SELECT id, event_id, topic, clock_timestamp() FROM claimed)
            SELECT count(*)::int, max(id)::text, string_agg(${PACKED_ROW}, '' ORDER BY id) FROM claimed`,
-          values: [batchSize, after, this.lockKey],
+          values: [batchSize, after, this.lockKey, maxBatchBytes],
         });
         if (count === 0) break;
         after = lastId!;
@@ -118,7 +133,6 @@ export class OutboxRelay {
         // Surfaced by the `await inFlight` below; this keeps it from counting as unhandled meanwhile.
         inFlight.catch(() => undefined);
         published += count;
-        if (count < batchSize) break;
       }
       await inFlight;
       if (published > 0) await this.options.afterPublish?.(published);
@@ -233,6 +247,9 @@ export function decodeClaimedBatch(packed: string, expected: number): OutgoingMe
   if (n !== expected) throw new Error(`outbox batch holds ${n} rows, claimed ${expected}`);
   return messages;
 }
+
+/** Under Kafka's default `message.max.bytes` (1,048,588), with room for the record batch's framing. */
+export const DEFAULT_MAX_BATCH_BYTES = 900_000;
 
 function hashCode(s: string): number {
   let h = 0;
