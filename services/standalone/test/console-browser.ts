@@ -119,6 +119,11 @@ export async function choose(page: Page, select: Locator, option: string, shows?
 
 /** axe-core injected into the page: no serious or critical violation (WCAG 2.1 AA rules). */
 export async function expectAccessible(page: Page): Promise<void> {
+  // A dropdown still animating out after a pick is not the page a user reads: axe once caught one
+  // half-closed (its option list and a hovered option's contrast; a clean-clone run failed on it).
+  const openDropdowns = page.locator('.ant-select-dropdown:visible');
+  for (const deadline = Date.now() + 5_000; (await openDropdowns.count()) > 0 && Date.now() < deadline;)
+    await new Promise((resolve) => setTimeout(resolve, 100));
   await page.addScriptTag({ path: AXE });
   const violations: { id: string; impact: string; nodes: { target: string[] }[] }[] = await page.evaluate(
     async () =>
