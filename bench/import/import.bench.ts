@@ -176,7 +176,7 @@ async function main(): Promise<void> {
         },
       });
     const profileFile = `${file}.import-${Date.now()}.cpuprofile`;
-    let allocationSites: Record<string, number> | null = null;
+    let allocationSites: Record<string, string> | null = null;
     const { result: summary, profile } = flags.has('--profile')
       ? await profiled(profileFile, firstImport)
       : flags.has('--alloc-profile')

@@ -126,7 +126,7 @@ interface AllocationNode {
  */
 export async function allocationProfiled<T>(
   work: () => Promise<T>,
-): Promise<{ result: T; topSites: Record<string, number> }> {
+): Promise<{ result: T; topSites: Record<string, string> }> {
   const { session, post } = inspector();
   await post('HeapProfiler.enable');
   await post('HeapProfiler.startSampling', {
@@ -158,7 +158,7 @@ export async function allocationProfiled<T>(
           `${(bytes / 2 ** 20).toFixed(0)} MiB (${((100 * bytes) / total).toFixed(1)} %)`,
         ]),
     );
-    return { result, topSites: { total: `${(total / 2 ** 20).toFixed(0)} MiB` as never, ...topSites } };
+    return { result, topSites: { total: `${(total / 2 ** 20).toFixed(0)} MiB`, ...topSites } };
   } finally {
     session.disconnect();
   }
